@@ -1,0 +1,15 @@
+//! The schemadrift engine: everything that turns pg_dump text into knowledge, with no UI.
+//!
+//! Data flow: bytes → [`input`] (decode, refuse what is not a plain-SQL dump) →
+//! [`reader`] (statements with line numbers, psql meta-commands, COPY data) → summary.
+//! This crate never depends on leptos, web-sys or wasm-bindgen, so the compiler keeps the
+//! boundary and its tests run natively in seconds.
+#![forbid(unsafe_code)]
+
+pub mod input;
+pub mod reader;
+pub mod summary;
+
+pub use input::{decode, DecodedInput, InputError};
+pub use reader::{read, Dump, Piece, PieceKind};
+pub use summary::{summarize, DumpSummary};

@@ -1,0 +1,117 @@
+// End-to-end tests of the release build in dist/, as a person uses it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { serveStatic } from './support/server.mjs';
+import { launch, openPage, projectRoot, screenshotDir } from './support/browser.mjs';
+
+let server;
+let context;
+
+before(async () => {
+  server = await serveStatic(join(projectRoot, 'dist'));
+  context = await launch();
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+});
+
+const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+const SMALL_DUMP = [
+  '--',
+  '-- PostgreSQL database dump',
+  '--',
+  '-- Dumped by pg_dump version 16.2',
+  '',
+  'CREATE TABLE public.a (id integer);',
+  'CREATE TABLE public.b (id integer);',
+  "COMMENT ON TABLE public.a IS 'semicolon; inside';",
+  '',
+].join('\n');
+
+test('a first visit shows the demo comparison', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await assert.doesNotReject(byTestId(page, 'from-file-name').waitFor());
+  assert.equal(await byTestId(page, 'from-file-name').textContent(), 'fieldbook_production.sql');
+  assert.equal(await byTestId(page, 'to-file-name').textContent(), 'fieldbook_staging.sql');
+  assert.match(await byTestId(page, 'to-pg-dump-version').textContent(), /^15\./);
+  assert.match(await byTestId(page, 'dump-summaries').textContent(), /Statements/);
+  await page.screenshot({ path: join(screenshotDir, 'first-visit-1280x800.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('uploading, swapping, a bad file and the demo', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await byTestId(page, 'from-file-name').waitFor();
+
+  const staging = readFileSync(join(projectRoot, 'demo', 'fieldbook_staging.sql'));
+  await byTestId(page, 'from-input').setInputFiles({ name: 'staging.sql', mimeType: 'text/plain', buffer: staging });
+  await byTestId(page, 'to-input').setInputFiles({ name: 'small.sql', mimeType: 'text/plain', buffer: Buffer.from(SMALL_DUMP) });
+
+  await page.waitForFunction(() => document.querySelector('[data-testid="to-file-name"]')?.textContent === 'small.sql');
+  assert.equal(await byTestId(page, 'from-file-name').textContent(), 'staging.sql');
+  assert.equal(await byTestId(page, 'to-statements').textContent(), '3');
+  assert.equal(await byTestId(page, 'to-pg-dump-version').textContent(), '16.2');
+
+  await byTestId(page, 'swap').click();
+  assert.equal(await byTestId(page, 'from-file-name').textContent(), 'small.sql');
+  assert.equal(await byTestId(page, 'to-file-name').textContent(), 'staging.sql');
+
+  // A custom-format archive is refused with what to do; both loaded dumps stay.
+  await byTestId(page, 'to-input').setInputFiles({ name: 'prod.dump', mimeType: 'application/octet-stream', buffer: Buffer.from('PGDMP\x01\x0e\x00') });
+  const alert = page.locator('[data-side="to"] [role="alert"]');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /Could not load prod\.dump.*pg_restore/s);
+  assert.equal(await byTestId(page, 'to-file-name').textContent(), 'staging.sql');
+  assert.equal(await byTestId(page, 'from-file-name').textContent(), 'small.sql');
+  await page.screenshot({ path: join(screenshotDir, 'bad-file.png'), fullPage: true });
+
+  await byTestId(page, 'load-demo').click();
+  assert.equal(await byTestId(page, 'from-file-name').textContent(), 'fieldbook_production.sql');
+  assert.equal(await byTestId(page, 'to-file-name').textContent(), 'fieldbook_staging.sql');
+  assert.equal(await page.locator('[role="alert"]').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a file dropped on a side is read into that side', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await byTestId(page, 'from-file-name').waitFor();
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], 'dropped.sql', { type: 'text/plain' }));
+    return transfer;
+  }, SMALL_DUMP);
+  await page.locator('[data-side="from"]').dispatchEvent('drop', { dataTransfer });
+  await page.waitForFunction(() => document.querySelector('[data-testid="from-file-name"]')?.textContent === 'dropped.sql');
+  assert.equal(await byTestId(page, 'from-statements').textContent(), '3');
+  assert.equal(await byTestId(page, 'to-file-name').textContent(), 'fieldbook_staging.sql');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('narrow window and dark mode stay readable, and keyboard reaches every action', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await byTestId(page, 'from-file-name').waitFor();
+  await page.setViewportSize({ width: 420, height: 900 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than a 420px window`);
+  await page.screenshot({ path: join(screenshotDir, 'narrow-dark-420.png'), fullPage: true });
+
+  const reached = new Set();
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.textContent?.trim()));
+  }
+  for (const id of ['swap', 'load-demo', 'from-input', 'to-input']) {
+    assert.ok(reached.has(id), `Tab never reached ${id}: ${[...reached].join(', ')}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,148 @@
+//! One side of the comparison: drop zone, file picker, paste box, and what was read.
+
+use super::file_reading::{load_file, load_text};
+use crate::state::{format_size, Activity, LoadedDump, Side, Workspace};
+use leptos::html;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+#[component]
+pub fn DumpPanel(side: Side, workspace: RwSignal<Workspace>) -> impl IntoView {
+    let (title, hint) = match side {
+        Side::From => ("From", "The database you migrate, e.g. production"),
+        Side::To => ("To", "The schema you want to reach, e.g. staging"),
+    };
+    let panel = Memo::new(move |_| workspace.with(|w| w.panel(side).clone()));
+    let dragging = RwSignal::new(false);
+    let paste_box = NodeRef::<html::Textarea>::new();
+    let heading_id = format!("{}-heading", side.id());
+
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|dt| dt.files())
+            .and_then(|files| files.get(0))
+        {
+            load_file(workspace, side, file);
+        }
+    };
+    let on_choose = move |ev: web_sys::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            load_file(workspace, side, file);
+        }
+        // Clearing lets the same file be chosen again after it was edited.
+        input.set_value("");
+    };
+    let on_paste = move |_| {
+        if let Some(textarea) = paste_box.get() {
+            load_text(workspace, side, &textarea.value());
+        }
+    };
+
+    view! {
+        <section
+            class="panel"
+            class:dragging=move || dragging.get()
+            data-side=side.id()
+            aria-labelledby=format!("{}-heading", side.id())
+            on:dragover=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <h2 id=heading_id>{title}</h2>
+            <p class="hint">{hint}</p>
+            <div class="dropzone">
+                <p>"Drop a " <code>"pg_dump --schema-only"</code> " file here, or"</p>
+                <div class="actions">
+                    <label class="button">
+                        "Choose file…"
+                        <input
+                            type="file"
+                            class="visually-hidden"
+                            accept=".sql,.txt,.psql,.dump,text/plain,application/sql"
+                            data-testid=format!("{}-input", side.id())
+                            on:change=on_choose
+                        />
+                    </label>
+                    <details class="paste">
+                        <summary class="button">"Paste SQL"</summary>
+                        <textarea
+                            node_ref=paste_box
+                            rows="6"
+                            spellcheck="false"
+                            aria-label=format!("SQL text for the {} side", title)
+                            data-testid=format!("{}-paste", side.id())
+                            placeholder="CREATE TABLE …"
+                        ></textarea>
+                        <button
+                            type="button"
+                            data-testid=format!("{}-paste-apply", side.id())
+                            on:click=on_paste
+                        >
+                            "Use pasted SQL"
+                        </button>
+                    </details>
+                </div>
+            </div>
+            {move || activity_view(panel.with(|p| p.activity.clone()))}
+            {move || panel.with(|p| p.dump.clone()).map(|dump| dump_view(side, dump))}
+        </section>
+    }
+}
+
+fn activity_view(activity: Activity) -> AnyView {
+    match activity {
+        Activity::Idle => ().into_any(),
+        Activity::Reading { file_name, bytes } => view! {
+            <p class="status reading" role="status">
+                <span class="spinner" aria-hidden="true"></span>
+                {format!("Reading {file_name} ({})…", format_size(bytes))}
+            </p>
+        }
+        .into_any(),
+        Activity::Failed { file_name, message } => view! {
+            <div class="status error" role="alert">
+                <strong>{format!("Could not load {file_name}")}</strong>
+                <p>{message}</p>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+fn dump_view(side: Side, dump: Arc<LoadedDump>) -> impl IntoView {
+    let summary = &dump.summary;
+    let version = summary
+        .pg_dump_version
+        .clone()
+        .unwrap_or_else(|| "not stated (no pg_dump header)".into());
+    let warnings = dump.warnings.clone();
+    view! {
+        <div class="loaded" data-testid=format!("{}-summary", side.id())>
+            <p class="file-name" data-testid=format!("{}-file-name", side.id())>{dump.file_name.clone()}</p>
+            <dl class="facts">
+                <dt>"Size"</dt>
+                <dd>{format!("{} · {} lines", format_size(summary.bytes), summary.lines)}</dd>
+                <dt>"Statements"</dt>
+                <dd data-testid=format!("{}-statements", side.id())>{summary.statements}</dd>
+                <dt>"pg_dump"</dt>
+                <dd data-testid=format!("{}-pg-dump-version", side.id())>{version}</dd>
+                {(summary.copy_blocks > 0).then(|| view! {
+                    <dt>"Data"</dt>
+                    <dd>{format!("{} COPY blocks, {} rows (not compared)", summary.copy_blocks, summary.copy_rows)}</dd>
+                })}
+            </dl>
+            {(!warnings.is_empty()).then(|| view! {
+                <ul class="warnings">
+                    {warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                </ul>
+            })}
+        </div>
+    }
+}

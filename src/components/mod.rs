@@ -1,0 +1,6 @@
+//! Leptos components. Each one renders state and turns user actions into state changes.
+
+pub mod app;
+pub mod dump_panel;
+pub mod file_reading;
+pub mod summary;

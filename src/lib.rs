@@ -1,0 +1,11 @@
+//! The schemadrift browser app (Leptos, client-side rendered).
+//!
+//! Architecture invariant: this crate does no domain work. It reads files, keeps the state of the
+//! two sides ([`state`]) and renders what the engine computed; everything about SQL is in the
+//! `schemadrift-engine` crate.
+
+pub mod components;
+pub mod demo;
+pub mod state;
+
+pub use components::app::App;

@@ -1,0 +1,238 @@
+//! The app's state as plain Rust: the two sides of the comparison and what each holds.
+//!
+//! No Leptos here, so the rules (what a failed load keeps, what swap does) are tested natively.
+
+use schemadrift_engine::{decode, read, summarize, DumpSummary};
+use std::sync::Arc;
+
+/// Which side of the comparison: `From` is the database to migrate, `To` the schema to reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    From,
+    To,
+}
+
+impl Side {
+    pub fn id(self) -> &'static str {
+        match self {
+            Side::From => "from",
+            Side::To => "to",
+        }
+    }
+}
+
+/// A dump that was read successfully.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedDump {
+    pub file_name: String,
+    pub summary: DumpSummary,
+    /// What decoding had to do (BOM removed, invalid UTF-8 replaced, …).
+    pub warnings: Vec<String>,
+}
+
+impl LoadedDump {
+    /// Decodes and reads a dump; the error says what the file is and what to do instead.
+    pub fn from_bytes(file_name: &str, bytes: &[u8]) -> Result<LoadedDump, String> {
+        let decoded = decode(bytes).map_err(|e| e.to_string())?;
+        let dump = read(&decoded.text);
+        let mut warnings = decoded.warnings;
+        let summary = summarize(&decoded.text, &dump);
+        if summary.unterminated > 0 {
+            warnings.push(format!(
+                "the file ends in the middle of a statement ({} unterminated): it may be truncated",
+                summary.unterminated
+            ));
+        }
+        if summary.statements == 0 {
+            warnings.push("no SQL statements were found in this file".to_string());
+        }
+        Ok(LoadedDump {
+            file_name: file_name.to_string(),
+            summary,
+            warnings,
+        })
+    }
+}
+
+/// What a side is doing right now, besides holding its last good dump.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Activity {
+    #[default]
+    Idle,
+    Reading {
+        file_name: String,
+        bytes: usize,
+    },
+    Failed {
+        file_name: String,
+        message: String,
+    },
+}
+
+/// One side: the last dump read successfully, and the current activity.
+/// A failed load never discards the dump that was there before.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Panel {
+    pub dump: Option<Arc<LoadedDump>>,
+    pub activity: Activity,
+}
+
+impl Panel {
+    pub fn start_reading(&mut self, file_name: &str, bytes: usize) {
+        self.activity = Activity::Reading {
+            file_name: file_name.to_string(),
+            bytes,
+        };
+    }
+
+    pub fn finish(&mut self, file_name: &str, result: Result<LoadedDump, String>) {
+        match result {
+            Ok(dump) => {
+                self.dump = Some(Arc::new(dump));
+                self.activity = Activity::Idle;
+            }
+            Err(message) => {
+                self.activity = Activity::Failed {
+                    file_name: file_name.to_string(),
+                    message,
+                }
+            }
+        }
+    }
+}
+
+/// Both sides of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Workspace {
+    pub from: Panel,
+    pub to: Panel,
+}
+
+impl Workspace {
+    /// The demo comparison, written and dumped by the project (see demo/).
+    pub fn demo() -> Workspace {
+        let mut workspace = Workspace::default();
+        for (side, (name, text)) in [(Side::From, crate::demo::FROM), (Side::To, crate::demo::TO)] {
+            workspace
+                .panel_mut(side)
+                .finish(name, LoadedDump::from_bytes(name, text.as_bytes()));
+        }
+        workspace
+    }
+
+    pub fn panel(&self, side: Side) -> &Panel {
+        match side {
+            Side::From => &self.from,
+            Side::To => &self.to,
+        }
+    }
+
+    pub fn panel_mut(&mut self, side: Side) -> &mut Panel {
+        match side {
+            Side::From => &mut self.from,
+            Side::To => &mut self.to,
+        }
+    }
+
+    pub fn swap(&mut self) {
+        std::mem::swap(&mut self.from, &mut self.to);
+    }
+}
+
+/// A byte count for people: `512 B`, `12.1 KB`, `3.4 MB`.
+pub fn format_size(bytes: usize) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_loads_on_both_sides_with_real_pg_dump_headers() {
+        let demo = Workspace::demo();
+        for side in [Side::From, Side::To] {
+            let panel = demo.panel(side);
+            assert_eq!(panel.activity, Activity::Idle);
+            let dump = panel.dump.as_ref().expect("demo side loaded");
+            assert!(dump.summary.statements > 50, "{side:?}: {:?}", dump.summary);
+            assert!(dump
+                .summary
+                .pg_dump_version
+                .as_deref()
+                .is_some_and(|v| v.starts_with("15.")));
+            assert!(dump.warnings.is_empty(), "{:?}", dump.warnings);
+        }
+        assert_eq!(
+            demo.from.dump.as_ref().unwrap().file_name,
+            "fieldbook_production.sql"
+        );
+    }
+
+    #[test]
+    fn a_failed_load_keeps_the_previous_dump_and_says_why() {
+        let mut workspace = Workspace::demo();
+        let before = workspace.to.dump.clone();
+        workspace.to.finish(
+            "dump.custom",
+            LoadedDump::from_bytes("dump.custom", b"PGDMP\x01"),
+        );
+        assert_eq!(workspace.to.dump, before);
+        match &workspace.to.activity {
+            Activity::Failed { file_name, message } => {
+                assert_eq!(file_name, "dump.custom");
+                assert!(message.contains("pg_restore"), "{message}");
+            }
+            other => panic!("expected a failure, got {other:?}"),
+        }
+        assert_eq!(
+            workspace.from,
+            Workspace::demo().from,
+            "the other side is untouched"
+        );
+    }
+
+    #[test]
+    fn swap_exchanges_the_sides() {
+        let mut workspace = Workspace::demo();
+        workspace.swap();
+        assert_eq!(
+            workspace.from.dump.as_ref().unwrap().file_name,
+            "fieldbook_staging.sql"
+        );
+        assert_eq!(
+            workspace.to.dump.as_ref().unwrap().file_name,
+            "fieldbook_production.sql"
+        );
+    }
+
+    #[test]
+    fn truncated_input_is_loaded_with_a_warning() {
+        let dump = LoadedDump::from_bytes("cut.sql", b"CREATE TABLE t (id int);\nCREATE TABLE u (")
+            .unwrap();
+        assert_eq!(dump.summary.statements, 2);
+        assert!(
+            dump.warnings.iter().any(|w| w.contains("truncated")),
+            "{:?}",
+            dump.warnings
+        );
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(format_size(512), "512 B");
+        assert_eq!(format_size(12_390), "12.1 KB");
+        assert_eq!(format_size(3 * 1024 * 1024 + 400 * 1024), "3.4 MB");
+    }
+}

@@ -1,0 +1,112 @@
+//! Browser tests: the real app mounted in headless Chromium (wasm-bindgen-test).
+//!
+//! Run by `cargo xtask test` as `cargo test -p schemadrift-web --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn text_of(root: &web_sys::Element, test_id: &str) -> String {
+    root.query_selector(&format!("[data-testid='{test_id}']"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element with data-testid={test_id}"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn click(root: &web_sys::Element, test_id: &str) {
+    root.query_selector(&format!("[data-testid='{test_id}']"))
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+}
+
+/// Lets Leptos run its effects before the DOM is read.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                Duration::from_millis(20).as_millis() as i32,
+            )
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn first_visit_shows_the_demo_and_swap_exchanges_the_sides() {
+    let container = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(container.clone().unchecked_into(), schemadrift_web::App);
+    settle().await;
+    let root = &container;
+
+    assert_eq!(text_of(root, "from-file-name"), "fieldbook_production.sql");
+    assert_eq!(text_of(root, "to-file-name"), "fieldbook_staging.sql");
+    assert!(text_of(root, "from-pg-dump-version").starts_with("15."));
+    assert!(text_of(root, "to-statements").parse::<usize>().unwrap() > 50);
+    assert!(text_of(root, "dump-summaries").contains("pg_dump version"));
+
+    click(root, "swap");
+    settle().await;
+    assert_eq!(text_of(root, "from-file-name"), "fieldbook_staging.sql");
+    assert_eq!(text_of(root, "to-file-name"), "fieldbook_production.sql");
+
+    click(root, "load-demo");
+    settle().await;
+    assert_eq!(text_of(root, "from-file-name"), "fieldbook_production.sql");
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn pasted_sql_replaces_one_side_only() {
+    let container = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(container.clone().unchecked_into(), schemadrift_web::App);
+    settle().await;
+
+    let textarea: web_sys::HtmlTextAreaElement = container
+        .query_selector("[data-testid='to-paste']")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    textarea.set_value("CREATE TABLE t (id int);\nCREATE INDEX i ON t (id);\n");
+    container
+        .query_selector("[data-testid='to-paste-apply']")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+
+    let to_name = container
+        .query_selector("[data-testid='to-file-name']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(to_name.text_content().unwrap(), "pasted text");
+    let statements = container
+        .query_selector("[data-testid='to-statements']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(statements.text_content().unwrap(), "2");
+    let from_name = container
+        .query_selector("[data-testid='from-file-name']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        from_name.text_content().unwrap(),
+        "fieldbook_production.sql"
+    );
+    drop(handle);
+}

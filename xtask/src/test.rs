@@ -1,0 +1,189 @@
+//! `cargo xtask test`: every check a change must pass, as stages with one summary line each.
+//!
+//! Stages run in order and all of them run even when one fails (except those that need an
+//! earlier stage's output), so one run shows everything that is wrong.
+
+use crate::run::{run_counting_tests, Env, TestCount};
+use crate::setup;
+use std::process::ExitCode;
+use std::time::Instant;
+
+enum Outcome {
+    Passed(TestCount),
+    Failed(String, TestCount),
+    NotRun(&'static str),
+}
+
+struct Stage {
+    name: &'static str,
+    outcome: Outcome,
+    seconds: f64,
+}
+
+pub fn run_all() -> ExitCode {
+    let started = Instant::now();
+    let mut stages = Vec::new();
+    let env = match timed("set-up", &mut stages, || {
+        setup::ensure(setup::Purpose::Tests)
+            .map(|env| (env, TestCount::default()))
+            .map_err(|m| (m, TestCount::default()))
+    }) {
+        Some(env) => env,
+        None => return finish(&stages, started),
+    };
+
+    timed("format", &mut stages, || {
+        checked(&env, "cargo", &["fmt", "--all", "--check"])
+    });
+    timed("clippy", &mut stages, || {
+        checked(
+            &env,
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )?;
+        checked(
+            &env,
+            "cargo",
+            &[
+                "clippy",
+                "-p",
+                "schemadrift-web",
+                "--all-targets",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+    });
+    timed("native tests", &mut stages, || {
+        counted(&env, "cargo", &["test", "--workspace"])
+    });
+    timed("browser tests", &mut stages, || {
+        let mut command = env.command(
+            "cargo",
+            &[
+                "test",
+                "-p",
+                "schemadrift-web",
+                "--target",
+                "wasm32-unknown-unknown",
+            ],
+        );
+        command.env("CHROMEDRIVER", "/usr/bin/chromedriver");
+        run_counting_tests(command, "wasm-bindgen-test in headless Chromium").map(|c| ((), c))
+    });
+    let built = timed("release build", &mut stages, || {
+        checked(&env, "trunk", &["build", "--release"])
+    })
+    .is_some();
+    if built {
+        timed("end-to-end", &mut stages, || {
+            counted(&env, "node", &["--test", "--test-concurrency=1", "e2e/"])
+        });
+    } else {
+        stages.push(Stage {
+            name: "end-to-end",
+            outcome: Outcome::NotRun("the release build failed"),
+            seconds: 0.0,
+        });
+    }
+    finish(&stages, started)
+}
+
+/// Runs a stage, records its outcome, and returns its value when it passed.
+fn timed<T>(
+    name: &'static str,
+    stages: &mut Vec<Stage>,
+    body: impl FnOnce() -> Result<(T, TestCount), (String, TestCount)>,
+) -> Option<T> {
+    eprintln!("\n==> xtask test: {name}");
+    let start = Instant::now();
+    let result = body();
+    let seconds = start.elapsed().as_secs_f64();
+    match result {
+        Ok((value, count)) => {
+            stages.push(Stage {
+                name,
+                outcome: Outcome::Passed(count),
+                seconds,
+            });
+            Some(value)
+        }
+        Err((message, count)) => {
+            eprintln!("xtask: {name} failed: {message}");
+            stages.push(Stage {
+                name,
+                outcome: Outcome::Failed(message, count),
+                seconds,
+            });
+            None
+        }
+    }
+}
+
+fn checked(
+    env: &Env,
+    program: &str,
+    args: &[&str],
+) -> Result<((), TestCount), (String, TestCount)> {
+    env.status(program, args)
+        .map(|()| ((), TestCount::default()))
+        .map_err(|m| (m, TestCount::default()))
+}
+
+fn counted(
+    env: &Env,
+    program: &str,
+    args: &[&str],
+) -> Result<((), TestCount), (String, TestCount)> {
+    run_counting_tests(
+        env.command(program, args),
+        &format!("{program} {}", args.join(" ")),
+    )
+    .map(|c| ((), c))
+}
+
+fn finish(stages: &[Stage], started: Instant) -> ExitCode {
+    println!("\nxtask test summary:");
+    let (mut passed, mut failed, mut stage_failures) = (0, 0, 0);
+    for stage in stages {
+        let line = match &stage.outcome {
+            Outcome::Passed(count) => {
+                passed += count.passed;
+                failed += count.failed;
+                match count.passed {
+                    0 => "ok".to_string(),
+                    n => format!("ok ({n} tests)"),
+                }
+            }
+            Outcome::Failed(message, count) => {
+                stage_failures += 1;
+                passed += count.passed;
+                failed += count.failed;
+                format!("FAILED: {message}")
+            }
+            Outcome::NotRun(why) => {
+                stage_failures += 1;
+                format!("NOT RUN: {why}")
+            }
+        };
+        println!("  {:<14} {:>6.1}s  {line}", stage.name, stage.seconds);
+    }
+    println!("  total          {:>6.1}s", started.elapsed().as_secs_f64());
+    println!("tests: {passed} passed, {failed} failed");
+    if stage_failures == 0 && failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        println!("xtask test: {stage_failures} stage(s) failed");
+        ExitCode::FAILURE
+    }
+}
