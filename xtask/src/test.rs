@@ -87,7 +87,7 @@ pub fn run_all() -> ExitCode {
     .is_some();
     if built {
         timed("end-to-end", &mut stages, || {
-            counted(&env, "node", &["--test", "--test-concurrency=1", "e2e/"])
+            counted(&env, "node", &["--test", "--test-reporter=spec", "--test-concurrency=1", "e2e/"])
         });
     } else {
         stages.push(Stage {
