@@ -46,11 +46,7 @@ impl LoadedDump {
         if summary.statements == 0 {
             warnings.push("no SQL statements were found in this file".to_string());
         }
-        Ok(LoadedDump {
-            file_name: file_name.to_string(),
-            summary,
-            warnings,
-        })
+        Ok(LoadedDump { file_name: file_name.to_string(), summary, warnings })
     }
 }
 
@@ -79,10 +75,7 @@ pub struct Panel {
 
 impl Panel {
     pub fn start_reading(&mut self, file_name: &str, bytes: usize) {
-        self.activity = Activity::Reading {
-            file_name: file_name.to_string(),
-            bytes,
-        };
+        self.activity = Activity::Reading { file_name: file_name.to_string(), bytes };
     }
 
     pub fn finish(&mut self, file_name: &str, result: Result<LoadedDump, String>) {
@@ -91,12 +84,7 @@ impl Panel {
                 self.dump = Some(Arc::new(dump));
                 self.activity = Activity::Idle;
             }
-            Err(message) => {
-                self.activity = Activity::Failed {
-                    file_name: file_name.to_string(),
-                    message,
-                }
-            }
+            Err(message) => self.activity = Activity::Failed { file_name: file_name.to_string(), message },
         }
     }
 }
@@ -113,9 +101,7 @@ impl Workspace {
     pub fn demo() -> Workspace {
         let mut workspace = Workspace::default();
         for (side, (name, text)) in [(Side::From, crate::demo::FROM), (Side::To, crate::demo::TO)] {
-            workspace
-                .panel_mut(side)
-                .finish(name, LoadedDump::from_bytes(name, text.as_bytes()));
+            workspace.panel_mut(side).finish(name, LoadedDump::from_bytes(name, text.as_bytes()));
         }
         workspace
     }
@@ -167,27 +153,17 @@ mod tests {
             assert_eq!(panel.activity, Activity::Idle);
             let dump = panel.dump.as_ref().expect("demo side loaded");
             assert!(dump.summary.statements > 50, "{side:?}: {:?}", dump.summary);
-            assert!(dump
-                .summary
-                .pg_dump_version
-                .as_deref()
-                .is_some_and(|v| v.starts_with("15.")));
+            assert!(dump.summary.pg_dump_version.as_deref().is_some_and(|v| v.starts_with("15.")));
             assert!(dump.warnings.is_empty(), "{:?}", dump.warnings);
         }
-        assert_eq!(
-            demo.from.dump.as_ref().unwrap().file_name,
-            "fieldbook_production.sql"
-        );
+        assert_eq!(demo.from.dump.as_ref().unwrap().file_name, "fieldbook_production.sql");
     }
 
     #[test]
     fn a_failed_load_keeps_the_previous_dump_and_says_why() {
         let mut workspace = Workspace::demo();
         let before = workspace.to.dump.clone();
-        workspace.to.finish(
-            "dump.custom",
-            LoadedDump::from_bytes("dump.custom", b"PGDMP\x01"),
-        );
+        workspace.to.finish("dump.custom", LoadedDump::from_bytes("dump.custom", b"PGDMP\x01"));
         assert_eq!(workspace.to.dump, before);
         match &workspace.to.activity {
             Activity::Failed { file_name, message } => {
@@ -196,37 +172,22 @@ mod tests {
             }
             other => panic!("expected a failure, got {other:?}"),
         }
-        assert_eq!(
-            workspace.from,
-            Workspace::demo().from,
-            "the other side is untouched"
-        );
+        assert_eq!(workspace.from, Workspace::demo().from, "the other side is untouched");
     }
 
     #[test]
     fn swap_exchanges_the_sides() {
         let mut workspace = Workspace::demo();
         workspace.swap();
-        assert_eq!(
-            workspace.from.dump.as_ref().unwrap().file_name,
-            "fieldbook_staging.sql"
-        );
-        assert_eq!(
-            workspace.to.dump.as_ref().unwrap().file_name,
-            "fieldbook_production.sql"
-        );
+        assert_eq!(workspace.from.dump.as_ref().unwrap().file_name, "fieldbook_staging.sql");
+        assert_eq!(workspace.to.dump.as_ref().unwrap().file_name, "fieldbook_production.sql");
     }
 
     #[test]
     fn truncated_input_is_loaded_with_a_warning() {
-        let dump = LoadedDump::from_bytes("cut.sql", b"CREATE TABLE t (id int);\nCREATE TABLE u (")
-            .unwrap();
+        let dump = LoadedDump::from_bytes("cut.sql", b"CREATE TABLE t (id int);\nCREATE TABLE u (").unwrap();
         assert_eq!(dump.summary.statements, 2);
-        assert!(
-            dump.warnings.iter().any(|w| w.contains("truncated")),
-            "{:?}",
-            dump.warnings
-        );
+        assert!(dump.warnings.iter().any(|w| w.contains("truncated")), "{:?}", dump.warnings);
     }
 
     #[test]

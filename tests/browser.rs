@@ -76,11 +76,8 @@ async fn pasted_sql_replaces_one_side_only() {
     let handle = leptos::mount::mount_to(container.clone().unchecked_into(), schemadrift_web::App);
     settle().await;
 
-    let textarea: web_sys::HtmlTextAreaElement = container
-        .query_selector("[data-testid='to-paste']")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
+    let textarea: web_sys::HtmlTextAreaElement =
+        container.query_selector("[data-testid='to-paste']").unwrap().unwrap().unchecked_into();
     textarea.set_value("CREATE TABLE t (id int);\nCREATE INDEX i ON t (id);\n");
     container
         .query_selector("[data-testid='to-paste-apply']")
@@ -90,23 +87,11 @@ async fn pasted_sql_replaces_one_side_only() {
         .click();
     settle().await;
 
-    let to_name = container
-        .query_selector("[data-testid='to-file-name']")
-        .unwrap()
-        .unwrap();
+    let to_name = container.query_selector("[data-testid='to-file-name']").unwrap().unwrap();
     assert_eq!(to_name.text_content().unwrap(), "pasted text");
-    let statements = container
-        .query_selector("[data-testid='to-statements']")
-        .unwrap()
-        .unwrap();
+    let statements = container.query_selector("[data-testid='to-statements']").unwrap().unwrap();
     assert_eq!(statements.text_content().unwrap(), "2");
-    let from_name = container
-        .query_selector("[data-testid='from-file-name']")
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        from_name.text_content().unwrap(),
-        "fieldbook_production.sql"
-    );
+    let from_name = container.query_selector("[data-testid='from-file-name']").unwrap().unwrap();
+    assert_eq!(from_name.text_content().unwrap(), "fieldbook_production.sql");
     drop(handle);
 }

@@ -20,11 +20,7 @@ pub fn DumpPanel(side: Side, workspace: RwSignal<Workspace>) -> impl IntoView {
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        if let Some(file) = ev
-            .data_transfer()
-            .and_then(|dt| dt.files())
-            .and_then(|files| files.get(0))
-        {
+        if let Some(file) = ev.data_transfer().and_then(|dt| dt.files()).and_then(|files| files.get(0)) {
             load_file(workspace, side, file);
         }
     };
@@ -118,10 +114,7 @@ fn activity_view(activity: Activity) -> AnyView {
 
 fn dump_view(side: Side, dump: Arc<LoadedDump>) -> impl IntoView {
     let summary = &dump.summary;
-    let version = summary
-        .pg_dump_version
-        .clone()
-        .unwrap_or_else(|| "not stated (no pg_dump header)".into());
+    let version = summary.pg_dump_version.clone().unwrap_or_else(|| "not stated (no pg_dump header)".into());
     let warnings = dump.warnings.clone();
     view! {
         <div class="loaded" data-testid=format!("{}-summary", side.id())>

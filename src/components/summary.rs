@@ -11,12 +11,8 @@ type Row = (&'static str, fn(&DumpSummary) -> String);
 pub fn Summary(workspace: RwSignal<Workspace>) -> impl IntoView {
     let sides = Memo::new(move |_| {
         workspace.with(|w| {
-            [Side::From, Side::To].map(|side| {
-                w.panel(side)
-                    .dump
-                    .as_ref()
-                    .map(|d| (d.file_name.clone(), d.summary.clone()))
-            })
+            [Side::From, Side::To]
+                .map(|side| w.panel(side).dump.as_ref().map(|d| (d.file_name.clone(), d.summary.clone())))
         })
     });
     move || {
@@ -33,9 +29,7 @@ pub fn Summary(workspace: RwSignal<Workspace>) -> impl IntoView {
             ("Lines", |s| s.lines.to_string()),
             ("Statements", |s| s.statements.to_string()),
             ("psql meta-commands", |s| s.meta_commands.to_string()),
-            ("pg_dump version", |s| {
-                s.pg_dump_version.clone().unwrap_or_else(|| "—".into())
-            }),
+            ("pg_dump version", |s| s.pg_dump_version.clone().unwrap_or_else(|| "—".into())),
         ];
         view! {
             <section class="comparison" data-testid="dump-summaries" aria-labelledby="comparison-heading">

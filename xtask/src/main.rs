@@ -28,11 +28,8 @@ fn main() -> ExitCode {
         Some("build") => setup::ensure(setup::Purpose::App).and_then(|env| run::build(&env)),
         Some("test") => return test::run_all(),
         Some("setup") => {
-            let purpose = if args.iter().any(|a| a == "--for-tests") {
-                setup::Purpose::Tests
-            } else {
-                setup::Purpose::App
-            };
+            let purpose =
+                if args.iter().any(|a| a == "--for-tests") { setup::Purpose::Tests } else { setup::Purpose::App };
             setup::ensure(purpose).map(|_| ())
         }
         Some("demo") => postgres::regenerate_demo(),

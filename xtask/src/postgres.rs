@@ -30,8 +30,7 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn start() -> Result<Cluster, String> {
-        let bin =
-            bin_dir().ok_or("no PostgreSQL server is installed (apt-get install postgresql)")?;
+        let bin = bin_dir().ok_or("no PostgreSQL server is installed (apt-get install postgresql)")?;
         let dir = std::env::temp_dir().join(format!("schemadrift-pg-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -40,29 +39,10 @@ impl Cluster {
         // initdb and the server refuse to run as root; Debian's `postgres` user runs them then.
         cluster.chown_for_postgres()?;
         let data = cluster.data_dir();
-        cluster.run(
-            "initdb",
-            &[
-                "-D",
-                &data,
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C",
-            ],
-        )?;
-        let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -k {}",
-            cluster.port,
-            cluster.dir.display()
-        );
+        cluster.run("initdb", &["-D", &data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"])?;
+        let options = format!("-c listen_addresses=127.0.0.1 -p {} -k {}", cluster.port, cluster.dir.display());
         let log = cluster.dir.join("server.log").display().to_string();
-        cluster.run(
-            "pg_ctl",
-            &["-D", &data, "-o", &options, "-l", &log, "-w", "start"],
-        )?;
+        cluster.run("pg_ctl", &["-D", &data, "-o", &options, "-l", &log, "-w", "start"])?;
         cluster.port = port;
         Ok(cluster)
     }
@@ -72,18 +52,13 @@ impl Cluster {
     }
 
     fn as_root() -> bool {
-        Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
     }
 
     fn chown_for_postgres(&mut self) -> Result<(), String> {
         if Self::as_root() {
             run_to_end(
-                Command::new("chown")
-                    .args(["-R", "postgres:postgres"])
-                    .arg(&self.dir),
+                Command::new("chown").args(["-R", "postgres:postgres"]).arg(&self.dir),
                 "chown",
                 &["postgres", &self.dir.display().to_string()],
             )?;
@@ -108,35 +83,19 @@ impl Cluster {
     /// A client program (psql, pg_dump) against this cluster, as the `postgres` database user.
     pub fn client(&self, program: &str) -> Command {
         let mut command = Command::new(self.bin.join(program));
-        command.args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &self.port.to_string(),
-            "-U",
-            "postgres",
-        ]);
+        command.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres"]);
         command
     }
 
     pub fn psql_file(&self, database: &str, file: &Path) -> Result<(), String> {
         let mut command = self.client("psql");
-        command
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database, "-f"])
-            .arg(file);
+        command.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database, "-f"]).arg(file);
         run_to_end(&mut command, "psql", &["-f", &file.display().to_string()])
     }
 
     pub fn create_database(&self, name: &str) -> Result<(), String> {
         let mut command = self.client("psql");
-        command.args([
-            "-X",
-            "-q",
-            "-d",
-            "postgres",
-            "-c",
-            &format!("CREATE DATABASE \"{name}\""),
-        ]);
+        command.args(["-X", "-q", "-d", "postgres", "-c", &format!("CREATE DATABASE \"{name}\"")]);
         run_to_end(&mut command, "psql", &["CREATE DATABASE", name])
     }
 
@@ -149,10 +108,7 @@ impl Cluster {
             .output()
             .map_err(|e| format!("cannot run pg_dump: {e}"))?;
         if !out.status.success() {
-            return Err(format!(
-                "pg_dump {database} failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
+            return Err(format!("pg_dump {database} failed: {}", String::from_utf8_lossy(&out.stderr)));
         }
         String::from_utf8(out.stdout).map_err(|e| e.to_string())
     }
@@ -160,20 +116,14 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let _ = self.run(
-            "pg_ctl",
-            &["-D", &self.data_dir(), "-m", "fast", "-w", "stop"],
-        );
+        let _ = self.run("pg_ctl", &["-D", &self.data_dir(), "-m", "fast", "-w", "stop"]);
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
 fn free_port() -> Result<u16, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }
 
 /// `cargo xtask demo`: loads demo/build_<side>.sql into fresh databases and writes their dumps.

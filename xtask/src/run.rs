@@ -7,10 +7,7 @@ use std::process::{Command, Stdio};
 
 /// The project root: xtask lives one folder below it.
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits inside the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits inside the workspace").to_path_buf()
 }
 
 /// Where commands run: the project root, with the project's tool folders first on PATH.
@@ -32,31 +29,19 @@ impl Env {
         let mut dirs: Vec<PathBuf> = first_on_path.to_vec();
         dirs.extend(std::env::split_paths(&old));
         let path = std::env::join_paths(dirs).expect("PATH entries have no separators");
-        Env {
-            root: root.to_path_buf(),
-            path,
-        }
+        Env { root: root.to_path_buf(), path }
     }
 
     pub fn command(&self, program: &str, args: &[&str]) -> Command {
         let mut command = Command::new(program);
-        command
-            .args(args)
-            .current_dir(&self.root)
-            .env("PATH", &self.path);
+        command.args(args).current_dir(&self.root).env("PATH", &self.path);
         command
     }
 
     /// Standard output of a command that succeeded, or None.
     pub fn output(&self, program: &str, args: &[&str]) -> Option<String> {
-        let out = self
-            .command(program, args)
-            .stderr(Stdio::null())
-            .output()
-            .ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+        let out = self.command(program, args).stderr(Stdio::null()).output().ok()?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     /// Runs a command with inherited output; an error says which command failed.
@@ -66,9 +51,7 @@ impl Env {
 }
 
 pub fn run_to_end(command: &mut Command, program: &str, args: &[&str]) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot start `{program}`: {e}"))?;
+    let status = command.status().map_err(|e| format!("cannot start `{program}`: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -77,10 +60,7 @@ pub fn run_to_end(command: &mut Command, program: &str, args: &[&str]) -> Result
 }
 
 /// Runs a command, echoing its standard output while counting the tests its runner reports.
-pub fn run_counting_tests(
-    mut command: Command,
-    label: &str,
-) -> Result<TestCount, (String, TestCount)> {
+pub fn run_counting_tests(mut command: Command, label: &str) -> Result<TestCount, (String, TestCount)> {
     let mut child = command
         .stdout(Stdio::piped())
         .spawn()
@@ -114,15 +94,9 @@ fn count_line(line: &str, count: &mut TestCount) {
                 }
             }
         }
-    } else if let Some(n) = line
-        .strip_prefix("ℹ pass ")
-        .and_then(|n| n.parse::<usize>().ok())
-    {
+    } else if let Some(n) = line.strip_prefix("ℹ pass ").and_then(|n| n.parse::<usize>().ok()) {
         count.passed += n;
-    } else if let Some(n) = line
-        .strip_prefix("ℹ fail ")
-        .and_then(|n| n.parse::<usize>().ok())
-    {
+    } else if let Some(n) = line.strip_prefix("ℹ fail ").and_then(|n| n.parse::<usize>().ok()) {
         count.failed += n;
     }
 }
@@ -132,8 +106,6 @@ pub fn build(env: &Env) -> Result<(), String> {
 }
 
 pub fn serve(env: &Env) -> Result<(), String> {
-    eprintln!(
-        "xtask: building the release app and serving it on http://127.0.0.1:8080 (Ctrl-C stops)"
-    );
+    eprintln!("xtask: building the release app and serving it on http://127.0.0.1:8080 (Ctrl-C stops)");
     env.status("trunk", &["serve", "--release"])
 }

@@ -24,20 +24,10 @@ pub fn ensure(purpose: Purpose) -> Result<Env, String> {
     let env = Env::new(&root, &[root.join("node_modules/.bin"), cargo_bin.clone()]);
 
     ensure_wasm_target(&env)?;
-    ensure_cargo_tool(
-        &env,
-        "trunk",
-        TRUNK_VERSION,
-        &["trunk", "--version", TRUNK_VERSION, "--locked"],
-    )?;
+    ensure_cargo_tool(&env, "trunk", TRUNK_VERSION, &["trunk", "--version", TRUNK_VERSION, "--locked"])?;
     let bindgen = wasm_bindgen_version(&root)?;
     // wasm-bindgen-cli's own lockfile wants crate versions some registry mirrors lack: no --locked.
-    ensure_cargo_tool(
-        &env,
-        "wasm-bindgen",
-        &bindgen,
-        &["wasm-bindgen-cli", "--version", &bindgen],
-    )?;
+    ensure_cargo_tool(&env, "wasm-bindgen", &bindgen, &["wasm-bindgen-cli", "--version", &bindgen])?;
     ensure_node_packages(&env, &root)?;
     if purpose == Purpose::Tests {
         ensure_debian_packages(&env)?;
@@ -48,9 +38,7 @@ pub fn ensure(purpose: Purpose) -> Result<Env, String> {
 fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/root".into())).join(".cargo")
-        })
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/root".into())).join(".cargo"))
 }
 
 fn say(message: &str) {
@@ -58,37 +46,23 @@ fn say(message: &str) {
 }
 
 fn ensure_wasm_target(env: &Env) -> Result<(), String> {
-    let installed = env
-        .output("rustup", &["target", "list", "--installed"])
-        .unwrap_or_default();
+    let installed = env.output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if installed.lines().any(|l| l.trim() == WASM_TARGET) {
         return Ok(());
     }
-    say(&format!(
-        "installing the Rust target {WASM_TARGET} (the app compiles to WebAssembly)"
-    ));
+    say(&format!("installing the Rust target {WASM_TARGET} (the app compiles to WebAssembly)"));
     env.status("rustup", &["target", "add", WASM_TARGET])
 }
 
 /// Installs `tool` with `cargo install` unless `tool --version` already reports `version`.
-fn ensure_cargo_tool(
-    env: &Env,
-    tool: &str,
-    version: &str,
-    install_args: &[&str],
-) -> Result<(), String> {
+fn ensure_cargo_tool(env: &Env, tool: &str, version: &str, install_args: &[&str]) -> Result<(), String> {
     let current = env.output(tool, &["--version"]).unwrap_or_default();
     if current.split_whitespace().any(|word| word == version) {
         return Ok(());
     }
-    let why = if current.is_empty() {
-        "it is not installed".to_string()
-    } else {
-        format!("found `{}`", current.trim())
-    };
-    say(&format!(
-        "installing {tool} {version} with cargo install ({why}); this takes a few minutes once"
-    ));
+    let why =
+        if current.is_empty() { "it is not installed".to_string() } else { format!("found `{}`", current.trim()) };
+    say(&format!("installing {tool} {version} with cargo install ({why}); this takes a few minutes once"));
     let mut args = vec!["install"];
     args.extend_from_slice(install_args);
     env.status("cargo", &args)
@@ -96,8 +70,7 @@ fn ensure_cargo_tool(
 
 /// The wasm-bindgen version locked in Cargo.lock: the CLI must match it exactly.
 fn wasm_bindgen_version(root: &Path) -> Result<String, String> {
-    let lock = std::fs::read_to_string(root.join("Cargo.lock"))
-        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -111,27 +84,18 @@ fn wasm_bindgen_version(root: &Path) -> Result<String, String> {
 
 fn ensure_node_packages(env: &Env, root: &Path) -> Result<(), String> {
     if env.output("npm", &["--version"]).is_none() {
-        install_debian(
-            env,
-            &["nodejs", "npm"],
-            "Node.js runs wasm-opt and the end-to-end tests",
-        )?;
+        install_debian(env, &["nodejs", "npm"], "Node.js runs wasm-opt and the end-to-end tests")?;
     }
     let wanted = std::fs::read_to_string(root.join("package.json")).map_err(|e| e.to_string())?;
     let stamp = root.join("node_modules/.schemadrift-package.json");
     let complete = root.join("node_modules/.bin/wasm-opt").exists()
-        && root
-            .join("node_modules/playwright-core/package.json")
-            .exists()
+        && root.join("node_modules/playwright-core/package.json").exists()
         && std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str());
     if complete {
         return Ok(());
     }
     say("installing node packages from package.json (binaryen's wasm-opt for release builds, playwright-core for end-to-end tests)");
-    env.status(
-        "npm",
-        &["install", "--no-audit", "--no-fund", "--no-package-lock"],
-    )?;
+    env.status("npm", &["install", "--no-audit", "--no-fund", "--no-package-lock"])?;
     std::fs::write(&stamp, wanted).map_err(|e| e.to_string())
 }
 
@@ -159,9 +123,7 @@ fn ensure_debian_packages(env: &Env) -> Result<(), String> {
 
 fn install_debian(env: &Env, packages: &[&str], why: &str) -> Result<(), String> {
     let list = packages.join(" ");
-    let is_root = env
-        .output("id", &["-u"])
-        .is_some_and(|uid| uid.trim() == "0");
+    let is_root = env.output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
     if !is_root {
         return Err(format!(
             "missing Debian packages: {list} ({why}). Install them with `sudo apt-get install -y {list}` and run the command again"
@@ -176,11 +138,5 @@ fn install_debian(env: &Env, packages: &[&str], why: &str) -> Result<(), String>
         .env("DEBIAN_FRONTEND", "noninteractive")
         .status()
         .map_err(|e| format!("cannot run apt-get: {e}"))
-        .and_then(|s| {
-            if s.success() {
-                Ok(())
-            } else {
-                Err(format!("apt-get install {list} failed"))
-            }
-        })
+        .and_then(|s| if s.success() { Ok(()) } else { Err(format!("apt-get install {list} failed")) })
 }

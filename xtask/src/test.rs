@@ -32,22 +32,9 @@ pub fn run_all() -> ExitCode {
         None => return finish(&stages, started),
     };
 
-    timed("format", &mut stages, || {
-        checked(&env, "cargo", &["fmt", "--all", "--check"])
-    });
+    timed("format", &mut stages, || checked(&env, "cargo", &["fmt", "--all", "--check"]));
     timed("clippy", &mut stages, || {
-        checked(
-            &env,
-            "cargo",
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        )?;
+        checked(&env, "cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
         checked(
             &env,
             "cargo",
@@ -64,37 +51,20 @@ pub fn run_all() -> ExitCode {
             ],
         )
     });
-    timed("native tests", &mut stages, || {
-        counted(&env, "cargo", &["test", "--workspace"])
-    });
+    timed("native tests", &mut stages, || counted(&env, "cargo", &["test", "--workspace"]));
     timed("browser tests", &mut stages, || {
-        let mut command = env.command(
-            "cargo",
-            &[
-                "test",
-                "-p",
-                "schemadrift-web",
-                "--target",
-                "wasm32-unknown-unknown",
-            ],
-        );
+        let mut command =
+            env.command("cargo", &["test", "-p", "schemadrift-web", "--target", "wasm32-unknown-unknown"]);
         command.env("CHROMEDRIVER", "/usr/bin/chromedriver");
         run_counting_tests(command, "wasm-bindgen-test in headless Chromium").map(|c| ((), c))
     });
-    let built = timed("release build", &mut stages, || {
-        checked(&env, "trunk", &["build", "--release"])
-    })
-    .is_some();
+    let built = timed("release build", &mut stages, || checked(&env, "trunk", &["build", "--release"])).is_some();
     if built {
         timed("end-to-end", &mut stages, || {
             counted(&env, "node", &["--test", "--test-reporter=spec", "--test-concurrency=1", "e2e/"])
         });
     } else {
-        stages.push(Stage {
-            name: "end-to-end",
-            outcome: Outcome::NotRun("the release build failed"),
-            seconds: 0.0,
-        });
+        stages.push(Stage { name: "end-to-end", outcome: Outcome::NotRun("the release build failed"), seconds: 0.0 });
     }
     finish(&stages, started)
 }
@@ -111,45 +81,23 @@ fn timed<T>(
     let seconds = start.elapsed().as_secs_f64();
     match result {
         Ok((value, count)) => {
-            stages.push(Stage {
-                name,
-                outcome: Outcome::Passed(count),
-                seconds,
-            });
+            stages.push(Stage { name, outcome: Outcome::Passed(count), seconds });
             Some(value)
         }
         Err((message, count)) => {
             eprintln!("xtask: {name} failed: {message}");
-            stages.push(Stage {
-                name,
-                outcome: Outcome::Failed(message, count),
-                seconds,
-            });
+            stages.push(Stage { name, outcome: Outcome::Failed(message, count), seconds });
             None
         }
     }
 }
 
-fn checked(
-    env: &Env,
-    program: &str,
-    args: &[&str],
-) -> Result<((), TestCount), (String, TestCount)> {
-    env.status(program, args)
-        .map(|()| ((), TestCount::default()))
-        .map_err(|m| (m, TestCount::default()))
+fn checked(env: &Env, program: &str, args: &[&str]) -> Result<((), TestCount), (String, TestCount)> {
+    env.status(program, args).map(|()| ((), TestCount::default())).map_err(|m| (m, TestCount::default()))
 }
 
-fn counted(
-    env: &Env,
-    program: &str,
-    args: &[&str],
-) -> Result<((), TestCount), (String, TestCount)> {
-    run_counting_tests(
-        env.command(program, args),
-        &format!("{program} {}", args.join(" ")),
-    )
-    .map(|c| ((), c))
+fn counted(env: &Env, program: &str, args: &[&str]) -> Result<((), TestCount), (String, TestCount)> {
+    run_counting_tests(env.command(program, args), &format!("{program} {}", args.join(" "))).map(|c| ((), c))
 }
 
 fn finish(stages: &[Stage], started: Instant) -> ExitCode {

@@ -77,32 +77,19 @@ fn inspect(path: &PathBuf, format: Format) -> ExitCode {
     let summary = summarize(&decoded.text, &dump);
     match format {
         Format::Json => {
-            let json =
-                serde_json::json!({ "file": path.display().to_string(), "summary": summary });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).expect("plain data serializes")
-            );
+            let json = serde_json::json!({ "file": path.display().to_string(), "summary": summary });
+            println!("{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
         }
         Format::Text => {
             println!("{}", path.display());
             println!(
                 "  pg_dump version: {}",
-                summary
-                    .pg_dump_version
-                    .as_deref()
-                    .unwrap_or("unknown (no pg_dump header)")
+                summary.pg_dump_version.as_deref().unwrap_or("unknown (no pg_dump header)")
             );
             println!("  {} bytes, {} lines", summary.bytes, summary.lines);
-            println!(
-                "  {} statements ({} unterminated)",
-                summary.statements, summary.unterminated
-            );
+            println!("  {} statements ({} unterminated)", summary.statements, summary.unterminated);
             println!("  {} psql meta-commands", summary.meta_commands);
-            println!(
-                "  {} COPY blocks with {} rows (skipped)",
-                summary.copy_blocks, summary.copy_rows
-            );
+            println!("  {} COPY blocks with {} rows (skipped)", summary.copy_blocks, summary.copy_rows);
         }
     }
     ExitCode::SUCCESS

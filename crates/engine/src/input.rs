@@ -68,10 +68,7 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedInput<'_>, InputError> {
         return Ok(decode_utf16(rest, u16::from_be_bytes, "UTF-16 BE"));
     }
     let (body, mut warnings) = match bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
-        Some(rest) => (
-            rest,
-            vec!["a UTF-8 byte-order mark at the start was removed".to_string()],
-        ),
+        Some(rest) => (rest, vec!["a UTF-8 byte-order mark at the start was removed".to_string()]),
         None => (bytes, Vec::new()),
     };
     if let Some(offset) = memchr_nul(body) {
@@ -80,10 +77,7 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedInput<'_>, InputError> {
     let text = match std::str::from_utf8(body) {
         Ok(text) => Cow::Borrowed(text),
         Err(error) => {
-            let line = 1 + body[..error.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            let line = 1 + body[..error.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
             warnings.push(format!(
                 "the file is not valid UTF-8 (first bad byte on line {line}); invalid bytes were replaced by \u{fffd}"
             ));
@@ -99,13 +93,8 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
 
 fn decode_utf16(body: &[u8], unit: fn([u8; 2]) -> u16, name: &str) -> DecodedInput<'static> {
     let units = body.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
-    let text: String = char::decode_utf16(units)
-        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect();
-    DecodedInput {
-        text: Cow::Owned(text),
-        warnings: vec![format!("the file was {name} encoded and has been decoded")],
-    }
+    let text: String = char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
+    DecodedInput { text: Cow::Owned(text), warnings: vec![format!("the file was {name} encoded and has been decoded")] }
 }
 
 #[cfg(test)]
@@ -122,17 +111,12 @@ mod tests {
         assert_eq!(error_of(b" \n\t"), InputError::Empty);
         assert_eq!(error_of(b"PGDMP\x01\x0e"), InputError::CustomFormatArchive);
         assert_eq!(error_of(&[0x1f, 0x8b, 8, 0]), InputError::Gzip);
-        assert_eq!(
-            error_of(b"\x89PNG\r\n\x1a\n\0\0"),
-            InputError::Binary { offset: 8 }
-        );
+        assert_eq!(error_of(b"\x89PNG\r\n\x1a\n\0\0"), InputError::Binary { offset: 8 });
     }
 
     #[test]
     fn messages_say_what_to_do() {
-        assert!(InputError::CustomFormatArchive
-            .to_string()
-            .contains("pg_restore"));
+        assert!(InputError::CustomFormatArchive.to_string().contains("pg_restore"));
         assert!(InputError::Gzip.to_string().contains("gunzip"));
     }
 
@@ -142,10 +126,8 @@ mod tests {
         assert_eq!(decoded.text, "CREATE TABLE t ();");
         assert_eq!(decoded.warnings.len(), 1);
 
-        let utf16: Vec<u8> = [0xff, 0xfe]
-            .into_iter()
-            .chain("SELECT 1;".encode_utf16().flat_map(|u| u.to_le_bytes()))
-            .collect();
+        let utf16: Vec<u8> =
+            [0xff, 0xfe].into_iter().chain("SELECT 1;".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         assert_eq!(decode(&utf16).unwrap().text, "SELECT 1;");
     }
 
@@ -153,10 +135,6 @@ mod tests {
     fn invalid_utf8_is_decoded_lossily_with_the_line() {
         let decoded = decode(b"-- a\n-- b \xff\nSELECT 1;").unwrap();
         assert!(decoded.text.contains('\u{fffd}'));
-        assert!(
-            decoded.warnings[0].contains("line 2"),
-            "{:?}",
-            decoded.warnings
-        );
+        assert!(decoded.warnings[0].contains("line 2"), "{:?}", decoded.warnings);
     }
 }

@@ -47,56 +47,34 @@ pub struct Piece<'a> {
 
 /// Reads dump text into pieces. Never fails; see the module invariant.
 pub fn read(source: &str) -> Dump<'_> {
-    let mut scanner = Scanner {
-        src: source,
-        bytes: source.as_bytes(),
-        pos: 0,
-        line: 1,
-    };
+    let mut scanner = Scanner { src: source, bytes: source.as_bytes(), pos: 0, line: 1 };
     let mut pieces = Vec::new();
     while scanner.skip_space_and_comments() {
         let start = scanner.pos;
         let line = scanner.line;
         if scanner.bytes[start] == b'\\' {
             let end = scanner.line_end(start);
-            pieces.push(Piece {
-                line,
-                kind: PieceKind::MetaCommand,
-                text: source[start..end].trim_end(),
-            });
+            pieces.push(Piece { line, kind: PieceKind::MetaCommand, text: source[start..end].trim_end() });
             scanner.advance_to(end);
             continue;
         }
         let terminated = scanner.scan_statement();
         let text = &source[start..scanner.pos];
-        let kind = if terminated {
-            PieceKind::Statement
-        } else {
-            PieceKind::Unterminated
-        };
-        pieces.push(Piece {
-            line,
-            kind,
-            text: text.trim_end(),
-        });
+        let kind = if terminated { PieceKind::Statement } else { PieceKind::Unterminated };
+        pieces.push(Piece { line, kind, text: text.trim_end() });
         if terminated && is_copy_from_stdin(text) {
             if let Some(data) = scanner.scan_copy_data() {
                 pieces.push(data);
             }
         }
     }
-    Dump {
-        pieces,
-        header: read_header(source),
-    }
+    Dump { pieces, header: read_header(source) }
 }
 
 impl<'a> Dump<'a> {
     /// The SQL statements (terminated or not), without meta-commands and COPY data.
     pub fn statements(&self) -> impl Iterator<Item = &Piece<'a>> {
-        self.pieces
-            .iter()
-            .filter(|p| matches!(p.kind, PieceKind::Statement | PieceKind::Unterminated))
+        self.pieces.iter().filter(|p| matches!(p.kind, PieceKind::Statement | PieceKind::Unterminated))
     }
 }
 
@@ -115,10 +93,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn line_end(&self, from: usize) -> usize {
-        self.bytes[from..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(self.bytes.len(), |i| from + i)
+        self.bytes[from..].iter().position(|&b| b == b'\n').map_or(self.bytes.len(), |i| from + i)
     }
 
     /// Skips whitespace and comments between statements; false at the end of the text.
@@ -205,21 +180,13 @@ impl<'a> Scanner<'a> {
             let row = self.src[cursor..end].trim_end_matches('\r');
             if row == "\\." {
                 self.advance_to(end);
-                return Some(Piece {
-                    line,
-                    kind: PieceKind::CopyData { rows },
-                    text: &self.src[start..end],
-                });
+                return Some(Piece { line, kind: PieceKind::CopyData { rows }, text: &self.src[start..end] });
             }
             rows += 1;
             cursor = end + 1;
         }
         self.advance_to(self.bytes.len());
-        Some(Piece {
-            line,
-            kind: PieceKind::CopyData { rows },
-            text: &self.src[start..],
-        })
+        Some(Piece { line, kind: PieceKind::CopyData { rows }, text: &self.src[start..] })
     }
 }
 
@@ -229,9 +196,7 @@ fn count_newlines(bytes: &[u8]) -> usize {
 
 /// True when the quote at `quote` opens an `E'…'` string, in which backslash escapes a character.
 fn is_escape_string_prefix(bytes: &[u8], quote: usize) -> bool {
-    quote >= 1
-        && matches!(bytes[quote - 1], b'E' | b'e')
-        && (quote < 2 || !is_identifier_byte(bytes[quote - 2]))
+    quote >= 1 && matches!(bytes[quote - 1], b'E' | b'e') && (quote < 2 || !is_identifier_byte(bytes[quote - 2]))
 }
 
 fn is_identifier_byte(b: u8) -> bool {
@@ -264,16 +229,11 @@ fn dollar_quote_end(src: &str, open: usize) -> Option<usize> {
     if open > 0 && is_identifier_byte(bytes[open - 1]) {
         return None; // `a$b` is an identifier, not a quote.
     }
-    let tag_len = bytes[open + 1..]
-        .iter()
-        .position(|&b| b == b'$')
-        .filter(|&len| {
-            let tag = &bytes[open + 1..open + 1 + len];
-            tag.first().is_none_or(|b| !b.is_ascii_digit())
-                && tag
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
-        })?;
+    let tag_len = bytes[open + 1..].iter().position(|&b| b == b'$').filter(|&len| {
+        let tag = &bytes[open + 1..open + 1 + len];
+        tag.first().is_none_or(|b| !b.is_ascii_digit())
+            && tag.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
+    })?;
     let delimiter = &src[open..open + tag_len + 2];
     let body_start = open + delimiter.len();
     Some(match src[body_start..].find(delimiter) {
@@ -284,9 +244,7 @@ fn dollar_quote_end(src: &str, open: usize) -> Option<usize> {
 
 fn is_copy_from_stdin(statement: &str) -> bool {
     let head = statement.trim_start();
-    head.len() > 5
-        && head[..5].eq_ignore_ascii_case("COPY ")
-        && statement.to_ascii_lowercase().contains("from stdin")
+    head.len() > 5 && head[..5].eq_ignore_ascii_case("COPY ") && statement.to_ascii_lowercase().contains("from stdin")
 }
 
 fn read_header(source: &str) -> Header {
@@ -309,11 +267,7 @@ mod tests {
     /// Renders the pieces as `line kind: text` rows, the form every reader test compares.
     fn check(source: &str, expected: &[&str]) {
         let dump = read(source);
-        let actual: Vec<String> = dump
-            .pieces
-            .iter()
-            .map(|p| format!("{} {:?}: {}", p.line, p.kind, p.text))
-            .collect();
+        let actual: Vec<String> = dump.pieces.iter().map(|p| format!("{} {:?}: {}", p.line, p.kind, p.text)).collect();
         assert_eq!(actual, expected, "pieces of {source:?}");
     }
 
@@ -321,10 +275,7 @@ mod tests {
     fn splits_statements_and_keeps_lines() {
         check(
             "-- header\nSET a = 1;\n\nCREATE TABLE t (\n  id int\n);\n",
-            &[
-                "2 Statement: SET a = 1;",
-                "4 Statement: CREATE TABLE t (\n  id int\n);",
-            ],
+            &["2 Statement: SET a = 1;", "4 Statement: CREATE TABLE t (\n  id int\n);"],
         );
     }
 
@@ -347,10 +298,7 @@ mod tests {
     fn dollar_signs_that_are_not_quotes() {
         check(
             "PREPARE p AS SELECT $1; SELECT a$b FROM t;",
-            &[
-                "1 Statement: PREPARE p AS SELECT $1;",
-                "1 Statement: SELECT a$b FROM t;",
-            ],
+            &["1 Statement: PREPARE p AS SELECT $1;", "1 Statement: SELECT a$b FROM t;"],
         );
     }
 
@@ -381,20 +329,14 @@ mod tests {
 
     #[test]
     fn crlf_line_endings() {
-        check(
-            "SELECT 1;\r\n\r\nSELECT 2;\r\n",
-            &["1 Statement: SELECT 1;", "3 Statement: SELECT 2;"],
-        );
+        check("SELECT 1;\r\n\r\nSELECT 2;\r\n", &["1 Statement: SELECT 1;", "3 Statement: SELECT 2;"]);
     }
 
     #[test]
     fn truncated_statement_and_dollar_body_are_kept_unterminated() {
         check(
             "SELECT 1;\nCREATE TABLE t (id int",
-            &[
-                "1 Statement: SELECT 1;",
-                "2 Unterminated: CREATE TABLE t (id int",
-            ],
+            &["1 Statement: SELECT 1;", "2 Unterminated: CREATE TABLE t (id int"],
         );
         check(
             "CREATE FUNCTION f() AS $$ BEGIN; SELECT 1;",
@@ -407,10 +349,7 @@ mod tests {
         let dump = read(
             "--\n-- PostgreSQL database dump\n--\n\n-- Dumped from database version 15.20\n-- Dumped by pg_dump version 16.4 (Debian)\n",
         );
-        assert_eq!(
-            dump.header.pg_dump_version.as_deref(),
-            Some("16.4 (Debian)")
-        );
+        assert_eq!(dump.header.pg_dump_version.as_deref(), Some("16.4 (Debian)"));
         assert_eq!(dump.header.server_version.as_deref(), Some("15.20"));
         assert!(dump.pieces.is_empty());
     }

@@ -1,0 +1,597 @@
+//! Turns a read dump into a [`Catalog`]: each statement becomes catalog facts, is deliberately
+//! ignored, or is recorded as not understood (never silently dropped).
+//!
+//! Order of attempts for a statement: the token recognizers in `recognize.rs` (session settings,
+//! `OWNER TO`, and the pg_dump forms sqlparser rejects), then sqlparser.
+
+use super::datatype::normalize_type;
+use super::name::{name_parts, normalize_ident, qualify, QualifiedName};
+use super::recognize::{self, Recognized};
+use super::*;
+use crate::reader::{Dump, PieceKind};
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTableOperation, ColumnOption, CreateFunction, CreateIndex, CreateTable, CreateView,
+    Expr, ObjectName, SqlOption, Statement, TableConstraint, UserDefinedTypeRepresentation,
+};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+/// What became of one statement.
+pub(super) enum Outcome {
+    Understood,
+    Ignored,
+    NotUnderstood(String),
+}
+
+/// Builds the catalog of a read dump.
+pub fn build(dump: &Dump<'_>) -> Catalog {
+    let mut builder = Builder { catalog: Catalog::default(), default_schema: "public".to_string() };
+    for piece in &dump.pieces {
+        let outcome = match piece.kind {
+            PieceKind::Statement => builder.statement(piece.text),
+            PieceKind::Unterminated => {
+                Outcome::NotUnderstood("the statement is cut off by the end of the file (no `;`)".into())
+            }
+            PieceKind::MetaCommand | PieceKind::CopyData { .. } => continue,
+        };
+        let counts = &mut builder.catalog.statements;
+        counts.total += 1;
+        match outcome {
+            Outcome::Understood => counts.understood += 1,
+            Outcome::Ignored => counts.ignored += 1,
+            Outcome::NotUnderstood(reason) => {
+                counts.not_understood += 1;
+                builder.catalog.not_understood.push(NotUnderstood {
+                    line: piece.line,
+                    text: piece.text.to_string(),
+                    reason,
+                });
+            }
+        }
+    }
+    builder.catalog
+}
+
+pub(super) struct Builder {
+    pub(super) catalog: Catalog,
+    /// First schema of the dump's search_path: where unqualified names live.
+    pub(super) default_schema: String,
+}
+
+impl Builder {
+    fn statement(&mut self, sql: &str) -> Outcome {
+        match recognize::recognize(sql, &self.default_schema) {
+            Recognized::Fact(fact) => return self.apply(fact),
+            Recognized::Ignore => return Outcome::Ignored,
+            Recognized::Reparse { sql, with_no_data } => return self.parse(&sql, with_no_data),
+            Recognized::No => {}
+        }
+        self.parse(sql, false)
+    }
+
+    fn parse(&mut self, sql: &str, with_no_data: bool) -> Outcome {
+        let statements = match Parser::parse_sql(&PostgreSqlDialect {}, sql) {
+            Ok(statements) => statements,
+            Err(error) => return Outcome::NotUnderstood(format!("SQL parser: {error}")),
+        };
+        let mut outcome = Outcome::Ignored;
+        for statement in statements {
+            outcome = self.add(statement, with_no_data);
+        }
+        outcome
+    }
+
+    fn qualify(&self, name: &ObjectName) -> QualifiedName {
+        qualify(name, &self.default_schema)
+    }
+
+    fn add(&mut self, statement: Statement, with_no_data: bool) -> Outcome {
+        match statement {
+            Statement::CreateSchema { schema_name, .. } => {
+                let name = schema_name.to_string();
+                let name = name.trim_matches('"').to_string();
+                self.catalog.schemas.insert(name, Schema {});
+            }
+            Statement::CreateExtension(ext) => {
+                self.catalog.extensions.insert(
+                    normalize_ident(&ext.name),
+                    Extension {
+                        schema: ext.schema.as_ref().map(normalize_ident),
+                        version: ext.version.as_ref().map(|v| v.value.clone()),
+                    },
+                );
+            }
+            Statement::CreateType { name, representation } => {
+                let type_def = match representation {
+                    Some(UserDefinedTypeRepresentation::Enum { labels }) => {
+                        TypeDef::Enum { labels: labels.iter().map(|l| l.value.clone()).collect() }
+                    }
+                    Some(UserDefinedTypeRepresentation::Composite { attributes }) => TypeDef::Composite {
+                        attributes: attributes
+                            .iter()
+                            .map(|a| (normalize_ident(&a.name), normalize_type(&a.data_type, &self.default_schema)))
+                            .collect(),
+                    },
+                    Some(UserDefinedTypeRepresentation::Range { options }) => {
+                        TypeDef::Range { options: options.iter().map(ToString::to_string).collect() }
+                    }
+                    other => TypeDef::Other { definition: other.map(|o| o.to_string()).unwrap_or_default() },
+                };
+                let name = self.qualify(&name);
+                self.catalog.types.insert(name, type_def);
+            }
+            Statement::CreateDomain(domain) => {
+                let name = self.qualify(&domain.name);
+                let checks = domain.constraints.iter().map(ToString::to_string).collect();
+                self.catalog.types.insert(
+                    name,
+                    TypeDef::Domain {
+                        base: normalize_type(&domain.data_type, &self.default_schema),
+                        default: domain.default.as_ref().map(ToString::to_string),
+                        not_null: false,
+                        checks,
+                    },
+                );
+            }
+            Statement::CreateSequence { name, sequence_options, .. } => {
+                let name = self.qualify(&name);
+                let sequence = self.catalog.sequences.entry(name).or_default();
+                for option in &sequence_options {
+                    match option {
+                        sqlparser::ast::SequenceOptions::DataType(data_type) => {
+                            sequence.data_type = Some(normalize_type(data_type, "public"));
+                        }
+                        other => sequence.options.push(other.to_string().trim().to_string()),
+                    }
+                }
+            }
+            Statement::CreateTable(table) => return self.create_table(table),
+            Statement::AlterTable(alter) => {
+                let name = self.qualify(&alter.name);
+                for operation in alter.operations {
+                    if let Outcome::NotUnderstood(reason) = self.alter_table(&name, operation) {
+                        return Outcome::NotUnderstood(reason);
+                    }
+                }
+            }
+            Statement::CreateIndex(index) => return self.create_index(index),
+            Statement::CreateView(view) => self.create_view(view, with_no_data),
+            Statement::CreateFunction(function) => self.create_function(function),
+            Statement::CreateTrigger(trigger) => {
+                let table = self.qualify(&trigger.table_name);
+                let name = name_parts(&trigger.name).pop().unwrap_or_default();
+                let definition = recognize::normalized_tokens(&trigger.to_string());
+                self.catalog.triggers.insert(format!("{table}.{name}"), Trigger { table, definition, enabled: None });
+            }
+            Statement::CreatePolicy(policy) => {
+                let table = self.qualify(&policy.table_name);
+                let name = normalize_ident(&policy.name);
+                let permissive = !matches!(policy.policy_type, Some(sqlparser::ast::CreatePolicyType::Restrictive));
+                self.catalog.policies.insert(
+                    format!("{table}.{name}"),
+                    Policy {
+                        table,
+                        permissive,
+                        command: policy.command.map_or_else(|| "ALL".to_string(), |c| c.to_string()),
+                        roles: policy.to.unwrap_or_default().iter().map(ToString::to_string).collect(),
+                        using: policy.using.as_ref().map(ToString::to_string),
+                        with_check: policy.with_check.as_ref().map(ToString::to_string),
+                    },
+                );
+            }
+            Statement::Comment { object_type, object_name, comment, .. } => {
+                let key = format!(
+                    "{} {}",
+                    object_type.to_string().to_lowercase(),
+                    self.comment_target(&object_name, &object_type.to_string())
+                );
+                match comment {
+                    Some(text) => self.catalog.comments.insert(key, text),
+                    None => self.catalog.comments.remove(&key),
+                };
+            }
+            statement @ (Statement::Grant(_) | Statement::Revoke(_) | Statement::AlterDefaultPrivileges(_)) => {
+                self.catalog.grants.push(recognize::normalized_tokens(&statement.to_string()));
+            }
+            Statement::Insert(insert) => return self.insert(insert),
+            Statement::Set(_) | Statement::StartTransaction { .. } | Statement::Commit { .. } => {
+                return Outcome::Ignored;
+            }
+            Statement::Query(_) => return Outcome::Ignored,
+            other => {
+                let head: String = other.to_string().split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+                return Outcome::NotUnderstood(format!("`{head} …` is not turned into catalog facts yet"));
+            }
+        }
+        Outcome::Understood
+    }
+
+    /// Columns are named `table.column`, other objects by their qualified name.
+    fn comment_target(&self, name: &ObjectName, kind: &str) -> String {
+        let parts = name_parts(name);
+        match (kind.to_uppercase().as_str(), parts.as_slice()) {
+            ("COLUMN", [table, column]) => format!("{}.{table}.{column}", self.default_schema),
+            ("EXTENSION" | "SCHEMA" | "ROLE" | "DATABASE", _) => parts.join("."),
+            (_, [only]) => format!("{}.{only}", self.default_schema),
+            _ => parts.join("."),
+        }
+    }
+
+    fn create_table(&mut self, create: CreateTable) -> Outcome {
+        let name = self.qualify(&create.name);
+        let mut table = Table {
+            unlogged: create.unlogged,
+            partition_by: create.partition_by.as_ref().map(|p| p.to_string()),
+            inherits: create.inherits.iter().flatten().map(|p| self.qualify(p)).collect(),
+            created_as_query: create.query.is_some(),
+            ..Table::default()
+        };
+        if let (Some(parent), Some(bound)) = (&create.partition_of, &create.for_values) {
+            table.partition_of = Some((self.qualify(parent), bound.to_string()));
+        }
+        table.options = table_options(&create.table_options);
+        for (index, column) in create.columns.iter().enumerate() {
+            let mut out = Column {
+                name: normalize_ident(&column.name),
+                position: index + 1,
+                data_type: normalize_type(&column.data_type, &self.default_schema),
+                ..Column::default()
+            };
+            for option in &column.options {
+                match &option.option {
+                    ColumnOption::NotNull => out.not_null = true,
+                    ColumnOption::Null => out.not_null = false,
+                    ColumnOption::Default(expr) => out.default = Some(expr.to_string()),
+                    ColumnOption::Collation(collation) => out.collation = Some(collation.to_string()),
+                    ColumnOption::Generated { generation_expr: Some(expr), generation_expr_mode, .. } => {
+                        let mode = match generation_expr_mode {
+                            Some(sqlparser::ast::GeneratedExpressionMode::Virtual) => "VIRTUAL",
+                            _ => "STORED",
+                        };
+                        out.generated = Some(format!("{expr} {mode}"));
+                    }
+                    ColumnOption::Generated { generated_as, .. } => {
+                        out.identity = Some(generated_as_text(generated_as));
+                        out.not_null = true;
+                    }
+                    ColumnOption::PrimaryKey(_)
+                    | ColumnOption::Unique(_)
+                    | ColumnOption::ForeignKey(_)
+                    | ColumnOption::Check(_) => {
+                        let constraint = column_constraint(&option.option, &column.name);
+                        if let Some(constraint) = constraint {
+                            if matches!(option.option, ColumnOption::PrimaryKey(_)) {
+                                out.not_null = true;
+                            }
+                            let constraint_name = option
+                                .name
+                                .as_ref()
+                                .map(normalize_ident)
+                                .unwrap_or_else(|| default_constraint_name(&name.name, &out.name, &constraint));
+                            table.constraints.insert(constraint_name, self.constraint(constraint, false));
+                        }
+                    }
+                    other => {
+                        return Outcome::NotUnderstood(format!("column option `{other}` is not understood yet"));
+                    }
+                }
+            }
+            table.columns.push(out);
+        }
+        for constraint in create.constraints {
+            let constraint_name =
+                constraint_name(&constraint).unwrap_or_else(|| default_constraint_name(&name.name, "", &constraint));
+            if let TableConstraint::PrimaryKey(pk) = &constraint {
+                for key in &pk.columns {
+                    let column_name = key.column.expr.to_string();
+                    if let Some(column) = table.column_mut(column_name.trim_matches('"')) {
+                        column.not_null = true;
+                    }
+                }
+            }
+            let constraint = self.constraint(constraint, false);
+            table.constraints.insert(constraint_name, constraint);
+        }
+        self.catalog.tables.insert(name, table);
+        Outcome::Understood
+    }
+
+    fn constraint(&self, mut constraint: TableConstraint, not_valid: bool) -> Constraint {
+        let kind = match &constraint {
+            TableConstraint::PrimaryKey(_) | TableConstraint::PrimaryKeyUsingIndex(_) => ConstraintKind::PrimaryKey,
+            TableConstraint::Unique(_) | TableConstraint::UniqueUsingIndex(_) => ConstraintKind::Unique,
+            TableConstraint::ForeignKey(_) => ConstraintKind::ForeignKey,
+            TableConstraint::Exclude(_) => ConstraintKind::Exclusion,
+            _ => ConstraintKind::Check,
+        };
+        clear_constraint_name(&mut constraint);
+        Constraint { kind, definition: constraint.to_string().trim().to_string(), not_valid }
+    }
+
+    fn alter_table(&mut self, name: &QualifiedName, operation: AlterTableOperation) -> Outcome {
+        let constraint_to_add = match &operation {
+            AlterTableOperation::AddConstraint { constraint, not_valid } => Some((constraint.clone(), *not_valid)),
+            _ => None,
+        };
+        if let Some((constraint, not_valid)) = constraint_to_add {
+            let constraint_name =
+                constraint_name(&constraint).unwrap_or_else(|| default_constraint_name(&name.name, "", &constraint));
+            let pk_columns: Vec<String> = match &constraint {
+                TableConstraint::PrimaryKey(pk) => pk.columns.iter().map(|c| c.column.expr.to_string()).collect(),
+                _ => Vec::new(),
+            };
+            let constraint = self.constraint(constraint, not_valid);
+            let Some(table) = self.catalog.tables.get_mut(name) else {
+                return Outcome::NotUnderstood(format!("constraint added to {name}, which the dump does not create"));
+            };
+            for column in pk_columns {
+                if let Some(column) = table.column_mut(column.trim_matches('"')) {
+                    column.not_null = true;
+                }
+            }
+            table.constraints.insert(constraint_name, constraint);
+            return Outcome::Understood;
+        }
+        let Some(table) = self.catalog.tables.get_mut(name) else {
+            return Outcome::NotUnderstood(format!("ALTER TABLE of {name}, which the dump does not create"));
+        };
+        match operation {
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                let column_name = normalize_ident(&column_name);
+                let Some(column) = table.column_mut(&column_name) else {
+                    return Outcome::NotUnderstood(format!("column {name}.{column_name} is not in the table"));
+                };
+                match op {
+                    AlterColumnOperation::SetDefault { value } => column.default = Some(value.to_string()),
+                    AlterColumnOperation::DropDefault => column.default = None,
+                    AlterColumnOperation::SetNotNull => column.not_null = true,
+                    AlterColumnOperation::DropNotNull => column.not_null = false,
+                    AlterColumnOperation::AddGenerated { generated_as, .. } => {
+                        column.identity =
+                            Some(generated_as.map_or("BY DEFAULT".to_string(), |g| generated_as_text(&g)));
+                        column.not_null = true;
+                    }
+                    other => return Outcome::NotUnderstood(format!("ALTER COLUMN … {other} is not understood yet")),
+                }
+            }
+            AlterTableOperation::EnableRowLevelSecurity => table.row_level_security = true,
+            AlterTableOperation::DisableRowLevelSecurity => table.row_level_security = false,
+            AlterTableOperation::ForceRowLevelSecurity => table.force_row_level_security = true,
+            AlterTableOperation::NoForceRowLevelSecurity => table.force_row_level_security = false,
+            AlterTableOperation::ReplicaIdentity { identity } => table.replica_identity = Some(identity.to_string()),
+            AlterTableOperation::SetOptionsParens { options } => {
+                table.options.extend(options.iter().map(|o| o.to_string()));
+                table.options.sort();
+            }
+            other => return Outcome::NotUnderstood(format!("ALTER TABLE … {other} is not understood yet")),
+        }
+        Outcome::Understood
+    }
+
+    fn create_index(&mut self, index: CreateIndex) -> Outcome {
+        let Some(index_name) = index.name.as_ref() else {
+            return Outcome::NotUnderstood("an index without a name".into());
+        };
+        let table = self.qualify(&index.table_name);
+        // An index lives in its table's schema.
+        let name = QualifiedName::new(&table.schema, &name_parts(index_name).pop().unwrap_or_default());
+        let parameters = index.with.iter().map(|p| p.to_string().replace([' ', '\''], "")).collect();
+        self.catalog.indexes.insert(
+            name,
+            Index {
+                table,
+                unique: index.unique,
+                method: index.using.as_ref().map_or("btree".to_string(), |m| m.to_string().to_lowercase()),
+                keys: index.columns.iter().map(ToString::to_string).collect(),
+                include: index.include.iter().map(normalize_ident).collect(),
+                predicate: index.predicate.as_ref().map(ToString::to_string),
+                parameters,
+                nulls_not_distinct: index.nulls_distinct == Some(false),
+                attached_to: None,
+            },
+        );
+        Outcome::Understood
+    }
+
+    fn create_view(&mut self, view: CreateView, with_no_data: bool) {
+        let name = self.qualify(&view.name);
+        self.catalog.views.insert(
+            name,
+            View {
+                materialized: view.materialized,
+                columns: view.columns.iter().map(|c| c.to_string()).collect(),
+                options: table_options(&view.options),
+                definition: view.query.to_string(),
+                with_no_data,
+            },
+        );
+    }
+
+    fn create_function(&mut self, function: CreateFunction) {
+        let name = self.qualify(&function.name);
+        let arguments = function
+            .args
+            .as_ref()
+            .map(|args| args.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default();
+        let full = function.to_string();
+        let definition = recognize::normalized_tokens(&full);
+        self.catalog.functions.insert(
+            format!("{name}({arguments})"),
+            Function {
+                name,
+                kind: "function".into(),
+                arguments,
+                returns: function.return_type.as_ref().map(ToString::to_string),
+                language: function.language.as_ref().map(normalize_ident),
+                definition,
+            },
+        );
+    }
+
+    fn insert(&mut self, insert: sqlparser::ast::Insert) -> Outcome {
+        let table = match &insert.table {
+            sqlparser::ast::TableObject::TableName(name) => self.qualify(name),
+            other => return Outcome::NotUnderstood(format!("INSERT INTO {other} is data, not schema")),
+        };
+        let Some(source) = insert.source.as_ref() else {
+            return Outcome::NotUnderstood("INSERT without VALUES".into());
+        };
+        let sqlparser::ast::SetExpr::Values(values) = source.body.as_ref() else {
+            return Outcome::NotUnderstood("INSERT … SELECT is data, not schema".into());
+        };
+        let versions = self.catalog.migration_versions.entry(table).or_default();
+        for row in &values.rows {
+            if let Some(Expr::Value(value)) = row.first() {
+                versions.push(value.to_string().trim_matches('\'').to_string());
+            }
+        }
+        Outcome::Understood
+    }
+
+    /// Applies a fact found by a token recognizer.
+    fn apply(&mut self, fact: recognize::Fact) -> Outcome {
+        use recognize::Fact;
+        match fact {
+            Fact::SearchPath(schema) => {
+                self.default_schema = schema;
+                return Outcome::Ignored;
+            }
+            Fact::Owner { object, owner } => {
+                self.catalog.owners.insert(object, owner);
+            }
+            Fact::SequenceOwnedBy { sequence, column } => {
+                self.catalog.sequences.entry(sequence).or_default().owned_by = Some(column);
+            }
+            Fact::IndexAttached { parent, child } => {
+                // A child that is not a CREATE INDEX backs a partition's constraint; the
+                // constraint itself is already in the catalog, so nothing more is recorded.
+                if let Some(index) = self.catalog.indexes.get_mut(&child) {
+                    index.attached_to = Some(parent);
+                }
+            }
+            Fact::Comment { object, text } => {
+                match text {
+                    Some(text) => self.catalog.comments.insert(object, text),
+                    None => self.catalog.comments.remove(&object),
+                };
+            }
+            Fact::EventTrigger { name, definition } => {
+                self.catalog.event_triggers.insert(name, Definition { definition });
+            }
+            Fact::Publication { name, definition } => {
+                self.catalog.publications.insert(name, Definition { definition });
+            }
+            Fact::Identity { table, column, kind, sequence } => {
+                let Some(target) = self.catalog.tables.get_mut(&table).and_then(|t| t.column_mut(&column)) else {
+                    return Outcome::NotUnderstood(format!(
+                        "identity on {table}.{column}, which the dump does not create"
+                    ));
+                };
+                target.identity = Some(kind);
+                target.not_null = true;
+                if let Some((name, options)) = sequence {
+                    let owned_by = Some(format!("{table}.{column}"));
+                    self.catalog.sequences.insert(name, Sequence { data_type: None, options, owned_by });
+                }
+            }
+            Fact::Trigger { table, name, definition } => {
+                self.catalog.triggers.insert(format!("{table}.{name}"), Trigger { table, definition, enabled: None });
+            }
+            Fact::Grant(text) => self.catalog.grants.push(text),
+        }
+        Outcome::Understood
+    }
+}
+
+fn generated_as_text(generated_as: &sqlparser::ast::GeneratedAs) -> String {
+    match generated_as {
+        sqlparser::ast::GeneratedAs::Always => "ALWAYS".into(),
+        sqlparser::ast::GeneratedAs::ByDefault => "BY DEFAULT".into(),
+        sqlparser::ast::GeneratedAs::ExpStored => "STORED".into(),
+    }
+}
+
+fn table_options(options: &sqlparser::ast::CreateTableOptions) -> Vec<String> {
+    use sqlparser::ast::CreateTableOptions;
+    let list: &[SqlOption] = match options {
+        CreateTableOptions::With(list) | CreateTableOptions::Options(list) | CreateTableOptions::Plain(list) => list,
+        _ => &[],
+    };
+    let mut out: Vec<String> = list.iter().map(|o| o.to_string().replace([' ', '\''], "")).collect();
+    out.sort();
+    out
+}
+
+fn constraint_name(constraint: &TableConstraint) -> Option<String> {
+    let name = match constraint {
+        TableConstraint::Unique(c) => c.name.as_ref(),
+        TableConstraint::PrimaryKey(c) => c.name.as_ref(),
+        TableConstraint::ForeignKey(c) => c.name.as_ref(),
+        TableConstraint::Check(c) => c.name.as_ref(),
+        TableConstraint::Exclude(c) => c.name.as_ref(),
+        TableConstraint::PrimaryKeyUsingIndex(c) | TableConstraint::UniqueUsingIndex(c) => c.name.as_ref(),
+        _ => None,
+    };
+    name.map(normalize_ident)
+}
+
+fn clear_constraint_name(constraint: &mut TableConstraint) {
+    match constraint {
+        TableConstraint::Unique(c) => c.name = None,
+        TableConstraint::PrimaryKey(c) => c.name = None,
+        TableConstraint::ForeignKey(c) => c.name = None,
+        TableConstraint::Check(c) => c.name = None,
+        TableConstraint::Exclude(c) => c.name = None,
+        _ => {}
+    }
+}
+
+/// PostgreSQL's default names: `t_pkey`, `t_c_key`, `t_c_fkey`, `t_c_check`.
+fn default_constraint_name(table: &str, column: &str, constraint: &TableConstraint) -> String {
+    let column = if column.is_empty() {
+        match constraint {
+            TableConstraint::Unique(c) => c.columns.first().map(|c| c.column.expr.to_string()).unwrap_or_default(),
+            TableConstraint::ForeignKey(c) => c.columns.first().map(normalize_ident).unwrap_or_default(),
+            _ => String::new(),
+        }
+    } else {
+        column.to_string()
+    };
+    match constraint {
+        TableConstraint::PrimaryKey(_) => format!("{table}_pkey"),
+        TableConstraint::Unique(_) => format!("{table}_{column}_key"),
+        TableConstraint::ForeignKey(_) => format!("{table}_{column}_fkey"),
+        TableConstraint::Exclude(_) => format!("{table}_excl"),
+        _ if column.is_empty() => format!("{table}_check"),
+        _ => format!("{table}_{column}_check"),
+    }
+}
+
+/// A column-level PRIMARY KEY / UNIQUE / REFERENCES / CHECK as the table constraint it stands for.
+fn column_constraint(option: &ColumnOption, column: &sqlparser::ast::Ident) -> Option<TableConstraint> {
+    let key = || sqlparser::ast::IndexColumn {
+        column: sqlparser::ast::OrderByExpr {
+            expr: Expr::Identifier(column.clone()),
+            options: Default::default(),
+            with_fill: None,
+        },
+        operator_class: None,
+    };
+    Some(match option.clone() {
+        ColumnOption::PrimaryKey(mut pk) => {
+            pk.columns = vec![key()];
+            TableConstraint::PrimaryKey(pk)
+        }
+        ColumnOption::Unique(mut unique) => {
+            unique.columns = vec![key()];
+            TableConstraint::Unique(unique)
+        }
+        ColumnOption::ForeignKey(mut fk) => {
+            fk.columns = vec![column.clone()];
+            TableConstraint::ForeignKey(fk)
+        }
+        ColumnOption::Check(check) => TableConstraint::Check(check),
+        _ => return None,
+    })
+}

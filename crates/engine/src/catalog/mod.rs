@@ -1,0 +1,256 @@
+//! The catalog: what one dump defines, as plain data keyed by normalized qualified names.
+//!
+//! Architecture invariant: sqlparser's AST stops at `build`; everything here is plain data with
+//! ordered collections, so two equal schemas give equal catalogs and output is deterministic.
+//! Texts kept here (defaults, expressions, definitions) are normalized: sqlparser renders them
+//! again from its AST, so whitespace and layout of the dump do not matter.
+
+mod build;
+mod datatype;
+mod name;
+mod recognize;
+
+pub use build::build;
+pub use name::QualifiedName;
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Catalog {
+    pub schemas: BTreeMap<String, Schema>,
+    pub extensions: BTreeMap<String, Extension>,
+    pub types: BTreeMap<QualifiedName, TypeDef>,
+    pub sequences: BTreeMap<QualifiedName, Sequence>,
+    pub tables: BTreeMap<QualifiedName, Table>,
+    pub indexes: BTreeMap<QualifiedName, Index>,
+    pub views: BTreeMap<QualifiedName, View>,
+    pub functions: BTreeMap<String, Function>,
+    pub triggers: BTreeMap<String, Trigger>,
+    pub event_triggers: BTreeMap<String, Definition>,
+    pub policies: BTreeMap<String, Policy>,
+    pub publications: BTreeMap<String, Definition>,
+    /// `COMMENT ON <kind> <object>` → text, keyed by `<kind> <object>` (e.g. `column public.t.c`).
+    pub comments: BTreeMap<String, String>,
+    /// Normalized GRANT / REVOKE statements, in dump order within each object.
+    pub grants: Vec<String>,
+    /// `<kind> <object>` → owner role.
+    pub owners: BTreeMap<String, String>,
+    /// Versions inserted into migration-tracking tables (e.g. Rails `schema_migrations`), per table.
+    pub migration_versions: BTreeMap<QualifiedName, Vec<String>>,
+    /// Statements that were neither turned into facts nor deliberately ignored.
+    pub not_understood: Vec<NotUnderstood>,
+    /// Statement totals of the dump this catalog was built from.
+    pub statements: StatementCounts,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StatementCounts {
+    pub total: usize,
+    pub understood: usize,
+    pub ignored: usize,
+    pub not_understood: usize,
+}
+
+/// A statement the catalog could not use; it still takes part in comparisons as raw text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotUnderstood {
+    pub line: usize,
+    pub text: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Schema {}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Extension {
+    pub schema: Option<String>,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeDef {
+    Enum { labels: Vec<String> },
+    Composite { attributes: Vec<(String, String)> },
+    Domain { base: String, default: Option<String>, not_null: bool, checks: Vec<String> },
+    Range { options: Vec<String> },
+    Other { definition: String },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Sequence {
+    pub data_type: Option<String>,
+    /// Options as written after normalization (`START WITH 1`, `INCREMENT BY 1`, `CACHE 1`, …).
+    pub options: Vec<String>,
+    /// `table.column` that owns the sequence (`ALTER SEQUENCE … OWNED BY`).
+    pub owned_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub constraints: BTreeMap<String, Constraint>,
+    pub unlogged: bool,
+    pub partition_by: Option<String>,
+    /// Parent and bound (`FOR VALUES …`) when this table is a partition.
+    pub partition_of: Option<(QualifiedName, String)>,
+    pub inherits: Vec<QualifiedName>,
+    pub options: Vec<String>,
+    pub row_level_security: bool,
+    pub force_row_level_security: bool,
+    pub replica_identity: Option<String>,
+    /// Created by `CREATE TABLE … AS` (a copy without keys).
+    pub created_as_query: bool,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Column {
+    pub name: String,
+    /// 1-based position in the table.
+    pub position: usize,
+    pub data_type: String,
+    pub collation: Option<String>,
+    pub default: Option<String>,
+    pub not_null: bool,
+    /// `ALWAYS` or `BY DEFAULT` for identity columns.
+    pub identity: Option<String>,
+    /// The expression of a generated column, with its kind (`STORED` / `VIRTUAL`).
+    pub generated: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintKind {
+    PrimaryKey,
+    Unique,
+    ForeignKey,
+    Check,
+    Exclusion,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Constraint {
+    pub kind: ConstraintKind,
+    /// The definition without the name, e.g. `FOREIGN KEY (a) REFERENCES public.t(id) ON DELETE CASCADE`.
+    pub definition: String,
+    pub not_valid: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Index {
+    pub table: QualifiedName,
+    pub unique: bool,
+    pub method: String,
+    /// Key columns or expressions, each with opclass, order and nulls order as written.
+    pub keys: Vec<String>,
+    pub include: Vec<String>,
+    pub predicate: Option<String>,
+    /// Storage parameters as `name=value`, values unquoted (`m='16'` and `m=16` are equal).
+    pub parameters: Vec<String>,
+    pub nulls_not_distinct: bool,
+    /// Parent index when attached with `ALTER INDEX … ATTACH PARTITION`.
+    pub attached_to: Option<QualifiedName>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct View {
+    pub materialized: bool,
+    pub columns: Vec<String>,
+    pub options: Vec<String>,
+    pub definition: String,
+    pub with_no_data: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Function {
+    pub name: QualifiedName,
+    pub kind: String,
+    pub arguments: String,
+    pub returns: Option<String>,
+    pub language: Option<String>,
+    /// Everything after the signature, normalized: volatility, security, SET options, body.
+    pub definition: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Trigger {
+    pub table: QualifiedName,
+    pub definition: String,
+    pub enabled: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    pub table: QualifiedName,
+    pub permissive: bool,
+    pub command: String,
+    pub roles: Vec<String>,
+    pub using: Option<String>,
+    pub with_check: Option<String>,
+}
+
+/// An object known by its normalized definition only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Definition {
+    pub definition: String,
+}
+
+/// Object counts by kind, with the keys of `schemadrift inspect --format json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub schemas: usize,
+    pub extensions: usize,
+    pub types: usize,
+    pub sequences: usize,
+    pub tables: usize,
+    pub columns: usize,
+    /// Primary key, unique, check and exclusion constraints (foreign keys are counted apart).
+    pub constraints: usize,
+    pub foreign_keys: usize,
+    /// Indexes created with CREATE INDEX (indexes that back constraints are counted as constraints).
+    pub indexes: usize,
+    pub views: usize,
+    pub materialized_views: usize,
+    pub functions: usize,
+    pub triggers: usize,
+    pub policies: usize,
+    pub grants: usize,
+    pub comments: usize,
+}
+
+impl Catalog {
+    pub fn counts(&self) -> Counts {
+        let constraints = self.tables.values().flat_map(|t| t.constraints.values());
+        let foreign_keys = constraints.clone().filter(|c| c.kind == ConstraintKind::ForeignKey).count();
+        Counts {
+            schemas: self.schemas.len(),
+            extensions: self.extensions.len(),
+            types: self.types.len(),
+            sequences: self.sequences.len(),
+            tables: self.tables.len(),
+            columns: self.tables.values().map(|t| t.columns.len()).sum(),
+            constraints: constraints.count() - foreign_keys,
+            foreign_keys,
+            indexes: self.indexes.len(),
+            views: self.views.values().filter(|v| !v.materialized).count(),
+            materialized_views: self.views.values().filter(|v| v.materialized).count(),
+            functions: self.functions.len(),
+            triggers: self.triggers.len(),
+            policies: self.policies.len(),
+            grants: self.grants.len(),
+            comments: self.comments.len(),
+        }
+    }
+}

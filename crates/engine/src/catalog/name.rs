@@ -1,0 +1,57 @@
+//! Normalized qualified names: unquoted identifiers fold to lower case, quoted ones stay exact.
+
+use serde::{Serialize, Serializer};
+use sqlparser::ast::{Ident, ObjectName};
+use std::fmt;
+
+/// `schema.name`, both parts normalized.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QualifiedName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl QualifiedName {
+    pub fn new(schema: &str, name: &str) -> QualifiedName {
+        QualifiedName { schema: schema.to_string(), name: name.to_string() }
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.schema, self.name)
+    }
+}
+
+impl Serialize for QualifiedName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// An identifier as PostgreSQL stores it: unquoted folds to lower case, quoted stays as written.
+pub fn normalize_ident(ident: &Ident) -> String {
+    match ident.quote_style {
+        Some(_) => ident.value.clone(),
+        None => ident.value.to_lowercase(),
+    }
+}
+
+/// The parts of an object name, normalized.
+pub fn name_parts(name: &ObjectName) -> Vec<String> {
+    name.0
+        .iter()
+        .map(|part| match part.as_ident() {
+            Some(ident) => normalize_ident(ident),
+            None => part.to_string(),
+        })
+        .collect()
+}
+
+/// Resolves a possibly unqualified name: `default_schema` comes from the dump's search_path.
+pub fn qualify(name: &ObjectName, default_schema: &str) -> QualifiedName {
+    let mut parts = name_parts(name);
+    let last = parts.pop().unwrap_or_default();
+    let schema = parts.pop().unwrap_or_else(|| default_schema.to_string());
+    QualifiedName { schema, name: last }
+}

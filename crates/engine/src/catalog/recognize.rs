@@ -1,0 +1,608 @@
+//! Token recognizers for statements sqlparser does not parse, or that are simpler to read as tokens:
+//! session settings, `OWNER TO`, `ALTER SEQUENCE … OWNED BY`, `ALTER INDEX … ATTACH PARTITION`,
+//! identity columns, `COMMENT ON`, grants, triggers, event triggers, publications.
+//!
+//! They work on sqlparser's tokenizer output, never on raw text with regexes, so quoting, comments
+//! and dollar quotes are handled exactly as the parser would.
+
+use super::name::QualifiedName;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Token, Tokenizer, Whitespace, Word};
+
+pub(super) enum Recognized {
+    Fact(Fact),
+    Ignore,
+    /// Parse this rewritten text with sqlparser instead (e.g. `ON ONLY` → `ON`).
+    Reparse {
+        sql: String,
+        with_no_data: bool,
+    },
+    No,
+}
+
+pub(super) enum Fact {
+    SearchPath(String),
+    Owner { object: String, owner: String },
+    SequenceOwnedBy { sequence: QualifiedName, column: String },
+    IndexAttached { parent: QualifiedName, child: QualifiedName },
+    Comment { object: String, text: Option<String> },
+    EventTrigger { name: String, definition: String },
+    Publication { name: String, definition: String },
+    Identity { table: QualifiedName, column: String, kind: String, sequence: Option<(QualifiedName, Vec<String>)> },
+    Trigger { table: QualifiedName, name: String, definition: String },
+    Grant(String),
+}
+
+/// The first words of a statement, upper-cased, without tokenizing all of it.
+fn head_words(sql: &str, count: usize) -> Vec<String> {
+    sql.split(|c: char| c.is_whitespace() || c == '(' || c == ';')
+        .filter(|w| !w.is_empty())
+        .take(count)
+        .map(str::to_uppercase)
+        .collect()
+}
+
+pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
+    let head = head_words(sql, 4);
+    let words: Vec<&str> = head.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["SET", ..] => {
+            let tokens = tokens(sql);
+            let is_search_path =
+                matches!(tokens.get(1), Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("search_path"));
+            if is_search_path {
+                let first = tokens.iter().skip(2).find_map(|t| match t {
+                    Token::Word(w) if w.keyword != Keyword::TO => Some(ident(w)),
+                    Token::SingleQuotedString(s) => Some(s.clone()),
+                    _ => None,
+                });
+                return Recognized::Fact(Fact::SearchPath(
+                    first.filter(|s| !s.is_empty()).unwrap_or_else(|| "public".into()),
+                ));
+            }
+            Recognized::Ignore
+        }
+        ["SELECT", first, ..] if first.starts_with("PG_CATALOG.SET_CONFIG") => {
+            let strings: Vec<String> = tokens(sql)
+                .into_iter()
+                .filter_map(|t| match t {
+                    Token::SingleQuotedString(s) => Some(s),
+                    _ => None,
+                })
+                .collect();
+            match strings.as_slice() {
+                [name, value] if name == "search_path" => {
+                    let first = value.split(',').next().unwrap_or("").trim().trim_matches('"').to_string();
+                    Recognized::Fact(Fact::SearchPath(if first.is_empty() { "public".into() } else { first }))
+                }
+                _ => Recognized::Ignore,
+            }
+        }
+        ["BEGIN" | "COMMIT" | "START", ..] => Recognized::Ignore,
+        ["ALTER", ..] if ends_with_owner_to(sql) => owner(sql, default_schema),
+        ["ALTER", "SEQUENCE", ..] => sequence_owned_by(sql, default_schema),
+        ["ALTER", "INDEX", ..] => index_attach(sql, default_schema),
+        ["ALTER", "TABLE", ..] if sql.to_uppercase().contains("AS IDENTITY") => identity(sql, default_schema),
+        ["COMMENT", "ON", ..] => comment(sql, default_schema),
+        ["GRANT" | "REVOKE", ..] | ["ALTER", "DEFAULT", "PRIVILEGES", ..] => {
+            Recognized::Fact(Fact::Grant(normalized_tokens(sql)))
+        }
+        ["CREATE", "EVENT", "TRIGGER", name] => {
+            Recognized::Fact(Fact::EventTrigger { name: name.to_lowercase(), definition: normalized_tokens(sql) })
+        }
+        ["CREATE", "PUBLICATION", name, ..] => {
+            Recognized::Fact(Fact::Publication { name: name.to_lowercase(), definition: normalized_tokens(sql) })
+        }
+        ["CREATE", "TRIGGER" | "CONSTRAINT", ..] => trigger(sql, default_schema),
+        ["CREATE", "MATERIALIZED", "VIEW", ..] => {
+            let trimmed = sql.trim_end().trim_end_matches(';').trim_end();
+            let upper = trimmed.to_uppercase();
+            match upper.strip_suffix("WITH NO DATA") {
+                Some(rest) => {
+                    Recognized::Reparse { sql: trimmed[..rest.len()].trim_end().to_string(), with_no_data: true }
+                }
+                None => Recognized::No,
+            }
+        }
+        ["CREATE", "INDEX" | "UNIQUE", ..] => {
+            let rewritten = rewrite_on_only(sql);
+            match rewritten {
+                Some(sql) => Recognized::Reparse { sql, with_no_data: false },
+                None => Recognized::No,
+            }
+        }
+        _ => Recognized::No,
+    }
+}
+
+/// Tokens without whitespace and comments.
+fn tokens(sql: &str) -> Vec<Token> {
+    let dialect = PostgreSqlDialect {};
+    match Tokenizer::new(&dialect, sql).tokenize() {
+        Ok(tokens) => tokens.into_iter().filter(|t| !matches!(t, Token::Whitespace(_))).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn ident(word: &Word) -> String {
+    match word.quote_style {
+        Some(_) => word.value.clone(),
+        None => word.value.to_lowercase(),
+    }
+}
+
+/// The statement as one line of tokens: whitespace and comments gone, keywords upper-case,
+/// unquoted identifiers lower-case. Two formattings of one statement give the same text.
+pub fn normalized_tokens(sql: &str) -> String {
+    let dialect = PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize() else {
+        return sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    };
+    let mut out = String::with_capacity(sql.len());
+    let mut previous_was_space = true;
+    for token in tokens {
+        let text = match &token {
+            Token::Whitespace(Whitespace::Space | Whitespace::Newline | Whitespace::Tab) => {
+                if !previous_was_space {
+                    out.push(' ');
+                    previous_was_space = true;
+                }
+                continue;
+            }
+            Token::Whitespace(_) => continue,
+            Token::SemiColon => continue,
+            Token::Word(w) if w.quote_style.is_none() && w.keyword != Keyword::NoKeyword => w.value.to_uppercase(),
+            Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
+            other => other.to_string(),
+        };
+        out.push_str(&text);
+        previous_was_space = false;
+    }
+    out.trim_end().to_string()
+}
+
+/// Reads a possibly qualified name starting at `tokens[at]`: returns it and the index after it.
+fn read_name(tokens: &[Token], at: usize) -> Option<(Vec<String>, usize)> {
+    let mut parts = Vec::new();
+    let mut i = at;
+    loop {
+        match tokens.get(i) {
+            Some(Token::Word(w)) => parts.push(ident(w)),
+            _ => return None,
+        }
+        i += 1;
+        if tokens.get(i) == Some(&Token::Period) {
+            i += 1;
+        } else {
+            return Some((parts, i));
+        }
+    }
+}
+
+fn qualified(mut parts: Vec<String>, default_schema: &str) -> QualifiedName {
+    let name = parts.pop().unwrap_or_default();
+    QualifiedName { schema: parts.pop().unwrap_or_else(|| default_schema.to_string()), name }
+}
+
+fn is_word(token: Option<&Token>, keyword: Keyword) -> bool {
+    matches!(token, Some(Token::Word(w)) if w.keyword == keyword && w.quote_style.is_none())
+}
+
+fn ends_with_owner_to(sql: &str) -> bool {
+    let upper = sql.trim_end().trim_end_matches(';').to_uppercase();
+    upper.rsplit_once(" OWNER TO ").is_some_and(|(_, role)| !role.contains(' '))
+}
+
+/// Object kinds written before the name in `ALTER <kind> … OWNER TO` and `COMMENT ON <kind> …`.
+const KIND_WORDS: &[&str] = &[
+    "TABLE",
+    "SEQUENCE",
+    "VIEW",
+    "MATERIALIZED",
+    "TYPE",
+    "DOMAIN",
+    "FUNCTION",
+    "PROCEDURE",
+    "AGGREGATE",
+    "SCHEMA",
+    "EVENT",
+    "TRIGGER",
+    "PUBLICATION",
+    "SUBSCRIPTION",
+    "COLLATION",
+    "CONVERSION",
+    "FOREIGN",
+    "DATA",
+    "WRAPPER",
+    "SERVER",
+    "TEXT",
+    "SEARCH",
+    "CONFIGURATION",
+    "DICTIONARY",
+    "PARSER",
+    "TEMPLATE",
+    "OPERATOR",
+    "CLASS",
+    "FAMILY",
+    "LANGUAGE",
+    "PROCEDURAL",
+    "LARGE",
+    "OBJECT",
+    "STATISTICS",
+    "EXTENSION",
+    "INDEX",
+    "COLUMN",
+    "CONSTRAINT",
+    "POLICY",
+    "RULE",
+    "ROLE",
+    "DATABASE",
+    "TABLESPACE",
+    "ACCESS",
+    "METHOD",
+    "CAST",
+    "TRANSFORM",
+    "ROUTINE",
+];
+
+/// Kinds whose objects live in a schema, so an unqualified name gets the default schema.
+fn schema_scoped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "table"
+            | "sequence"
+            | "view"
+            | "materialized view"
+            | "type"
+            | "domain"
+            | "function"
+            | "procedure"
+            | "aggregate"
+            | "index"
+            | "collation"
+            | "conversion"
+            | "foreign table"
+            | "routine"
+            | "statistics"
+            | "text search configuration"
+            | "text search dictionary"
+    )
+}
+
+/// Splits `tokens[from..]` into the kind words and the index where the object name starts.
+fn read_kind(tokens: &[Token], from: usize) -> (String, usize) {
+    let mut words = Vec::new();
+    let mut i = from;
+    while let Some(Token::Word(w)) = tokens.get(i) {
+        let upper = w.value.to_uppercase();
+        if w.quote_style.is_some() || !KIND_WORDS.contains(&upper.as_str()) {
+            break;
+        }
+        // `TABLE table` or `TYPE type`: a second kind word is the name itself.
+        if !words.is_empty() && matches!(tokens.get(i + 1), Some(Token::Word(_)) | None) {
+            let phrase = format!("{} {upper}", words.join(" "));
+            let known = [
+                "MATERIALIZED VIEW",
+                "EVENT TRIGGER",
+                "FOREIGN TABLE",
+                "TEXT SEARCH",
+                "TEXT SEARCH CONFIGURATION",
+                "TEXT SEARCH DICTIONARY",
+                "FOREIGN DATA",
+                "FOREIGN DATA WRAPPER",
+                "OPERATOR CLASS",
+                "OPERATOR FAMILY",
+                "LARGE OBJECT",
+                "PROCEDURAL LANGUAGE",
+                "ACCESS METHOD",
+            ];
+            if !known.iter().any(|k| k.starts_with(&phrase)) {
+                break;
+            }
+        }
+        words.push(upper);
+        i += 1;
+    }
+    (words.join(" ").to_lowercase(), i)
+}
+
+/// The object part of `ALTER … OWNER TO` / `COMMENT ON …`, as a catalog key `kind object`.
+fn object_key(tokens: &[Token], kind: &str, start: usize, end: usize, default_schema: &str) -> String {
+    let rest = &tokens[start..end];
+    // Functions: name(args); other objects: a name, maybe followed by `ON table`.
+    let name_end = rest.iter().position(|t| matches!(t, Token::LParen)).unwrap_or(rest.len());
+    let name_end = rest[..name_end]
+        .iter()
+        .position(|t| matches!(t, Token::Word(w) if w.keyword == Keyword::ON && w.quote_style.is_none()))
+        .unwrap_or(name_end);
+    let object = match read_name(rest, 0) {
+        Some((parts, consumed)) if consumed == name_end => {
+            if kind == "column" && parts.len() == 2 {
+                format!("{default_schema}.{}.{}", parts[0], parts[1])
+            } else if schema_scoped(kind) {
+                qualified(parts, default_schema).to_string()
+            } else {
+                parts.join(".")
+            }
+        }
+        _ => join_tokens(&rest[..name_end]).to_lowercase(),
+    };
+    // Function arguments: type names and argument names are case-insensitive unless quoted.
+    let tail = lower_unquoted(&rest[name_end..]);
+    let tail = match rest.get(name_end) {
+        // `ON table`: qualify the table.
+        Some(Token::Word(w)) if w.keyword == Keyword::ON => match read_name(rest, name_end + 1) {
+            Some((parts, _)) => format!(" ON {}", qualified(parts, default_schema)),
+            None => format!(" {tail}"),
+        },
+        Some(_) => tail,
+        None => String::new(),
+    };
+    format!("{kind} {object}{tail}")
+}
+
+fn join_tokens(tokens: &[Token]) -> String {
+    let text: Vec<String> = tokens
+        .iter()
+        .map(|t| match t {
+            Token::Word(w) if w.quote_style.is_none() && w.keyword != Keyword::NoKeyword => w.value.to_uppercase(),
+            Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
+            other => other.to_string(),
+        })
+        .collect();
+    text.join(" ").replace("( ", "(").replace(" )", ")").replace(" ,", ",").replace(" . ", ".")
+}
+
+fn lower_unquoted(tokens: &[Token]) -> String {
+    let lowered: Vec<Token> = tokens
+        .iter()
+        .map(|t| match t {
+            Token::Word(w) if w.quote_style.is_none() => {
+                Token::Word(Word { value: w.value.to_lowercase(), quote_style: None, keyword: Keyword::NoKeyword })
+            }
+            other => other.clone(),
+        })
+        .collect();
+    join_tokens(&lowered)
+}
+
+fn owner(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let Some(owner_at) = tokens.iter().rposition(|t| matches!(t, Token::Word(w) if w.keyword == Keyword::OWNER)) else {
+        return Recognized::No;
+    };
+    let owner = match tokens.get(owner_at + 2) {
+        Some(Token::Word(w)) => ident(w),
+        _ => return Recognized::No,
+    };
+    let (kind, start) = read_kind(&tokens, 1);
+    let start = if is_word(tokens.get(start), Keyword::ONLY) { start + 1 } else { start };
+    let object = object_key(&tokens, &kind, start, owner_at, default_schema);
+    Recognized::Fact(Fact::Owner { object, owner })
+}
+
+fn sequence_owned_by(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let Some((sequence, after)) = read_name(&tokens, 2) else { return Recognized::No };
+    if !(is_word(tokens.get(after), Keyword::OWNED) && is_word(tokens.get(after + 1), Keyword::BY)) {
+        return Recognized::No;
+    }
+    let Some((column, _)) = read_name(&tokens, after + 2) else { return Recognized::No };
+    let column = match column.as_slice() {
+        [table, column] => format!("{default_schema}.{table}.{column}"),
+        _ => column.join("."),
+    };
+    Recognized::Fact(Fact::SequenceOwnedBy { sequence: qualified(sequence, default_schema), column })
+}
+
+fn index_attach(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let Some((parent, after)) = read_name(&tokens, 2) else { return Recognized::No };
+    if !(is_word(tokens.get(after), Keyword::ATTACH) && is_word(tokens.get(after + 1), Keyword::PARTITION)) {
+        return Recognized::No;
+    }
+    let Some((child, _)) = read_name(&tokens, after + 2) else { return Recognized::No };
+    Recognized::Fact(Fact::IndexAttached {
+        parent: qualified(parent, default_schema),
+        child: qualified(child, default_schema),
+    })
+}
+
+/// `ALTER TABLE [ONLY] t ALTER COLUMN c ADD GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY (SEQUENCE NAME s …)`.
+fn identity(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let mut i = 2;
+    if is_word(tokens.get(i), Keyword::ONLY) {
+        i += 1;
+    }
+    let Some((table, after)) = read_name(&tokens, i) else { return Recognized::No };
+    let mut i = after;
+    if !is_word(tokens.get(i), Keyword::ALTER) {
+        return Recognized::No;
+    }
+    i += 1;
+    if is_word(tokens.get(i), Keyword::COLUMN) {
+        i += 1;
+    }
+    let column = match tokens.get(i) {
+        Some(Token::Word(w)) => ident(w),
+        _ => return Recognized::No,
+    };
+    if !(is_word(tokens.get(i + 1), Keyword::ADD) && is_word(tokens.get(i + 2), Keyword::GENERATED)) {
+        return Recognized::No;
+    }
+    let kind = if is_word(tokens.get(i + 3), Keyword::ALWAYS) { "ALWAYS" } else { "BY DEFAULT" };
+    let mut sequence = None;
+    if let Some(open) = tokens.iter().position(|t| *t == Token::LParen) {
+        let close = tokens.iter().rposition(|t| *t == Token::RParen).unwrap_or(tokens.len());
+        let inner = &tokens[open + 1..close];
+        if is_word(inner.first(), Keyword::SEQUENCE) && is_word(inner.get(1), Keyword::NAME) {
+            if let Some((name, after)) = read_name(inner, 2) {
+                let options = split_sequence_options(&inner[after..]);
+                sequence = Some((qualified(name, default_schema), options));
+            }
+        }
+    }
+    Recognized::Fact(Fact::Identity { table: qualified(table, default_schema), column, kind: kind.into(), sequence })
+}
+
+/// `START WITH 1 INCREMENT BY 1 NO MINVALUE …` → one string per option.
+fn split_sequence_options(tokens: &[Token]) -> Vec<String> {
+    const STARTS: &[&str] = &["START", "INCREMENT", "MINVALUE", "MAXVALUE", "NO", "CACHE", "CYCLE", "AS", "OWNED"];
+    let mut options: Vec<Vec<Token>> = Vec::new();
+    let mut after_no = false;
+    for token in tokens {
+        let is_start = matches!(token, Token::Word(w) if w.quote_style.is_none()
+            && STARTS.contains(&w.value.to_uppercase().as_str()));
+        match options.last_mut() {
+            Some(last) if !is_start || after_no => last.push(token.clone()),
+            _ => options.push(vec![token.clone()]),
+        }
+        after_no = matches!(token, Token::Word(w) if w.value.eq_ignore_ascii_case("NO"));
+    }
+    options.iter().map(|o| join_tokens(o)).collect()
+}
+
+fn comment(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let Some(is_at) = tokens.iter().rposition(|t| matches!(t, Token::Word(w) if w.keyword == Keyword::IS)) else {
+        return Recognized::No;
+    };
+    let text = match tokens.get(is_at + 1) {
+        Some(Token::SingleQuotedString(s)) | Some(Token::EscapedStringLiteral(s)) => Some(s.clone()),
+        Some(Token::DollarQuotedString(s)) => Some(s.value.clone()),
+        Some(Token::Word(w)) if w.keyword == Keyword::NULL => None,
+        _ => return Recognized::No,
+    };
+    let (kind, start) = read_kind(&tokens, 2);
+    let object = object_key(&tokens, &kind, start, is_at, default_schema);
+    Recognized::Fact(Fact::Comment { object, text })
+}
+
+/// `CREATE [CONSTRAINT] TRIGGER name … ON table …`: kept as normalized text.
+fn trigger(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let Some(trigger_at) = tokens.iter().position(|t| is_word(Some(t), Keyword::TRIGGER)) else {
+        return Recognized::No;
+    };
+    let name = match tokens.get(trigger_at + 1) {
+        Some(Token::Word(w)) => ident(w),
+        _ => return Recognized::No,
+    };
+    let Some(on_at) = tokens.iter().skip(trigger_at + 2).position(|t| is_word(Some(t), Keyword::ON)) else {
+        return Recognized::No;
+    };
+    let Some((table, _)) = read_name(&tokens, trigger_at + 2 + on_at + 1) else { return Recognized::No };
+    Recognized::Fact(Fact::Trigger {
+        table: qualified(table, default_schema),
+        name,
+        definition: normalized_tokens(sql),
+    })
+}
+
+/// `CREATE INDEX … ON ONLY t …` (a partitioned table's parent index) → without `ONLY`.
+fn rewrite_on_only(sql: &str) -> Option<String> {
+    let upper = sql.to_uppercase();
+    let at = upper.find(" ON ONLY ")?;
+    Some(format!("{} ON {}", &sql[..at], &sql[at + " ON ONLY ".len()..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fact(sql: &str) -> Fact {
+        match recognize(sql, "public") {
+            Recognized::Fact(fact) => fact,
+            _ => panic!("no fact recognized in {sql}"),
+        }
+    }
+
+    #[test]
+    fn owner_to_on_any_kind() {
+        let Fact::Owner { object, owner } = fact("ALTER TYPE public.mood OWNER TO app;") else { panic!() };
+        assert_eq!((object.as_str(), owner.as_str()), ("type public.mood", "app"));
+        let Fact::Owner { object, .. } = fact("ALTER FUNCTION public.f(integer, text) OWNER TO app;") else { panic!() };
+        assert_eq!(object, "function public.f(integer, text)");
+        let Fact::Owner { object, .. } = fact("ALTER EVENT TRIGGER issue_pg_cron_access OWNER TO supabase_admin;")
+        else {
+            panic!()
+        };
+        assert_eq!(object, "event trigger issue_pg_cron_access");
+        let Fact::Owner { object, .. } = fact("ALTER TABLE users OWNER TO \"App\";") else { panic!() };
+        assert_eq!(object, "table public.users");
+    }
+
+    #[test]
+    fn sequence_owned_by_and_index_attach() {
+        let Fact::SequenceOwnedBy { sequence, column } = fact("ALTER SEQUENCE public.t_id_seq OWNED BY public.t.id;")
+        else {
+            panic!()
+        };
+        assert_eq!((sequence.to_string().as_str(), column.as_str()), ("public.t_id_seq", "public.t.id"));
+        let Fact::IndexAttached { parent, child } =
+            fact("ALTER INDEX public.payment_pkey ATTACH PARTITION public.payment_p2022_01_pkey;")
+        else {
+            panic!()
+        };
+        assert_eq!((parent.name.as_str(), child.name.as_str()), ("payment_pkey", "payment_p2022_01_pkey"));
+    }
+
+    #[test]
+    fn identity_with_sequence_name() {
+        let sql = "ALTER TABLE public.t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (\n    SEQUENCE NAME public.t_id_seq\n    START WITH 1\n    INCREMENT BY 1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1\n);";
+        let Fact::Identity { table, column, kind, sequence } = fact(sql) else { panic!() };
+        assert_eq!((table.to_string(), column, kind), ("public.t".into(), "id".into(), "ALWAYS".into()));
+        let (name, options) = sequence.unwrap();
+        assert_eq!(name.to_string(), "public.t_id_seq");
+        assert_eq!(options, ["START WITH 1", "INCREMENT BY 1", "NO MINVALUE", "NO MAXVALUE", "CACHE 1"]);
+    }
+
+    #[test]
+    fn comments_on_functions_columns_and_constraints() {
+        let Fact::Comment { object, text } = fact("COMMENT ON FUNCTION public.f(a integer) IS 'it''s f';") else {
+            panic!()
+        };
+        assert_eq!((object.as_str(), text.as_deref()), ("function public.f(a integer)", Some("it's f")));
+        let Fact::Comment { object, .. } = fact("COMMENT ON COLUMN public.t.c IS 'x';") else { panic!() };
+        assert_eq!(object, "column public.t.c");
+        let Fact::Comment { object, .. } = fact("COMMENT ON CONSTRAINT c_check ON public.t IS 'x';") else { panic!() };
+        assert_eq!(object, "constraint c_check ON public.t");
+        let Fact::Comment { object, text } = fact("COMMENT ON TABLE t IS NULL;") else { panic!() };
+        assert_eq!((object.as_str(), text), ("table public.t", None));
+    }
+
+    #[test]
+    fn search_path_from_set_and_set_config() {
+        let Fact::SearchPath(schema) = fact("SET search_path = app, pg_catalog;") else { panic!() };
+        assert_eq!(schema, "app");
+        let Fact::SearchPath(schema) = fact("SELECT pg_catalog.set_config('search_path', '', false);") else {
+            panic!()
+        };
+        assert_eq!(schema, "public");
+        assert!(matches!(recognize("SET statement_timeout = 0;", "public"), Recognized::Ignore));
+    }
+
+    #[test]
+    fn formatting_does_not_change_normalized_tokens() {
+        assert_eq!(
+            normalized_tokens(
+                "create  trigger T\n  after insert on public.x -- note\n for each row execute function f('a b');"
+            ),
+            normalized_tokens("CREATE TRIGGER t AFTER INSERT ON public.x FOR EACH ROW EXECUTE FUNCTION f('a b')")
+        );
+    }
+
+    #[test]
+    fn materialized_view_with_no_data_and_index_on_only_are_rewritten() {
+        match recognize("CREATE MATERIALIZED VIEW public.m AS\n SELECT 1 AS x\n  WITH NO DATA;", "public") {
+            Recognized::Reparse { sql, with_no_data: true } => assert!(sql.ends_with("SELECT 1 AS x"), "{sql}"),
+            _ => panic!("not rewritten"),
+        }
+        match recognize("CREATE INDEX i ON ONLY public.p USING btree (a);", "public") {
+            Recognized::Reparse { sql, .. } => assert_eq!(sql, "CREATE INDEX i ON public.p USING btree (a);"),
+            _ => panic!("not rewritten"),
+        }
+    }
+}
