@@ -3,7 +3,7 @@
 //! This file only parses arguments, reads files and prints; all domain work is in the engine.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schemadrift_engine::{decode, read, summarize};
+use schemadrift_engine::{build_catalog, decode, read, summarize};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,9 +75,20 @@ fn inspect(path: &PathBuf, format: Format) -> ExitCode {
     }
     let dump = read(&decoded.text);
     let summary = summarize(&decoded.text, &dump);
+    let catalog = build_catalog(&dump);
+    let counts = catalog.counts();
     match format {
         Format::Json => {
-            let json = serde_json::json!({ "file": path.display().to_string(), "summary": summary });
+            let json = serde_json::json!({
+                "file": path.display().to_string(),
+                "pg_dump_version": summary.pg_dump_version,
+                "server_version": summary.server_version,
+                "warnings": decoded.warnings,
+                "statements": catalog.statements,
+                "counts": counts,
+                "not_understood": catalog.not_understood,
+                "copy": { "blocks": summary.copy_blocks, "rows": summary.copy_rows },
+            });
             println!("{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
         }
         Format::Text => {
@@ -87,9 +98,32 @@ fn inspect(path: &PathBuf, format: Format) -> ExitCode {
                 summary.pg_dump_version.as_deref().unwrap_or("unknown (no pg_dump header)")
             );
             println!("  {} bytes, {} lines", summary.bytes, summary.lines);
-            println!("  {} statements ({} unterminated)", summary.statements, summary.unterminated);
-            println!("  {} psql meta-commands", summary.meta_commands);
-            println!("  {} COPY blocks with {} rows (skipped)", summary.copy_blocks, summary.copy_rows);
+            let s = &catalog.statements;
+            println!(
+                "  {} statements: {} understood, {} ignored (session settings), {} not understood",
+                s.total, s.understood, s.ignored, s.not_understood
+            );
+            if summary.copy_blocks > 0 {
+                println!(
+                    "  {} COPY blocks with {} rows (data is not compared)",
+                    summary.copy_blocks, summary.copy_rows
+                );
+            }
+            println!("objects:");
+            let value = serde_json::to_value(&counts).expect("plain data serializes");
+            if let Some(map) = value.as_object() {
+                for (kind, n) in map {
+                    println!("  {kind:<20} {n}");
+                }
+            }
+            if !catalog.not_understood.is_empty() {
+                println!("not understood:");
+                for item in &catalog.not_understood {
+                    let first_line = item.text.lines().next().unwrap_or("");
+                    println!("  line {}: {first_line}", item.line);
+                    println!("    {}", item.reason);
+                }
+            }
         }
     }
     ExitCode::SUCCESS

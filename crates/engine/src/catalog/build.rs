@@ -359,6 +359,14 @@ impl Builder {
             AlterTableOperation::ForceRowLevelSecurity => table.force_row_level_security = true,
             AlterTableOperation::NoForceRowLevelSecurity => table.force_row_level_security = false,
             AlterTableOperation::ReplicaIdentity { identity } => table.replica_identity = Some(identity.to_string()),
+            AlterTableOperation::AttachPartitionOf { partition, for_values } => {
+                let child = self.qualify(&partition);
+                let Some(child_table) = self.catalog.tables.get_mut(&child) else {
+                    return Outcome::NotUnderstood(format!("partition {child} is attached but not created"));
+                };
+                child_table.partition_of = Some((name.clone(), for_values.to_string()));
+                return Outcome::Understood;
+            }
             AlterTableOperation::SetOptionsParens { options } => {
                 table.options.extend(options.iter().map(|o| o.to_string()));
                 table.options.sort();
@@ -499,6 +507,15 @@ impl Builder {
                 self.catalog.triggers.insert(format!("{table}.{name}"), Trigger { table, definition, enabled: None });
             }
             Fact::Grant(text) => self.catalog.grants.push(text),
+            Fact::Aggregate { name, arguments, definition } => {
+                let key = format!("{name}({arguments})");
+                let function =
+                    Function { name, kind: "aggregate".into(), arguments, returns: None, language: None, definition };
+                self.catalog.functions.insert(key, function);
+            }
+            Fact::Index { name, index } => {
+                self.catalog.indexes.insert(name, *index);
+            }
         }
         Outcome::Understood
     }

@@ -32,6 +32,8 @@ pub(super) enum Fact {
     Identity { table: QualifiedName, column: String, kind: String, sequence: Option<(QualifiedName, Vec<String>)> },
     Trigger { table: QualifiedName, name: String, definition: String },
     Grant(String),
+    Aggregate { name: QualifiedName, arguments: String, definition: String },
+    Index { name: QualifiedName, index: Box<super::Index> },
 }
 
 /// The first words of a statement, upper-cased, without tokenizing all of it.
@@ -79,7 +81,8 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
                 _ => Recognized::Ignore,
             }
         }
-        ["BEGIN" | "COMMIT" | "START", ..] => Recognized::Ignore,
+        ["BEGIN" | "COMMIT" | "START" | "RESET", ..] => Recognized::Ignore,
+        ["CREATE", "AGGREGATE", ..] => aggregate(sql, default_schema),
         ["ALTER", ..] if ends_with_owner_to(sql) => owner(sql, default_schema),
         ["ALTER", "SEQUENCE", ..] => sequence_owned_by(sql, default_schema),
         ["ALTER", "INDEX", ..] => index_attach(sql, default_schema),
@@ -105,13 +108,7 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
                 None => Recognized::No,
             }
         }
-        ["CREATE", "INDEX" | "UNIQUE", ..] => {
-            let rewritten = rewrite_on_only(sql);
-            match rewritten {
-                Some(sql) => Recognized::Reparse { sql, with_no_data: false },
-                None => Recognized::No,
-            }
-        }
+        ["CREATE", "INDEX" | "UNIQUE", ..] => index(sql, default_schema),
         _ => Recognized::No,
     }
 }
@@ -343,20 +340,34 @@ fn object_key(tokens: &[Token], kind: &str, start: usize, end: usize, default_sc
 }
 
 fn join_tokens(tokens: &[Token]) -> String {
-    let text: Vec<String> = tokens
-        .iter()
-        .map(|t| match t {
+    let mut out = String::new();
+    let mut previous: Option<&Token> = None;
+    for token in tokens {
+        let text = match token {
             Token::Word(w) if w.quote_style.is_none() && w.keyword != Keyword::NoKeyword => w.value.to_uppercase(),
             Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
             other => other.to_string(),
-        })
-        .collect();
-    text.join(" ").replace("( ", "(").replace(" )", ")").replace(" ,", ",").replace(" . ", ".")
+        };
+        let tight = match (previous, token) {
+            (None, _) => true,
+            (_, Token::RParen | Token::Comma | Token::Period | Token::DoubleColon) => true,
+            (Some(Token::LParen | Token::Period | Token::DoubleColon), _) => true,
+            (Some(Token::Word(_) | Token::RParen), Token::LParen) => true,
+            _ => false,
+        };
+        if !tight {
+            out.push(' ');
+        }
+        out.push_str(&text);
+        previous = Some(token);
+    }
+    out
 }
 
 fn lower_unquoted(tokens: &[Token]) -> String {
     let lowered: Vec<Token> = tokens
         .iter()
+        .filter(|t| !matches!(t, Token::SemiColon | Token::EOF))
         .map(|t| match t {
             Token::Word(w) if w.quote_style.is_none() => {
                 Token::Word(Word { value: w.value.to_lowercase(), quote_style: None, keyword: Keyword::NoKeyword })
@@ -501,11 +512,135 @@ fn trigger(sql: &str, default_schema: &str) -> Recognized {
     })
 }
 
-/// `CREATE INDEX … ON ONLY t …` (a partitioned table's parent index) → without `ONLY`.
-fn rewrite_on_only(sql: &str) -> Option<String> {
-    let upper = sql.to_uppercase();
-    let at = upper.find(" ON ONLY ")?;
-    Some(format!("{} ON {}", &sql[..at], &sql[at + " ON ONLY ".len()..]))
+/// `CREATE [UNIQUE] INDEX name ON [ONLY] table [USING method] (keys) [INCLUDE (…)]
+/// [NULLS [NOT] DISTINCT] [WITH (…)] [WHERE predicate]`, the one form pg_dump writes.
+///
+/// Read from tokens because sqlparser rejects operator-class parameters (`gist_trgm_ops (siglen='64')`)
+/// and `ON ONLY`.
+fn index(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let mut i = 1;
+    let unique = is_word(tokens.get(i), Keyword::UNIQUE);
+    if unique {
+        i += 1;
+    }
+    if !is_word(tokens.get(i), Keyword::INDEX) {
+        return Recognized::No;
+    }
+    i += 1;
+    if is_word(tokens.get(i), Keyword::CONCURRENTLY) {
+        i += 1;
+    }
+    if is_word(tokens.get(i), Keyword::IF) {
+        i += 3; // IF NOT EXISTS
+    }
+    let Some((name, after)) = read_name(&tokens, i) else { return Recognized::No };
+    let mut i = after;
+    if !is_word(tokens.get(i), Keyword::ON) {
+        return Recognized::No;
+    }
+    i += 1;
+    if is_word(tokens.get(i), Keyword::ONLY) {
+        i += 1;
+    }
+    let Some((table, after)) = read_name(&tokens, i) else { return Recognized::No };
+    let table = qualified(table, default_schema);
+    let mut i = after;
+    let mut method = "btree".to_string();
+    if is_word(tokens.get(i), Keyword::USING) {
+        match tokens.get(i + 1) {
+            Some(Token::Word(w)) => method = ident(w),
+            _ => return Recognized::No,
+        }
+        i += 2;
+    }
+    let Some((keys, after)) = parenthesized_list(&tokens, i) else { return Recognized::No };
+    let mut index = super::Index {
+        table: table.clone(),
+        unique,
+        method,
+        keys: keys.iter().map(|k| lower_unquoted(k)).collect(),
+        ..super::Index::default()
+    };
+    let mut i = after;
+    while i < tokens.len() {
+        match &tokens[i] {
+            Token::Word(w) if w.keyword == Keyword::INCLUDE => {
+                let Some((columns, after)) = parenthesized_list(&tokens, i + 1) else { return Recognized::No };
+                index.include = columns.iter().map(|c| lower_unquoted(c)).collect();
+                i = after;
+            }
+            Token::Word(w) if w.keyword == Keyword::NULLS => {
+                index.nulls_not_distinct = is_word(tokens.get(i + 1), Keyword::NOT);
+                i += if index.nulls_not_distinct { 3 } else { 2 };
+            }
+            Token::Word(w) if w.keyword == Keyword::WITH => {
+                let Some((parameters, after)) = parenthesized_list(&tokens, i + 1) else { return Recognized::No };
+                index.parameters = parameters.iter().map(|p| storage_parameter(p)).collect();
+                index.parameters.sort();
+                i = after;
+            }
+            Token::Word(w) if w.keyword == Keyword::WHERE => {
+                index.predicate = Some(lower_unquoted(&tokens[i + 1..]));
+                break;
+            }
+            Token::Word(w) if w.keyword == Keyword::TABLESPACE => i += 2,
+            Token::SemiColon | Token::EOF => break,
+            _ => return Recognized::No,
+        }
+    }
+    // An index lives in its table's schema.
+    let name = QualifiedName { schema: table.schema, name: name.last().cloned().unwrap_or_default() };
+    Recognized::Fact(Fact::Index { name, index: Box::new(index) })
+}
+
+/// `name=value` with the value's quotes removed: `m='16'` and `m = 16` are the same parameter.
+fn storage_parameter(tokens: &[Token]) -> String {
+    tokens
+        .iter()
+        .map(|t| match t {
+            Token::SingleQuotedString(s) => s.clone(),
+            Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// The comma-separated items of the parenthesized list opening at `tokens[open]`, and the index
+/// after its closing parenthesis. Nested parentheses stay inside their item.
+fn parenthesized_list(tokens: &[Token], open: usize) -> Option<(Vec<Vec<Token>>, usize)> {
+    if tokens.get(open) != Some(&Token::LParen) {
+        return None;
+    }
+    let mut items = vec![Vec::new()];
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate().skip(open + 1) {
+        match token {
+            Token::LParen => depth += 1,
+            Token::RParen if depth == 0 => return Some((items, i + 1)),
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 => {
+                items.push(Vec::new());
+                continue;
+            }
+            _ => {}
+        }
+        items.last_mut()?.push(token.clone());
+    }
+    None
+}
+
+/// `CREATE AGGREGATE name(args) (…)`: kept with its normalized definition.
+fn aggregate(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let Some((name, after)) = read_name(&tokens, 2) else { return Recognized::No };
+    let Some((arguments, _)) = parenthesized_list(&tokens, after) else { return Recognized::No };
+    let arguments = arguments.iter().map(|a| lower_unquoted(a)).collect::<Vec<_>>().join(", ");
+    Recognized::Fact(Fact::Aggregate {
+        name: qualified(name, default_schema),
+        arguments,
+        definition: normalized_tokens(sql),
+    })
 }
 
 #[cfg(test)]
@@ -600,9 +735,28 @@ mod tests {
             Recognized::Reparse { sql, with_no_data: true } => assert!(sql.ends_with("SELECT 1 AS x"), "{sql}"),
             _ => panic!("not rewritten"),
         }
-        match recognize("CREATE INDEX i ON ONLY public.p USING btree (a);", "public") {
-            Recognized::Reparse { sql, .. } => assert_eq!(sql, "CREATE INDEX i ON public.p USING btree (a);"),
-            _ => panic!("not rewritten"),
-        }
+    }
+
+    #[test]
+    fn indexes_with_opclass_parameters_on_only_and_predicates() {
+        let Fact::Index { name, index } = fact(
+            "CREATE INDEX idx_t ON public.tasks USING gist (title public.gist_trgm_ops (siglen='64')) WITH (fillfactor='90') WHERE (status <> 'done'::public.s);",
+        ) else {
+            panic!()
+        };
+        assert_eq!(name.to_string(), "public.idx_t");
+        assert_eq!(index.method, "gist");
+        assert_eq!(index.keys, ["title public.gist_trgm_ops(siglen = '64')"]);
+        assert_eq!(index.parameters, ["fillfactor=90"]);
+        assert_eq!(index.predicate.as_deref(), Some("(status <> 'done'::public.s)"));
+
+        let Fact::Index { index, .. } = fact(
+            "CREATE UNIQUE INDEX u ON ONLY public.p USING btree (a, lower(b) DESC NULLS LAST) INCLUDE (c) NULLS NOT DISTINCT;",
+        ) else {
+            panic!()
+        };
+        assert!(index.unique && index.nulls_not_distinct);
+        assert_eq!(index.keys, ["a", "lower(b) desc nulls last"]);
+        assert_eq!(index.include, ["c"]);
     }
 }
