@@ -348,13 +348,13 @@ fn join_tokens(tokens: &[Token]) -> String {
             Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
             other => other.to_string(),
         };
-        let tight = match (previous, token) {
-            (None, _) => true,
-            (_, Token::RParen | Token::Comma | Token::Period | Token::DoubleColon) => true,
-            (Some(Token::LParen | Token::Period | Token::DoubleColon), _) => true,
-            (Some(Token::Word(_) | Token::RParen), Token::LParen) => true,
-            _ => false,
-        };
+        let tight = matches!(
+            (previous, token),
+            (None, _)
+                | (_, Token::RParen | Token::Comma | Token::Period | Token::DoubleColon)
+                | (Some(Token::LParen | Token::Period | Token::DoubleColon), _)
+                | (Some(Token::Word(_) | Token::RParen), Token::LParen)
+        );
         if !tight {
             out.push(' ');
         }
