@@ -100,3 +100,86 @@ fn corpus_object_counts_are_plausible() {
     assert_eq!(decay(&production).as_deref(), Some("numeric"));
     assert_eq!(decay(&staging).as_deref(), Some("double precision"));
 }
+
+/// The catalog without what differs between dumps of one database by construction: statement totals.
+fn schema_of(path: &Path) -> Catalog {
+    let mut catalog = catalog_of(path);
+    catalog.statements = Default::default();
+    catalog
+}
+
+fn without_owners_and_grants(mut catalog: Catalog) -> Catalog {
+    catalog.owners.clear();
+    catalog.grants.clear();
+    catalog
+}
+
+/// Only what `pg_dump --schema=public` keeps: objects in schema public (extensions live elsewhere).
+fn only_public(mut catalog: Catalog) -> Catalog {
+    catalog.schemas.retain(|name, _| name == "public");
+    catalog.extensions.clear();
+    catalog.comments.retain(|key, _| !key.starts_with("extension "));
+    catalog.tables.retain(|name, _| name.schema == "public");
+    catalog.functions.retain(|_, f| f.name.schema == "public");
+    catalog.triggers.retain(|_, t| t.table.schema == "public");
+    catalog
+}
+
+fn assert_same_schema(what: &str, a: &Catalog, b: &Catalog) {
+    assert!(a.tables.len() >= 3, "{what}: only {} tables were read", a.tables.len());
+    if a != b {
+        let a = serde_json::to_value(a).unwrap();
+        let b = serde_json::to_value(b).unwrap();
+        let mut differences = Vec::new();
+        for (key, value) in a.as_object().unwrap() {
+            if b.get(key) != Some(value) {
+                differences.push(key.clone());
+            }
+        }
+        panic!("{what}: the catalogs differ in {differences:?}");
+    }
+}
+
+#[test]
+fn dumps_of_one_database_by_different_pg_dump_versions_give_one_catalog() {
+    let Some(dir) = corpus_dir() else { return };
+    let pagila = dir.join("public/pagila");
+    assert_same_schema(
+        "pagila dumped by pg_dump 15beta2 and 17.0",
+        &schema_of(&pagila.join("2022-12-13_fef9675_pgdump15beta2.sql")),
+        &schema_of(&pagila.join("2024-10-06_33d5218_pgdump17.0.sql")),
+    );
+    let supabase = dir.join("public/supabase-postgres");
+    assert_same_schema(
+        "supabase dumped by PostgreSQL 15 and 16",
+        &schema_of(&supabase.join("schema_2024-10-17_cfbb1714.sql")),
+        &schema_of(&supabase.join("schema-16_2024-10-17_cfbb1714.sql")),
+    );
+}
+
+#[test]
+fn dumps_of_one_database_with_different_options_give_one_catalog_minus_what_the_option_removes() {
+    let Some(dir) = corpus_dir() else { return };
+    let pair = dir.join("selfmade/shrinkchat_staging_vs_production");
+    let production = schema_of(&pair.join("production.sql"));
+    let with_acl = schema_of(&pair.join("production_with_owner_acl.sql"));
+    assert!(!with_acl.owners.is_empty() && !with_acl.grants.is_empty(), "owners and grants are read");
+    assert_same_schema("--no-owner --no-privileges", &production, &without_owners_and_grants(with_acl.clone()));
+    assert_same_schema(
+        "custom format restored through pg_restore",
+        &with_acl,
+        &schema_of(&pair.join("variants/production_with_owner_acl_via_pg_restore.sql")),
+    );
+    let mut without_comments = production.clone();
+    without_comments.comments.clear();
+    assert_same_schema(
+        "--no-comments",
+        &without_comments,
+        &schema_of(&pair.join("variants/production_no_comments.sql")),
+    );
+    assert_same_schema(
+        "--schema=public",
+        &only_public(production),
+        &only_public(schema_of(&pair.join("variants/production_schema_public_only.sql"))),
+    );
+}

@@ -49,6 +49,7 @@ pub fn build(dump: &Dump<'_>) -> Catalog {
             }
         }
     }
+    super::normalize::normalize(&mut builder.catalog);
     builder.catalog
 }
 
@@ -409,7 +410,7 @@ impl Builder {
                 materialized: view.materialized,
                 columns: view.columns.iter().map(|c| c.to_string()).collect(),
                 options: table_options(&view.options),
-                definition: view.query.to_string(),
+                definition: view_definition(*view.query),
                 with_no_data,
             },
         );
@@ -519,6 +520,34 @@ impl Builder {
         }
         Outcome::Understood
     }
+}
+
+/// A view's query as text. PostgreSQL 16 stopped qualifying columns with the relation name when a
+/// query reads a single relation (`secrets.id` became `id`); both print the same view, so the
+/// qualifier of a single-relation query is dropped here.
+fn view_definition(mut query: sqlparser::ast::Query) -> String {
+    use sqlparser::ast::{SetExpr, TableFactor};
+    let qualifier = match query.body.as_ref() {
+        SetExpr::Select(select) if select.from.len() == 1 && select.from[0].joins.is_empty() => {
+            match &select.from[0].relation {
+                TableFactor::Table { alias: Some(alias), .. } => Some(alias.name.value.clone()),
+                TableFactor::Table { name, .. } => name.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if let Some(qualifier) = qualifier {
+        let _ = sqlparser::ast::visit_expressions_mut(&mut query, |expr| {
+            if let Expr::CompoundIdentifier(parts) = expr {
+                if parts.len() == 2 && parts[0].value == qualifier {
+                    *expr = Expr::Identifier(parts[1].clone());
+                }
+            }
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+    }
+    query.to_string()
 }
 
 fn generated_as_text(generated_as: &sqlparser::ast::GeneratedAs) -> String {

@@ -8,6 +8,7 @@
 mod build;
 mod datatype;
 mod name;
+mod normalize;
 mod recognize;
 
 pub use build::build;

@@ -1,0 +1,188 @@
+//! Normalizations applied once the whole dump is read, so that two dumps of one database give one
+//! catalog whatever pg_dump version wrote them.
+//!
+//! Each step states the PostgreSQL fact it relies on.
+
+use super::{Catalog, Constraint, ConstraintKind};
+
+pub(super) fn normalize(catalog: &mut Catalog) {
+    add_the_public_schema(catalog);
+    resolve_owner_kinds(catalog);
+    add_constraints_implied_by_partitioning(catalog);
+    for table in catalog.tables.values_mut() {
+        if let Some((_, bound)) = table.partition_of.as_mut() {
+            *bound = bound_in_utc(bound);
+        }
+    }
+}
+
+/// Every database has the `public` schema, with the comment `standard public schema`; a full dump
+/// leaves both implied, while `pg_dump --schema=public` writes them out.
+fn add_the_public_schema(catalog: &mut Catalog) {
+    catalog.schemas.entry("public".to_string()).or_default();
+    if catalog.comments.get("schema public").is_some_and(|c| c == "standard public schema") {
+        catalog.comments.remove("schema public");
+    }
+}
+
+/// Older pg_dump writes `ALTER TABLE s OWNER TO` for sequences and views too; newer versions write
+/// `ALTER SEQUENCE` / `ALTER VIEW`. The owner belongs to the relation, so it is keyed by what the
+/// relation really is.
+fn resolve_owner_kinds(catalog: &mut Catalog) {
+    let owners = std::mem::take(&mut catalog.owners);
+    for (key, owner) in owners {
+        let relation = ["table ", "sequence ", "view ", "materialized view ", "foreign table "]
+            .iter()
+            .find_map(|prefix| key.strip_prefix(prefix));
+        let key = match relation {
+            Some(name) => {
+                let kind = match catalog.sequences.keys().chain(catalog.views.keys()).find(|n| n.to_string() == name) {
+                    Some(found) if catalog.sequences.contains_key(found) => "sequence",
+                    Some(found) if catalog.views[found].materialized => "materialized view",
+                    Some(_) => "view",
+                    None => "table",
+                };
+                format!("{kind} {name}")
+            }
+            None => key,
+        };
+        catalog.owners.insert(key, owner);
+    }
+}
+
+/// A primary key or unique constraint on a partitioned table exists on every partition too
+/// (PostgreSQL creates `<partition>_pkey` when the partition is attached). Some pg_dump versions
+/// print those partition constraints, others leave them implied.
+fn add_constraints_implied_by_partitioning(catalog: &mut Catalog) {
+    let mut implied = Vec::new();
+    for (child_name, child) in &catalog.tables {
+        let Some((parent_name, _)) = &child.partition_of else { continue };
+        let Some(parent) = catalog.tables.get(parent_name) else { continue };
+        for constraint in parent.constraints.values() {
+            if !matches!(constraint.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
+                continue;
+            }
+            if child.constraints.values().any(|c| c.definition == constraint.definition) {
+                continue;
+            }
+            let name = match constraint.kind {
+                ConstraintKind::PrimaryKey => format!("{}_pkey", child_name.name),
+                _ => format!("{}_{}_key", child_name.name, key_columns(&constraint.definition).join("_")),
+            };
+            implied.push((child_name.clone(), name, constraint.clone()));
+        }
+    }
+    for (child, name, constraint) in implied {
+        if let Some(table) = catalog.tables.get_mut(&child) {
+            table.constraints.entry(name).or_insert(Constraint { not_valid: false, ..constraint });
+        }
+    }
+}
+
+fn key_columns(definition: &str) -> Vec<String> {
+    let inside = definition.split_once('(').and_then(|(_, rest)| rest.split_once(')')).map_or("", |(cols, _)| cols);
+    inside.split(',').map(|c| c.trim().trim_matches('"').to_string()).collect()
+}
+
+/// Partition bounds of `timestamptz` columns are printed in the dumping session's time zone:
+/// `'2022-01-01 03:00:00+03'` and `'2022-01-01 00:00:00+00'` are one instant. Literals with a UTC
+/// offset are rewritten in UTC; everything else is left as written.
+fn bound_in_utc(bound: &str) -> String {
+    let mut out = String::with_capacity(bound.len());
+    let mut rest = bound;
+    while let Some(open) = rest.find('\'') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('\'') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let literal = &after[..close];
+        out.push('\'');
+        out.push_str(&timestamp_in_utc(literal).unwrap_or_else(|| literal.to_string()));
+        out.push('\'');
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `YYYY-MM-DD HH:MM:SS[.frac]±HH[:MM]` → the same instant as `YYYY-MM-DD HH:MM:SS[.frac]+00`.
+fn timestamp_in_utc(literal: &str) -> Option<String> {
+    let (date, time) = literal.split_once(' ')?;
+    let sign_at = time.rfind(['+', '-'])?;
+    let (clock, offset) = time.split_at(sign_at);
+    let mut date_parts = date.split('-').map(|p| p.parse::<i64>());
+    let (year, month, day) = (date_parts.next()?.ok()?, date_parts.next()?.ok()?, date_parts.next()?.ok()?);
+    let (hms, fraction) = match clock.split_once('.') {
+        Some((hms, fraction)) => (hms, format!(".{fraction}")),
+        None => (clock, String::new()),
+    };
+    let mut clock_parts = hms.split(':').map(|p| p.parse::<i64>());
+    let (hour, minute, second) = (clock_parts.next()?.ok()?, clock_parts.next()?.ok()?, clock_parts.next()?.ok()?);
+    let sign = if offset.starts_with('-') { -1 } else { 1 };
+    let mut offset_parts = offset[1..].split(':').map(|p| p.parse::<i64>());
+    let offset_hours = offset_parts.next()?.ok()?;
+    let offset_minutes = offset_parts.next().transpose().ok()?.unwrap_or(0);
+    let local = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+    let utc = local - sign * (offset_hours * 3600 + offset_minutes * 60);
+    let (days, seconds) = (utc.div_euclid(86_400), utc.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    Some(format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}{fraction}+00",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    ))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_bounds_in_other_time_zones_are_one_instant() {
+        assert_eq!(
+            bound_in_utc("FOR VALUES FROM ('2022-01-01 03:00:00+03') TO ('2022-02-01 01:00:00+01')"),
+            "FOR VALUES FROM ('2022-01-01 00:00:00+00') TO ('2022-02-01 00:00:00+00')"
+        );
+        assert_eq!(timestamp_in_utc("2024-03-01 00:30:00-05:30").as_deref(), Some("2024-03-01 06:00:00+00"));
+        assert_eq!(timestamp_in_utc("2021-01-01 00:00:00.25+01").as_deref(), Some("2020-12-31 23:00:00.25+00"));
+        // Not a timestamp with an offset: left alone.
+        assert_eq!(bound_in_utc("FOR VALUES IN ('eu-west-1', 'us')"), "FOR VALUES IN ('eu-west-1', 'us')");
+        assert_eq!(
+            bound_in_utc("FOR VALUES FROM (MINVALUE) TO ('2020-01-01')"),
+            "FOR VALUES FROM (MINVALUE) TO ('2020-01-01')"
+        );
+    }
+
+    #[test]
+    fn calendar_conversion_round_trips() {
+        for days in [-800_000, -1, 0, 1, 59, 60, 10_957, 19_000, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+        }
+    }
+}
