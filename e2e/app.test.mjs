@@ -57,6 +57,9 @@ test('uploading, swapping, a bad file and the demo', async () => {
   assert.equal(await byTestId(page, 'from-file-name').textContent(), 'staging.sql');
   assert.equal(await byTestId(page, 'to-statements').textContent(), '3');
   assert.equal(await byTestId(page, 'to-pg-dump-version').textContent(), '16.2');
+  assert.match(await byTestId(page, 'to-counts').textContent(), /2 Tables/);
+  assert.match(await byTestId(page, 'to-understood').textContent(), /3 turned into objects, 0 session settings, 0 not understood/);
+  assert.equal(await byTestId(page, 'to-not-understood').count(), 0);
 
   await byTestId(page, 'swap').click();
   assert.equal(await byTestId(page, 'from-file-name').textContent(), 'small.sql');
@@ -91,6 +94,20 @@ test('a file dropped on a side is read into that side', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="from-file-name"]')?.textContent === 'dropped.sql');
   assert.equal(await byTestId(page, 'from-statements').textContent(), '3');
   assert.equal(await byTestId(page, 'to-file-name').textContent(), 'fieldbook_staging.sql');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('statements that are not understood are listed with their line', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await byTestId(page, 'from-file-name').waitFor();
+  const odd = 'CREATE TABLE public.t (id integer);\n\nVACUUM public.t;\n';
+  await byTestId(page, 'from-input').setInputFiles({ name: 'odd.sql', mimeType: 'text/plain', buffer: Buffer.from(odd) });
+  const panel = byTestId(page, 'from-not-understood');
+  await panel.waitFor();
+  await panel.locator('summary').click();
+  assert.match(await panel.textContent(), /1 statement not understood.*line 3.*VACUUM public\.t;/s);
+  await page.screenshot({ path: join(screenshotDir, 'not-understood.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -2,7 +2,8 @@
 //!
 //! No Leptos here, so the rules (what a failed load keeps, what swap does) are tested natively.
 
-use schemadrift_engine::{decode, read, summarize, DumpSummary};
+use schemadrift_engine::catalog::{NotUnderstood, StatementCounts};
+use schemadrift_engine::{build_catalog, decode, read, summarize, Counts, DumpSummary};
 use std::sync::Arc;
 
 /// Which side of the comparison: `From` is the database to migrate, `To` the schema to reach.
@@ -26,6 +27,11 @@ impl Side {
 pub struct LoadedDump {
     pub file_name: String,
     pub summary: DumpSummary,
+    /// Objects per kind in the dump's catalog.
+    pub counts: Counts,
+    pub statements: StatementCounts,
+    /// Statements the catalog could not use, with their lines.
+    pub not_understood: Vec<NotUnderstood>,
     /// What decoding had to do (BOM removed, invalid UTF-8 replaced, …).
     pub warnings: Vec<String>,
 }
@@ -37,6 +43,7 @@ impl LoadedDump {
         let dump = read(&decoded.text);
         let mut warnings = decoded.warnings;
         let summary = summarize(&decoded.text, &dump);
+        let catalog = build_catalog(&dump);
         if summary.unterminated > 0 {
             warnings.push(format!(
                 "the file ends in the middle of a statement ({} unterminated): it may be truncated",
@@ -46,7 +53,14 @@ impl LoadedDump {
         if summary.statements == 0 {
             warnings.push("no SQL statements were found in this file".to_string());
         }
-        Ok(LoadedDump { file_name: file_name.to_string(), summary, warnings })
+        Ok(LoadedDump {
+            file_name: file_name.to_string(),
+            summary,
+            counts: catalog.counts(),
+            statements: catalog.statements,
+            not_understood: catalog.not_understood,
+            warnings,
+        })
     }
 }
 
@@ -125,6 +139,24 @@ impl Workspace {
     }
 }
 
+/// The object kinds shown per side, with their labels, in display order.
+pub fn count_rows(counts: &Counts) -> [(&'static str, usize); 12] {
+    [
+        ("Schemas", counts.schemas),
+        ("Tables", counts.tables),
+        ("Columns", counts.columns),
+        ("Constraints", counts.constraints),
+        ("Foreign keys", counts.foreign_keys),
+        ("Indexes", counts.indexes),
+        ("Views", counts.views + counts.materialized_views),
+        ("Functions", counts.functions),
+        ("Triggers", counts.triggers),
+        ("Types", counts.types),
+        ("Sequences", counts.sequences),
+        ("Policies", counts.policies),
+    ]
+}
+
 /// A byte count for people: `512 B`, `12.1 KB`, `3.4 MB`.
 pub fn format_size(bytes: usize) -> String {
     const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
@@ -155,6 +187,8 @@ mod tests {
             assert!(dump.summary.statements > 50, "{side:?}: {:?}", dump.summary);
             assert!(dump.summary.pg_dump_version.as_deref().is_some_and(|v| v.starts_with("15.")));
             assert!(dump.warnings.is_empty(), "{:?}", dump.warnings);
+            assert!(dump.not_understood.is_empty(), "{:?}", dump.not_understood);
+            assert!(dump.counts.tables >= 7 && dump.counts.indexes >= 5, "{:?}", dump.counts);
         }
         assert_eq!(demo.from.dump.as_ref().unwrap().file_name, "fieldbook_production.sql");
     }
@@ -188,6 +222,14 @@ mod tests {
         let dump = LoadedDump::from_bytes("cut.sql", b"CREATE TABLE t (id int);\nCREATE TABLE u (").unwrap();
         assert_eq!(dump.summary.statements, 2);
         assert!(dump.warnings.iter().any(|w| w.contains("truncated")), "{:?}", dump.warnings);
+    }
+
+    #[test]
+    fn statements_that_are_not_understood_are_listed_with_their_line() {
+        let dump = LoadedDump::from_bytes("odd.sql", b"CREATE TABLE t (id int);\n\nVACUUM t;\n").unwrap();
+        assert_eq!(dump.counts.tables, 1);
+        assert_eq!(dump.not_understood.len(), 1);
+        assert_eq!(dump.not_understood[0].line, 3);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One side of the comparison: drop zone, file picker, paste box, and what was read.
 
 use super::file_reading::{load_file, load_text};
-use crate::state::{format_size, Activity, LoadedDump, Side, Workspace};
+use crate::state::{count_rows, format_size, Activity, LoadedDump, Side, Workspace};
 use leptos::html;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -116,6 +116,8 @@ fn dump_view(side: Side, dump: Arc<LoadedDump>) -> impl IntoView {
     let summary = &dump.summary;
     let version = summary.pg_dump_version.clone().unwrap_or_else(|| "not stated (no pg_dump header)".into());
     let warnings = dump.warnings.clone();
+    let not_understood = dump.not_understood.clone();
+    let statements = dump.statements.clone();
     view! {
         <div class="loaded" data-testid=format!("{}-summary", side.id())>
             <p class="file-name" data-testid=format!("{}-file-name", side.id())>{dump.file_name.clone()}</p>
@@ -124,6 +126,15 @@ fn dump_view(side: Side, dump: Arc<LoadedDump>) -> impl IntoView {
                 <dd>{format!("{} · {} lines", format_size(summary.bytes), summary.lines)}</dd>
                 <dt>"Statements"</dt>
                 <dd data-testid=format!("{}-statements", side.id())>{summary.statements}</dd>
+                <dt>"Understood"</dt>
+                <dd data-testid=format!("{}-understood", side.id())>
+                    {format!(
+                        "{} turned into objects, {} session settings, {} not understood",
+                        statements.understood,
+                        statements.ignored,
+                        statements.not_understood,
+                    )}
+                </dd>
                 <dt>"pg_dump"</dt>
                 <dd data-testid=format!("{}-pg-dump-version", side.id())>{version}</dd>
                 {(summary.copy_blocks > 0).then(|| view! {
@@ -131,6 +142,28 @@ fn dump_view(side: Side, dump: Arc<LoadedDump>) -> impl IntoView {
                     <dd>{format!("{} COPY blocks, {} rows (not compared)", summary.copy_blocks, summary.copy_rows)}</dd>
                 })}
             </dl>
+            <ul class="counts" data-testid=format!("{}-counts", side.id())>
+                {count_rows(&dump.counts)
+                    .into_iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(label, n)| view! { <li><span class="n">{n}</span>" "{label}</li> })
+                    .collect_view()}
+            </ul>
+            {(!not_understood.is_empty()).then(|| view! {
+                <details class="not-understood" data-testid=format!("{}-not-understood", side.id())>
+                    <summary>{plural(not_understood.len(), "statement", "statements") + " not understood"}</summary>
+                    <p class="hint">"schemadrift could not turn these into schema objects; each shows its line and why."</p>
+                    <ul>
+                        {not_understood.into_iter().map(|item| view! {
+                            <li>
+                                <span class="line">{format!("line {}", item.line)}</span>
+                                <code>{item.text.lines().next().unwrap_or("").to_string()}</code>
+                                <span class="reason">{item.reason}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
             {(!warnings.is_empty()).then(|| view! {
                 <ul class="warnings">
                     {warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
@@ -138,4 +171,9 @@ fn dump_view(side: Side, dump: Arc<LoadedDump>) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// `1 statement`, `3 statements`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -1,6 +1,6 @@
 //! The two loaded dumps side by side: what each contains, at a glance.
 
-use crate::state::{format_size, Side, Workspace};
+use crate::state::{count_rows, format_size, Side, Workspace};
 use leptos::prelude::*;
 use schemadrift_engine::DumpSummary;
 
@@ -11,8 +11,9 @@ type Row = (&'static str, fn(&DumpSummary) -> String);
 pub fn Summary(workspace: RwSignal<Workspace>) -> impl IntoView {
     let sides = Memo::new(move |_| {
         workspace.with(|w| {
-            [Side::From, Side::To]
-                .map(|side| w.panel(side).dump.as_ref().map(|d| (d.file_name.clone(), d.summary.clone())))
+            [Side::From, Side::To].map(|side| {
+                w.panel(side).dump.as_ref().map(|d| (d.file_name.clone(), d.summary.clone(), d.counts.clone()))
+            })
         })
     });
     move || {
@@ -51,6 +52,20 @@ pub fn Summary(workspace: RwSignal<Workspace>) -> impl IntoView {
                                         <th scope="row">{label}</th>
                                         <td>{value(&from.1)}</td>
                                         <td>{value(&to.1)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                        {count_rows(&from.2)
+                            .into_iter()
+                            .zip(count_rows(&to.2))
+                            .filter(|((_, a), (_, b))| *a + *b > 0)
+                            .map(|((label, a), (_, b))| {
+                                view! {
+                                    <tr class:differs=a != b>
+                                        <th scope="row">{label}</th>
+                                        <td>{a}</td>
+                                        <td>{b}</td>
                                     </tr>
                                 }
                             })
