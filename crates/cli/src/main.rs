@@ -110,11 +110,8 @@ fn inspect(path: &PathBuf, format: Format) -> ExitCode {
                 );
             }
             println!("objects:");
-            let value = serde_json::to_value(&counts).expect("plain data serializes");
-            if let Some(map) = value.as_object() {
-                for (kind, n) in map {
-                    println!("  {kind:<20} {n}");
-                }
+            for (kind, n) in counts.entries() {
+                println!("  {kind:<20} {n}");
             }
             if !catalog.not_understood.is_empty() {
                 println!("not understood:");

@@ -231,6 +231,30 @@ pub struct Counts {
     pub comments: usize,
 }
 
+impl Counts {
+    /// Each kind with its number, in catalog order (the JSON keys of `schemadrift inspect`).
+    pub fn entries(&self) -> [(&'static str, usize); 16] {
+        [
+            ("schemas", self.schemas),
+            ("extensions", self.extensions),
+            ("types", self.types),
+            ("sequences", self.sequences),
+            ("tables", self.tables),
+            ("columns", self.columns),
+            ("constraints", self.constraints),
+            ("foreign_keys", self.foreign_keys),
+            ("indexes", self.indexes),
+            ("views", self.views),
+            ("materialized_views", self.materialized_views),
+            ("functions", self.functions),
+            ("triggers", self.triggers),
+            ("policies", self.policies),
+            ("grants", self.grants),
+            ("comments", self.comments),
+        ]
+    }
+}
+
 impl Catalog {
     pub fn counts(&self) -> Counts {
         let constraints = self.tables.values().flat_map(|t| t.constraints.values());

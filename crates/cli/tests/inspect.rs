@@ -1,0 +1,97 @@
+//! `schemadrift inspect` as users run it: golden snapshots of its output for the project's own demo
+//! dumps, and the exit status and message for input that is not a plain-SQL dump.
+//!
+//! Review snapshot changes with `cargo insta review`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs the real binary from the project root, so file names in the output are relative and stable.
+fn schemadrift(args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_schemadrift"));
+    command.args(args).current_dir(project_root());
+    let output = match stdin {
+        Some(bytes) => {
+            use std::io::Write;
+            let mut child = command
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            child.stdin.take().unwrap().write_all(bytes).unwrap();
+            child.wait_with_output().unwrap()
+        }
+        None => command.output().unwrap(),
+    };
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn inspect_text_of_the_demo_dumps() {
+    for side in ["production", "staging"] {
+        let (status, stdout, stderr) = schemadrift(&["inspect", &format!("demo/fieldbook_{side}.sql")], None);
+        assert_eq!(status, 0, "{stderr}");
+        insta::assert_snapshot!(format!("inspect_text_{side}"), stdout);
+    }
+}
+
+#[test]
+fn inspect_json_of_the_demo_dumps() {
+    for side in ["production", "staging"] {
+        let (status, stdout, stderr) =
+            schemadrift(&["inspect", "--format", "json", &format!("demo/fieldbook_{side}.sql")], None);
+        assert_eq!(status, 0, "{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["statements"]["not_understood"], 0);
+        insta::assert_snapshot!(format!("inspect_json_{side}"), stdout);
+    }
+}
+
+#[test]
+fn not_understood_statements_are_reported_with_line_and_reason() {
+    let sql = b"CREATE TABLE t (id int);\nVACUUM t;\n";
+    let (status, stdout, _) = schemadrift(&["inspect", "--format", "json", "-"], Some(sql));
+    assert_eq!(status, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["statements"]["total"], 2);
+    assert_eq!(json["statements"]["understood"], 1);
+    assert_eq!(json["not_understood"][0]["line"], 2);
+    assert_eq!(json["not_understood"][0]["text"], "VACUUM t;");
+    assert_eq!(json["counts"]["tables"], 1);
+}
+
+#[test]
+fn input_that_is_not_a_plain_sql_dump_exits_2_with_one_clear_line() {
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("custom-format archive", b"PGDMP\x01\x0e\x00\x04\x08", "pg_restore"),
+        ("gzip", &[0x1f, 0x8b, 0x08, 0x00, 0, 0], "gunzip"),
+        ("empty", b"", "empty"),
+        ("binary", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "binary"),
+    ];
+    for (what, bytes, hint) in cases {
+        let (status, stdout, stderr) = schemadrift(&["inspect", "-"], Some(bytes));
+        assert_eq!(status, 2, "{what}: {stderr}");
+        assert!(stdout.is_empty(), "{what}: nothing on stdout");
+        assert_eq!(stderr.lines().count(), 1, "{what}: one line: {stderr}");
+        assert!(stderr.contains(hint), "{what}: {stderr}");
+    }
+    let (status, _, stderr) = schemadrift(&["inspect", "no/such/file.sql"], None);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("cannot read no/such/file.sql"), "{stderr}");
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let (status, stdout, _) = schemadrift(&["--help"], None);
+    assert_eq!(status, 0);
+    assert!(stdout.contains("inspect"), "{stdout}");
+}
