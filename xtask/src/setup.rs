@@ -111,13 +111,20 @@ fn ensure_debian_packages(env: &Env) -> Result<(), String> {
     if crate::postgres::bin_dir().is_none() {
         missing.push("postgresql");
     }
+    // The OpenStreetMap dumps in the corpus create the postgis extension.
+    let has_postgis = std::fs::read_dir("/usr/share/postgresql")
+        .map(|dirs| dirs.flatten().any(|d| d.path().join("extension/postgis.control").exists()))
+        .unwrap_or(false);
+    if !has_postgis {
+        missing.push("postgresql-15-postgis-3");
+    }
     if missing.is_empty() {
         return Ok(());
     }
     install_debian(
         env,
         &missing,
-        "the browser tests drive headless Chromium and the database tests start a private PostgreSQL",
+        "the browser tests drive headless Chromium and the database tests start a private PostgreSQL (with PostGIS)",
     )
 }
 

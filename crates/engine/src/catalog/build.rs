@@ -402,6 +402,46 @@ impl Builder {
         Outcome::Understood
     }
 
+    /// `CREATE INDEX` on a partitioned table (without `ON ONLY`) makes PostgreSQL give every
+    /// partition a matching index: an existing equivalent one is attached, otherwise one is created
+    /// and named `<partition>_<columns>_idx`. Old pg_dump versions leave those implied.
+    fn add_partition_indexes(&mut self, parent_index: &Index) {
+        let partitions: Vec<QualifiedName> = self
+            .catalog
+            .tables
+            .iter()
+            .filter(|(_, t)| t.partition_of.as_ref().is_some_and(|(parent, _)| *parent == parent_index.table))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for partition in partitions {
+            let equivalent = self.catalog.indexes.values().any(|i| {
+                i.table == partition
+                    && i.method == parent_index.method
+                    && i.keys == parent_index.keys
+                    && i.predicate == parent_index.predicate
+                    && i.unique == parent_index.unique
+            });
+            if equivalent {
+                continue;
+            }
+            let columns: Vec<&str> = parent_index
+                .keys
+                .iter()
+                .map(|k| {
+                    let first = k.split_whitespace().next().unwrap_or("expr");
+                    if first.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                        first
+                    } else {
+                        "expr"
+                    }
+                })
+                .collect();
+            let name = QualifiedName::new(&partition.schema, &format!("{}_{}_idx", partition.name, columns.join("_")));
+            let index = Index { table: partition.clone(), attached_to: None, ..parent_index.clone() };
+            self.catalog.indexes.entry(name).or_insert(index);
+        }
+    }
+
     fn create_view(&mut self, view: CreateView, with_no_data: bool) {
         let name = self.qualify(&view.name);
         self.catalog.views.insert(
@@ -514,7 +554,10 @@ impl Builder {
                     Function { name, kind: "aggregate".into(), arguments, returns: None, language: None, definition };
                 self.catalog.functions.insert(key, function);
             }
-            Fact::Index { name, index } => {
+            Fact::Index { name, index, only } => {
+                if !only {
+                    self.add_partition_indexes(&index);
+                }
                 self.catalog.indexes.insert(name, *index);
             }
         }

@@ -7,6 +7,8 @@ use super::{Catalog, Constraint, ConstraintKind};
 
 pub(super) fn normalize(catalog: &mut Catalog) {
     add_the_public_schema(catalog);
+    remove_the_implied_plpgsql_extension(catalog);
+    add_inherited_columns(catalog);
     resolve_owner_kinds(catalog);
     add_constraints_implied_by_partitioning(catalog);
     for table in catalog.tables.values_mut() {
@@ -23,6 +25,60 @@ fn add_the_public_schema(catalog: &mut Catalog) {
     if catalog.comments.get("schema public").is_some_and(|c| c == "standard public schema") {
         catalog.comments.remove("schema public");
     }
+}
+
+/// PL/pgSQL is installed in every database since PostgreSQL 9.0; dumps up to PostgreSQL 10 write
+/// `CREATE EXTENSION plpgsql` and its comment, newer ones leave it implied.
+fn remove_the_implied_plpgsql_extension(catalog: &mut Catalog) {
+    catalog.extensions.remove("plpgsql");
+    catalog.comments.remove("extension plpgsql");
+}
+
+/// A child created with `INHERITS (parent)` or `PARTITION OF parent` without listing all columns
+/// gets the parent's columns first, in the parent's order; a column the child also lists is merged
+/// into that position. A child that lists every column (as modern pg_dump writes partitions) keeps
+/// its own order, which may differ from the parent's.
+fn add_inherited_columns(catalog: &mut Catalog) {
+    let names: Vec<_> = catalog.tables.keys().cloned().collect();
+    for name in names {
+        let columns = full_columns(catalog, &name, 0);
+        if let Some(table) = catalog.tables.get_mut(&name) {
+            table.columns = columns;
+        }
+    }
+}
+
+fn full_columns(catalog: &Catalog, name: &super::QualifiedName, depth: usize) -> Vec<super::Column> {
+    let Some(table) = catalog.tables.get(name) else { return Vec::new() };
+    let parents: Vec<&super::QualifiedName> =
+        table.inherits.iter().chain(table.partition_of.as_ref().map(|(parent, _)| parent)).collect();
+    if parents.is_empty() || depth > 32 {
+        return table.columns.clone();
+    }
+    let mut inherited: Vec<super::Column> = Vec::new();
+    for parent in parents {
+        for column in full_columns(catalog, parent, depth + 1) {
+            if !inherited.iter().any(|c| c.name == column.name) {
+                inherited.push(column);
+            }
+        }
+    }
+    if inherited.iter().all(|c| table.column(&c.name).is_some()) {
+        return table.columns.clone();
+    }
+    let mut columns: Vec<super::Column> = inherited
+        .into_iter()
+        .map(|parent_column| table.column(&parent_column.name).cloned().unwrap_or(parent_column))
+        .collect();
+    for local in &table.columns {
+        if !columns.iter().any(|c| c.name == local.name) {
+            columns.push(local.clone());
+        }
+    }
+    for (position, column) in columns.iter_mut().enumerate() {
+        column.position = position + 1;
+    }
+    columns
 }
 
 /// Older pg_dump writes `ALTER TABLE s OWNER TO` for sequences and views too; newer versions write

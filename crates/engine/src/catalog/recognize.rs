@@ -23,17 +23,53 @@ pub(super) enum Recognized {
 
 pub(super) enum Fact {
     SearchPath(String),
-    Owner { object: String, owner: String },
-    SequenceOwnedBy { sequence: QualifiedName, column: String },
-    IndexAttached { parent: QualifiedName, child: QualifiedName },
-    Comment { object: String, text: Option<String> },
-    EventTrigger { name: String, definition: String },
-    Publication { name: String, definition: String },
-    Identity { table: QualifiedName, column: String, kind: String, sequence: Option<(QualifiedName, Vec<String>)> },
-    Trigger { table: QualifiedName, name: String, definition: String },
+    Owner {
+        object: String,
+        owner: String,
+    },
+    SequenceOwnedBy {
+        sequence: QualifiedName,
+        column: String,
+    },
+    IndexAttached {
+        parent: QualifiedName,
+        child: QualifiedName,
+    },
+    Comment {
+        object: String,
+        text: Option<String>,
+    },
+    EventTrigger {
+        name: String,
+        definition: String,
+    },
+    Publication {
+        name: String,
+        definition: String,
+    },
+    Identity {
+        table: QualifiedName,
+        column: String,
+        kind: String,
+        sequence: Option<(QualifiedName, Vec<String>)>,
+    },
+    Trigger {
+        table: QualifiedName,
+        name: String,
+        definition: String,
+    },
     Grant(String),
-    Aggregate { name: QualifiedName, arguments: String, definition: String },
-    Index { name: QualifiedName, index: Box<super::Index> },
+    Aggregate {
+        name: QualifiedName,
+        arguments: String,
+        definition: String,
+    },
+    /// `only`: `ON ONLY`, so PostgreSQL creates no index on the table's partitions.
+    Index {
+        name: QualifiedName,
+        index: Box<super::Index>,
+        only: bool,
+    },
 }
 
 /// The first words of a statement, upper-cased, without tokenizing all of it.
@@ -540,7 +576,8 @@ fn index(sql: &str, default_schema: &str) -> Recognized {
         return Recognized::No;
     }
     i += 1;
-    if is_word(tokens.get(i), Keyword::ONLY) {
+    let only = is_word(tokens.get(i), Keyword::ONLY);
+    if only {
         i += 1;
     }
     let Some((table, after)) = read_name(&tokens, i) else { return Recognized::No };
@@ -591,7 +628,7 @@ fn index(sql: &str, default_schema: &str) -> Recognized {
     }
     // An index lives in its table's schema.
     let name = QualifiedName { schema: table.schema, name: name.last().cloned().unwrap_or_default() };
-    Recognized::Fact(Fact::Index { name, index: Box::new(index) })
+    Recognized::Fact(Fact::Index { name, index: Box::new(index), only })
 }
 
 /// `name=value` with the value's quotes removed: `m='16'` and `m = 16` are the same parameter.
@@ -739,7 +776,7 @@ mod tests {
 
     #[test]
     fn indexes_with_opclass_parameters_on_only_and_predicates() {
-        let Fact::Index { name, index } = fact(
+        let Fact::Index { name, index, .. } = fact(
             "CREATE INDEX idx_t ON public.tasks USING gist (title public.gist_trgm_ops (siglen='64')) WITH (fillfactor='90') WHERE (status <> 'done'::public.s);",
         ) else {
             panic!()
