@@ -108,3 +108,11 @@ CREATE POLICY tasks_team_members ON public.tasks
 
 -- A copy someone made before a data fix and never removed.
 CREATE TABLE public.users_backup_2025_03 AS SELECT * FROM public.users;
+
+-- A little data and a grant, so dumps with data or privileges have something to show.
+GRANT SELECT ON public.open_tasks TO PUBLIC;
+INSERT INTO public.teams (id, name, slug) VALUES
+    ('00000000-0000-0000-0000-000000000001', 'Harbor crew', 'harbor'),
+    ('00000000-0000-0000-0000-000000000002', 'Ridge team', 'ridge');
+INSERT INTO public.projects (team_id, name) VALUES ('00000000-0000-0000-0000-000000000001', 'Dock repairs');
+INSERT INTO public.tasks (project_id, title, estimate_hours) VALUES (1, 'Replace planks', 6.5), (1, 'Paint rails', 3);

@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict WIVoVyLvooZlh1lqhsn8kHFs6JDgF2WLAcZNcTeaQTznj29pdZcKaCBRpCpbI2O
+\restrict ehih38mpFCRtJGDgiczSrQfX2mBvmMLCE4RWiImAibR4iJy66HW5p3a6UnZsHR3
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -543,5 +543,5 @@ CREATE POLICY tasks_team_members ON public.tasks USING ((EXISTS ( SELECT 1
 -- PostgreSQL database dump complete
 --
 
-\unrestrict WIVoVyLvooZlh1lqhsn8kHFs6JDgF2WLAcZNcTeaQTznj29pdZcKaCBRpCpbI2O
+\unrestrict ehih38mpFCRtJGDgiczSrQfX2mBvmMLCE4RWiImAibR4iJy66HW5p3a6UnZsHR3
 

@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict hIjNM2ycozsimTCSrkBIZ284xokdb2MThFOiUgAJJGjGSdFyjudFrpfoZEBVHRR
+\restrict wxcmbFs2rrTkCjChJQ54nDCTjPMPMhwwMUfcdipcwl0hY8q6H2eXDeTaOOOOhA1
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -649,5 +649,5 @@ CREATE POLICY tasks_team_members ON public.tasks USING ((EXISTS ( SELECT 1
 -- PostgreSQL database dump complete
 --
 
-\unrestrict hIjNM2ycozsimTCSrkBIZ284xokdb2MThFOiUgAJJGjGSdFyjudFrpfoZEBVHRR
+\unrestrict wxcmbFs2rrTkCjChJQ54nDCTjPMPMhwwMUfcdipcwl0hY8q6H2eXDeTaOOOOhA1
 

@@ -18,5 +18,41 @@ pub fn regenerate_demo() -> Result<(), String> {
         std::fs::write(&target, dump).map_err(|e| e.to_string())?;
         eprintln!("xtask: wrote {}", target.display());
     }
+    write_dump_option_fixtures(&cluster)
+}
+
+/// The production demo database dumped with other pg_dump options, for the engine's tests that
+/// each option gives the same catalog (minus what the option removes).
+fn write_dump_option_fixtures(cluster: &Cluster) -> Result<(), String> {
+    let folder = project_root().join("crates/engine/tests/fixtures/dump_options");
+    std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+    let database = "fieldbook_production";
+    let plain = ["--no-owner", "--no-privileges"];
+    let variants: [(&str, Vec<&str>); 5] = [
+        ("clean_if_exists", [&["--schema-only", "--clean", "--if-exists"][..], &plain].concat()),
+        ("quote_all_identifiers", [&["--schema-only", "--quote-all-identifiers"][..], &plain].concat()),
+        ("with_data_copy", plain.to_vec()),
+        ("with_data_inserts", [&["--inserts"][..], &plain].concat()),
+        ("with_owner_and_privileges", vec!["--schema-only"]),
+    ];
+    for (name, args) in variants {
+        let dump = cluster.dump(database, &args)?;
+        write(&folder.join(format!("{name}.sql")), &dump)?;
+    }
+    let archive = std::env::temp_dir().join(format!("schemadrift-demo-{}.dump", std::process::id()));
+    let archive_arg = archive.display().to_string();
+    cluster.dump(database, &["--format=custom", "--file", &archive_arg])?;
+    let restored = cluster.client_output(
+        "pg_restore",
+        &[],
+        &["--schema-only", "--no-owner", "--no-privileges", "-f", "-", &archive_arg],
+    );
+    let _ = std::fs::remove_file(&archive);
+    write(&folder.join("restored_from_custom_format.sql"), &restored?)
+}
+
+fn write(path: &std::path::Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("xtask: wrote {}", path.display());
     Ok(())
 }

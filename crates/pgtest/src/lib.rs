@@ -119,14 +119,22 @@ impl Cluster {
 
     /// `pg_dump --schema-only` of a database, as text.
     pub fn dump_schema(&self, database: &str, extra: &[&str]) -> Result<String, String> {
-        let out = self
-            .client("pg_dump")
-            .args(["--schema-only", "-d", database])
-            .args(extra)
-            .output()
-            .map_err(|e| format!("cannot run pg_dump: {e}"))?;
+        let mut args = vec!["--schema-only"];
+        args.extend_from_slice(extra);
+        self.dump(database, &args)
+    }
+
+    /// Output of a client program run against `database` (e.g. `pg_dump` with any options).
+    pub fn dump(&self, database: &str, args: &[&str]) -> Result<String, String> {
+        self.client_output("pg_dump", &["-d", database], args)
+    }
+
+    /// Runs a client program (`pg_dump`, `pg_restore`, …) and returns its standard output.
+    pub fn client_output(&self, program: &str, first: &[&str], args: &[&str]) -> Result<String, String> {
+        let out =
+            self.client(program).args(first).args(args).output().map_err(|e| format!("cannot run pg_dump: {e}"))?;
         if !out.status.success() {
-            return Err(format!("pg_dump {database} failed: {}", String::from_utf8_lossy(&out.stderr)));
+            return Err(format!("{program} {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)));
         }
         String::from_utf8(out.stdout).map_err(|e| e.to_string())
     }

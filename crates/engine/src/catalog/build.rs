@@ -5,6 +5,7 @@
 //! `OWNER TO`, and the pg_dump forms sqlparser rejects), then sqlparser.
 
 use super::datatype::normalize_type;
+use super::identifiers::unquote_needless;
 use super::name::{name_parts, normalize_ident, qualify, QualifiedName};
 use super::recognize::{self, Recognized};
 use super::*;
@@ -25,14 +26,20 @@ pub(super) enum Outcome {
 
 /// Builds the catalog of a read dump.
 pub fn build(dump: &Dump<'_>) -> Catalog {
-    let mut builder = Builder { catalog: Catalog::default(), default_schema: "public".to_string() };
+    let mut builder = Builder { catalog: Catalog::default(), default_schema: "public".to_string(), copying_into: None };
     for piece in &dump.pieces {
         let outcome = match piece.kind {
             PieceKind::Statement => builder.statement(piece.text),
             PieceKind::Unterminated => {
                 Outcome::NotUnderstood("the statement is cut off by the end of the file (no `;`)".into())
             }
-            PieceKind::MetaCommand | PieceKind::CopyData { .. } => continue,
+            PieceKind::CopyData { rows } => {
+                if let Some(table) = builder.copying_into.take() {
+                    *builder.catalog.data_rows.entry(table).or_default() += rows;
+                }
+                continue;
+            }
+            PieceKind::MetaCommand => continue,
         };
         let counts = &mut builder.catalog.statements;
         counts.total += 1;
@@ -57,7 +64,22 @@ pub(super) struct Builder {
     pub(super) catalog: Catalog,
     /// First schema of the dump's search_path: where unqualified names live.
     pub(super) default_schema: String,
+    /// The table of the last `COPY … FROM stdin`, whose data comes next.
+    copying_into: Option<QualifiedName>,
 }
+
+/// Tables in which migration tools record applied versions; INSERTs into them are schema history,
+/// INSERTs into any other table are data.
+const TRACKING_TABLES: &[&str] = &[
+    "schema_migrations",
+    "_prisma_migrations",
+    "flyway_schema_history",
+    "__drizzle_migrations",
+    "knex_migrations",
+    "alembic_version",
+    "goose_db_version",
+    "ar_internal_metadata",
+];
 
 impl Builder {
     fn statement(&mut self, sql: &str) -> Outcome {
@@ -123,12 +145,12 @@ impl Builder {
             }
             Statement::CreateDomain(domain) => {
                 let name = self.qualify(&domain.name);
-                let checks = domain.constraints.iter().map(ToString::to_string).collect();
+                let checks = domain.constraints.iter().map(text).collect();
                 self.catalog.types.insert(
                     name,
                     TypeDef::Domain {
                         base: normalize_type(&domain.data_type, &self.default_schema),
-                        default: domain.default.as_ref().map(ToString::to_string),
+                        default: domain.default.as_ref().map(text),
                         not_null: false,
                         checks,
                     },
@@ -149,6 +171,9 @@ impl Builder {
             Statement::CreateTable(table) => return self.create_table(table),
             Statement::AlterTable(alter) => {
                 let name = self.qualify(&alter.name);
+                if alter.if_exists && !self.catalog.tables.contains_key(&name) {
+                    return Outcome::Ignored;
+                }
                 for operation in alter.operations {
                     if let Outcome::NotUnderstood(reason) = self.alter_table(&name, operation) {
                         return Outcome::NotUnderstood(reason);
@@ -175,8 +200,8 @@ impl Builder {
                         permissive,
                         command: policy.command.map_or_else(|| "ALL".to_string(), |c| c.to_string()),
                         roles: policy.to.unwrap_or_default().iter().map(ToString::to_string).collect(),
-                        using: policy.using.as_ref().map(ToString::to_string),
-                        with_check: policy.with_check.as_ref().map(ToString::to_string),
+                        using: policy.using.as_ref().map(text),
+                        with_check: policy.with_check.as_ref().map(text),
                     },
                 );
             }
@@ -222,13 +247,13 @@ impl Builder {
         let name = self.qualify(&create.name);
         let mut table = Table {
             unlogged: create.unlogged,
-            partition_by: create.partition_by.as_ref().map(|p| p.to_string()),
+            partition_by: create.partition_by.as_ref().map(text),
             inherits: create.inherits.iter().flatten().map(|p| self.qualify(p)).collect(),
             created_as_query: create.query.is_some(),
             ..Table::default()
         };
         if let (Some(parent), Some(bound)) = (&create.partition_of, &create.for_values) {
-            table.partition_of = Some((self.qualify(parent), bound.to_string()));
+            table.partition_of = Some((self.qualify(parent), text(bound)));
         }
         table.options = table_options(&create.table_options);
         for (index, column) in create.columns.iter().enumerate() {
@@ -242,14 +267,14 @@ impl Builder {
                 match &option.option {
                     ColumnOption::NotNull => out.not_null = true,
                     ColumnOption::Null => out.not_null = false,
-                    ColumnOption::Default(expr) => out.default = Some(expr.to_string()),
+                    ColumnOption::Default(expr) => out.default = Some(text(expr)),
                     ColumnOption::Collation(collation) => out.collation = Some(collation.to_string()),
                     ColumnOption::Generated { generation_expr: Some(expr), generation_expr_mode, .. } => {
                         let mode = match generation_expr_mode {
                             Some(sqlparser::ast::GeneratedExpressionMode::Virtual) => "VIRTUAL",
                             _ => "STORED",
                         };
-                        out.generated = Some(format!("{expr} {mode}"));
+                        out.generated = Some(format!("{} {mode}", text(expr)));
                     }
                     ColumnOption::Generated { generated_as, .. } => {
                         out.identity = Some(generated_as_text(generated_as));
@@ -306,7 +331,7 @@ impl Builder {
             _ => ConstraintKind::Check,
         };
         clear_constraint_name(&mut constraint);
-        Constraint { kind, definition: constraint.to_string().trim().to_string(), not_valid }
+        Constraint { kind, definition: text(&constraint).trim().to_string(), not_valid }
     }
 
     fn alter_table(&mut self, name: &QualifiedName, operation: AlterTableOperation) -> Outcome {
@@ -343,7 +368,7 @@ impl Builder {
                     return Outcome::NotUnderstood(format!("column {name}.{column_name} is not in the table"));
                 };
                 match op {
-                    AlterColumnOperation::SetDefault { value } => column.default = Some(value.to_string()),
+                    AlterColumnOperation::SetDefault { value } => column.default = Some(text(&value)),
                     AlterColumnOperation::DropDefault => column.default = None,
                     AlterColumnOperation::SetNotNull => column.not_null = true,
                     AlterColumnOperation::DropNotNull => column.not_null = false,
@@ -355,6 +380,9 @@ impl Builder {
                     other => return Outcome::NotUnderstood(format!("ALTER COLUMN … {other} is not understood yet")),
                 }
             }
+            AlterTableOperation::DropConstraint { name: constraint, .. } => {
+                table.constraints.remove(&normalize_ident(&constraint));
+            }
             AlterTableOperation::EnableRowLevelSecurity => table.row_level_security = true,
             AlterTableOperation::DisableRowLevelSecurity => table.row_level_security = false,
             AlterTableOperation::ForceRowLevelSecurity => table.force_row_level_security = true,
@@ -365,7 +393,7 @@ impl Builder {
                 let Some(child_table) = self.catalog.tables.get_mut(&child) else {
                     return Outcome::NotUnderstood(format!("partition {child} is attached but not created"));
                 };
-                child_table.partition_of = Some((name.clone(), for_values.to_string()));
+                child_table.partition_of = Some((name.clone(), text(&for_values)));
                 return Outcome::Understood;
             }
             AlterTableOperation::SetOptionsParens { options } => {
@@ -400,6 +428,59 @@ impl Builder {
             },
         );
         Outcome::Understood
+    }
+
+    /// Removes dropped objects. In `pg_dump --clean` output the drops come before anything is
+    /// created, so they change nothing; in a migration file they do.
+    fn drop(&mut self, kind: &str, names: &[String], on_table: Option<&QualifiedName>) {
+        let c = &mut self.catalog;
+        for name in names {
+            let qualified = name.split_once('(').map_or(name.as_str(), |(n, _)| n);
+            let qualified = match qualified.split_once('.') {
+                Some((schema, object)) => QualifiedName::new(schema, object),
+                None => QualifiedName::new(&self.default_schema, qualified),
+            };
+            match (kind, on_table) {
+                ("table" | "foreign table", _) => {
+                    c.tables.remove(&qualified);
+                    c.indexes.retain(|_, i| i.table != qualified);
+                }
+                ("view" | "materialized view", _) => {
+                    c.views.remove(&qualified);
+                }
+                ("sequence", _) => {
+                    c.sequences.remove(&qualified);
+                }
+                ("type" | "domain", _) => {
+                    c.types.remove(&qualified);
+                }
+                ("index", _) => {
+                    c.indexes.remove(&qualified);
+                }
+                ("function" | "procedure" | "aggregate" | "routine", _) => {
+                    c.functions.retain(|key, _| key != name && !key.starts_with(&format!("{name}(")));
+                }
+                ("schema", _) => {
+                    c.schemas.remove(name);
+                }
+                ("extension", _) => {
+                    c.extensions.remove(name);
+                }
+                ("trigger", Some(table)) => {
+                    c.triggers.remove(&format!("{table}.{name}"));
+                }
+                ("policy", Some(table)) => {
+                    c.policies.remove(&format!("{table}.{name}"));
+                }
+                ("event trigger", _) => {
+                    c.event_triggers.remove(name);
+                }
+                ("publication", _) => {
+                    c.publications.remove(name);
+                }
+                _ => {}
+            }
+        }
     }
 
     /// `CREATE INDEX` on a partitioned table (without `ON ONLY`) makes PostgreSQL give every
@@ -458,11 +539,8 @@ impl Builder {
 
     fn create_function(&mut self, function: CreateFunction) {
         let name = self.qualify(&function.name);
-        let arguments = function
-            .args
-            .as_ref()
-            .map(|args| args.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
-            .unwrap_or_default();
+        let arguments =
+            function.args.as_ref().map(|args| args.iter().map(text).collect::<Vec<_>>().join(", ")).unwrap_or_default();
         let full = function.to_string();
         let definition = recognize::normalized_tokens(&full);
         self.catalog.functions.insert(
@@ -471,7 +549,7 @@ impl Builder {
                 name,
                 kind: "function".into(),
                 arguments,
-                returns: function.return_type.as_ref().map(ToString::to_string),
+                returns: function.return_type.as_ref().map(text),
                 language: function.language.as_ref().map(normalize_ident),
                 definition,
             },
@@ -489,6 +567,10 @@ impl Builder {
         let sqlparser::ast::SetExpr::Values(values) = source.body.as_ref() else {
             return Outcome::NotUnderstood("INSERT … SELECT is data, not schema".into());
         };
+        if !TRACKING_TABLES.contains(&table.name.as_str()) {
+            *self.catalog.data_rows.entry(table).or_default() += values.rows.len();
+            return Outcome::Ignored;
+        }
         let versions = self.catalog.migration_versions.entry(table).or_default();
         for row in &values.rows {
             if let Some(Expr::Value(value)) = row.first() {
@@ -554,6 +636,11 @@ impl Builder {
                     Function { name, kind: "aggregate".into(), arguments, returns: None, language: None, definition };
                 self.catalog.functions.insert(key, function);
             }
+            Fact::CopyInto(table) => {
+                self.copying_into = Some(table);
+                return Outcome::Ignored;
+            }
+            Fact::Drop { kind, names, on_table } => self.drop(&kind, &names, on_table.as_ref()),
             Fact::Index { name, index, only } => {
                 if !only {
                     self.add_partition_indexes(&index);
@@ -563,6 +650,11 @@ impl Builder {
         }
         Outcome::Understood
     }
+}
+
+/// An AST node as normalized SQL text: rendered by sqlparser, needless identifier quotes removed.
+fn text<T: std::fmt::Display + ?Sized>(node: &T) -> String {
+    unquote_needless(&node.to_string())
 }
 
 /// A view's query as text. PostgreSQL 16 stopped qualifying columns with the relation name when a
@@ -590,7 +682,7 @@ fn view_definition(mut query: sqlparser::ast::Query) -> String {
             std::ops::ControlFlow::<()>::Continue(())
         });
     }
-    query.to_string()
+    text(&query)
 }
 
 fn generated_as_text(generated_as: &sqlparser::ast::GeneratedAs) -> String {
@@ -607,7 +699,7 @@ fn table_options(options: &sqlparser::ast::CreateTableOptions) -> Vec<String> {
         CreateTableOptions::With(list) | CreateTableOptions::Options(list) | CreateTableOptions::Plain(list) => list,
         _ => &[],
     };
-    let mut out: Vec<String> = list.iter().map(|o| o.to_string().replace([' ', '\''], "")).collect();
+    let mut out: Vec<String> = list.iter().map(|o| text(o).replace([' ', '\''], "")).collect();
     out.sort();
     out
 }

@@ -7,6 +7,7 @@
 
 mod build;
 mod datatype;
+mod identifiers;
 mod name;
 mod normalize;
 mod recognize;
@@ -39,6 +40,8 @@ pub struct Catalog {
     pub owners: BTreeMap<String, String>,
     /// Versions inserted into migration-tracking tables (e.g. Rails `schema_migrations`), per table.
     pub migration_versions: BTreeMap<QualifiedName, Vec<String>>,
+    /// Rows of data in the dump (COPY blocks and INSERTs into other tables), per table: not schema.
+    pub data_rows: BTreeMap<QualifiedName, usize>,
     /// Statements that were neither turned into facts nor deliberately ignored.
     pub not_understood: Vec<NotUnderstood>,
     /// Statement totals of the dump this catalog was built from.

@@ -5,6 +5,7 @@
 //! They work on sqlparser's tokenizer output, never on raw text with regexes, so quoting, comments
 //! and dollar quotes are handled exactly as the parser would.
 
+use super::identifiers::needs_quotes;
 use super::name::QualifiedName;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::Keyword;
@@ -70,6 +71,14 @@ pub(super) enum Fact {
         index: Box<super::Index>,
         only: bool,
     },
+    /// `COPY table … FROM stdin`: the data piece that follows belongs to this table.
+    CopyInto(QualifiedName),
+    /// `DROP <kind> [IF EXISTS] name[, …]`: the objects are gone from here on.
+    Drop {
+        kind: String,
+        names: Vec<String>,
+        on_table: Option<QualifiedName>,
+    },
 }
 
 /// The first words of a statement, upper-cased, without tokenizing all of it.
@@ -101,6 +110,16 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
             }
             Recognized::Ignore
         }
+        // Data dumps set sequence values: data, not schema.
+        ["SELECT", first, ..] if first.starts_with("PG_CATALOG.SETVAL") => Recognized::Ignore,
+        ["COPY", ..] => {
+            let tokens = tokens(sql);
+            match read_name(&tokens, 1) {
+                Some((name, _)) => Recognized::Fact(Fact::CopyInto(qualified(name, default_schema))),
+                None => Recognized::No,
+            }
+        }
+        ["DROP", ..] => drop(sql, default_schema),
         ["SELECT", first, ..] if first.starts_with("PG_CATALOG.SET_CONFIG") => {
             let strings: Vec<String> = tokens(sql)
                 .into_iter()
@@ -149,12 +168,21 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
     }
 }
 
-/// Tokens without whitespace and comments.
+/// Tokens without whitespace and comments, needless identifier quotes removed.
 fn tokens(sql: &str) -> Vec<Token> {
     let dialect = PostgreSqlDialect {};
     match Tokenizer::new(&dialect, sql).tokenize() {
-        Ok(tokens) => tokens.into_iter().filter(|t| !matches!(t, Token::Whitespace(_))).collect(),
+        Ok(tokens) => tokens.into_iter().filter(|t| !matches!(t, Token::Whitespace(_))).map(plain_word).collect(),
         Err(_) => Vec::new(),
+    }
+}
+
+/// `"name"` → `name` where PostgreSQL would not quote it, with the keyword looked up again so it
+/// reads exactly like the unquoted word.
+fn plain_word(token: Token) -> Token {
+    match token {
+        Token::Word(w) if w.quote_style == Some('"') && !needs_quotes(&w.value) => Token::make_word(&w.value, None),
+        other => other,
     }
 }
 
@@ -174,7 +202,7 @@ pub fn normalized_tokens(sql: &str) -> String {
     };
     let mut out = String::with_capacity(sql.len());
     let mut previous_was_space = true;
-    for token in tokens {
+    for token in tokens.into_iter().map(plain_word) {
         let text = match &token {
             Token::Whitespace(Whitespace::Space | Whitespace::Newline | Whitespace::Tab) => {
                 if !previous_was_space {
@@ -665,6 +693,43 @@ fn parenthesized_list(tokens: &[Token], open: usize) -> Option<(Vec<Vec<Token>>,
         items.last_mut()?.push(token.clone());
     }
     None
+}
+
+/// `DROP <kind> [IF EXISTS] a, b [CASCADE]`, or `DROP TRIGGER|POLICY|RULE [IF EXISTS] x ON t`.
+fn drop(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let (kind, mut i) = read_kind(&tokens, 1);
+    if kind.is_empty() {
+        return Recognized::No;
+    }
+    if is_word(tokens.get(i), Keyword::IF) && is_word(tokens.get(i + 1), Keyword::EXISTS) {
+        i += 2;
+    }
+    let mut names = Vec::new();
+    let mut on_table = None;
+    while let Some((parts, after)) = read_name(&tokens, i) {
+        let mut name =
+            if schema_scoped(&kind) { qualified(parts, default_schema).to_string() } else { parts.join(".") };
+        i = after;
+        if let Some((arguments, after)) = parenthesized_list(&tokens, i) {
+            let arguments: Vec<String> = arguments.iter().map(|a| lower_unquoted(a)).collect();
+            name = format!("{name}({})", arguments.join(", "));
+            i = after;
+        }
+        names.push(name);
+        if is_word(tokens.get(i), Keyword::ON) {
+            on_table = read_name(&tokens, i + 1).map(|(parts, _)| qualified(parts, default_schema));
+            break;
+        }
+        if tokens.get(i) != Some(&Token::Comma) {
+            break;
+        }
+        i += 1;
+    }
+    if names.is_empty() {
+        return Recognized::No;
+    }
+    Recognized::Fact(Fact::Drop { kind, names, on_table })
 }
 
 /// `CREATE AGGREGATE name(args) (…)`: kept with its normalized definition.
