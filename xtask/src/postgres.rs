@@ -18,7 +18,16 @@ pub fn regenerate_demo() -> Result<(), String> {
         std::fs::write(&target, dump).map_err(|e| e.to_string())?;
         eprintln!("xtask: wrote {}", target.display());
     }
-    write_dump_option_fixtures(&cluster)
+    write_dump_option_fixtures(&cluster)?;
+    write_kinds_fixture(&cluster)
+}
+
+/// One database with every kind of object the catalog knows, dumped with owners and privileges.
+fn write_kinds_fixture(cluster: &Cluster) -> Result<(), String> {
+    let folder = project_root().join("crates/engine/tests/fixtures/kinds");
+    cluster.create_database("kinds")?;
+    cluster.psql_file("kinds", &folder.join("build.sql"))?;
+    write(&folder.join("kinds.sql"), &cluster.dump_schema("kinds", &[])?)
 }
 
 /// The production demo database dumped with other pg_dump options, for the engine's tests that

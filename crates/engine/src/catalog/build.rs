@@ -7,7 +7,7 @@
 use super::datatype::normalize_type;
 use super::identifiers::unquote_needless;
 use super::name::{name_parts, normalize_ident, qualify, QualifiedName};
-use super::recognize::{self, Recognized};
+use super::recognize::{self, Adjust, Recognized};
 use super::*;
 use crate::reader::{Dump, PieceKind};
 use sqlparser::ast::{
@@ -86,20 +86,20 @@ impl Builder {
         match recognize::recognize(sql, &self.default_schema) {
             Recognized::Fact(fact) => return self.apply(fact),
             Recognized::Ignore => return Outcome::Ignored,
-            Recognized::Reparse { sql, with_no_data } => return self.parse(&sql, with_no_data),
+            Recognized::Reparse { sql, adjust } => return self.parse(&sql, adjust),
             Recognized::No => {}
         }
-        self.parse(sql, false)
+        self.parse(sql, Adjust::Nothing)
     }
 
-    fn parse(&mut self, sql: &str, with_no_data: bool) -> Outcome {
+    fn parse(&mut self, sql: &str, adjust: Adjust) -> Outcome {
         let statements = match Parser::parse_sql(&PostgreSqlDialect {}, sql) {
             Ok(statements) => statements,
             Err(error) => return Outcome::NotUnderstood(format!("SQL parser: {error}")),
         };
         let mut outcome = Outcome::Ignored;
         for statement in statements {
-            outcome = self.add(statement, with_no_data);
+            outcome = self.add(statement, &adjust);
         }
         outcome
     }
@@ -108,7 +108,7 @@ impl Builder {
         qualify(name, &self.default_schema)
     }
 
-    fn add(&mut self, statement: Statement, with_no_data: bool) -> Outcome {
+    fn add(&mut self, statement: Statement, adjust: &Adjust) -> Outcome {
         match statement {
             Statement::CreateSchema { schema_name, .. } => {
                 let name = schema_name.to_string();
@@ -151,7 +151,7 @@ impl Builder {
                     TypeDef::Domain {
                         base: normalize_type(&domain.data_type, &self.default_schema),
                         default: domain.default.as_ref().map(text),
-                        not_null: false,
+                        not_null: *adjust == Adjust::DomainNotNull,
                         checks,
                     },
                 );
@@ -164,11 +164,17 @@ impl Builder {
                         sqlparser::ast::SequenceOptions::DataType(data_type) => {
                             sequence.data_type = Some(normalize_type(data_type, "public"));
                         }
-                        other => sequence.options.push(other.to_string().trim().to_string()),
+                        other => sequence.options.push(text(other).trim().to_string()),
                     }
                 }
             }
-            Statement::CreateTable(table) => return self.create_table(table),
+            Statement::CreateTable(table) => {
+                let virtual_columns = match adjust {
+                    Adjust::VirtualColumns(columns) => columns.as_slice(),
+                    _ => &[],
+                };
+                return self.create_table(table, virtual_columns);
+            }
             Statement::AlterTable(alter) => {
                 let name = self.qualify(&alter.name);
                 if alter.if_exists && !self.catalog.tables.contains_key(&name) {
@@ -181,7 +187,7 @@ impl Builder {
                 }
             }
             Statement::CreateIndex(index) => return self.create_index(index),
-            Statement::CreateView(view) => self.create_view(view, with_no_data),
+            Statement::CreateView(view) => self.create_view(view, adjust),
             Statement::CreateFunction(function) => self.create_function(function),
             Statement::CreateTrigger(trigger) => {
                 let table = self.qualify(&trigger.table_name);
@@ -243,7 +249,7 @@ impl Builder {
         }
     }
 
-    fn create_table(&mut self, create: CreateTable) -> Outcome {
+    fn create_table(&mut self, create: CreateTable, virtual_columns: &[String]) -> Outcome {
         let name = self.qualify(&create.name);
         let mut table = Table {
             unlogged: create.unlogged,
@@ -268,10 +274,15 @@ impl Builder {
                     ColumnOption::NotNull => out.not_null = true,
                     ColumnOption::Null => out.not_null = false,
                     ColumnOption::Default(expr) => out.default = Some(text(expr)),
-                    ColumnOption::Collation(collation) => out.collation = Some(collation.to_string()),
+                    ColumnOption::Collation(collation) => {
+                        let collation = text(collation);
+                        out.collation = Some(collation.strip_prefix("pg_catalog.").unwrap_or(&collation).to_string());
+                    }
                     ColumnOption::Generated { generation_expr: Some(expr), generation_expr_mode, .. } => {
+                        let virtual_column = virtual_columns.contains(&out.name);
                         let mode = match generation_expr_mode {
                             Some(sqlparser::ast::GeneratedExpressionMode::Virtual) => "VIRTUAL",
+                            _ if virtual_column => "VIRTUAL",
                             _ => "STORED",
                         };
                         out.generated = Some(format!("{} {mode}", text(expr)));
@@ -318,7 +329,12 @@ impl Builder {
             let constraint = self.constraint(constraint, false);
             table.constraints.insert(constraint_name, constraint);
         }
-        self.catalog.tables.insert(name, table);
+        self.catalog.tables.insert(name.clone(), table);
+        // Inherited columns exist from here on: later statements (`ALTER COLUMN … SET DEFAULT`) use them.
+        let columns = super::normalize::full_columns(&self.catalog, &name, 0);
+        if let Some(table) = self.catalog.tables.get_mut(&name) {
+            table.columns = columns;
+        }
         Outcome::Understood
     }
 
@@ -358,6 +374,7 @@ impl Builder {
             table.constraints.insert(constraint_name, constraint);
             return Outcome::Understood;
         }
+        let operation_name = operation.to_string().to_uppercase();
         let Some(table) = self.catalog.tables.get_mut(name) else {
             return Outcome::NotUnderstood(format!("ALTER TABLE of {name}, which the dump does not create"));
         };
@@ -382,6 +399,22 @@ impl Builder {
             }
             AlterTableOperation::DropConstraint { name: constraint, .. } => {
                 table.constraints.remove(&normalize_ident(&constraint));
+            }
+            AlterTableOperation::DisableTrigger { name: trigger }
+            | AlterTableOperation::EnableTrigger { name: trigger }
+            | AlterTableOperation::EnableAlwaysTrigger { name: trigger }
+            | AlterTableOperation::EnableReplicaTrigger { name: trigger } => {
+                let state = match &operation_name {
+                    n if n.starts_with("DISABLE") => "disabled",
+                    n if n.starts_with("ENABLE ALWAYS") => "always",
+                    n if n.starts_with("ENABLE REPLICA") => "replica",
+                    _ => "enabled",
+                };
+                let key = format!("{name}.{}", normalize_ident(&trigger));
+                match self.catalog.triggers.get_mut(&key) {
+                    Some(found) => found.enabled = Some(state.to_string()),
+                    None => return Outcome::NotUnderstood(format!("trigger {key} is not in the dump")),
+                }
             }
             AlterTableOperation::EnableRowLevelSecurity => table.row_level_security = true,
             AlterTableOperation::DisableRowLevelSecurity => table.row_level_security = false,
@@ -523,16 +556,21 @@ impl Builder {
         }
     }
 
-    fn create_view(&mut self, view: CreateView, with_no_data: bool) {
+    fn create_view(&mut self, view: CreateView, adjust: &Adjust) {
         let name = self.qualify(&view.name);
+        let mut options = table_options(&view.options);
+        if let Adjust::CheckOption(option) = adjust {
+            options.push(format!("check_option={option}"));
+            options.sort();
+        }
         self.catalog.views.insert(
             name,
             View {
                 materialized: view.materialized,
                 columns: view.columns.iter().map(|c| c.to_string()).collect(),
-                options: table_options(&view.options),
+                options,
                 definition: view_definition(*view.query),
-                with_no_data,
+                with_no_data: *adjust == Adjust::WithNoData,
             },
         );
     }
@@ -635,6 +673,19 @@ impl Builder {
                 let function =
                     Function { name, kind: "aggregate".into(), arguments, returns: None, language: None, definition };
                 self.catalog.functions.insert(key, function);
+            }
+            Fact::Function { name, kind, arguments, definition } => {
+                let key = format!("{name}({arguments})");
+                let function = Function { name, kind, arguments, returns: None, language: None, definition };
+                self.catalog.functions.insert(key, function);
+            }
+            Fact::PublicationAltered { name, change } => {
+                let publication = self.catalog.publications.entry(name).or_default();
+                publication.definition.push_str("; ");
+                publication.definition.push_str(&change);
+            }
+            Fact::Other { key, definition } => {
+                self.catalog.other_objects.insert(key, Definition { definition });
             }
             Fact::CopyInto(table) => {
                 self.copying_into = Some(table);

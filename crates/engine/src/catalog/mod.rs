@@ -32,6 +32,9 @@ pub struct Catalog {
     pub event_triggers: BTreeMap<String, Definition>,
     pub policies: BTreeMap<String, Policy>,
     pub publications: BTreeMap<String, Definition>,
+    /// Rules, collations, casts, operators, text search objects, foreign servers, …: kept by their
+    /// normalized definition, keyed by `<kind> <name>`.
+    pub other_objects: BTreeMap<String, Definition>,
     /// `COMMENT ON <kind> <object>` → text, keyed by `<kind> <object>` (e.g. `column public.t.c`).
     pub comments: BTreeMap<String, String>,
     /// Normalized GRANT / REVOKE statements, in dump order within each object.

@@ -10,6 +10,7 @@ pub(super) fn normalize(catalog: &mut Catalog) {
     remove_the_implied_plpgsql_extension(catalog);
     add_inherited_columns(catalog);
     resolve_owner_kinds(catalog);
+    remove_checks_inherited_by_partitions(catalog);
     add_constraints_implied_by_partitioning(catalog);
     for table in catalog.tables.values_mut() {
         if let Some((_, bound)) = table.partition_of.as_mut() {
@@ -48,7 +49,7 @@ fn add_inherited_columns(catalog: &mut Catalog) {
     }
 }
 
-fn full_columns(catalog: &Catalog, name: &super::QualifiedName, depth: usize) -> Vec<super::Column> {
+pub(super) fn full_columns(catalog: &Catalog, name: &super::QualifiedName, depth: usize) -> Vec<super::Column> {
     let Some(table) = catalog.tables.get(name) else { return Vec::new() };
     let parents: Vec<&super::QualifiedName> =
         table.inherits.iter().chain(table.partition_of.as_ref().map(|(parent, _)| parent)).collect();
@@ -103,6 +104,27 @@ fn resolve_owner_kinds(catalog: &mut Catalog) {
             None => key,
         };
         catalog.owners.insert(key, owner);
+    }
+}
+
+/// A partition's CHECK constraint that repeats its parent's (same name and definition) is the
+/// parent's, inherited: PostgreSQL marks it non-local on ATTACH PARTITION, and pg_dump prints it in
+/// the partition only when the partition is created on its own before being attached.
+fn remove_checks_inherited_by_partitions(catalog: &mut Catalog) {
+    let mut inherited = Vec::new();
+    for (child_name, child) in &catalog.tables {
+        let Some((parent_name, _)) = &child.partition_of else { continue };
+        let Some(parent) = catalog.tables.get(parent_name) else { continue };
+        for (name, constraint) in &child.constraints {
+            if constraint.kind == ConstraintKind::Check && parent.constraints.get(name) == Some(constraint) {
+                inherited.push((child_name.clone(), name.clone()));
+            }
+        }
+    }
+    for (child, name) in inherited {
+        if let Some(table) = catalog.tables.get_mut(&child) {
+            table.constraints.remove(&name);
+        }
     }
 }
 

@@ -14,12 +14,27 @@ use sqlparser::tokenizer::{Token, Tokenizer, Whitespace, Word};
 pub(super) enum Recognized {
     Fact(Fact),
     Ignore,
-    /// Parse this rewritten text with sqlparser instead (e.g. `ON ONLY` → `ON`).
+    /// Parse this rewritten text with sqlparser instead, then apply what was taken out of it.
     Reparse {
         sql: String,
-        with_no_data: bool,
+        adjust: Adjust,
     },
     No,
+}
+
+/// What a rewrite took out of a statement so that sqlparser accepts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) enum Adjust {
+    #[default]
+    Nothing,
+    /// `CREATE MATERIALIZED VIEW … WITH NO DATA`.
+    WithNoData,
+    /// `CREATE VIEW … WITH [CASCADED | LOCAL] CHECK OPTION`.
+    CheckOption(String),
+    /// `CREATE DOMAIN … NOT NULL`.
+    DomainNotNull,
+    /// PostgreSQL 18 `GENERATED ALWAYS AS (…) VIRTUAL` columns, read as STORED, then marked.
+    VirtualColumns(Vec<String>),
 }
 
 pub(super) enum Fact {
@@ -70,6 +85,20 @@ pub(super) enum Fact {
         name: QualifiedName,
         index: Box<super::Index>,
         only: bool,
+    },
+    Function {
+        name: QualifiedName,
+        kind: String,
+        arguments: String,
+        definition: String,
+    },
+    PublicationAltered {
+        name: String,
+        change: String,
+    },
+    Other {
+        key: String,
+        definition: String,
     },
     /// `COPY table … FROM stdin`: the data piece that follows belongs to this table.
     CopyInto(QualifiedName),
@@ -153,16 +182,31 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
             Recognized::Fact(Fact::Publication { name: name.to_lowercase(), definition: normalized_tokens(sql) })
         }
         ["CREATE", "TRIGGER" | "CONSTRAINT", ..] => trigger(sql, default_schema),
-        ["CREATE", "MATERIALIZED", "VIEW", ..] => {
-            let trimmed = sql.trim_end().trim_end_matches(';').trim_end();
-            let upper = trimmed.to_uppercase();
-            match upper.strip_suffix("WITH NO DATA") {
-                Some(rest) => {
-                    Recognized::Reparse { sql: trimmed[..rest.len()].trim_end().to_string(), with_no_data: true }
+        ["CREATE", "MATERIALIZED", "VIEW", ..] => match strip_suffix_words(sql, &["WITH", "NO", "DATA"]) {
+            Some(rest) => Recognized::Reparse { sql: rest, adjust: Adjust::WithNoData },
+            None => Recognized::No,
+        },
+        ["CREATE", "VIEW", ..] | ["CREATE", "OR", "REPLACE", "VIEW"] => {
+            for option in ["CASCADED", "LOCAL"] {
+                if let Some(rest) = strip_suffix_words(sql, &["WITH", option, "CHECK", "OPTION"]) {
+                    return Recognized::Reparse { sql: rest, adjust: Adjust::CheckOption(option.to_lowercase()) };
                 }
+            }
+            match strip_suffix_words(sql, &["WITH", "CHECK", "OPTION"]) {
+                Some(rest) => Recognized::Reparse { sql: rest, adjust: Adjust::CheckOption("cascaded".into()) },
                 None => Recognized::No,
             }
         }
+        ["CREATE", "DOMAIN", ..] => domain_not_null(sql),
+        ["CREATE", "TABLE", ..] if sql.contains("VIRTUAL") => virtual_columns(sql),
+        ["CREATE", "PROCEDURE", ..] | ["CREATE", "OR", "REPLACE", "PROCEDURE"] => {
+            routine(sql, default_schema, "procedure")
+        }
+        ["ALTER", "PUBLICATION", name, ..] => {
+            Recognized::Fact(Fact::PublicationAltered { name: name.to_lowercase(), change: normalized_tokens(sql) })
+        }
+        ["CREATE", "RULE", ..] | ["CREATE", "OR", "REPLACE", "RULE"] => rule(sql, default_schema),
+        ["CREATE", kind, ..] if OTHER_KINDS.contains(kind) => other_object(sql, default_schema),
         ["CREATE", "INDEX" | "UNIQUE", ..] => index(sql, default_schema),
         _ => Recognized::No,
     }
@@ -193,8 +237,9 @@ fn ident(word: &Word) -> String {
     }
 }
 
-/// The statement as one line of tokens: whitespace and comments gone, keywords upper-case,
-/// unquoted identifiers lower-case. Two formattings of one statement give the same text.
+/// The statement as one line of tokens: whitespace and comments gone, unquoted words (keywords and
+/// identifiers alike, both case-insensitive) in lower case. Two formattings of one statement give
+/// the same text.
 pub fn normalized_tokens(sql: &str) -> String {
     let dialect = PostgreSqlDialect {};
     let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize() else {
@@ -213,7 +258,6 @@ pub fn normalized_tokens(sql: &str) -> String {
             }
             Token::Whitespace(_) => continue,
             Token::SemiColon => continue,
-            Token::Word(w) if w.quote_style.is_none() && w.keyword != Keyword::NoKeyword => w.value.to_uppercase(),
             Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
             other => other.to_string(),
         };
@@ -394,7 +438,7 @@ fn object_key(tokens: &[Token], kind: &str, start: usize, end: usize, default_sc
     let tail = match rest.get(name_end) {
         // `ON table`: qualify the table.
         Some(Token::Word(w)) if w.keyword == Keyword::ON => match read_name(rest, name_end + 1) {
-            Some((parts, _)) => format!(" ON {}", qualified(parts, default_schema)),
+            Some((parts, _)) => format!(" on {}", qualified(parts, default_schema)),
             None => format!(" {tail}"),
         },
         Some(_) => tail,
@@ -408,7 +452,6 @@ fn join_tokens(tokens: &[Token]) -> String {
     let mut previous: Option<&Token> = None;
     for token in tokens {
         let text = match token {
-            Token::Word(w) if w.quote_style.is_none() && w.keyword != Keyword::NoKeyword => w.value.to_uppercase(),
             Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
             other => other.to_string(),
         };
@@ -695,6 +738,139 @@ fn parenthesized_list(tokens: &[Token], open: usize) -> Option<(Vec<Vec<Token>>,
     None
 }
 
+/// First words of `CREATE <kind>` statements kept as other objects by their definition.
+const OTHER_KINDS: &[&str] = &[
+    "COLLATION",
+    "CONVERSION",
+    "CAST",
+    "OPERATOR",
+    "TEXT",
+    "FOREIGN",
+    "SERVER",
+    "USER",
+    "SUBSCRIPTION",
+    "STATISTICS",
+    "ACCESS",
+    "LANGUAGE",
+    "TRANSFORM",
+    "TRUSTED",
+    "PROCEDURAL",
+    "DEFAULT",
+];
+
+/// The statement without its trailing `words` (and `;`), when it ends with them.
+fn strip_suffix_words(sql: &str, words: &[&str]) -> Option<String> {
+    let mut rest = sql.trim_end().trim_end_matches(';').trim_end();
+    for word in words.iter().rev() {
+        let at = rest.len().checked_sub(word.len())?;
+        if !rest.is_char_boundary(at) || !rest[at..].eq_ignore_ascii_case(word) {
+            return None;
+        }
+        rest = rest[..at].trim_end();
+    }
+    Some(rest.to_string())
+}
+
+/// `CREATE DOMAIN … NOT NULL …`: sqlparser rejects NOT NULL on domains; it is taken out and recorded.
+fn domain_not_null(sql: &str) -> Recognized {
+    let upper = sql.to_uppercase();
+    match upper.find(" NOT NULL") {
+        Some(at) => Recognized::Reparse {
+            sql: format!("{}{}", &sql[..at], &sql[at + " NOT NULL".len()..]),
+            adjust: Adjust::DomainNotNull,
+        },
+        None => Recognized::No,
+    }
+}
+
+/// PostgreSQL 18 virtual generated columns: `GENERATED ALWAYS AS (expr) VIRTUAL` is read as STORED
+/// by sqlparser, and the columns are marked virtual afterwards.
+fn virtual_columns(sql: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let Some(open) = tokens.iter().position(|t| *t == Token::LParen) else { return Recognized::No };
+    let Some((items, _)) = parenthesized_list(&tokens, open) else { return Recognized::No };
+    let columns: Vec<String> = items
+        .iter()
+        .filter(|item| {
+            item.windows(2).any(|w| matches!((&w[0], &w[1]), (Token::RParen, Token::Word(v)) if v.value.eq_ignore_ascii_case("VIRTUAL")))
+        })
+        .filter_map(|item| match item.first() {
+            Some(Token::Word(w)) => Some(ident(w)),
+            _ => None,
+        })
+        .collect();
+    if columns.is_empty() {
+        return Recognized::No;
+    }
+    // Only the VIRTUAL that follows a generation expression's `)` is rewritten.
+    let mut out = String::with_capacity(sql.len());
+    let dialect = PostgreSqlDialect {};
+    let Ok(raw) = Tokenizer::new(&dialect, sql).tokenize() else { return Recognized::No };
+    let mut previous_significant: Option<Token> = None;
+    for token in raw {
+        match &token {
+            Token::Word(w)
+                if w.value.eq_ignore_ascii_case("VIRTUAL") && previous_significant == Some(Token::RParen) =>
+            {
+                out.push_str("STORED")
+            }
+            other => out.push_str(&other.to_string()),
+        }
+        if !matches!(token, Token::Whitespace(_)) {
+            previous_significant = Some(token);
+        }
+    }
+    Recognized::Reparse { sql: out, adjust: Adjust::VirtualColumns(columns) }
+}
+
+/// `CREATE [OR REPLACE] PROCEDURE|FUNCTION name(args) …` read from tokens (sqlparser rejects
+/// procedures with dollar-quoted bodies).
+fn routine(sql: &str, default_schema: &str, kind: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let Some(at) = tokens.iter().position(|t| matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case(kind))) else {
+        return Recognized::No;
+    };
+    let Some((name, after)) = read_name(&tokens, at + 1) else { return Recognized::No };
+    let Some((arguments, _)) = parenthesized_list(&tokens, after) else { return Recognized::No };
+    let arguments =
+        arguments.iter().filter(|a| !a.is_empty()).map(|a| lower_unquoted(a)).collect::<Vec<_>>().join(", ");
+    Recognized::Fact(Fact::Function {
+        name: qualified(name, default_schema),
+        kind: kind.to_string(),
+        arguments,
+        definition: normalized_tokens(sql),
+    })
+}
+
+/// `CREATE [OR REPLACE] RULE name AS ON event TO table …`.
+fn rule(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let Some(at) = tokens.iter().position(|t| is_word(Some(t), Keyword::RULE)) else { return Recognized::No };
+    let name = match tokens.get(at + 1) {
+        Some(Token::Word(w)) => ident(w),
+        _ => return Recognized::No,
+    };
+    let Some(to) = tokens.iter().position(|t| is_word(Some(t), Keyword::TO)) else { return Recognized::No };
+    let Some((table, _)) = read_name(&tokens, to + 1) else { return Recognized::No };
+    let table = qualified(table, default_schema);
+    Recognized::Fact(Fact::Other { key: format!("rule {name} on {table}"), definition: normalized_tokens(sql) })
+}
+
+/// Other `CREATE <kind> name …` statements, kept by their normalized definition.
+fn other_object(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let (kind, start) = read_kind(&tokens, 1);
+    if kind.is_empty() {
+        return Recognized::No;
+    }
+    let name = match read_name(&tokens, start) {
+        Some((parts, _)) if schema_scoped(&kind) => qualified(parts, default_schema).to_string(),
+        Some((parts, _)) => parts.join("."),
+        None => join_tokens(&tokens[start..tokens.len().min(start + 6)]),
+    };
+    Recognized::Fact(Fact::Other { key: format!("{kind} {name}"), definition: normalized_tokens(sql) })
+}
+
 /// `DROP <kind> [IF EXISTS] a, b [CASCADE]`, or `DROP TRIGGER|POLICY|RULE [IF EXISTS] x ON t`.
 fn drop(sql: &str, default_schema: &str) -> Recognized {
     let tokens = tokens(sql);
@@ -793,7 +969,7 @@ mod tests {
         assert_eq!((table.to_string(), column, kind), ("public.t".into(), "id".into(), "ALWAYS".into()));
         let (name, options) = sequence.unwrap();
         assert_eq!(name.to_string(), "public.t_id_seq");
-        assert_eq!(options, ["START WITH 1", "INCREMENT BY 1", "NO MINVALUE", "NO MAXVALUE", "CACHE 1"]);
+        assert_eq!(options, ["start with 1", "increment by 1", "no minvalue", "no maxvalue", "cache 1"]);
     }
 
     #[test]
@@ -805,7 +981,7 @@ mod tests {
         let Fact::Comment { object, .. } = fact("COMMENT ON COLUMN public.t.c IS 'x';") else { panic!() };
         assert_eq!(object, "column public.t.c");
         let Fact::Comment { object, .. } = fact("COMMENT ON CONSTRAINT c_check ON public.t IS 'x';") else { panic!() };
-        assert_eq!(object, "constraint c_check ON public.t");
+        assert_eq!(object, "constraint c_check on public.t");
         let Fact::Comment { object, text } = fact("COMMENT ON TABLE t IS NULL;") else { panic!() };
         assert_eq!((object.as_str(), text), ("table public.t", None));
     }
@@ -834,7 +1010,7 @@ mod tests {
     #[test]
     fn materialized_view_with_no_data_and_index_on_only_are_rewritten() {
         match recognize("CREATE MATERIALIZED VIEW public.m AS\n SELECT 1 AS x\n  WITH NO DATA;", "public") {
-            Recognized::Reparse { sql, with_no_data: true } => assert!(sql.ends_with("SELECT 1 AS x"), "{sql}"),
+            Recognized::Reparse { sql, adjust: Adjust::WithNoData } => assert!(sql.ends_with("SELECT 1 AS x"), "{sql}"),
             _ => panic!("not rewritten"),
         }
     }
