@@ -74,7 +74,14 @@ fn indexes_views_functions_triggers_policies_and_more() {
     assert!(counts.materialized && counts.with_no_data);
     assert!(c.functions.values().any(|f| f.kind == "procedure" && f.name == name("app.archive")));
     assert!(c.functions.values().any(|f| f.kind == "aggregate" && f.name == name("app.product")));
-    assert!(c.functions.values().any(|f| f.name == name("app.touch") && f.definition.contains("security definer")));
+    let touch = c.functions.values().find(|f| f.name == name("app.touch")).unwrap();
+    assert!(touch.security_definer && touch.body.as_deref().is_some_and(|b| b.contains("NEW.created_at")));
+    assert_eq!(touch.set_options, ["search_path = 'app', 'pg_temp'"]);
+    let add = c.functions.values().find(|f| f.name == name("app.add")).unwrap();
+    assert_eq!((add.volatility.as_str(), add.strict, add.parallel.as_str()), ("immutable", true, "safe"));
+    assert_eq!(add.language.as_deref(), Some("sql"));
+    let archive = c.functions.values().find(|f| f.name == name("app.archive")).unwrap();
+    assert_eq!(archive.language.as_deref(), Some("plpgsql"));
     assert_eq!(c.triggers["app.sessions.sessions_check"].enabled.as_deref(), Some("disabled"));
     assert!(c.triggers["app.accounts.accounts_touch"].definition.contains(" when ("));
     let own_rows = &c.policies["app.accounts.own_rows"];

@@ -581,6 +581,17 @@ impl Builder {
             function.args.as_ref().map(|args| args.iter().map(text).collect::<Vec<_>>().join(", ")).unwrap_or_default();
         let full = function.to_string();
         let definition = recognize::normalized_tokens(&full);
+        use sqlparser::ast::{FunctionBehavior, FunctionCalledOnNull, FunctionParallel, FunctionSecurity};
+        let volatility = match function.behavior {
+            Some(FunctionBehavior::Immutable) => "immutable",
+            Some(FunctionBehavior::Stable) => "stable",
+            _ => "volatile",
+        };
+        let parallel = match function.parallel {
+            Some(FunctionParallel::Safe) => "safe",
+            Some(FunctionParallel::Restricted) => "restricted",
+            _ => "unsafe",
+        };
         self.catalog.functions.insert(
             format!("{name}({arguments})"),
             Function {
@@ -589,6 +600,19 @@ impl Builder {
                 arguments,
                 returns: function.return_type.as_ref().map(text),
                 language: function.language.as_ref().map(normalize_ident),
+                volatility: volatility.into(),
+                strict: matches!(
+                    function.called_on_null,
+                    Some(FunctionCalledOnNull::Strict | FunctionCalledOnNull::ReturnsNullOnNullInput)
+                ),
+                security_definer: matches!(function.security, Some(FunctionSecurity::Definer)),
+                parallel: parallel.into(),
+                set_options: function
+                    .set_params
+                    .iter()
+                    .map(|p| text(p).trim_start_matches("set ").to_string())
+                    .collect(),
+                body: function.function_body.as_ref().map(function_body),
                 definition,
             },
         );
@@ -671,12 +695,24 @@ impl Builder {
             Fact::Aggregate { name, arguments, definition } => {
                 let key = format!("{name}({arguments})");
                 let function =
-                    Function { name, kind: "aggregate".into(), arguments, returns: None, language: None, definition };
+                    Function { name, kind: "aggregate".into(), arguments, definition, ..Function::default() };
                 self.catalog.functions.insert(key, function);
             }
             Fact::Function { name, kind, arguments, definition } => {
                 let key = format!("{name}({arguments})");
-                let function = Function { name, kind, arguments, returns: None, language: None, definition };
+                // Read from tokens: the attributes are taken from the normalized statement.
+                let language = definition.split_once(" language ").and_then(|(_, rest)| rest.split_whitespace().next());
+                let function = Function {
+                    name,
+                    kind,
+                    arguments,
+                    language: language.map(str::to_string),
+                    security_definer: definition.contains(" security definer"),
+                    volatility: "volatile".into(),
+                    parallel: "unsafe".into(),
+                    definition,
+                    ..Function::default()
+                };
                 self.catalog.functions.insert(key, function);
             }
             Fact::PublicationAltered { name, change } => {
@@ -700,6 +736,18 @@ impl Builder {
             }
         }
         Outcome::Understood
+    }
+}
+
+/// A function's body: the dollar-quoted text exactly as written, or the SQL-standard body normalized.
+fn function_body(body: &sqlparser::ast::CreateFunctionBody) -> String {
+    use sqlparser::ast::CreateFunctionBody;
+    match body {
+        CreateFunctionBody::AsBeforeOptions { body, .. } | CreateFunctionBody::AsAfterOptions(body) => text(body),
+        CreateFunctionBody::Return(expr) => format!("return {}", text(expr)),
+        CreateFunctionBody::AsReturnExpr(expr) => format!("as return {}", text(expr)),
+        CreateFunctionBody::AsReturnSelect(select) => format!("as return {}", text(select)),
+        CreateFunctionBody::AsBeginEnd(statements) | CreateFunctionBody::BeginAtomic(statements) => text(statements),
     }
 }
 

@@ -187,7 +187,18 @@ pub struct Function {
     pub arguments: String,
     pub returns: Option<String>,
     pub language: Option<String>,
-    /// Everything after the signature, normalized: volatility, security, SET options, body.
+    /// `immutable`, `stable` or `volatile` (PostgreSQL's default, also when not written).
+    pub volatility: String,
+    /// `STRICT` / `RETURNS NULL ON NULL INPUT`.
+    pub strict: bool,
+    pub security_definer: bool,
+    /// `safe`, `restricted` or `unsafe` (the default).
+    pub parallel: String,
+    /// `SET name = value` options, e.g. `search_path = app, pg_temp`.
+    pub set_options: Vec<String>,
+    /// The body as written (dollar-quoted text is kept exactly).
+    pub body: Option<String>,
+    /// The whole statement, normalized.
     pub definition: String,
 }
 
