@@ -45,6 +45,14 @@ fn inspect_text_of_the_demo_dumps() {
 }
 
 #[test]
+fn inspect_text_of_the_fixture_with_every_kind_of_object() {
+    let (status, stdout, stderr) = schemadrift(&["inspect", "crates/engine/tests/fixtures/kinds/kinds.sql"], None);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stdout.contains(" 0 not understood"), "{stdout}");
+    insta::assert_snapshot!("inspect_text_kinds", stdout);
+}
+
+#[test]
 fn inspect_json_of_the_demo_dumps() {
     for side in ["production", "staging"] {
         let (status, stdout, stderr) =

@@ -1037,4 +1037,65 @@ mod tests {
         assert_eq!(index.keys, ["a", "lower(b) desc nulls last"]);
         assert_eq!(index.include, ["c"]);
     }
+
+    #[test]
+    fn drops_name_their_objects_and_tables() {
+        let Fact::Drop { kind, names, on_table } = fact("DROP TABLE IF EXISTS public.a, b CASCADE;") else { panic!() };
+        assert_eq!((kind.as_str(), names, on_table), ("table", vec!["public.a".into(), "public.b".into()], None));
+        let Fact::Drop { kind, names, on_table } = fact("DROP POLICY IF EXISTS p ON app.t;") else { panic!() };
+        assert_eq!(
+            (kind.as_str(), names.as_slice(), on_table.unwrap().to_string()),
+            ("policy", &["p".to_string()][..], "app.t".into())
+        );
+        let Fact::Drop { names, .. } = fact("DROP FUNCTION IF EXISTS public.f(integer, text);") else { panic!() };
+        assert_eq!(names, ["public.f(integer, text)"]);
+    }
+
+    #[test]
+    fn rewrites_that_sqlparser_needs_record_what_they_took_out() {
+        match recognize("CREATE DOMAIN d AS integer NOT NULL DEFAULT 1;", "public") {
+            Recognized::Reparse { sql, adjust: Adjust::DomainNotNull } => {
+                assert_eq!(sql, "CREATE DOMAIN d AS integer DEFAULT 1;")
+            }
+            _ => panic!("not rewritten"),
+        }
+        match recognize("CREATE VIEW v AS SELECT 1 AS x\n  WITH LOCAL CHECK OPTION;", "public") {
+            Recognized::Reparse { sql, adjust: Adjust::CheckOption(option) } => {
+                assert_eq!((sql.as_str(), option.as_str()), ("CREATE VIEW v AS SELECT 1 AS x", "local"));
+            }
+            _ => panic!("not rewritten"),
+        }
+        let sql =
+            "CREATE TABLE t (\n    a int,\n    b int GENERATED ALWAYS AS ((a * 2)) VIRTUAL,\n    virtual text\n);";
+        match recognize(sql, "public") {
+            Recognized::Reparse { sql, adjust: Adjust::VirtualColumns(columns) } => {
+                assert_eq!(columns, ["b"]);
+                assert!(sql.contains("((a * 2)) STORED") && sql.contains("    virtual text"), "{sql}");
+            }
+            _ => panic!("not rewritten"),
+        }
+    }
+
+    #[test]
+    fn procedures_rules_publications_and_other_objects() {
+        let Fact::Function { name, kind, arguments, .. } =
+            fact("CREATE PROCEDURE app.archive(IN before date)\n    LANGUAGE plpgsql\n    AS $$ BEGIN NULL; END $$;")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (name.to_string(), kind.as_str(), arguments.as_str()),
+            ("app.archive".into(), "procedure", "in before date")
+        );
+        let Fact::Other { key, .. } = fact("CREATE RULE r AS ON DELETE TO v DO INSTEAD NOTHING;") else { panic!() };
+        assert_eq!(key, "rule r on public.v");
+        let Fact::Other { key, .. } = fact("CREATE COLLATION app.c (provider = icu, locale = 'und');") else {
+            panic!()
+        };
+        assert_eq!(key, "collation app.c");
+        let Fact::PublicationAltered { name, change } = fact("ALTER PUBLICATION pub ADD TABLE ONLY app.t;") else {
+            panic!()
+        };
+        assert_eq!((name.as_str(), change.as_str()), ("pub", "alter publication pub add table only app.t"));
+    }
 }
