@@ -3,7 +3,8 @@
 //! This file only parses arguments, reads files and prints; all domain work is in the engine.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schemadrift_engine::{build_catalog, decode, read, summarize};
+use schemadrift_engine::diff::{ChangeKind, SUPABASE_MANAGED_SCHEMAS};
+use schemadrift_engine::{build_catalog, decode, diff, read, summarize, Catalog, DiffOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +28,59 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Compare two dumps: FROM is the database to migrate (e.g. production), TO the schema to reach.
+    Diff {
+        from: PathBuf,
+        to: PathBuf,
+        /// Output for people (text) or for programs (json).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        drift: DriftFlags,
+    },
+}
+
+/// What to leave out of the comparison.
+#[derive(clap::Args, Debug)]
+struct DriftFlags {
+    /// Do not compare object owners.
+    #[arg(long)]
+    ignore_owners: bool,
+    /// Do not compare GRANT / REVOKE and default privileges.
+    #[arg(long)]
+    ignore_grants: bool,
+    /// Do not compare COMMENT ON.
+    #[arg(long)]
+    ignore_comments: bool,
+    /// Do not compare extension versions.
+    #[arg(long)]
+    ignore_extension_versions: bool,
+    /// Do not compare storage parameters (WITH (…)) of tables and indexes.
+    #[arg(long)]
+    ignore_storage_parameters: bool,
+    /// Leave out the objects of this schema (repeatable).
+    #[arg(long = "exclude-schema", value_name = "SCHEMA")]
+    exclude_schemas: Vec<String>,
+    /// Leave out the schemas Supabase manages (auth, storage, realtime, vault, graphql, extensions, …).
+    #[arg(long)]
+    exclude_supabase_schemas: bool,
+}
+
+impl DriftFlags {
+    fn options(&self) -> DiffOptions {
+        let mut exclude_schemas: std::collections::BTreeSet<String> = self.exclude_schemas.iter().cloned().collect();
+        if self.exclude_supabase_schemas {
+            exclude_schemas.extend(SUPABASE_MANAGED_SCHEMAS.iter().map(|s| s.to_string()));
+        }
+        DiffOptions {
+            ignore_owners: self.ignore_owners,
+            ignore_grants: self.ignore_grants,
+            ignore_comments: self.ignore_comments,
+            ignore_extension_versions: self.ignore_extension_versions,
+            ignore_storage_parameters: self.ignore_storage_parameters,
+            exclude_schemas,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -42,7 +96,67 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inspect { dump, format } => inspect(&dump, format),
+        Command::Diff { from, to, format, drift } => compare(&from, &to, format, &drift.options()),
     }
+}
+
+/// Reads a dump into its catalog, or says on stderr why it cannot (exit status 2).
+fn load_catalog(path: &PathBuf) -> Result<Catalog, ExitCode> {
+    let bytes = read_bytes(path).map_err(|message| {
+        eprintln!("schemadrift: {message}");
+        ExitCode::from(BAD_INPUT)
+    })?;
+    let decoded = decode(&bytes).map_err(|error| {
+        eprintln!("schemadrift: {}: {error}", path.display());
+        ExitCode::from(BAD_INPUT)
+    })?;
+    for warning in &decoded.warnings {
+        eprintln!("schemadrift: warning: {}: {warning}", path.display());
+    }
+    Ok(build_catalog(&read(&decoded.text)))
+}
+
+fn compare(from_path: &PathBuf, to_path: &PathBuf, format: Format, options: &DiffOptions) -> ExitCode {
+    let (from, to) = match (load_catalog(from_path), load_catalog(to_path)) {
+        (Ok(from), Ok(to)) => (from, to),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let result = diff(&from, &to, options);
+    match format {
+        Format::Json => {
+            let json = serde_json::json!({
+                "from": from_path.display().to_string(),
+                "to": to_path.display().to_string(),
+                "summary": result.summary,
+                "changes": result.changes,
+                "notes": result.notes,
+            });
+            println!("{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
+        }
+        Format::Text => {
+            println!("from {} → to {}", from_path.display(), to_path.display());
+            let s = &result.summary;
+            println!("{} added, {} removed, {} altered", s.added, s.removed, s.altered);
+            for change in &result.changes {
+                let sign = match change.change {
+                    ChangeKind::Added => '+',
+                    ChangeKind::Removed => '-',
+                    ChangeKind::Altered => '~',
+                };
+                println!("{sign} {} {}", change.object_kind, change.object);
+                if change.change == ChangeKind::Altered {
+                    for detail in &change.details {
+                        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+                        println!("    {}: {} → {}", detail.property, show(&detail.from), show(&detail.to));
+                    }
+                }
+            }
+            for note in &result.notes {
+                println!("note: {} {}: {}", note.object_kind, note.object, note.note);
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn read_bytes(path: &PathBuf) -> Result<Vec<u8>, String> {

@@ -2,17 +2,19 @@
 //!
 //! Data flow: bytes → [`input`] (decode, refuse what is not a plain-SQL dump) →
 //! [`reader`] (statements with line numbers, psql meta-commands, COPY data) → [`catalog`]
-//! (plain data keyed by qualified names) and [`summary`].
+//! (plain data keyed by qualified names) and [`summary`]; two catalogs → [`diff`] (typed changes).
 //! This crate never depends on leptos, web-sys or wasm-bindgen, so the compiler keeps the
 //! boundary and its tests run natively in seconds.
 #![forbid(unsafe_code)]
 
 pub mod catalog;
+pub mod diff;
 pub mod input;
 pub mod reader;
 pub mod summary;
 
 pub use catalog::{build as build_catalog, Catalog, Counts};
+pub use diff::{diff, Diff, DiffOptions};
 pub use input::{decode, DecodedInput, InputError};
 pub use reader::{read, Dump, Piece, PieceKind};
 pub use summary::{summarize, DumpSummary};

@@ -4,50 +4,11 @@
 //! `SCHEMADRIFT_CORPUS=skip` says on purpose that it should not run (`cargo xtask test` sets this
 //! on machines without the corpus and reports the stage as not run).
 
-use schemadrift_engine::{build_catalog, decode, read, Catalog};
-use std::path::{Path, PathBuf};
+mod common;
 
-fn corpus_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("SCHEMADRIFT_CORPUS") {
-        if dir == "skip" {
-            eprintln!("SCHEMADRIFT_CORPUS=skip: the corpus conformance test does not run");
-            return None;
-        }
-        return Some(PathBuf::from(dir));
-    }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    assert!(
-        dir.is_dir(),
-        "the corpus folder {} is missing: put the shared corpus beside the project, point SCHEMADRIFT_CORPUS at it, or set SCHEMADRIFT_CORPUS=skip",
-        dir.display()
-    );
-    Some(dir)
-}
-
-/// Every pg_dump output in the corpus: build scripts and the fixture template are SQL written by hand.
-fn dumps(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).expect("corpus folder is readable").flatten() {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if path.is_dir() {
-                stack.push(path);
-            } else if name.ends_with(".sql") && !name.starts_with("build_") && !name.starts_with("template_") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn catalog_of(path: &Path) -> Catalog {
-    let bytes = std::fs::read(path).expect("corpus file is readable");
-    let decoded = decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    build_catalog(&read(&decoded.text))
-}
+use common::{catalog_of, corpus_dir, dumps};
+use schemadrift_engine::Catalog;
+use std::path::Path;
 
 /// Known gaps, each with the number of statements not understood and why. Strict: when a gap is
 /// fixed the count changes and this list must be updated. Empty since the PostgreSQL 18 syntax of

@@ -13,6 +13,12 @@ mod normalize;
 mod recognize;
 
 pub use build::build;
+
+/// A statement as one normalized line (see `recognize::normalized_tokens`): how statements that
+/// were not understood are compared.
+pub fn normalized_statement(sql: &str) -> String {
+    recognize::normalized_tokens(sql)
+}
 pub use name::QualifiedName;
 
 use serde::Serialize;

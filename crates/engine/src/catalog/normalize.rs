@@ -7,6 +7,10 @@ use super::{Catalog, Constraint, ConstraintKind};
 
 pub(super) fn normalize(catalog: &mut Catalog) {
     add_the_public_schema(catalog);
+    // A sequence created without `AS` is bigint (and every sequence was, before PostgreSQL 10).
+    for sequence in catalog.sequences.values_mut() {
+        sequence.data_type.get_or_insert_with(|| "bigint".to_string());
+    }
     remove_the_implied_plpgsql_extension(catalog);
     add_inherited_columns(catalog);
     resolve_owner_kinds(catalog);

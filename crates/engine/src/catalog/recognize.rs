@@ -128,9 +128,10 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
             let is_search_path =
                 matches!(tokens.get(1), Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("search_path"));
             if is_search_path {
+                // `"$user"` names a schema only where one exists for the user: dumps do not create it.
                 let first = tokens.iter().skip(2).find_map(|t| match t {
-                    Token::Word(w) if w.keyword != Keyword::TO => Some(ident(w)),
-                    Token::SingleQuotedString(s) => Some(s.clone()),
+                    Token::Word(w) if w.keyword != Keyword::TO && w.value != "$user" => Some(ident(w)),
+                    Token::SingleQuotedString(s) if s != "$user" => Some(s.clone()),
                     _ => None,
                 });
                 return Recognized::Fact(Fact::SearchPath(
@@ -159,7 +160,12 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
                 .collect();
             match strings.as_slice() {
                 [name, value] if name == "search_path" => {
-                    let first = value.split(',').next().unwrap_or("").trim().trim_matches('"').to_string();
+                    let first = value
+                        .split(',')
+                        .map(|p| p.trim().trim_matches('"'))
+                        .find(|p| *p != "$user")
+                        .unwrap_or("")
+                        .to_string();
                     Recognized::Fact(Fact::SearchPath(if first.is_empty() { "public".into() } else { first }))
                 }
                 _ => Recognized::Ignore,
@@ -990,6 +996,8 @@ mod tests {
     fn search_path_from_set_and_set_config() {
         let Fact::SearchPath(schema) = fact("SET search_path = app, pg_catalog;") else { panic!() };
         assert_eq!(schema, "app");
+        let Fact::SearchPath(schema) = fact("SET search_path TO \"$user\", public;") else { panic!() };
+        assert_eq!(schema, "public");
         let Fact::SearchPath(schema) = fact("SELECT pg_catalog.set_config('search_path', '', false);") else {
             panic!()
         };

@@ -1,0 +1,61 @@
+//! Helpers shared by the engine's integration tests: where the corpus is, and reading a dump.
+#![allow(dead_code)] // each test file uses its own subset
+
+use schemadrift_engine::{build_catalog, decode, read, Catalog};
+use std::path::{Path, PathBuf};
+
+/// The shared corpus (`../shared/corpus` beside the project, or `SCHEMADRIFT_CORPUS`); `None` when
+/// `SCHEMADRIFT_CORPUS=skip` turns corpus tests off on purpose. A missing folder fails loudly.
+pub fn corpus_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("SCHEMADRIFT_CORPUS") {
+        if dir == "skip" {
+            eprintln!("SCHEMADRIFT_CORPUS=skip: the corpus tests do not run");
+            return None;
+        }
+        return Some(PathBuf::from(dir));
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    assert!(
+        dir.is_dir(),
+        "the corpus folder {} is missing: put the shared corpus beside the project, point SCHEMADRIFT_CORPUS at it, or set SCHEMADRIFT_CORPUS=skip",
+        dir.display()
+    );
+    Some(dir)
+}
+
+/// Every pg_dump output below `dir`: build scripts and the fixture template are SQL written by hand.
+pub fn dumps(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).expect("corpus folder is readable").flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                stack.push(path);
+            } else if name.ends_with(".sql") && !name.starts_with("build_") && !name.starts_with("template_") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn catalog_of(path: &Path) -> Catalog {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let decoded = decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    build_catalog(&read(&decoded.text))
+}
+
+/// The project's own fixture dumps (demo and engine fixtures).
+pub fn project_dumps() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = vec![
+        root.join("demo/fieldbook_production.sql"),
+        root.join("demo/fieldbook_staging.sql"),
+        root.join("crates/engine/tests/fixtures/kinds/kinds.sql"),
+    ];
+    files.extend(dumps(&root.join("crates/engine/tests/fixtures/dump_options")));
+    files
+}
