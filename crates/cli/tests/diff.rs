@@ -1,0 +1,95 @@
+//! `schemadrift diff` as users run it, on the project's demo pair (golden snapshots), plus the JSON
+//! shape scripts rely on and the options that leave parts of the schema out.
+
+use std::path::Path;
+use std::process::Command;
+
+fn schemadrift(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_schemadrift"))
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+const FROM: &str = "demo/fieldbook_production.sql";
+const TO: &str = "demo/fieldbook_staging.sql";
+
+#[test]
+fn diff_text_of_the_demo_pair() {
+    let (status, stdout, stderr) = schemadrift(&["diff", FROM, TO]);
+    assert_eq!(status, 0, "{stderr}");
+    insta::assert_snapshot!("diff_text_demo", stdout);
+}
+
+#[test]
+fn diff_json_of_the_demo_pair_has_the_documented_shape() {
+    let (status, stdout, stderr) = schemadrift(&["diff", FROM, TO, "--format", "json"]);
+    assert_eq!(status, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let summary = &json["summary"];
+    let changes = json["changes"].as_array().unwrap();
+    let count = |kind: &str| changes.iter().filter(|c| c["change"] == kind).count();
+    assert_eq!(summary["added"], count("added"));
+    assert_eq!(summary["removed"], count("removed"));
+    assert_eq!(summary["altered"], count("altered"));
+    let estimate = changes.iter().find(|c| c["object"] == "public.tasks.estimate_hours").unwrap();
+    assert_eq!(estimate["object_kind"], "column");
+    assert_eq!(estimate["change"], "altered");
+    assert_eq!(estimate["details"][0]["from"], "numeric");
+    assert_eq!(estimate["details"][0]["to"], "double precision");
+    assert!(changes.iter().any(|c| c["object_kind"] == "table"
+        && c["object"] == "public.users_backup_2025_03"
+        && c["change"] == "removed"));
+    assert!(changes.iter().any(|c| c["object_kind"] == "index"
+        && c["object"] == "public.idx_tasks_title_search"
+        && c["change"] == "altered"));
+    assert_eq!(json["notes"][0]["object"], "public.comments");
+    insta::assert_snapshot!("diff_json_demo", stdout);
+}
+
+#[test]
+fn a_dump_against_itself_has_no_changes() {
+    let (status, stdout, _) = schemadrift(&["diff", FROM, FROM, "--format", "json"]);
+    assert_eq!(status, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["changes"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn ignore_flags_and_schema_filters_leave_changes_out() {
+    let count = |extra: &[&str]| {
+        let mut args = vec!["diff", FROM, TO, "--format", "json"];
+        args.extend_from_slice(extra);
+        let (status, stdout, stderr) = schemadrift(&args);
+        assert_eq!(status, 0, "{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        json["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["object_kind"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let all = count(&[]);
+    assert!(all.iter().any(|k| k == "comment"));
+    let without_comments = count(&["--ignore-comments"]);
+    assert!(!without_comments.iter().any(|k| k == "comment"));
+    assert_eq!(
+        count(&["--exclude-schema", "public"]).len(),
+        count(&["--exclude-schema", "public", "--ignore-comments"]).len()
+    );
+}
+
+#[test]
+fn a_bad_file_on_either_side_exits_2_and_names_it() {
+    let (status, stdout, stderr) = schemadrift(&["diff", FROM, "no/such.sql"]);
+    assert_eq!(status, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("no/such.sql"), "{stderr}");
+}
