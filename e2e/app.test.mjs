@@ -40,7 +40,16 @@ test('a first visit shows the demo comparison', async () => {
   assert.equal(await byTestId(page, 'to-file-name').textContent(), 'fieldbook_staging.sql');
   assert.match(await byTestId(page, 'to-pg-dump-version').textContent(), /^15\./);
   assert.match(await byTestId(page, 'dump-summaries').textContent(), /Statements/);
+  assert.equal(
+    await byTestId(page, 'headline').textContent(),
+    'To reach fieldbook_staging.sql, fieldbook_production.sql needs 12 additions, 2 removals and 4 changes.',
+  );
+  assert.equal(await byTestId(page, 'change-row').count(), 18);
+  const estimate = byTestId(page, 'change-row').filter({ hasText: 'public.tasks.estimate_hours' });
+  assert.match(await estimate.textContent(), /changed.*column.*type: numeric → double precision/s);
+  assert.match(await byTestId(page, 'notes').textContent(), /public\.comments: column order only/);
   await page.screenshot({ path: join(screenshotDir, 'first-visit-1280x800.png') });
+  await page.screenshot({ path: join(screenshotDir, 'first-visit-full.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -62,6 +71,7 @@ test('uploading, swapping, a bad file and the demo', async () => {
   assert.equal(await byTestId(page, 'to-not-understood').count(), 0);
 
   await byTestId(page, 'swap').click();
+  assert.match(await byTestId(page, 'headline').textContent(), /^To reach staging\.sql, small\.sql needs/);
   assert.equal(await byTestId(page, 'from-file-name').textContent(), 'small.sql');
   assert.equal(await byTestId(page, 'to-file-name').textContent(), 'staging.sql');
 

@@ -3,7 +3,9 @@
 //! No Leptos here, so the rules (what a failed load keeps, what swap does) are tested natively.
 
 use schemadrift_engine::catalog::{NotUnderstood, StatementCounts};
-use schemadrift_engine::{build_catalog, decode, read, summarize, Counts, DumpSummary};
+use schemadrift_engine::{
+    build_catalog, decode, diff, read, summarize, Catalog, Counts, Diff, DiffOptions, DumpSummary,
+};
 use std::sync::Arc;
 
 /// Which side of the comparison: `From` is the database to migrate, `To` the schema to reach.
@@ -32,6 +34,8 @@ pub struct LoadedDump {
     pub statements: StatementCounts,
     /// Statements the catalog could not use, with their lines.
     pub not_understood: Vec<NotUnderstood>,
+    /// What the dump defines; compared with the other side's.
+    pub catalog: Arc<Catalog>,
     /// What decoding had to do (BOM removed, invalid UTF-8 replaced, …).
     pub warnings: Vec<String>,
 }
@@ -57,8 +61,9 @@ impl LoadedDump {
             file_name: file_name.to_string(),
             summary,
             counts: catalog.counts(),
-            statements: catalog.statements,
-            not_understood: catalog.not_understood,
+            statements: catalog.statements.clone(),
+            not_understood: catalog.not_understood.clone(),
+            catalog: Arc::new(catalog),
             warnings,
         })
     }
@@ -136,6 +141,47 @@ impl Workspace {
 
     pub fn swap(&mut self) {
         std::mem::swap(&mut self.from, &mut self.to);
+    }
+
+    /// The comparison of the two loaded dumps, when both sides hold one.
+    pub fn comparison(&self) -> Option<Comparison> {
+        let (from, to) = (self.from.dump.as_ref()?, self.to.dump.as_ref()?);
+        Some(Comparison {
+            from_name: from.file_name.clone(),
+            to_name: to.file_name.clone(),
+            diff: diff(&from.catalog, &to.catalog, &DiffOptions::default()),
+        })
+    }
+}
+
+/// The diff of the two sides, with the names the user gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    pub from_name: String,
+    pub to_name: String,
+    pub diff: Diff,
+}
+
+impl Comparison {
+    /// One plain sentence saying how far apart the two sides are.
+    pub fn headline(&self) -> String {
+        let s = &self.diff.summary;
+        if s.added + s.removed + s.altered == 0 {
+            return format!("{} and {} define the same schema.", self.from_name, self.to_name);
+        }
+        let parts: Vec<String> =
+            [(s.added, "addition", "additions"), (s.removed, "removal", "removals"), (s.altered, "change", "changes")]
+                .into_iter()
+                .filter(|(n, _, _)| *n > 0)
+                .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+                .collect();
+        let list = match parts.as_slice() {
+            [only] => only.clone(),
+            [first, second] => format!("{first} and {second}"),
+            [first, second, third] => format!("{first}, {second} and {third}"),
+            _ => unreachable!("at most three parts"),
+        };
+        format!("To reach {}, {} needs {list}.", self.to_name, self.from_name)
     }
 }
 
@@ -230,6 +276,22 @@ mod tests {
         assert_eq!(dump.counts.tables, 1);
         assert_eq!(dump.not_understood.len(), 1);
         assert_eq!(dump.not_understood[0].line, 3);
+    }
+
+    #[test]
+    fn the_demo_comparison_reads_as_one_sentence() {
+        let comparison = Workspace::demo().comparison().expect("both sides loaded");
+        assert_eq!(
+            comparison.headline(),
+            "To reach fieldbook_staging.sql, fieldbook_production.sql needs 12 additions, 2 removals and 4 changes."
+        );
+        let mut same = Workspace::demo();
+        same.to = same.from.clone();
+        assert_eq!(
+            same.comparison().unwrap().headline(),
+            "fieldbook_production.sql and fieldbook_production.sql define the same schema."
+        );
+        assert!(Workspace::default().comparison().is_none());
     }
 
     #[test]

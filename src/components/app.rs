@@ -1,5 +1,6 @@
 //! The whole page: header with actions, the two input panels, and the comparison.
 
+use super::changes::Changes;
 use super::dump_panel::DumpPanel;
 use super::summary::Summary;
 use crate::state::{Side, Workspace};
@@ -39,6 +40,7 @@ pub fn App() -> impl IntoView {
                 <DumpPanel side=Side::From workspace=workspace />
                 <DumpPanel side=Side::To workspace=workspace />
             </div>
+            <Changes workspace=workspace />
             <Summary workspace=workspace />
         </main>
         <footer>

@@ -1,6 +1,7 @@
 //! Leptos components. Each one renders state and turns user actions into state changes.
 
 pub mod app;
+pub mod changes;
 pub mod dump_panel;
 pub mod file_reading;
 pub mod summary;

@@ -60,6 +60,22 @@ pub struct Diff {
     pub notes: Vec<Note>,
 }
 
+impl Diff {
+    /// Added / removed / altered counts per object kind, in kind order.
+    pub fn counts_by_kind(&self) -> BTreeMap<&'static str, Summary> {
+        let mut counts: BTreeMap<&'static str, Summary> = BTreeMap::new();
+        for change in &self.changes {
+            let entry = counts.entry(change.object_kind).or_default();
+            match change.change {
+                ChangeKind::Added => entry.added += 1,
+                ChangeKind::Removed => entry.removed += 1,
+                ChangeKind::Altered => entry.altered += 1,
+            }
+        }
+        counts
+    }
+}
+
 /// What to leave out of the comparison ("drift controls").
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DiffOptions {
@@ -419,6 +435,19 @@ mod tests {
                 "~ column public.t.id: type integer → bigint; not null ∅ → yes",
             ],
         );
+    }
+
+    #[test]
+    fn counts_by_kind_add_up_to_the_summary() {
+        let old = catalog("CREATE TABLE t (a int); CREATE INDEX i ON t (a);");
+        let new = catalog("CREATE TABLE t (a bigint, b int); CREATE TABLE u (x int);");
+        let result = diff(&old, &new, &DiffOptions::default());
+        let counts = result.counts_by_kind();
+        assert_eq!(counts["column"], Summary { added: 1, removed: 0, altered: 1 });
+        assert_eq!(counts["index"], Summary { added: 0, removed: 1, altered: 0 });
+        assert_eq!(counts["table"], Summary { added: 1, removed: 0, altered: 0 });
+        let total: usize = counts.values().map(|s| s.added + s.removed + s.altered).sum();
+        assert_eq!(total, result.changes.len());
     }
 
     #[test]
