@@ -6,8 +6,10 @@
 //! Without a PostgreSQL server the test fails, unless `SCHEMADRIFT_POSTGRES=skip` says on purpose
 //! that it should not run (`cargo xtask test` installs the server).
 
+mod common;
+
 use schemadrift_engine::{build_catalog, decode, read, Counts};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Files (by ending) that do not load on PostgreSQL 15, and why.
 const CANNOT_LOAD: &[(&str, &str)] = &[
@@ -95,36 +97,11 @@ fn catalog_counts(counts: &Counts) -> Vec<(String, usize)> {
         .collect()
 }
 
+/// The project's fixtures and, unless turned off with `SCHEMADRIFT_CORPUS=skip`, the corpus.
 fn dumps() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = vec![
-        root.join("demo/fieldbook_production.sql"),
-        root.join("demo/fieldbook_staging.sql"),
-        root.join("crates/engine/tests/fixtures/kinds/kinds.sql"),
-    ];
-    let corpus = match std::env::var_os("SCHEMADRIFT_CORPUS") {
-        Some(dir) if dir == "skip" => None,
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => Some(root.join("../shared/corpus")),
-    };
-    if let Some(corpus) = corpus {
-        assert!(
-            corpus.is_dir(),
-            "the corpus folder {} is missing (SCHEMADRIFT_CORPUS=skip leaves it out)",
-            corpus.display()
-        );
-        let mut stack = vec![corpus];
-        while let Some(folder) = stack.pop() {
-            for entry in std::fs::read_dir(&folder).unwrap().flatten() {
-                let path = entry.path();
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if name.ends_with(".sql") && !name.starts_with("build_") && !name.starts_with("template_") {
-                    files.push(path);
-                }
-            }
-        }
+    let mut files = common::project_dumps();
+    if let Some(corpus) = common::corpus_dir() {
+        files.extend(common::dumps(&corpus));
     }
     files.sort();
     files
