@@ -48,6 +48,10 @@ test('a first visit shows the demo comparison', async () => {
   const estimate = byTestId(page, 'change-row').filter({ hasText: 'public.tasks.estimate_hours' });
   assert.match(await estimate.textContent(), /changed.*column.*type: numeric → double precision/s);
   assert.match(await byTestId(page, 'notes').textContent(), /public\.comments: column order only/);
+  assert.match(
+    await byTestId(page, 'cleanup-candidates').textContent(),
+    /public\.users_backup_2025_03 in fieldbook_production\.sql: its name contains “backup”; its name ends in a date; it has no primary key/,
+  );
   await page.screenshot({ path: join(screenshotDir, 'first-visit-1280x800.png') });
   await page.screenshot({ path: join(screenshotDir, 'first-visit-full.png'), fullPage: true });
   assert.deepEqual(problems, []);

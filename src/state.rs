@@ -3,6 +3,7 @@
 //! No Leptos here, so the rules (what a failed load keeps, what swap does) are tested natively.
 
 use schemadrift_engine::catalog::{NotUnderstood, StatementCounts};
+use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
 use schemadrift_engine::{
     build_catalog, decode, diff, read, summarize, Catalog, Counts, Diff, DiffOptions, DumpSummary,
 };
@@ -150,6 +151,8 @@ impl Workspace {
             from_name: from.file_name.clone(),
             to_name: to.file_name.clone(),
             diff: diff(&from.catalog, &to.catalog, &DiffOptions::default()),
+            cleanup: [cleanup_candidates(&from.catalog), cleanup_candidates(&to.catalog)],
+            tracking: [tracking_tables(&from.catalog), tracking_tables(&to.catalog)],
         })
     }
 }
@@ -160,6 +163,10 @@ pub struct Comparison {
     pub from_name: String,
     pub to_name: String,
     pub diff: Diff,
+    /// Leftover copies on each side (from, to).
+    pub cleanup: [Vec<CleanupCandidate>; 2],
+    /// Migration tracking tables on each side (from, to).
+    pub tracking: [Vec<TrackingTable>; 2],
 }
 
 impl Comparison {
@@ -292,6 +299,9 @@ mod tests {
             "fieldbook_production.sql and fieldbook_production.sql define the same schema."
         );
         assert!(Workspace::default().comparison().is_none());
+        let demo = Workspace::demo().comparison().unwrap();
+        assert_eq!(demo.cleanup[0][0].table.name, "users_backup_2025_03");
+        assert!(demo.cleanup[1].is_empty());
     }
 
     #[test]

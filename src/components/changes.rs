@@ -14,6 +14,25 @@ fn comparison_view(comparison: Comparison) -> impl IntoView {
     let headline = comparison.headline();
     let counts = comparison.diff.counts_by_kind();
     let notes = comparison.diff.notes.clone();
+    let sides = [comparison.from_name.clone(), comparison.to_name.clone()];
+    let cleanup: Vec<(String, String, String)> = sides
+        .iter()
+        .zip(&comparison.cleanup)
+        .flat_map(|(side, list)| list.iter().map(move |c| (side.clone(), c.table.to_string(), c.reasons.join("; "))))
+        .collect();
+    let tracking: Vec<(String, String, String)> = sides
+        .iter()
+        .zip(&comparison.tracking)
+        .flat_map(|(side, list)| {
+            list.iter().map(move |t| {
+                let versions = match t.versions.len() {
+                    0 => "no versions listed in the dump".to_string(),
+                    n => format!("{n} versions listed"),
+                };
+                (side.clone(), t.table.to_string(), format!("{} ({versions})", t.tool))
+            })
+        })
+        .collect();
     let changes = comparison.diff.changes;
     view! {
         <section class="comparison" data-testid="summary" aria-labelledby="summary-heading">
@@ -96,6 +115,27 @@ fn comparison_view(comparison: Comparison) -> impl IntoView {
                 {(!notes.is_empty()).then(|| view! {
                     <ul class="notes" data-testid="notes">
                         {notes.into_iter().map(|n| view! { <li><code>{n.object}</code>": "{n.note}</li> }).collect_view()}
+                    </ul>
+                })}
+            </section>
+        })}
+        {(!cleanup.is_empty() || !tracking.is_empty()).then(|| view! {
+            <section class="comparison" aria-labelledby="housekeeping-heading">
+                <h2 id="housekeeping-heading">"Housekeeping"</h2>
+                {(!cleanup.is_empty()).then(|| view! {
+                    <h3>"Cleanup candidates"</h3>
+                    <ul class="housekeeping" data-testid="cleanup-candidates">
+                        {cleanup.into_iter().map(|(side, table, why)| view! {
+                            <li><code>{table}</code>" in "{side}": "{why}</li>
+                        }).collect_view()}
+                    </ul>
+                })}
+                {(!tracking.is_empty()).then(|| view! {
+                    <h3>"Migration tracking"</h3>
+                    <ul class="housekeeping" data-testid="migration-tracking">
+                        {tracking.into_iter().map(|(side, table, what)| view! {
+                            <li><code>{table}</code>" in "{side}": "{what}</li>
+                        }).collect_view()}
                     </ul>
                 })}
             </section>

@@ -4,6 +4,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use schemadrift_engine::diff::{ChangeKind, SUPABASE_MANAGED_SCHEMAS};
+use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
 use schemadrift_engine::{build_catalog, decode, diff, read, summarize, Catalog, DiffOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -122,6 +123,8 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: Format, options: &Dif
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let result = diff(&from, &to, options);
+    let cleanup = [cleanup_candidates(&from), cleanup_candidates(&to)];
+    let tracking = [tracking_tables(&from), tracking_tables(&to)];
     match format {
         Format::Json => {
             let json = serde_json::json!({
@@ -130,6 +133,8 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: Format, options: &Dif
                 "summary": result.summary,
                 "changes": result.changes,
                 "notes": result.notes,
+                "cleanup_candidates": { "from": cleanup[0], "to": cleanup[1] },
+                "migration_tracking": { "from": tracking[0], "to": tracking[1] },
             });
             println!("{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
         }
@@ -153,6 +158,21 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: Format, options: &Dif
             }
             for note in &result.notes {
                 println!("note: {} {}: {}", note.object_kind, note.object, note.note);
+            }
+            for (side, candidates) in ["from", "to"].iter().zip(&cleanup) {
+                for candidate in candidates {
+                    println!("cleanup candidate ({side}): {} ({})", candidate.table, candidate.reasons.join("; "));
+                }
+            }
+            for (side, tables) in ["from", "to"].iter().zip(&tracking) {
+                for table in tables {
+                    println!(
+                        "migration tracking ({side}): {} by {}, {} versions listed",
+                        table.table,
+                        table.tool,
+                        table.versions.len()
+                    );
+                }
             }
         }
     }

@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod diff;
+pub mod housekeeping;
 pub mod input;
 pub mod reader;
 pub mod summary;

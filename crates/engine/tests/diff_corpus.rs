@@ -230,3 +230,18 @@ fn openstreetmap_pairs_give_their_documented_changes() {
     );
     assert!(lines(&versions).contains(&"+ migration_version public.schema_migrations 20240913171951".to_string()));
 }
+
+#[test]
+fn leftover_copies_and_migration_tracking_are_recognized() {
+    use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
+    let Some(dir) = corpus_dir() else { return };
+    let production = catalog_of(&dir.join("selfmade/shrinkchat_staging_vs_production/production.sql"));
+    let candidates: Vec<String> = cleanup_candidates(&production).iter().map(|c| c.table.to_string()).collect();
+    assert_eq!(candidates, ["public.profiles_backup_before_user_id_fix"]);
+    let osm = catalog_of(&dir.join("public/openstreetmap-website/2025-07-17_a024a079.sql"));
+    let tracking = tracking_tables(&osm);
+    assert_eq!(tracking.len(), 1);
+    assert_eq!(tracking[0].table.to_string(), "public.schema_migrations");
+    assert!(tracking[0].versions.len() > 100, "{}", tracking[0].versions.len());
+    assert!(cleanup_candidates(&osm).is_empty(), "{:?}", cleanup_candidates(&osm));
+}

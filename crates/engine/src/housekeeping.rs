@@ -1,0 +1,122 @@
+//! Facts about one catalog that a reviewer wants besides the diff: leftover copies of tables that
+//! look safe to clean up, and the tables in which migration tools record what they applied.
+
+use crate::catalog::{Catalog, ConstraintKind, QualifiedName};
+use serde::Serialize;
+
+/// A table that looks like a backup or temporary copy, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CleanupCandidate {
+    pub table: QualifiedName,
+    pub reasons: Vec<String>,
+}
+
+/// A migration tool's tracking table, with the versions the dump lists (Rails dumps list them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrackingTable {
+    pub table: QualifiedName,
+    pub tool: &'static str,
+    pub versions: Vec<String>,
+}
+
+/// Tracking tables by name (and schema where the name alone is ambiguous), with their tool.
+const TRACKING: &[(Option<&str>, &str, &str)] = &[
+    (Some("supabase_migrations"), "schema_migrations", "Supabase CLI"),
+    (None, "_prisma_migrations", "Prisma"),
+    (None, "schema_migrations", "Rails / dbmate / golang-migrate"),
+    (None, "flyway_schema_history", "Flyway"),
+    (None, "__drizzle_migrations", "Drizzle"),
+    (None, "knex_migrations", "Knex"),
+    (None, "alembic_version", "Alembic"),
+    (None, "goose_db_version", "goose"),
+];
+
+pub fn tracking_tables(catalog: &Catalog) -> Vec<TrackingTable> {
+    catalog
+        .tables
+        .keys()
+        .filter_map(|table| {
+            let (_, _, tool) = TRACKING
+                .iter()
+                .find(|(schema, name, _)| *name == table.name && schema.is_none_or(|s| s == table.schema))?;
+            let versions = catalog.migration_versions.get(table).cloned().unwrap_or_default();
+            Some(TrackingTable { table: table.clone(), tool, versions })
+        })
+        .collect()
+}
+
+/// Name parts that mark a copy: `users_backup`, `orders_bak`, `old_users`, `tmp_import`, …
+const COPY_WORDS: &[&str] = &["backup", "bak", "bkp", "old", "tmp", "temp", "copy", "archive", "deleted"];
+
+pub fn cleanup_candidates(catalog: &Catalog) -> Vec<CleanupCandidate> {
+    let tracking: Vec<QualifiedName> = tracking_tables(catalog).into_iter().map(|t| t.table).collect();
+    catalog
+        .tables
+        .iter()
+        .filter(|(name, _)| !tracking.contains(name))
+        .filter_map(|(name, table)| {
+            let mut reasons = Vec::new();
+            let words: Vec<&str> = name.name.split('_').collect();
+            if let Some(word) = words.iter().find(|w| COPY_WORDS.contains(w)) {
+                reasons.push(format!("its name contains “{word}”"));
+            }
+            if words.iter().any(|w| looks_like_a_date(w)) {
+                reasons.push("its name ends in a date".to_string());
+            }
+            let has_key = table
+                .constraints
+                .values()
+                .any(|c| matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique));
+            if table.created_as_query {
+                reasons.push("it was created with CREATE TABLE … AS (a copy)".to_string());
+            }
+            if !reasons.is_empty() && !has_key {
+                reasons.push("it has no primary key".to_string());
+            }
+            (!reasons.is_empty()).then(|| CleanupCandidate { table: name.clone(), reasons })
+        })
+        .collect()
+}
+
+/// `20240131`, `2024`, `202401` (a year from 2000 to 2099 at the start).
+fn looks_like_a_date(word: &str) -> bool {
+    matches!(word.len(), 4 | 6 | 8) && word.chars().all(|c| c.is_ascii_digit()) && word.starts_with("20")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{build_catalog, read};
+
+    fn candidates(sql: &str) -> Vec<(String, Vec<String>)> {
+        cleanup_candidates(&build_catalog(&read(sql))).into_iter().map(|c| (c.table.name, c.reasons)).collect()
+    }
+
+    #[test]
+    fn backups_dated_copies_and_create_table_as_are_flagged() {
+        let found = candidates(
+            "CREATE TABLE users (id int PRIMARY KEY); CREATE TABLE users_backup_before_fix (id int);
+             CREATE TABLE orders_2024_03 (id int); CREATE TABLE snapshot AS SELECT 1 AS x;
+             CREATE TABLE old_things (id int PRIMARY KEY); CREATE TABLE bold_move (id int);",
+        );
+        let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["old_things", "orders_2024_03", "snapshot", "users_backup_before_fix"]);
+        let backup = &found.iter().find(|(n, _)| n == "users_backup_before_fix").unwrap().1;
+        assert_eq!(backup, &["its name contains “backup”", "it has no primary key"]);
+    }
+
+    #[test]
+    fn tracking_tables_name_their_tool_and_versions() {
+        let catalog = build_catalog(&read(
+            "CREATE TABLE schema_migrations (version varchar PRIMARY KEY);
+             CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY);
+             INSERT INTO schema_migrations (version) VALUES ('20240101000000'), ('20240202000000');",
+        ));
+        let found = tracking_tables(&catalog);
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[0].tool, found[0].versions.len()), ("Prisma", 0));
+        assert_eq!(found[1].tool, "Rails / dbmate / golang-migrate");
+        assert_eq!(found[1].versions, ["20240101000000", "20240202000000"]);
+        assert!(cleanup_candidates(&catalog).is_empty());
+    }
+}
