@@ -126,6 +126,34 @@ test('statements that are not understood are listed with their line', async () =
   await page.close();
 });
 
+test('drift controls and filters change the rows and live in the URL', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await byTestId(page, 'headline').waitFor();
+  assert.equal(await byTestId(page, 'change-row').count(), 18);
+
+  await byTestId(page, 'ignore-comments').check();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 17);
+  assert.match(page.url(), /\?ignore=comments$/);
+
+  await byTestId(page, 'kind-filter').selectOption('index');
+  await byTestId(page, 'search').fill('tasks');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 2);
+  assert.equal(await byTestId(page, 'shown-count').textContent(), '2 of 17 changes shown');
+  assert.match(page.url(), /\?ignore=comments&kind=index&q=tasks$/);
+  // The headline follows the drift controls, not the filters.
+  assert.match(await byTestId(page, 'headline').textContent(), /11 additions, 2 removals and 4 changes/);
+
+  await page.reload();
+  await byTestId(page, 'headline').waitFor();
+  assert.equal(await byTestId(page, 'change-row').count(), 2);
+  assert.equal(await byTestId(page, 'ignore-comments').isChecked(), true);
+  assert.equal(await byTestId(page, 'search').inputValue(), 'tasks');
+  assert.equal(await byTestId(page, 'kind-filter').inputValue(), 'index');
+  await page.screenshot({ path: join(screenshotDir, 'filtered-view.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('narrow window and dark mode stay readable, and keyboard reaches every action', async () => {
   const { page, problems } = await openPage(context, server.url);
   await byTestId(page, 'from-file-name').waitFor();

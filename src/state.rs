@@ -3,6 +3,7 @@
 //! No Leptos here, so the rules (what a failed load keeps, what swap does) are tested natively.
 
 use schemadrift_engine::catalog::{NotUnderstood, StatementCounts};
+use schemadrift_engine::diff::{Change, SUPABASE_MANAGED_SCHEMAS};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
 use schemadrift_engine::{
     build_catalog, decode, diff, read, summarize, Catalog, Counts, Diff, DiffOptions, DumpSummary,
@@ -145,16 +146,161 @@ impl Workspace {
     }
 
     /// The comparison of the two loaded dumps, when both sides hold one.
-    pub fn comparison(&self) -> Option<Comparison> {
+    pub fn comparison(&self, options: &DiffOptions) -> Option<Comparison> {
         let (from, to) = (self.from.dump.as_ref()?, self.to.dump.as_ref()?);
         Some(Comparison {
             from_name: from.file_name.clone(),
             to_name: to.file_name.clone(),
-            diff: diff(&from.catalog, &to.catalog, &DiffOptions::default()),
+            diff: diff(&from.catalog, &to.catalog, options),
             cleanup: [cleanup_candidates(&from.catalog), cleanup_candidates(&to.catalog)],
             tracking: [tracking_tables(&from.catalog), tracking_tables(&to.catalog)],
         })
     }
+}
+
+/// What the user chose to see: drift controls and filters. Kept in the page's URL, so a link or a
+/// reload shows the same view.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ViewState {
+    pub ignore_owners: bool,
+    pub ignore_grants: bool,
+    pub ignore_comments: bool,
+    pub ignore_extension_versions: bool,
+    pub ignore_storage_parameters: bool,
+    /// Leave out the schemas Supabase manages.
+    pub hide_platform_schemas: bool,
+    pub exclude_schemas: Vec<String>,
+    /// Show only changes of this object kind.
+    pub kind: Option<String>,
+    /// Show only changes whose object name contains this text (case-insensitive).
+    pub search: String,
+}
+
+const IGNORE_WORDS: [&str; 5] = ["owners", "grants", "comments", "extension-versions", "storage"];
+
+impl ViewState {
+    fn ignores(&self) -> [bool; 5] {
+        [
+            self.ignore_owners,
+            self.ignore_grants,
+            self.ignore_comments,
+            self.ignore_extension_versions,
+            self.ignore_storage_parameters,
+        ]
+    }
+
+    /// Reads `?ignore=owners,comments&platform=supabase&exclude=auth&kind=index&q=memory`.
+    pub fn from_query(query: &str) -> ViewState {
+        let mut state = ViewState::default();
+        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode(value);
+            match key {
+                "ignore" => {
+                    for word in value.split(',') {
+                        match word {
+                            "owners" => state.ignore_owners = true,
+                            "grants" => state.ignore_grants = true,
+                            "comments" => state.ignore_comments = true,
+                            "extension-versions" => state.ignore_extension_versions = true,
+                            "storage" => state.ignore_storage_parameters = true,
+                            _ => {}
+                        }
+                    }
+                }
+                "platform" => state.hide_platform_schemas = value == "supabase",
+                "exclude" => {
+                    state.exclude_schemas = value.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
+                }
+                "kind" if !value.is_empty() => state.kind = Some(value),
+                "q" => state.search = value,
+                _ => {}
+            }
+        }
+        state
+    }
+
+    /// The query string for this state (empty when everything is at its default).
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        let ignored: Vec<&str> =
+            IGNORE_WORDS.iter().zip(self.ignores()).filter(|(_, on)| *on).map(|(word, _)| *word).collect();
+        if !ignored.is_empty() {
+            parts.push(format!("ignore={}", ignored.join(",")));
+        }
+        if self.hide_platform_schemas {
+            parts.push("platform=supabase".to_string());
+        }
+        if !self.exclude_schemas.is_empty() {
+            parts.push(format!("exclude={}", percent_encode(&self.exclude_schemas.join(","))));
+        }
+        if let Some(kind) = &self.kind {
+            parts.push(format!("kind={}", percent_encode(kind)));
+        }
+        if !self.search.is_empty() {
+            parts.push(format!("q={}", percent_encode(&self.search)));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+
+    pub fn options(&self) -> DiffOptions {
+        let mut exclude_schemas: std::collections::BTreeSet<String> = self.exclude_schemas.iter().cloned().collect();
+        if self.hide_platform_schemas {
+            exclude_schemas.extend(SUPABASE_MANAGED_SCHEMAS.iter().map(|s| s.to_string()));
+        }
+        DiffOptions {
+            ignore_owners: self.ignore_owners,
+            ignore_grants: self.ignore_grants,
+            ignore_comments: self.ignore_comments,
+            ignore_extension_versions: self.ignore_extension_versions,
+            ignore_storage_parameters: self.ignore_storage_parameters,
+            exclude_schemas,
+        }
+    }
+
+    /// Whether a change passes the kind filter and the search.
+    pub fn shows(&self, change: &Change) -> bool {
+        self.kind.as_deref().is_none_or(|kind| kind == change.object_kind)
+            && (self.search.is_empty() || change.object.to_lowercase().contains(&self.search.to_lowercase()))
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.,~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                Ok(byte) => {
+                    out.push(byte);
+                    i += 3;
+                    continue;
+                }
+                Err(_) => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The diff of the two sides, with the names the user gave them.
@@ -287,7 +433,7 @@ mod tests {
 
     #[test]
     fn the_demo_comparison_reads_as_one_sentence() {
-        let comparison = Workspace::demo().comparison().expect("both sides loaded");
+        let comparison = Workspace::demo().comparison(&DiffOptions::default()).expect("both sides loaded");
         assert_eq!(
             comparison.headline(),
             "To reach fieldbook_staging.sql, fieldbook_production.sql needs 12 additions, 2 removals and 4 changes."
@@ -295,13 +441,47 @@ mod tests {
         let mut same = Workspace::demo();
         same.to = same.from.clone();
         assert_eq!(
-            same.comparison().unwrap().headline(),
+            same.comparison(&DiffOptions::default()).unwrap().headline(),
             "fieldbook_production.sql and fieldbook_production.sql define the same schema."
         );
-        assert!(Workspace::default().comparison().is_none());
-        let demo = Workspace::demo().comparison().unwrap();
+        assert!(Workspace::default().comparison(&DiffOptions::default()).is_none());
+        let demo = Workspace::demo().comparison(&DiffOptions::default()).unwrap();
         assert_eq!(demo.cleanup[0][0].table.name, "users_backup_2025_03");
         assert!(demo.cleanup[1].is_empty());
+    }
+
+    #[test]
+    fn the_view_state_round_trips_through_the_url() {
+        let state = ViewState {
+            ignore_owners: true,
+            ignore_comments: true,
+            hide_platform_schemas: true,
+            exclude_schemas: vec!["audit".into(), "Odd schema".into()],
+            kind: Some("index".into()),
+            search: "tasks & more".into(),
+            ..ViewState::default()
+        };
+        let query = state.to_query();
+        assert_eq!(
+            query,
+            "?ignore=owners,comments&platform=supabase&exclude=audit,Odd%20schema&kind=index&q=tasks%20%26%20more"
+        );
+        assert_eq!(ViewState::from_query(&query), state);
+        assert_eq!(ViewState::default().to_query(), "");
+        assert_eq!(ViewState::from_query("?bogus=1&q=%zz"), ViewState { search: "%zz".into(), ..ViewState::default() });
+    }
+
+    #[test]
+    fn the_view_state_filters_the_demo_comparison() {
+        let mut state = ViewState::default();
+        let all = Workspace::demo().comparison(&state.options()).unwrap().diff.changes;
+        state.ignore_comments = true;
+        let without_comments = Workspace::demo().comparison(&state.options()).unwrap().diff.changes;
+        assert_eq!(all.len(), without_comments.len() + 1);
+        state.kind = Some("index".into());
+        state.search = "TASKS".into();
+        let shown: Vec<&str> = all.iter().filter(|c| state.shows(c)).map(|c| c.object.as_str()).collect();
+        assert_eq!(shown, ["public.idx_tasks_external_key", "public.idx_tasks_title_search"]);
     }
 
     #[test]

@@ -1,39 +1,101 @@
-//! The comparison: one sentence, counts per kind, and every change as a row.
+//! The comparison: one sentence, counts per kind, drift controls and filters, and every change as a row.
 
-use crate::state::{Comparison, Workspace};
+use crate::state::{Comparison, ViewState, Workspace};
 use leptos::prelude::*;
 use schemadrift_engine::diff::ChangeKind;
 
 #[component]
-pub fn Changes(workspace: RwSignal<Workspace>) -> impl IntoView {
-    let comparison = Memo::new(move |_| workspace.with(Workspace::comparison));
-    move || comparison.get().map(comparison_view)
+pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> impl IntoView {
+    // The diff depends on the drift controls only; filters and search just choose rows.
+    let options = Memo::new(move |_| view.with(ViewState::options));
+    let comparison = Memo::new(move |_| {
+        let options = options.get();
+        workspace.with(|w| w.comparison(&options))
+    });
+    let kinds = Memo::new(move |_| {
+        comparison
+            .with(|c| c.as_ref().map(|c| c.diff.counts_by_kind().keys().map(|k| k.to_string()).collect::<Vec<_>>()))
+    });
+    let toggle = move |label: &'static str,
+                       test_id: &'static str,
+                       get: fn(&ViewState) -> bool,
+                       set: fn(&mut ViewState, bool)| {
+        view! {
+            <label class="toggle">
+                <input
+                    type="checkbox"
+                    data-testid=test_id
+                    prop:checked=move || view.with(get)
+                    on:change=move |ev| view.update(|v| set(v, event_target_checked(&ev)))
+                />
+                {label}
+            </label>
+        }
+    };
+    let controls = view! {
+        <section
+            class="comparison controls"
+            aria-label="What to compare and show"
+            hidden=move || comparison.with(Option::is_none)
+        >
+            <div class="toggles" role="group" aria-label="Leave out of the comparison">
+                {toggle("Ignore owners", "ignore-owners", |v| v.ignore_owners, |v, on| v.ignore_owners = on)}
+                {toggle("Ignore grants", "ignore-grants", |v| v.ignore_grants, |v, on| v.ignore_grants = on)}
+                {toggle("Ignore comments", "ignore-comments", |v| v.ignore_comments, |v, on| v.ignore_comments = on)}
+                {toggle("Ignore extension versions", "ignore-extension-versions", |v| v.ignore_extension_versions, |v, on| v.ignore_extension_versions = on)}
+                {toggle("Ignore storage parameters", "ignore-storage", |v| v.ignore_storage_parameters, |v, on| v.ignore_storage_parameters = on)}
+                {toggle("Hide Supabase-managed schemas", "hide-platform-schemas", |v| v.hide_platform_schemas, |v, on| v.hide_platform_schemas = on)}
+            </div>
+            <div class="filters">
+                <label>
+                    "Kind "
+                    <select
+                        data-testid="kind-filter"
+                        prop:value=move || view.with(|v| v.kind.clone().unwrap_or_default())
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            view.update(|v| v.kind = (!value.is_empty()).then_some(value));
+                        }
+                    >
+                        <option value="">"All kinds"</option>
+                        {move || {
+                            kinds
+                                .get()
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|kind| {
+                                    let label = kind.replace('_', " ");
+                                    let selected = view.with(|v| v.kind.as_deref() == Some(kind.as_str()));
+                                    view! { <option value=kind selected=selected>{label}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+                <label>
+                    "Search "
+                    <input
+                        type="search"
+                        data-testid="search"
+                        placeholder="object name"
+                        prop:value=move || view.with(|v| v.search.clone())
+                        on:input=move |ev| view.update(|v| v.search = event_target_value(&ev))
+                    />
+                </label>
+            </div>
+        </section>
+    };
+    view! {
+        {move || comparison.with(|c| c.as_ref().map(summary_view))}
+        {controls}
+        {move || comparison.get().map(|c| comparison_view(c, view.get()))}
+    }
 }
 
-fn comparison_view(comparison: Comparison) -> impl IntoView {
+/// The headline and the counts per kind: they follow the drift controls, not the filters.
+fn summary_view(comparison: &Comparison) -> impl IntoView {
     let headline = comparison.headline();
     let counts = comparison.diff.counts_by_kind();
-    let notes = comparison.diff.notes.clone();
-    let sides = [comparison.from_name.clone(), comparison.to_name.clone()];
-    let cleanup: Vec<(String, String, String)> = sides
-        .iter()
-        .zip(&comparison.cleanup)
-        .flat_map(|(side, list)| list.iter().map(move |c| (side.clone(), c.table.to_string(), c.reasons.join("; "))))
-        .collect();
-    let tracking: Vec<(String, String, String)> = sides
-        .iter()
-        .zip(&comparison.tracking)
-        .flat_map(|(side, list)| {
-            list.iter().map(move |t| {
-                let versions = match t.versions.len() {
-                    0 => "no versions listed in the dump".to_string(),
-                    n => format!("{n} versions listed"),
-                };
-                (side.clone(), t.table.to_string(), format!("{} ({versions})", t.tool))
-            })
-        })
-        .collect();
-    let changes = comparison.diff.changes;
     view! {
         <section class="comparison" data-testid="summary" aria-labelledby="summary-heading">
             <h2 id="summary-heading">"What differs"</h2>
@@ -64,9 +126,41 @@ fn comparison_view(comparison: Comparison) -> impl IntoView {
                 </table>
             })}
         </section>
+    }
+}
+
+fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
+    let notes = comparison.diff.notes.clone();
+    let sides = [comparison.from_name.clone(), comparison.to_name.clone()];
+    let cleanup: Vec<(String, String, String)> = sides
+        .iter()
+        .zip(&comparison.cleanup)
+        .flat_map(|(side, list)| list.iter().map(move |c| (side.clone(), c.table.to_string(), c.reasons.join("; "))))
+        .collect();
+    let tracking: Vec<(String, String, String)> = sides
+        .iter()
+        .zip(&comparison.tracking)
+        .flat_map(|(side, list)| {
+            list.iter().map(move |t| {
+                let versions = match t.versions.len() {
+                    0 => "no versions listed in the dump".to_string(),
+                    n => format!("{n} versions listed"),
+                };
+                (side.clone(), t.table.to_string(), format!("{} ({versions})", t.tool))
+            })
+        })
+        .collect();
+    let total = comparison.diff.changes.len();
+    let changes: Vec<_> = comparison.diff.changes.into_iter().filter(|c| filter.shows(c)).collect();
+    let shown = if changes.len() == total {
+        format!("{total} changes")
+    } else {
+        format!("{} of {total} changes shown", changes.len())
+    };
+    view! {
         {(!changes.is_empty()).then(|| view! {
             <section class="comparison" aria-labelledby="changes-heading">
-                <h2 id="changes-heading">"Changes"</h2>
+                <h2 id="changes-heading">"Changes " <span class="count" data-testid="shown-count">{shown}</span></h2>
                 <table class="changes">
                     <thead>
                         <tr>
