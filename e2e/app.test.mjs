@@ -45,6 +45,10 @@ test('a first visit shows the demo comparison', async () => {
     'To reach fieldbook_staging.sql, fieldbook_production.sql needs 12 additions, 2 removals and 4 changes.',
   );
   assert.equal(await byTestId(page, 'change-row').count(), 18);
+  const findings = await byTestId(page, 'key-findings').textContent();
+  assert.match(findings, /3 tables only in fieldbook_staging\.sql: email_verification_codes, notifications, task_labels/);
+  assert.match(findings, /1 column type change: tasks\.estimate_hours numeric → double precision/);
+  assert.match(findings, /1 index changed: idx_tasks_title_search \(method gin → gist\)/);
   const estimate = byTestId(page, 'change-row').filter({ hasText: 'public.tasks.estimate_hours' });
   assert.match(await estimate.textContent(), /changed.*column.*type: numeric → double precision/s);
   assert.match(await byTestId(page, 'notes').textContent(), /public\.comments: column order only/);

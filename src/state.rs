@@ -316,6 +316,11 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// The diff in a few plain sentences (see the engine's `key_findings`).
+    pub fn findings(&self) -> Vec<String> {
+        schemadrift_engine::diff::key_findings(&self.diff, &self.from_name, &self.to_name)
+    }
+
     /// One plain sentence saying how far apart the two sides are.
     pub fn headline(&self) -> String {
         let s = &self.diff.summary;

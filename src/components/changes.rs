@@ -95,11 +95,15 @@ pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> imp
 /// The headline and the counts per kind: they follow the drift controls, not the filters.
 fn summary_view(comparison: &Comparison) -> impl IntoView {
     let headline = comparison.headline();
+    let findings = comparison.findings();
     let counts = comparison.diff.counts_by_kind();
     view! {
         <section class="comparison" data-testid="summary" aria-labelledby="summary-heading">
             <h2 id="summary-heading">"What differs"</h2>
             <p class="headline" data-testid="headline">{headline}</p>
+            <ul class="findings" data-testid="key-findings">
+                {findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
+            </ul>
             {(!counts.is_empty()).then(|| view! {
                 <table class="per-kind">
                     <thead>

@@ -3,7 +3,7 @@
 //! This file only parses arguments, reads files and prints; all domain work is in the engine.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schemadrift_engine::diff::{ChangeKind, SUPABASE_MANAGED_SCHEMAS};
+use schemadrift_engine::diff::{key_findings, ChangeKind, SUPABASE_MANAGED_SCHEMAS};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
 use schemadrift_engine::{build_catalog, decode, diff, read, summarize, Catalog, DiffOptions};
 use std::path::PathBuf;
@@ -125,12 +125,16 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: Format, options: &Dif
     let result = diff(&from, &to, options);
     let cleanup = [cleanup_candidates(&from), cleanup_candidates(&to)];
     let tracking = [tracking_tables(&from), tracking_tables(&to)];
+    let name =
+        |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let findings = key_findings(&result, &name(from_path), &name(to_path));
     match format {
         Format::Json => {
             let json = serde_json::json!({
                 "from": from_path.display().to_string(),
                 "to": to_path.display().to_string(),
                 "summary": result.summary,
+                "key_findings": findings,
                 "changes": result.changes,
                 "notes": result.notes,
                 "cleanup_candidates": { "from": cleanup[0], "to": cleanup[1] },
@@ -142,6 +146,9 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: Format, options: &Dif
             println!("from {} → to {}", from_path.display(), to_path.display());
             let s = &result.summary;
             println!("{} added, {} removed, {} altered", s.added, s.removed, s.altered);
+            for finding in &findings {
+                println!("* {finding}");
+            }
             for change in &result.changes {
                 let sign = match change.change {
                     ChangeKind::Added => '+',

@@ -4,7 +4,10 @@
 //! present in `to` only. Architecture invariant: the diff compares catalog data only (never SQL text
 //! of the dumps), and its output is ordered, so the same inputs give the same list.
 
+mod findings;
 mod properties;
+
+pub use findings::key_findings;
 
 use crate::catalog::{Catalog, QualifiedName, Table};
 use properties::Properties;
