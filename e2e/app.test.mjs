@@ -147,6 +147,20 @@ test('drift controls and filters change the rows and live in the URL', async () 
   // The headline follows the drift controls, not the filters.
   assert.match(await byTestId(page, 'headline').textContent(), /11 additions, 2 removals and 4 changes/);
 
+  await byTestId(page, 'search').fill('no such object');
+  await byTestId(page, 'no-match').waitFor();
+  assert.equal(await byTestId(page, 'shown-count').textContent(), '0 of 17 changes shown');
+  await byTestId(page, 'tab-columns').click();
+  await byTestId(page, 'kind-filter').selectOption('');
+  await byTestId(page, 'search').fill('');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 5);
+  assert.equal(await byTestId(page, 'tab-columns').getAttribute('aria-selected'), 'true');
+  assert.match(await byTestId(page, 'tab-columns').textContent(), /Columns 5/);
+  assert.match(page.url(), /\?ignore=comments&tab=columns$/);
+  await byTestId(page, 'tab-all').click();
+  await byTestId(page, 'kind-filter').selectOption('index');
+  await byTestId(page, 'search').fill('tasks');
+
   await page.reload();
   await byTestId(page, 'headline').waitFor();
   assert.equal(await byTestId(page, 'change-row').count(), 2);

@@ -158,6 +158,60 @@ impl Workspace {
     }
 }
 
+/// The tabs over the list of changes; each shows the changes of some object kinds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    All,
+    Tables,
+    Columns,
+    Indexes,
+    Constraints,
+    Other,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [Tab::All, Tab::Tables, Tab::Columns, Tab::Indexes, Tab::Constraints, Tab::Other];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Tab::All => "all",
+            Tab::Tables => "tables",
+            Tab::Columns => "columns",
+            Tab::Indexes => "indexes",
+            Tab::Constraints => "constraints",
+            Tab::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::All => "All changes",
+            Tab::Tables => "Tables",
+            Tab::Columns => "Columns",
+            Tab::Indexes => "Indexes",
+            Tab::Constraints => "Constraints",
+            Tab::Other => "Other objects",
+        }
+    }
+
+    fn from_id(id: &str) -> Tab {
+        Tab::ALL.into_iter().find(|t| t.id() == id).unwrap_or_default()
+    }
+
+    /// Whether changes of this object kind belong on this tab.
+    pub fn holds(self, object_kind: &str) -> bool {
+        match self {
+            Tab::All => true,
+            Tab::Tables => object_kind == "table",
+            Tab::Columns => object_kind == "column",
+            Tab::Indexes => object_kind == "index",
+            Tab::Constraints => matches!(object_kind, "constraint" | "foreign_key"),
+            Tab::Other => !matches!(object_kind, "table" | "column" | "index" | "constraint" | "foreign_key"),
+        }
+    }
+}
+
 /// What the user chose to see: drift controls and filters. Kept in the page's URL, so a link or a
 /// reload shows the same view.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -170,6 +224,8 @@ pub struct ViewState {
     /// Leave out the schemas Supabase manages.
     pub hide_platform_schemas: bool,
     pub exclude_schemas: Vec<String>,
+    /// The tab of the list of changes.
+    pub tab: Tab,
     /// Show only changes of this object kind.
     pub kind: Option<String>,
     /// Show only changes whose object name contains this text (case-insensitive).
@@ -212,6 +268,7 @@ impl ViewState {
                 "exclude" => {
                     state.exclude_schemas = value.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
                 }
+                "tab" => state.tab = Tab::from_id(&value),
                 "kind" if !value.is_empty() => state.kind = Some(value),
                 "q" => state.search = value,
                 _ => {}
@@ -233,6 +290,9 @@ impl ViewState {
         }
         if !self.exclude_schemas.is_empty() {
             parts.push(format!("exclude={}", percent_encode(&self.exclude_schemas.join(","))));
+        }
+        if self.tab != Tab::All {
+            parts.push(format!("tab={}", self.tab.id()));
         }
         if let Some(kind) = &self.kind {
             parts.push(format!("kind={}", percent_encode(kind)));
@@ -264,7 +324,8 @@ impl ViewState {
 
     /// Whether a change passes the kind filter and the search.
     pub fn shows(&self, change: &Change) -> bool {
-        self.kind.as_deref().is_none_or(|kind| kind == change.object_kind)
+        self.tab.holds(change.object_kind)
+            && self.kind.as_deref().is_none_or(|kind| kind == change.object_kind)
             && (self.search.is_empty() || change.object.to_lowercase().contains(&self.search.to_lowercase()))
     }
 }
@@ -487,6 +548,14 @@ mod tests {
         state.search = "TASKS".into();
         let shown: Vec<&str> = all.iter().filter(|c| state.shows(c)).map(|c| c.object.as_str()).collect();
         assert_eq!(shown, ["public.idx_tasks_external_key", "public.idx_tasks_title_search"]);
+        let on_tab = |tab: Tab| all.iter().filter(|c| ViewState { tab, ..ViewState::default() }.shows(c)).count();
+        assert_eq!(on_tab(Tab::Columns), 5);
+        assert_eq!(on_tab(Tab::Indexes), 6);
+        assert_eq!(
+            Tab::ALL[1..].iter().map(|t| on_tab(*t)).sum::<usize>(),
+            on_tab(Tab::All),
+            "every change is on one tab"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The comparison: one sentence, counts per kind, drift controls and filters, and every change as a row.
 
-use crate::state::{Comparison, ViewState, Workspace};
+use crate::state::{Comparison, Tab, ViewState, Workspace};
 use leptos::prelude::*;
 use schemadrift_engine::diff::ChangeKind;
 
@@ -85,9 +85,42 @@ pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> imp
             </div>
         </section>
     };
+    // Each tab shows how many changes it holds (before the search and kind filter).
+    let tab_counts = Memo::new(move |_| {
+        comparison.with(|c| {
+            let changes = c.as_ref().map(|c| c.diff.changes.as_slice()).unwrap_or_default();
+            Tab::ALL.map(|tab| changes.iter().filter(|change| tab.holds(change.object_kind)).count())
+        })
+    });
+    let tabs = view! {
+        <nav class="tabs" role="tablist" aria-label="Changes by kind" hidden=move || comparison.with(Option::is_none)>
+            {Tab::ALL
+                .into_iter()
+                .enumerate()
+                .map(|(i, tab)| {
+                    let selected = move || view.with(|v| v.tab == tab);
+                    view! {
+                        <button
+                            type="button"
+                            role="tab"
+                            class="tab"
+                            data-testid=format!("tab-{}", tab.id())
+                            aria-selected=move || selected().to_string()
+                            on:click=move |_| view.update(|v| v.tab = tab)
+                        >
+                            {tab.label()}
+                            " "
+                            <span class="count">{move || tab_counts.get()[i]}</span>
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    };
     view! {
         {move || comparison.with(|c| c.as_ref().map(summary_view))}
         {controls}
+        {tabs}
         {move || comparison.get().map(|c| comparison_view(c, view.get()))}
     }
 }
@@ -156,16 +189,20 @@ fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
         .collect();
     let total = comparison.diff.changes.len();
     let changes: Vec<_> = comparison.diff.changes.into_iter().filter(|c| filter.shows(c)).collect();
+    let nothing_matches = changes.is_empty();
     let shown = if changes.len() == total {
         format!("{total} changes")
     } else {
         format!("{} of {total} changes shown", changes.len())
     };
     view! {
-        {(!changes.is_empty()).then(|| view! {
+        {(total > 0).then(|| view! {
             <section class="comparison" aria-labelledby="changes-heading">
                 <h2 id="changes-heading">"Changes " <span class="count" data-testid="shown-count">{shown}</span></h2>
-                <table class="changes">
+                {nothing_matches.then(|| view! {
+                    <p class="empty" data-testid="no-match">"No change matches this tab, kind and search."</p>
+                })}
+                <table class="changes" hidden=nothing_matches>
                     <thead>
                         <tr>
                             <th scope="col">"Change"</th>
