@@ -45,6 +45,8 @@ test('a first visit shows the demo comparison', async () => {
     'To reach fieldbook_staging.sql, fieldbook_production.sql needs 12 additions, 2 removals and 4 changes.',
   );
   assert.equal(await byTestId(page, 'change-row').count(), 18);
+  assert.equal(await page.locator('[data-testid="chart"] rect.bar:not(.legend rect)').count() >= 6, true);
+  assert.match(await page.locator('[data-testid="chart"]').textContent(), /index.*6/s);
   const findings = await byTestId(page, 'key-findings').textContent();
   assert.match(findings, /3 tables only in fieldbook_staging\.sql: email_verification_codes, notifications, task_labels/);
   assert.match(findings, /1 column type change: tasks\.estimate_hours numeric → double precision/);

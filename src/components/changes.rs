@@ -130,6 +130,7 @@ fn summary_view(comparison: &Comparison) -> impl IntoView {
     let headline = comparison.headline();
     let findings = comparison.findings();
     let counts = comparison.diff.counts_by_kind();
+    let chart = chart_view(&counts);
     view! {
         <section class="comparison" data-testid="summary" aria-labelledby="summary-heading">
             <h2 id="summary-heading">"What differs"</h2>
@@ -137,6 +138,7 @@ fn summary_view(comparison: &Comparison) -> impl IntoView {
             <ul class="findings" data-testid="key-findings">
                 {findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
             </ul>
+            {chart}
             {(!counts.is_empty()).then(|| view! {
                 <table class="per-kind">
                     <thead>
@@ -276,4 +278,67 @@ fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
             </section>
         })}
     }
+}
+
+/// Changes by kind as stacked horizontal bars (added, removed, changed), drawn as inline SVG.
+fn chart_view(counts: &std::collections::BTreeMap<&'static str, schemadrift_engine::diff::Summary>) -> impl IntoView {
+    const ROW: f64 = 22.0;
+    const LABEL: f64 = 140.0;
+    const BAR: f64 = 320.0;
+    let widest = counts.values().map(|s| s.added + s.removed + s.altered).max().unwrap_or(0).max(1) as f64;
+    let height = ROW * counts.len() as f64 + 24.0;
+    let rows = counts
+        .iter()
+        .enumerate()
+        .map(|(i, (kind, s))| {
+            let y = ROW * i as f64;
+            let mut x = LABEL;
+            let segments = [(s.added, "added"), (s.removed, "removed"), (s.altered, "altered")]
+                .into_iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, class)| {
+                    let width = BAR * n as f64 / widest;
+                    let segment = view! {
+                        <rect class=format!("bar {class}") x=x y=y + 4.0 width=width height=ROW - 8.0>
+                            <title>{format!("{n} {class}")}</title>
+                        </rect>
+                    };
+                    x += width;
+                    segment
+                })
+                .collect_view();
+            let total = s.added + s.removed + s.altered;
+            view! {
+                <g>
+                    <text class="label" x=LABEL - 8.0 y=y + ROW * 0.68 text-anchor="end">{kind.replace('_', " ")}</text>
+                    {segments}
+                    <text class="total" x=x + 6.0 y=y + ROW * 0.68>{total}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let legend_y = ROW * counts.len() as f64 + 16.0;
+    (!counts.is_empty()).then(|| {
+        view! {
+            <svg
+                class="chart"
+                data-testid="chart"
+                role="img"
+                aria-label="Changes by kind: added, removed and changed"
+                viewBox=format!("0 0 {} {height}", LABEL + BAR + 40.0)
+                width=LABEL + BAR + 40.0
+                height=height
+            >
+                {rows}
+                <g class="legend">
+                    <rect class="bar added" x=LABEL y=legend_y - 9.0 width="10" height="10"></rect>
+                    <text x=LABEL + 14.0 y=legend_y>"added"</text>
+                    <rect class="bar removed" x=LABEL + 70.0 y=legend_y - 9.0 width="10" height="10"></rect>
+                    <text x=LABEL + 84.0 y=legend_y>"removed"</text>
+                    <rect class="bar altered" x=LABEL + 150.0 y=legend_y - 9.0 width="10" height="10"></rect>
+                    <text x=LABEL + 164.0 y=legend_y>"changed"</text>
+                </g>
+            </svg>
+        }
+    })
 }
