@@ -174,6 +174,25 @@ test('drift controls and filters change the rows and live in the URL', async () 
   await page.close();
 });
 
+test('a large dump shows progress and the page keeps answering while it is read', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await byTestId(page, 'headline').waitFor();
+  const one = readFileSync(join(projectRoot, 'demo', 'fieldbook_staging.sql'), 'utf8');
+  const big = Buffer.from(one.repeat(Math.ceil((12 * 1024 * 1024) / one.length)));
+  await byTestId(page, 'to-input').setInputFiles({ name: 'big.sql', mimeType: 'text/plain', buffer: big });
+  const reading = byTestId(page, 'reading');
+  await reading.waitFor();
+  assert.match(await reading.textContent(), /(Reading|Parsing) big\.sql \(12\.\d MB\)… \d+%/);
+  // While it is parsing, the other side still reacts to the user.
+  const paste = page.locator('[data-side="from"] details.paste');
+  await paste.locator('summary').click({ timeout: 2000 });
+  assert.equal(await paste.evaluate((d) => d.open), true);
+  await page.waitForFunction(() => document.querySelector('[data-testid="to-file-name"]')?.textContent === 'big.sql', null, { timeout: 60000 });
+  assert.equal(await reading.count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('narrow window and dark mode stay readable, and keyboard reaches every action', async () => {
   const { page, problems } = await openPage(context, server.url);
   await byTestId(page, 'from-file-name').waitFor();

@@ -47,9 +47,17 @@ impl LoadedDump {
     pub fn from_bytes(file_name: &str, bytes: &[u8]) -> Result<LoadedDump, String> {
         let decoded = decode(bytes).map_err(|e| e.to_string())?;
         let dump = read(&decoded.text);
-        let mut warnings = decoded.warnings;
         let summary = summarize(&decoded.text, &dump);
-        let catalog = build_catalog(&dump);
+        Ok(LoadedDump::from_parts(file_name, summary, build_catalog(&dump), decoded.warnings))
+    }
+
+    /// Puts together what reading produced (the browser builds the catalog in slices).
+    pub fn from_parts(
+        file_name: &str,
+        summary: DumpSummary,
+        catalog: Catalog,
+        mut warnings: Vec<String>,
+    ) -> LoadedDump {
         if summary.unterminated > 0 {
             warnings.push(format!(
                 "the file ends in the middle of a statement ({} unterminated): it may be truncated",
@@ -59,7 +67,7 @@ impl LoadedDump {
         if summary.statements == 0 {
             warnings.push("no SQL statements were found in this file".to_string());
         }
-        Ok(LoadedDump {
+        LoadedDump {
             file_name: file_name.to_string(),
             summary,
             counts: catalog.counts(),
@@ -67,7 +75,7 @@ impl LoadedDump {
             not_understood: catalog.not_understood.clone(),
             catalog: Arc::new(catalog),
             warnings,
-        })
+        }
     }
 }
 
@@ -76,9 +84,12 @@ impl LoadedDump {
 pub enum Activity {
     #[default]
     Idle,
+    /// `step` says what is happening (reading, parsing), `percent` how far parsing is.
     Reading {
         file_name: String,
         bytes: usize,
+        step: String,
+        percent: u8,
     },
     Failed {
         file_name: String,
@@ -96,7 +107,18 @@ pub struct Panel {
 
 impl Panel {
     pub fn start_reading(&mut self, file_name: &str, bytes: usize) {
-        self.activity = Activity::Reading { file_name: file_name.to_string(), bytes };
+        self.activity =
+            Activity::Reading { file_name: file_name.to_string(), bytes, step: "reading".into(), percent: 0 };
+    }
+
+    /// Updates the progress of the file being read, if it is still the one being read.
+    pub fn progress(&mut self, file_name: &str, new_step: &str, new_percent: u8) {
+        if let Activity::Reading { file_name: reading, step, percent, .. } = &mut self.activity {
+            if reading == file_name {
+                *step = new_step.to_string();
+                *percent = new_percent;
+            }
+        }
     }
 
     pub fn finish(&mut self, file_name: &str, result: Result<LoadedDump, String>) {

@@ -95,10 +95,11 @@ pub fn DumpPanel(side: Side, workspace: RwSignal<Workspace>) -> impl IntoView {
 fn activity_view(activity: Activity) -> AnyView {
     match activity {
         Activity::Idle => ().into_any(),
-        Activity::Reading { file_name, bytes } => view! {
-            <p class="status reading" role="status">
+        Activity::Reading { file_name, bytes, step, percent } => view! {
+            <p class="status reading" role="status" data-testid="reading">
                 <span class="spinner" aria-hidden="true"></span>
-                {format!("Reading {file_name} ({})…", format_size(bytes))}
+                {format!("{} {file_name} ({})… {percent}%", capitalize(&step), format_size(bytes))}
+                <progress max="100" value=percent></progress>
             </p>
         }
         .into_any(),
@@ -176,4 +177,9 @@ fn dump_view(side: Side, dump: Arc<LoadedDump>) -> impl IntoView {
 /// `1 statement`, `3 statements`.
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

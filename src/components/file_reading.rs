@@ -3,6 +3,8 @@
 use crate::state::{LoadedDump, Side, Workspace};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use schemadrift_engine::catalog::CatalogBuilder;
+use schemadrift_engine::{decode, read, summarize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -14,9 +16,8 @@ pub fn load_file(workspace: RwSignal<Workspace>, side: Side, file: web_sys::File
         let result = match JsFuture::from(file.array_buffer()).await {
             Ok(buffer) => {
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                // Let the page paint the "reading" state before the synchronous analysis.
-                next_frame().await;
-                LoadedDump::from_bytes(&name, &bytes)
+                drop(buffer);
+                analyse_in_slices(workspace, side, &name, &bytes).await
             }
             Err(error) => Err(format!(
                 "the browser could not read the file ({}); check that it still exists and is readable",
@@ -25,6 +26,39 @@ pub fn load_file(workspace: RwSignal<Workspace>, side: Side, file: web_sys::File
         };
         workspace.update(|w| w.panel_mut(side).finish(&name, result));
     });
+}
+
+/// Longest stretch of work between two pauses, so the page keeps answering while a big dump is read.
+const SLICE_MS: f64 = 40.0;
+
+/// Decodes, reads and builds the catalog, pausing every few tens of milliseconds so the page stays
+/// responsive and shows how far it is. (Issue 7 moves this to a worker.)
+async fn analyse_in_slices(
+    workspace: RwSignal<Workspace>,
+    side: Side,
+    name: &str,
+    bytes: &[u8],
+) -> Result<LoadedDump, String> {
+    let set = |step: &str, percent: u8| workspace.update(|w| w.panel_mut(side).progress(name, step, percent));
+    set("parsing", 0);
+    next_frame().await;
+    let decoded = decode(bytes).map_err(|e| e.to_string())?;
+    let dump = read(&decoded.text);
+    let summary = summarize(&decoded.text, &dump);
+    let mut builder = CatalogBuilder::new();
+    let total = dump.pieces.len().max(1);
+    let mut slice_start = js_sys::Date::now();
+    for (done, piece) in dump.pieces.iter().enumerate() {
+        builder.add(piece);
+        if js_sys::Date::now() - slice_start > SLICE_MS {
+            set("parsing", (done * 100 / total) as u8);
+            next_frame().await;
+            slice_start = js_sys::Date::now();
+        }
+    }
+    set("comparing", 100);
+    next_frame().await;
+    Ok(LoadedDump::from_parts(name, summary, builder.finish(), decoded.warnings))
 }
 
 /// Loads pasted SQL text into the given side under the name "pasted text".

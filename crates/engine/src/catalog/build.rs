@@ -26,8 +26,34 @@ pub(super) enum Outcome {
 
 /// Builds the catalog of a read dump.
 pub fn build(dump: &Dump<'_>) -> Catalog {
-    let mut builder = Builder { catalog: Catalog::default(), default_schema: "public".to_string(), copying_into: None };
+    let mut builder = CatalogBuilder::new();
     for piece in &dump.pieces {
+        builder.add(piece);
+    }
+    builder.finish()
+}
+
+/// Builds a catalog one piece at a time, so a caller can pause between pieces (the browser
+/// yields to the page during large dumps). `build` is this with every piece at once.
+pub struct CatalogBuilder {
+    builder: Builder,
+}
+
+impl Default for CatalogBuilder {
+    fn default() -> Self {
+        CatalogBuilder::new()
+    }
+}
+
+impl CatalogBuilder {
+    pub fn new() -> CatalogBuilder {
+        CatalogBuilder {
+            builder: Builder { catalog: Catalog::default(), default_schema: "public".to_string(), copying_into: None },
+        }
+    }
+
+    pub fn add(&mut self, piece: &crate::reader::Piece<'_>) {
+        let builder = &mut self.builder;
         let outcome = match piece.kind {
             PieceKind::Statement => builder.statement(piece.text),
             PieceKind::Unterminated => {
@@ -37,9 +63,9 @@ pub fn build(dump: &Dump<'_>) -> Catalog {
                 if let Some(table) = builder.copying_into.take() {
                     *builder.catalog.data_rows.entry(table).or_default() += rows;
                 }
-                continue;
+                return;
             }
-            PieceKind::MetaCommand => continue,
+            PieceKind::MetaCommand => return,
         };
         let counts = &mut builder.catalog.statements;
         counts.total += 1;
@@ -56,8 +82,12 @@ pub fn build(dump: &Dump<'_>) -> Catalog {
             }
         }
     }
-    super::normalize::normalize(&mut builder.catalog);
-    builder.catalog
+
+    /// The catalog, normalized once the whole dump has been added.
+    pub fn finish(mut self) -> Catalog {
+        super::normalize::normalize(&mut self.builder.catalog);
+        self.builder.catalog
+    }
 }
 
 pub(super) struct Builder {

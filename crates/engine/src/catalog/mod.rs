@@ -12,7 +12,7 @@ mod name;
 mod normalize;
 mod recognize;
 
-pub use build::build;
+pub use build::{build, CatalogBuilder};
 
 /// A statement as one normalized line (see `recognize::normalized_tokens`): how statements that
 /// were not understood are compared.
