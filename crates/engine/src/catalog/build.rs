@@ -259,7 +259,6 @@ impl Builder {
             Statement::Set(_) | Statement::StartTransaction { .. } | Statement::Commit { .. } => {
                 return Outcome::Ignored;
             }
-            Statement::Query(_) => return Outcome::Ignored,
             other => {
                 let head: String = other.to_string().split_whitespace().take(3).collect::<Vec<_>>().join(" ");
                 return Outcome::NotUnderstood(format!("`{head} …` is not turned into catalog facts yet"));
@@ -904,4 +903,18 @@ fn column_constraint(option: &ColumnOption, column: &sqlparser::ast::Ident) -> O
         ColumnOption::Check(check) => TableConstraint::Check(check),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{build_catalog, read};
+
+    #[test]
+    fn only_pg_dumps_own_selects_are_ignored_other_queries_are_reported() {
+        let catalog = build_catalog(&read(
+            "SELECT pg_catalog.set_config('search_path', '', false);\nSELECT pg_catalog.setval('public.t_id_seq', 5, true);\nSELECT create_hypertable('metrics', 'at');\n",
+        ));
+        assert_eq!((catalog.statements.ignored, catalog.statements.not_understood), (2, 1));
+        assert_eq!(catalog.not_understood[0].line, 3);
+    }
 }

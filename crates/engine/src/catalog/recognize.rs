@@ -141,7 +141,9 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
             Recognized::Ignore
         }
         // Data dumps set sequence values: data, not schema.
-        ["SELECT", first, ..] if first.starts_with("PG_CATALOG.SETVAL") => Recognized::Ignore,
+        ["SELECT", first, ..] if first.starts_with("PG_CATALOG.SETVAL") || first.starts_with("PG_CATALOG.LO_") => {
+            Recognized::Ignore
+        }
         ["COPY", ..] => {
             let tokens = tokens(sql);
             match read_name(&tokens, 1) {
