@@ -170,6 +170,7 @@ fn summary_view(comparison: &Comparison) -> impl IntoView {
 
 fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
     let notes = comparison.diff.notes.clone();
+    let renames = comparison.diff.rename_candidates.clone();
     let sides = [comparison.from_name.clone(), comparison.to_name.clone()];
     let cleanup: Vec<(String, String, String)> = sides
         .iter()
@@ -249,6 +250,18 @@ fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
                             .collect_view()}
                     </tbody>
                 </table>
+                {(!renames.is_empty()).then(|| view! {
+                    <h3>"Possible renames"</h3>
+                    <p class="hint">"Listed above as removed and added: schemadrift never assumes a rename, because treating one wrongly loses data."</p>
+                    <ul class="renames" data-testid="rename-candidates">
+                        {renames.into_iter().map(|r| view! {
+                            <li>
+                                {r.object_kind.replace('_', " ")}" "<code>{r.from}</code>" → "<code>{r.to}</code>
+                                {format!(" ({}%: {})", r.confidence, r.evidence.join(", "))}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                })}
                 {(!notes.is_empty()).then(|| view! {
                     <ul class="notes" data-testid="notes">
                         {notes.into_iter().map(|n| view! { <li><code>{n.object}</code>": "{n.note}</li> }).collect_view()}

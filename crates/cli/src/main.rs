@@ -137,6 +137,7 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: Format, options: &Dif
                 "key_findings": findings,
                 "changes": result.changes,
                 "notes": result.notes,
+                "rename_candidates": result.rename_candidates,
                 "cleanup_candidates": { "from": cleanup[0], "to": cleanup[1] },
                 "migration_tracking": { "from": tracking[0], "to": tracking[1] },
             });
@@ -165,6 +166,16 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: Format, options: &Dif
             }
             for note in &result.notes {
                 println!("note: {} {}: {}", note.object_kind, note.object, note.note);
+            }
+            for candidate in &result.rename_candidates {
+                println!(
+                    "possible rename: {} {} → {} ({}%: {}); reported above as removed and added until confirmed",
+                    candidate.object_kind,
+                    candidate.from,
+                    candidate.to,
+                    candidate.confidence,
+                    candidate.evidence.join(", ")
+                );
             }
             for (side, candidates) in ["from", "to"].iter().zip(&cleanup) {
                 for candidate in candidates {

@@ -245,3 +245,28 @@ fn leftover_copies_and_migration_tracking_are_recognized() {
     assert!(tracking[0].versions.len() > 100, "{}", tracking[0].versions.len());
     assert!(cleanup_candidates(&osm).is_empty(), "{:?}", cleanup_candidates(&osm));
 }
+
+#[test]
+fn renames_are_proposed_with_evidence_and_never_applied() {
+    let Some(dir) = corpus_dir() else { return };
+    let case = dir.join("selfmade/case_a_types_constraints");
+    let result =
+        diff(&catalog_of(&case.join("before.sql")), &catalog_of(&case.join("after.sql")), &DiffOptions::default());
+    let renames: Vec<(&str, &str, u8)> =
+        result.rename_candidates.iter().map(|c| (c.from.as_str(), c.to.as_str(), c.confidence)).collect();
+    assert_eq!(renames, [("public.customers.fullname", "public.customers.full_name", 100)]);
+    assert!(result.changes.iter().any(|c| c.object == "public.customers.fullname" && c.change == ChangeKind::Removed));
+
+    let pair = dir.join("selfmade/shrinkchat_staging_vs_production");
+    let result = diff(
+        &catalog_of(&pair.join("production.sql")),
+        &catalog_of(&pair.join("staging.sql")),
+        &DiffOptions::default(),
+    );
+    let index = result.rename_candidates.iter().find(|c| c.object_kind == "index").expect("the vector index pair");
+    assert_eq!(
+        (index.from.as_str(), index.to.as_str()),
+        ("public.idx_memory_embedding_hnsw", "public.idx_memory_embedding_ivfflat")
+    );
+    assert!(!index.evidence.contains(&"same method".to_string()));
+}

@@ -6,8 +6,10 @@
 
 mod findings;
 mod properties;
+mod renames;
 
 pub use findings::key_findings;
+pub use renames::RenameCandidate;
 
 use crate::catalog::{Catalog, QualifiedName, Table};
 use properties::Properties;
@@ -61,6 +63,8 @@ pub struct Diff {
     pub summary: Summary,
     pub changes: Vec<Change>,
     pub notes: Vec<Note>,
+    /// Removed and added objects that may be one object renamed: proposed, never applied.
+    pub rename_candidates: Vec<RenameCandidate>,
 }
 
 impl Diff {
@@ -119,7 +123,8 @@ pub fn diff(from: &Catalog, to: &Catalog, options: &DiffOptions) -> Diff {
         removed: changes.iter().filter(|c| c.change == ChangeKind::Removed).count(),
         altered: changes.iter().filter(|c| c.change == ChangeKind::Altered).count(),
     };
-    Diff { summary, changes, notes: differ.notes }
+    let rename_candidates = renames::rename_candidates(from, to, &changes);
+    Diff { summary, changes, notes: differ.notes, rename_candidates }
 }
 
 struct Differ<'a> {
