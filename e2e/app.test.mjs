@@ -47,6 +47,9 @@ test('a first visit shows the demo comparison', async () => {
   assert.equal(await byTestId(page, 'change-row').count(), 18);
   assert.equal(await page.locator('[data-testid="chart"] rect.bar:not(.legend rect)').count() >= 6, true);
   assert.match(await page.locator('[data-testid="chart"]').textContent(), /index.*6/s);
+  const body = byTestId(page, 'change-row').filter({ hasText: 'task_count' }).locator('[data-testid="word-diff"]');
+  assert.equal(await body.locator('ins').textContent(), "AND status <> 'done'");
+  assert.equal(await body.locator('del').count(), 0);
   const findings = await byTestId(page, 'key-findings').textContent();
   assert.match(findings, /3 tables only in fieldbook_staging\.sql: email_verification_codes, notifications, task_labels/);
   assert.match(findings, /1 column type change: tasks\.estimate_hours numeric → double precision/);

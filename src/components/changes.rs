@@ -233,14 +233,7 @@ fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
                                             <ul class="details">
                                                 {details
                                                     .into_iter()
-                                                    .map(|d| view! {
-                                                        <li>
-                                                            <span class="property">{d.property}</span>": "
-                                                            <code class="from">{d.from.unwrap_or_else(|| "(none)".into())}</code>
-                                                            " → "
-                                                            <code class="to">{d.to.unwrap_or_else(|| "(none)".into())}</code>
-                                                        </li>
-                                                    })
+                                                    .map(detail_view)
                                                     .collect_view()}
                                             </ul>
                                         </td>
@@ -354,4 +347,38 @@ fn chart_view(counts: &std::collections::BTreeMap<&'static str, schemadrift_engi
             </svg>
         }
     })
+}
+
+/// Longer than this, a property's old and new values are shown as one word-level diff.
+const LONG_VALUE: usize = 60;
+
+fn detail_view(detail: schemadrift_engine::diff::PropertyChange) -> impl IntoView {
+    use schemadrift_engine::diff::{word_diff, Part};
+    let (from, to) = (detail.from.unwrap_or_default(), detail.to.unwrap_or_default());
+    let long = from.len().max(to.len()) > LONG_VALUE && !from.is_empty() && !to.is_empty();
+    let value = if long {
+        let segments = word_diff(&from, &to)
+            .into_iter()
+            .map(|segment| match segment.part {
+                Part::Same => view! { <span>{segment.text}" "</span> }.into_any(),
+                Part::Removed => view! { <del>{segment.text}</del>" " }.into_any(),
+                Part::Added => view! { <ins>{segment.text}</ins>" " }.into_any(),
+            })
+            .collect_view();
+        view! { <code class="word-diff" data-testid="word-diff">{segments}</code> }.into_any()
+    } else {
+        let show = |v: String| if v.is_empty() { "(none)".to_string() } else { v };
+        view! {
+            <code class="from">{show(from)}</code>
+            " → "
+            <code class="to">{show(to)}</code>
+        }
+        .into_any()
+    };
+    view! {
+        <li>
+            <span class="property">{detail.property}</span>": "
+            {value}
+        </li>
+    }
 }

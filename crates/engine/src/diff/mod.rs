@@ -7,9 +7,11 @@
 mod findings;
 mod properties;
 mod renames;
+mod words;
 
 pub use findings::key_findings;
 pub use renames::RenameCandidate;
+pub use words::{word_diff, Part, Segment};
 
 use crate::catalog::{Catalog, QualifiedName, Table};
 use properties::Properties;
