@@ -33,9 +33,9 @@ enum Command {
     Diff {
         from: PathBuf,
         to: PathBuf,
-        /// Output for people (text) or for programs (json).
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Output for people (text), for programs (json) or to share (md: Markdown).
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
         #[command(flatten)]
         drift: DriftFlags,
     },
@@ -84,10 +84,18 @@ impl DriftFlags {
     }
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    /// Markdown, to paste into a pull request or a ticket.
+    Md,
 }
 
 /// Exit status for input that is not a readable dump (2, as for usage errors).
@@ -117,7 +125,7 @@ fn load_catalog(path: &PathBuf) -> Result<Catalog, ExitCode> {
     Ok(build_catalog(&read(&decoded.text)))
 }
 
-fn compare(from_path: &PathBuf, to_path: &PathBuf, format: Format, options: &DiffOptions) -> ExitCode {
+fn compare(from_path: &PathBuf, to_path: &PathBuf, format: DiffFormat, options: &DiffOptions) -> ExitCode {
     let (from, to) = match (load_catalog(from_path), load_catalog(to_path)) {
         (Ok(from), Ok(to)) => (from, to),
         (Err(code), _) | (_, Err(code)) => return code,
@@ -129,7 +137,10 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: Format, options: &Dif
         |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
     let findings = key_findings(&result, &name(from_path), &name(to_path));
     match format {
-        Format::Json => {
+        DiffFormat::Md => {
+            print!("{}", schemadrift_engine::render::markdown::diff_markdown(&result, &name(from_path), &name(to_path)))
+        }
+        DiffFormat::Json => {
             let json = serde_json::json!({
                 "from": from_path.display().to_string(),
                 "to": to_path.display().to_string(),
@@ -143,7 +154,7 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: Format, options: &Dif
             });
             println!("{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
         }
-        Format::Text => {
+        DiffFormat::Text => {
             println!("from {} → to {}", from_path.display(), to_path.display());
             let s = &result.summary;
             println!("{} added, {} removed, {} altered", s.added, s.removed, s.altered);

@@ -54,6 +54,17 @@ fn diff_json_of_the_demo_pair_has_the_documented_shape() {
 }
 
 #[test]
+fn diff_markdown_of_the_demo_pair() {
+    let (status, stdout, stderr) = schemadrift(&["diff", FROM, TO, "--format", "md"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("# Schema differences: fieldbook\\_production.sql → fieldbook\\_staging.sql"),
+        "{stdout}"
+    );
+    insta::assert_snapshot!("diff_md_demo", stdout);
+}
+
+#[test]
 fn a_dump_against_itself_has_no_changes() {
     let (status, stdout, _) = schemadrift(&["diff", FROM, FROM, "--format", "json"]);
     assert_eq!(status, 0);

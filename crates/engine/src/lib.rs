@@ -12,6 +12,7 @@ pub mod diff;
 pub mod housekeeping;
 pub mod input;
 pub mod reader;
+pub mod render;
 pub mod summary;
 
 pub use catalog::{build as build_catalog, Catalog, Counts};
