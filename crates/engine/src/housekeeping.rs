@@ -19,26 +19,12 @@ pub struct TrackingTable {
     pub versions: Vec<String>,
 }
 
-/// Tracking tables by name (and schema where the name alone is ambiguous), with their tool.
-const TRACKING: &[(Option<&str>, &str, &str)] = &[
-    (Some("supabase_migrations"), "schema_migrations", "Supabase CLI"),
-    (None, "_prisma_migrations", "Prisma"),
-    (None, "schema_migrations", "Rails / dbmate / golang-migrate"),
-    (None, "flyway_schema_history", "Flyway"),
-    (None, "__drizzle_migrations", "Drizzle"),
-    (None, "knex_migrations", "Knex"),
-    (None, "alembic_version", "Alembic"),
-    (None, "goose_db_version", "goose"),
-];
-
 pub fn tracking_tables(catalog: &Catalog) -> Vec<TrackingTable> {
     catalog
         .tables
         .keys()
         .filter_map(|table| {
-            let (_, _, tool) = TRACKING
-                .iter()
-                .find(|(schema, name, _)| *name == table.name && schema.is_none_or(|s| s == table.schema))?;
+            let tool = crate::catalog::tracking_tool(table)?;
             let versions = catalog.migration_versions.get(table).cloned().unwrap_or_default();
             Some(TrackingTable { table: table.clone(), tool, versions })
         })

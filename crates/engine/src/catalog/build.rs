@@ -98,19 +98,6 @@ pub(super) struct Builder {
     copying_into: Option<QualifiedName>,
 }
 
-/// Tables in which migration tools record applied versions; INSERTs into them are schema history,
-/// INSERTs into any other table are data.
-const TRACKING_TABLES: &[&str] = &[
-    "schema_migrations",
-    "_prisma_migrations",
-    "flyway_schema_history",
-    "__drizzle_migrations",
-    "knex_migrations",
-    "alembic_version",
-    "goose_db_version",
-    "ar_internal_metadata",
-];
-
 impl Builder {
     fn statement(&mut self, sql: &str) -> Outcome {
         match recognize::recognize(sql, &self.default_schema) {
@@ -658,7 +645,7 @@ impl Builder {
         let sqlparser::ast::SetExpr::Values(values) = source.body.as_ref() else {
             return Outcome::NotUnderstood("INSERT … SELECT is data, not schema".into());
         };
-        if !TRACKING_TABLES.contains(&table.name.as_str()) {
+        if super::tracking_tool(&table).is_none() {
             *self.catalog.data_rows.entry(table).or_default() += values.rows.len();
             return Outcome::Ignored;
         }

@@ -14,6 +14,28 @@ mod recognize;
 
 pub use build::{build, CatalogBuilder};
 
+/// Tables in which migration tools record what they applied, with the tool: `(schema, table, tool)`,
+/// the schema given where the table name alone is ambiguous. INSERTs into these are schema history
+/// (kept as migration versions); INSERTs into any other table are data.
+pub const TRACKING_TABLES: &[(Option<&str>, &str, &str)] = &[
+    (Some("supabase_migrations"), "schema_migrations", "Supabase CLI"),
+    (None, "schema_migrations", "Rails / dbmate / golang-migrate"),
+    (None, "_prisma_migrations", "Prisma"),
+    (None, "flyway_schema_history", "Flyway"),
+    (None, "__drizzle_migrations", "Drizzle"),
+    (None, "knex_migrations", "Knex"),
+    (None, "alembic_version", "Alembic"),
+    (None, "goose_db_version", "goose"),
+];
+
+/// The migration tool that owns a tracking table, if `table` is one.
+pub fn tracking_tool(table: &QualifiedName) -> Option<&'static str> {
+    TRACKING_TABLES
+        .iter()
+        .find(|(schema, name, _)| *name == table.name && schema.is_none_or(|s| s == table.schema))
+        .map(|(_, _, tool)| *tool)
+}
+
 /// A statement as one normalized line (see `recognize::normalized_tokens`): how statements that
 /// were not understood are compared.
 pub fn normalized_statement(sql: &str) -> String {
