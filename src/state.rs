@@ -3,7 +3,7 @@
 //! No Leptos here, so the rules (what a failed load keeps, what swap does) are tested natively.
 
 use schemadrift_engine::catalog::{NotUnderstood, StatementCounts};
-use schemadrift_engine::diff::{Change, SUPABASE_MANAGED_SCHEMAS};
+use schemadrift_engine::diff::Change;
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
 use schemadrift_engine::{
     build_catalog, decode, diff, read, summarize, Catalog, Counts, Diff, DiffOptions, DumpSummary,
@@ -330,17 +330,14 @@ impl ViewState {
     }
 
     pub fn options(&self) -> DiffOptions {
-        let mut exclude_schemas: std::collections::BTreeSet<String> = self.exclude_schemas.iter().cloned().collect();
-        if self.hide_platform_schemas {
-            exclude_schemas.extend(SUPABASE_MANAGED_SCHEMAS.iter().map(|s| s.to_string()));
-        }
         DiffOptions {
             ignore_owners: self.ignore_owners,
             ignore_grants: self.ignore_grants,
             ignore_comments: self.ignore_comments,
             ignore_extension_versions: self.ignore_extension_versions,
             ignore_storage_parameters: self.ignore_storage_parameters,
-            exclude_schemas,
+            exclude_schemas: self.exclude_schemas.iter().cloned().collect(),
+            exclude_platform_schemas: self.hide_platform_schemas,
         }
     }
 

@@ -3,7 +3,7 @@
 //! This file only parses arguments, reads files and prints; all domain work is in the engine.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schemadrift_engine::diff::{key_findings, ChangeKind, SUPABASE_MANAGED_SCHEMAS};
+use schemadrift_engine::diff::{key_findings, ChangeKind};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
 use schemadrift_engine::{build_catalog, decode, diff, read, summarize, Catalog, DiffOptions};
 use std::path::PathBuf;
@@ -69,17 +69,14 @@ struct DriftFlags {
 
 impl DriftFlags {
     fn options(&self) -> DiffOptions {
-        let mut exclude_schemas: std::collections::BTreeSet<String> = self.exclude_schemas.iter().cloned().collect();
-        if self.exclude_supabase_schemas {
-            exclude_schemas.extend(SUPABASE_MANAGED_SCHEMAS.iter().map(|s| s.to_string()));
-        }
         DiffOptions {
             ignore_owners: self.ignore_owners,
             ignore_grants: self.ignore_grants,
             ignore_comments: self.ignore_comments,
             ignore_extension_versions: self.ignore_extension_versions,
             ignore_storage_parameters: self.ignore_storage_parameters,
-            exclude_schemas,
+            exclude_schemas: self.exclude_schemas.iter().cloned().collect(),
+            exclude_platform_schemas: self.exclude_supabase_schemas,
         }
     }
 }

@@ -93,8 +93,18 @@ pub struct DiffOptions {
     pub ignore_comments: bool,
     pub ignore_extension_versions: bool,
     pub ignore_storage_parameters: bool,
-    /// Schemas whose objects are not compared (e.g. platform-managed ones).
+    /// Schemas whose objects are not compared.
     pub exclude_schemas: BTreeSet<String>,
+    /// Also leave out the schemas Supabase manages ([`SUPABASE_MANAGED_SCHEMAS`]).
+    pub exclude_platform_schemas: bool,
+}
+
+impl DiffOptions {
+    /// Whether objects in `schema` are left out of the comparison.
+    pub fn excludes(&self, schema: &str) -> bool {
+        self.exclude_schemas.contains(schema)
+            || (self.exclude_platform_schemas && SUPABASE_MANAGED_SCHEMAS.contains(&schema))
+    }
 }
 
 /// Schemas managed by Supabase itself: a one-click preset for `exclude_schemas`.
@@ -137,7 +147,7 @@ struct Differ<'a> {
 
 impl Differ<'_> {
     fn excluded(&self, schema: &str) -> bool {
-        self.options.exclude_schemas.contains(schema)
+        self.options.excludes(schema)
     }
 
     fn run(&mut self, from: &Catalog, to: &Catalog) {
@@ -148,7 +158,7 @@ impl Differ<'_> {
             .extensions
             .iter()
             .chain(&to.extensions)
-            .filter(|(_, e)| e.schema.as_ref().is_some_and(|s| options.exclude_schemas.contains(s)))
+            .filter(|(_, e)| e.schema.as_ref().is_some_and(|s| options.excludes(s)))
             .map(|(name, _)| name.clone())
             .collect();
         let strip_versions = |c: &Catalog| {
@@ -489,6 +499,8 @@ mod tests {
             ..DiffOptions::default()
         };
         assert!(diff(&old, &new, &options).changes.is_empty());
+        let preset = DiffOptions { ignore_comments: true, exclude_platform_schemas: true, ..DiffOptions::default() };
+        assert!(diff(&old, &new, &preset).changes.is_empty(), "auth is a Supabase-managed schema");
         assert_eq!(diff(&old, &new, &DiffOptions::default()).changes.len(), 2);
     }
 
