@@ -423,22 +423,18 @@ impl Comparison {
     }
 }
 
-/// The object kinds shown per side, with their labels, in display order.
-pub fn count_rows(counts: &Counts) -> [(&'static str, usize); 12] {
-    [
-        ("Schemas", counts.schemas),
-        ("Tables", counts.tables),
-        ("Columns", counts.columns),
-        ("Constraints", counts.constraints),
-        ("Foreign keys", counts.foreign_keys),
-        ("Indexes", counts.indexes),
-        ("Views", counts.views + counts.materialized_views),
-        ("Functions", counts.functions),
-        ("Triggers", counts.triggers),
-        ("Types", counts.types),
-        ("Sequences", counts.sequences),
-        ("Policies", counts.policies),
-    ]
+/// The object kinds shown per side, with labels for people, in the engine's order.
+pub fn count_rows(counts: &Counts) -> Vec<(String, usize)> {
+    counts
+        .entries()
+        .into_iter()
+        .map(|(kind, n)| {
+            let words = kind.replace('_', " ");
+            let mut chars = words.chars();
+            let label = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+            (label, n)
+        })
+        .collect()
 }
 
 /// A byte count for people: `512 B`, `12.1 KB`, `3.4 MB`.
@@ -575,6 +571,15 @@ mod tests {
             on_tab(Tab::All),
             "every change is on one tab"
         );
+    }
+
+    #[test]
+    fn count_rows_follow_the_engine_kinds_with_labels() {
+        let counts = Workspace::demo().from.dump.unwrap().counts.clone();
+        let rows = count_rows(&counts);
+        assert_eq!(rows.len(), counts.entries().len());
+        assert!(rows.contains(&("Tables".to_string(), 8)));
+        assert!(rows.contains(&("Foreign keys".to_string(), 7)));
     }
 
     #[test]
