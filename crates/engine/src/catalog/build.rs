@@ -48,7 +48,12 @@ impl Default for CatalogBuilder {
 impl CatalogBuilder {
     pub fn new() -> CatalogBuilder {
         CatalogBuilder {
-            builder: Builder { catalog: Catalog::default(), default_schema: "public".to_string(), copying_into: None },
+            builder: Builder {
+                catalog: Catalog::default(),
+                default_schema: "public".to_string(),
+                qualify_names: true,
+                copying_into: None,
+            },
         }
     }
 
@@ -94,6 +99,9 @@ pub(super) struct Builder {
     pub(super) catalog: Catalog,
     /// First schema of the dump's search_path: where unqualified names live.
     pub(super) default_schema: String,
+    /// Whether names in expressions are written unqualified (a non-empty search_path, or none set:
+    /// a hand-written script) and are to be qualified as modern pg_dump does (see `qualify`).
+    qualify_names: bool,
     /// The table of the last `COPY … FROM stdin`, whose data comes next.
     copying_into: Option<QualifiedName>,
 }
@@ -125,7 +133,10 @@ impl Builder {
         qualify(name, &self.default_schema)
     }
 
-    fn add(&mut self, statement: Statement, adjust: &Adjust) -> Outcome {
+    fn add(&mut self, mut statement: Statement, adjust: &Adjust) -> Outcome {
+        if self.qualify_names {
+            super::qualify::qualify_statement(&mut statement, &self.default_schema, &self.catalog);
+        }
         match statement {
             Statement::CreateSchema { schema_name, .. } => {
                 let name = schema_name.to_string();
@@ -369,6 +380,9 @@ impl Builder {
             _ => ConstraintKind::Check,
         };
         clear_constraint_name(&mut constraint);
+        if let TableConstraint::ForeignKey(foreign_key) = &mut constraint {
+            super::qualify::qualify_reference(&mut foreign_key.foreign_table, &self.default_schema);
+        }
         Constraint { kind, definition: text(&constraint).trim().to_string(), not_valid }
     }
 
@@ -644,7 +658,8 @@ impl Builder {
         use recognize::Fact;
         match fact {
             Fact::SearchPath(schema) => {
-                self.default_schema = schema;
+                self.qualify_names = schema.is_some();
+                self.default_schema = schema.unwrap_or_else(|| "public".to_string());
                 return Outcome::Ignored;
             }
             Fact::Owner { object, owner } => {
@@ -892,5 +907,34 @@ mod tests {
         assert!(catalog.indexes.is_empty());
         assert_eq!(catalog.not_understood.len(), 1);
         assert_eq!(catalog.not_understood[0].line, 2);
+    }
+
+    #[test]
+    fn names_written_unqualified_under_a_search_path_equal_modern_qualified_ones() {
+        let old = "SET search_path = public, pg_catalog;
+            CREATE TYPE mood AS ENUM ('ok');
+            CREATE SEQUENCE t_id_seq;
+            CREATE FUNCTION next_code() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;
+            CREATE TABLE p (id integer PRIMARY KEY);
+            CREATE TABLE t (id integer, m mood DEFAULT 'ok'::mood, c integer DEFAULT next_code(), p integer);
+            ALTER TABLE ONLY t ALTER COLUMN id SET DEFAULT nextval('t_id_seq'::regclass);
+            ALTER TABLE ONLY t ADD CONSTRAINT t_p_fkey FOREIGN KEY (p) REFERENCES p(id);
+            CREATE VIEW v AS SELECT t.id FROM t JOIN p ON p.id = t.p;";
+        let new = "SELECT pg_catalog.set_config('search_path', '', false);
+            CREATE TYPE public.mood AS ENUM ('ok');
+            CREATE SEQUENCE public.t_id_seq;
+            CREATE FUNCTION public.next_code() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;
+            CREATE TABLE public.p (id integer PRIMARY KEY);
+            CREATE TABLE public.t (id integer, m public.mood DEFAULT 'ok'::public.mood, c integer DEFAULT public.next_code(), p integer);
+            ALTER TABLE ONLY public.t ALTER COLUMN id SET DEFAULT nextval('public.t_id_seq'::regclass);
+            ALTER TABLE ONLY public.t ADD CONSTRAINT t_p_fkey FOREIGN KEY (p) REFERENCES public.p(id);
+            CREATE VIEW public.v AS SELECT t.id FROM public.t JOIN public.p ON p.id = t.p;";
+        let (old, new) = (build_catalog(&read(old)), build_catalog(&read(new)));
+        assert_eq!(old.tables, new.tables);
+        assert_eq!(old.views, new.views);
+        // A pg_catalog name is not taken for one of the schema's.
+        let catalog = build_catalog(&read("SET search_path = app; CREATE TABLE app.t (a regclass DEFAULT 'pg_class'::regclass, b text DEFAULT upper('x'));"));
+        let t = &catalog.tables[&crate::catalog::QualifiedName::new("app", "t")];
+        assert_eq!(t.columns[1].default.as_deref(), Some("upper('x')"));
     }
 }

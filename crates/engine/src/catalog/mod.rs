@@ -10,9 +10,11 @@ mod datatype;
 mod identifiers;
 mod name;
 mod normalize;
+mod qualify;
 mod recognize;
 
 pub use build::{build, CatalogBuilder};
+pub use identifiers::needs_quotes;
 
 /// Tables in which migration tools record what they applied, with the tool: `(schema, table, tool)`,
 /// the schema given where the table name alone is ambiguous. INSERTs into these are schema history

@@ -38,7 +38,9 @@ pub(super) enum Adjust {
 }
 
 pub(super) enum Fact {
-    SearchPath(String),
+    /// The first schema of a new search_path; `None` when it is empty (modern pg_dump: every name
+    /// outside pg_catalog is written qualified).
+    SearchPath(Option<String>),
     Owner {
         object: String,
         owner: String,
@@ -134,9 +136,7 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
                     Token::SingleQuotedString(s) if s != "$user" => Some(s.clone()),
                     _ => None,
                 });
-                return Recognized::Fact(Fact::SearchPath(
-                    first.filter(|s| !s.is_empty()).unwrap_or_else(|| "public".into()),
-                ));
+                return Recognized::Fact(Fact::SearchPath(first.filter(|s| !s.is_empty())));
             }
             Recognized::Ignore
         }
@@ -168,7 +168,7 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
                         .find(|p| *p != "$user")
                         .unwrap_or("")
                         .to_string();
-                    Recognized::Fact(Fact::SearchPath(if first.is_empty() { "public".into() } else { first }))
+                    Recognized::Fact(Fact::SearchPath((!first.is_empty()).then_some(first)))
                 }
                 _ => Recognized::Ignore,
             }
@@ -997,13 +997,13 @@ mod tests {
     #[test]
     fn search_path_from_set_and_set_config() {
         let Fact::SearchPath(schema) = fact("SET search_path = app, pg_catalog;") else { panic!() };
-        assert_eq!(schema, "app");
+        assert_eq!(schema.as_deref(), Some("app"));
         let Fact::SearchPath(schema) = fact("SET search_path TO \"$user\", public;") else { panic!() };
-        assert_eq!(schema, "public");
+        assert_eq!(schema.as_deref(), Some("public"));
         let Fact::SearchPath(schema) = fact("SELECT pg_catalog.set_config('search_path', '', false);") else {
             panic!()
         };
-        assert_eq!(schema, "public");
+        assert_eq!(schema, None);
         assert!(matches!(recognize("SET statement_timeout = 0;", "public"), Recognized::Ignore));
     }
 

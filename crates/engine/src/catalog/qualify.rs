@@ -1,0 +1,107 @@
+//! Names inside expressions, qualified the way a modern pg_dump writes them.
+//!
+//! pg_dump 9.5 and older set `search_path = <schema>, pg_catalog` and write names of that schema
+//! unqualified: `nextval('users_id_seq'::regclass)`, `'markdown'::format_enum`,
+//! `REFERENCES users(id)`, `FROM users`. Modern pg_dump empties the search_path and qualifies every
+//! name outside pg_catalog: `nextval('public.users_id_seq'::regclass)`. Both mean the same, so names
+//! are qualified here when the statement was read under a non-empty search_path, and only names
+//! that the dump itself defines (types, functions, tables, views), so that a pg_catalog name is
+//! never mistaken for one of the schema's.
+
+use super::identifiers::needs_quotes;
+use super::{Catalog, QualifiedName};
+use sqlparser::ast::{visit_expressions_mut, visit_relations_mut, DataType, Expr, Ident, ObjectName, Statement, Value};
+use std::ops::ControlFlow;
+
+/// Qualifies the names in the expressions and queries of `statement` that `schema` defines.
+pub(super) fn qualify_statement(statement: &mut Statement, schema: &str, catalog: &Catalog) {
+    let _ = visit_expressions_mut(statement, |expr| {
+        qualify_expression(expr, schema, catalog);
+        ControlFlow::<()>::Continue(())
+    });
+    if matches!(statement, Statement::CreateView(_)) {
+        let _ = visit_relations_mut(statement, |name| {
+            if let Some(only) = single(name) {
+                let key = QualifiedName::new(schema, &only);
+                if catalog.tables.contains_key(&key) || catalog.views.contains_key(&key) {
+                    *name = qualified(schema, name);
+                }
+            }
+            ControlFlow::<()>::Continue(())
+        });
+    }
+}
+
+/// A foreign key's referenced table: a one-part name lives in the search_path's schema.
+pub(super) fn qualify_reference(name: &mut ObjectName, schema: &str) {
+    if single(name).is_some() {
+        *name = qualified(schema, name);
+    }
+}
+
+fn qualify_expression(expr: &mut Expr, schema: &str, catalog: &Catalog) {
+    match expr {
+        Expr::Cast { expr: inner, data_type, .. } => {
+            let type_name = match data_type {
+                DataType::Regclass => "regclass".to_string(),
+                DataType::Custom(name, _) => match single(name) {
+                    Some(name) => name,
+                    None => return,
+                },
+                _ => return,
+            };
+            if type_name == "regclass" {
+                // `'users_id_seq'::regclass` names a relation by a string.
+                if let Expr::Value(value) = inner.as_mut() {
+                    if let Value::SingleQuotedString(relation) = &mut value.value {
+                        let known = |name: &str| {
+                            let key = QualifiedName::new(schema, name);
+                            catalog.sequences.contains_key(&key)
+                                || catalog.tables.contains_key(&key)
+                                || catalog.views.contains_key(&key)
+                                || catalog.indexes.contains_key(&key)
+                        };
+                        if !relation.contains('.') && known(&relation.to_lowercase()) {
+                            *relation = format!("{}.{relation}", shown(schema));
+                        }
+                    }
+                }
+            } else if catalog.types.contains_key(&QualifiedName::new(schema, &type_name)) {
+                if let DataType::Custom(name, _) = data_type {
+                    *name = qualified(schema, name);
+                }
+            }
+        }
+        Expr::Function(function) => {
+            let Some(function_name) = single(&function.name) else { return };
+            let prefix = format!("{schema}.{function_name}(");
+            if catalog.functions.range(prefix.clone()..).next().is_some_and(|(key, _)| key.starts_with(&prefix)) {
+                function.name = qualified(schema, &function.name);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The normalized name when `name` has one part.
+fn single(name: &ObjectName) -> Option<String> {
+    match name.0.as_slice() {
+        [only] => only.as_ident().map(super::name::normalize_ident),
+        _ => None,
+    }
+}
+
+fn qualified(schema: &str, name: &ObjectName) -> ObjectName {
+    let mut parts = vec![Ident::with_quote('"', schema)];
+    parts.extend(name.0.iter().filter_map(|p| p.as_ident().cloned()));
+    ObjectName::from(parts)
+}
+
+/// A schema name as it appears inside a string such as `'public.t'::regclass`.
+fn shown(schema: &str) -> String {
+    if needs_quotes(schema) {
+        format!("\"{}\"", schema.replace('"', "\"\""))
+    } else {
+        schema.to_string()
+    }
+}
