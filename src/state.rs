@@ -338,6 +338,7 @@ impl ViewState {
             ignore_storage_parameters: self.ignore_storage_parameters,
             exclude_schemas: self.exclude_schemas.iter().cloned().collect(),
             exclude_platform_schemas: self.hide_platform_schemas,
+            renames: Vec::new(),
         }
     }
 

@@ -222,8 +222,9 @@ fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
                                     ChangeKind::Added => ("added", "added"),
                                     ChangeKind::Removed => ("removed", "removed"),
                                     ChangeKind::Altered => ("changed", "altered"),
+                                    ChangeKind::Renamed => ("renamed", "altered"),
                                 };
-                                let details = if change.change == ChangeKind::Altered { change.details } else { Vec::new() };
+                                let details = if change.change.compares() { change.details } else { Vec::new() };
                                 view! {
                                     <tr data-testid="change-row" class=class>
                                         <td><span class="badge">{label}</span></td>

@@ -3,7 +3,7 @@
 //! This file only parses arguments, reads files and prints; all domain work is in the engine.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schemadrift_engine::diff::{key_findings, ChangeKind};
+use schemadrift_engine::diff::{key_findings, Rename, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
 use schemadrift_engine::{build_catalog, decode, diff, read, summarize, Catalog, DiffOptions};
 use std::path::PathBuf;
@@ -65,11 +65,17 @@ struct DriftFlags {
     /// Leave out the schemas Supabase manages (auth, storage, realtime, vault, graphql, extensions, …).
     #[arg(long)]
     exclude_supabase_schemas: bool,
+    /// Confirm a rename proposed as a possible rename: KIND:OLD=NEW, e.g.
+    /// `column:public.users.fullname=public.users.full_name` (repeatable). KIND is table, column,
+    /// index, constraint or foreign_key.
+    #[arg(long = "rename", value_name = "KIND:OLD=NEW")]
+    renames: Vec<String>,
 }
 
 impl DriftFlags {
-    fn options(&self) -> DiffOptions {
-        DiffOptions {
+    fn options(&self) -> Result<DiffOptions, String> {
+        let renames = self.renames.iter().map(|r| parse_rename(r)).collect::<Result<Vec<_>, _>>()?;
+        Ok(DiffOptions {
             ignore_owners: self.ignore_owners,
             ignore_grants: self.ignore_grants,
             ignore_comments: self.ignore_comments,
@@ -77,8 +83,25 @@ impl DriftFlags {
             ignore_storage_parameters: self.ignore_storage_parameters,
             exclude_schemas: self.exclude_schemas.iter().cloned().collect(),
             exclude_platform_schemas: self.exclude_supabase_schemas,
-        }
+            renames,
+        })
     }
+}
+
+/// `KIND:OLD=NEW` → a confirmed rename, or what is wrong with it.
+fn parse_rename(text: &str) -> Result<Rename, String> {
+    let wrong = |why: &str| {
+        format!("--rename {text}: {why}; write KIND:OLD=NEW, e.g. column:public.t.old_name=public.t.new_name")
+    };
+    let (kind, names) = text.split_once(':').ok_or_else(|| wrong("no KIND: before the names"))?;
+    if !RENAMEABLE.contains(&kind) {
+        return Err(wrong(&format!("KIND must be one of {}", RENAMEABLE.join(", "))));
+    }
+    let (from, to) = names.split_once('=').ok_or_else(|| wrong("no = between the old and the new name"))?;
+    if from.is_empty() || to.is_empty() {
+        return Err(wrong("a name is empty"));
+    }
+    Ok(Rename { object_kind: kind.to_string(), from: from.to_string(), to: to.to_string() })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -98,11 +121,36 @@ enum DiffFormat {
 /// Exit status for input that is not a readable dump (2, as for usage errors).
 const BAD_INPUT: u8 = 2;
 
+/// A line of standard output, collected so that it is written in one go by `main`.
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Inspect { dump, format } => inspect(&dump, format),
-        Command::Diff { from, to, format, drift } => compare(&from, &to, format, &drift.options()),
+    let mut out = String::new();
+    let code = match cli.command {
+        Command::Inspect { dump, format } => inspect(&dump, format, &mut out),
+        Command::Diff { from, to, format, drift } => match drift.options() {
+            Ok(options) => compare(&from, &to, format, &options, &mut out),
+            Err(message) => {
+                eprintln!("schemadrift: {message}");
+                ExitCode::from(BAD_INPUT)
+            }
+        },
+    };
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+        // A reader that stopped early (`| head`) is not an error.
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("schemadrift: cannot write the output: {error}");
+            ExitCode::FAILURE
+        }
+        _ => code,
     }
 }
 
@@ -122,7 +170,13 @@ fn load_catalog(path: &PathBuf) -> Result<Catalog, ExitCode> {
     Ok(build_catalog(&read(&decoded.text)))
 }
 
-fn compare(from_path: &PathBuf, to_path: &PathBuf, format: DiffFormat, options: &DiffOptions) -> ExitCode {
+fn compare(
+    from_path: &PathBuf,
+    to_path: &PathBuf,
+    format: DiffFormat,
+    options: &DiffOptions,
+    out: &mut String,
+) -> ExitCode {
     let (from, to) = match (load_catalog(from_path), load_catalog(to_path)) {
         (Ok(from), Ok(to)) => (from, to),
         (Err(code), _) | (_, Err(code)) => return code,
@@ -134,9 +188,11 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: DiffFormat, options: 
         |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
     let findings = key_findings(&result, &name(from_path), &name(to_path));
     match format {
-        DiffFormat::Md => {
-            print!("{}", schemadrift_engine::render::markdown::diff_markdown(&result, &name(from_path), &name(to_path)))
-        }
+        DiffFormat::Md => out.push_str(&schemadrift_engine::render::markdown::diff_markdown(
+            &result,
+            &name(from_path),
+            &name(to_path),
+        )),
         DiffFormat::Json => {
             let json = serde_json::json!({
                 "from": from_path.display().to_string(),
@@ -149,34 +205,31 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: DiffFormat, options: 
                 "cleanup_candidates": { "from": cleanup[0], "to": cleanup[1] },
                 "migration_tracking": { "from": tracking[0], "to": tracking[1] },
             });
-            println!("{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
+            say!(out, "{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
         }
         DiffFormat::Text => {
-            println!("from {} → to {}", from_path.display(), to_path.display());
+            say!(out, "from {} → to {}", from_path.display(), to_path.display());
             let s = &result.summary;
-            println!("{} added, {} removed, {} altered", s.added, s.removed, s.altered);
+            say!(out, "{} added, {} removed, {} altered, {} renamed", s.added, s.removed, s.altered, s.renamed);
             for finding in &findings {
-                println!("* {finding}");
+                say!(out, "* {finding}");
             }
             for change in &result.changes {
-                let sign = match change.change {
-                    ChangeKind::Added => '+',
-                    ChangeKind::Removed => '-',
-                    ChangeKind::Altered => '~',
-                };
-                println!("{sign} {} {}", change.object_kind, change.object);
-                if change.change == ChangeKind::Altered {
+                let sign = change.change.sign();
+                say!(out, "{sign} {} {}", change.object_kind, change.object);
+                if change.change.compares() {
                     for detail in &change.details {
                         let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
-                        println!("    {}: {} → {}", detail.property, show(&detail.from), show(&detail.to));
+                        say!(out, "    {}: {} → {}", detail.property, show(&detail.from), show(&detail.to));
                     }
                 }
             }
             for note in &result.notes {
-                println!("note: {} {}: {}", note.object_kind, note.object, note.note);
+                say!(out, "note: {} {}: {}", note.object_kind, note.object, note.note);
             }
             for candidate in &result.rename_candidates {
-                println!(
+                say!(
+                    out,
                     "possible rename: {} {} → {} ({}%: {}); reported above as removed and added until confirmed",
                     candidate.object_kind,
                     candidate.from,
@@ -187,12 +240,13 @@ fn compare(from_path: &PathBuf, to_path: &PathBuf, format: DiffFormat, options: 
             }
             for (side, candidates) in ["from", "to"].iter().zip(&cleanup) {
                 for candidate in candidates {
-                    println!("cleanup candidate ({side}): {} ({})", candidate.table, candidate.reasons.join("; "));
+                    say!(out, "cleanup candidate ({side}): {} ({})", candidate.table, candidate.reasons.join("; "));
                 }
             }
             for (side, tables) in ["from", "to"].iter().zip(&tracking) {
                 for table in tables {
-                    println!(
+                    say!(
+                        out,
                         "migration tracking ({side}): {} by {}, {} versions listed",
                         table.table,
                         table.tool,
@@ -215,7 +269,7 @@ fn read_bytes(path: &PathBuf) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn inspect(path: &PathBuf, format: Format) -> ExitCode {
+fn inspect(path: &PathBuf, format: Format, out: &mut String) -> ExitCode {
     let bytes = match read_bytes(path) {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -249,36 +303,43 @@ fn inspect(path: &PathBuf, format: Format) -> ExitCode {
                 "not_understood": catalog.not_understood,
                 "copy": { "blocks": summary.copy_blocks, "rows": summary.copy_rows },
             });
-            println!("{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
+            say!(out, "{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
         }
         Format::Text => {
-            println!("{}", path.display());
-            println!(
+            say!(out, "{}", path.display());
+            say!(
+                out,
                 "  pg_dump version: {}",
                 summary.pg_dump_version.as_deref().unwrap_or("unknown (no pg_dump header)")
             );
-            println!("  {} bytes, {} lines", summary.bytes, summary.lines);
+            say!(out, "  {} bytes, {} lines", summary.bytes, summary.lines);
             let s = &catalog.statements;
-            println!(
+            say!(
+                out,
                 "  {} statements: {} understood, {} ignored (session settings), {} not understood",
-                s.total, s.understood, s.ignored, s.not_understood
+                s.total,
+                s.understood,
+                s.ignored,
+                s.not_understood
             );
             if summary.copy_blocks > 0 {
-                println!(
+                say!(
+                    out,
                     "  {} COPY blocks with {} rows (data is not compared)",
-                    summary.copy_blocks, summary.copy_rows
+                    summary.copy_blocks,
+                    summary.copy_rows
                 );
             }
-            println!("objects:");
+            say!(out, "objects:");
             for (kind, n) in counts.entries() {
-                println!("  {kind:<20} {n}");
+                say!(out, "  {kind:<20} {n}");
             }
             if !catalog.not_understood.is_empty() {
-                println!("not understood:");
+                say!(out, "not understood:");
                 for item in &catalog.not_understood {
                     let first_line = item.text.lines().next().unwrap_or("");
-                    println!("  line {}: {first_line}", item.line);
-                    println!("    {}", item.reason);
+                    say!(out, "  line {}: {first_line}", item.line);
+                    say!(out, "    {}", item.reason);
                 }
             }
         }

@@ -104,3 +104,50 @@ fn a_bad_file_on_either_side_exits_2_and_names_it() {
     assert!(stdout.is_empty());
     assert!(stderr.contains("no/such.sql"), "{stderr}");
 }
+
+#[test]
+fn a_confirmed_rename_is_one_change_and_a_malformed_one_is_refused() {
+    let dir = std::env::temp_dir().join(format!("schemadrift-cli-rename-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (from, to) = (dir.join("from.sql"), dir.join("to.sql"));
+    std::fs::write(&from, "CREATE TABLE public.c (id integer, fullname text NOT NULL);\n").unwrap();
+    std::fs::write(&to, "CREATE TABLE public.c (id integer, full_name text NOT NULL);\n").unwrap();
+    let (from, to) = (from.to_str().unwrap(), to.to_str().unwrap());
+
+    let (status, stdout, _) = schemadrift(&["diff", from, to]);
+    assert_eq!(status, 0);
+    assert!(stdout.contains("possible rename: column public.c.fullname → public.c.full_name"), "{stdout}");
+    assert!(stdout.contains("1 added, 1 removed, 0 altered, 0 renamed"), "{stdout}");
+
+    let (status, stdout, stderr) =
+        schemadrift(&["diff", from, to, "--rename", "column:public.c.fullname=public.c.full_name"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stdout.contains("0 added, 0 removed, 0 altered, 1 renamed"), "{stdout}");
+    assert!(
+        stdout.contains("> column public.c.full_name\n    name: public.c.fullname → public.c.full_name"),
+        "{stdout}"
+    );
+
+    let (status, stdout, stderr) = schemadrift(&["diff", from, to, "--rename", "public.c.fullname"]);
+    assert_eq!(status, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("--rename public.c.fullname: no KIND: before the names; write KIND:OLD=NEW"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_schemadrift"))
+        .args(["diff", FROM, TO, "--format", "json"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // like `| head -0`: the pipe is closed before anything is read
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -18,11 +18,7 @@ fn lines(changes: &[Change]) -> Vec<String> {
     changes
         .iter()
         .map(|c| {
-            let sign = match c.change {
-                ChangeKind::Added => '+',
-                ChangeKind::Removed => '-',
-                ChangeKind::Altered => '~',
-            };
+            let sign = c.change.sign();
             format!("{sign} {} {}", c.object_kind, c.object)
         })
         .collect()

@@ -4,13 +4,17 @@
 //! present in `to` only. Architecture invariant: the diff compares catalog data only (never SQL text
 //! of the dumps), and its output is ordered, so the same inputs give the same list.
 
+mod confirmed;
 mod findings;
 mod properties;
 mod renames;
+mod tables;
 mod words;
 
+pub use confirmed::Rename;
 pub use findings::key_findings;
 pub use renames::RenameCandidate;
+pub use tables::{align_columns, inventory, table_of, ColumnPair, ColumnStatus, TableEntry, TableStatus};
 pub use words::{word_diff, Part, Segment};
 
 use crate::catalog::{Catalog, QualifiedName, Table};
@@ -24,6 +28,35 @@ pub enum ChangeKind {
     Added,
     Removed,
     Altered,
+    /// A removed and an added object the user confirmed to be one object under a new name.
+    Renamed,
+}
+
+impl ChangeKind {
+    /// The word a report uses: `added`, `removed`, `altered`, `renamed`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Altered => "altered",
+            ChangeKind::Renamed => "renamed",
+        }
+    }
+
+    /// The sign a text listing uses: `+`, `-`, `~`, `>`.
+    pub fn sign(self) -> char {
+        match self {
+            ChangeKind::Added => '+',
+            ChangeKind::Removed => '-',
+            ChangeKind::Altered => '~',
+            ChangeKind::Renamed => '>',
+        }
+    }
+
+    /// Whether the details are old → new values (for added and removed they describe the object).
+    pub fn compares(self) -> bool {
+        matches!(self, ChangeKind::Altered | ChangeKind::Renamed)
+    }
 }
 
 /// One property that differs: its value on each side (`None`: not set there).
@@ -58,6 +91,7 @@ pub struct Summary {
     pub added: usize,
     pub removed: usize,
     pub altered: usize,
+    pub renamed: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -79,6 +113,7 @@ impl Diff {
                 ChangeKind::Added => entry.added += 1,
                 ChangeKind::Removed => entry.removed += 1,
                 ChangeKind::Altered => entry.altered += 1,
+                ChangeKind::Renamed => entry.renamed += 1,
             }
         }
         counts
@@ -97,6 +132,8 @@ pub struct DiffOptions {
     pub exclude_schemas: BTreeSet<String>,
     /// Also leave out the schemas Supabase manages ([`SUPABASE_MANAGED_SCHEMAS`]).
     pub exclude_platform_schemas: bool,
+    /// Renames the user confirmed (see [`Diff::rename_candidates`]): compared as one object.
+    pub renames: Vec<Rename>,
 }
 
 impl DiffOptions {
@@ -126,18 +163,42 @@ pub const SUPABASE_MANAGED_SCHEMAS: &[&str] = &[
 
 /// Compares two catalogs.
 pub fn diff(from: &Catalog, to: &Catalog, options: &DiffOptions) -> Diff {
+    let (renamed_from, renames) = confirmed::apply(from, to, &options.renames);
+    let from = if renames.is_empty() { from } else { &renamed_from };
     let mut differ = Differ { options, changes: Vec::new(), notes: Vec::new() };
     differ.run(from, to);
     let mut changes = differ.changes;
+    for rename in renames {
+        let name =
+            PropertyChange { property: "name".into(), from: Some(rename.from.clone()), to: Some(rename.to.clone()) };
+        let Some(kind) = RENAMEABLE.iter().copied().find(|k| *k == rename.object_kind) else { continue };
+        let same = |c: &&mut Change| c.object_kind == kind && c.object == rename.to && c.change == ChangeKind::Altered;
+        match changes.iter_mut().find(same) {
+            Some(change) => {
+                change.change = ChangeKind::Renamed;
+                change.details.insert(0, name);
+            }
+            None => changes.push(Change {
+                object_kind: kind,
+                object: rename.to,
+                change: ChangeKind::Renamed,
+                details: vec![name],
+            }),
+        }
+    }
     changes.sort_by(|a, b| (a.object_kind, &a.object, a.change).cmp(&(b.object_kind, &b.object, b.change)));
     let summary = Summary {
         added: changes.iter().filter(|c| c.change == ChangeKind::Added).count(),
         removed: changes.iter().filter(|c| c.change == ChangeKind::Removed).count(),
         altered: changes.iter().filter(|c| c.change == ChangeKind::Altered).count(),
+        renamed: changes.iter().filter(|c| c.change == ChangeKind::Renamed).count(),
     };
     let rename_candidates = renames::rename_candidates(from, to, &changes);
     Diff { summary, changes, notes: differ.notes, rename_candidates }
 }
+
+/// The kinds of object a rename can be confirmed for.
+pub const RENAMEABLE: &[&str] = &["table", "column", "index", "constraint", "foreign_key"];
 
 struct Differ<'a> {
     options: &'a DiffOptions,
@@ -410,13 +471,9 @@ mod tests {
             .changes
             .iter()
             .map(|c| {
-                let sign = match c.change {
-                    ChangeKind::Added => "+",
-                    ChangeKind::Removed => "-",
-                    ChangeKind::Altered => "~",
-                };
+                let sign = c.change.sign();
                 let details: Vec<String> = match c.change {
-                    ChangeKind::Altered => c
+                    ChangeKind::Altered | ChangeKind::Renamed => c
                         .details
                         .iter()
                         .map(|d| {
@@ -463,9 +520,9 @@ mod tests {
         let new = catalog("CREATE TABLE t (a bigint, b int); CREATE TABLE u (x int);");
         let result = diff(&old, &new, &DiffOptions::default());
         let counts = result.counts_by_kind();
-        assert_eq!(counts["column"], Summary { added: 1, removed: 0, altered: 1 });
-        assert_eq!(counts["index"], Summary { added: 0, removed: 1, altered: 0 });
-        assert_eq!(counts["table"], Summary { added: 1, removed: 0, altered: 0 });
+        assert_eq!(counts["column"], Summary { added: 1, removed: 0, altered: 1, renamed: 0 });
+        assert_eq!(counts["index"], Summary { added: 0, removed: 1, altered: 0, renamed: 0 });
+        assert_eq!(counts["table"], Summary { added: 1, removed: 0, altered: 0, renamed: 0 });
         let total: usize = counts.values().map(|s| s.added + s.removed + s.altered).sum();
         assert_eq!(total, result.changes.len());
     }
@@ -508,5 +565,58 @@ mod tests {
     fn statements_not_understood_still_count() {
         check("VACUUM t;", "VACUUM   t;", &[]);
         check("VACUUM t;", "VACUUM u;", &["- statement vacuum t", "+ statement vacuum u"]);
+    }
+
+    fn renamed(kind: &str, from: &str, to: &str) -> DiffOptions {
+        let rename = Rename { object_kind: kind.into(), from: from.into(), to: to.into() };
+        DiffOptions { renames: vec![rename], ..DiffOptions::default() }
+    }
+
+    #[test]
+    fn a_confirmed_column_rename_is_one_change_and_carries_its_index_and_constraints() {
+        let old = catalog(
+            "CREATE TABLE c (id int PRIMARY KEY, fullname text NOT NULL CONSTRAINT c_name_check CHECK (fullname <> ''));
+             CREATE INDEX c_name ON c (lower(fullname));",
+        );
+        let new = catalog(
+            "CREATE TABLE c (id int PRIMARY KEY, full_name text NOT NULL CONSTRAINT c_name_check CHECK (full_name <> ''));
+             CREATE INDEX c_name ON c (lower(full_name));",
+        );
+        assert_eq!(diff(&old, &new, &DiffOptions::default()).changes.len(), 4, "unconfirmed: removed and added");
+        let result = diff(&old, &new, &renamed("column", "public.c.fullname", "public.c.full_name"));
+        let lines: Vec<String> =
+            result.changes.iter().map(|c| format!("{} {} {}", c.change.sign(), c.object_kind, c.object)).collect();
+        assert_eq!(lines, ["> column public.c.full_name"], "{:?}", result.changes);
+        assert_eq!(result.changes[0].details[0].from.as_deref(), Some("public.c.fullname"));
+        assert_eq!(result.summary.renamed, 1);
+        assert!(result.rename_candidates.is_empty());
+    }
+
+    #[test]
+    fn a_confirmed_table_rename_keeps_indexes_references_and_shows_other_changes() {
+        let old = catalog(
+            "CREATE TABLE people (id int PRIMARY KEY, name text); CREATE INDEX people_name ON people (name);
+             CREATE TABLE notes (id int, person_id int REFERENCES people(id));",
+        );
+        let new = catalog(
+            "CREATE TABLE persons (id int PRIMARY KEY, name text, email text); CREATE INDEX people_name ON persons (name);
+             CREATE TABLE notes (id int, person_id int REFERENCES persons(id));",
+        );
+        let result = diff(&old, &new, &renamed("table", "public.people", "public.persons"));
+        let lines: Vec<String> =
+            result.changes.iter().map(|c| format!("{} {} {}", c.change.sign(), c.object_kind, c.object)).collect();
+        // The primary key keeps its old name (PostgreSQL does not rename it): a real difference.
+        assert!(lines.contains(&"> table public.persons".to_string()), "{lines:?}");
+        assert!(lines.contains(&"+ column public.persons.email".to_string()), "{lines:?}");
+        assert!(!lines.iter().any(|l| l.contains("index") || l.contains("notes")), "{lines:?}");
+    }
+
+    #[test]
+    fn a_rename_that_does_not_fit_the_pair_is_left_out() {
+        let old = catalog("CREATE TABLE a (x int);");
+        let new = catalog("CREATE TABLE a (x int); CREATE TABLE b (x int);");
+        let result = diff(&old, &new, &renamed("table", "public.a", "public.b"));
+        assert_eq!(result.summary.renamed, 0);
+        assert_eq!(result.summary.added, 1);
     }
 }

@@ -4,7 +4,7 @@
 //! escaped: in tables they go into code spans whose fence is longer than any backtick run inside,
 //! with `|` escaped and newlines folded; plain text escapes Markdown and HTML punctuation.
 
-use crate::diff::{key_findings, ChangeKind, Diff};
+use crate::diff::{key_findings, Diff};
 use std::fmt::Write;
 
 /// The diff of `from` → `to` as a Markdown document.
@@ -12,7 +12,7 @@ pub fn diff_markdown(diff: &Diff, from: &str, to: &str) -> String {
     let mut out = String::new();
     let s = &diff.summary;
     let _ = writeln!(out, "# Schema differences: {} → {}\n", text(from), text(to));
-    let _ = writeln!(out, "{} added, {} removed, {} altered.\n", s.added, s.removed, s.altered);
+    let _ = writeln!(out, "{} added, {} removed, {} altered, {} renamed.\n", s.added, s.removed, s.altered, s.renamed);
     let _ = writeln!(out, "## Key findings\n");
     for finding in key_findings(diff, from, to) {
         let _ = writeln!(out, "- {}", text(&finding));
@@ -20,21 +20,18 @@ pub fn diff_markdown(diff: &Diff, from: &str, to: &str) -> String {
     if !diff.changes.is_empty() {
         let _ = writeln!(out, "\n## Changes\n\n| Change | Kind | Object | Details (from → to) |\n|---|---|---|---|");
         for change in &diff.changes {
-            let label = match change.change {
-                ChangeKind::Added => "added",
-                ChangeKind::Removed => "removed",
-                ChangeKind::Altered => "altered",
-            };
-            let details: Vec<String> = match change.change {
-                ChangeKind::Altered => change
+            let label = change.change.label();
+            let details: Vec<String> = if change.change.compares() {
+                change
                     .details
                     .iter()
                     .map(|d| {
                         let show = |v: &Option<String>| v.as_deref().map_or_else(|| "(none)".to_string(), code);
                         format!("{}: {} → {}", text(&d.property), show(&d.from), show(&d.to))
                     })
-                    .collect(),
-                _ => Vec::new(),
+                    .collect()
+            } else {
+                Vec::new()
             };
             let _ = writeln!(
                 out,

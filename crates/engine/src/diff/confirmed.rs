@@ -1,0 +1,211 @@
+//! Renames the user confirmed: the `from` catalog is given the new names before the comparison, so
+//! a renamed table or column is compared with its counterpart (columns, constraints, indexes) and
+//! what else changed shows as usual; the rename itself becomes one `renamed` change.
+//!
+//! What PostgreSQL carries along with a rename is carried here too: indexes, triggers and policies
+//! of a renamed table, foreign keys that reference it, comments and owners, and the column's name
+//! inside constraint and index definitions of its table.
+
+use crate::catalog::{Catalog, QualifiedName};
+use serde::Serialize;
+
+/// A rename the user confirmed: `from` (an object only in the `from` catalog) is `to` (an object
+/// only in the `to` catalog) under a new name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Rename {
+    /// `table`, `column`, `index`, `constraint` or `foreign_key`.
+    pub object_kind: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// The renames that apply to this pair (the old object only in `from`, the new only in `to`), and
+/// the `from` catalog with them applied.
+pub(super) fn apply(from: &Catalog, to: &Catalog, renames: &[Rename]) -> (Catalog, Vec<Rename>) {
+    let mut renamed = from.clone();
+    let mut applied = Vec::new();
+    for rename in renames {
+        let only_in = |this: &Catalog, other: &Catalog, object: &str| {
+            exists(this, &rename.object_kind, object) && !exists(other, &rename.object_kind, object)
+        };
+        if !only_in(&renamed, to, &rename.from) || !only_in(to, &renamed, &rename.to) {
+            continue;
+        }
+        let done = match rename.object_kind.as_str() {
+            "table" => rename_table(&mut renamed, &rename.from, &rename.to),
+            "column" => rename_column(&mut renamed, &rename.from, &rename.to),
+            "index" => rename_index(&mut renamed, &rename.from, &rename.to),
+            "constraint" | "foreign_key" => rename_constraint(&mut renamed, &rename.from, &rename.to),
+            _ => false,
+        };
+        if done {
+            applied.push(rename.clone());
+        }
+    }
+    (renamed, applied)
+}
+
+fn table_named(catalog: &Catalog, object: &str) -> Option<QualifiedName> {
+    catalog.tables.keys().find(|name| name.to_string() == object).cloned()
+}
+
+/// The table and the last name part of `schema.table.part` (a column or a constraint).
+fn in_table(catalog: &Catalog, object: &str) -> Option<(QualifiedName, String)> {
+    let (table, part) = object.rsplit_once('.')?;
+    Some((table_named(catalog, table)?, part.to_string()))
+}
+
+fn exists(catalog: &Catalog, kind: &str, object: &str) -> bool {
+    match kind {
+        "table" => table_named(catalog, object).is_some(),
+        "column" => in_table(catalog, object).is_some_and(|(t, c)| catalog.tables[&t].column(&c).is_some()),
+        "index" => catalog.indexes.keys().any(|name| name.to_string() == object),
+        "constraint" | "foreign_key" => {
+            in_table(catalog, object).is_some_and(|(t, c)| catalog.tables[&t].constraints.contains_key(&c))
+        }
+        _ => false,
+    }
+}
+
+/// `key` (`<kind> <object>`) with the object renamed when it is `old` or lies inside it.
+fn renamed_key(key: &str, old: &str, new: &str) -> String {
+    match key.split_once(' ') {
+        Some((kind, object)) if object == old => format!("{kind} {new}"),
+        Some((kind, object)) => match object.strip_prefix(old).filter(|rest| rest.starts_with('.')) {
+            Some(rest) => format!("{kind} {new}{rest}"),
+            None => key.to_string(),
+        },
+        None => key.to_string(),
+    }
+}
+
+fn rekey_comments_and_owners(catalog: &mut Catalog, old: &str, new: &str) {
+    catalog.comments = std::mem::take(&mut catalog.comments)
+        .into_iter()
+        .map(|(key, text)| (renamed_key(&key, old, new), text))
+        .collect();
+    catalog.owners = std::mem::take(&mut catalog.owners)
+        .into_iter()
+        .map(|(key, owner)| (renamed_key(&key, old, new), owner))
+        .collect();
+}
+
+fn rename_table(catalog: &mut Catalog, old: &str, new: &str) -> bool {
+    let (Some(old_name), Some((schema, name))) = (table_named(catalog, old), new.split_once('.')) else {
+        return false;
+    };
+    let new_name = QualifiedName::new(schema, name);
+    let Some(table) = catalog.tables.remove(&old_name) else { return false };
+    catalog.tables.insert(new_name.clone(), table);
+    for index in catalog.indexes.values_mut().filter(|i| i.table == old_name) {
+        index.table = new_name.clone();
+    }
+    let (old_reference, new_reference) = (format!("references {old}("), format!("references {new}("));
+    for table in catalog.tables.values_mut() {
+        for constraint in table.constraints.values_mut() {
+            constraint.definition = constraint.definition.replace(&old_reference, &new_reference);
+        }
+    }
+    let prefix = format!("{old}.");
+    let rekey = |key: String| match key.strip_prefix(&prefix) {
+        Some(rest) => format!("{new}.{rest}"),
+        None => key,
+    };
+    catalog.triggers = std::mem::take(&mut catalog.triggers)
+        .into_iter()
+        .map(|(key, mut trigger)| {
+            if trigger.table == old_name {
+                trigger.table = new_name.clone();
+            }
+            (rekey(key), trigger)
+        })
+        .collect();
+    catalog.policies = std::mem::take(&mut catalog.policies)
+        .into_iter()
+        .map(|(key, mut policy)| {
+            if policy.table == old_name {
+                policy.table = new_name.clone();
+            }
+            (rekey(key), policy)
+        })
+        .collect();
+    for sequence in catalog.sequences.values_mut() {
+        if let Some(owner) = &sequence.owned_by {
+            sequence.owned_by = Some(rekey(owner.clone()));
+        }
+    }
+    rekey_comments_and_owners(catalog, old, new);
+    true
+}
+
+fn rename_column(catalog: &mut Catalog, old: &str, new: &str) -> bool {
+    let (Some((table_name, old_column)), Some((_, new_column))) = (in_table(catalog, old), new.rsplit_once('.')) else {
+        return false;
+    };
+    let Some(table) = catalog.tables.get_mut(&table_name) else { return false };
+    let Some(column) = table.columns.iter_mut().find(|c| c.name == old_column) else { return false };
+    column.name = new_column.to_string();
+    for constraint in table.constraints.values_mut() {
+        constraint.definition = replace_word(&constraint.definition, &old_column, new_column);
+    }
+    for index in catalog.indexes.values_mut().filter(|i| i.table == table_name) {
+        for key in index.keys.iter_mut().chain(index.include.iter_mut()).chain(index.predicate.iter_mut()) {
+            *key = replace_word(key, &old_column, new_column);
+        }
+    }
+    rekey_comments_and_owners(catalog, old, new);
+    true
+}
+
+fn rename_index(catalog: &mut Catalog, old: &str, new: &str) -> bool {
+    let Some(old_name) = catalog.indexes.keys().find(|name| name.to_string() == old).cloned() else { return false };
+    let Some((schema, name)) = new.split_once('.') else { return false };
+    let Some(index) = catalog.indexes.remove(&old_name) else { return false };
+    catalog.indexes.insert(QualifiedName::new(schema, name), index);
+    rekey_comments_and_owners(catalog, old, new);
+    true
+}
+
+fn rename_constraint(catalog: &mut Catalog, old: &str, new: &str) -> bool {
+    let (Some((table_name, old_constraint)), Some((_, new_constraint))) =
+        (in_table(catalog, old), new.rsplit_once('.'))
+    else {
+        return false;
+    };
+    let Some(table) = catalog.tables.get_mut(&table_name) else { return false };
+    let Some(constraint) = table.constraints.remove(&old_constraint) else { return false };
+    table.constraints.insert(new_constraint.to_string(), constraint);
+    rekey_comments_and_owners(catalog, old, new);
+    true
+}
+
+/// `text` with each whole-word `old` (an identifier, quoted or not) replaced by `new`.
+fn replace_word(text: &str, old: &str, new: &str) -> String {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(old) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + old.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if before.is_some_and(is_word) || after.is_some_and(is_word) {
+            out.push_str(old);
+        } else {
+            out.push_str(new);
+        }
+        rest = &rest[at + old.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_word;
+
+    #[test]
+    fn only_whole_words_are_replaced() {
+        assert_eq!(replace_word("primary key (a, ab, b_a)", "a", "x"), "primary key (x, ab, b_a)");
+        assert_eq!(replace_word("check ((price > 0))", "price", "cost"), "check ((cost > 0))");
+    }
+}
