@@ -13,6 +13,7 @@ pub mod housekeeping;
 pub mod input;
 pub mod reader;
 pub mod render;
+pub mod sql;
 pub mod summary;
 
 pub use catalog::{build as build_catalog, Catalog, Counts};
