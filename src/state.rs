@@ -3,7 +3,7 @@
 //! No Leptos here, so the rules (what a failed load keeps, what swap does) are tested natively.
 
 use schemadrift_engine::catalog::{NotUnderstood, StatementCounts};
-use schemadrift_engine::diff::Change;
+use schemadrift_engine::diff::{inventory, Change, Rename, TableEntry, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
 use schemadrift_engine::{
     build_catalog, decode, diff, read, summarize, Catalog, Counts, Diff, DiffOptions, DumpSummary,
@@ -170,12 +170,15 @@ impl Workspace {
     /// The comparison of the two loaded dumps, when both sides hold one.
     pub fn comparison(&self, options: &DiffOptions) -> Option<Comparison> {
         let (from, to) = (self.from.dump.as_ref()?, self.to.dump.as_ref()?);
+        let result = diff(&from.catalog, &to.catalog, options);
         Some(Comparison {
             from_name: from.file_name.clone(),
             to_name: to.file_name.clone(),
-            diff: diff(&from.catalog, &to.catalog, options),
+            tables: inventory(&from.catalog, &to.catalog, &result, options),
+            diff: result,
             cleanup: [cleanup_candidates(&from.catalog), cleanup_candidates(&to.catalog)],
             tracking: [tracking_tables(&from.catalog), tracking_tables(&to.catalog)],
+            catalogs: [from.catalog.clone(), to.catalog.clone()],
         })
     }
 }
@@ -252,6 +255,88 @@ pub struct ViewState {
     pub kind: Option<String>,
     /// Show only changes whose object name contains this text (case-insensitive).
     pub search: String,
+    /// Renames the user confirmed.
+    pub renames: Vec<Rename>,
+    /// The table shown in the per-table view.
+    pub object: Option<String>,
+    /// How the rows are ordered.
+    pub sort: Sort,
+}
+
+/// The column rows are ordered by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortKey {
+    /// The engine's order: kind, then object name.
+    #[default]
+    Kind,
+    Object,
+    Change,
+    /// Tables by how many changes they have.
+    Size,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Sort {
+    const KEYS: [(SortKey, &'static str); 4] =
+        [(SortKey::Kind, "kind"), (SortKey::Object, "object"), (SortKey::Change, "change"), (SortKey::Size, "size")];
+
+    fn id(self) -> String {
+        let word = Sort::KEYS.iter().find(|(k, _)| *k == self.key).map_or("kind", |(_, w)| w);
+        format!("{}{word}", if self.descending { "-" } else { "" })
+    }
+
+    fn from_id(id: &str) -> Sort {
+        let (descending, word) = match id.strip_prefix('-') {
+            Some(word) => (true, word),
+            None => (false, id),
+        };
+        let key = Sort::KEYS.iter().find(|(_, w)| *w == word).map_or(SortKey::Kind, |(k, _)| *k);
+        Sort { key, descending }
+    }
+
+    /// Sorting by `key`: ascending first, descending on a second click.
+    pub fn toggled(self, key: SortKey) -> Sort {
+        Sort { key, descending: self.key == key && !self.descending }
+    }
+
+    /// The `aria-sort` value of a column header.
+    pub fn aria(self, key: SortKey) -> &'static str {
+        match (self.key == key, self.descending) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        }
+    }
+
+    /// Orders change rows; ties keep the engine's order, so the result is deterministic.
+    pub fn changes(self, changes: &mut [Change]) {
+        match self.key {
+            SortKey::Kind | SortKey::Size => {}
+            SortKey::Object => changes.sort_by(|a, b| a.object.cmp(&b.object)),
+            SortKey::Change => changes.sort_by_key(|c| c.change),
+        }
+        if self.descending {
+            changes.reverse();
+        }
+    }
+
+    /// Orders inventory rows (the engine's order: by status, then name).
+    pub fn tables(self, tables: &mut [TableEntry]) {
+        match self.key {
+            SortKey::Kind => {}
+            SortKey::Object => tables.sort_by(|a, b| a.table.cmp(&b.table)),
+            SortKey::Change => tables.sort_by_key(|t| t.status),
+            SortKey::Size => tables.sort_by_key(|t| std::cmp::Reverse(t.changes)),
+        }
+        if self.descending {
+            tables.reverse();
+        }
+    }
 }
 
 const IGNORE_WORDS: [&str; 5] = ["owners", "grants", "comments", "extension-versions", "storage"];
@@ -293,6 +378,19 @@ impl ViewState {
                 "tab" => state.tab = Tab::from_id(&value),
                 "kind" if !value.is_empty() => state.kind = Some(value),
                 "q" => state.search = value,
+                "rename" => {
+                    let parsed = value.split_once(':').and_then(|(kind, names)| {
+                        let (from, to) = names.split_once('=')?;
+                        RENAMEABLE.contains(&kind).then(|| Rename {
+                            object_kind: kind.to_string(),
+                            from: from.to_string(),
+                            to: to.to_string(),
+                        })
+                    });
+                    state.renames.extend(parsed);
+                }
+                "object" if !value.is_empty() => state.object = Some(value),
+                "sort" => state.sort = Sort::from_id(&value),
                 _ => {}
             }
         }
@@ -322,6 +420,16 @@ impl ViewState {
         if !self.search.is_empty() {
             parts.push(format!("q={}", percent_encode(&self.search)));
         }
+        for rename in &self.renames {
+            let text = format!("{}:{}={}", rename.object_kind, rename.from, rename.to);
+            parts.push(format!("rename={}", percent_encode(&text)));
+        }
+        if let Some(object) = &self.object {
+            parts.push(format!("object={}", percent_encode(object)));
+        }
+        if self.sort != Sort::default() {
+            parts.push(format!("sort={}", self.sort.id()));
+        }
         if parts.is_empty() {
             String::new()
         } else {
@@ -338,7 +446,7 @@ impl ViewState {
             ignore_storage_parameters: self.ignore_storage_parameters,
             exclude_schemas: self.exclude_schemas.iter().cloned().collect(),
             exclude_platform_schemas: self.hide_platform_schemas,
-            renames: Vec::new(),
+            renames: self.renames.clone(),
         }
     }
 
@@ -394,6 +502,10 @@ pub struct Comparison {
     pub cleanup: [Vec<CleanupCandidate>; 2],
     /// Migration tracking tables on each side (from, to).
     pub tracking: [Vec<TrackingTable>; 2],
+    /// Every table of either side, with how it differs.
+    pub tables: Vec<TableEntry>,
+    /// The two catalogs compared (from, to), for the per-table view.
+    pub catalogs: [Arc<Catalog>; 2],
 }
 
 impl Comparison {
@@ -405,20 +517,23 @@ impl Comparison {
     /// One plain sentence saying how far apart the two sides are.
     pub fn headline(&self) -> String {
         let s = &self.diff.summary;
-        if s.added + s.removed + s.altered == 0 {
+        if s.added + s.removed + s.altered + s.renamed == 0 {
             return format!("{} and {} define the same schema.", self.from_name, self.to_name);
         }
-        let parts: Vec<String> =
-            [(s.added, "addition", "additions"), (s.removed, "removal", "removals"), (s.altered, "change", "changes")]
-                .into_iter()
-                .filter(|(n, _, _)| *n > 0)
-                .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
-                .collect();
-        let list = match parts.as_slice() {
-            [only] => only.clone(),
-            [first, second] => format!("{first} and {second}"),
-            [first, second, third] => format!("{first}, {second} and {third}"),
-            _ => unreachable!("at most three parts"),
+        let parts: Vec<String> = [
+            (s.added, "addition", "additions"),
+            (s.removed, "removal", "removals"),
+            (s.altered, "change", "changes"),
+            (s.renamed, "rename", "renames"),
+        ]
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
+        let list = match parts.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
         };
         format!("To reach {}, {} needs {list}.", self.to_name, self.from_name)
     }
@@ -551,6 +666,48 @@ mod tests {
         assert_eq!(ViewState::from_query(&query), state);
         assert_eq!(ViewState::default().to_query(), "");
         assert_eq!(ViewState::from_query("?bogus=1&q=%zz"), ViewState { search: "%zz".into(), ..ViewState::default() });
+        let chosen = ViewState {
+            renames: vec![Rename {
+                object_kind: "column".into(),
+                from: "public.t.a b".into(),
+                to: "public.t.c".into(),
+            }],
+            object: Some("public.tasks".into()),
+            sort: Sort { key: SortKey::Object, descending: true },
+            ..ViewState::default()
+        };
+        let query = chosen.to_query();
+        assert_eq!(query, "?rename=column%3Apublic.t.a%20b%3Dpublic.t.c&object=public.tasks&sort=-object");
+        assert_eq!(ViewState::from_query(&query), chosen);
+        assert!(
+            ViewState::from_query("?rename=nonsense&rename=view:a=b").renames.is_empty(),
+            "malformed renames are dropped"
+        );
+    }
+
+    #[test]
+    fn sorting_toggles_and_orders_rows_deterministically() {
+        let sort = Sort::default().toggled(SortKey::Object);
+        assert_eq!(sort, Sort { key: SortKey::Object, descending: false });
+        assert_eq!(sort.toggled(SortKey::Object), Sort { key: SortKey::Object, descending: true });
+        assert_eq!(sort.aria(SortKey::Object), "ascending");
+        assert_eq!(sort.aria(SortKey::Change), "none");
+        let mut changes = Workspace::demo().comparison(&DiffOptions::default()).unwrap().diff.changes;
+        Sort { key: SortKey::Object, descending: false }.changes(&mut changes);
+        assert!(changes.windows(2).all(|w| w[0].object <= w[1].object));
+        Sort { key: SortKey::Change, descending: true }.changes(&mut changes);
+        assert!(changes.windows(2).all(|w| w[0].change >= w[1].change));
+    }
+
+    #[test]
+    fn the_demo_inventory_lists_every_table_of_both_sides() {
+        let demo = Workspace::demo().comparison(&DiffOptions::default()).unwrap();
+        let names: std::collections::BTreeSet<String> =
+            demo.catalogs.iter().flat_map(|c| c.tables.keys().map(|k| k.to_string())).collect();
+        assert_eq!(demo.tables.len(), names.len());
+        assert!(demo.tables.iter().any(|t| t.status == schemadrift_engine::diff::TableStatus::Unchanged));
+        let changed: usize = demo.tables.iter().map(|t| t.changes).sum();
+        assert!(changed > 0 && changed <= demo.diff.changes.len());
     }
 
     #[test]

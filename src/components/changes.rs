@@ -1,8 +1,8 @@
 //! The comparison: one sentence, counts per kind, drift controls and filters, and every change as a row.
 
-use crate::state::{Comparison, Tab, ViewState, Workspace};
+use crate::state::{Comparison, SortKey, Tab, ViewState, Workspace};
 use leptos::prelude::*;
-use schemadrift_engine::diff::ChangeKind;
+use schemadrift_engine::diff::{table_of, ChangeKind, Rename};
 
 #[component]
 pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> impl IntoView {
@@ -89,7 +89,14 @@ pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> imp
     let tab_counts = Memo::new(move |_| {
         comparison.with(|c| {
             let changes = c.as_ref().map(|c| c.diff.changes.as_slice()).unwrap_or_default();
-            Tab::ALL.map(|tab| changes.iter().filter(|change| tab.holds(change.object_kind)).count())
+            let differing_tables = c.as_ref().map_or(0, |c| {
+                c.tables.iter().filter(|t| t.status != schemadrift_engine::diff::TableStatus::Unchanged).count()
+            });
+            // The tables tab lists tables, so it counts the tables that differ.
+            Tab::ALL.map(|tab| match tab {
+                Tab::Tables => differing_tables,
+                _ => changes.iter().filter(|change| tab.holds(change.object_kind)).count(),
+            })
         })
     });
     let tabs = view! {
@@ -121,7 +128,8 @@ pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> imp
         {move || comparison.with(|c| c.as_ref().map(summary_view))}
         {controls}
         {tabs}
-        {move || comparison.get().map(|c| comparison_view(c, view.get()))}
+        {move || comparison.get().and_then(|c| view.with(|v| v.object.clone()).map(|t| super::tables::table_view(&c, t, view)))}
+        {move || comparison.get().map(|c| comparison_view(c, view.get(), view))}
     }
 }
 
@@ -168,7 +176,40 @@ fn summary_view(comparison: &Comparison) -> impl IntoView {
     }
 }
 
-fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
+/// A column header that sorts the rows by `key` (a second click reverses the order).
+fn sort_header(label: &'static str, key: SortKey, filter: &ViewState, view: RwSignal<ViewState>) -> impl IntoView {
+    let sort = filter.sort;
+    view! {
+        <th scope="col" aria-sort=sort.aria(key)>
+            <button type="button" class="sort" data-testid=format!("sort-{}", label.to_lowercase().replace(' ', "-"))
+                on:click=move |_| view.update(|v| v.sort = v.sort.toggled(key))>
+                {label}
+                <span aria-hidden="true">{match sort.aria(key) { "ascending" => " ▲", "descending" => " ▼", _ => "" }}</span>
+            </button>
+        </th>
+    }
+}
+
+/// An object name; a button that opens the per-table view when the change belongs to a table.
+pub(super) fn object_cell(object: String, table: Option<String>, view: RwSignal<ViewState>) -> impl IntoView {
+    match table {
+        Some(table) => view! {
+            <button type="button" class="link" data-testid="open-table" title=format!("Show table {table}")
+                on:click=move |_| view.update(|v| v.object = Some(table.clone()))>
+                <code>{object}</code>
+            </button>
+        }
+        .into_any(),
+        None => view! { <code>{object}</code> }.into_any(),
+    }
+}
+
+fn comparison_view(comparison: Comparison, filter: ViewState, view: RwSignal<ViewState>) -> impl IntoView {
+    if filter.tab == Tab::Tables {
+        return super::tables::inventory_view(&comparison, &filter, view).into_any();
+    }
+    let [from_catalog, to_catalog] = comparison.catalogs.clone();
+    let confirmed = filter.renames.clone();
     let notes = comparison.diff.notes.clone();
     let renames = comparison.diff.rename_candidates.clone();
     let sides = [comparison.from_name.clone(), comparison.to_name.clone()];
@@ -191,7 +232,8 @@ fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
         })
         .collect();
     let total = comparison.diff.changes.len();
-    let changes: Vec<_> = comparison.diff.changes.into_iter().filter(|c| filter.shows(c)).collect();
+    let mut changes: Vec<_> = comparison.diff.changes.into_iter().filter(|c| filter.shows(c)).collect();
+    filter.sort.changes(&mut changes);
     let nothing_matches = changes.is_empty();
     let shown = if changes.len() == total {
         format!("{total} changes")
@@ -208,9 +250,9 @@ fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
                 <table class="changes" hidden=nothing_matches>
                     <thead>
                         <tr>
-                            <th scope="col">"Change"</th>
-                            <th scope="col">"Kind"</th>
-                            <th scope="col">"Object"</th>
+                            {sort_header("Change", SortKey::Change, &filter, view)}
+                            {sort_header("Kind", SortKey::Kind, &filter, view)}
+                            {sort_header("Object", SortKey::Object, &filter, view)}
                             <th scope="col">"Details (from → to)"</th>
                         </tr>
                     </thead>
@@ -224,12 +266,13 @@ fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
                                     ChangeKind::Altered => ("changed", "altered"),
                                     ChangeKind::Renamed => ("renamed", "altered"),
                                 };
+                                let table = table_of(&change, &from_catalog, &to_catalog);
                                 let details = if change.change.compares() { change.details } else { Vec::new() };
                                 view! {
                                     <tr data-testid="change-row" class=class>
                                         <td><span class="badge">{label}</span></td>
                                         <td>{change.object_kind.replace('_', " ")}</td>
-                                        <td class="object"><code>{change.object}</code></td>
+                                        <td class="object">{object_cell(change.object, table, view)}</td>
                                         <td>
                                             <ul class="details">
                                                 {details
@@ -246,13 +289,37 @@ fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
                 </table>
                 {(!renames.is_empty()).then(|| view! {
                     <h3>"Possible renames"</h3>
-                    <p class="hint">"Listed above as removed and added: schemadrift never assumes a rename, because treating one wrongly loses data."</p>
+                    <p class="hint">"Listed above as removed and added: schemadrift never assumes a rename, because treating one wrongly loses data. Confirm the ones you know to be renames."</p>
                     <ul class="renames" data-testid="rename-candidates">
-                        {renames.into_iter().map(|r| view! {
-                            <li>
-                                {r.object_kind.replace('_', " ")}" "<code>{r.from}</code>" → "<code>{r.to}</code>
-                                {format!(" ({}%: {})", r.confidence, r.evidence.join(", "))}
-                            </li>
+                        {renames.into_iter().map(|r| {
+                            let rename = Rename { object_kind: r.object_kind.to_string(), from: r.from.clone(), to: r.to.clone() };
+                            view! {
+                                <li>
+                                    {r.object_kind.replace('_', " ")}" "<code>{r.from}</code>" → "<code>{r.to}</code>
+                                    {format!(" ({}%: {}) ", r.confidence, r.evidence.join(", "))}
+                                    <button type="button" data-testid="confirm-rename"
+                                        on:click=move |_| view.update(|v| v.renames.push(rename.clone()))>
+                                        "Confirm rename"
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })}
+                {(!confirmed.is_empty()).then(|| view! {
+                    <h3>"Confirmed renames"</h3>
+                    <ul class="renames" data-testid="confirmed-renames">
+                        {confirmed.into_iter().map(|r| {
+                            let undo = r.clone();
+                            view! {
+                                <li>
+                                    {r.object_kind.replace('_', " ")}" "<code>{r.from}</code>" → "<code>{r.to}</code>" "
+                                    <button type="button" data-testid="undo-rename"
+                                        on:click=move |_| view.update(|v| v.renames.retain(|x| *x != undo))>
+                                        "Undo"
+                                    </button>
+                                </li>
+                            }
                         }).collect_view()}
                     </ul>
                 })}
@@ -285,6 +352,7 @@ fn comparison_view(comparison: Comparison, filter: ViewState) -> impl IntoView {
             </section>
         })}
     }
+    .into_any()
 }
 
 /// Changes by kind as stacked horizontal bars (added, removed, changed), drawn as inline SVG.

@@ -5,3 +5,4 @@ pub mod changes;
 pub mod dump_panel;
 pub mod file_reading;
 pub mod summary;
+pub mod tables;

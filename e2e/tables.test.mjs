@@ -1,0 +1,114 @@
+// End-to-end tests of the tables tab, the per-table view, sorting and confirming renames.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { serveStatic } from './support/server.mjs';
+import { launch, openPage, projectRoot, screenshotDir } from './support/browser.mjs';
+
+let server;
+let context;
+
+before(async () => {
+  server = await serveStatic(join(projectRoot, 'dist'));
+  context = await launch();
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+});
+
+const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+const texts = (page, selector) => page.locator(selector).allTextContents();
+
+test('the tables tab lists every table of both sides and opens one side by side', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await byTestId(page, 'headline').waitFor();
+  await byTestId(page, 'tab-tables').click();
+  await byTestId(page, 'table-tally').waitFor();
+  // 11 tables in all: the backup copy only in production, 3 new tables in staging, 7 in both.
+  assert.equal(await byTestId(page, 'table-row').count(), 11);
+  assert.equal(
+    await byTestId(page, 'table-tally').textContent(),
+    '1 only in fieldbook_production.sql, 3 only in fieldbook_staging.sql, 3 changed, 4 unchanged',
+  );
+  assert.match(await byTestId(page, 'tab-tables').textContent(), /Tables \d+/);
+
+  await byTestId(page, 'sort-changes').click();
+  assert.match(page.url(), /tab=tables&sort=size/);
+  const sizes = (await texts(page, '[data-testid="table-row"] td:nth-child(3)')).map(Number);
+  assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a), 'most changed first');
+
+  await byTestId(page, 'table-row').filter({ hasText: 'public.tasks' }).locator('[data-testid="open-table"]').click();
+  const tableView = byTestId(page, 'table-view');
+  await tableView.waitFor();
+  assert.match(page.url(), /object=public\.tasks/);
+  assert.match(await byTestId(page, 'ddl-from').textContent(), /^CREATE TABLE public\.tasks \(/);
+  assert.match(await byTestId(page, 'ddl-to').textContent(), /external_key/);
+  assert.doesNotMatch(await byTestId(page, 'ddl-from').textContent(), /external_key/);
+  const added = byTestId(page, 'column-row').filter({ hasText: 'external_key' });
+  assert.equal(await added.getAttribute('class'), 'added');
+  const changed = byTestId(page, 'column-row').filter({ hasText: 'estimate_hours' });
+  assert.equal(await changed.getAttribute('class'), 'altered');
+  await page.screenshot({ path: join(screenshotDir, 'table-view.png'), fullPage: true });
+
+  // The link reproduces the view.
+  await page.reload();
+  await byTestId(page, 'table-view').waitFor();
+  assert.equal(await byTestId(page, 'tab-tables').getAttribute('aria-selected'), 'true');
+  await byTestId(page, 'close-table').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="table-view"]'));
+  assert.doesNotMatch(page.url(), /object=/);
+
+  // A change row of a table opens the same view.
+  await byTestId(page, 'tab-all').click();
+  await byTestId(page, 'change-row').filter({ hasText: 'public.tasks.external_key' }).locator('[data-testid="open-table"]').click();
+  await byTestId(page, 'table-view').waitFor();
+  assert.match(await byTestId(page, 'table-view').locator('h2').textContent(), /Table public\.tasks/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('change rows sort by a column header, and a second click reverses the order', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await byTestId(page, 'headline').waitFor();
+  const objects = () => texts(page, '[data-testid="change-row"] td.object');
+  await byTestId(page, 'sort-object').click();
+  let shown = await objects();
+  assert.equal(shown.length, 18);
+  assert.deepEqual(shown, [...shown].sort());
+  assert.equal(await page.locator('th[aria-sort="ascending"]').count(), 1);
+  await byTestId(page, 'sort-object').click();
+  shown = await objects();
+  assert.deepEqual(shown, [...shown].sort().reverse());
+  assert.match(page.url(), /\?sort=-object$/);
+  assert.equal(await page.locator('th[aria-sort="descending"]').count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a possible rename is confirmed in one click, becomes one change, and can be undone', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await byTestId(page, 'headline').waitFor();
+  const dump = (column) => Buffer.from(`CREATE TABLE public.customers (id integer NOT NULL, ${column} text NOT NULL);\n`);
+  await byTestId(page, 'from-input').setInputFiles({ name: 'before.sql', mimeType: 'text/plain', buffer: dump('fullname') });
+  await byTestId(page, 'to-input').setInputFiles({ name: 'after.sql', mimeType: 'text/plain', buffer: dump('full_name') });
+  await page.waitForFunction(() => document.querySelector('[data-testid="to-file-name"]')?.textContent === 'after.sql');
+  await byTestId(page, 'rename-candidates').waitFor();
+  assert.equal(await byTestId(page, 'change-row').count(), 2);
+  assert.match(await byTestId(page, 'rename-candidates').textContent(), /public\.customers\.fullname → public\.customers\.full_name \(100%/);
+
+  await byTestId(page, 'confirm-rename').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 1);
+  const row = byTestId(page, 'change-row');
+  assert.match(await row.textContent(), /renamed.*column.*public\.customers\.full_name.*name: public\.customers\.fullname → public\.customers\.full_name/);
+  assert.match(page.url(), /rename=column%3Apublic\.customers\.fullname%3Dpublic\.customers\.full_name/);
+  assert.equal(await byTestId(page, 'rename-candidates').count(), 0);
+  assert.equal(await byTestId(page, 'headline').textContent(), 'To reach after.sql, before.sql needs 1 rename.');
+
+  await byTestId(page, 'undo-rename').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 2);
+  assert.doesNotMatch(page.url(), /rename=/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

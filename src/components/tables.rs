@@ -1,0 +1,202 @@
+//! The tables tab (every table of either side, with how it differs) and the per-table view (both
+//! column lists aligned, and each side's DDL side by side).
+
+use super::changes::object_cell;
+use crate::state::{Comparison, SortKey, ViewState};
+use leptos::prelude::*;
+use schemadrift_engine::catalog::{Column, QualifiedName};
+use schemadrift_engine::diff::{align_columns, ColumnStatus, TableStatus};
+use schemadrift_engine::sql::table_ddl;
+
+/// The inventory: one row per table, filtered by the search and ordered by the chosen column.
+pub fn inventory_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<ViewState>) -> impl IntoView {
+    let needle = filter.search.to_lowercase();
+    let mut tables: Vec<_> = comparison
+        .tables
+        .iter()
+        .filter(|t| needle.is_empty() || t.table.to_lowercase().contains(&needle))
+        .cloned()
+        .collect();
+    filter.sort.tables(&mut tables);
+    let count = |status: TableStatus| comparison.tables.iter().filter(|t| t.status == status).count();
+    let tally = format!(
+        "{} only in {}, {} only in {}, {} changed, {} unchanged",
+        count(TableStatus::OnlyInFrom),
+        comparison.from_name,
+        count(TableStatus::OnlyInTo),
+        comparison.to_name,
+        count(TableStatus::Changed),
+        count(TableStatus::Unchanged)
+    );
+    let sort = filter.sort;
+    let header = move |label: &'static str, key: SortKey| {
+        view! {
+            <th scope="col" aria-sort=sort.aria(key)>
+                <button type="button" class="sort" data-testid=format!("sort-{}", label.to_lowercase())
+                    on:click=move |_| view.update(|v| v.sort = v.sort.toggled(key))>
+                    {label}
+                    <span aria-hidden="true">{match sort.aria(key) { "ascending" => " ▲", "descending" => " ▼", _ => "" }}</span>
+                </button>
+            </th>
+        }
+    };
+    let side_name = [comparison.from_name.clone(), comparison.to_name.clone()];
+    let nothing = tables.is_empty();
+    view! {
+        <section class="comparison" aria-labelledby="tables-heading">
+            <h2 id="tables-heading">"Tables " <span class="count" data-testid="table-tally">{tally}</span></h2>
+            {nothing.then(|| view! { <p class="empty" data-testid="no-match">"No table matches this search."</p> })}
+            <table class="changes inventory" hidden=nothing>
+                <thead>
+                    <tr>
+                        {header("Table", SortKey::Object)}
+                        {header("Status", SortKey::Change)}
+                        {header("Changes", SortKey::Size)}
+                        <th scope="col">"Columns (from → to)"</th>
+                        <th scope="col">"Comment"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {tables
+                        .into_iter()
+                        .map(|t| {
+                            let class = match t.status {
+                                TableStatus::OnlyInFrom => "removed",
+                                TableStatus::OnlyInTo => "added",
+                                TableStatus::Changed => "altered",
+                                TableStatus::Unchanged => "same",
+                            };
+                            let label = match t.status {
+                                TableStatus::OnlyInFrom => format!("only in {}", side_name[0]),
+                                TableStatus::OnlyInTo => format!("only in {}", side_name[1]),
+                                other => other.label().to_string(),
+                            };
+                            let columns = |n: Option<usize>| n.map_or("–".to_string(), |n| n.to_string());
+                            view! {
+                                <tr data-testid="table-row" class=class>
+                                    <td class="object">{object_cell(t.table.clone(), Some(t.table.clone()), view)}</td>
+                                    <td><span class="badge">{label}</span></td>
+                                    <td>{t.changes}</td>
+                                    <td>{format!("{} → {}", columns(t.columns[0]), columns(t.columns[1]))}</td>
+                                    <td>{t.comment.unwrap_or_default()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// One table from both sides: its columns aligned row by row, then each side's DDL.
+pub fn table_view(comparison: &Comparison, table: String, view: RwSignal<ViewState>) -> impl IntoView {
+    let [from, to] = &comparison.catalogs;
+    // For a confirmed rename, the from side holds the table under its old name.
+    let renamed_from = comparison
+        .diff
+        .changes
+        .iter()
+        .find(|c| {
+            c.object_kind == "table" && c.object == table && c.details.first().is_some_and(|d| d.property == "name")
+        })
+        .and_then(|c| c.details[0].from.clone());
+    let find = |catalog: &schemadrift_engine::Catalog, name: &str| -> Option<QualifiedName> {
+        catalog.tables.keys().find(|k| k.to_string() == name).cloned()
+    };
+    let from_name = find(from, renamed_from.as_deref().unwrap_or(&table));
+    let to_name = find(to, &table);
+    let close = move |_| view.update(|v| v.object = None);
+    if from_name.is_none() && to_name.is_none() {
+        return view! {
+            <section class="comparison table-view" data-testid="table-view" aria-label="Table">
+                <p class="empty">{format!("Neither side has a table named {table}.")}" "
+                    <button type="button" data-testid="close-table" on:click=close>"Close"</button>
+                </p>
+            </section>
+        }
+        .into_any();
+    }
+    let rows = align_columns(
+        from_name.as_ref().and_then(|n| from.tables.get(n)),
+        to_name.as_ref().and_then(|n| to.tables.get(n)),
+    );
+    let ddl = |catalog: &schemadrift_engine::Catalog, name: &Option<QualifiedName>, side: &str| {
+        name.as_ref().and_then(|n| table_ddl(catalog, n)).unwrap_or_else(|| format!("-- not in {side}"))
+    };
+    let from_ddl = ddl(from, &from_name, &comparison.from_name);
+    let to_ddl = ddl(to, &to_name, &comparison.to_name);
+    let describe = |column: &Option<Column>| -> String {
+        match column {
+            None => String::new(),
+            Some(c) => {
+                let mut parts = vec![c.data_type.clone()];
+                if let Some(default) = &c.default {
+                    parts.push(format!("default {default}"));
+                }
+                if c.not_null {
+                    parts.push("not null".into());
+                }
+                if let Some(identity) = &c.identity {
+                    parts.push(format!("identity {}", identity.to_lowercase()));
+                }
+                if let Some(generated) = &c.generated {
+                    parts.push(format!("generated {generated}"));
+                }
+                parts.join(", ")
+            }
+        }
+    };
+    view! {
+        <section class="comparison table-view" data-testid="table-view" aria-labelledby="table-view-heading">
+            <h2 id="table-view-heading">
+                "Table " <code>{table.clone()}</code>
+                {renamed_from.map(|old| view! { " (renamed from " <code>{old}</code> ")" })}
+                " "
+                <button type="button" data-testid="close-table" on:click=close>"Close"</button>
+            </h2>
+            <table class="changes columns-aligned">
+                <thead>
+                    <tr>
+                        <th scope="col">{comparison.from_name.clone()}</th>
+                        <th scope="col"></th>
+                        <th scope="col">{comparison.to_name.clone()}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|row| {
+                            let (class, sign) = match row.status {
+                                ColumnStatus::Same => ("same", "="),
+                                ColumnStatus::Added => ("added", "+"),
+                                ColumnStatus::Removed => ("removed", "−"),
+                                ColumnStatus::Changed => ("altered", "≠"),
+                            };
+                            let name = |c: &Option<Column>| c.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+                            let title = if row.differs.is_empty() { String::new() } else { format!("differs: {}", row.differs.join(", ")) };
+                            view! {
+                                <tr data-testid="column-row" class=class>
+                                    <td><code>{name(&row.from)}</code>" "<span class="muted">{describe(&row.from)}</span></td>
+                                    <td class="sign" title=title.clone() aria-label=title>{sign}</td>
+                                    <td><code>{name(&row.to)}</code>" "<span class="muted">{describe(&row.to)}</span></td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <div class="ddl-pair">
+                <figure>
+                    <figcaption>{comparison.from_name.clone()}</figcaption>
+                    <pre data-testid="ddl-from"><code>{from_ddl}</code></pre>
+                </figure>
+                <figure>
+                    <figcaption>{comparison.to_name.clone()}</figcaption>
+                    <pre data-testid="ddl-to"><code>{to_ddl}</code></pre>
+                </figure>
+            </div>
+        </section>
+    }
+    .into_any()
+}
