@@ -246,6 +246,7 @@ pub struct ViewState {
     pub ignore_comments: bool,
     pub ignore_extension_versions: bool,
     pub ignore_storage_parameters: bool,
+    pub ignore_tablespaces: bool,
     /// Leave out the schemas Supabase manages.
     pub hide_platform_schemas: bool,
     pub exclude_schemas: Vec<String>,
@@ -339,16 +340,17 @@ impl Sort {
     }
 }
 
-const IGNORE_WORDS: [&str; 5] = ["owners", "grants", "comments", "extension-versions", "storage"];
+const IGNORE_WORDS: [&str; 6] = ["owners", "grants", "comments", "extension-versions", "storage", "tablespaces"];
 
 impl ViewState {
-    fn ignores(&self) -> [bool; 5] {
+    fn ignores(&self) -> [bool; 6] {
         [
             self.ignore_owners,
             self.ignore_grants,
             self.ignore_comments,
             self.ignore_extension_versions,
             self.ignore_storage_parameters,
+            self.ignore_tablespaces,
         ]
     }
 
@@ -367,6 +369,7 @@ impl ViewState {
                             "comments" => state.ignore_comments = true,
                             "extension-versions" => state.ignore_extension_versions = true,
                             "storage" => state.ignore_storage_parameters = true,
+                            "tablespaces" => state.ignore_tablespaces = true,
                             _ => {}
                         }
                     }
@@ -444,6 +447,7 @@ impl ViewState {
             ignore_comments: self.ignore_comments,
             ignore_extension_versions: self.ignore_extension_versions,
             ignore_storage_parameters: self.ignore_storage_parameters,
+            ignore_tablespaces: self.ignore_tablespaces,
             exclude_schemas: self.exclude_schemas.iter().cloned().collect(),
             exclude_platform_schemas: self.hide_platform_schemas,
             renames: self.renames.clone(),

@@ -44,6 +44,7 @@ pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> imp
                 {toggle("Ignore comments", "ignore-comments", |v| v.ignore_comments, |v, on| v.ignore_comments = on)}
                 {toggle("Ignore extension versions", "ignore-extension-versions", |v| v.ignore_extension_versions, |v, on| v.ignore_extension_versions = on)}
                 {toggle("Ignore storage parameters", "ignore-storage", |v| v.ignore_storage_parameters, |v, on| v.ignore_storage_parameters = on)}
+                {toggle("Ignore tablespaces", "ignore-tablespaces", |v| v.ignore_tablespaces, |v, on| v.ignore_tablespaces = on)}
                 {toggle("Hide Supabase-managed schemas", "hide-platform-schemas", |v| v.hide_platform_schemas, |v, on| v.hide_platform_schemas = on)}
             </div>
             <div class="filters">

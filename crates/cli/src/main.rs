@@ -59,6 +59,9 @@ struct DriftFlags {
     /// Do not compare storage parameters (WITH (…)) of tables and indexes.
     #[arg(long)]
     ignore_storage_parameters: bool,
+    /// Do not compare the tablespaces of tables and indexes.
+    #[arg(long)]
+    ignore_tablespaces: bool,
     /// Leave out the objects of this schema (repeatable).
     #[arg(long = "exclude-schema", value_name = "SCHEMA")]
     exclude_schemas: Vec<String>,
@@ -81,6 +84,7 @@ impl DriftFlags {
             ignore_comments: self.ignore_comments,
             ignore_extension_versions: self.ignore_extension_versions,
             ignore_storage_parameters: self.ignore_storage_parameters,
+            ignore_tablespaces: self.ignore_tablespaces,
             exclude_schemas: self.exclude_schemas.iter().cloned().collect(),
             exclude_platform_schemas: self.exclude_supabase_schemas,
             renames,

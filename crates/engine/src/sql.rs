@@ -67,6 +67,9 @@ pub fn create_index(name: &QualifiedName, index: &Index) -> String {
     if !index.parameters.is_empty() {
         let _ = write!(out, " WITH ({})", index.parameters.join(", "));
     }
+    if let Some(tablespace) = &index.tablespace {
+        let _ = write!(out, " TABLESPACE {}", ident(tablespace));
+    }
     if let Some(predicate) = &index.predicate {
         let _ = write!(out, " WHERE {predicate}");
     }
@@ -162,6 +165,9 @@ fn create_table(name: &QualifiedName, table: &Table) -> String {
     }
     if !table.options.is_empty() {
         let _ = write!(out, " WITH ({})", table.options.join(", "));
+    }
+    if let Some(tablespace) = &table.tablespace {
+        let _ = write!(out, " TABLESPACE {}", ident(tablespace));
     }
     out.push_str(";\n");
     out

@@ -52,6 +52,7 @@ impl CatalogBuilder {
                 catalog: Catalog::default(),
                 default_schema: "public".to_string(),
                 qualify_names: true,
+                tablespace: None,
                 copying_into: None,
             },
         }
@@ -102,6 +103,8 @@ pub(super) struct Builder {
     /// Whether names in expressions are written unqualified (a non-empty search_path, or none set:
     /// a hand-written script) and are to be qualified as modern pg_dump does (see `qualify`).
     qualify_names: bool,
+    /// The tablespace of the next tables and indexes (`SET default_tablespace`).
+    tablespace: Option<String>,
     /// The table of the last `COPY … FROM stdin`, whose data comes next.
     copying_into: Option<QualifiedName>,
 }
@@ -289,6 +292,7 @@ impl Builder {
             partition_by: create.partition_by.as_ref().map(text),
             inherits: create.inherits.iter().flatten().map(|p| self.qualify(p)).collect(),
             created_as_query: create.query.is_some(),
+            tablespace: self.tablespace.clone(),
             ..Table::default()
         };
         if let (Some(parent), Some(bound)) = (&create.partition_of, &create.for_values) {
@@ -657,6 +661,10 @@ impl Builder {
     fn apply(&mut self, fact: recognize::Fact) -> Outcome {
         use recognize::Fact;
         match fact {
+            Fact::DefaultTablespace(tablespace) => {
+                self.tablespace = tablespace;
+                return Outcome::Ignored;
+            }
             Fact::SearchPath(schema) => {
                 self.qualify_names = schema.is_some();
                 self.default_schema = schema.unwrap_or_else(|| "public".to_string());
@@ -744,7 +752,9 @@ impl Builder {
                 if !only {
                     self.add_partition_indexes(&index);
                 }
-                self.catalog.indexes.insert(name, *index);
+                let mut index = *index;
+                index.tablespace = self.tablespace.clone();
+                self.catalog.indexes.insert(name, index);
             }
         }
         Outcome::Understood

@@ -140,6 +140,8 @@ pub struct Table {
     pub replica_identity: Option<String>,
     /// Created by `CREATE TABLE … AS` (a copy without keys).
     pub created_as_query: bool,
+    /// The tablespace (pg_dump: `SET default_tablespace` before the statement); `None`: the default.
+    pub tablespace: Option<String>,
 }
 
 impl Table {
@@ -199,6 +201,8 @@ pub struct Index {
     pub nulls_not_distinct: bool,
     /// Parent index when attached with `ALTER INDEX … ATTACH PARTITION`.
     pub attached_to: Option<QualifiedName>,
+    /// The tablespace, as for tables.
+    pub tablespace: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -41,6 +41,8 @@ pub(super) enum Fact {
     /// The first schema of a new search_path; `None` when it is empty (modern pg_dump: every name
     /// outside pg_catalog is written qualified).
     SearchPath(Option<String>),
+    /// `SET default_tablespace = x`: where the next tables and indexes go; `None` for `''`.
+    DefaultTablespace(Option<String>),
     Owner {
         object: String,
         owner: String,
@@ -129,6 +131,16 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
             let tokens = tokens(sql);
             let is_search_path =
                 matches!(tokens.get(1), Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("search_path"));
+            let is_tablespace =
+                matches!(tokens.get(1), Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("default_tablespace"));
+            if is_tablespace {
+                let value = tokens.iter().skip(2).find_map(|t| match t {
+                    Token::Word(w) if w.keyword != Keyword::TO => Some(ident(w)),
+                    Token::SingleQuotedString(s) => Some(s.clone()),
+                    _ => None,
+                });
+                return Recognized::Fact(Fact::DefaultTablespace(value.filter(|v| !v.is_empty())));
+            }
             if is_search_path {
                 // `"$user"` names a schema only where one exists for the user: dumps do not create it.
                 let first = tokens.iter().skip(2).find_map(|t| match t {

@@ -128,6 +128,8 @@ pub struct DiffOptions {
     pub ignore_comments: bool,
     pub ignore_extension_versions: bool,
     pub ignore_storage_parameters: bool,
+    /// Do not compare tablespaces of tables and indexes.
+    pub ignore_tablespaces: bool,
     /// Schemas whose objects are not compared.
     pub exclude_schemas: BTreeSet<String>,
     /// Also leave out the schemas Supabase manages ([`SUPABASE_MANAGED_SCHEMAS`]).
@@ -239,6 +241,9 @@ impl Differ<'_> {
             if options.ignore_storage_parameters {
                 indexes.values_mut().for_each(|i| i.parameters.clear());
             }
+            if options.ignore_tablespaces {
+                indexes.values_mut().for_each(|i| i.tablespace = None);
+            }
             indexes
         };
         self.qualified("index", &strip_parameters(from), &strip_parameters(to));
@@ -345,6 +350,9 @@ impl Differ<'_> {
             let mut t = t.clone();
             if options.ignore_storage_parameters {
                 t.options.clear();
+            }
+            if options.ignore_tablespaces {
+                t.tablespace = None;
             }
             t
         };
@@ -618,5 +626,22 @@ mod tests {
         let result = diff(&old, &new, &renamed("table", "public.a", "public.b"));
         assert_eq!(result.summary.renamed, 0);
         assert_eq!(result.summary.added, 1);
+    }
+
+    #[test]
+    fn tablespaces_are_compared_unless_ignored() {
+        let old = catalog("SET default_tablespace = '';\nCREATE TABLE t (a int);\nCREATE INDEX i ON t (a);");
+        let new = catalog("SET default_tablespace = fast;\nCREATE TABLE t (a int);\nCREATE INDEX i ON t (a);\nSET default_tablespace = '';\nCREATE TABLE u (a int);");
+        let result = diff(&old, &new, &DiffOptions::default());
+        let altered: Vec<(&str, &str)> = result
+            .changes
+            .iter()
+            .filter(|c| c.change == ChangeKind::Altered)
+            .map(|c| (c.object.as_str(), c.details[0].property.as_str()))
+            .collect();
+        assert_eq!(altered, [("public.i", "tablespace"), ("public.t", "tablespace")]);
+        assert_eq!(new.tables[&QualifiedName::new("public", "u")].tablespace, None);
+        let ignoring = DiffOptions { ignore_tablespaces: true, ..DiffOptions::default() };
+        assert!(diff(&old, &new, &ignoring).changes.iter().all(|c| c.change != ChangeKind::Altered));
     }
 }

@@ -77,6 +77,7 @@ impl Properties for Table {
             ("row level security", yes(self.row_level_security)),
             ("forced row level security", yes(self.force_row_level_security)),
             ("replica identity", some(&self.replica_identity)),
+            ("tablespace", some(&self.tablespace)),
         ]
     }
 }
@@ -111,6 +112,7 @@ impl Properties for Index {
             ("predicate", some(&self.predicate)),
             ("parameters", list(&self.parameters)),
             ("nulls not distinct", yes(self.nulls_not_distinct)),
+            ("tablespace", some(&self.tablespace)),
         ]
     }
 }
