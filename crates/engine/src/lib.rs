@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod diff;
 pub mod housekeeping;
 pub mod input;
+pub mod plan;
 pub mod reader;
 pub mod render;
 pub mod sql;

@@ -53,6 +53,7 @@ impl CatalogBuilder {
                 default_schema: "public".to_string(),
                 qualify_names: true,
                 tablespace: None,
+                current: String::new(),
                 copying_into: None,
             },
         }
@@ -105,12 +106,16 @@ pub(super) struct Builder {
     qualify_names: bool,
     /// The tablespace of the next tables and indexes (`SET default_tablespace`).
     tablespace: Option<String>,
+    /// The statement being read, for `Catalog::sources`.
+    current: String,
     /// The table of the last `COPY … FROM stdin`, whose data comes next.
     copying_into: Option<QualifiedName>,
 }
 
 impl Builder {
     fn statement(&mut self, sql: &str) -> Outcome {
+        self.current.clear();
+        self.current.push_str(sql);
         match recognize::recognize(sql, &self.default_schema) {
             Recognized::Fact(fact) => return self.apply(fact),
             Recognized::Ignore => return Outcome::Ignored,
@@ -130,6 +135,16 @@ impl Builder {
             outcome = self.add(statement, &adjust);
         }
         outcome
+    }
+
+    /// Records the statement being read as the source of `key` (`<kind> <object>`); `also` adds it to
+    /// what is there (`ALTER PUBLICATION … ADD TABLE`), otherwise it replaces it.
+    fn remember(&mut self, key: String, also: bool) {
+        let statements = self.catalog.sources.0.entry(key).or_default();
+        if !also {
+            statements.clear();
+        }
+        statements.push(self.current.clone());
     }
 
     fn qualify(&self, name: &ObjectName) -> QualifiedName {
@@ -172,10 +187,12 @@ impl Builder {
                     other => TypeDef::Other { definition: other.map(|o| o.to_string()).unwrap_or_default() },
                 };
                 let name = self.qualify(&name);
+                self.remember(format!("type {name}"), false);
                 self.catalog.types.insert(name, type_def);
             }
             Statement::CreateDomain(domain) => {
                 let name = self.qualify(&domain.name);
+                self.remember(format!("type {name}"), false);
                 let checks = domain.constraints.iter().map(text).collect();
                 self.catalog.types.insert(
                     name,
@@ -230,11 +247,13 @@ impl Builder {
                 let table = self.qualify(&trigger.table_name);
                 let name = name_parts(&trigger.name).pop().unwrap_or_default();
                 let definition = recognize::normalized_tokens(&trigger.to_string());
+                self.remember(format!("trigger {table}.{name}"), false);
                 self.catalog.triggers.insert(format!("{table}.{name}"), Trigger { table, definition, enabled: None });
             }
             Statement::CreatePolicy(policy) => {
                 let table = self.qualify(&policy.table_name);
                 let name = normalize_ident(&policy.name);
+                self.remember(format!("policy {table}.{name}"), false);
                 let permissive = !matches!(policy.policy_type, Some(sqlparser::ast::CreatePolicyType::Restrictive));
                 self.catalog.policies.insert(
                     format!("{table}.{name}"),
@@ -578,6 +597,7 @@ impl Builder {
             options.push(format!("check_option={option}"));
             options.sort();
         }
+        self.remember(format!("view {name}"), false);
         self.catalog.views.insert(
             name,
             View {
@@ -607,6 +627,7 @@ impl Builder {
             Some(FunctionParallel::Restricted) => "restricted",
             _ => "unsafe",
         };
+        self.remember(format!("function {name}({arguments})"), false);
         self.catalog.functions.insert(
             format!("{name}({arguments})"),
             Function {
@@ -690,9 +711,11 @@ impl Builder {
                 };
             }
             Fact::EventTrigger { name, definition } => {
+                self.remember(format!("event_trigger {name}"), false);
                 self.catalog.event_triggers.insert(name, Definition { definition });
             }
             Fact::Publication { name, definition } => {
+                self.remember(format!("publication {name}"), false);
                 self.catalog.publications.insert(name, Definition { definition });
             }
             Fact::Identity { table, column, kind, sequence } => {
@@ -709,17 +732,20 @@ impl Builder {
                 }
             }
             Fact::Trigger { table, name, definition } => {
+                self.remember(format!("trigger {table}.{name}"), false);
                 self.catalog.triggers.insert(format!("{table}.{name}"), Trigger { table, definition, enabled: None });
             }
             Fact::Grant(text) => self.catalog.grants.push(text),
             Fact::Aggregate { name, arguments, definition } => {
                 let key = format!("{name}({arguments})");
+                self.remember(format!("function {key}"), false);
                 let function =
                     Function { name, kind: "aggregate".into(), arguments, definition, ..Function::default() };
                 self.catalog.functions.insert(key, function);
             }
             Fact::Function { name, kind, arguments, definition } => {
                 let key = format!("{name}({arguments})");
+                self.remember(format!("function {key}"), false);
                 // Read from tokens: the attributes are taken from the normalized statement.
                 let language = definition.split_once(" language ").and_then(|(_, rest)| rest.split_whitespace().next());
                 let function = Function {
@@ -736,11 +762,13 @@ impl Builder {
                 self.catalog.functions.insert(key, function);
             }
             Fact::PublicationAltered { name, change } => {
+                self.remember(format!("publication {name}"), true);
                 let publication = self.catalog.publications.entry(name).or_default();
                 publication.definition.push_str("; ");
                 publication.definition.push_str(&change);
             }
             Fact::Other { key, definition } => {
+                self.remember(format!("other {key}"), false);
                 self.catalog.other_objects.insert(key, Definition { definition });
             }
             Fact::CopyInto(table) => {

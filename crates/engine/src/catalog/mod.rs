@@ -79,7 +79,36 @@ pub struct Catalog {
     pub not_understood: Vec<NotUnderstood>,
     /// Statement totals of the dump this catalog was built from.
     pub statements: StatementCounts,
+    /// The statements that created opaque objects, as the dump wrote them (see [`Sources`]).
+    #[serde(skip)]
+    pub sources: Sources,
 }
+
+/// The statements that created an object whose definition the catalog keeps as normalized text
+/// (functions, views, triggers, policies, types other than enums, event triggers, publications and
+/// other objects), exactly as the dump wrote them, keyed `<kind> <object>` like the diff's objects
+/// (`function public.f(integer)`, `view public.v`, `trigger public.t.tr`): what a migration runs to
+/// create such an object.
+///
+/// Not part of the schema: dumps of one database by different pg_dump versions write these
+/// statements differently and still define the same schema, so `PartialEq` ignores sources.
+#[derive(Debug, Clone, Default)]
+pub struct Sources(pub BTreeMap<String, Vec<String>>);
+
+impl Sources {
+    /// The statements for `key`, joined as a script.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.0.get(key).map(|statements| statements.join("\n"))
+    }
+}
+
+impl PartialEq for Sources {
+    fn eq(&self, _: &Sources) -> bool {
+        true
+    }
+}
+
+impl Eq for Sources {}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StatementCounts {

@@ -1,0 +1,232 @@
+//! A diff → a phased migration script that takes the `from` database to the `to` schema.
+//!
+//! Phases, in order (empty ones are left out):
+//! 0. enum values added (`ALTER TYPE … ADD VALUE`, outside a transaction so later phases can use them);
+//! 1. preparation, one transaction: schemas, extensions, types, sequences, functions, new tables,
+//!    new columns, cheap column changes, views, triggers, policies;
+//! 2. online builds, no transaction: `CREATE INDEX CONCURRENTLY`, constraints added `NOT VALID`
+//!    and validated separately, unique keys built from a concurrently built index;
+//! 3. rewrites for a maintenance window, one transaction: type changes, `SET NOT NULL` through a
+//!    validated CHECK, identity and constraint changes, views re-created around them;
+//! 4. cleanup after the new code is deployed: index drops (concurrently, no transaction), then the
+//!    drops of everything `to` no longer has, in one transaction.
+//!
+//! Architecture invariant: SQL text comes from `crate::sql` (names and literals) or, for objects the
+//! catalog keeps as normalized definitions (functions, views, triggers, …), from the statement the
+//! `to` dump itself wrote (`Catalog::sources`). Steps are ordered by (phase, rank, diff order), so
+//! the same inputs give the same script.
+
+mod objects;
+mod tables;
+
+use crate::catalog::{Catalog, QualifiedName};
+use crate::diff::{Change, Diff};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    EnumValues,
+    Prepare,
+    Online,
+    Rewrite,
+    CleanupIndexes,
+    Cleanup,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 6] =
+        [Phase::EnumValues, Phase::Prepare, Phase::Online, Phase::Rewrite, Phase::CleanupIndexes, Phase::Cleanup];
+
+    /// Whether the phase runs inside one transaction.
+    pub fn transactional(self) -> bool {
+        matches!(self, Phase::Prepare | Phase::Rewrite | Phase::Cleanup)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Phase::EnumValues => "Phase 0: enum values (outside a transaction, so that later phases can use them)",
+            Phase::Prepare => "Phase 1: schema preparation (safe while the old code runs)",
+            Phase::Online => {
+                "Phase 2: indexes and constraints built online (no transaction: CONCURRENTLY cannot run inside one)"
+            }
+            Phase::Rewrite => "Phase 3: changes that rewrite or lock tables (plan a maintenance window)",
+            Phase::CleanupIndexes => "Phase 4a: cleanup, index drops (after the new code is deployed; no transaction)",
+            Phase::Cleanup => {
+                "Phase 4b: cleanup, drops of what the target no longer has (after the new code is deployed)"
+            }
+        }
+    }
+}
+
+/// Order inside a phase: lower first. Dependencies between kinds are expressed here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Rank {
+    Schema,
+    Extension,
+    Type,
+    DropDependentView,
+    Sequence,
+    Function,
+    Table,
+    SequenceOwner,
+    Column,
+    TableProperty,
+    DropForeignKey,
+    DropKey,
+    ColumnRewrite,
+    Key,
+    Index,
+    ForeignKey,
+    Validate,
+    View,
+    ViewIndex,
+    Trigger,
+    Policy,
+    Other,
+    Access,
+    // Cleanup order: dependents before what they depend on.
+    DropTrigger,
+    DropPolicy,
+    DropView,
+    DropConstraint,
+    DropColumn,
+    DropTable,
+    DropSequence,
+    DropFunction,
+    DropType,
+    DropOther,
+    DropExtension,
+    DropSchema,
+}
+
+/// One statement of the script and the changes it carries out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub phase: Phase,
+    #[serde(skip)]
+    pub(crate) rank: Rank,
+    pub sql: String,
+    /// The changes this statement carries out, as `<kind> <object>`.
+    pub changes: Vec<String>,
+    /// Why the statement is written this way, or what to check before running it.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    /// Changes the script cannot carry out by itself, with what to do instead.
+    pub manual: Vec<String>,
+}
+
+impl Plan {
+    /// The steps of one phase, in order.
+    pub fn phase(&self, phase: Phase) -> impl Iterator<Item = &Step> {
+        self.steps.iter().filter(move |s| s.phase == phase)
+    }
+}
+
+/// Builds the plan that takes `from` to `to` given their diff.
+pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
+    let mut planner = Planner { from, to, diff, steps: Vec::new(), manual: Vec::new(), created: BTreeMap::new() };
+    planner.run();
+    let mut steps = planner.steps;
+    steps.sort_by_key(|s| (s.phase, s.rank));
+    Plan { steps, manual: planner.manual }
+}
+
+pub(crate) struct Planner<'a> {
+    pub(crate) from: &'a Catalog,
+    pub(crate) to: &'a Catalog,
+    pub(crate) diff: &'a Diff,
+    pub(crate) steps: Vec<Step>,
+    pub(crate) manual: Vec<String>,
+    /// The phase in which an object (`<kind> <object>`) is created, for what must follow it.
+    pub(crate) created: BTreeMap<String, Phase>,
+}
+
+impl Planner<'_> {
+    fn run(&mut self) {
+        tables::plan_tables(self);
+        objects::plan_objects(self);
+        objects::plan_access(self);
+    }
+
+    pub(crate) fn push(&mut self, phase: Phase, rank: Rank, sql: String, change: &Change) {
+        self.push_step(phase, rank, sql, vec![change_id(change)], None);
+    }
+
+    pub(crate) fn push_step(
+        &mut self,
+        phase: Phase,
+        rank: Rank,
+        sql: String,
+        changes: Vec<String>,
+        note: Option<String>,
+    ) {
+        self.steps.push(Step { phase, rank, sql, changes, note });
+    }
+
+    pub(crate) fn changes_of<'c>(&'c self, kind: &'c str) -> impl Iterator<Item = &'c Change> + 'c {
+        self.diff.changes.iter().filter(move |c| c.object_kind == kind)
+    }
+}
+
+/// `<kind> <object>`: how steps name the changes they carry out.
+pub fn change_id(change: &Change) -> String {
+    format!("{} {}", change.object_kind, change.object)
+}
+
+/// The qualified name a diff shows as `schema.name`.
+pub(crate) fn find<'c, T>(map: &'c BTreeMap<QualifiedName, T>, shown: &str) -> Option<(&'c QualifiedName, &'c T)> {
+    let (schema, name) = shown.split_once('.')?;
+    map.get_key_value(&QualifiedName::new(schema, name))
+}
+
+/// The whole script: a header, the settings, and each phase with its transaction boundaries.
+pub fn script(plan: &Plan, title: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "-- {title}");
+    let _ = writeln!(out, "-- Generated by schemadrift {}. Review before running.", env!("CARGO_PKG_VERSION"));
+    if plan.steps.is_empty() {
+        let _ = writeln!(out, "-- Nothing to do: the two schemas are the same.");
+    }
+    for manual in &plan.manual {
+        let _ = writeln!(out, "-- MANUAL: {manual}");
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "SET lock_timeout = '5s';");
+    let _ = writeln!(out, "SET statement_timeout = '15min';");
+    let _ = writeln!(out, "SET check_function_bodies = false;");
+    let _ = writeln!(out, "SET client_min_messages = warning;");
+    let _ = writeln!(out, "SET search_path = public;");
+    for phase in Phase::ALL {
+        let steps: Vec<&Step> = plan.phase(phase).collect();
+        if steps.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n-- {}", phase.title());
+        if phase == Phase::Online || phase == Phase::CleanupIndexes {
+            let _ = writeln!(out, "SET statement_timeout = 0; -- index builds take as long as the table needs");
+        }
+        if phase.transactional() {
+            let _ = writeln!(out, "BEGIN;");
+        }
+        for step in steps {
+            if let Some(note) = &step.note {
+                let _ = writeln!(out, "-- {note}");
+            }
+            let _ = writeln!(out, "{}", step.sql.trim_end());
+        }
+        if phase.transactional() {
+            let _ = writeln!(out, "COMMIT;");
+        }
+        if phase == Phase::Online || phase == Phase::CleanupIndexes {
+            let _ = writeln!(out, "SET statement_timeout = '15min';");
+        }
+    }
+    out
+}

@@ -1,0 +1,666 @@
+//! Steps for everything that is not a table: schemas, extensions, types, sequences, functions,
+//! triggers, policies, event triggers, publications, other objects; then comments, owners, grants.
+
+use super::{change_id, find, Phase, Planner, Rank};
+use crate::catalog::{QualifiedName, TypeDef};
+use crate::diff::{Change, ChangeKind};
+use crate::sql::{ident, literal, qualified};
+
+pub(super) fn plan_objects(p: &mut Planner) {
+    let changes: Vec<Change> = p.diff.changes.clone();
+    for change in &changes {
+        match change.object_kind {
+            "schema" => schema(p, change),
+            "extension" => extension(p, change),
+            "type" => type_change(p, change),
+            "sequence" => sequence(p, change),
+            "function" => function(p, change),
+            "trigger" => trigger(p, change),
+            "policy" => policy(p, change),
+            "event_trigger" => opaque(p, change, "event_trigger", "EVENT TRIGGER", Rank::Other),
+            "publication" => opaque(p, change, "publication", "PUBLICATION", Rank::Other),
+            "other" => other(p, change),
+            "statement" if change.change == ChangeKind::Added => p.manual.push(format!(
+                "a statement of the target that schemadrift does not understand; run it by hand if it is needed: {}",
+                change.object
+            )),
+            "statement" => p.manual.push(format!(
+                "a statement of the source that schemadrift does not understand, absent from the target; undo it by hand if needed: {}",
+                change.object
+            )),
+            _ => {}
+        }
+    }
+}
+
+fn schema(p: &mut Planner, change: &Change) {
+    let name = ident(&change.object);
+    match change.change {
+        ChangeKind::Added => {
+            p.push(Phase::Prepare, Rank::Schema, format!("CREATE SCHEMA IF NOT EXISTS {name};"), change);
+            p.created.insert(change_id(change), Phase::Prepare);
+        }
+        ChangeKind::Removed => {
+            p.push(Phase::Cleanup, Rank::DropSchema, format!("DROP SCHEMA IF EXISTS {name};"), change)
+        }
+        _ => {}
+    }
+}
+
+fn extension(p: &mut Planner, change: &Change) {
+    let name = ident(&change.object);
+    let new = p.to.extensions.get(&change.object);
+    match (change.change, new) {
+        (ChangeKind::Added, Some(new)) => {
+            let schema = new.schema.as_ref().map(|s| format!(" WITH SCHEMA {}", ident(s))).unwrap_or_default();
+            p.push(Phase::Prepare, Rank::Extension, format!("CREATE EXTENSION IF NOT EXISTS {name}{schema};"), change);
+            p.created.insert(change_id(change), Phase::Prepare);
+        }
+        (ChangeKind::Removed, _) => {
+            p.push(Phase::Cleanup, Rank::DropExtension, format!("DROP EXTENSION IF EXISTS {name};"), change)
+        }
+        (ChangeKind::Altered, Some(new)) => {
+            let old = p.from.extensions.get(&change.object);
+            if old.map(|o| &o.schema) != Some(&new.schema) {
+                if let Some(schema) = &new.schema {
+                    p.push(
+                        Phase::Prepare,
+                        Rank::Extension,
+                        format!("ALTER EXTENSION {name} SET SCHEMA {};", ident(schema)),
+                        change,
+                    );
+                }
+            }
+            if old.map(|o| &o.version) != Some(&new.version) {
+                if let Some(version) = &new.version {
+                    p.push(
+                        Phase::Prepare,
+                        Rank::Extension,
+                        format!("ALTER EXTENSION {name} UPDATE TO {};", literal(version)),
+                        change,
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `CREATE FUNCTION …` as `CREATE OR REPLACE FUNCTION …` (also procedures, views, triggers, …).
+fn or_replace(source: &str) -> String {
+    let trimmed = source.trim_start();
+    match trimmed.get(..7) {
+        Some(head)
+            if head.eq_ignore_ascii_case("CREATE ")
+                && !trimmed[7..].trim_start().to_uppercase().starts_with("OR REPLACE") =>
+        {
+            format!("CREATE OR REPLACE {}", trimmed[7..].trim_start())
+        }
+        _ => trimmed.to_string(),
+    }
+}
+
+fn source(p: &Planner, change: &Change) -> Option<String> {
+    p.to.sources.get(&format!("{} {}", change.object_kind, change.object))
+}
+
+fn type_change(p: &mut Planner, change: &Change) {
+    let Some((name, _)) = find(&p.to.types, &change.object).or_else(|| find(&p.from.types, &change.object)) else {
+        return;
+    };
+    let name = name.clone();
+    let shown = qualified(&name);
+    let create = |p: &Planner| -> Option<String> {
+        match (p.to.types.get(&name)?, source(p, change)) {
+            (_, Some(source)) => Some(source),
+            (TypeDef::Enum { labels }, None) => {
+                let labels: Vec<String> = labels.iter().map(|l| literal(l)).collect();
+                Some(format!("CREATE TYPE {shown} AS ENUM ({});", labels.join(", ")))
+            }
+            _ => None,
+        }
+    };
+    match change.change {
+        ChangeKind::Added => {
+            if let Some(sql) = create(p) {
+                p.push(Phase::Prepare, Rank::Type, sql, change);
+                p.created.insert(change_id(change), Phase::Prepare);
+            }
+        }
+        ChangeKind::Removed => p.push(Phase::Cleanup, Rank::DropType, format!("DROP TYPE IF EXISTS {shown};"), change),
+        _ => {
+            let (Some(old), Some(new)) = (p.from.types.get(&name), p.to.types.get(&name)) else { return };
+            match (old, new) {
+                (TypeDef::Enum { labels: old }, TypeDef::Enum { labels: new }) if is_subsequence(old, new) => {
+                    for (i, label) in new.iter().enumerate().filter(|(_, l)| !old.contains(l)) {
+                        let position = match new[i + 1..].iter().find(|l| old.contains(l)) {
+                            Some(next) => format!(" BEFORE {}", literal(next)),
+                            None => String::new(),
+                        };
+                        let sql = format!("ALTER TYPE {shown} ADD VALUE IF NOT EXISTS {}{position};", literal(label));
+                        p.push(Phase::EnumValues, Rank::Type, sql, change);
+                    }
+                }
+                (TypeDef::Composite { attributes: old }, TypeDef::Composite { attributes: new })
+                    if new.starts_with(&old[..old.len().min(new.len())]) || old.iter().all(|a| new.contains(a)) =>
+                {
+                    for (attribute, _) in old.iter().filter(|(n, _)| !new.iter().any(|(m, _)| m == n)) {
+                        p.push(
+                            Phase::Rewrite,
+                            Rank::ColumnRewrite,
+                            format!("ALTER TYPE {shown} DROP ATTRIBUTE {};", ident(attribute)),
+                            change,
+                        );
+                    }
+                    for (attribute, data_type) in new.iter().filter(|a| !old.contains(a)) {
+                        let sql = if old.iter().any(|(n, _)| n == attribute) {
+                            format!("ALTER TYPE {shown} ALTER ATTRIBUTE {} TYPE {data_type};", ident(attribute))
+                        } else {
+                            format!("ALTER TYPE {shown} ADD ATTRIBUTE {} {data_type};", ident(attribute))
+                        };
+                        p.push(Phase::Prepare, Rank::Type, sql, change);
+                    }
+                }
+                (
+                    TypeDef::Domain {
+                        base: old_base,
+                        default: old_default,
+                        not_null: old_not_null,
+                        checks: old_checks,
+                    },
+                    TypeDef::Domain {
+                        base: new_base,
+                        default: new_default,
+                        not_null: new_not_null,
+                        checks: new_checks,
+                    },
+                ) if old_base == new_base => {
+                    if old_default != new_default {
+                        let sql = match new_default {
+                            Some(default) => format!("ALTER DOMAIN {shown} SET DEFAULT {default};"),
+                            None => format!("ALTER DOMAIN {shown} DROP DEFAULT;"),
+                        };
+                        p.push(Phase::Prepare, Rank::Type, sql, change);
+                    }
+                    if old_not_null != new_not_null {
+                        let word = if *new_not_null { "SET" } else { "DROP" };
+                        p.push(
+                            Phase::Rewrite,
+                            Rank::ColumnRewrite,
+                            format!("ALTER DOMAIN {shown} {word} NOT NULL;"),
+                            change,
+                        );
+                    }
+                    for check in old_checks.iter().filter(|c| !new_checks.contains(c)) {
+                        if let Some(constraint) =
+                            check.strip_prefix("constraint ").and_then(|c| c.split_whitespace().next())
+                        {
+                            p.push(
+                                Phase::Rewrite,
+                                Rank::DropKey,
+                                format!("ALTER DOMAIN {shown} DROP CONSTRAINT {constraint};"),
+                                change,
+                            );
+                        }
+                    }
+                    for check in new_checks.iter().filter(|c| !old_checks.contains(c)) {
+                        p.push(Phase::Rewrite, Rank::Key, format!("ALTER DOMAIN {shown} ADD {check};"), change);
+                    }
+                }
+                _ => recreate_type(p, &name, change),
+            }
+        }
+    }
+}
+
+fn is_subsequence(old: &[String], new: &[String]) -> bool {
+    let mut rest = new.iter();
+    old.iter().all(|label| rest.any(|l| l == label))
+}
+
+/// A type PostgreSQL cannot change in place (enum values removed or reordered, a new base type):
+/// the old one is renamed, the new one created, columns converted through text, the old one dropped.
+fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
+    let shown = qualified(name);
+    let old_name = format!("{}_sdold", name.name);
+    let Some(create) = (match (p.to.types.get(name), source(p, change)) {
+        (_, Some(source)) => Some(source),
+        (Some(TypeDef::Enum { labels }), None) => {
+            let labels: Vec<String> = labels.iter().map(|l| literal(l)).collect();
+            Some(format!("CREATE TYPE {shown} AS ENUM ({});", labels.join(", ")))
+        }
+        _ => None,
+    }) else {
+        return;
+    };
+    let mut sql = vec![format!("ALTER TYPE {shown} RENAME TO {};", ident(&old_name)), create];
+    let type_text = name.to_string();
+    for (table, t) in &p.to.tables {
+        for column in t.columns.iter().filter(|c| c.data_type == type_text || c.data_type == format!("{type_text}[]")) {
+            let col = ident(&column.name);
+            let t_shown = qualified(table);
+            if p.from.tables.get(table).and_then(|f| f.column(&column.name)).is_some_and(|c| c.default.is_some()) {
+                sql.push(format!("ALTER TABLE {t_shown} ALTER COLUMN {col} DROP DEFAULT;"));
+            }
+            let through = if column.data_type.ends_with("[]") { "text[]" } else { "text" };
+            sql.push(format!(
+                "ALTER TABLE {t_shown} ALTER COLUMN {col} TYPE {} USING {col}::{through}::{};",
+                column.data_type, column.data_type
+            ));
+            if let Some(default) = &column.default {
+                sql.push(format!("ALTER TABLE {t_shown} ALTER COLUMN {col} SET DEFAULT {default};"));
+            }
+        }
+    }
+    sql.push(format!("DROP TYPE {};", qualified(&QualifiedName::new(&name.schema, &old_name))));
+    p.push_step(
+        Phase::Rewrite,
+        Rank::ColumnRewrite,
+        sql.join("\n"),
+        vec![change_id(change)],
+        Some(
+            "the type cannot be changed in place: rows whose value the new type lacks make this fail, fix them first"
+                .into(),
+        ),
+    );
+}
+
+fn sequence(p: &mut Planner, change: &Change) {
+    let Some((name, _)) = find(&p.to.sequences, &change.object).or_else(|| find(&p.from.sequences, &change.object))
+    else {
+        return;
+    };
+    let name = name.clone();
+    let shown = qualified(&name);
+    // An identity column's sequence comes and goes with the column.
+    let identity = |catalog: &crate::catalog::Catalog| {
+        catalog.sequences.get(&name).and_then(|s| s.owned_by.as_ref()).is_some_and(|owner| {
+            owner.rsplit_once('.').is_some_and(|(table, column)| {
+                find(&catalog.tables, table).and_then(|(_, t)| t.column(column)).is_some_and(|c| c.identity.is_some())
+            })
+        })
+    };
+    match change.change {
+        ChangeKind::Added if !identity(p.to) => {
+            let new = &p.to.sequences[&name];
+            let data_type = new.data_type.as_ref().map(|t| format!(" AS {t}")).unwrap_or_default();
+            let options = if new.options.is_empty() { String::new() } else { format!(" {}", new.options.join(" ")) };
+            p.push(
+                Phase::Prepare,
+                Rank::Sequence,
+                format!("CREATE SEQUENCE IF NOT EXISTS {shown}{data_type}{options};"),
+                change,
+            );
+            if let Some(owner) = &new.owned_by {
+                p.push(
+                    Phase::Prepare,
+                    Rank::SequenceOwner,
+                    format!("ALTER SEQUENCE {shown} OWNED BY {};", owned_by(owner)),
+                    change,
+                );
+            }
+            p.created.insert(change_id(change), Phase::Prepare);
+        }
+        ChangeKind::Removed if !identity(p.from) => {
+            p.push(Phase::Cleanup, Rank::DropSequence, format!("DROP SEQUENCE IF EXISTS {shown};"), change)
+        }
+        ChangeKind::Altered => {
+            let (old, new) = (&p.from.sequences[&name], &p.to.sequences[&name]);
+            if identity(p.to) && !identity(p.from) {
+                return; // becomes an identity sequence: the column change creates it
+            }
+            let mut clauses = Vec::new();
+            if old.data_type != new.data_type {
+                clauses.push(format!("AS {}", new.data_type.as_deref().unwrap_or("bigint")));
+            }
+            if old.options != new.options {
+                clauses.extend(new.options.iter().cloned());
+            }
+            if !clauses.is_empty() {
+                p.push(
+                    Phase::Prepare,
+                    Rank::Sequence,
+                    format!("ALTER SEQUENCE {shown} {};", clauses.join(" ")),
+                    change,
+                );
+            }
+            if old.owned_by != new.owned_by && !identity(p.to) {
+                let owner = new.owned_by.as_deref().map_or("NONE".to_string(), owned_by);
+                p.push(
+                    Phase::Prepare,
+                    Rank::SequenceOwner,
+                    format!("ALTER SEQUENCE {shown} OWNED BY {owner};"),
+                    change,
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `schema.table.column` as SQL.
+fn owned_by(owner: &str) -> String {
+    let parts: Vec<String> = owner.splitn(3, '.').map(ident).collect();
+    parts.join(".")
+}
+
+/// `name(arguments)` for DROP FUNCTION: argument defaults left out.
+fn signature(function: &crate::catalog::Function) -> String {
+    let mut arguments = Vec::new();
+    let mut depth = 0;
+    let mut current = String::new();
+    for c in function.arguments.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                arguments.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.trim().is_empty() {
+        arguments.push(current);
+    }
+    let arguments: Vec<String> = arguments
+        .iter()
+        .map(|a| {
+            let lower = a.to_lowercase();
+            let cut = [" default ", " = "].iter().filter_map(|m| lower.find(m)).min().unwrap_or(a.len());
+            a[..cut].trim().to_string()
+        })
+        .collect();
+    format!("{}({})", qualified(&function.name), arguments.join(", "))
+}
+
+fn function(p: &mut Planner, change: &Change) {
+    let word = |f: &crate::catalog::Function| match f.kind.as_str() {
+        "procedure" => "PROCEDURE",
+        "aggregate" => "AGGREGATE",
+        _ => "FUNCTION",
+    };
+    match change.change {
+        ChangeKind::Added => {
+            let Some(source) = source(p, change) else { return };
+            let new = &p.to.functions[&change.object];
+            // Another function of that name goes away: drop it first, in case the signatures clash.
+            let clash: Vec<String> = p
+                .diff
+                .changes
+                .iter()
+                .filter(|c| c.object_kind == "function" && c.change == ChangeKind::Removed)
+                .filter_map(|c| p.from.functions.get(&c.object))
+                .filter(|old| old.name == new.name)
+                .map(|old| format!("DROP {} IF EXISTS {};", word(old), signature(old)))
+                .collect();
+            if clash.is_empty() {
+                p.push(Phase::Prepare, Rank::Function, or_replace(&source), change);
+            } else {
+                let sql = format!("{}\n{}", clash.join("\n"), source.trim());
+                p.push(Phase::Rewrite, Rank::Function, sql, change);
+            }
+            p.created.insert(change_id(change), Phase::Prepare);
+        }
+        ChangeKind::Removed => {
+            let old = &p.from.functions[&change.object];
+            let sql = format!("DROP {} IF EXISTS {};", word(old), signature(old));
+            p.push(Phase::Cleanup, Rank::DropFunction, sql, change);
+        }
+        _ => {
+            let Some(source) = source(p, change) else { return };
+            let (old, new) = (&p.from.functions[&change.object], &p.to.functions[&change.object]);
+            if old.returns != new.returns || old.kind != new.kind || old.kind == "aggregate" {
+                let sql = format!("DROP {} IF EXISTS {};\n{}", word(old), signature(old), source.trim());
+                p.push_step(
+                    Phase::Rewrite,
+                    Rank::Function,
+                    sql,
+                    vec![change_id(change)],
+                    Some("the return type changes, so the function is dropped and created again".into()),
+                );
+            } else {
+                p.push(Phase::Prepare, Rank::Function, or_replace(&source), change);
+            }
+        }
+    }
+}
+
+fn trigger(p: &mut Planner, change: &Change) {
+    let Some((table, name)) = change.object.rsplit_once('.') else { return };
+    let drop = format!("DROP TRIGGER IF EXISTS {} ON {};", ident(name), table_sql(table));
+    match change.change {
+        ChangeKind::Added => {
+            if let Some(source) = source(p, change) {
+                p.push(Phase::Prepare, Rank::Trigger, source, change);
+                enabled(p, change);
+            }
+        }
+        ChangeKind::Removed => p.push(Phase::Cleanup, Rank::DropTrigger, drop, change),
+        _ => {
+            let (old, new) = (&p.from.triggers[&change.object], &p.to.triggers[&change.object]);
+            if old.definition != new.definition {
+                if let Some(source) = source(p, change) {
+                    p.push(Phase::Prepare, Rank::Trigger, format!("{drop}\n{}", source.trim()), change);
+                }
+            }
+            enabled(p, change);
+        }
+    }
+}
+
+fn enabled(p: &mut Planner, change: &Change) {
+    let Some((table, name)) = change.object.rsplit_once('.') else { return };
+    let old = p.from.triggers.get(&change.object).and_then(|t| t.enabled.clone());
+    let new = p.to.triggers.get(&change.object).and_then(|t| t.enabled.clone());
+    if old == new && change.change != ChangeKind::Added {
+        return;
+    }
+    let word = match new.as_deref() {
+        Some("disabled") => "DISABLE",
+        Some("always") => "ENABLE ALWAYS",
+        Some("replica") => "ENABLE REPLICA",
+        _ if change.change == ChangeKind::Added => return,
+        _ => "ENABLE",
+    };
+    p.push(
+        Phase::Prepare,
+        Rank::Trigger,
+        format!("ALTER TABLE {} {word} TRIGGER {};", table_sql(table), ident(name)),
+        change,
+    );
+}
+
+fn table_sql(shown: &str) -> String {
+    match shown.split_once('.') {
+        Some((schema, name)) => qualified(&QualifiedName::new(schema, name)),
+        None => ident(shown),
+    }
+}
+
+fn policy(p: &mut Planner, change: &Change) {
+    let Some((table, name)) = change.object.rsplit_once('.') else { return };
+    let drop = format!("DROP POLICY IF EXISTS {} ON {};", ident(name), table_sql(table));
+    let create = source(p, change);
+    match (change.change, create) {
+        (ChangeKind::Added, Some(create)) => p.push(Phase::Prepare, Rank::Policy, create, change),
+        (ChangeKind::Removed, _) => p.push(Phase::Cleanup, Rank::DropPolicy, drop, change),
+        (_, Some(create)) => p.push(Phase::Prepare, Rank::Policy, format!("{drop}\n{}", create.trim()), change),
+        _ => {}
+    }
+}
+
+/// Objects known by their definition only: created from the target's statement, dropped by name.
+fn opaque(p: &mut Planner, change: &Change, key: &str, word: &str, rank: Rank) {
+    let drop = format!("DROP {word} IF EXISTS {};", ident(&change.object));
+    let create = p.to.sources.get(&format!("{key} {}", change.object));
+    match (change.change, create) {
+        (ChangeKind::Added, Some(create)) => p.push(Phase::Prepare, rank, create, change),
+        (ChangeKind::Removed, _) => p.push(Phase::Cleanup, Rank::DropOther, drop, change),
+        (_, Some(create)) => p.push(Phase::Prepare, rank, format!("{drop}\n{}", create.trim()), change),
+        _ => {}
+    }
+}
+
+fn other(p: &mut Planner, change: &Change) {
+    // Keys are `<kind> <name>` (`collation public.c`, `rule r on public.t`, `cast (a as b)`).
+    let Some((kind, name)) = split_kind(&change.object) else { return };
+    let drop = format!("DROP {} IF EXISTS {name};", kind.to_uppercase());
+    let create = p.to.sources.get(&format!("other {}", change.object));
+    match (change.change, create) {
+        (ChangeKind::Added, Some(create)) => p.push(Phase::Prepare, Rank::Other, create, change),
+        (ChangeKind::Removed, _) => p.push(Phase::Cleanup, Rank::DropOther, drop, change),
+        (_, Some(create)) => p.push(Phase::Prepare, Rank::Other, format!("{drop}\n{}", create.trim()), change),
+        _ => {}
+    }
+}
+
+/// `text search configuration public.x` → (`text search configuration`, `public.x`).
+fn split_kind(key: &str) -> Option<(&str, &str)> {
+    const MULTI: &[&str] = &[
+        "text search configuration",
+        "text search dictionary",
+        "text search parser",
+        "text search template",
+        "foreign data wrapper",
+        "operator class",
+        "operator family",
+        "access method",
+    ];
+    for kind in MULTI {
+        if let Some(rest) = key.strip_prefix(kind).and_then(|r| r.strip_prefix(' ')) {
+            return Some((&key[..kind.len()], rest));
+        }
+    }
+    key.split_once(' ')
+}
+
+/// Comments, owners and grants: after the object they apply to exists.
+pub(super) fn plan_access(p: &mut Planner) {
+    let changes: Vec<Change> = p.diff.changes.clone();
+    let removed: Vec<String> =
+        changes.iter().filter(|c| c.change == ChangeKind::Removed).map(|c| c.object.clone()).collect();
+    for change in &changes {
+        match change.object_kind {
+            "comment" => {
+                let Some((kind, object)) = split_kind(&change.object) else { continue };
+                if change.change == ChangeKind::Removed
+                    && removed.iter().any(|r| object == r || object.starts_with(&format!("{r}.")))
+                {
+                    continue; // the object goes, and its comment with it
+                }
+                let text = p.to.comments.get(&change.object).map_or("NULL".to_string(), |t| literal(t));
+                let sql = format!("COMMENT ON {} {} IS {text};", kind.to_uppercase(), object_sql(kind, object));
+                let phase = phase_after(p, kind, object);
+                p.push(phase, Rank::Access, sql, change);
+            }
+            "owner" if change.change != ChangeKind::Removed => {
+                let Some((kind, object)) = split_kind(&change.object) else { continue };
+                let Some(role) = p.to.owners.get(&change.object) else { continue };
+                let sql =
+                    format!("ALTER {} {} OWNER TO {};", kind.to_uppercase(), object_sql(kind, object), ident(role));
+                let phase = phase_after(p, kind, object);
+                p.push(phase, Rank::Access, sql, change);
+            }
+            "grant" => {
+                let sql = match change.change {
+                    ChangeKind::Added => format!("{};", change.object),
+                    _ => match undo_grant(&change.object) {
+                        Some(sql) => format!("{sql};"),
+                        None => continue,
+                    },
+                };
+                let phase =
+                    if p.steps.iter().any(|s| s.phase == Phase::Rewrite) { Phase::Rewrite } else { Phase::Prepare };
+                p.push(phase, Rank::Access, sql, change);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The phase in which statements about an object can run: after it is created.
+fn phase_after(p: &Planner, kind: &str, object: &str) -> Phase {
+    let base = object.split_whitespace().next().unwrap_or(object);
+    let candidates = [
+        format!("{} {object}", kind.replace(' ', "_")),
+        format!("table {}", base.rsplit_once('.').map_or(base, |(t, _)| t)),
+        format!("table {base}"),
+        format!("index {base}"),
+        format!("view {base}"),
+    ];
+    candidates.iter().filter_map(|c| p.created.get(c)).copied().max().unwrap_or(Phase::Prepare).max(Phase::Prepare)
+}
+
+/// An object name in a comment or owner key as SQL (`column public.t.c`, `constraint c on public.t`,
+/// `function public.f(x integer)`).
+fn object_sql(kind: &str, object: &str) -> String {
+    match kind {
+        "constraint" | "trigger" | "policy" | "rule" => match object.split_once(" on ") {
+            Some((name, table)) => format!("{} ON {}", ident(name), table_sql(table)),
+            None => object.to_string(),
+        },
+        "function" | "procedure" | "aggregate" => match object.split_once('(') {
+            Some((name, arguments)) => format!("{}({arguments}", table_sql(name)),
+            None => object.to_string(),
+        },
+        "column" => {
+            let parts: Vec<String> = object.splitn(3, '.').map(ident).collect();
+            parts.join(".")
+        }
+        "schema" | "extension" | "role" | "database" | "publication" | "event trigger" | "server" => ident(object),
+        _ => table_sql(object),
+    }
+}
+
+/// The statement that takes back a grant (`grant x on y to z` → `revoke x on y from z`) or a revoke.
+fn undo_grant(statement: &str) -> Option<String> {
+    let statement = statement.trim_end_matches(';');
+    if let Some(at) = statement.find("grant ") {
+        if statement[..at].trim().is_empty() || statement[..at].ends_with(' ') {
+            let (head, rest) = statement.split_at(at);
+            if let Some(to) = rest.rfind(" to ") {
+                let privileges = &rest["grant ".len()..to];
+                let grantees = rest[to + 4..].replace(" with grant option", "");
+                return Some(format!("{head}revoke {privileges} from {grantees}"));
+            }
+        }
+    }
+    if let Some(at) = statement.find("revoke ") {
+        let (head, rest) = statement.split_at(at);
+        if let Some(from) = rest.rfind(" from ") {
+            let privileges = &rest["revoke ".len()..from];
+            let grantees = &rest[from + 6..];
+            return Some(format!("{head}grant {privileges} to {grantees}"));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grants_are_undone_by_revokes_and_back() {
+        assert_eq!(
+            undo_grant("grant select on table public.t to bob").as_deref(),
+            Some("revoke select on table public.t from bob")
+        );
+        assert_eq!(
+            undo_grant("revoke all on function public.f() from public").as_deref(),
+            Some("grant all on function public.f() to public")
+        );
+        assert_eq!(
+            undo_grant("alter default privileges for role app in schema s grant select on tables to bob").as_deref(),
+            Some("alter default privileges for role app in schema s revoke select on tables from bob")
+        );
+    }
+
+    #[test]
+    fn create_becomes_create_or_replace() {
+        assert_eq!(or_replace("CREATE FUNCTION f() RETURNS int"), "CREATE OR REPLACE FUNCTION f() RETURNS int");
+        assert_eq!(or_replace("CREATE OR REPLACE VIEW v AS SELECT 1"), "CREATE OR REPLACE VIEW v AS SELECT 1");
+    }
+}

@@ -1,0 +1,911 @@
+//! Steps for tables, columns, constraints, indexes and the views that depend on them.
+
+use super::{change_id, find, Phase, Planner, Rank};
+use crate::catalog::{Catalog, Column, Constraint, ConstraintKind, QualifiedName, Table, View};
+use crate::diff::{Change, ChangeKind};
+use crate::sql::{column_definition, create_index, ident, qualified};
+use std::collections::BTreeSet;
+
+pub(super) fn plan_tables(p: &mut Planner) {
+    let recreated = recreated_views(p);
+    added_tables(p);
+    removed_tables(p);
+    altered_tables(p);
+    columns(p);
+    constraints(p);
+    indexes(p, &recreated);
+    views(p, &recreated);
+}
+
+/// A column as `ADD COLUMN` / `CREATE TABLE` writes it, with the identity's own sequence options.
+fn column_sql(catalog: &Catalog, table: &QualifiedName, column: &Column) -> String {
+    let mut text = column_definition(column);
+    if column.identity.is_some() {
+        if let Some(options) = identity_options(catalog, table, &column.name) {
+            text = text.replacen(" AS IDENTITY", &format!(" AS IDENTITY ({options})"), 1);
+        }
+    }
+    text
+}
+
+/// `SEQUENCE NAME s.q START WITH 1 …` for the sequence behind an identity column.
+fn identity_options(catalog: &Catalog, table: &QualifiedName, column: &str) -> Option<String> {
+    let owner = format!("{table}.{column}");
+    let (name, sequence) = catalog.sequences.iter().find(|(_, s)| s.owned_by.as_deref() == Some(owner.as_str()))?;
+    let mut parts = vec![format!("SEQUENCE NAME {}", qualified(name))];
+    parts.extend(sequence.options.iter().cloned());
+    Some(parts.join(" "))
+}
+
+fn is_foreign(constraint: &Constraint) -> bool {
+    constraint.kind == ConstraintKind::ForeignKey
+}
+
+/// Tables ordered so that a parent (partitioned or inherited) comes before its children.
+fn parents_first<'c>(catalog: &'c Catalog, names: Vec<&'c QualifiedName>) -> Vec<&'c QualifiedName> {
+    let parents = |name: &QualifiedName| -> Vec<QualifiedName> {
+        let table = &catalog.tables[name];
+        table.partition_of.iter().map(|(parent, _)| parent.clone()).chain(table.inherits.iter().cloned()).collect()
+    };
+    let mut out: Vec<&QualifiedName> = Vec::new();
+    let mut left = names;
+    while !left.is_empty() {
+        let (ready, waiting): (Vec<&QualifiedName>, Vec<&QualifiedName>) = left
+            .iter()
+            .partition(|name| parents(name).iter().all(|parent| parent == **name || !left.contains(&parent)));
+        if ready.is_empty() {
+            out.extend(waiting); // a cycle cannot happen in PostgreSQL; keep the rest in name order
+            break;
+        }
+        out.extend(ready);
+        left = waiting;
+    }
+    out
+}
+
+fn create_table_sql(catalog: &Catalog, name: &QualifiedName, table: &Table) -> String {
+    let unlogged = if table.unlogged { "UNLOGGED " } else { "" };
+    let mut out = String::new();
+    let keys: Vec<String> = table
+        .constraints
+        .iter()
+        .filter(|(_, c)| !is_foreign(c) && !c.not_valid)
+        .map(|(key, c)| format!("CONSTRAINT {} {}", ident(key), c.definition))
+        .collect();
+    if let Some((parent, bound)) = &table.partition_of {
+        out.push_str(&format!(
+            "CREATE {unlogged}TABLE IF NOT EXISTS {} PARTITION OF {}",
+            qualified(name),
+            qualified(parent)
+        ));
+        // Columns come from the parent; only constraints of the partition's own are written.
+        if !keys.is_empty() {
+            out.push_str(&format!(" (\n    {}\n)", keys.join(",\n    ")));
+        }
+        out.push_str(&format!(" {bound}"));
+    } else {
+        let inherited: BTreeSet<&str> = table
+            .inherits
+            .iter()
+            .filter_map(|parent| catalog.tables.get(parent))
+            .flat_map(|parent| parent.columns.iter().map(|c| c.name.as_str()))
+            .collect();
+        let mut lines: Vec<String> = table
+            .columns
+            .iter()
+            .filter(|c| !inherited.contains(c.name.as_str()))
+            .map(|c| column_sql(catalog, name, c))
+            .collect();
+        lines.extend(keys);
+        out.push_str(&format!("CREATE {unlogged}TABLE IF NOT EXISTS {} (", qualified(name)));
+        if lines.is_empty() {
+            out.push(')');
+        } else {
+            out.push_str(&format!("\n    {}\n)", lines.join(",\n    ")));
+        }
+        if !table.inherits.is_empty() {
+            let parents: Vec<String> = table.inherits.iter().map(qualified).collect();
+            out.push_str(&format!(" INHERITS ({})", parents.join(", ")));
+        }
+    }
+    if let Some(partition_by) = &table.partition_by {
+        out.push_str(&format!(" PARTITION BY {partition_by}"));
+    }
+    if !table.options.is_empty() {
+        out.push_str(&format!(" WITH ({})", table.options.join(", ")));
+    }
+    if let Some(tablespace) = &table.tablespace {
+        out.push_str(&format!(" TABLESPACE {}", ident(tablespace)));
+    }
+    out.push(';');
+    let shown = qualified(name);
+    if table.row_level_security {
+        out.push_str(&format!("\nALTER TABLE {shown} ENABLE ROW LEVEL SECURITY;"));
+    }
+    if table.force_row_level_security {
+        out.push_str(&format!("\nALTER TABLE {shown} FORCE ROW LEVEL SECURITY;"));
+    }
+    if let Some(identity) = &table.replica_identity {
+        out.push_str(&format!("\nALTER TABLE {shown} REPLICA IDENTITY {identity};"));
+    }
+    out
+}
+
+fn added_tables(p: &mut Planner) {
+    let added: Vec<&QualifiedName> = p
+        .changes_of("table")
+        .filter(|c| c.change == ChangeKind::Added)
+        .filter_map(|c| find(&p.to.tables, &c.object).map(|(name, _)| name))
+        .collect();
+    for name in parents_first(p.to, added) {
+        let table = &p.to.tables[name];
+        let sql = create_table_sql(p.to, name, table);
+        p.push_step(Phase::Prepare, Rank::Table, sql, vec![format!("table {name}")], None);
+        p.created.insert(format!("table {name}"), Phase::Prepare);
+        // Foreign keys wait until every table exists; constraints `to` keeps NOT VALID stay so.
+        for (key, constraint) in table.constraints.iter().filter(|(_, c)| is_foreign(c) || c.not_valid) {
+            let kind = if is_foreign(constraint) { "foreign_key" } else { "constraint" };
+            let sql = format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} {}{};",
+                qualified(name),
+                ident(key),
+                constraint.definition,
+                if constraint.not_valid { " NOT VALID" } else { "" }
+            );
+            p.push_step(Phase::Prepare, Rank::ForeignKey, sql, vec![format!("{kind} {name}.{key}")], None);
+        }
+    }
+}
+
+fn removed_tables(p: &mut Planner) {
+    let removed: Vec<&QualifiedName> = p
+        .changes_of("table")
+        .filter(|c| c.change == ChangeKind::Removed)
+        .filter_map(|c| find(&p.from.tables, &c.object).map(|(name, _)| name))
+        .collect();
+    // Foreign keys between dropped tables go first, so the drops need no CASCADE.
+    for name in &removed {
+        for (key, _) in p.from.tables[*name].constraints.iter().filter(|(_, c)| is_foreign(c)) {
+            let sql = format!("ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {};", qualified(name), ident(key));
+            p.push_step(Phase::Cleanup, Rank::DropConstraint, sql, vec![format!("table {name}")], None);
+        }
+    }
+    for name in parents_first(p.from, removed).into_iter().rev() {
+        let sql = format!("DROP TABLE IF EXISTS {};", qualified(name));
+        let note = Some(format!("data loss: the rows of {name} are deleted; back them up first if they matter"));
+        p.push_step(Phase::Cleanup, Rank::DropTable, sql, vec![format!("table {name}")], note);
+    }
+}
+
+fn altered_tables(p: &mut Planner) {
+    let changes: Vec<Change> = p.changes_of("table").filter(|c| c.change.compares()).cloned().collect();
+    for change in changes {
+        let (Some((name, new)), Some(old)) = (find(&p.to.tables, &change.object), old_table(p, &change)) else {
+            continue;
+        };
+        let shown = qualified(name);
+        if change.change == ChangeKind::Renamed {
+            if let Some(old_name) = change.details.first().and_then(|d| d.from.as_deref()) {
+                if let Some((old_name, _)) = find(&p.from.tables, old_name) {
+                    let sql = if old_name.schema != name.schema {
+                        format!("ALTER TABLE {} SET SCHEMA {};", qualified(old_name), ident(&name.schema))
+                    } else {
+                        format!("ALTER TABLE {} RENAME TO {};", qualified(old_name), ident(&name.name))
+                    };
+                    p.push(Phase::Prepare, Rank::Table, sql, &change);
+                }
+            }
+        }
+        if old.partition_by != new.partition_by {
+            p.manual.push(format!(
+                "{name}: partitioning changes ({} → {}); PostgreSQL cannot change it in place: create the new table, copy the rows, and swap names",
+                old.partition_by.as_deref().unwrap_or("not partitioned"),
+                new.partition_by.as_deref().unwrap_or("not partitioned")
+            ));
+        }
+        if old.unlogged != new.unlogged {
+            let sql = format!("ALTER TABLE {shown} SET {};", if new.unlogged { "UNLOGGED" } else { "LOGGED" });
+            p.push(Phase::Rewrite, Rank::TableProperty, sql, &change);
+        }
+        if old.partition_of != new.partition_of {
+            if let Some((parent, _)) = &old.partition_of {
+                let sql = format!("ALTER TABLE {} DETACH PARTITION {shown};", qualified(parent));
+                p.push(Phase::Rewrite, Rank::TableProperty, sql, &change);
+            }
+            if let Some((parent, bound)) = &new.partition_of {
+                let sql = format!("ALTER TABLE {} ATTACH PARTITION {shown} {bound};", qualified(parent));
+                p.push(Phase::Rewrite, Rank::ForeignKey, sql, &change);
+            }
+        }
+        for parent in old.inherits.iter().filter(|t| !new.inherits.contains(t)) {
+            p.push(
+                Phase::Prepare,
+                Rank::TableProperty,
+                format!("ALTER TABLE {shown} NO INHERIT {};", qualified(parent)),
+                &change,
+            );
+        }
+        for parent in new.inherits.iter().filter(|t| !old.inherits.contains(t)) {
+            p.push(
+                Phase::Rewrite,
+                Rank::TableProperty,
+                format!("ALTER TABLE {shown} INHERIT {};", qualified(parent)),
+                &change,
+            );
+        }
+        if old.options != new.options {
+            let names = |options: &[String]| -> Vec<String> {
+                options.iter().map(|o| o.split('=').next().unwrap_or(o).trim().to_string()).collect()
+            };
+            let gone: Vec<String> =
+                names(&old.options).into_iter().filter(|n| !names(&new.options).contains(n)).collect();
+            if !gone.is_empty() {
+                p.push(
+                    Phase::Prepare,
+                    Rank::TableProperty,
+                    format!("ALTER TABLE {shown} RESET ({});", gone.join(", ")),
+                    &change,
+                );
+            }
+            if !new.options.is_empty() {
+                p.push(
+                    Phase::Prepare,
+                    Rank::TableProperty,
+                    format!("ALTER TABLE {shown} SET ({});", new.options.join(", ")),
+                    &change,
+                );
+            }
+        }
+        if old.row_level_security != new.row_level_security {
+            let word = if new.row_level_security { "ENABLE" } else { "DISABLE" };
+            p.push(Phase::Prepare, Rank::Policy, format!("ALTER TABLE {shown} {word} ROW LEVEL SECURITY;"), &change);
+        }
+        if old.force_row_level_security != new.force_row_level_security {
+            let word = if new.force_row_level_security { "FORCE" } else { "NO FORCE" };
+            p.push(Phase::Prepare, Rank::Policy, format!("ALTER TABLE {shown} {word} ROW LEVEL SECURITY;"), &change);
+        }
+        if old.replica_identity != new.replica_identity {
+            let identity = new.replica_identity.as_deref().unwrap_or("DEFAULT");
+            p.push(
+                Phase::Prepare,
+                Rank::TableProperty,
+                format!("ALTER TABLE {shown} REPLICA IDENTITY {identity};"),
+                &change,
+            );
+        }
+        if old.tablespace != new.tablespace {
+            let tablespace = new.tablespace.as_deref().map_or("pg_default".to_string(), ident);
+            p.push(
+                Phase::Rewrite,
+                Rank::TableProperty,
+                format!("ALTER TABLE {shown} SET TABLESPACE {tablespace};"),
+                &change,
+            );
+        }
+    }
+}
+
+/// The `from` side of a table in both catalogs (under its old name when renamed).
+fn old_table<'c>(p: &Planner<'c>, change: &Change) -> Option<&'c Table> {
+    let old_name = match change.change {
+        ChangeKind::Renamed => change.details.first()?.from.clone()?,
+        _ => change.object.clone(),
+    };
+    find(&p.from.tables, &old_name).map(|(_, t)| t)
+}
+
+/// `schema.table` and `column` of a column change (`schema.table.column`).
+fn split_column(object: &str) -> Option<(&str, &str)> {
+    object.rsplit_once('.')
+}
+
+fn column_pair<'c>(
+    p: &Planner<'c>,
+    change: &Change,
+) -> Option<(QualifiedName, Option<&'c Column>, Option<&'c Column>)> {
+    let (table, column) = split_column(&change.object)?;
+    let (name, new_table) = match find(&p.to.tables, table) {
+        Some((name, t)) => (name.clone(), Some(t)),
+        None => (find(&p.from.tables, table)?.0.clone(), None),
+    };
+    // A renamed table's columns live under the old name in `from`.
+    let old_table = match p
+        .diff
+        .changes
+        .iter()
+        .find(|c| c.object_kind == "table" && c.object == table && c.change == ChangeKind::Renamed)
+    {
+        Some(rename) => rename
+            .details
+            .first()
+            .and_then(|d| d.from.as_deref())
+            .and_then(|old| find(&p.from.tables, old))
+            .map(|(_, t)| t),
+        None => find(&p.from.tables, table).map(|(_, t)| t),
+    };
+    let old_column_name = match change.change {
+        ChangeKind::Renamed => change
+            .details
+            .first()
+            .and_then(|d| d.from.as_deref())
+            .and_then(split_column)
+            .map(|(_, c)| c)
+            .unwrap_or(column),
+        _ => column,
+    };
+    Some((name, old_table.and_then(|t| t.column(old_column_name)), new_table.and_then(|t| t.column(column))))
+}
+
+fn columns(p: &mut Planner) {
+    let changes: Vec<Change> = p.changes_of("column").cloned().collect();
+    for change in changes {
+        let Some((table, old, new)) = column_pair(p, &change) else { continue };
+        let shown = qualified(&table);
+        match (change.change, old, new) {
+            (ChangeKind::Added, _, Some(new)) => {
+                let needs_backfill =
+                    new.not_null && new.default.is_none() && new.identity.is_none() && new.generated.is_none();
+                if needs_backfill {
+                    let mut nullable = new.clone();
+                    nullable.not_null = false;
+                    let sql = format!(
+                        "ALTER TABLE {shown} ADD COLUMN IF NOT EXISTS {};",
+                        column_sql(p.to, &table, &nullable)
+                    );
+                    p.push(Phase::Prepare, Rank::Column, sql, &change);
+                    set_not_null(
+                        p,
+                        &table,
+                        &new.name,
+                        &change,
+                        Some("fill the new column for every existing row before this phase"),
+                    );
+                } else {
+                    let sql =
+                        format!("ALTER TABLE {shown} ADD COLUMN IF NOT EXISTS {};", column_sql(p.to, &table, new));
+                    p.push(Phase::Prepare, Rank::Column, sql, &change);
+                }
+            }
+            (ChangeKind::Removed, Some(old), _) => {
+                let sql = format!("ALTER TABLE IF EXISTS {shown} DROP COLUMN IF EXISTS {};", ident(&old.name));
+                p.push_step(
+                    Phase::Cleanup,
+                    Rank::DropColumn,
+                    sql,
+                    vec![change_id(&change)],
+                    Some(format!("data loss: the values of {}.{} are deleted", table, old.name)),
+                );
+            }
+            (ChangeKind::Altered | ChangeKind::Renamed, Some(old), Some(new)) => {
+                altered_column(p, &table, old, new, &change)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `SET NOT NULL` without a long exclusive lock: a CHECK added NOT VALID, validated, then used.
+fn set_not_null(p: &mut Planner, table: &QualifiedName, column: &str, change: &Change, note: Option<&str>) {
+    let shown = qualified(table);
+    let check = ident(&format!("{}_{column}_not_null", table.name).chars().take(63).collect::<String>());
+    let sql = format!(
+        "ALTER TABLE {shown} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;\n\
+         ALTER TABLE {shown} VALIDATE CONSTRAINT {check};\n\
+         ALTER TABLE {shown} ALTER COLUMN {col} SET NOT NULL;\n\
+         ALTER TABLE {shown} DROP CONSTRAINT {check};",
+        col = ident(column)
+    );
+    let note =
+        note.map(|n| format!("{n}; the validated CHECK lets SET NOT NULL skip the full-table scan (PostgreSQL 12+)"));
+    p.push_step(Phase::Rewrite, Rank::ColumnRewrite, sql, vec![change_id(change)], note);
+}
+
+fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Column, change: &Change) {
+    let shown = qualified(table);
+    let col = ident(&new.name);
+    if old.name != new.name {
+        let sql = format!("ALTER TABLE {shown} RENAME COLUMN {} TO {col};", ident(&old.name));
+        p.push(Phase::Prepare, Rank::Table, sql, change);
+    }
+    if old.generated != new.generated {
+        // A generation expression cannot be changed in place: the column is computed again.
+        let sql = format!(
+            "ALTER TABLE {shown} DROP COLUMN IF EXISTS {col};\nALTER TABLE {shown} ADD COLUMN {};",
+            column_sql(p.to, table, new)
+        );
+        p.push_step(
+            Phase::Rewrite,
+            Rank::ColumnRewrite,
+            sql,
+            vec![change_id(change)],
+            Some("rewrites the table: the generated column is computed again".into()),
+        );
+        return;
+    }
+    let type_changes = old.data_type != new.data_type || old.collation != new.collation;
+    if type_changes {
+        if old.default.is_some() {
+            p.push(
+                Phase::Rewrite,
+                Rank::ColumnRewrite,
+                format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"),
+                change,
+            );
+        }
+        let collate = new.collation.as_ref().map(|c| format!(" COLLATE {c}")).unwrap_or_default();
+        let sql = format!(
+            "ALTER TABLE {shown} ALTER COLUMN {col} TYPE {}{collate} USING {col}::{};",
+            new.data_type, new.data_type
+        );
+        p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
+        if let Some(default) = &new.default {
+            p.push(
+                Phase::Rewrite,
+                Rank::ColumnRewrite,
+                format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"),
+                change,
+            );
+        }
+    } else if old.default != new.default && new.identity.is_none() {
+        let sql = match &new.default {
+            Some(default) => format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"),
+            None => format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"),
+        };
+        p.push(Phase::Prepare, Rank::Column, sql, change);
+    }
+    if old.identity != new.identity {
+        match (&old.identity, &new.identity) {
+            (None, Some(kind)) => {
+                // A serial column's default and its sequence make way for the identity.
+                if old.default.is_some() && !type_changes {
+                    p.push(
+                        Phase::Rewrite,
+                        Rank::ColumnRewrite,
+                        format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"),
+                        change,
+                    );
+                }
+                let owner = format!("{table}.{}", old.name);
+                let serial_sequences: Vec<QualifiedName> = p
+                    .from
+                    .sequences
+                    .iter()
+                    .filter(|(_, s)| s.owned_by.as_deref() == Some(owner.as_str()))
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                for sequence in serial_sequences {
+                    p.push(
+                        Phase::Rewrite,
+                        Rank::ColumnRewrite,
+                        format!("DROP SEQUENCE IF EXISTS {};", qualified(&sequence)),
+                        change,
+                    );
+                }
+                let options = identity_options(p.to, table, &new.name).map(|o| format!(" ({o})")).unwrap_or_default();
+                let sql = format!("ALTER TABLE {shown} ALTER COLUMN {col} ADD GENERATED {kind} AS IDENTITY{options};");
+                p.push_step(
+                    Phase::Rewrite,
+                    Rank::ColumnRewrite,
+                    sql,
+                    vec![change_id(change)],
+                    Some("set the identity's next value past the existing rows: SELECT setval(pg_get_serial_sequence(…), max(…)) after this".into()),
+                );
+            }
+            (Some(_), None) => {
+                p.push(
+                    Phase::Rewrite,
+                    Rank::ColumnRewrite,
+                    format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP IDENTITY IF EXISTS;"),
+                    change,
+                );
+                if let Some(default) = &new.default {
+                    p.push(
+                        Phase::Rewrite,
+                        Rank::ColumnRewrite,
+                        format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"),
+                        change,
+                    );
+                }
+            }
+            (Some(_), Some(kind)) => {
+                p.push(
+                    Phase::Rewrite,
+                    Rank::ColumnRewrite,
+                    format!("ALTER TABLE {shown} ALTER COLUMN {col} SET GENERATED {kind};"),
+                    change,
+                );
+            }
+            (None, None) => {}
+        }
+    }
+    if old.not_null != new.not_null && new.identity.is_none() {
+        if new.not_null {
+            set_not_null(p, table, &new.name, change, None);
+        } else {
+            p.push(
+                Phase::Prepare,
+                Rank::Column,
+                format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP NOT NULL;"),
+                change,
+            );
+        }
+    }
+}
+
+/// `unique (a, b)` / `primary key (a)` without further clauses: buildable from an index.
+fn simple_key(definition: &str) -> Option<(&'static str, &str)> {
+    let (word, rest) = if let Some(rest) = definition.strip_prefix("unique ") {
+        ("UNIQUE", rest)
+    } else {
+        ("PRIMARY KEY", definition.strip_prefix("primary key ")?)
+    };
+    (rest.starts_with('(') && rest.ends_with(')') && rest.matches('(').count() == 1).then_some((word, rest))
+}
+
+fn constraint_sql(table: &QualifiedName, name: &str, constraint: &Constraint, not_valid: bool) -> String {
+    format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} {}{};",
+        qualified(table),
+        ident(name),
+        constraint.definition,
+        if not_valid { " NOT VALID" } else { "" }
+    )
+}
+
+fn constraints(p: &mut Planner) {
+    let changes: Vec<Change> = p
+        .diff
+        .changes
+        .iter()
+        .filter(|c| c.object_kind == "constraint" || c.object_kind == "foreign_key")
+        .cloned()
+        .collect();
+    for change in changes {
+        let Some((table, key)) = change.object.rsplit_once('.') else { continue };
+        let Some((name, new_table)) = find(&p.to.tables, table).or_else(|| find(&p.from.tables, table)) else {
+            continue;
+        };
+        let name = name.clone();
+        let shown = qualified(&name);
+        let new = p.to.tables.get(&name).and_then(|t| t.constraints.get(key));
+        let old_name = match change.change {
+            ChangeKind::Renamed => change
+                .details
+                .first()
+                .and_then(|d| d.from.as_deref())
+                .and_then(|o| o.rsplit_once('.'))
+                .map(|(_, k)| k)
+                .unwrap_or(key),
+            _ => key,
+        };
+        let old = p.from.tables.get(&name).and_then(|t| t.constraints.get(old_name));
+        let _ = new_table;
+        let foreign = change.object_kind == "foreign_key";
+        let (drop_rank, add_rank) =
+            if foreign { (Rank::DropForeignKey, Rank::ForeignKey) } else { (Rank::DropKey, Rank::Key) };
+        match (change.change, old, new) {
+            (ChangeKind::Added, _, Some(new)) => add_constraint(p, &name, key, new, &change, Phase::Online, add_rank),
+            (ChangeKind::Removed, Some(_), _) => {
+                let sql = format!("ALTER TABLE IF EXISTS {shown} DROP CONSTRAINT IF EXISTS {};", ident(key));
+                let rank = if foreign { Rank::DropConstraint } else { Rank::DropColumn };
+                p.push(Phase::Cleanup, rank, sql, &change);
+            }
+            (ChangeKind::Renamed, Some(old), Some(new)) => {
+                let sql = format!("ALTER TABLE {shown} RENAME CONSTRAINT {} TO {};", ident(old_name), ident(key));
+                p.push(Phase::Prepare, Rank::TableProperty, sql, &change);
+                if old.definition != new.definition || old.not_valid != new.not_valid {
+                    p.push(
+                        Phase::Rewrite,
+                        drop_rank,
+                        format!("ALTER TABLE {shown} DROP CONSTRAINT {};", ident(key)),
+                        &change,
+                    );
+                    add_constraint(p, &name, key, new, &change, Phase::Rewrite, add_rank);
+                }
+            }
+            (ChangeKind::Altered, Some(old), Some(new)) => {
+                if old.definition == new.definition && old.not_valid && !new.not_valid {
+                    p.push(
+                        Phase::Online,
+                        Rank::Validate,
+                        format!("ALTER TABLE {shown} VALIDATE CONSTRAINT {};", ident(key)),
+                        &change,
+                    );
+                } else {
+                    p.push(
+                        Phase::Rewrite,
+                        drop_rank,
+                        format!("ALTER TABLE {shown} DROP CONSTRAINT IF EXISTS {};", ident(key)),
+                        &change,
+                    );
+                    add_constraint(p, &name, key, new, &change, Phase::Rewrite, add_rank);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn add_constraint(
+    p: &mut Planner,
+    table: &QualifiedName,
+    key: &str,
+    new: &Constraint,
+    change: &Change,
+    phase: Phase,
+    rank: Rank,
+) {
+    let shown = qualified(table);
+    match new.kind {
+        ConstraintKind::ForeignKey | ConstraintKind::Check => {
+            // Added NOT VALID (a short lock), then validated (no write lock) unless `to` keeps it unvalidated.
+            p.push(phase, rank, constraint_sql(table, key, new, true), change);
+            if !new.not_valid {
+                p.push(
+                    phase,
+                    Rank::Validate,
+                    format!("ALTER TABLE {shown} VALIDATE CONSTRAINT {};", ident(key)),
+                    change,
+                );
+            }
+        }
+        ConstraintKind::PrimaryKey | ConstraintKind::Unique => match simple_key(&new.definition) {
+            Some((word, columns)) if phase == Phase::Online => {
+                let index = ident(key);
+                let sql = format!(
+                    "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {shown} USING btree {columns};\n\
+                     ALTER TABLE {shown} ADD CONSTRAINT {index} {word} USING INDEX {index};"
+                );
+                p.push_step(
+                    phase,
+                    rank,
+                    sql,
+                    vec![change_id(change)],
+                    Some("the unique index is built without blocking writes, then becomes the constraint".into()),
+                );
+            }
+            _ => p.push(phase, rank, constraint_sql(table, key, new, false), change),
+        },
+        ConstraintKind::Exclusion => p.push(phase, rank, constraint_sql(table, key, new, false), change),
+    }
+}
+
+fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
+    let changes: Vec<Change> = p.changes_of("index").cloned().collect();
+    for change in changes {
+        let new = find(&p.to.indexes, &change.object);
+        let old_object = match change.change {
+            ChangeKind::Renamed => change.details.first().and_then(|d| d.from.clone()).unwrap_or(change.object.clone()),
+            _ => change.object.clone(),
+        };
+        let old = find(&p.from.indexes, &old_object);
+        // Indexes of a view re-created in phase 3 are built with it (see `views`).
+        if new.is_some_and(|(_, i)| recreated.contains(&i.table)) {
+            continue;
+        }
+        match (change.change, old, new) {
+            (ChangeKind::Added, _, Some((name, index))) => {
+                let partitioned = p.to.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
+                let on_new_relation = p.created.contains_key(&format!("table {}", index.table))
+                    || p.diff
+                        .changes
+                        .iter()
+                        .any(|c| c.object == index.table.to_string() && c.change == ChangeKind::Added);
+                let sql = if partitioned || on_new_relation {
+                    create_index(name, index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1)
+                } else {
+                    create_index(name, index).replacen(" INDEX ", " INDEX CONCURRENTLY IF NOT EXISTS ", 1)
+                };
+                let sql = match &index.attached_to {
+                    Some(parent) => {
+                        format!("{sql}\nALTER INDEX {} ATTACH PARTITION {};", qualified(parent), qualified(name))
+                    }
+                    None => sql,
+                };
+                let rank = if index.attached_to.is_some() { Rank::ForeignKey } else { Rank::Index };
+                p.push(Phase::Online, rank, sql, &change);
+                p.created.insert(format!("index {name}"), Phase::Online);
+            }
+            (ChangeKind::Removed, Some((name, index)), _) => {
+                if index.attached_to.is_some() {
+                    continue; // dropped with its parent index
+                }
+                let partitioned = p.from.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
+                let table_dropped = p
+                    .diff
+                    .changes
+                    .iter()
+                    .any(|c| c.object == index.table.to_string() && c.change == ChangeKind::Removed);
+                if table_dropped {
+                    continue; // dropped with its table
+                }
+                let (phase, sql) = if partitioned {
+                    (Phase::Cleanup, format!("DROP INDEX IF EXISTS {};", qualified(name)))
+                } else {
+                    (Phase::CleanupIndexes, format!("DROP INDEX CONCURRENTLY IF EXISTS {};", qualified(name)))
+                };
+                p.push(phase, Rank::DropConstraint, sql, &change);
+            }
+            (ChangeKind::Renamed, Some((old_name, old_index)), Some((name, index))) => {
+                let sql = format!("ALTER INDEX {} RENAME TO {};", qualified(old_name), ident(&name.name));
+                p.push(Phase::Prepare, Rank::TableProperty, sql, &change);
+                if old_index != index {
+                    rebuild_index(p, name, index, &change);
+                }
+            }
+            (ChangeKind::Altered, Some(_), Some((name, index))) => rebuild_index(p, name, index, &change),
+            _ => {}
+        }
+    }
+}
+
+/// A changed index: the new one is built concurrently under a temporary name, then swapped in.
+fn rebuild_index(p: &mut Planner, name: &QualifiedName, index: &crate::catalog::Index, change: &Change) {
+    let partitioned = p.to.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
+    if partitioned || index.attached_to.is_some() {
+        let sql = format!("DROP INDEX IF EXISTS {};\n{}", qualified(name), create_index(name, index));
+        p.push(Phase::Rewrite, Rank::Index, sql, change);
+        return;
+    }
+    let temporary =
+        QualifiedName::new(&name.schema, &format!("{}_sdnew", name.name).chars().take(63).collect::<String>());
+    let sql = format!(
+        "{}\nDROP INDEX CONCURRENTLY IF EXISTS {};\nALTER INDEX {} RENAME TO {};",
+        create_index(&temporary, index).replacen(" INDEX ", " INDEX CONCURRENTLY IF NOT EXISTS ", 1),
+        qualified(name),
+        qualified(&temporary),
+        ident(&name.name)
+    );
+    p.push_step(
+        Phase::Online,
+        Rank::Index,
+        sql,
+        vec![change_id(change)],
+        Some("the new index is built beside the old one, then takes its name".into()),
+    );
+}
+
+/// Whether `text` mentions `name` (`schema.name`) as a whole name.
+fn mentions(text: &str, name: &QualifiedName) -> bool {
+    let needle = format!("{}.{}", ident(&name.schema), ident(&name.name));
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '"';
+    text.match_indices(&needle).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + needle.len()..].chars().next();
+        !before.is_some_and(|c| is_word(c) || c == '.') && !after.is_some_and(is_word)
+    })
+}
+
+/// Views (and materialized views) of `from` that must be dropped and created again in phase 3:
+/// changed ones, those over a table whose columns are rewritten, and views over those.
+fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
+    let mut rewritten: BTreeSet<QualifiedName> = BTreeSet::new();
+    for change in p.diff.changes.iter().filter(|c| c.object_kind == "column" && c.change.compares()) {
+        let rewrites =
+            change.details.iter().any(|d| matches!(d.property.as_str(), "type" | "collation" | "generated" | "name"));
+        if let Some((table, _)) = (rewrites).then(|| split_column(&change.object)).flatten() {
+            if let Some((name, _)) = find(&p.from.tables, table) {
+                rewritten.insert(name.clone());
+            }
+        }
+    }
+    for change in p.diff.changes.iter().filter(|c| c.object_kind == "type" && c.change == ChangeKind::Altered) {
+        if let Some((name, _)) = find(&p.from.types, &change.object) {
+            rewritten.insert(name.clone());
+        }
+    }
+    let mut out: Vec<QualifiedName> = p
+        .diff
+        .changes
+        .iter()
+        .filter(|c| {
+            (c.object_kind == "view" || c.object_kind == "materialized_view") && c.change == ChangeKind::Altered
+        })
+        .filter_map(|c| find(&p.from.views, &c.object).map(|(n, _)| n.clone()))
+        .collect();
+    loop {
+        let before = out.len();
+        for (name, view) in &p.from.views {
+            if out.contains(name) {
+                continue;
+            }
+            if rewritten.iter().chain(out.iter()).any(|over| mentions(&view.definition, over)) {
+                out.push(name.clone());
+            }
+        }
+        if out.len() == before {
+            break;
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Views in dependency order: a view after the views it mentions.
+fn views_in_order<'c>(catalog: &'c Catalog, names: Vec<&'c QualifiedName>) -> Vec<&'c QualifiedName> {
+    let mut out: Vec<&QualifiedName> = Vec::new();
+    let mut left = names;
+    while !left.is_empty() {
+        let before = left.len();
+        let (ready, waiting): (Vec<&QualifiedName>, Vec<&QualifiedName>) = left.iter().partition(|name| {
+            let view = &catalog.views[**name];
+            !left.iter().any(|other| other != *name && mentions(&view.definition, other))
+        });
+        out.extend(ready);
+        left = waiting;
+        if left.len() == before {
+            out.append(&mut left);
+        }
+    }
+    out
+}
+
+fn view_word(view: &View) -> &'static str {
+    if view.materialized {
+        "MATERIALIZED VIEW"
+    } else {
+        "VIEW"
+    }
+}
+
+fn create_view_sql(p: &Planner, name: &QualifiedName) -> Option<String> {
+    let view = p.to.views.get(name)?;
+    match p.to.sources.get(&format!("view {name}")) {
+        Some(source) => Some(source),
+        None => Some(format!("CREATE {} {} AS {};", view_word(view), qualified(name), view.definition)),
+    }
+}
+
+fn views(p: &mut Planner, recreated: &[QualifiedName]) {
+    // Phase 3: drop the views to re-create, dependents first, then create them after the rewrites.
+    let dropped = views_in_order(p.from, p.from.views.keys().filter(|n| recreated.contains(n)).collect());
+    for name in dropped.iter().rev() {
+        let view = &p.from.views[*name];
+        let sql = format!("DROP {} IF EXISTS {};", view_word(view), qualified(name));
+        let note = (!p.diff.changes.iter().any(|c| c.object == name.to_string()))
+            .then(|| format!("{name} depends on a changed table or view; it is created again below"));
+        p.push_step(Phase::Rewrite, Rank::DropDependentView, sql, vec![format!("view {name}")], note);
+    }
+    let added: Vec<QualifiedName> = p
+        .diff
+        .changes
+        .iter()
+        .filter(|c| (c.object_kind == "view" || c.object_kind == "materialized_view") && c.change == ChangeKind::Added)
+        .filter_map(|c| find(&p.to.views, &c.object).map(|(n, _)| n.clone()))
+        .collect();
+    let again: Vec<QualifiedName> = recreated.iter().filter(|n| p.to.views.contains_key(*n)).cloned().collect();
+    for (phase, names) in [(Phase::Prepare, added), (Phase::Rewrite, again)] {
+        let ordered: Vec<QualifiedName> =
+            views_in_order(p.to, p.to.views.keys().filter(|n| names.contains(n)).collect())
+                .into_iter()
+                .cloned()
+                .collect();
+        for name in ordered {
+            let Some(sql) = create_view_sql(p, &name) else { continue };
+            p.push_step(phase, Rank::View, sql, vec![format!("view {name}")], None);
+            p.created.insert(format!("view {name}"), phase);
+            if phase == Phase::Rewrite {
+                // Its indexes went with it.
+                let indexes: Vec<String> =
+                    p.to.indexes.iter().filter(|(_, i)| i.table == name).map(|(n, i)| create_index(n, i)).collect();
+                for sql in indexes {
+                    p.push_step(phase, Rank::ViewIndex, sql, vec![format!("view {name}")], None);
+                }
+            }
+        }
+    }
+    let removed: Vec<&QualifiedName> = p
+        .diff
+        .changes
+        .iter()
+        .filter(|c| {
+            (c.object_kind == "view" || c.object_kind == "materialized_view") && c.change == ChangeKind::Removed
+        })
+        .filter_map(|c| find(&p.from.views, &c.object).map(|(n, _)| n))
+        .filter(|n| !recreated.contains(n))
+        .collect();
+    for name in views_in_order(p.from, removed).into_iter().rev() {
+        let sql = format!("DROP {} IF EXISTS {};", view_word(&p.from.views[name]), qualified(name));
+        p.push_step(Phase::Cleanup, Rank::DropView, sql, vec![format!("view {name}")], None);
+    }
+}
