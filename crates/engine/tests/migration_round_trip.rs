@@ -46,7 +46,7 @@ const CORPUS_PAIRS: &[(&str, &str)] = &[
     ("public/openstreetmap-website/2024-01-18_c9a86866.sql", "public/openstreetmap-website/2024-09-17_8c071a4d.sql"),
     ("public/openstreetmap-website/2024-09-17_8c071a4d.sql", "public/openstreetmap-website/2025-07-17_a024a079.sql"),
     ("public/openstreetmap-website/2025-07-17_a024a079.sql", "public/openstreetmap-website/2026-08-11_d57114c8.sql"),
-    ("public/pagila/2020-08-22_5605657_pgdump10beta1.sql", "public/pagila/2022-12-13_fef9675_pgdump15beta2.sql"),
+    ("public/pagila/2020-08-22_9197cf7_pgdump13beta3.sql", "public/pagila/2022-12-13_fef9675_pgdump15beta2.sql"),
 ];
 
 /// Corpus pairs that cannot be tested on PostgreSQL 15 here, and why.
@@ -55,6 +55,10 @@ pub const NOT_TESTABLE: &[(&str, &str)] = &[
     ("supabase-postgres", "needs Supabase's roles and extensions (pgsodium, pg_graphql, …)"),
     ("openstreetmap-website/2017-06-29", "calls OpenStreetMap's own C library libpgosm"),
     ("pagila/2024-10-06 and 2026-08-01", "pg_dump 17 settings and PostgreSQL 18 syntax, unknown to PostgreSQL 15"),
+    (
+        "pagila/2020-08-22_5605657_pgdump10beta1",
+        "its views keep `::text` casts from when the columns were varchar; restored, PostgreSQL drops casts of text to text, so the file's view text is not what any database dumps",
+    ),
 ];
 
 fn text(path: &Path) -> String {

@@ -247,6 +247,8 @@ impl Builder {
                 let table = self.qualify(&trigger.table_name);
                 let name = name_parts(&trigger.name).pop().unwrap_or_default();
                 let definition = recognize::normalized_tokens(&trigger.to_string());
+                let schema = self.qualify_names.then_some(self.default_schema.as_str());
+                let definition = super::qualify::trigger_definition(&definition, &table, schema, &self.catalog);
                 self.remember(format!("trigger {table}.{name}"), false);
                 self.catalog.triggers.insert(format!("{table}.{name}"), Trigger { table, definition, enabled: None });
             }
@@ -733,12 +735,19 @@ impl Builder {
             }
             Fact::Trigger { table, name, definition } => {
                 self.remember(format!("trigger {table}.{name}"), false);
+                let schema = self.qualify_names.then_some(self.default_schema.as_str());
+                let definition = super::qualify::trigger_definition(&definition, &table, schema, &self.catalog);
                 self.catalog.triggers.insert(format!("{table}.{name}"), Trigger { table, definition, enabled: None });
             }
             Fact::Grant(text) => self.catalog.grants.push(text),
             Fact::Aggregate { name, arguments, definition } => {
                 let key = format!("{name}({arguments})");
                 self.remember(format!("function {key}"), false);
+                let definition = if self.qualify_names {
+                    super::qualify::aggregate_definition(&definition, &self.default_schema, &self.catalog)
+                } else {
+                    definition
+                };
                 let function =
                     Function { name, kind: "aggregate".into(), arguments, definition, ..Function::default() };
                 self.catalog.functions.insert(key, function);

@@ -10,7 +10,9 @@
 
 use super::identifiers::needs_quotes;
 use super::{Catalog, QualifiedName};
-use sqlparser::ast::{visit_expressions_mut, visit_relations_mut, DataType, Expr, Ident, ObjectName, Statement, Value};
+use sqlparser::ast::{
+    visit_expressions_mut, visit_relations_mut, DataType, Expr, FunctionReturnType, Ident, ObjectName, Statement, Value,
+};
 use std::ops::ControlFlow;
 
 /// Qualifies the names in the expressions and queries of `statement` that `schema` defines.
@@ -19,6 +21,13 @@ pub(super) fn qualify_statement(statement: &mut Statement, schema: &str, catalog
         qualify_expression(expr, schema, catalog);
         ControlFlow::<()>::Continue(())
     });
+    if let Statement::CreateFunction(function) = statement {
+        if let Some(FunctionReturnType::DataType(data_type) | FunctionReturnType::SetOf(data_type)) =
+            &mut function.return_type
+        {
+            qualify_type(data_type, schema, catalog);
+        }
+    }
     if matches!(statement, Statement::CreateView(_)) {
         let _ = visit_relations_mut(statement, |name| {
             if let Some(only) = single(name) {
@@ -30,6 +39,75 @@ pub(super) fn qualify_statement(statement: &mut Statement, schema: &str, catalog
             ControlFlow::<()>::Continue(())
         });
     }
+}
+
+/// A type named by the dump (a type, or a table's row type) written unqualified.
+fn qualify_type(data_type: &mut DataType, schema: &str, catalog: &Catalog) {
+    if let DataType::Custom(name, _) = data_type {
+        if let Some(only) = single(name) {
+            let key = QualifiedName::new(schema, &only);
+            if catalog.types.contains_key(&key) || catalog.tables.contains_key(&key) || catalog.views.contains_key(&key)
+            {
+                *name = qualified(schema, name);
+            }
+        }
+    }
+}
+
+/// Whether the dump defines a function `schema.name(…)` (any arguments).
+fn defines_function(catalog: &Catalog, schema: &str, name: &str) -> bool {
+    let prefix = format!("{schema}.{name}(");
+    catalog.functions.range(prefix.clone()..).next().is_some_and(|(key, _)| key.starts_with(&prefix))
+}
+
+/// A trigger's normalized definition as modern pg_dump writes it: the table qualified, the
+/// function qualified when the dump defines it, and `EXECUTE PROCEDURE` (before PostgreSQL 11) as
+/// `EXECUTE FUNCTION` (a synonym since).
+pub(super) fn trigger_definition(
+    definition: &str,
+    table: &QualifiedName,
+    schema: Option<&str>,
+    catalog: &Catalog,
+) -> String {
+    let mut words: Vec<String> = definition.split(' ').map(str::to_string).collect();
+    for i in 1..words.len() {
+        if words[i - 1] == "execute" && words[i] == "procedure" {
+            words[i] = "function".into();
+        }
+    }
+    let Some(schema) = schema else { return words.join(" ") };
+    if let Some(at) = words.iter().position(|w| w == "on") {
+        if let Some(name) = words.get_mut(at + 1) {
+            if !name.contains('.') {
+                *name = format!("{}.{}", shown(&table.schema), name);
+            }
+        }
+    }
+    if let Some(at) = words.windows(2).position(|w| w[0] == "execute" && w[1] == "function") {
+        if let Some(call) = words.get_mut(at + 2) {
+            let name = call.split('(').next().unwrap_or_default().to_string();
+            if !name.contains('.') && defines_function(catalog, schema, &name) {
+                *call = format!("{}.{call}", shown(schema));
+            }
+        }
+    }
+    words.join(" ")
+}
+
+/// An aggregate's normalized definition with its name and support functions qualified.
+pub(super) fn aggregate_definition(definition: &str, schema: &str, catalog: &Catalog) -> String {
+    let mut words: Vec<String> = definition.split(' ').map(str::to_string).collect();
+    if words.len() > 2 && words[0] == "create" && words[1] == "aggregate" && !words[2].contains('.') {
+        words[2] = format!("{}.{}", shown(schema), words[2]);
+    }
+    for i in 2..words.len() {
+        let names_function = words[i - 2].ends_with("func") && words[i - 1] == "=";
+        let name = words[i].trim_end_matches(',').to_string();
+        if names_function && !name.contains('.') && defines_function(catalog, schema, &name) {
+            words[i] = format!("{}.{}", shown(schema), words[i]);
+        }
+    }
+    words.join(" ")
 }
 
 /// A foreign key's referenced table: a one-part name lives in the search_path's schema.

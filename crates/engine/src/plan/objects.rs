@@ -17,8 +17,8 @@ pub(super) fn plan_objects(p: &mut Planner) {
             "function" => function(p, change),
             "trigger" => trigger(p, change),
             "policy" => policy(p, change),
-            "event_trigger" => opaque(p, change, "event_trigger", "EVENT TRIGGER", Rank::Other),
-            "publication" => opaque(p, change, "publication", "PUBLICATION", Rank::Other),
+            "event_trigger" => opaque(p, change, "event_trigger", "EVENT TRIGGER", Rank::Other, Rank::DropTrigger),
+            "publication" => opaque(p, change, "publication", "PUBLICATION", Rank::Other, Rank::DropTrigger),
             "other" => other(p, change),
             "statement" if change.change == ChangeKind::Added => p.manual.push(format!(
                 "a statement of the target that schemadrift does not understand; run it by hand if it is needed: {}",
@@ -235,6 +235,33 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     };
     let mut sql = vec![format!("ALTER TYPE {shown} RENAME TO {};", ident(&old_name)), create];
     let type_text = name.to_string();
+    // Indexes and CHECKs that compare with the type's values would compare old and new types:
+    // they are dropped first and built again after the columns are converted.
+    let uses_type = |text: &str| text.contains(&type_text);
+    let mut rebuild = Vec::new();
+    for (index_name, index) in &p.from.indexes {
+        let text = format!("{} {}", index.keys.join(" "), index.predicate.as_deref().unwrap_or(""));
+        if uses_type(&text) {
+            sql.push(format!("DROP INDEX IF EXISTS {};", qualified(index_name)));
+            if let Some(new) = p.to.indexes.get(index_name) {
+                rebuild.push(crate::sql::create_index(index_name, new));
+            }
+        }
+    }
+    for (table, t) in &p.from.tables {
+        for (key, constraint) in t.constraints.iter().filter(|(_, c)| uses_type(&c.definition)) {
+            sql.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
+            if let Some(new) = p.to.tables.get(table).and_then(|t| t.constraints.get(key)) {
+                let not_valid = if new.not_valid { " NOT VALID" } else { "" };
+                rebuild.push(format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} {}{not_valid};",
+                    qualified(table),
+                    ident(key),
+                    new.definition
+                ));
+            }
+        }
+    }
     for (table, t) in &p.to.tables {
         for column in t.columns.iter().filter(|c| c.data_type == type_text || c.data_type == format!("{type_text}[]")) {
             let col = ident(&column.name);
@@ -253,6 +280,7 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
         }
     }
     sql.push(format!("DROP TYPE {};", qualified(&QualifiedName::new(&name.schema, &old_name))));
+    sql.extend(rebuild);
     p.push_step(
         Phase::Rewrite,
         Rank::ColumnRewrite,
@@ -492,12 +520,12 @@ fn policy(p: &mut Planner, change: &Change) {
 }
 
 /// Objects known by their definition only: created from the target's statement, dropped by name.
-fn opaque(p: &mut Planner, change: &Change, key: &str, word: &str, rank: Rank) {
+fn opaque(p: &mut Planner, change: &Change, key: &str, word: &str, rank: Rank, drop_rank: Rank) {
     let drop = format!("DROP {word} IF EXISTS {};", ident(&change.object));
     let create = p.to.sources.get(&format!("{key} {}", change.object));
     match (change.change, create) {
         (ChangeKind::Added, Some(create)) => p.push(Phase::Prepare, rank, create, change),
-        (ChangeKind::Removed, _) => p.push(Phase::Cleanup, Rank::DropOther, drop, change),
+        (ChangeKind::Removed, _) => p.push(Phase::Cleanup, drop_rank, drop, change),
         (_, Some(create)) => p.push(Phase::Prepare, rank, format!("{drop}\n{}", create.trim()), change),
         _ => {}
     }
@@ -527,6 +555,9 @@ fn split_kind(key: &str) -> Option<(&str, &str)> {
         "operator class",
         "operator family",
         "access method",
+        "materialized view",
+        "event trigger",
+        "foreign table",
     ];
     for kind in MULTI {
         if let Some(rest) = key.strip_prefix(kind).and_then(|r| r.strip_prefix(' ')) {

@@ -66,10 +66,17 @@ fn parents_first<'c>(catalog: &'c Catalog, names: Vec<&'c QualifiedName>) -> Vec
 fn create_table_sql(catalog: &Catalog, name: &QualifiedName, table: &Table) -> String {
     let unlogged = if table.unlogged { "UNLOGGED " } else { "" };
     let mut out = String::new();
+    // A partition gets its parent's keys from PostgreSQL itself.
+    let inherited_keys: Vec<&str> = table
+        .partition_of
+        .as_ref()
+        .and_then(|(parent, _)| catalog.tables.get(parent))
+        .map(|parent| parent.constraints.values().map(|c| c.definition.as_str()).collect())
+        .unwrap_or_default();
     let keys: Vec<String> = table
         .constraints
         .iter()
-        .filter(|(_, c)| !is_foreign(c) && !c.not_valid)
+        .filter(|(_, c)| !is_foreign(c) && !c.not_valid && !inherited_keys.contains(&c.definition.as_str()))
         .map(|(key, c)| format!("CONSTRAINT {} {}", ident(key), c.definition))
         .collect();
     if let Some((parent, bound)) = &table.partition_of {
