@@ -79,6 +79,8 @@ pub(crate) enum Rank {
     ColumnRewrite,
     Key,
     Index,
+    PartitionAttach,
+    IndexAttach,
     ForeignKey,
     Validate,
     View,

@@ -249,7 +249,7 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
         }
     }
     for (table, t) in &p.from.tables {
-        for (key, constraint) in t.constraints.iter().filter(|(_, c)| uses_type(&c.definition)) {
+        for (key, _) in t.constraints.iter().filter(|(_, c)| uses_type(&c.definition)) {
             sql.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
             if let Some(new) = p.to.tables.get(table).and_then(|t| t.constraints.get(key)) {
                 let not_valid = if new.not_valid { " NOT VALID" } else { "" };

@@ -66,31 +66,26 @@ fn parents_first<'c>(catalog: &'c Catalog, names: Vec<&'c QualifiedName>) -> Vec
 fn create_table_sql(catalog: &Catalog, name: &QualifiedName, table: &Table) -> String {
     let unlogged = if table.unlogged { "UNLOGGED " } else { "" };
     let mut out = String::new();
-    // A partition gets its parent's keys from PostgreSQL itself.
-    let inherited_keys: Vec<&str> = table
-        .partition_of
-        .as_ref()
-        .and_then(|(parent, _)| catalog.tables.get(parent))
-        .map(|parent| parent.constraints.values().map(|c| c.definition.as_str()).collect())
-        .unwrap_or_default();
-    let keys: Vec<String> = table
+    let mut keys: Vec<String> = table
         .constraints
         .iter()
-        .filter(|(_, c)| !is_foreign(c) && !c.not_valid && !inherited_keys.contains(&c.definition.as_str()))
+        .filter(|(_, c)| !is_foreign(c) && !c.not_valid)
         .map(|(key, c)| format!("CONSTRAINT {} {}", ident(key), c.definition))
         .collect();
-    if let Some((parent, bound)) = &table.partition_of {
-        out.push_str(&format!(
-            "CREATE {unlogged}TABLE IF NOT EXISTS {} PARTITION OF {}",
-            qualified(name),
-            qualified(parent)
-        ));
-        // Columns come from the parent; only constraints of the partition's own are written.
-        if !keys.is_empty() {
-            out.push_str(&format!(" (\n    {}\n)", keys.join(",\n    ")));
-        }
-        out.push_str(&format!(" {bound}"));
-    } else {
+    // A partition must carry its parent's CHECKs to be attached (the catalog keeps them on the parent).
+    if let Some(parent) = table.partition_of.as_ref().and_then(|(parent, _)| catalog.tables.get(parent)) {
+        keys.extend(
+            parent
+                .constraints
+                .iter()
+                .filter(|(key, c)| c.kind == ConstraintKind::Check && !table.constraints.contains_key(*key))
+                .map(|(key, c)| format!("CONSTRAINT {} {}", ident(key), c.definition)),
+        );
+    }
+    // A new partition is created as a table of its own and attached once its indexes exist (as
+    // pg_dump does), so PostgreSQL matches its keys and indexes with the parent's instead of
+    // creating copies under other names.
+    {
         let inherited: BTreeSet<&str> = table
             .inherits
             .iter()
@@ -149,6 +144,10 @@ fn added_tables(p: &mut Planner) {
         let sql = create_table_sql(p.to, name, table);
         p.push_step(Phase::Prepare, Rank::Table, sql, vec![format!("table {name}")], None);
         p.created.insert(format!("table {name}"), Phase::Prepare);
+        if let Some((parent, bound)) = &table.partition_of {
+            let sql = format!("ALTER TABLE {} ATTACH PARTITION {} {bound};", qualified(parent), qualified(name));
+            p.push_step(Phase::Online, Rank::PartitionAttach, sql, vec![format!("table {name}")], None);
+        }
         // Foreign keys wait until every table exists; constraints `to` keeps NOT VALID stay so.
         for (key, constraint) in table.constraints.iter().filter(|(_, c)| is_foreign(c) || c.not_valid) {
             let kind = if is_foreign(constraint) { "foreign_key" } else { "constraint" };
@@ -657,7 +656,10 @@ fn add_constraint(
             }
         }
         ConstraintKind::PrimaryKey | ConstraintKind::Unique => match simple_key(&new.definition) {
-            Some((word, columns)) if phase == Phase::Online => {
+            // A partitioned table's index cannot be built concurrently.
+            Some((word, columns))
+                if phase == Phase::Online && !p.to.tables.get(table).is_some_and(|t| t.partition_by.is_some()) =>
+            {
                 let index = ident(key);
                 let sql = format!(
                     "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {shown} USING btree {columns};\n\
@@ -698,19 +700,36 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                         .changes
                         .iter()
                         .any(|c| c.object == index.table.to_string() && c.change == ChangeKind::Added);
-                let sql = if partitioned || on_new_relation {
+                // On a partitioned table: the parent index `ON ONLY` the parent, each partition's
+                // index built on its own, then attached (the parent index is valid once all are).
+                let sql = if partitioned {
+                    create_index(name, index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1).replacen(
+                        " ON ",
+                        " ON ONLY ",
+                        1,
+                    )
+                } else if on_new_relation {
                     create_index(name, index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1)
                 } else {
                     create_index(name, index).replacen(" INDEX ", " INDEX CONCURRENTLY IF NOT EXISTS ", 1)
                 };
-                let sql = match &index.attached_to {
-                    Some(parent) => {
-                        format!("{sql}\nALTER INDEX {} ATTACH PARTITION {};", qualified(parent), qualified(name))
-                    }
-                    None => sql,
-                };
-                let rank = if index.attached_to.is_some() { Rank::ForeignKey } else { Rank::Index };
+                // Other indexes of a new partition come after it is attached, so that attaching
+                // matches the parent's indexes with the intended ones.
+                let new_partition = on_new_relation
+                    && index.attached_to.is_none()
+                    && p.to.tables.get(&index.table).is_some_and(|t| t.partition_of.is_some());
+                let rank = if new_partition { Rank::IndexAttach } else { Rank::Index };
                 p.push(Phase::Online, rank, sql, &change);
+                if let Some(parent) = &index.attached_to {
+                    // A partition attached after this index exists has it attached already.
+                    let sql = format!(
+                        "DO $$ BEGIN\n  IF NOT EXISTS (SELECT FROM pg_catalog.pg_inherits WHERE inhrelid = {}::regclass) THEN\n    ALTER INDEX {} ATTACH PARTITION {};\n  END IF;\nEND $$;",
+                        crate::sql::literal(&qualified(name)),
+                        qualified(parent),
+                        qualified(name)
+                    );
+                    p.push(Phase::Online, Rank::IndexAttach, sql, &change);
+                }
                 p.created.insert(format!("index {name}"), Phase::Online);
             }
             (ChangeKind::Removed, Some((name, index)), _) => {
