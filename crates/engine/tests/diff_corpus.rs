@@ -207,7 +207,6 @@ fn openstreetmap_pairs_give_their_documented_changes() {
             "- table public.oauth_tokens",
         ],
     );
-    check("postgis_enabled", &["+ comment extension postgis", "+ extension postgis"]);
 
     let sequence = changes(
         &pairs.join("seq_as_integer_removed/before.sql"),

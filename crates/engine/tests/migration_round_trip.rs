@@ -61,6 +61,20 @@ pub const NOT_TESTABLE: &[(&str, &str)] = &[
     ),
 ];
 
+/// Pairs whose migration has a step the script leaves to a person (`Plan::manual`), with that step's
+/// subject: PostgreSQL cannot make the change in place. Strict: a pair listed here must still need
+/// it, and no other pair may.
+const NEEDS_MANUAL_STEP: &[(&str, &str)] = &[
+    (
+        "case_b_objects_partitions_identity/before.sql → selfmade/case_b_objects_partitions_identity/after.sql",
+        "public.metrics: partitioning changes",
+    ),
+    (
+        "case_b_objects_partitions_identity/before.sql → selfmade/case_b_objects_partitions_identity/after.sql (reversed)",
+        "public.metrics: partitioning changes",
+    ),
+];
+
 fn text(path: &Path) -> String {
     decode(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap().text.into_owned()
 }
@@ -112,6 +126,25 @@ fn round_trip(cluster: &pgtest::Cluster, number: usize, name: &str, from_sql: &s
     let changes = diff(&from, &to, &options);
     let migration = plan(&from, &to, &changes);
     let sql = script(&migration, name);
+    let expected_manual = NEEDS_MANUAL_STEP.iter().find(|(pair, _)| name.ends_with(pair));
+    match (expected_manual, migration.manual.as_slice()) {
+        (Some((_, subject)), manual) if manual.iter().any(|m| m.starts_with(subject)) => {
+            return Outcome {
+                converged: true,
+                report: format!("{name}: needs a manual step, as expected: {manual:?}"),
+            };
+        }
+        (Some((_, subject)), manual) => {
+            return Outcome {
+                converged: false,
+                report: format!("{name}: expected a manual step `{subject}`, got {manual:?}"),
+            };
+        }
+        (None, []) => {}
+        (None, manual) => {
+            return Outcome { converged: false, report: format!("{name}: unexpected manual steps: {manual:?}\n{sql}") };
+        }
+    }
     let script_file = dir.join(format!("{database}-migration.sql"));
     std::fs::write(&script_file, &sql).unwrap();
     if let Err(error) = cluster.psql_file(&database, &script_file) {
@@ -135,6 +168,12 @@ fn round_trip(cluster: &pgtest::Cluster, number: usize, name: &str, from_sql: &s
     let mut left = diff(&result, &to, &options);
     // Versions in a migration-tracking table are rows, which a schema-only dump of the result lacks.
     left.changes.retain(|c| c.object_kind != "migration_version");
+    // PostgreSQL 15 gave the public schema a new default owner and privileges; a dump written by an
+    // older server states the old ones, which the PostgreSQL 15 used here does not reproduce.
+    left.changes.retain(|c| {
+        !(c.object_kind == "grant" && c.object.contains(" on schema public ")
+            || c.object_kind == "owner" && c.object == "schema public")
+    });
     if left.changes.is_empty() {
         return Outcome { converged: true, report: format!("{name}: {} changes, converged", changes.changes.len()) };
     }
@@ -209,7 +248,7 @@ fn generated_migrations_take_from_to_to_on_postgresql() {
             failures.push(outcome.report);
         }
     }
-    eprintln!("{converged} of {} migrations converged", both.len());
+    eprintln!("{converged} of {} migrations converged or stopped at an expected manual step", both.len());
     assert!(
         failures.is_empty(),
         "{} of {} migrations did not converge:\n\n{}",

@@ -334,8 +334,8 @@ fn sequence(p: &mut Planner, change: &Change) {
         }
         ChangeKind::Altered => {
             let (old, new) = (&p.from.sequences[&name], &p.to.sequences[&name]);
-            if identity(p.to) && !identity(p.from) {
-                return; // becomes an identity sequence: the column change creates it
+            if identity(p.to) != identity(p.from) {
+                return; // becomes or stops being an identity sequence: the column change makes it
             }
             let mut clauses = Vec::new();
             if old.data_type != new.data_type {

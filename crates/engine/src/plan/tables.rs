@@ -452,7 +452,7 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
                 change,
             );
         }
-    } else if old.default != new.default && new.identity.is_none() {
+    } else if old.default != new.default && new.identity.is_none() && old.identity.is_none() {
         let sql = match &new.default {
             Some(default) => format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"),
             None => format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"),
@@ -504,6 +504,29 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
                     format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP IDENTITY IF EXISTS;"),
                     change,
                 );
+                // Dropping the identity drops its sequence; a serial column's own comes back.
+                let owner = format!("{table}.{}", new.name);
+                let serial: Vec<(QualifiedName, crate::catalog::Sequence)> =
+                    p.to.sequences
+                        .iter()
+                        .filter(|(_, s)| s.owned_by.as_deref() == Some(owner.as_str()))
+                        .map(|(n, s)| (n.clone(), s.clone()))
+                        .collect();
+                for (name, sequence) in serial {
+                    let data_type = sequence.data_type.as_ref().map(|t| format!(" AS {t}")).unwrap_or_default();
+                    let options = sequence.options.join(" ");
+                    let sql = format!(
+                        "CREATE SEQUENCE IF NOT EXISTS {}{data_type} {options} OWNED BY {shown}.{col};",
+                        qualified(&name)
+                    );
+                    p.push_step(
+                        Phase::Rewrite,
+                        Rank::ColumnRewrite,
+                        sql,
+                        vec![change_id(change)],
+                        Some("continue numbering after the existing rows: SELECT setval(…, max(…)) after this".into()),
+                    );
+                }
                 if let Some(default) = &new.default {
                     p.push(
                         Phase::Rewrite,
@@ -658,7 +681,7 @@ fn add_constraint(
         ConstraintKind::PrimaryKey | ConstraintKind::Unique => match simple_key(&new.definition) {
             // A partitioned table's index cannot be built concurrently.
             Some((word, columns))
-                if phase == Phase::Online && !p.to.tables.get(table).is_some_and(|t| t.partition_by.is_some()) =>
+                if phase == Phase::Online && p.to.tables.get(table).is_none_or(|t| t.partition_by.is_none()) =>
             {
                 let index = ident(key);
                 let sql = format!(
@@ -745,12 +768,28 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                 if table_dropped {
                     continue; // dropped with its table
                 }
-                let (phase, sql) = if partitioned {
-                    (Phase::Cleanup, format!("DROP INDEX IF EXISTS {};", qualified(name)))
+                // Attaching a new partition would build a copy of this index on it: when one is
+                // attached, the index goes before that instead of at cleanup.
+                let attaching = p.diff.changes.iter().any(|c| {
+                    c.object_kind == "table"
+                        && c.change == ChangeKind::Added
+                        && find(&p.to.tables, &c.object).is_some_and(|(_, t)| {
+                            t.partition_of.as_ref().is_some_and(|(parent, _)| *parent == index.table)
+                        })
+                });
+                let sql = if partitioned {
+                    format!("DROP INDEX IF EXISTS {};", qualified(name))
                 } else {
-                    (Phase::CleanupIndexes, format!("DROP INDEX CONCURRENTLY IF EXISTS {};", qualified(name)))
+                    format!("DROP INDEX CONCURRENTLY IF EXISTS {};", qualified(name))
                 };
-                p.push(phase, Rank::DropConstraint, sql, &change);
+                if partitioned && attaching {
+                    let note = "dropped before the new partitions are attached, so that they do not get a copy of it";
+                    p.push_step(Phase::Online, Rank::Index, sql, vec![change_id(&change)], Some(note.into()));
+                } else if partitioned {
+                    p.push(Phase::Cleanup, Rank::DropConstraint, sql, &change);
+                } else {
+                    p.push(Phase::CleanupIndexes, Rank::DropConstraint, sql, &change);
+                }
             }
             (ChangeKind::Renamed, Some((old_name, old_index)), Some((name, index))) => {
                 let sql = format!("ALTER INDEX {} RENAME TO {};", qualified(old_name), ident(&name.name));
