@@ -19,7 +19,30 @@ pub fn regenerate_demo() -> Result<(), String> {
         eprintln!("xtask: wrote {}", target.display());
     }
     write_dump_option_fixtures(&cluster)?;
-    write_kinds_fixture(&cluster)
+    write_kinds_fixture(&cluster)?;
+    write_migration_fixtures(&cluster)
+}
+
+/// Pairs for the migration round-trip test: each `fixtures/migrations/<case>/build_{before,after}.sql`
+/// loaded and dumped as `before.sql` / `after.sql`.
+fn write_migration_fixtures(cluster: &Cluster) -> Result<(), String> {
+    let folder = project_root().join("crates/engine/tests/fixtures/migrations");
+    let mut cases: Vec<_> = std::fs::read_dir(&folder)
+        .map_err(|e| format!("cannot read {}: {e}", folder.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("build_before.sql").is_file())
+        .collect();
+    cases.sort();
+    for (number, case) in cases.iter().enumerate() {
+        for side in ["before", "after"] {
+            let database = format!("migration_{number}_{side}");
+            cluster.create_database(&database)?;
+            cluster.psql_file(&database, &case.join(format!("build_{side}.sql")))?;
+            write(&case.join(format!("{side}.sql")), &cluster.dump_schema(&database, &["--no-owner"])?)?;
+        }
+    }
+    Ok(())
 }
 
 /// One database with every kind of object the catalog knows, dumped with owners and privileges.

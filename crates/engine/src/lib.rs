@@ -14,6 +14,7 @@ pub mod input;
 pub mod plan;
 pub mod reader;
 pub mod render;
+pub mod risks;
 pub mod sql;
 pub mod summary;
 

@@ -1,0 +1,42 @@
+//! A column added to a table that holds rows: instant, or a rewrite when its default is volatile or
+//! it is a stored generated or identity column.
+
+use super::{hit, parent, Category, Context, Hit, Level, Rule};
+use crate::diff::ChangeKind;
+
+pub(super) const RULE: Rule = Rule {
+    id: "column-added",
+    category: Category::Locking,
+    why: "ADD COLUMN with no default or a non-volatile default only changes the catalog. A volatile default (random(), gen_random_uuid(), clock_timestamp(), nextval()), a stored generated column or an identity column makes PostgreSQL rewrite the whole table under an ACCESS EXCLUSIVE lock.",
+    mitigation: "For a rewrite: add the column without the default, set the default for new rows, backfill existing rows in batches, then add constraints.",
+    caveat: Some("ADD COLUMN … DEFAULT with a non-volatile default is instant from PostgreSQL 11; before, any default rewrote the table."),
+    check,
+};
+
+const VOLATILE: [&str; 6] =
+    ["random(", "gen_random_uuid(", "uuid_generate_v4(", "clock_timestamp(", "nextval(", "timeofday("];
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    ctx.changes("column")
+        .filter(|c| c.change == ChangeKind::Added && ctx.existing_table(parent(&c.object)))
+        .filter_map(|change| {
+            let (_, column) = ctx.columns(change);
+            let column = column?;
+            let rewrite = if column.generated.as_deref().is_some_and(|g| g.ends_with("STORED")) {
+                Some("it is a stored generated column")
+            } else if column.identity.is_some() {
+                Some("it is an identity column")
+            } else if column.default.as_deref().is_some_and(|d| VOLATILE.iter().any(|v| d.contains(v))) {
+                Some("its default is volatile")
+            } else {
+                None
+            };
+            Some(match rewrite {
+                Some(why) => {
+                    hit(change, Level::High, format!("{} is added and {why}: the table is rewritten", change.object))
+                }
+                None => hit(change, Level::Low, format!("{} is added ({}): instant", change.object, column.data_type)),
+            })
+        })
+        .collect()
+}

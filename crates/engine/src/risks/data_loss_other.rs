@@ -1,0 +1,22 @@
+//! A schema, sequence, type or extension dropped.
+
+use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::diff::ChangeKind;
+
+pub(super) const RULE: Rule = Rule {
+    id: "object-dropped",
+    category: Category::DataLoss,
+    why: "Dropping a schema, sequence, type or extension fails while something depends on it, and with CASCADE takes the dependents along; a dropped sequence loses its current value, an extension its objects.",
+    mitigation: "Check dependents (pg_depend) and the code that uses them; drop in the cleanup phase after the deploy; note sequence values before dropping.",
+    caveat: None,
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    ["schema", "sequence", "type", "extension"]
+        .iter()
+        .flat_map(|kind| ctx.changes(kind))
+        .filter(|c| c.change == ChangeKind::Removed)
+        .map(|change| hit(change, Level::Medium, format!("{} {} is dropped", change.object_kind, change.object)))
+        .collect()
+}

@@ -1,0 +1,38 @@
+//! Indexes that duplicate another (same table, method, keys and predicate) or are a prefix of one.
+
+use super::{Category, Context, Hit, Level, Rule};
+
+pub(super) const RULE: Rule = Rule {
+    id: "duplicate-index",
+    category: Category::Performance,
+    why: "An index that another one covers costs disk, memory and time on every write and VACUUM, and gives the planner nothing: a btree index on (a) is redundant next to one on (a, b) with the same predicate.",
+    mitigation: "Drop the redundant index (DROP INDEX CONCURRENTLY) after checking pg_stat_user_indexes, unless it enforces uniqueness.",
+    caveat: None,
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    let touched = ctx.touched_tables();
+    let mut out = Vec::new();
+    for (name, index) in ctx.to.indexes.iter().filter(|(_, i)| touched.contains(&&i.table) && !i.unique) {
+        let covered_by = ctx.to.indexes.iter().find(|(other_name, other)| {
+            *other_name != name
+                && other.table == index.table
+                && other.method == index.method
+                && other.predicate == index.predicate
+                && other.keys.len() >= index.keys.len()
+                && other.keys.starts_with(&index.keys)
+                && (other.keys.len() > index.keys.len() || other_name.name < name.name)
+                && (index.method == "btree" || other.keys.len() == index.keys.len())
+        });
+        if let Some((other_name, _)) = covered_by {
+            out.push(Hit {
+                object_kind: "index",
+                object: name.to_string(),
+                level: Level::Low,
+                finding: format!("index {name} is covered by {other_name}"),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,41 @@
+//! Enum values added, removed or reordered.
+
+use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::catalog::TypeDef;
+
+pub(super) const RULE: Rule = Rule {
+    id: "enum-change",
+    category: Category::AppBreakage,
+    why: "ALTER TYPE … ADD VALUE is instant, but the new value cannot be used in the transaction that adds it. Removing or reordering values is impossible in place: the type is recreated and every column using it converted (a rewrite under an exclusive lock), and rows holding a removed value make the conversion fail.",
+    mitigation: "Add values in their own step before the code that writes them. Before removing a value, update the rows that hold it and deploy code that no longer writes it.",
+    caveat: Some("ADD VALUE can run inside a transaction block from PostgreSQL 12 (the value is usable after commit); before 12 it must run outside one."),
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    ctx.changes("type")
+        .filter_map(|change| {
+            let find =
+                |c: &crate::catalog::Catalog| crate::plan::find(&c.types, &change.object).map(|(_, t)| t.clone());
+            let (Some(TypeDef::Enum { labels: old }), Some(TypeDef::Enum { labels: new })) =
+                (find(ctx.from), find(ctx.to))
+            else {
+                return None;
+            };
+            let removed: Vec<&String> = old.iter().filter(|l| !new.contains(l)).collect();
+            let kept_order: Vec<&String> = new.iter().filter(|l| old.contains(l)).collect();
+            let reordered = kept_order != old.iter().filter(|l| new.contains(l)).collect::<Vec<_>>();
+            if !removed.is_empty() || reordered {
+                let what = if removed.is_empty() {
+                    "values reordered".to_string()
+                } else {
+                    format!("values removed: {}", removed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+                };
+                Some(hit(change, Level::High, format!("enum {}: {what}; the type is recreated", change.object)))
+            } else {
+                let added: Vec<&str> = new.iter().filter(|l| !old.contains(l)).map(|s| s.as_str()).collect();
+                Some(hit(change, Level::Low, format!("enum {}: values added: {}", change.object, added.join(", "))))
+            }
+        })
+        .collect()
+}

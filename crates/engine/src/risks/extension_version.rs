@@ -1,0 +1,30 @@
+//! Extensions whose version changes.
+
+use super::{hit, Category, Context, Hit, Level, Rule};
+
+pub(super) const RULE: Rule = Rule {
+    id: "extension-version",
+    category: Category::Correctness,
+    why: "ALTER EXTENSION … UPDATE runs the extension's upgrade script: it can rewrite objects, change function behaviour and needs the new version's files installed on the server.",
+    mitigation: "Install the new version's package on every server (replicas too) first, read its release notes, and test the update on a copy.",
+    caveat: None,
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    ctx.changes("extension")
+        .filter_map(|change| {
+            let detail = change.details.iter().find(|d| d.property == "version")?;
+            Some(hit(
+                change,
+                Level::Medium,
+                format!(
+                    "extension {}: version {} → {}",
+                    change.object,
+                    detail.from.as_deref().unwrap_or("?"),
+                    detail.to.as_deref().unwrap_or("?")
+                ),
+            ))
+        })
+        .collect()
+}

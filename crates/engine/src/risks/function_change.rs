@@ -1,0 +1,61 @@
+//! Functions added with a changed signature, removed, or changing their security.
+
+use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::diff::ChangeKind;
+
+pub(super) const RULE: Rule = Rule {
+    id: "function-change",
+    category: Category::AppBreakage,
+    why: "A function's signature is its identity: a changed argument list is a new function, and callers of the old one fail once it is dropped. A changed return type needs DROP and CREATE (callers break in between). SECURITY DEFINER runs with the owner's rights: without a fixed search_path it can be hijacked.",
+    mitigation: "Keep the old signature until callers have moved (overloads can coexist); set search_path on SECURITY DEFINER functions; review body changes like code.",
+    caveat: None,
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for change in ctx.changes("function") {
+        let old = ctx.from.functions.get(&change.object);
+        let new = ctx.to.functions.get(&change.object);
+        match change.change {
+            ChangeKind::Removed => {
+                let replaced = ctx.to.functions.values().any(|f| old.is_some_and(|o| o.name == f.name));
+                let finding = if replaced {
+                    format!("function {} changes its signature: callers of the old one fail", change.object)
+                } else {
+                    format!("function {} is dropped: callers fail", change.object)
+                };
+                out.push(hit(change, Level::High, finding));
+            }
+            ChangeKind::Added => {
+                if let Some(new) =
+                    new.filter(|f| f.security_definer && !f.set_options.iter().any(|o| o.starts_with("search_path")))
+                {
+                    let _ = new;
+                    out.push(hit(
+                        change,
+                        Level::Medium,
+                        format!("function {} is SECURITY DEFINER without a fixed search_path", change.object),
+                    ));
+                }
+            }
+            _ => {
+                let (Some(old), Some(new)) = (old, new) else { continue };
+                if old.security_definer != new.security_definer {
+                    let what =
+                        if new.security_definer { "becomes SECURITY DEFINER" } else { "is no longer SECURITY DEFINER" };
+                    out.push(hit(change, Level::High, format!("function {} {what}", change.object)));
+                } else if old.returns != new.returns {
+                    out.push(hit(
+                        change,
+                        Level::High,
+                        format!("function {} changes its return type: it is dropped and created again", change.object),
+                    ));
+                } else {
+                    out.push(hit(change, Level::Low, format!("function {} changes its definition", change.object)));
+                }
+            }
+        }
+    }
+    out
+}

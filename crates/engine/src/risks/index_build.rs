@@ -1,0 +1,32 @@
+//! An index built on a table that already holds rows.
+
+use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::diff::ChangeKind;
+
+pub(super) const RULE: Rule = Rule {
+    id: "index-build",
+    category: Category::Locking,
+    why: "A plain CREATE INDEX takes a SHARE lock: writes to the table wait for the whole build. CREATE INDEX CONCURRENTLY lets writes go on but scans the table twice, cannot run inside a transaction, and leaves an INVALID index behind if it fails.",
+    mitigation: "The script builds it with CREATE INDEX CONCURRENTLY outside a transaction; if a build fails, DROP INDEX CONCURRENTLY the invalid index and run it again.",
+    caveat: Some("Indexes of partitioned tables cannot be built concurrently: the script builds the parent ON ONLY and each partition's index concurrently, then attaches them."),
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    ctx.changes("index")
+        .filter(|c| c.change == ChangeKind::Added || c.change == ChangeKind::Altered)
+        .filter_map(|change| {
+            let (_, index) = crate::plan::find(&ctx.to.indexes, &change.object)?;
+            if !ctx.existing_table(&index.table.to_string()) || ["hnsw", "ivfflat"].contains(&index.method.as_str()) {
+                return None;
+            }
+            let what = if change.change == ChangeKind::Added { "built" } else { "rebuilt" };
+            let unique = if index.unique { "unique " } else { "" };
+            Some(hit(
+                change,
+                Level::Low,
+                format!("{unique}index {} is {what} on {}, which may hold many rows", change.object, index.table),
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,31 @@
+//! An index dropped from a table that stays.
+
+use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::diff::ChangeKind;
+
+pub(super) const RULE: Rule = Rule {
+    id: "index-drop",
+    category: Category::Performance,
+    why: "DROP INDEX takes an ACCESS EXCLUSIVE lock on the table (every query waits) unless dropped CONCURRENTLY; and queries that used the index fall back to other indexes or sequential scans.",
+    mitigation: "The script drops it with DROP INDEX CONCURRENTLY in the cleanup phase, after the new code is deployed; check pg_stat_user_indexes.idx_scan first to see whether anything still uses it.",
+    caveat: None,
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    ctx.changes("index")
+        .filter(|c| c.change == ChangeKind::Removed)
+        .filter_map(|change| {
+            let (_, index) = crate::plan::find(&ctx.from.indexes, &change.object)?;
+            if ctx.to_table(&index.table.to_string()).is_none() || ["hnsw", "ivfflat"].contains(&index.method.as_str())
+            {
+                return None; // dropped with its table, or a vector index (its own rule)
+            }
+            Some(hit(
+                change,
+                Level::Medium,
+                format!("index {} on {} is dropped; queries using it slow down", change.object, index.table),
+            ))
+        })
+        .collect()
+}

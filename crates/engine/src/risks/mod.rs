@@ -1,0 +1,292 @@
+//! What could go wrong when the migration runs: one rule per file, each with an id, a level, a
+//! category, why it matters (the lock taken, the rewrite or scan, what breaks), a mitigation and
+//! PostgreSQL-version caveats.
+//!
+//! Architecture invariant: rules read the diff and both catalogs only; adding a rule is adding a
+//! file and one line in [`RULES`]. The result is ordered (level, rule, object), so it is deterministic.
+
+mod column_added;
+mod column_type;
+mod constraint_validation;
+mod data_loss_column;
+mod data_loss_other;
+mod data_loss_table;
+mod domain_change;
+mod duplicate_index;
+mod enum_change;
+mod extension_version;
+mod fk_without_index;
+mod function_change;
+mod grants;
+mod index_build;
+mod index_drop;
+mod no_primary_key;
+mod not_null_added;
+mod not_null_column_added;
+mod policies;
+mod rename;
+mod replication;
+mod rls;
+mod table_added;
+mod table_rewrite;
+mod trigger_change;
+mod unique_added;
+mod vector_index;
+mod view_change;
+
+use crate::catalog::{Catalog, Column, QualifiedName, Table};
+use crate::diff::{Change, Diff};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Low,
+    Medium,
+    High,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::High, Level::Medium, Level::Low];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Low => "low",
+            Level::Medium => "medium",
+            Level::High => "high",
+        }
+    }
+
+    /// `low`, `medium` or `high` (for `--fail-on`).
+    pub fn parse(text: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.label() == text.to_lowercase())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Locking,
+    DataLoss,
+    AppBreakage,
+    Security,
+    Performance,
+    Correctness,
+}
+
+impl Category {
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Locking => "locking/blocking",
+            Category::DataLoss => "data loss",
+            Category::AppBreakage => "application breakage",
+            Category::Security => "security/access",
+            Category::Performance => "performance",
+            Category::Correctness => "correctness",
+        }
+    }
+}
+
+/// A rule: what it looks for and what to tell about it.
+pub struct Rule {
+    pub id: &'static str,
+    pub category: Category,
+    /// Why this matters: the lock taken, the rewrite or scan, what breaks.
+    pub why: &'static str,
+    pub mitigation: &'static str,
+    /// Where the PostgreSQL version changes the answer.
+    pub caveat: Option<&'static str>,
+    check: fn(&Context) -> Vec<Hit>,
+}
+
+/// What a rule found about one object.
+pub struct Hit {
+    pub object_kind: &'static str,
+    pub object: String,
+    pub level: Level,
+    pub finding: String,
+}
+
+/// One risk: a rule's finding about one object, with the rule's explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Risk {
+    pub rule: &'static str,
+    pub level: Level,
+    pub category: Category,
+    /// Where in the schema: `tables`, `columns`, `indexes`, `constraints`, `types`, `functions`,
+    /// `views`, `security` or `other`.
+    pub area: &'static str,
+    pub object_kind: &'static str,
+    pub object: String,
+    pub finding: String,
+    pub why: &'static str,
+    pub mitigation: &'static str,
+    pub caveat: Option<&'static str>,
+}
+
+/// Every rule, in the order they are documented.
+pub const RULES: &[&Rule] = &[
+    &vector_index::RULE,
+    &index_build::RULE,
+    &index_drop::RULE,
+    &unique_added::RULE,
+    &constraint_validation::RULE,
+    &not_null_added::RULE,
+    &column_type::RULE,
+    &column_added::RULE,
+    &not_null_column_added::RULE,
+    &data_loss_table::RULE,
+    &data_loss_column::RULE,
+    &data_loss_other::RULE,
+    &rename::RULE,
+    &enum_change::RULE,
+    &domain_change::RULE,
+    &rls::RULE,
+    &policies::RULE,
+    &grants::RULE,
+    &function_change::RULE,
+    &view_change::RULE,
+    &trigger_change::RULE,
+    &replication::RULE,
+    &extension_version::RULE,
+    &table_rewrite::RULE,
+    &table_added::RULE,
+    &fk_without_index::RULE,
+    &duplicate_index::RULE,
+    &no_primary_key::RULE,
+];
+
+/// What rules look at.
+pub struct Context<'a> {
+    pub from: &'a Catalog,
+    pub to: &'a Catalog,
+    pub diff: &'a Diff,
+}
+
+impl<'a> Context<'a> {
+    pub fn changes(&self, kind: &'a str) -> impl Iterator<Item = &'a Change> + 'a {
+        self.diff.changes.iter().filter(move |c| c.object_kind == kind)
+    }
+
+    /// A table of the `to` catalog by its shown name.
+    pub fn to_table(&self, shown: &str) -> Option<(&'a QualifiedName, &'a Table)> {
+        crate::plan::find(&self.to.tables, shown)
+    }
+
+    pub fn from_table(&self, shown: &str) -> Option<(&'a QualifiedName, &'a Table)> {
+        crate::plan::find(&self.from.tables, shown)
+    }
+
+    /// Whether the table exists already in `from` (so it may hold rows).
+    pub fn existing_table(&self, shown: &str) -> bool {
+        self.from_table(shown).is_some()
+    }
+
+    /// The column on each side of a column change (`schema.table.column`).
+    pub fn columns(&self, change: &Change) -> (Option<&'a Column>, Option<&'a Column>) {
+        let Some((table, column)) = change.object.rsplit_once('.') else { return (None, None) };
+        (
+            self.from_table(table).and_then(|(_, t)| t.column(column)),
+            self.to_table(table).and_then(|(_, t)| t.column(column)),
+        )
+    }
+
+    /// Tables that the diff touches (added, or with a change of their own or of their parts).
+    pub fn touched_tables(&self) -> Vec<&'a QualifiedName> {
+        self.to
+            .tables
+            .keys()
+            .filter(|name| {
+                let shown = name.to_string();
+                self.diff
+                    .changes
+                    .iter()
+                    .any(|c| crate::diff::table_of(c, self.from, self.to).as_deref() == Some(&shown))
+            })
+            .collect()
+    }
+}
+
+/// The area of the risk matrix for an object kind (security findings go to `security`).
+fn area(category: Category, object_kind: &str) -> &'static str {
+    if category == Category::Security {
+        return "security";
+    }
+    match object_kind {
+        "table" => "tables",
+        "column" => "columns",
+        "index" => "indexes",
+        "constraint" | "foreign_key" => "constraints",
+        "type" | "sequence" | "extension" | "schema" => "types",
+        "function" | "trigger" => "functions",
+        "view" | "materialized_view" => "views",
+        "policy" | "grant" | "owner" => "security",
+        _ => "other",
+    }
+}
+
+/// The areas of the risk matrix, in display order.
+pub const AREAS: [&str; 9] =
+    ["tables", "columns", "indexes", "constraints", "types", "functions", "views", "security", "other"];
+
+/// Every risk of a diff, most severe first.
+pub fn assess(from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Risk> {
+    let context = Context { from, to, diff };
+    let mut risks: Vec<Risk> = RULES
+        .iter()
+        .flat_map(|rule| {
+            (rule.check)(&context).into_iter().map(|hit| Risk {
+                rule: rule.id,
+                level: hit.level,
+                category: rule.category,
+                area: area(rule.category, hit.object_kind),
+                object_kind: hit.object_kind,
+                object: hit.object,
+                finding: hit.finding,
+                why: rule.why,
+                mitigation: rule.mitigation,
+                caveat: rule.caveat,
+            })
+        })
+        .collect();
+    risks.sort_by(|a, b| (b.level, a.rule, &a.object).cmp(&(a.level, b.rule, &b.object)));
+    risks
+}
+
+/// The highest level and the rules that flag one change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeRisk {
+    pub level: Level,
+    pub rules: Vec<&'static str>,
+}
+
+/// The risk of each change that has one, keyed by `<kind> <object>`.
+pub fn by_change(risks: &[Risk]) -> BTreeMap<String, ChangeRisk> {
+    let mut out: BTreeMap<String, ChangeRisk> = BTreeMap::new();
+    for risk in risks {
+        let entry = out
+            .entry(format!("{} {}", risk.object_kind, risk.object))
+            .or_insert(ChangeRisk { level: risk.level, rules: Vec::new() });
+        entry.level = entry.level.max(risk.level);
+        if !entry.rules.contains(&risk.rule) {
+            entry.rules.push(risk.rule);
+        }
+    }
+    out
+}
+
+/// Risks counted per level: (high, medium, low).
+pub fn counts(risks: &[Risk]) -> BTreeMap<&'static str, usize> {
+    Level::ALL.iter().map(|level| (level.label(), risks.iter().filter(|r| r.level == *level).count())).collect()
+}
+
+/// Helpers shared by rules.
+pub(crate) fn hit(change: &Change, level: Level, finding: String) -> Hit {
+    Hit { object_kind: change.object_kind, object: change.object.clone(), level, finding }
+}
+
+/// The table a column, constraint or index change belongs to.
+pub(crate) fn parent(object: &str) -> &str {
+    object.rsplit_once('.').map_or(object, |(table, _)| table)
+}

@@ -1,0 +1,20 @@
+//! SET NOT NULL on a column that already exists.
+
+use super::{hit, parent, Category, Context, Hit, Level, Rule};
+
+pub(super) const RULE: Rule = Rule {
+    id: "set-not-null",
+    category: Category::Locking,
+    why: "ALTER COLUMN … SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock (no reads or writes meanwhile) and fails if a row holds NULL; code that still writes NULL fails afterwards.",
+    mitigation: "Fill the NULLs first. The script adds CHECK (column IS NOT NULL) NOT VALID, validates it without blocking writes, then sets NOT NULL (which then skips the scan) and drops the CHECK.",
+    caveat: Some("SET NOT NULL uses a valid CHECK constraint to skip the scan from PostgreSQL 12."),
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    ctx.changes("column")
+        .filter(|c| c.details.iter().any(|d| d.property == "not null" && d.to.is_some() && d.from.is_none()))
+        .filter(|c| ctx.existing_table(parent(&c.object)))
+        .map(|change| hit(change, Level::Medium, format!("{} becomes NOT NULL", change.object)))
+        .collect()
+}

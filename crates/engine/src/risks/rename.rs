@@ -1,0 +1,29 @@
+//! A confirmed rename.
+
+use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::diff::ChangeKind;
+
+pub(super) const RULE: Rule = Rule {
+    id: "rename",
+    category: Category::AppBreakage,
+    why: "A rename is instant, but code that runs during and after the migration with the old name fails at once: there is no moment at which both old and new code work.",
+    mitigation: "Expand and contract: add the new name (a new column kept in sync by a trigger, or a view with the old name), deploy code that uses the new name, then remove the old one.",
+    caveat: None,
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    ctx.diff
+        .changes
+        .iter()
+        .filter(|c| c.change == ChangeKind::Renamed)
+        .map(|change| {
+            let old = change.details.first().and_then(|d| d.from.clone()).unwrap_or_default();
+            hit(
+                change,
+                Level::High,
+                format!("{} {old} is renamed to {}", change.object_kind.replace('_', " "), change.object),
+            )
+        })
+        .collect()
+}

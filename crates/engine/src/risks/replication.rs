@@ -1,0 +1,25 @@
+//! Replica identity or publications changed.
+
+use super::{hit, Category, Context, Hit, Level, Rule};
+
+pub(super) const RULE: Rule = Rule {
+    id: "replication-change",
+    category: Category::Correctness,
+    why: "Logical replication and change-data capture (Debezium, Supabase Realtime) depend on publications and on the replica identity: a table without a usable replica identity rejects UPDATE and DELETE once published, and subscribers miss tables removed from a publication.",
+    mitigation: "Coordinate with the consumers of the publication; set REPLICA IDENTITY (FULL or an index) before publishing a table without a primary key.",
+    caveat: None,
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    let mut out: Vec<Hit> = ctx
+        .changes("table")
+        .filter(|c| c.details.iter().any(|d| d.property == "replica identity"))
+        .map(|change| hit(change, Level::Medium, format!("replica identity of {} changes", change.object)))
+        .collect();
+    out.extend(
+        ctx.changes("publication")
+            .map(|change| hit(change, Level::Medium, format!("publication {} changes", change.object))),
+    );
+    out
+}

@@ -1,0 +1,25 @@
+//! Table changes that rewrite or lock it: tablespace, logged/unlogged, partitioning, inheritance.
+
+use super::{hit, Category, Context, Hit, Level, Rule};
+
+pub(super) const RULE: Rule = Rule {
+    id: "table-rewrite",
+    category: Category::Locking,
+    why: "SET TABLESPACE, SET LOGGED / UNLOGGED and a change of partitioning copy the whole table under an ACCESS EXCLUSIVE lock; partitioning cannot change in place at all (a new table, a copy of the rows and a swap).",
+    mitigation: "Plan a maintenance window, or build the new table beside the old one and switch with a short rename.",
+    caveat: None,
+    check,
+};
+
+const REWRITING: [&str; 4] = ["tablespace", "unlogged", "partitioned by", "partition of"];
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    ctx.changes("table")
+        .filter_map(|change| {
+            let what: Vec<&str> =
+                change.details.iter().map(|d| d.property.as_str()).filter(|p| REWRITING.contains(p)).collect();
+            (!what.is_empty())
+                .then(|| hit(change, Level::High, format!("{}: {} changes", change.object, what.join(", "))))
+        })
+        .collect()
+}

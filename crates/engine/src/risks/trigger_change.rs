@@ -1,0 +1,26 @@
+//! Triggers added, removed, changed, enabled or disabled.
+
+use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::diff::ChangeKind;
+
+pub(super) const RULE: Rule = Rule {
+    id: "trigger-change",
+    category: Category::Correctness,
+    why: "Triggers run on every write: a new one slows writes and may reject rows, a removed one stops work the application relies on (audit rows, timestamps, denormalized counters). CREATE TRIGGER takes a SHARE ROW EXCLUSIVE lock.",
+    mitigation: "Review the trigger function together with the code that writes the table; deploy code that takes over a removed trigger's work first.",
+    caveat: None,
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    ctx.changes("trigger")
+        .map(|change| {
+            let verb = match change.change {
+                ChangeKind::Added => "is added",
+                ChangeKind::Removed => "is removed",
+                _ => "changes",
+            };
+            hit(change, Level::Medium, format!("trigger {} {verb}", change.object))
+        })
+        .collect()
+}

@@ -1,0 +1,39 @@
+//! A primary key or unique constraint added to a table that already holds rows.
+
+use super::{hit, parent, Category, Context, Hit, Level, Rule};
+use crate::catalog::ConstraintKind;
+use crate::diff::ChangeKind;
+
+pub(super) const RULE: Rule = Rule {
+    id: "unique-on-existing-table",
+    category: Category::Locking,
+    why: "Adding a PRIMARY KEY or UNIQUE constraint builds a unique index under an ACCESS EXCLUSIVE lock, and fails if existing rows hold duplicates (or NULLs, for a primary key).",
+    mitigation: "Look for duplicates first (GROUP BY … HAVING count(*) > 1). The script builds the unique index CONCURRENTLY and then adds the constraint USING INDEX, which locks only briefly.",
+    caveat: Some("ADD CONSTRAINT … USING INDEX is not available for partitioned tables: there the constraint is added directly."),
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    ctx.changes("constraint")
+        .filter(|c| c.change == ChangeKind::Added && ctx.existing_table(parent(&c.object)))
+        .filter_map(|change| {
+            let (_, table) = ctx.to_table(parent(&change.object))?;
+            let key = change.object.rsplit_once('.')?.1;
+            let constraint = table.constraints.get(key)?;
+            let kind = match constraint.kind {
+                ConstraintKind::PrimaryKey => "primary key",
+                ConstraintKind::Unique => "unique constraint",
+                _ => return None,
+            };
+            Some(hit(
+                change,
+                Level::Medium,
+                format!(
+                    "{kind} {} is added to {}: fails if rows are duplicated",
+                    change.object,
+                    parent(&change.object)
+                ),
+            ))
+        })
+        .collect()
+}

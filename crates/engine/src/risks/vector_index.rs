@@ -1,0 +1,62 @@
+//! A vector index (pgvector HNSW or IVFFlat) built, dropped, or its method or parameters changed.
+
+use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::diff::ChangeKind;
+
+pub(super) const RULE: Rule = Rule {
+    id: "vector-index-change",
+    category: Category::Performance,
+    why: "HNSW and IVFFlat trade build time, memory and recall differently: HNSW builds slowly and uses much memory but answers with high recall without training; IVFFlat builds fast from the rows present (its lists are trained on them, so it must be built after the data is loaded) and its recall depends on `lists` and `ivfflat.probes`. Rebuilding a vector index on a large table takes long and needs maintenance_work_mem to fit the graph, and nearest-neighbour queries change their results and speed.",
+    mitigation: "Build the new index CONCURRENTLY beside the old one, compare recall and latency of real queries (SET hnsw.ef_search / ivfflat.probes) before dropping the old one, and raise maintenance_work_mem for the build.",
+    caveat: Some("pgvector 0.5+ has HNSW; parallel HNSW builds need pgvector 0.6+."),
+    check,
+};
+
+const METHODS: [&str; 2] = ["hnsw", "ivfflat"];
+
+fn check(ctx: &Context) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for change in ctx.changes("index") {
+        let method = |catalog: &crate::catalog::Catalog| {
+            crate::plan::find(&catalog.indexes, &change.object).map(|(_, i)| i.method.clone())
+        };
+        let (old, new) = (method(ctx.from), method(ctx.to));
+        let vector = |m: &Option<String>| m.as_deref().is_some_and(|m| METHODS.contains(&m));
+        if !vector(&old) && !vector(&new) {
+            continue;
+        }
+        let on_new_table = crate::plan::find(&ctx.to.indexes, &change.object)
+            .is_some_and(|(_, i)| !ctx.existing_table(&i.table.to_string()));
+        if on_new_table {
+            continue;
+        }
+        let finding = match change.change {
+            ChangeKind::Added => {
+                format!("vector index {} ({}) is built on an existing table", change.object, new.unwrap_or_default())
+            }
+            ChangeKind::Removed => format!(
+                "vector index {} ({}) is dropped: its nearest-neighbour queries fall back to another index or a scan",
+                change.object,
+                old.unwrap_or_default()
+            ),
+            _ => {
+                let details: Vec<String> = change
+                    .details
+                    .iter()
+                    .filter(|d| d.property == "method" || d.property == "parameters" || d.property == "keys")
+                    .map(|d| {
+                        format!(
+                            "{} {} → {}",
+                            d.property,
+                            d.from.as_deref().unwrap_or("(none)"),
+                            d.to.as_deref().unwrap_or("(none)")
+                        )
+                    })
+                    .collect();
+                format!("vector index {} changes: {}", change.object, details.join("; "))
+            }
+        };
+        out.push(hit(change, Level::High, finding));
+    }
+    out
+}
