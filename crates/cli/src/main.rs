@@ -3,8 +3,11 @@
 //! This file only parses arguments, reads files and prints; all domain work is in the engine.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use schemadrift_engine::compat::{compatibility, recommendation};
 use schemadrift_engine::diff::{key_findings, Rename, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
+use schemadrift_engine::plan::{plan, rollback_script, script};
+use schemadrift_engine::risks::{assess, by_change, counts as risk_counts, Level};
 use schemadrift_engine::{build_catalog, decode, diff, read, summarize, Catalog, DiffOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,9 +36,16 @@ enum Command {
     Diff {
         from: PathBuf,
         to: PathBuf,
-        /// Output for people (text), for programs (json) or to share (md: Markdown).
-        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-        format: DiffFormat,
+        /// Output for people (text, the default), for programs (json), to share (md: Markdown), or the
+        /// phased migration script (sql).
+        #[arg(long, value_enum)]
+        format: Option<DiffFormat>,
+        /// Print the rollback script (TO back to FROM) instead of the migration.
+        #[arg(long)]
+        rollback: bool,
+        /// Exit with status 1 when any change carries a risk at or above this level (for CI gates).
+        #[arg(long, value_name = "LEVEL")]
+        fail_on: Option<FailOn>,
         #[command(flatten)]
         drift: DriftFlags,
     },
@@ -120,7 +130,19 @@ enum DiffFormat {
     Json,
     /// Markdown, to paste into a pull request or a ticket.
     Md,
+    /// The phased migration script.
+    Sql,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Low,
+    Medium,
+    High,
+}
+
+/// Exit status when `--fail-on` finds a risk at or above its level.
+const RISKY: u8 = 1;
 
 /// Exit status for input that is not a readable dump (2, as for usage errors).
 const BAD_INPUT: u8 = 2;
@@ -138,9 +160,21 @@ fn main() -> ExitCode {
     let mut out = String::new();
     let code = match cli.command {
         Command::Inspect { dump, format } => inspect(&dump, format, &mut out),
-        Command::Diff { from, to, format, drift } => match drift.options() {
-            Ok(options) => compare(&from, &to, format, &options, &mut out),
-            Err(message) => {
+        Command::Diff { from, to, format, rollback, fail_on, drift } => match (drift.options(), format, rollback) {
+            (Ok(_), Some(format), true) if format != DiffFormat::Sql => {
+                eprintln!("schemadrift: --rollback prints SQL: leave out --format, or use --format sql");
+                ExitCode::from(BAD_INPUT)
+            }
+            (Ok(options), format, rollback) => {
+                let format = format.unwrap_or(if rollback { DiffFormat::Sql } else { DiffFormat::Text });
+                let level = fail_on.map(|f| match f {
+                    FailOn::Low => Level::Low,
+                    FailOn::Medium => Level::Medium,
+                    FailOn::High => Level::High,
+                });
+                compare(&Inputs { from: &from, to: &to }, format, rollback, level, &options, &mut out)
+            }
+            (Err(message), _, _) => {
                 eprintln!("schemadrift: {message}");
                 ExitCode::from(BAD_INPUT)
             }
@@ -174,18 +208,30 @@ fn load_catalog(path: &PathBuf) -> Result<Catalog, ExitCode> {
     Ok(build_catalog(&read(&decoded.text)))
 }
 
+/// The two files compared.
+struct Inputs<'a> {
+    from: &'a PathBuf,
+    to: &'a PathBuf,
+}
+
 fn compare(
-    from_path: &PathBuf,
-    to_path: &PathBuf,
+    inputs: &Inputs,
     format: DiffFormat,
+    rollback: bool,
+    fail_on: Option<Level>,
     options: &DiffOptions,
     out: &mut String,
 ) -> ExitCode {
+    let (from_path, to_path) = (inputs.from, inputs.to);
     let (from, to) = match (load_catalog(from_path), load_catalog(to_path)) {
         (Ok(from), Ok(to)) => (from, to),
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let result = diff(&from, &to, options);
+    let risks = assess(&from, &to, &result);
+    let by_change = by_change(&risks);
+    let compatibility = compatibility(&from, &to, &result);
+    let order = recommendation(&compatibility, &risks);
     let cleanup = [cleanup_candidates(&from), cleanup_candidates(&to)];
     let tracking = [tracking_tables(&from), tracking_tables(&to)];
     let name =
@@ -197,13 +243,47 @@ fn compare(
             &name(from_path),
             &name(to_path),
         )),
+        DiffFormat::Sql => {
+            let migration = plan(&from, &to, &result);
+            let title = format!("{} → {}", name(from_path), name(to_path));
+            if rollback {
+                let reversed = DiffOptions {
+                    renames: options
+                        .renames
+                        .iter()
+                        .map(|r| Rename { object_kind: r.object_kind.clone(), from: r.to.clone(), to: r.from.clone() })
+                        .collect(),
+                    ..options.clone()
+                };
+                let back = diff(&to, &from, &reversed);
+                let back_risks = assess(&to, &from, &back);
+                let title = format!("Rollback of {title}: {} back to {}", name(to_path), name(from_path));
+                out.push_str(&rollback_script(&migration, &plan(&to, &from, &back), &title, &back_risks));
+            } else {
+                out.push_str(&script(&migration, &format!("Migration {title}"), &risks));
+            }
+        }
         DiffFormat::Json => {
+            let changes: Vec<serde_json::Value> = result
+                .changes
+                .iter()
+                .map(|change| {
+                    let mut value = serde_json::to_value(change).expect("plain data serializes");
+                    let risk = by_change.get(&format!("{} {}", change.object_kind, change.object));
+                    value["risk"] = serde_json::to_value(risk).expect("plain data serializes");
+                    value
+                })
+                .collect();
             let json = serde_json::json!({
                 "from": from_path.display().to_string(),
                 "to": to_path.display().to_string(),
                 "summary": result.summary,
                 "key_findings": findings,
-                "changes": result.changes,
+                "risks": risk_counts(&risks),
+                "risk_findings": risks,
+                "compatibility": compatibility,
+                "deploy_order": order,
+                "changes": changes,
                 "notes": result.notes,
                 "rename_candidates": result.rename_candidates,
                 "cleanup_candidates": { "from": cleanup[0], "to": cleanup[1] },
@@ -228,6 +308,12 @@ fn compare(
                     }
                 }
             }
+            let counts = risk_counts(&risks);
+            say!(out, "risks: {} high, {} medium, {} low", counts["high"], counts["medium"], counts["low"]);
+            for risk in risks.iter().filter(|r| r.level != Level::Low) {
+                say!(out, "  {} [{}] {}", risk.level.label(), risk.rule, risk.finding);
+            }
+            say!(out, "deploy order: {order}");
             for note in &result.notes {
                 say!(out, "note: {} {}: {}", note.object_kind, note.object, note.note);
             }
@@ -258,6 +344,13 @@ fn compare(
                     );
                 }
             }
+        }
+    }
+    if let Some(level) = fail_on {
+        let over = risks.iter().filter(|r| r.level >= level).count();
+        if over > 0 {
+            eprintln!("schemadrift: {over} risks at level {} or above (--fail-on {})", level.label(), level.label());
+            return ExitCode::from(RISKY);
         }
     }
     ExitCode::SUCCESS

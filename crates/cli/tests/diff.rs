@@ -151,3 +151,51 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert!(output.status.success(), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn diff_sql_prints_the_phased_migration_and_rollback_prints_the_way_back() {
+    let (status, stdout, stderr) = schemadrift(&["diff", FROM, TO, "--format", "sql"]);
+    assert_eq!(status, 0, "{stderr}");
+    insta::assert_snapshot!("diff_sql_demo", stdout);
+    let phase = |title: &str| stdout.find(title).unwrap_or_else(|| panic!("{title} missing"));
+    assert!(phase("-- Phase 1") < phase("-- Phase 2") && phase("-- Phase 2") < phase("-- Phase 3"));
+    assert!(stdout.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS"));
+    assert!(stdout.contains("SET lock_timeout"));
+
+    let (status, rollback, stderr) = schemadrift(&["diff", FROM, TO, "--rollback"]);
+    assert_eq!(status, 0, "{stderr}");
+    insta::assert_snapshot!("diff_rollback_demo", rollback);
+    assert!(rollback.contains("CANNOT BE UNDONE"), "the migration drops users_backup_2025_03 with its rows");
+
+    let (status, _, stderr) = schemadrift(&["diff", FROM, TO, "--rollback", "--format", "json"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("--rollback prints SQL"), "{stderr}");
+}
+
+#[test]
+fn fail_on_gates_ci_by_risk_level() {
+    let (status, _, stderr) = schemadrift(&["diff", FROM, TO, "--fail-on", "high"]);
+    assert_eq!(status, 1, "the demo drops a table: a high risk");
+    assert!(stderr.contains("risks at level high or above"), "{stderr}");
+    let (status, _, _) = schemadrift(&["diff", FROM, FROM, "--fail-on", "low"]);
+    assert_eq!(status, 0, "no change, no risk");
+    let (status, _, stderr) = schemadrift(&["diff", FROM, TO, "--fail-on", "severe"]);
+    assert_eq!(status, 2, "{stderr}");
+}
+
+#[test]
+fn diff_json_carries_a_risk_on_every_change_and_counts_per_level() {
+    let (status, stdout, _) = schemadrift(&["diff", FROM, TO, "--format", "json"]);
+    assert_eq!(status, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let changes = json["changes"].as_array().unwrap();
+    assert!(changes.iter().all(|c| c.as_object().unwrap().contains_key("risk")));
+    let high = changes.iter().filter(|c| c["risk"]["level"] == "high").count();
+    assert!(high >= 1);
+    let findings = json["risk_findings"].as_array().unwrap();
+    for level in ["high", "medium", "low"] {
+        let counted = findings.iter().filter(|r| r["level"] == level).count();
+        assert_eq!(json["risks"][level], counted, "{level}");
+    }
+    assert!(json["deploy_order"].as_str().unwrap().len() > 10);
+}

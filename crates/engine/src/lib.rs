@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog;
+pub mod compat;
 pub mod diff;
 pub mod housekeeping;
 pub mod input;

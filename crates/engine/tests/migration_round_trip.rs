@@ -125,7 +125,7 @@ fn round_trip(cluster: &pgtest::Cluster, number: usize, name: &str, from_sql: &s
     let options = DiffOptions::default();
     let changes = diff(&from, &to, &options);
     let migration = plan(&from, &to, &changes);
-    let sql = script(&migration, name);
+    let sql = script(&migration, name, &[]);
     let expected_manual = NEEDS_MANUAL_STEP.iter().find(|(pair, _)| name.ends_with(pair));
     match (expected_manual, migration.manual.as_slice()) {
         (Some((_, subject)), manual) if manual.iter().any(|m| m.starts_with(subject)) => {

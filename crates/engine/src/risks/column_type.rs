@@ -12,7 +12,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 /// Whether a type change keeps the stored bytes (no rewrite, no scan).
-pub(crate) fn binary_coercible(old: &str, new: &str) -> bool {
+pub fn binary_coercible(old: &str, new: &str) -> bool {
     let args = |t: &str, base: &str| -> Option<Vec<u32>> {
         let rest = t.strip_prefix(base)?;
         if rest.is_empty() {
@@ -37,7 +37,7 @@ pub(crate) fn binary_coercible(old: &str, new: &str) -> bool {
 
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes("column")
-        .filter(|c| ctx.existing_table(parent(&c.object)))
+        .filter(|c| c.change.compares() && ctx.existing_table(parent(&c.object)))
         .filter_map(|change| {
             let detail = change.details.iter().find(|d| d.property == "type")?;
             let (old, new) = (detail.from.as_deref()?, detail.to.as_deref()?);

@@ -13,6 +13,7 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes("extension")
+        .filter(|c| c.change.compares())
         .filter_map(|change| {
             let detail = change.details.iter().find(|d| d.property == "version")?;
             Some(hit(

@@ -7,6 +7,7 @@
 
 mod column_added;
 mod column_type;
+pub use column_type::binary_coercible;
 mod constraint_validation;
 mod data_loss_column;
 mod data_loss_other;

@@ -13,6 +13,7 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes("column")
+        .filter(|c| c.change == crate::diff::ChangeKind::Altered)
         .filter(|c| c.details.iter().any(|d| d.property == "not null" && d.to.is_some() && d.from.is_none()))
         .filter(|c| ctx.existing_table(parent(&c.object)))
         .map(|change| hit(change, Level::Medium, format!("{} becomes NOT NULL", change.object)))

@@ -14,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 fn check(ctx: &Context) -> Vec<Hit> {
     let mut out: Vec<Hit> = ctx
         .changes("table")
-        .filter(|c| c.details.iter().any(|d| d.property == "replica identity"))
+        .filter(|c| c.change.compares() && c.details.iter().any(|d| d.property == "replica identity"))
         .map(|change| hit(change, Level::Medium, format!("replica identity of {} changes", change.object)))
         .collect();
     out.extend(

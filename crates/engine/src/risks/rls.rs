@@ -13,6 +13,7 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes("table")
+        .filter(|c| c.change.compares())
         .filter_map(|change| {
             let detail = change.details.iter().find(|d| d.property.ends_with("row level security"))?;
             let level = if detail.to.is_none() { Level::High } else { Level::Medium };

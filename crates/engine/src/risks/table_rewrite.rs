@@ -15,6 +15,7 @@ const REWRITING: [&str; 4] = ["tablespace", "unlogged", "partitioned by", "parti
 
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes("table")
+        .filter(|c| c.change.compares())
         .filter_map(|change| {
             let what: Vec<&str> =
                 change.details.iter().map(|d| d.property.as_str()).filter(|p| REWRITING.contains(p)).collect();
