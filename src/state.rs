@@ -3,8 +3,11 @@
 //! No Leptos here, so the rules (what a failed load keeps, what swap does) are tested natively.
 
 use schemadrift_engine::catalog::{NotUnderstood, StatementCounts};
+use schemadrift_engine::compat::{compatibility, recommendation, Compatibility};
 use schemadrift_engine::diff::{inventory, Change, Rename, TableEntry, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
+use schemadrift_engine::plan::{plan, rollback_script, script, Plan};
+use schemadrift_engine::risks::{assess, Level, Risk};
 use schemadrift_engine::{
     build_catalog, decode, diff, read, summarize, Catalog, Counts, Diff, DiffOptions, DumpSummary,
 };
@@ -171,7 +174,36 @@ impl Workspace {
     pub fn comparison(&self, options: &DiffOptions) -> Option<Comparison> {
         let (from, to) = (self.from.dump.as_ref()?, self.to.dump.as_ref()?);
         let result = diff(&from.catalog, &to.catalog, options);
+        let risks = assess(&from.catalog, &to.catalog, &result);
+        let compat = compatibility(&from.catalog, &to.catalog, &result);
+        let deploy_order = recommendation(&compat, &risks);
+        let migration = plan(&from.catalog, &to.catalog, &result);
+        let title = format!("{} → {}", from.file_name, to.file_name);
+        let migration_script = script(&migration, &format!("Migration {title}"), &risks);
+        // The rollback is the migration from `to` back to `from` (confirmed renames reversed).
+        let reversed = DiffOptions {
+            renames: options
+                .renames
+                .iter()
+                .map(|r| Rename { object_kind: r.object_kind.clone(), from: r.to.clone(), to: r.from.clone() })
+                .collect(),
+            ..options.clone()
+        };
+        let back = diff(&to.catalog, &from.catalog, &reversed);
+        let back_risks = assess(&to.catalog, &from.catalog, &back);
+        let rollback = rollback_script(
+            &migration,
+            &plan(&to.catalog, &from.catalog, &back),
+            &format!("Rollback of {title}: {} back to {}", to.file_name, from.file_name),
+            &back_risks,
+        );
         Some(Comparison {
+            risks,
+            compat,
+            deploy_order,
+            plan: migration,
+            script: migration_script,
+            rollback,
             from_name: from.file_name.clone(),
             to_name: to.file_name.clone(),
             tables: inventory(&from.catalog, &to.catalog, &result, options),
@@ -193,10 +225,28 @@ pub enum Tab {
     Indexes,
     Constraints,
     Other,
+    Risks,
+    Compatibility,
+    Migration,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [Tab::All, Tab::Tables, Tab::Columns, Tab::Indexes, Tab::Constraints, Tab::Other];
+    pub const ALL: [Tab; 9] = [
+        Tab::All,
+        Tab::Tables,
+        Tab::Columns,
+        Tab::Indexes,
+        Tab::Constraints,
+        Tab::Other,
+        Tab::Risks,
+        Tab::Compatibility,
+        Tab::Migration,
+    ];
+
+    /// Tabs that list change rows (the others show risks, compatibility or the script).
+    pub fn lists_changes(self) -> bool {
+        !matches!(self, Tab::Tables | Tab::Risks | Tab::Compatibility | Tab::Migration)
+    }
 
     pub fn id(self) -> &'static str {
         match self {
@@ -206,6 +256,9 @@ impl Tab {
             Tab::Indexes => "indexes",
             Tab::Constraints => "constraints",
             Tab::Other => "other",
+            Tab::Risks => "risks",
+            Tab::Compatibility => "compatibility",
+            Tab::Migration => "migration",
         }
     }
 
@@ -217,6 +270,9 @@ impl Tab {
             Tab::Indexes => "Indexes",
             Tab::Constraints => "Constraints",
             Tab::Other => "Other objects",
+            Tab::Risks => "Risks",
+            Tab::Compatibility => "Compatibility",
+            Tab::Migration => "Migration script",
         }
     }
 
@@ -233,6 +289,7 @@ impl Tab {
             Tab::Indexes => object_kind == "index",
             Tab::Constraints => matches!(object_kind, "constraint" | "foreign_key"),
             Tab::Other => !matches!(object_kind, "table" | "column" | "index" | "constraint" | "foreign_key"),
+            Tab::Risks | Tab::Compatibility | Tab::Migration => false,
         }
     }
 }
@@ -262,6 +319,10 @@ pub struct ViewState {
     pub object: Option<String>,
     /// How the rows are ordered.
     pub sort: Sort,
+    /// The cell of the risk matrix the risk cards are filtered by: (area, level).
+    pub risk: Option<(String, Level)>,
+    /// The change (`<kind> <object>`) whose statements the migration script highlights.
+    pub highlight: Option<String>,
 }
 
 /// The column rows are ordered by.
@@ -394,6 +455,13 @@ impl ViewState {
                 }
                 "object" if !value.is_empty() => state.object = Some(value),
                 "sort" => state.sort = Sort::from_id(&value),
+                "risk" => {
+                    state.risk = value
+                        .split_once(':')
+                        .and_then(|(area, level)| Some((area.to_string(), Level::parse(level)?)))
+                        .filter(|(area, _)| schemadrift_engine::risks::AREAS.contains(&area.as_str()));
+                }
+                "change" if !value.is_empty() => state.highlight = Some(value),
                 _ => {}
             }
         }
@@ -432,6 +500,12 @@ impl ViewState {
         }
         if self.sort != Sort::default() {
             parts.push(format!("sort={}", self.sort.id()));
+        }
+        if let Some((area, level)) = &self.risk {
+            parts.push(format!("risk={}", percent_encode(&format!("{area}:{}", level.label()))));
+        }
+        if let Some(change) = &self.highlight {
+            parts.push(format!("change={}", percent_encode(change)));
         }
         if parts.is_empty() {
             String::new()
@@ -510,6 +584,17 @@ pub struct Comparison {
     pub tables: Vec<TableEntry>,
     /// The two catalogs compared (from, to), for the per-table view.
     pub catalogs: [Arc<Catalog>; 2],
+    /// What could go wrong, most severe first.
+    pub risks: Vec<Risk>,
+    /// For each change the code can notice: does each version of the code work, and the order.
+    pub compat: Vec<Compatibility>,
+    /// The deploy order for the whole release, in a sentence.
+    pub deploy_order: String,
+    /// The phased migration and its script.
+    pub plan: Plan,
+    pub script: String,
+    /// The script that takes `to` back to `from`.
+    pub rollback: String,
 }
 
 impl Comparison {

@@ -22,6 +22,7 @@ export async function launch() {
     args: FLAGS,
     headless: true,
     viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
   });
 }
 

@@ -96,6 +96,9 @@ pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> imp
             // The tables tab lists tables, so it counts the tables that differ.
             Tab::ALL.map(|tab| match tab {
                 Tab::Tables => differing_tables,
+                Tab::Risks => c.as_ref().map_or(0, |c| c.risks.len()),
+                Tab::Compatibility => c.as_ref().map_or(0, |c| c.compat.len()),
+                Tab::Migration => c.as_ref().map_or(0, |c| c.plan.steps.len()),
                 _ => changes.iter().filter(|change| tab.holds(change.object_kind)).count(),
             })
         })
@@ -206,9 +209,14 @@ pub(super) fn object_cell(object: String, table: Option<String>, view: RwSignal<
 }
 
 fn comparison_view(comparison: Comparison, filter: ViewState, view: RwSignal<ViewState>) -> impl IntoView {
-    if filter.tab == Tab::Tables {
-        return super::tables::inventory_view(&comparison, &filter, view).into_any();
+    match filter.tab {
+        Tab::Tables => return super::tables::inventory_view(&comparison, &filter, view).into_any(),
+        Tab::Risks => return super::release::risks_view(&comparison, &filter, view).into_any(),
+        Tab::Compatibility => return super::release::compatibility_view(&comparison).into_any(),
+        Tab::Migration => return super::release::migration_view(&comparison, &filter, view).into_any(),
+        _ => {}
     }
+    let by_change = schemadrift_engine::risks::by_change(&comparison.risks);
     let [from_catalog, to_catalog] = comparison.catalogs.clone();
     let confirmed = filter.renames.clone();
     let notes = comparison.diff.notes.clone();
@@ -254,6 +262,7 @@ fn comparison_view(comparison: Comparison, filter: ViewState, view: RwSignal<Vie
                             {sort_header("Change", SortKey::Change, &filter, view)}
                             {sort_header("Kind", SortKey::Kind, &filter, view)}
                             {sort_header("Object", SortKey::Object, &filter, view)}
+                            <th scope="col">"Risk"</th>
                             <th scope="col">"Details (from → to)"</th>
                         </tr>
                     </thead>
@@ -268,12 +277,29 @@ fn comparison_view(comparison: Comparison, filter: ViewState, view: RwSignal<Vie
                                     ChangeKind::Renamed => ("renamed", "altered"),
                                 };
                                 let table = table_of(&change, &from_catalog, &to_catalog);
+                                let id = format!("{} {}", change.object_kind, change.object);
+                                let risk = by_change.get(&id).cloned();
                                 let details = if change.change.compares() { change.details } else { Vec::new() };
                                 view! {
                                     <tr data-testid="change-row" class=class>
                                         <td><span class="badge">{label}</span></td>
                                         <td>{change.object_kind.replace('_', " ")}</td>
                                         <td class="object">{object_cell(change.object, table, view)}</td>
+                                        <td class="risk">
+                                            {match risk {
+                                                Some(risk) => view! {
+                                                    <span class=format!("risk-level {}", risk.level.label()) data-testid="change-risk" title=risk.rules.join(", ")>
+                                                        {risk.level.label()}
+                                                    </span>
+                                                }.into_any(),
+                                                None => view! { <span class="muted">"–"</span> }.into_any(),
+                                            }}
+                                            " "
+                                            <button type="button" class="link small" data-testid="show-sql" title="Show the statements for this change"
+                                                on:click=move |_| view.update(|v| { v.tab = Tab::Migration; v.highlight = Some(id.clone()); })>
+                                                "SQL"
+                                            </button>
+                                        </td>
                                         <td>
                                             <ul class="details">
                                                 {details

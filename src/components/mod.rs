@@ -4,5 +4,6 @@ pub mod app;
 pub mod changes;
 pub mod dump_panel;
 pub mod file_reading;
+pub mod release;
 pub mod summary;
 pub mod tables;

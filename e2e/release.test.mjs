@@ -1,0 +1,82 @@
+// End-to-end tests of the release plan: risk matrix and cards, compatibility, migration script.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { serveStatic } from './support/server.mjs';
+import { launch, openPage, projectRoot, screenshotDir } from './support/browser.mjs';
+
+let server;
+let context;
+
+before(async () => {
+  server = await serveStatic(join(projectRoot, 'dist'));
+  context = await launch();
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+});
+
+const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+test('the risk matrix counts risks by area and level, and a cell filters the cards', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await byTestId(page, 'headline').waitFor();
+  // Change rows show their risk level: the demo drops a table with its rows.
+  assert.ok((await byTestId(page, 'change-risk').allTextContents()).includes('high'));
+
+  await byTestId(page, 'tab-risks').click();
+  await byTestId(page, 'risk-matrix').waitFor();
+  const cards = await byTestId(page, 'risk-card').count();
+  const counts = (await byTestId(page, 'risk-cell').allTextContents()).map(Number);
+  assert.equal(counts.reduce((a, b) => a + b, 0), cards, 'the matrix counts every card once');
+  assert.match(await byTestId(page, 'tab-risks').textContent(), new RegExp(`Risks ${cards}`));
+
+  const high = byTestId(page, 'risk-cell').and(page.locator('[data-level="high"]:not([disabled])')).first();
+  const area = await high.getAttribute('data-area');
+  const n = Number(await high.textContent());
+  await high.click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="risk-card"]').length === n, n);
+  assert.match(page.url(), new RegExp(`risk=${area}%3Ahigh`));
+  for (const text of await byTestId(page, 'risk-card').allTextContents()) assert.match(text, /^high/);
+  await page.screenshot({ path: join(screenshotDir, 'risks.png'), fullPage: true });
+  await byTestId(page, 'clear-risk-filter').click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="risk-card"]').length === n, cards);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the compatibility tab says which goes first, the migration or the deploy', async () => {
+  const { page, problems } = await openPage(context, `${server.url}?tab=compatibility`);
+  await byTestId(page, 'deploy-order').waitFor();
+  assert.match(await byTestId(page, 'deploy-order').textContent(), /phases 1–3|migration|deploy/i);
+  assert.ok((await byTestId(page, 'compat-row').count()) > 5);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the migration script appears phase by phase, marks a change\'s statements and downloads', async () => {
+  const { page, problems } = await openPage(context, server.url);
+  await byTestId(page, 'headline').waitFor();
+  await byTestId(page, 'change-row').filter({ hasText: 'public.tasks.estimate_hours' }).locator('[data-testid="show-sql"]').click();
+  await byTestId(page, 'migration').waitFor();
+  assert.equal(await byTestId(page, 'tab-migration').getAttribute('aria-selected'), 'true');
+  assert.ok((await byTestId(page, 'script-phase').count()) >= 4);
+  const marked = page.locator('[data-testid="script-step"].marked');
+  assert.equal(await marked.count(), 1);
+  assert.match(await marked.textContent(), /ALTER TABLE public\.tasks ALTER COLUMN estimate_hours TYPE double precision/);
+  assert.match(page.url(), /tab=migration&change=column%20public\.tasks\.estimate_hours/);
+  await page.screenshot({ path: join(screenshotDir, 'migration.png'), fullPage: true });
+
+  const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'download-migration').click()]);
+  assert.equal(download.suggestedFilename(), 'fieldbook_production-to-fieldbook_staging-migration.sql');
+  const script = readFileSync(await download.path(), 'utf8');
+  assert.match(script, /^-- Migration fieldbook_production\.sql → fieldbook_staging\.sql/);
+  assert.match(script, /CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_is_test_account/);
+  const [rollback] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'download-rollback').click()]);
+  assert.match(readFileSync(await rollback.path(), 'utf8'), /CANNOT BE UNDONE/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,352 @@
+//! The release plan: the risk matrix with its cards, the backward-compatibility matrix, and the
+//! phased migration script (with the rollback), each statement linked to the changes it carries out.
+
+use crate::state::{Comparison, ViewState};
+use leptos::prelude::*;
+use schemadrift_engine::plan::Phase;
+use schemadrift_engine::risks::{Level, AREAS};
+
+/// The risk matrix (area × level, counts, each cell a filter) and the risk cards.
+pub fn risks_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<ViewState>) -> impl IntoView {
+    let risks = comparison.risks.clone();
+    let count = |area: &str, level: Level| risks.iter().filter(|r| r.area == area && r.level == level).count();
+    let areas: Vec<&'static str> = AREAS.iter().copied().filter(|a| risks.iter().any(|r| r.area == *a)).collect();
+    let selected = filter.risk.clone();
+    let matrix = view! {
+        <table class="risk-matrix" data-testid="risk-matrix">
+            <thead>
+                <tr>
+                    <th scope="col">"Area"</th>
+                    {Level::ALL.map(|level| view! { <th scope="col" class=format!("level {}", level.label())>{level.label()}</th> }).collect_view()}
+                </tr>
+            </thead>
+            <tbody>
+                {areas
+                    .into_iter()
+                    .map(|area| {
+                        let cells = Level::ALL
+                            .map(|level| {
+                                let n = count(area, level);
+                                let chosen = selected.as_ref().is_some_and(|(a, l)| a == area && *l == level);
+                                let label = format!("{n} {} risks in {area}", level.label());
+                                view! {
+                                    <td class=format!("level {}{}", level.label(), if n == 0 { " none" } else { "" })>
+                                        <button
+                                            type="button"
+                                            class="cell"
+                                            data-testid="risk-cell"
+                                            data-area=area
+                                            data-level=level.label()
+                                            aria-pressed=chosen.to_string()
+                                            aria-label=label
+                                            disabled=n == 0
+                                            on:click=move |_| {
+                                                view.update(|v| {
+                                                    v.risk = if chosen { None } else { Some((area.to_string(), level)) };
+                                                })
+                                            }
+                                        >
+                                            {n}
+                                        </button>
+                                    </td>
+                                }
+                            })
+                            .collect_view();
+                        view! { <tr><th scope="row">{area}</th>{cells}</tr> }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    };
+    let shown: Vec<_> = comparison
+        .risks
+        .iter()
+        .filter(|r| selected.as_ref().is_none_or(|(area, level)| r.area == area && r.level == *level))
+        .cloned()
+        .collect();
+    let total = comparison.risks.len();
+    let heading = match &selected {
+        Some((area, level)) => format!("{} of {total} risks: {} in {area}", shown.len(), level.label()),
+        None => format!("{total} risks"),
+    };
+    view! {
+        <section class="comparison" aria-labelledby="risks-heading" data-testid="risks">
+            <h2 id="risks-heading">"Risks " <span class="count" data-testid="risk-count">{heading}</span></h2>
+            {(total == 0).then(|| view! { <p class="empty">"No risk found in these changes."</p> })}
+            {(total > 0).then_some(matrix)}
+            {selected.is_some().then(|| view! {
+                <button type="button" class="link" data-testid="clear-risk-filter" on:click=move |_| view.update(|v| v.risk = None)>
+                    "Show all risks"
+                </button>
+            })}
+            <ul class="risk-cards">
+                {shown
+                    .into_iter()
+                    .map(|risk| {
+                        view! {
+                            <li class=format!("risk-card {}", risk.level.label()) data-testid="risk-card">
+                                <p class="risk-head">
+                                    <span class="badge">{risk.level.label()}</span>" "
+                                    <code>{risk.rule}</code>" · "{risk.category.label()}" · "{risk.area}
+                                </p>
+                                <p class="finding">{risk.finding}</p>
+                                <p><strong>"Why: "</strong>{risk.why}</p>
+                                <p><strong>"Mitigation: "</strong>{risk.mitigation}</p>
+                                {risk.caveat.map(|c| view! { <p class="caveat"><strong>"PostgreSQL versions: "</strong>{c}</p> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// For each change the code can notice: does each version of the code work, and which goes first.
+pub fn compatibility_view(comparison: &Comparison) -> impl IntoView {
+    let entries = comparison.compat.clone();
+    let nothing = entries.is_empty();
+    view! {
+        <section class="comparison" aria-labelledby="compat-heading" data-testid="compatibility">
+            <h2 id="compat-heading">"Backward compatibility"</h2>
+            <p class="headline" data-testid="deploy-order">{comparison.deploy_order.clone()}</p>
+            {nothing.then(|| view! { <p class="empty">"No change that application code can notice."</p> })}
+            <table class="changes compat" hidden=nothing>
+                <thead>
+                    <tr>
+                        <th scope="col">"Change"</th>
+                        <th scope="col">{format!("Code for {} after the migration", comparison.from_name)}</th>
+                        <th scope="col">{format!("Code for {} before the migration", comparison.to_name)}</th>
+                        <th scope="col">"Order"</th>
+                        <th scope="col">"Why"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {entries
+                        .into_iter()
+                        .map(|e| {
+                            let works = |w: schemadrift_engine::compat::Works| {
+                                view! { <span class=format!("works {}", w.label())>{w.label()}</span> }
+                            };
+                            view! {
+                                <tr data-testid="compat-row">
+                                    <td>{format!("{} {} ", e.change.label(), e.object_kind.replace('_', " "))}<code>{e.object}</code></td>
+                                    <td>{works(e.old_code_after_migration)}</td>
+                                    <td>{works(e.new_code_before_migration)}</td>
+                                    <td>{e.order.label()}</td>
+                                    <td>{e.reason}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// The script phase by phase, highlighted, with copy and download buttons; the rollback below.
+pub fn migration_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<ViewState>) -> impl IntoView {
+    let highlight = filter.highlight.clone();
+    let phases: Vec<_> = Phase::ALL
+        .into_iter()
+        .filter_map(|phase| {
+            let steps: Vec<_> = comparison.plan.phase(phase).cloned().collect();
+            (!steps.is_empty()).then_some((phase, steps))
+        })
+        .collect();
+    let manual = comparison.plan.manual.clone();
+    let stem = file_stem(&comparison.from_name, &comparison.to_name);
+    let (script, rollback) = (comparison.script.clone(), comparison.rollback.clone());
+    view! {
+        <section class="comparison" aria-labelledby="migration-heading" data-testid="migration">
+            <h2 id="migration-heading">"Migration script"</h2>
+            <div class="actions left">
+                {download_button("Download migration.sql", "download-migration", format!("{stem}-migration.sql"), script.clone())}
+                {copy_button("Copy script", "copy-migration", script)}
+                {download_button("Download rollback.sql", "download-rollback", format!("{stem}-rollback.sql"), rollback.clone())}
+            </div>
+            {highlight.clone().map(|change| view! {
+                <p class="hint" data-testid="highlighted-change">
+                    "Statements of " <code>{change}</code>" are marked. "
+                    <button type="button" class="link" on:click=move |_| view.update(|v| v.highlight = None)>"Clear"</button>
+                </p>
+            })}
+            {(!manual.is_empty()).then(|| view! {
+                <div class="warnings" data-testid="manual-steps">
+                    <p>"Steps the script leaves to you:"</p>
+                    <ul>{manual.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            {phases.is_empty().then(|| view! { <p class="empty">"Nothing to migrate: the schemas are the same."</p> })}
+            {phases
+                .into_iter()
+                .map(|(phase, steps)| {
+                    view! {
+                        <h3>{phase.title()}</h3>
+                        <p class="muted">{if phase.transactional() { "Runs in one transaction." } else { "Runs outside a transaction, statement by statement." }}</p>
+                        <div class="script" data-testid="script-phase">
+                            {steps
+                                .into_iter()
+                                .map(|step| {
+                                    let marked = highlight.as_ref().is_some_and(|h| step.changes.contains(h));
+                                    view! {
+                                        <div class=if marked { "step marked" } else { "step" } data-testid="script-step">
+                                            {step.note.map(|n| view! { <pre class="sql"><span class="cm">{format!("-- {n}")}</span></pre> })}
+                                            <pre class="sql">{highlighted(&step.sql)}</pre>
+                                        </div>
+                                    }
+                                })
+                                .collect_view()}
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <details class="rollback">
+                <summary>"Rollback script"</summary>
+                <pre class="sql" data-testid="rollback-script">{highlighted(&rollback)}</pre>
+            </details>
+        </section>
+    }
+}
+
+fn file_stem(from: &str, to: &str) -> String {
+    let stem = |name: &str| name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string();
+    let text = format!("{}-to-{}", stem(from), stem(to));
+    text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+const KEYWORDS: &[&str] = &[
+    "ADD",
+    "ALTER",
+    "AS",
+    "ATTACH",
+    "BEGIN",
+    "BY",
+    "CHECK",
+    "COLUMN",
+    "COMMENT",
+    "COMMIT",
+    "CONCURRENTLY",
+    "CONSTRAINT",
+    "CREATE",
+    "DEFAULT",
+    "DROP",
+    "EXISTS",
+    "EXTENSION",
+    "FOREIGN",
+    "FUNCTION",
+    "GENERATED",
+    "IF",
+    "INDEX",
+    "IS",
+    "KEY",
+    "NOT",
+    "NULL",
+    "ON",
+    "ONLY",
+    "OR",
+    "OWNER",
+    "PARTITION",
+    "POLICY",
+    "PRIMARY",
+    "REFERENCES",
+    "RENAME",
+    "REPLACE",
+    "SCHEMA",
+    "SEQUENCE",
+    "SET",
+    "TABLE",
+    "TO",
+    "TRIGGER",
+    "TYPE",
+    "UNIQUE",
+    "USING",
+    "VALIDATE",
+    "VALID",
+    "VALUE",
+    "VIEW",
+    "WHERE",
+    "WITH",
+];
+
+/// SQL as spans: comments, strings and keywords marked for colour, everything else as text.
+fn highlighted(sql: &str) -> impl IntoView {
+    let mut parts: Vec<(Option<&'static str>, String)> = Vec::new();
+    let mut rest = sql;
+    while !rest.is_empty() {
+        let (class, len) = if rest.starts_with("--") {
+            (Some("cm"), rest.find('\n').unwrap_or(rest.len()))
+        } else if let Some(inside) = rest.strip_prefix('\'') {
+            let end = inside.find('\'').map_or(rest.len(), |i| i + 2);
+            (Some("str"), end)
+        } else if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            let word = &rest[..len];
+            (KEYWORDS.contains(&word.to_ascii_uppercase().as_str()).then_some("kw"), len)
+        } else {
+            let len = rest
+                .char_indices()
+                .skip(1)
+                .find(|(_, c)| c.is_ascii_alphabetic() || *c == '\'' || *c == '-')
+                .map_or(rest.len(), |(i, _)| i);
+            (None, len)
+        };
+        let len = len.max(rest.chars().next().map_or(1, char::len_utf8));
+        let (piece, tail) = rest.split_at(len.min(rest.len()));
+        match parts.last_mut() {
+            Some((last_class, text)) if *last_class == class && class.is_none() => text.push_str(piece),
+            _ => parts.push((class, piece.to_string())),
+        }
+        rest = tail;
+    }
+    parts
+        .into_iter()
+        .map(|(class, text)| match class {
+            Some(class) => view! { <span class=class>{text}</span> }.into_any(),
+            None => text.into_any(),
+        })
+        .collect_view()
+}
+
+/// A button that saves `text` as a file, made in the page (nothing is sent anywhere).
+fn download_button(label: &'static str, test_id: &'static str, file_name: String, text: String) -> impl IntoView {
+    view! {
+        <button type="button" data-testid=test_id on:click=move |_| save(&file_name, &text)>{label}</button>
+    }
+}
+
+fn save(file_name: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/sql");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let document = leptos::prelude::document();
+    if let Some(anchor) =
+        document.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        anchor.set_href(&url);
+        anchor.set_download(file_name);
+        anchor.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+fn copy_button(label: &'static str, test_id: &'static str, text: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    view! {
+        <button
+            type="button"
+            data-testid=test_id
+            on:click=move |_| {
+                let clipboard = leptos::prelude::window().navigator().clipboard();
+                let _ = clipboard.write_text(&text);
+                copied.set(true);
+            }
+        >
+            {move || if copied.get() { "Copied" } else { label }}
+        </button>
+    }
+}
