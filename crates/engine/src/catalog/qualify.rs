@@ -10,34 +10,98 @@
 
 use super::identifiers::needs_quotes;
 use super::{Catalog, QualifiedName};
-use sqlparser::ast::{
-    visit_expressions_mut, visit_relations_mut, DataType, Expr, FunctionReturnType, Ident, ObjectName, Statement, Value,
-};
+use sqlparser::ast::{DataType, Expr, FunctionReturnType, Ident, ObjectName, Statement, Value};
 use std::ops::ControlFlow;
 
 /// Qualifies the names in the expressions and queries of `statement` that `schema` defines.
+///
+/// Only the parts that keep expressions are walked (column defaults, generation expressions,
+/// CHECKs, view queries, policies), all with one visitor type: walking whole statements, or with
+/// several visitor types, would make the WebAssembly build carry many copies of sqlparser's visitor.
 pub(super) fn qualify_statement(statement: &mut Statement, schema: &str, catalog: &Catalog) {
-    let _ = visit_expressions_mut(statement, |expr| {
-        qualify_expression(expr, schema, catalog);
-        ControlFlow::<()>::Continue(())
-    });
-    if let Statement::CreateFunction(function) = statement {
-        if let Some(FunctionReturnType::DataType(data_type) | FunctionReturnType::SetOf(data_type)) =
-            &mut function.return_type
-        {
-            qualify_type(data_type, schema, catalog);
+    use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, ColumnOption, TableConstraint, VisitMut};
+    let mut qualifier = Qualifier { schema, catalog };
+    let mut expression = |expr: &mut Expr| {
+        let _ = expr.visit(&mut qualifier);
+    };
+    fn check(constraint: &mut TableConstraint) -> Option<&mut Expr> {
+        match constraint {
+            TableConstraint::Check(check) => Some(&mut *check.expr),
+            _ => None,
         }
     }
-    if matches!(statement, Statement::CreateView(_)) {
-        let _ = visit_relations_mut(statement, |name| {
-            if let Some(only) = single(name) {
-                let key = QualifiedName::new(schema, &only);
-                if catalog.tables.contains_key(&key) || catalog.views.contains_key(&key) {
-                    *name = qualified(schema, name);
+    match statement {
+        Statement::CreateTable(create) => {
+            for column in &mut create.columns {
+                for option in &mut column.options {
+                    match &mut option.option {
+                        ColumnOption::Default(expr) => expression(expr),
+                        ColumnOption::Generated { generation_expr: Some(expr), .. } => expression(expr),
+                        ColumnOption::Check(check) => expression(&mut check.expr),
+                        _ => {}
+                    }
                 }
             }
-            ControlFlow::<()>::Continue(())
-        });
+            create.constraints.iter_mut().filter_map(check).for_each(expression);
+        }
+        Statement::AlterTable(alter) => {
+            for operation in &mut alter.operations {
+                match operation {
+                    AlterTableOperation::AlterColumn { op: AlterColumnOperation::SetDefault { value }, .. } => {
+                        expression(value)
+                    }
+                    AlterTableOperation::AddConstraint { constraint, .. } => {
+                        if let Some(expr) = check(constraint) {
+                            expression(expr);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Statement::CreateDomain(domain) => {
+            domain.default.iter_mut().for_each(&mut expression);
+            domain.constraints.iter_mut().filter_map(check).for_each(expression);
+        }
+        Statement::CreateView(view) => {
+            let _ = view.query.visit(&mut qualifier);
+        }
+        Statement::CreatePolicy(policy) => {
+            policy.using.iter_mut().chain(policy.with_check.iter_mut()).for_each(expression);
+        }
+        Statement::CreateFunction(function) => {
+            if let Some(FunctionReturnType::DataType(data_type) | FunctionReturnType::SetOf(data_type)) =
+                &mut function.return_type
+            {
+                qualify_type(data_type, schema, catalog);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The one visitor: qualifies expressions, and relations (`FROM users`) the dump defines.
+struct Qualifier<'a> {
+    schema: &'a str,
+    catalog: &'a Catalog,
+}
+
+impl sqlparser::ast::VisitorMut for Qualifier<'_> {
+    type Break = ();
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        qualify_expression(expr, self.schema, self.catalog);
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_relation(&mut self, name: &mut ObjectName) -> ControlFlow<()> {
+        if let Some(only) = single(name) {
+            let key = QualifiedName::new(self.schema, &only);
+            if self.catalog.tables.contains_key(&key) || self.catalog.views.contains_key(&key) {
+                *name = qualified(self.schema, name);
+            }
+        }
+        ControlFlow::Continue(())
     }
 }
 
