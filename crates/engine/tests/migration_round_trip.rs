@@ -10,6 +10,7 @@
 
 mod common;
 
+use schemadrift_engine::diff::Rename;
 use schemadrift_engine::plan::{plan, script};
 use schemadrift_engine::{build_catalog, decode, diff, read, Catalog, DiffOptions};
 use std::path::{Path, PathBuf};
@@ -64,16 +65,8 @@ pub const NOT_TESTABLE: &[(&str, &str)] = &[
 /// Pairs whose migration has a step the script leaves to a person (`Plan::manual`), with that step's
 /// subject: PostgreSQL cannot make the change in place. Strict: a pair listed here must still need
 /// it, and no other pair may.
-const NEEDS_MANUAL_STEP: &[(&str, &str)] = &[
-    (
-        "case_b_objects_partitions_identity/before.sql → selfmade/case_b_objects_partitions_identity/after.sql",
-        "public.metrics: partitioning changes",
-    ),
-    (
-        "case_b_objects_partitions_identity/before.sql → selfmade/case_b_objects_partitions_identity/after.sql (reversed)",
-        "public.metrics: partitioning changes",
-    ),
-];
+const NEEDS_MANUAL_STEP: &[(&str, &str)] =
+    &[("case_b_objects_partitions_identity/", "public.metrics: partitioning changes")];
 
 fn text(path: &Path) -> String {
     decode(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap().text.into_owned()
@@ -108,7 +101,31 @@ struct Outcome {
     report: String,
 }
 
-fn round_trip(cluster: &pgtest::Cluster, number: usize, name: &str, from_sql: &str, to_sql: &str) -> Outcome {
+/// Every proposed rename confirmed, again and again while confirming one reveals another (the
+/// constraints of a renamed table are compared only once it is confirmed).
+fn all_renames(from: &Catalog, to: &Catalog) -> DiffOptions {
+    let mut options = DiffOptions::default();
+    for _ in 0..4 {
+        let candidates = diff(from, to, &options).rename_candidates;
+        if candidates.is_empty() {
+            break;
+        }
+        options.renames.extend(candidates.into_iter().map(|c| Rename {
+            object_kind: c.object_kind.to_string(),
+            from: c.from,
+            to: c.to,
+        }));
+    }
+    options
+}
+
+fn round_trip(
+    cluster: &pgtest::Cluster,
+    number: usize,
+    name: &str,
+    (from_sql, to_sql): (&str, &str),
+    confirm_renames: bool,
+) -> Outcome {
     let (from, to) = (build_catalog(&read(from_sql)), build_catalog(&read(to_sql)));
     for role in roles(&[&from, &to]) {
         let _ = cluster.query("postgres", &format!("CREATE ROLE \"{}\"", role.replace('"', "\"\"")));
@@ -122,11 +139,11 @@ fn round_trip(cluster: &pgtest::Cluster, number: usize, name: &str, from_sql: &s
     if let Err(error) = cluster.psql_file(&database, &from_file) {
         return Outcome { converged: false, report: format!("{name}: `from` does not restore: {error}") };
     }
-    let options = DiffOptions::default();
+    let options = if confirm_renames { all_renames(&from, &to) } else { DiffOptions::default() };
     let changes = diff(&from, &to, &options);
     let migration = plan(&from, &to, &changes);
     let sql = script(&migration, name, &[]);
-    let expected_manual = NEEDS_MANUAL_STEP.iter().find(|(pair, _)| name.ends_with(pair));
+    let expected_manual = NEEDS_MANUAL_STEP.iter().find(|(pair, _)| name.contains(pair));
     match (expected_manual, migration.manual.as_slice()) {
         (Some((_, subject)), manual) if manual.iter().any(|m| m.starts_with(subject)) => {
             return Outcome {
@@ -165,7 +182,7 @@ fn round_trip(cluster: &pgtest::Cluster, number: usize, name: &str, from_sql: &s
         dump_options.push("--no-privileges");
     }
     let result = build_catalog(&read(&cluster.dump_schema(&database, &dump_options).unwrap()));
-    let mut left = diff(&result, &to, &options);
+    let mut left = diff(&result, &to, &DiffOptions::default());
     // Versions in a migration-tracking table are rows, which a schema-only dump of the result lacks.
     left.changes.retain(|c| c.object_kind != "migration_version");
     // PostgreSQL 15 gave the public schema a new default owner and privileges; a dump written by an
@@ -230,17 +247,29 @@ fn generated_migrations_take_from_to_to_on_postgresql() {
             pairs.push((format!("{before} → {after}"), text(&path(before)), text(&path(after))));
         }
     }
-    // Each pair both ways: additions are also tested as drops.
-    let both: Vec<(String, String, String)> = pairs
+    // Each pair both ways: additions are also tested as drops, and every migration's rollback.
+    // Pairs with rename candidates run once more with all of them confirmed (RENAME statements).
+    let both: Vec<(String, String, String, bool)> = pairs
         .into_iter()
-        .flat_map(|(name, a, b)| [(name.clone(), a.clone(), b.clone()), (format!("{name} (reversed)"), b, a)])
+        .flat_map(|(name, a, b)| {
+            let renames = !all_renames(&build_catalog(&read(&a)), &build_catalog(&read(&b))).renames.is_empty();
+            let mut runs = vec![
+                (name.clone(), a.clone(), b.clone(), false),
+                (format!("{name} (reversed)"), b.clone(), a.clone(), false),
+            ];
+            if renames {
+                runs.push((format!("{name} (renames confirmed)"), a.clone(), b.clone(), true));
+                runs.push((format!("{name} (reversed, renames confirmed)"), b, a, true));
+            }
+            runs
+        })
         .collect();
     // `SCHEMADRIFT_ROUND_TRIP=text` runs only the pairs whose name contains the text (to debug one).
     let only = std::env::var("SCHEMADRIFT_ROUND_TRIP").unwrap_or_default();
     let mut failures = Vec::new();
     let mut converged = 0;
-    for (number, (name, from, to)) in both.iter().enumerate().filter(|(_, (name, _, _))| name.contains(&only)) {
-        let outcome = round_trip(&cluster, number, name, from, to);
+    for (number, (name, from, to, renames)) in both.iter().enumerate().filter(|(_, (name, ..))| name.contains(&only)) {
+        let outcome = round_trip(&cluster, number, name, (from, to), *renames);
         eprintln!("{}", outcome.report.lines().next().unwrap_or_default());
         if outcome.converged {
             converged += 1;

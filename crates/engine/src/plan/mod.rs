@@ -66,6 +66,7 @@ impl Phase {
 pub(crate) enum Rank {
     Schema,
     Extension,
+    FreeName,
     Type,
     DropDependentView,
     Sequence,
@@ -133,7 +134,15 @@ impl Plan {
 
 /// Builds the plan that takes `from` to `to` given their diff.
 pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
-    let mut planner = Planner { from, to, diff, steps: Vec::new(), manual: Vec::new(), created: BTreeMap::new() };
+    let mut planner = Planner {
+        from,
+        to,
+        diff,
+        steps: Vec::new(),
+        manual: Vec::new(),
+        created: BTreeMap::new(),
+        moved: BTreeMap::new(),
+    };
     planner.run();
     let mut steps = planner.steps;
     steps.sort_by_key(|s| (s.phase, s.rank));
@@ -148,6 +157,9 @@ pub(crate) struct Planner<'a> {
     pub(crate) manual: Vec<String>,
     /// The phase in which an object (`<kind> <object>`) is created, for what must follow it.
     pub(crate) created: BTreeMap<String, Phase>,
+    /// Indexes (and the constraints they back) of `from` that go away later and whose names the
+    /// new objects need: renamed out of the way first, to this name.
+    pub(crate) moved: BTreeMap<QualifiedName, String>,
 }
 
 impl Planner<'_> {
@@ -170,6 +182,18 @@ impl Planner<'_> {
         note: Option<String>,
     ) {
         self.steps.push(Step { phase, rank, sql, changes, note });
+    }
+
+    /// The `from` table behind a `to` table: itself, or the old one of a confirmed rename.
+    pub(crate) fn old_table_name(&self, name: &QualifiedName) -> QualifiedName {
+        let shown = name.to_string();
+        self.diff
+            .changes
+            .iter()
+            .find(|c| c.object_kind == "table" && c.object == shown && c.change == crate::diff::ChangeKind::Renamed)
+            .and_then(|c| c.details.first()?.from.as_deref())
+            .and_then(|old| find(&self.from.tables, old))
+            .map_or_else(|| name.clone(), |(old, _)| old.clone())
     }
 
     pub(crate) fn changes_of<'c>(&'c self, kind: &'c str) -> impl Iterator<Item = &'c Change> + 'c {

@@ -7,6 +7,7 @@ use crate::sql::{column_definition, create_index, ident, qualified};
 use std::collections::BTreeSet;
 
 pub(super) fn plan_tables(p: &mut Planner) {
+    free_names(p);
     let recreated = recreated_views(p);
     added_tables(p);
     removed_tables(p);
@@ -15,6 +16,79 @@ pub(super) fn plan_tables(p: &mut Planner) {
     constraints(p);
     indexes(p, &recreated);
     views(p, &recreated);
+}
+
+/// Index names are unique per schema: a new table, index or key whose name an index of `from`
+/// still holds (its table or itself goes only at cleanup, as when a table is recreated under a new
+/// name) gets it freed first by renaming the old one.
+fn free_names(p: &mut Planner) {
+    use std::collections::BTreeMap;
+    let index_backed = |c: &Constraint| {
+        matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclusion)
+    };
+    // Names the migration creates, and names of `from` that go away (with the table they are on).
+    let mut created: BTreeSet<QualifiedName> = BTreeSet::new();
+    let mut vanishing: BTreeMap<QualifiedName, Option<QualifiedName>> = BTreeMap::new();
+    for change in &p.diff.changes {
+        match (change.object_kind, change.change) {
+            ("table", ChangeKind::Added) => {
+                if let Some((name, table)) = find(&p.to.tables, &change.object) {
+                    created.extend(
+                        table
+                            .constraints
+                            .iter()
+                            .filter(|(_, c)| index_backed(c))
+                            .map(|(k, _)| QualifiedName::new(&name.schema, k)),
+                    );
+                }
+            }
+            ("table", ChangeKind::Removed) => {
+                if let Some((name, table)) = find(&p.from.tables, &change.object) {
+                    for (key, _) in table.constraints.iter().filter(|(_, c)| index_backed(c)) {
+                        vanishing.insert(QualifiedName::new(&name.schema, key), Some(name.clone()));
+                    }
+                }
+            }
+            ("index", ChangeKind::Added) => {
+                created.extend(find(&p.to.indexes, &change.object).map(|(n, _)| n.clone()));
+            }
+            ("index", ChangeKind::Removed) => {
+                if let Some((name, _)) = find(&p.from.indexes, &change.object) {
+                    vanishing.insert(name.clone(), None);
+                }
+            }
+            ("constraint", ChangeKind::Added | ChangeKind::Removed) => {
+                let catalog = if change.change == ChangeKind::Added { p.to } else { p.from };
+                let Some((table, key)) = change.object.rsplit_once('.') else { continue };
+                let Some((table_name, t)) = find(&catalog.tables, table) else { continue };
+                if t.constraints.get(key).is_some_and(index_backed) {
+                    let name = QualifiedName::new(&table_name.schema, key);
+                    if change.change == ChangeKind::Added {
+                        created.insert(name);
+                    } else {
+                        vanishing.insert(name, Some(table_name.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (name, table) in vanishing.into_iter().filter(|(name, _)| created.contains(name)) {
+        let moved = format!("{}_sdold", name.name).chars().take(63).collect::<String>();
+        let sql = match &table {
+            Some(table) => format!(
+                "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
+                qualified(table),
+                ident(&name.name),
+                ident(&moved)
+            ),
+            None => format!("ALTER INDEX {} RENAME TO {};", qualified(&name), ident(&moved)),
+        };
+        let note =
+            Some(format!("{name} is needed by a new object; the old one keeps working under a new name until cleanup"));
+        p.push_step(Phase::Prepare, Rank::FreeName, sql, vec![format!("index {name}")], note);
+        p.moved.insert(name, moved);
+    }
 }
 
 /// A column as `ADD COLUMN` / `CREATE TABLE` writes it, with the identity's own sequence options.
@@ -607,7 +681,7 @@ fn constraints(p: &mut Planner) {
                 .unwrap_or(key),
             _ => key,
         };
-        let old = p.from.tables.get(&name).and_then(|t| t.constraints.get(old_name));
+        let old = p.from.tables.get(&p.old_table_name(&name)).and_then(|t| t.constraints.get(old_name));
         let _ = new_table;
         let foreign = change.object_kind == "foreign_key";
         let (drop_rank, add_rank) =
@@ -615,6 +689,7 @@ fn constraints(p: &mut Planner) {
         match (change.change, old, new) {
             (ChangeKind::Added, _, Some(new)) => add_constraint(p, &name, key, new, &change, Phase::Online, add_rank),
             (ChangeKind::Removed, Some(_), _) => {
+                let key = p.moved.get(&QualifiedName::new(&name.schema, key)).map_or(key, |k| k.as_str());
                 let sql = format!("ALTER TABLE IF EXISTS {shown} DROP CONSTRAINT IF EXISTS {};", ident(key));
                 let rank = if foreign { Rank::DropConstraint } else { Rank::DropColumn };
                 p.push(Phase::Cleanup, rank, sql, &change);
@@ -777,6 +852,8 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                             t.partition_of.as_ref().is_some_and(|(parent, _)| *parent == index.table)
                         })
                 });
+                let name =
+                    &p.moved.get(name).map_or_else(|| name.clone(), |moved| QualifiedName::new(&name.schema, moved));
                 let sql = if partitioned {
                     format!("DROP INDEX IF EXISTS {};", qualified(name))
                 } else {
