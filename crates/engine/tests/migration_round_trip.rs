@@ -65,8 +65,7 @@ pub const NOT_TESTABLE: &[(&str, &str)] = &[
 /// Pairs whose migration has a step the script leaves to a person (`Plan::manual`), with that step's
 /// subject: PostgreSQL cannot make the change in place. Strict: a pair listed here must still need
 /// it, and no other pair may.
-const NEEDS_MANUAL_STEP: &[(&str, &str)] =
-    &[("case_b_objects_partitions_identity/", "public.metrics: partitioning changes")];
+const NEEDS_MANUAL_STEP: &[(&str, &str)] = &[];
 
 fn text(path: &Path) -> String {
     decode(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap().text.into_owned()

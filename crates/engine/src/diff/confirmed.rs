@@ -100,6 +100,9 @@ fn rename_table(catalog: &mut Catalog, old: &str, new: &str) -> bool {
     for index in catalog.indexes.values_mut().filter(|i| i.table == old_name) {
         index.table = new_name.clone();
     }
+    if old_name.schema != new_name.schema {
+        move_to_schema(catalog, &old_name, &new_name);
+    }
     let (old_reference, new_reference) = (format!("references {old}("), format!("references {new}("));
     for table in catalog.tables.values_mut() {
         for constraint in table.constraints.values_mut() {
@@ -136,6 +139,40 @@ fn rename_table(catalog: &mut Catalog, old: &str, new: &str) -> bool {
     }
     rekey_comments_and_owners(catalog, old, new);
     true
+}
+
+/// `ALTER TABLE … SET SCHEMA` takes the table's indexes and the sequences its columns own along;
+/// column defaults name such a sequence by its new schema afterwards.
+fn move_to_schema(catalog: &mut Catalog, old_name: &QualifiedName, new_name: &QualifiedName) {
+    let schema = &new_name.schema;
+    let moving: Vec<QualifiedName> =
+        catalog.indexes.iter().filter(|(_, i)| i.table == *new_name).map(|(n, _)| n.clone()).collect();
+    for index in moving {
+        if let Some(found) = catalog.indexes.remove(&index) {
+            catalog.indexes.insert(QualifiedName::new(schema, &index.name), found);
+        }
+    }
+    let owner = format!("{old_name}.");
+    let sequences: Vec<QualifiedName> = catalog
+        .sequences
+        .iter()
+        .filter(|(_, s)| s.owned_by.as_deref().is_some_and(|o| o.starts_with(&owner)))
+        .map(|(n, _)| n.clone())
+        .collect();
+    for sequence in sequences {
+        let Some(mut found) = catalog.sequences.remove(&sequence) else { continue };
+        found.owned_by = found.owned_by.map(|o| format!("{new_name}.{}", &o[owner.len()..]));
+        let moved = QualifiedName::new(schema, &sequence.name);
+        let (before, after) = (format!("'{sequence}'::regclass"), format!("'{moved}'::regclass"));
+        if let Some(table) = catalog.tables.get_mut(new_name) {
+            for column in &mut table.columns {
+                if let Some(default) = &mut column.default {
+                    *default = default.replace(&before, &after);
+                }
+            }
+        }
+        catalog.sequences.insert(moved, found);
+    }
 }
 
 fn rename_column(catalog: &mut Catalog, old: &str, new: &str) -> bool {

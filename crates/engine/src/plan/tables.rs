@@ -267,21 +267,31 @@ fn altered_tables(p: &mut Planner) {
         if change.change == ChangeKind::Renamed {
             if let Some(old_name) = change.details.first().and_then(|d| d.from.as_deref()) {
                 if let Some((old_name, _)) = find(&p.from.tables, old_name) {
-                    let sql = if old_name.schema != name.schema {
-                        format!("ALTER TABLE {} SET SCHEMA {};", qualified(old_name), ident(&name.schema))
-                    } else {
-                        format!("ALTER TABLE {} RENAME TO {};", qualified(old_name), ident(&name.name))
-                    };
+                    let mut statements = Vec::new();
+                    let mut current = old_name.clone();
+                    if old_name.schema != name.schema {
+                        statements.push(format!(
+                            "ALTER TABLE {} SET SCHEMA {};",
+                            qualified(&current),
+                            ident(&name.schema)
+                        ));
+                        current = QualifiedName::new(&name.schema, &old_name.name);
+                    }
+                    if current.name != name.name {
+                        statements.push(format!(
+                            "ALTER TABLE {} RENAME TO {};",
+                            qualified(&current),
+                            ident(&name.name)
+                        ));
+                    }
+                    let sql = statements.join("\n");
                     p.push(Phase::Prepare, Rank::Table, sql, &change);
                 }
             }
         }
         if old.partition_by != new.partition_by {
-            p.manual.push(format!(
-                "{name}: partitioning changes ({} → {}); PostgreSQL cannot change it in place: create the new table, copy the rows, and swap names",
-                old.partition_by.as_deref().unwrap_or("not partitioned"),
-                new.partition_by.as_deref().unwrap_or("not partitioned")
-            ));
+            recreate_table(p, name, old, new, &change);
+            continue;
         }
         if old.unlogged != new.unlogged {
             let sql = format!("ALTER TABLE {shown} SET {};", if new.unlogged { "UNLOGGED" } else { "LOGGED" });
@@ -365,6 +375,124 @@ fn altered_tables(p: &mut Planner) {
     }
 }
 
+/// Whether a table is re-created (its partitioning changes): its columns, constraints and indexes
+/// come with the new table instead of being altered one by one.
+fn recreated_table(p: &Planner, name: &QualifiedName) -> bool {
+    let new = p.to.tables.get(name);
+    let old = p.from.tables.get(&p.old_table_name(name));
+    matches!((old, new), (Some(old), Some(new)) if old.partition_by != new.partition_by)
+}
+
+/// A table whose partitioning changes: PostgreSQL cannot convert it in place. The old table is
+/// renamed (with its keys and indexes, freeing their names), the new one created in phase 1 (its
+/// partitions are attached in phase 2), the rows copied in phase 3, then the old table dropped;
+/// foreign keys that point at it are dropped first and added again after the copy.
+fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Table, change: &Change) {
+    let old_name = p.old_table_name(name);
+    let moved =
+        QualifiedName::new(&old_name.schema, &format!("{}_sdold", old_name.name).chars().take(63).collect::<String>());
+    let id = vec![change_id(change)];
+    let mut prepare = Vec::new();
+    let reference = format!("references {old_name}(");
+    let mut referencing: Vec<(QualifiedName, String, Constraint)> = Vec::new();
+    for (table_name, table) in &p.from.tables {
+        if *table_name == old_name {
+            continue;
+        }
+        for (key, _) in table.constraints.iter().filter(|(_, c)| is_foreign(c) && c.definition.contains(&reference)) {
+            prepare.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table_name), ident(key)));
+            if let Some(again) = p.to.tables.get(table_name).and_then(|t| t.constraints.get(key)) {
+                referencing.push((table_name.clone(), key.clone(), again.clone()));
+            }
+        }
+    }
+    prepare.push(format!("ALTER TABLE {} RENAME TO {};", qualified(&old_name), ident(&moved.name)));
+    for (key, _) in old.constraints.iter().filter(|(_, c)| {
+        matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclusion)
+    }) {
+        let free = format!("{key}_sdold").chars().take(63).collect::<String>();
+        prepare.push(format!(
+            "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
+            qualified(&moved),
+            ident(key),
+            ident(&free)
+        ));
+    }
+    for (index_name, _) in p.from.indexes.iter().filter(|(_, i)| i.table == old_name && i.attached_to.is_none()) {
+        let free = format!("{}_sdold", index_name.name).chars().take(63).collect::<String>();
+        prepare.push(format!("ALTER INDEX {} RENAME TO {};", qualified(index_name), ident(&free)));
+        p.moved.insert(index_name.clone(), free);
+    }
+    prepare.push(create_table_sql(p.to, name, new));
+    for (index_name, index) in p.to.indexes.iter().filter(|(_, i)| i.table == *name) {
+        prepare.push(create_index(index_name, index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1));
+    }
+    let shown = qualified(name);
+    for key in p.to.triggers.keys().chain(p.to.policies.keys()).filter(|k| k.starts_with(&format!("{name}."))) {
+        let kind = if p.to.triggers.contains_key(key) { "trigger" } else { "policy" };
+        prepare.extend(p.to.sources.get(&format!("{kind} {key}")));
+    }
+    if let Some(comment) = p.to.comments.get(&format!("table {name}")) {
+        prepare.push(format!("COMMENT ON TABLE {shown} IS {};", crate::sql::literal(comment)));
+    }
+    for column in &new.columns {
+        if let Some(comment) = p.to.comments.get(&format!("column {name}.{}", column.name)) {
+            prepare.push(format!(
+                "COMMENT ON COLUMN {shown}.{} IS {};",
+                ident(&column.name),
+                crate::sql::literal(comment)
+            ));
+        }
+    }
+    let note = format!(
+        "{name} changes its partitioning ({} → {}): PostgreSQL cannot convert a table in place, so a new one is created and the rows are copied in phase 3; stop writes to it from here until then",
+        old.partition_by.as_deref().unwrap_or("not partitioned"),
+        new.partition_by.as_deref().unwrap_or("not partitioned")
+    );
+    p.push_step(Phase::Prepare, Rank::FreeName, prepare.join("\n"), id.clone(), Some(note));
+    p.created.insert(format!("table {name}"), Phase::Prepare);
+    // Phase 3: the rows, sequences owned by the new columns, then the old table goes.
+    let columns: Vec<String> = new
+        .columns
+        .iter()
+        .filter(|c| c.generated.is_none() && old.column(&c.name).is_some())
+        .map(|c| ident(&c.name))
+        .collect();
+    let overriding = if new.columns.iter().any(|c| c.identity.as_deref() == Some("ALWAYS")) {
+        " OVERRIDING SYSTEM VALUE"
+    } else {
+        ""
+    };
+    let mut copy = vec![format!(
+        "INSERT INTO {shown} ({cols}){overriding} SELECT {cols} FROM {};",
+        qualified(&moved),
+        cols = columns.join(", ")
+    )];
+    for (sequence, s) in &p.to.sequences {
+        if s.owned_by.as_deref().is_some_and(|o| o.starts_with(&format!("{name}."))) {
+            if let Some(owner) = &s.owned_by {
+                let (table, column) = owner.rsplit_once('.').unwrap_or((owner, ""));
+                let _ = table;
+                copy.push(format!("ALTER SEQUENCE {} OWNED BY {shown}.{};", qualified(sequence), ident(column)));
+            }
+        }
+    }
+    copy.push(format!("DROP TABLE {};", qualified(&moved)));
+    let note = Some(
+        "rows that no partition accepts make the copy fail: add a DEFAULT partition or fix them first".to_string(),
+    );
+    p.push_step(Phase::Rewrite, Rank::ColumnRewrite, copy.join("\n"), id.clone(), note);
+    for (table, key, constraint) in referencing {
+        p.push_step(
+            Phase::Rewrite,
+            Rank::ForeignKey,
+            constraint_sql(&table, &key, &constraint, false),
+            id.clone(),
+            None,
+        );
+    }
+}
+
 /// The `from` side of a table in both catalogs (under its old name when renamed).
 fn old_table<'c>(p: &Planner<'c>, change: &Change) -> Option<&'c Table> {
     let old_name = match change.change {
@@ -420,6 +548,9 @@ fn columns(p: &mut Planner) {
     let changes: Vec<Change> = p.changes_of("column").cloned().collect();
     for change in changes {
         let Some((table, old, new)) = column_pair(p, &change) else { continue };
+        if recreated_table(p, &table) {
+            continue; // the new table has its columns already
+        }
         let shown = qualified(&table);
         match (change.change, old, new) {
             (ChangeKind::Added, _, Some(new)) => {
@@ -668,6 +799,9 @@ fn constraints(p: &mut Planner) {
         let Some((name, new_table)) = find(&p.to.tables, table).or_else(|| find(&p.from.tables, table)) else {
             continue;
         };
+        if recreated_table(p, name) {
+            continue; // the new table has its constraints already
+        }
         let name = name.clone();
         let shown = qualified(&name);
         let new = p.to.tables.get(&name).and_then(|t| t.constraints.get(key));
@@ -922,6 +1056,13 @@ fn mentions(text: &str, name: &QualifiedName) -> bool {
 /// changed ones, those over a table whose columns are rewritten, and views over those.
 fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
     let mut rewritten: BTreeSet<QualifiedName> = BTreeSet::new();
+    for change in p.diff.changes.iter().filter(|c| c.object_kind == "table" && c.change.compares()) {
+        if let Some((name, _)) = find(&p.to.tables, &change.object) {
+            if recreated_table(p, name) {
+                rewritten.insert(p.old_table_name(name));
+            }
+        }
+    }
     for change in p.diff.changes.iter().filter(|c| c.object_kind == "column" && c.change.compares()) {
         let rewrites =
             change.details.iter().any(|d| matches!(d.property.as_str(), "type" | "collation" | "generated" | "name"));
