@@ -3,14 +3,13 @@
 //! No Leptos here, so the rules (what a failed load keeps, what swap does) are tested natively.
 
 use schemadrift_engine::catalog::{NotUnderstood, StatementCounts};
-use schemadrift_engine::compat::{compatibility, recommendation, Compatibility};
+use schemadrift_engine::compat::Compatibility;
 use schemadrift_engine::diff::{inventory, Change, Rename, TableEntry, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
-use schemadrift_engine::plan::{plan, rollback_script, script, Plan};
-use schemadrift_engine::risks::{assess, Level, Risk};
-use schemadrift_engine::{
-    build_catalog, decode, diff, read, summarize, Catalog, Counts, Diff, DiffOptions, DumpSummary,
-};
+use schemadrift_engine::plan::Plan;
+use schemadrift_engine::release::{release, Release};
+use schemadrift_engine::risks::{Level, Risk};
+use schemadrift_engine::{build_catalog, decode, read, summarize, Catalog, Counts, Diff, DiffOptions, DumpSummary};
 use std::sync::Arc;
 
 /// Which side of the comparison: `From` is the database to migrate, `To` the schema to reach.
@@ -173,36 +172,16 @@ impl Workspace {
     /// The comparison of the two loaded dumps, when both sides hold one.
     pub fn comparison(&self, options: &DiffOptions) -> Option<Comparison> {
         let (from, to) = (self.from.dump.as_ref()?, self.to.dump.as_ref()?);
-        let result = diff(&from.catalog, &to.catalog, options);
-        let risks = assess(&from.catalog, &to.catalog, &result);
-        let compat = compatibility(&from.catalog, &to.catalog, &result);
-        let deploy_order = recommendation(&compat, &risks);
-        let migration = plan(&from.catalog, &to.catalog, &result);
-        let title = format!("{} → {}", from.file_name, to.file_name);
-        let migration_script = script(&migration, &format!("Migration {title}"), &risks);
-        // The rollback is the migration from `to` back to `from` (confirmed renames reversed).
-        let reversed = DiffOptions {
-            renames: options
-                .renames
-                .iter()
-                .map(|r| Rename { object_kind: r.object_kind.clone(), from: r.to.clone(), to: r.from.clone() })
-                .collect(),
-            ..options.clone()
-        };
-        let back = diff(&to.catalog, &from.catalog, &reversed);
-        let back_risks = assess(&to.catalog, &from.catalog, &back);
-        let rollback = rollback_script(
-            &migration,
-            &plan(&to.catalog, &from.catalog, &back),
-            &format!("Rollback of {title}: {} back to {}", to.file_name, from.file_name),
-            &back_risks,
-        );
+        let names = (from.file_name.as_str(), to.file_name.as_str());
+        let release = release(&from.catalog, &to.catalog, options, names);
+        let rollback = release.rollback(&from.catalog, &to.catalog, options, names);
+        let Release { diff: result, risks, compatibility: compat, deploy_order, plan, script } = release;
         Some(Comparison {
             risks,
             compat,
             deploy_order,
-            plan: migration,
-            script: migration_script,
+            plan,
+            script,
             rollback,
             from_name: from.file_name.clone(),
             to_name: to.file_name.clone(),

@@ -3,12 +3,11 @@
 //! This file only parses arguments, reads files and prints; all domain work is in the engine.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schemadrift_engine::compat::{compatibility, recommendation};
 use schemadrift_engine::diff::{key_findings, Rename, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
-use schemadrift_engine::plan::{plan, rollback_script, script};
-use schemadrift_engine::risks::{assess, by_change, counts as risk_counts, Level};
-use schemadrift_engine::{build_catalog, decode, diff, read, summarize, Catalog, DiffOptions};
+use schemadrift_engine::release::release;
+use schemadrift_engine::risks::{by_change, counts as risk_counts, Level};
+use schemadrift_engine::{build_catalog, decode, read, summarize, Catalog, DiffOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -227,42 +226,26 @@ fn compare(
         (Ok(from), Ok(to)) => (from, to),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let result = diff(&from, &to, options);
-    let risks = assess(&from, &to, &result);
-    let by_change = by_change(&risks);
-    let compatibility = compatibility(&from, &to, &result);
-    let order = recommendation(&compatibility, &risks);
+    let name =
+        |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let names = (name(from_path), name(to_path));
+    let release = release(&from, &to, options, (&names.0, &names.1));
+    let (result, risks, compatibility, order) =
+        (&release.diff, &release.risks, &release.compatibility, &release.deploy_order);
+    let by_change = by_change(risks);
     let cleanup = [cleanup_candidates(&from), cleanup_candidates(&to)];
     let tracking = [tracking_tables(&from), tracking_tables(&to)];
     let name =
         |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let findings = key_findings(&result, &name(from_path), &name(to_path));
+    let findings = key_findings(result, &name(from_path), &name(to_path));
     match format {
         DiffFormat::Md => out.push_str(&schemadrift_engine::render::markdown::diff_markdown(
-            &result,
+            result,
             &name(from_path),
             &name(to_path),
         )),
-        DiffFormat::Sql => {
-            let migration = plan(&from, &to, &result);
-            let title = format!("{} → {}", name(from_path), name(to_path));
-            if rollback {
-                let reversed = DiffOptions {
-                    renames: options
-                        .renames
-                        .iter()
-                        .map(|r| Rename { object_kind: r.object_kind.clone(), from: r.to.clone(), to: r.from.clone() })
-                        .collect(),
-                    ..options.clone()
-                };
-                let back = diff(&to, &from, &reversed);
-                let back_risks = assess(&to, &from, &back);
-                let title = format!("Rollback of {title}: {} back to {}", name(to_path), name(from_path));
-                out.push_str(&rollback_script(&migration, &plan(&to, &from, &back), &title, &back_risks));
-            } else {
-                out.push_str(&script(&migration, &format!("Migration {title}"), &risks));
-            }
-        }
+        DiffFormat::Sql if rollback => out.push_str(&release.rollback(&from, &to, options, (&names.0, &names.1))),
+        DiffFormat::Sql => out.push_str(&release.script),
         DiffFormat::Json => {
             let changes: Vec<serde_json::Value> = result
                 .changes
@@ -279,7 +262,7 @@ fn compare(
                 "to": to_path.display().to_string(),
                 "summary": result.summary,
                 "key_findings": findings,
-                "risks": risk_counts(&risks),
+                "risks": risk_counts(risks),
                 "risk_findings": risks,
                 "compatibility": compatibility,
                 "deploy_order": order,
@@ -308,7 +291,7 @@ fn compare(
                     }
                 }
             }
-            let counts = risk_counts(&risks);
+            let counts = risk_counts(risks);
             say!(out, "risks: {} high, {} medium, {} low", counts["high"], counts["medium"], counts["low"]);
             for risk in risks.iter().filter(|r| r.level != Level::Low) {
                 say!(out, "  {} [{}] {}", risk.level.label(), risk.rule, risk.finding);

@@ -14,6 +14,7 @@ pub mod housekeeping;
 pub mod input;
 pub mod plan;
 pub mod reader;
+pub mod release;
 pub mod render;
 pub mod risks;
 pub mod sql;

@@ -1,0 +1,52 @@
+//! Everything a release needs from two catalogs, computed in one place for the CLI and the browser:
+//! the diff, its risks, compatibility and deploy order, the phased migration with its script, and
+//! the rollback.
+
+use crate::catalog::Catalog;
+use crate::compat::{compatibility, recommendation, Compatibility};
+use crate::diff::{diff, Diff, DiffOptions, Rename};
+use crate::plan::{plan, rollback_script, script, Plan};
+use crate::risks::{assess, Risk};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    pub diff: Diff,
+    /// Most severe first.
+    pub risks: Vec<Risk>,
+    pub compatibility: Vec<Compatibility>,
+    /// The deploy order for the whole release, in a sentence.
+    pub deploy_order: String,
+    pub plan: Plan,
+    /// The migration script, annotated with risks.
+    pub script: String,
+}
+
+/// Compares `from` with `to` (named as the user named them) and plans the migration.
+pub fn release(from: &Catalog, to: &Catalog, options: &DiffOptions, names: (&str, &str)) -> Release {
+    let result = diff(from, to, options);
+    let risks = assess(from, to, &result);
+    let compatibility = compatibility(from, to, &result);
+    let deploy_order = recommendation(&compatibility, &risks);
+    let migration = plan(from, to, &result);
+    let script = script(&migration, &format!("Migration {} → {}", names.0, names.1), &risks);
+    Release { diff: result, risks, compatibility, deploy_order, plan: migration, script }
+}
+
+impl Release {
+    /// The script that takes `to` back to `from`: the migration the other way (confirmed renames
+    /// reversed), headed by what it cannot bring back.
+    pub fn rollback(&self, from: &Catalog, to: &Catalog, options: &DiffOptions, names: (&str, &str)) -> String {
+        let reversed = DiffOptions {
+            renames: options
+                .renames
+                .iter()
+                .map(|r| Rename { object_kind: r.object_kind.clone(), from: r.to.clone(), to: r.from.clone() })
+                .collect(),
+            ..options.clone()
+        };
+        let back = diff(to, from, &reversed);
+        let back_risks = assess(to, from, &back);
+        let title = format!("Rollback of {} → {}: {} back to {}", names.0, names.1, names.1, names.0);
+        rollback_script(&self.plan, &plan(to, from, &back), &title, &back_risks)
+    }
+}
