@@ -1,25 +1,12 @@
 // End-to-end tests of the release build in dist/, as a person uses it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { serveStatic } from './support/server.mjs';
-import { launch, openPage, projectRoot, screenshotDir } from './support/browser.mjs';
+import { useApp, byTestId } from './support/suite.mjs';
+import { openPage, projectRoot, screenshotDir } from './support/browser.mjs';
 
-let server;
-let context;
-
-before(async () => {
-  server = await serveStatic(join(projectRoot, 'dist'));
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-});
-
-const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+const app = useApp();
 
 const SMALL_DUMP = [
   '--',
@@ -34,7 +21,7 @@ const SMALL_DUMP = [
 ].join('\n');
 
 test('a first visit shows the demo comparison', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await assert.doesNotReject(byTestId(page, 'from-file-name').waitFor());
   assert.equal(await byTestId(page, 'from-file-name').textContent(), 'fieldbook_production.sql');
   assert.equal(await byTestId(page, 'to-file-name').textContent(), 'fieldbook_staging.sql');
@@ -68,7 +55,7 @@ test('a first visit shows the demo comparison', async () => {
 });
 
 test('uploading, swapping, a bad file and the demo', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'from-file-name').waitFor();
 
   const staging = readFileSync(join(projectRoot, 'demo', 'fieldbook_staging.sql'));
@@ -106,7 +93,7 @@ test('uploading, swapping, a bad file and the demo', async () => {
 });
 
 test('a file dropped on a side is read into that side', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'from-file-name').waitFor();
   const dataTransfer = await page.evaluateHandle((text) => {
     const transfer = new DataTransfer();
@@ -122,7 +109,7 @@ test('a file dropped on a side is read into that side', async () => {
 });
 
 test('statements that are not understood are listed with their line', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'from-file-name').waitFor();
   const odd = 'CREATE TABLE public.t (id integer);\n\nVACUUM public.t;\n';
   await byTestId(page, 'from-input').setInputFiles({ name: 'odd.sql', mimeType: 'text/plain', buffer: Buffer.from(odd) });
@@ -136,7 +123,7 @@ test('statements that are not understood are listed with their line', async () =
 });
 
 test('drift controls and filters change the rows and live in the URL', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'headline').waitFor();
   assert.equal(await byTestId(page, 'change-row').count(), 18);
 
@@ -178,7 +165,7 @@ test('drift controls and filters change the rows and live in the URL', async () 
 });
 
 test('a large dump shows progress and the page keeps answering while it is read', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'headline').waitFor();
   const one = readFileSync(join(projectRoot, 'demo', 'fieldbook_staging.sql'), 'utf8');
   const big = Buffer.from(one.repeat(Math.ceil((12 * 1024 * 1024) / one.length)));
@@ -197,7 +184,7 @@ test('a large dump shows progress and the page keeps answering while it is read'
 });
 
 test('narrow window and dark mode stay readable, and keyboard reaches every action', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'from-file-name').waitFor();
   await page.setViewportSize({ width: 420, height: 900 });
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -1,28 +1,15 @@
 // End-to-end tests of the release plan: risk matrix and cards, compatibility, migration script.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { serveStatic } from './support/server.mjs';
-import { launch, openPage, projectRoot, screenshotDir } from './support/browser.mjs';
+import { useApp, byTestId } from './support/suite.mjs';
+import { openPage, screenshotDir } from './support/browser.mjs';
 
-let server;
-let context;
-
-before(async () => {
-  server = await serveStatic(join(projectRoot, 'dist'));
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-});
-
-const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+const app = useApp();
 
 test('the risk matrix counts risks by area and level, and a cell filters the cards', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'headline').waitFor();
   // Change rows show their risk level: the demo drops a table with its rows.
   assert.ok((await byTestId(page, 'change-risk').allTextContents()).includes('high'));
@@ -49,7 +36,7 @@ test('the risk matrix counts risks by area and level, and a cell filters the car
 });
 
 test('the compatibility tab says which goes first, the migration or the deploy', async () => {
-  const { page, problems } = await openPage(context, `${server.url}?tab=compatibility`);
+  const { page, problems } = await openPage(app.context, `${app.server.url}?tab=compatibility`);
   await byTestId(page, 'deploy-order').waitFor();
   assert.match(await byTestId(page, 'deploy-order').textContent(), /phases 1–3|migration|deploy/i);
   assert.ok((await byTestId(page, 'compat-row').count()) > 5);
@@ -58,7 +45,7 @@ test('the compatibility tab says which goes first, the migration or the deploy',
 });
 
 test('the migration script appears phase by phase, marks a change\'s statements and downloads', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'headline').waitFor();
   await byTestId(page, 'change-row').filter({ hasText: 'public.tasks.estimate_hours' }).locator('[data-testid="show-sql"]').click();
   await byTestId(page, 'migration').waitFor();

@@ -1,28 +1,15 @@
 // End-to-end tests of the tables tab, the per-table view, sorting and confirming renames.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveStatic } from './support/server.mjs';
-import { launch, openPage, projectRoot, screenshotDir } from './support/browser.mjs';
+import { useApp, byTestId } from './support/suite.mjs';
+import { openPage, screenshotDir } from './support/browser.mjs';
 
-let server;
-let context;
-
-before(async () => {
-  server = await serveStatic(join(projectRoot, 'dist'));
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-});
-
-const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+const app = useApp();
 const texts = (page, selector) => page.locator(selector).allTextContents();
 
 test('the tables tab lists every table of both sides and opens one side by side', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'headline').waitFor();
   await byTestId(page, 'tab-tables').click();
   await byTestId(page, 'table-tally').waitFor();
@@ -70,7 +57,7 @@ test('the tables tab lists every table of both sides and opens one side by side'
 });
 
 test('change rows sort by a column header, and a second click reverses the order', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'headline').waitFor();
   const objects = () => texts(page, '[data-testid="change-row"] td.object');
   await byTestId(page, 'sort-object').click();
@@ -88,7 +75,7 @@ test('change rows sort by a column header, and a second click reverses the order
 });
 
 test('a possible rename is confirmed in one click, becomes one change, and can be undone', async () => {
-  const { page, problems } = await openPage(context, server.url);
+  const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'headline').waitFor();
   const dump = (column) => Buffer.from(`CREATE TABLE public.customers (id integer NOT NULL, ${column} text NOT NULL);\n`);
   await byTestId(page, 'from-input').setInputFiles({ name: 'before.sql', mimeType: 'text/plain', buffer: dump('fullname') });

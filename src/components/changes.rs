@@ -181,7 +181,12 @@ fn summary_view(comparison: &Comparison) -> impl IntoView {
 }
 
 /// A column header that sorts the rows by `key` (a second click reverses the order).
-fn sort_header(label: &'static str, key: SortKey, filter: &ViewState, view: RwSignal<ViewState>) -> impl IntoView {
+pub(super) fn sort_header(
+    label: &'static str,
+    key: SortKey,
+    filter: &ViewState,
+    view: RwSignal<ViewState>,
+) -> impl IntoView {
     let sort = filter.sort;
     view! {
         <th scope="col" aria-sort=sort.aria(key)>

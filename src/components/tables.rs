@@ -1,7 +1,7 @@
 //! The tables tab (every table of either side, with how it differs) and the per-table view (both
 //! column lists aligned, and each side's DDL side by side).
 
-use super::changes::object_cell;
+use super::changes::{object_cell, sort_header};
 use crate::state::{Comparison, SortKey, ViewState};
 use leptos::prelude::*;
 use schemadrift_engine::catalog::{Column, QualifiedName};
@@ -28,18 +28,6 @@ pub fn inventory_view(comparison: &Comparison, filter: &ViewState, view: RwSigna
         count(TableStatus::Changed),
         count(TableStatus::Unchanged)
     );
-    let sort = filter.sort;
-    let header = move |label: &'static str, key: SortKey| {
-        view! {
-            <th scope="col" aria-sort=sort.aria(key)>
-                <button type="button" class="sort" data-testid=format!("sort-{}", label.to_lowercase())
-                    on:click=move |_| view.update(|v| v.sort = v.sort.toggled(key))>
-                    {label}
-                    <span aria-hidden="true">{match sort.aria(key) { "ascending" => " ▲", "descending" => " ▼", _ => "" }}</span>
-                </button>
-            </th>
-        }
-    };
     let side_name = [comparison.from_name.clone(), comparison.to_name.clone()];
     let nothing = tables.is_empty();
     view! {
@@ -49,9 +37,9 @@ pub fn inventory_view(comparison: &Comparison, filter: &ViewState, view: RwSigna
             <table class="changes inventory" hidden=nothing>
                 <thead>
                     <tr>
-                        {header("Table", SortKey::Object)}
-                        {header("Status", SortKey::Change)}
-                        {header("Changes", SortKey::Size)}
+                        {sort_header("Table", SortKey::Object, filter, view)}
+                        {sort_header("Status", SortKey::Change, filter, view)}
+                        {sort_header("Changes", SortKey::Size, filter, view)}
                         <th scope="col">"Columns (from → to)"</th>
                         <th scope="col">"Comment"</th>
                     </tr>

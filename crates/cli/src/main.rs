@@ -239,11 +239,9 @@ fn compare(
         |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
     let findings = key_findings(result, &name(from_path), &name(to_path));
     match format {
-        DiffFormat::Md => out.push_str(&schemadrift_engine::render::markdown::diff_markdown(
-            result,
-            &name(from_path),
-            &name(to_path),
-        )),
+        DiffFormat::Md => {
+            out.push_str(&schemadrift_engine::render::markdown::diff_markdown(result, &name(from_path), &name(to_path)))
+        }
         DiffFormat::Sql if rollback => out.push_str(&release.rollback(&from, &to, options, (&names.0, &names.1))),
         DiffFormat::Sql => out.push_str(&release.script),
         DiffFormat::Json => {

@@ -831,37 +831,40 @@ fn constraints(p: &mut Planner) {
             (ChangeKind::Renamed, Some(old), Some(new)) => {
                 let sql = format!("ALTER TABLE {shown} RENAME CONSTRAINT {} TO {};", ident(old_name), ident(key));
                 p.push(Phase::Prepare, Rank::TableProperty, sql, &change);
-                if old.definition != new.definition || old.not_valid != new.not_valid {
-                    p.push(
-                        Phase::Rewrite,
-                        drop_rank,
-                        format!("ALTER TABLE {shown} DROP CONSTRAINT {};", ident(key)),
-                        &change,
-                    );
-                    add_constraint(p, &name, key, new, &change, Phase::Rewrite, add_rank);
-                }
+                replace_constraint(p, &name, key, (old, new), &change, (drop_rank, add_rank));
             }
             (ChangeKind::Altered, Some(old), Some(new)) => {
-                if old.definition == new.definition && old.not_valid && !new.not_valid {
-                    p.push(
-                        Phase::Online,
-                        Rank::Validate,
-                        format!("ALTER TABLE {shown} VALIDATE CONSTRAINT {};", ident(key)),
-                        &change,
-                    );
-                } else {
-                    p.push(
-                        Phase::Rewrite,
-                        drop_rank,
-                        format!("ALTER TABLE {shown} DROP CONSTRAINT IF EXISTS {};", ident(key)),
-                        &change,
-                    );
-                    add_constraint(p, &name, key, new, &change, Phase::Rewrite, add_rank);
-                }
+                replace_constraint(p, &name, key, (old, new), &change, (drop_rank, add_rank));
             }
             _ => {}
         }
     }
+}
+
+/// A constraint whose definition changed: validated when only that differs, else dropped and added.
+fn replace_constraint(
+    p: &mut Planner,
+    table: &QualifiedName,
+    key: &str,
+    (old, new): (&Constraint, &Constraint),
+    change: &Change,
+    (drop_rank, add_rank): (Rank, Rank),
+) {
+    let shown = qualified(table);
+    if old.definition == new.definition && old.not_valid == new.not_valid {
+        return;
+    }
+    if old.definition == new.definition && old.not_valid && !new.not_valid {
+        p.push(
+            Phase::Online,
+            Rank::Validate,
+            format!("ALTER TABLE {shown} VALIDATE CONSTRAINT {};", ident(key)),
+            change,
+        );
+        return;
+    }
+    p.push(Phase::Rewrite, drop_rank, format!("ALTER TABLE {shown} DROP CONSTRAINT IF EXISTS {};", ident(key)), change);
+    add_constraint(p, table, key, new, change, Phase::Rewrite, add_rank);
 }
 
 fn add_constraint(
