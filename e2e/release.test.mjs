@@ -67,3 +67,28 @@ test('the migration script appears phase by phase, marks a change\'s statements 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('secrets in a dump are flagged by line and kind, and left out of the script and downloads', async () => {
+  const { page, problems } = await openPage(app.context, app.server.url);
+  await byTestId(page, 'headline').waitFor();
+  const from = 'CREATE TABLE public.t (id integer PRIMARY KEY);\n';
+  const to = "CREATE TABLE public.t (id integer PRIMARY KEY, dsn text DEFAULT 'postgresql://app:Sup3rSecret@db/app');\n";
+  await byTestId(page, 'from-input').setInputFiles({ name: 'a.sql', mimeType: 'text/plain', buffer: Buffer.from(from) });
+  await byTestId(page, 'to-input').setInputFiles({ name: 'b.sql', mimeType: 'text/plain', buffer: Buffer.from(to) });
+  await byTestId(page, 'to-secrets').waitFor();
+  assert.match(await byTestId(page, 'to-secrets').textContent(), /1 secret in this dump.*line 1 URL credentials/s);
+  assert.doesNotMatch(await byTestId(page, 'to-secrets').textContent(), /Sup3rSecret/);
+
+  await byTestId(page, 'tab-migration').click();
+  await byTestId(page, 'secrets-redacted').waitFor();
+  const script = await byTestId(page, 'migration').textContent();
+  assert.match(script, /postgresql:\/\/app:\[REDACTED\]@db/);
+  assert.doesNotMatch(script, /Sup3rSecret/);
+  const [redacted] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'download-migration').click()]);
+  assert.doesNotMatch(readFileSync(await redacted.path(), 'utf8'), /Sup3rSecret/);
+  await byTestId(page, 'keep-secrets').check();
+  const [kept] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'download-migration').click()]);
+  assert.match(readFileSync(await kept.path(), 'utf8'), /Sup3rSecret/, 'kept when the user asks for it');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

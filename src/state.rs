@@ -9,6 +9,7 @@ use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, Clea
 use schemadrift_engine::plan::Plan;
 use schemadrift_engine::release::{release, Release};
 use schemadrift_engine::risks::{Level, Risk};
+use schemadrift_engine::secrets::{find_secrets, redact, Secret};
 use schemadrift_engine::{build_catalog, decode, read, summarize, Catalog, Counts, Diff, DiffOptions, DumpSummary};
 use std::sync::Arc;
 
@@ -42,6 +43,8 @@ pub struct LoadedDump {
     pub catalog: Arc<Catalog>,
     /// What decoding had to do (BOM removed, invalid UTF-8 replaced, …).
     pub warnings: Vec<String>,
+    /// Passwords, credentials and keys found in the dump: shown by line and kind, redacted from exports.
+    pub secrets: Vec<Secret>,
 }
 
 impl LoadedDump {
@@ -50,7 +53,8 @@ impl LoadedDump {
         let decoded = decode(bytes).map_err(|e| e.to_string())?;
         let dump = read(&decoded.text);
         let summary = summarize(&decoded.text, &dump);
-        Ok(LoadedDump::from_parts(file_name, summary, build_catalog(&dump), decoded.warnings))
+        let secrets = find_secrets(&decoded.text);
+        Ok(LoadedDump::from_parts(file_name, summary, build_catalog(&dump), decoded.warnings, secrets))
     }
 
     /// Puts together what reading produced (the browser builds the catalog in slices).
@@ -59,6 +63,7 @@ impl LoadedDump {
         summary: DumpSummary,
         catalog: Catalog,
         mut warnings: Vec<String>,
+        secrets: Vec<Secret>,
     ) -> LoadedDump {
         if summary.unterminated > 0 {
             warnings.push(format!(
@@ -77,6 +82,7 @@ impl LoadedDump {
             not_understood: catalog.not_understood.clone(),
             catalog: Arc::new(catalog),
             warnings,
+            secrets,
         }
     }
 }
@@ -173,8 +179,12 @@ impl Workspace {
     pub fn comparison(&self, options: &DiffOptions) -> Option<Comparison> {
         let (from, to) = (self.from.dump.as_ref()?, self.to.dump.as_ref()?);
         let names = (from.file_name.as_str(), to.file_name.as_str());
-        let release = release(&from.catalog, &to.catalog, options, names);
+        let mut release = release(&from.catalog, &to.catalog, options, names);
         let rollback = release.rollback(&from.catalog, &to.catalog, options, names);
+        let secrets: Vec<Secret> = from.secrets.iter().chain(&to.secrets).cloned().collect();
+        let (script_with_secrets, rollback_with_secrets) = (release.script.clone(), rollback.clone());
+        let rollback = redact(&rollback, &secrets);
+        release.redact(&secrets);
         let Release { diff: result, risks, compatibility: compat, deploy_order, plan, script } = release;
         Some(Comparison {
             risks,
@@ -183,6 +193,9 @@ impl Workspace {
             plan,
             script,
             rollback,
+            secrets,
+            script_with_secrets,
+            rollback_with_secrets,
             from_name: from.file_name.clone(),
             to_name: to.file_name.clone(),
             tables: inventory(&from.catalog, &to.catalog, &result, options),
@@ -574,6 +587,11 @@ pub struct Comparison {
     pub script: String,
     /// The script that takes `to` back to `from`.
     pub rollback: String,
+    /// Secrets of both dumps: `plan`, `script` and `rollback` have them redacted.
+    pub secrets: Vec<Secret>,
+    /// The scripts as generated, for a user who explicitly asks to keep secrets in exports.
+    pub script_with_secrets: String,
+    pub rollback_with_secrets: String,
 }
 
 impl Comparison {

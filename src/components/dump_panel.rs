@@ -117,6 +117,7 @@ fn dump_view(side: Side, dump: Arc<LoadedDump>) -> impl IntoView {
     let summary = &dump.summary;
     let version = summary.pg_dump_version.clone().unwrap_or_else(|| "not stated (no pg_dump header)".into());
     let warnings = dump.warnings.clone();
+    let secrets = dump.secrets.clone();
     let not_understood = dump.not_understood.clone();
     let statements = dump.statements.clone();
     view! {
@@ -164,6 +165,17 @@ fn dump_view(side: Side, dump: Arc<LoadedDump>) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 </details>
+            })}
+            {(!secrets.is_empty()).then(|| view! {
+                <div class="status error secrets" data-testid=format!("{}-secrets", side.id())>
+                    <strong>{plural(secrets.len(), "secret", "secrets") + " in this dump"}</strong>
+                    <p>"Exports leave their values out. Rotate them: a schema dump should not carry credentials."</p>
+                    <ul>
+                        {secrets.into_iter().map(|s| view! {
+                            <li><span class="line">{format!("line {}", s.line)}</span>" "{s.kind}" "<code>{format!("{} …", s.context)}</code></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
             })}
             {(!warnings.is_empty()).then(|| view! {
                 <ul class="warnings">

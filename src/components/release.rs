@@ -158,14 +158,35 @@ pub fn migration_view(comparison: &Comparison, filter: &ViewState, view: RwSigna
     let manual = comparison.plan.manual.clone();
     let stem = file_stem(&comparison.from_name, &comparison.to_name);
     let (script, rollback) = (comparison.script.clone(), comparison.rollback.clone());
+    let (script_raw, rollback_raw) = (comparison.script_with_secrets.clone(), comparison.rollback_with_secrets.clone());
+    let secrets = comparison.secrets.len();
+    // An explicit choice each time: secrets stay out of downloads unless this is ticked.
+    let keep = RwSignal::new(false);
+    let pick = move |redacted: &String, raw: &String| if keep.get_untracked() { raw.clone() } else { redacted.clone() };
+    let (script_for_download, rollback_for_download) = ((script.clone(), script_raw), (rollback.clone(), rollback_raw));
     view! {
         <section class="comparison" aria-labelledby="migration-heading" data-testid="migration">
             <h2 id="migration-heading">"Migration script"</h2>
             <div class="actions left">
-                {download_button("Download migration.sql", "download-migration", format!("{stem}-migration.sql"), script.clone())}
+                {download_button("Download migration.sql", "download-migration", format!("{stem}-migration.sql"), {
+                    let (redacted, raw) = script_for_download.clone();
+                    move || pick(&redacted, &raw)
+                })}
                 {copy_button("Copy script", "copy-migration", script)}
-                {download_button("Download rollback.sql", "download-rollback", format!("{stem}-rollback.sql"), rollback.clone())}
+                {download_button("Download rollback.sql", "download-rollback", format!("{stem}-rollback.sql"), {
+                    let (redacted, raw) = rollback_for_download.clone();
+                    move || pick(&redacted, &raw)
+                })}
             </div>
+            {(secrets > 0).then(|| view! {
+                <p class="warnings" data-testid="secrets-redacted">
+                    {format!("{secrets} secrets found in the dumps are shown and exported as [REDACTED]. ")}
+                    <label class="toggle">
+                        <input type="checkbox" data-testid="keep-secrets" on:change=move |ev| keep.set(event_target_checked(&ev)) />
+                        "Keep their values in downloads"
+                    </label>
+                </p>
+            })}
             {highlight.clone().map(|change| view! {
                 <p class="hint" data-testid="highlighted-change">
                     "Statements of " <code>{change}</code>" are marked. "
@@ -310,9 +331,14 @@ fn highlighted(sql: &str) -> impl IntoView {
 }
 
 /// A button that saves `text` as a file, made in the page (nothing is sent anywhere).
-fn download_button(label: &'static str, test_id: &'static str, file_name: String, text: String) -> impl IntoView {
+fn download_button(
+    label: &'static str,
+    test_id: &'static str,
+    file_name: String,
+    text: impl Fn() -> String + 'static,
+) -> impl IntoView {
     view! {
-        <button type="button" data-testid=test_id on:click=move |_| save(&file_name, &text)>{label}</button>
+        <button type="button" data-testid=test_id on:click=move |_| save(&file_name, &text())>{label}</button>
     }
 }
 

@@ -7,6 +7,7 @@ use schemadrift_engine::diff::{key_findings, Rename, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
 use schemadrift_engine::release::release;
 use schemadrift_engine::risks::{by_change, counts as risk_counts, Level};
+use schemadrift_engine::secrets::{find_secrets, redact, Secret};
 use schemadrift_engine::{build_catalog, decode, read, summarize, Catalog, DiffOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +31,10 @@ enum Command {
         /// Output for people (text) or for programs (json).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Keep passwords, credentials and keys found in the dump in the output (they are replaced by
+        /// [REDACTED] otherwise).
+        #[arg(long)]
+        no_redact: bool,
     },
     /// Compare two dumps: FROM is the database to migrate (e.g. production), TO the schema to reach.
     Diff {
@@ -45,6 +50,10 @@ enum Command {
         /// Exit with status 1 when any change carries a risk at or above this level (for CI gates).
         #[arg(long, value_name = "LEVEL")]
         fail_on: Option<FailOn>,
+        /// Keep passwords, credentials and keys found in the dumps in the output (they are replaced by
+        /// [REDACTED] otherwise).
+        #[arg(long)]
+        no_redact: bool,
         #[command(flatten)]
         drift: DriftFlags,
     },
@@ -158,26 +167,29 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = String::new();
     let code = match cli.command {
-        Command::Inspect { dump, format } => inspect(&dump, format, &mut out),
-        Command::Diff { from, to, format, rollback, fail_on, drift } => match (drift.options(), format, rollback) {
-            (Ok(_), Some(format), true) if format != DiffFormat::Sql => {
-                eprintln!("schemadrift: --rollback prints SQL: leave out --format, or use --format sql");
-                ExitCode::from(BAD_INPUT)
+        Command::Inspect { dump, format, no_redact } => inspect(&dump, format, no_redact, &mut out),
+        Command::Diff { from, to, format, rollback, fail_on, no_redact, drift } => {
+            match (drift.options(), format, rollback) {
+                (Ok(_), Some(format), true) if format != DiffFormat::Sql => {
+                    eprintln!("schemadrift: --rollback prints SQL: leave out --format, or use --format sql");
+                    ExitCode::from(BAD_INPUT)
+                }
+                (Ok(options), format, rollback) => {
+                    let format = format.unwrap_or(if rollback { DiffFormat::Sql } else { DiffFormat::Text });
+                    let level = fail_on.map(|f| match f {
+                        FailOn::Low => Level::Low,
+                        FailOn::Medium => Level::Medium,
+                        FailOn::High => Level::High,
+                    });
+                    let inputs = Inputs { from: &from, to: &to, keep_secrets: no_redact };
+                    compare(&inputs, format, rollback, level, &options, &mut out)
+                }
+                (Err(message), _, _) => {
+                    eprintln!("schemadrift: {message}");
+                    ExitCode::from(BAD_INPUT)
+                }
             }
-            (Ok(options), format, rollback) => {
-                let format = format.unwrap_or(if rollback { DiffFormat::Sql } else { DiffFormat::Text });
-                let level = fail_on.map(|f| match f {
-                    FailOn::Low => Level::Low,
-                    FailOn::Medium => Level::Medium,
-                    FailOn::High => Level::High,
-                });
-                compare(&Inputs { from: &from, to: &to }, format, rollback, level, &options, &mut out)
-            }
-            (Err(message), _, _) => {
-                eprintln!("schemadrift: {message}");
-                ExitCode::from(BAD_INPUT)
-            }
-        },
+        }
     };
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
@@ -192,7 +204,15 @@ fn main() -> ExitCode {
 }
 
 /// Reads a dump into its catalog, or says on stderr why it cannot (exit status 2).
-fn load_catalog(path: &PathBuf) -> Result<Catalog, ExitCode> {
+/// Says on stderr where secrets are (never their values).
+fn warn_about_secrets(path: &PathBuf, secrets: &[Secret], keep: bool) {
+    for secret in secrets {
+        let fate = if keep { "kept in the output (--no-redact)" } else { "redacted from the output" };
+        eprintln!("schemadrift: warning: {}:{}: {} found; {fate}", path.display(), secret.line, secret.kind);
+    }
+}
+
+fn load_catalog(path: &PathBuf) -> Result<(Catalog, Vec<Secret>), ExitCode> {
     let bytes = read_bytes(path).map_err(|message| {
         eprintln!("schemadrift: {message}");
         ExitCode::from(BAD_INPUT)
@@ -204,13 +224,15 @@ fn load_catalog(path: &PathBuf) -> Result<Catalog, ExitCode> {
     for warning in &decoded.warnings {
         eprintln!("schemadrift: warning: {}: {warning}", path.display());
     }
-    Ok(build_catalog(&read(&decoded.text)))
+    Ok((build_catalog(&read(&decoded.text)), find_secrets(&decoded.text)))
 }
 
 /// The two files compared.
 struct Inputs<'a> {
     from: &'a PathBuf,
     to: &'a PathBuf,
+    /// `--no-redact`: leave secrets in the output.
+    keep_secrets: bool,
 }
 
 fn compare(
@@ -222,10 +244,13 @@ fn compare(
     out: &mut String,
 ) -> ExitCode {
     let (from_path, to_path) = (inputs.from, inputs.to);
-    let (from, to) = match (load_catalog(from_path), load_catalog(to_path)) {
+    let ((from, from_secrets), (to, to_secrets)) = match (load_catalog(from_path), load_catalog(to_path)) {
         (Ok(from), Ok(to)) => (from, to),
         (Err(code), _) | (_, Err(code)) => return code,
     };
+    warn_about_secrets(from_path, &from_secrets, inputs.keep_secrets);
+    warn_about_secrets(to_path, &to_secrets, inputs.keep_secrets);
+    let secrets: Vec<Secret> = from_secrets.iter().chain(&to_secrets).cloned().collect();
     let name =
         |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
     let names = (name(from_path), name(to_path));
@@ -268,6 +293,7 @@ fn compare(
                 "notes": result.notes,
                 "rename_candidates": result.rename_candidates,
                 "cleanup_candidates": { "from": cleanup[0], "to": cleanup[1] },
+                "secrets": { "from": from_secrets, "to": to_secrets },
                 "migration_tracking": { "from": tracking[0], "to": tracking[1] },
             });
             say!(out, "{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
@@ -295,6 +321,11 @@ fn compare(
                 say!(out, "  {} [{}] {}", risk.level.label(), risk.rule, risk.finding);
             }
             say!(out, "deploy order: {order}");
+            for (side, list) in [("from", &from_secrets), ("to", &to_secrets)] {
+                for secret in list {
+                    say!(out, "secret ({side}): line {}: {} ({} …)", secret.line, secret.kind, secret.context);
+                }
+            }
             for note in &result.notes {
                 say!(out, "note: {} {}: {}", note.object_kind, note.object, note.note);
             }
@@ -327,6 +358,9 @@ fn compare(
             }
         }
     }
+    if !inputs.keep_secrets {
+        *out = redact(out, &secrets);
+    }
     if let Some(level) = fail_on {
         let over = risks.iter().filter(|r| r.level >= level).count();
         if over > 0 {
@@ -347,7 +381,7 @@ fn read_bytes(path: &PathBuf) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn inspect(path: &PathBuf, format: Format, out: &mut String) -> ExitCode {
+fn inspect(path: &PathBuf, format: Format, keep_secrets: bool, out: &mut String) -> ExitCode {
     let bytes = match read_bytes(path) {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -369,6 +403,8 @@ fn inspect(path: &PathBuf, format: Format, out: &mut String) -> ExitCode {
     let summary = summarize(&decoded.text, &dump);
     let catalog = build_catalog(&dump);
     let counts = catalog.counts();
+    let secrets = find_secrets(&decoded.text);
+    warn_about_secrets(path, &secrets, keep_secrets);
     match format {
         Format::Json => {
             let json = serde_json::json!({
@@ -379,6 +415,7 @@ fn inspect(path: &PathBuf, format: Format, out: &mut String) -> ExitCode {
                 "statements": catalog.statements,
                 "counts": counts,
                 "not_understood": catalog.not_understood,
+                "secrets": secrets,
                 "copy": { "blocks": summary.copy_blocks, "rows": summary.copy_rows },
             });
             say!(out, "{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
@@ -420,7 +457,13 @@ fn inspect(path: &PathBuf, format: Format, out: &mut String) -> ExitCode {
                     say!(out, "    {}", item.reason);
                 }
             }
+            for secret in &secrets {
+                say!(out, "secret: line {}: {} ({} …)", secret.line, secret.kind, secret.context);
+            }
         }
+    }
+    if !keep_secrets {
+        *out = redact(out, &secrets);
     }
     ExitCode::SUCCESS
 }

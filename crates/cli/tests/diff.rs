@@ -199,3 +199,35 @@ fn diff_json_carries_a_risk_on_every_change_and_counts_per_level() {
     }
     assert!(json["deploy_order"].as_str().unwrap().len() > 10);
 }
+
+#[test]
+fn secrets_in_dumps_are_named_on_stderr_and_redacted_from_every_format() {
+    let dir = std::env::temp_dir().join(format!("schemadrift-cli-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (from, to) = (dir.join("from.sql"), dir.join("to.sql"));
+    std::fs::write(&from, "CREATE TABLE public.t (id integer);\n").unwrap();
+    std::fs::write(
+        &to,
+        "CREATE TABLE public.t (id integer, dsn text DEFAULT 'postgresql://app:Sup3rSecret@db:5432/app');\n\
+         COMMENT ON TABLE public.t IS 'key sk_live_4eC39HqLyjWDarjtT1zdp7dc';\n",
+    )
+    .unwrap();
+    let (from, to) = (from.to_str().unwrap(), to.to_str().unwrap());
+    for format in ["text", "json", "md", "sql"] {
+        let (status, stdout, stderr) = schemadrift(&["diff", from, to, "--format", format]);
+        assert_eq!(status, 0, "{stderr}");
+        assert!(!stdout.contains("Sup3rSecret") && !stdout.contains("sk_live_4eC39"), "{format}:\n{stdout}");
+        if format == "json" || format == "sql" {
+            assert!(stdout.contains("[REDACTED]"), "{format} shows values:\n{stdout}");
+        }
+        assert!(stderr.contains("to.sql:1: URL credentials found; redacted from the output"), "{stderr}");
+        assert!(stderr.contains("to.sql:2: Stripe secret key found"), "{stderr}");
+        assert!(!stderr.contains("Sup3rSecret"), "{stderr}");
+    }
+    let (status, stdout, _) = schemadrift(&["diff", from, to, "--format", "sql", "--no-redact"]);
+    assert_eq!(status, 0);
+    assert!(stdout.contains("Sup3rSecret"), "--no-redact keeps the value");
+    let (_, stdout, _) = schemadrift(&["inspect", to]);
+    assert!(stdout.contains("secret: line 1: URL credentials"), "{stdout}");
+    std::fs::remove_dir_all(&dir).ok();
+}

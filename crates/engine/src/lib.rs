@@ -17,6 +17,7 @@ pub mod reader;
 pub mod release;
 pub mod render;
 pub mod risks;
+pub mod secrets;
 pub mod sql;
 pub mod summary;
 

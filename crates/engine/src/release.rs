@@ -33,6 +33,17 @@ pub fn release(from: &Catalog, to: &Catalog, options: &DiffOptions, names: (&str
 }
 
 impl Release {
+    /// The same release with every secret's value replaced in the plan and the script.
+    pub fn redact(&mut self, secrets: &[crate::secrets::Secret]) {
+        if secrets.is_empty() {
+            return;
+        }
+        for step in &mut self.plan.steps {
+            step.sql = crate::secrets::redact(&step.sql, secrets);
+        }
+        self.script = crate::secrets::redact(&self.script, secrets);
+    }
+
     /// The script that takes `to` back to `from`: the migration the other way (confirmed renames
     /// reversed), headed by what it cannot bring back.
     pub fn rollback(&self, from: &Catalog, to: &Catalog, options: &DiffOptions, names: (&str, &str)) -> String {
