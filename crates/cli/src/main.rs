@@ -205,7 +205,7 @@ fn main() -> ExitCode {
 
 /// Reads a dump into its catalog, or says on stderr why it cannot (exit status 2).
 /// Says on stderr where secrets are (never their values).
-fn warn_about_secrets(path: &PathBuf, secrets: &[Secret], keep: bool) {
+fn warn_about_secrets(path: &std::path::Path, secrets: &[Secret], keep: bool) {
     for secret in secrets {
         let fate = if keep { "kept in the output (--no-redact)" } else { "redacted from the output" };
         eprintln!("schemadrift: warning: {}:{}: {} found; {fate}", path.display(), secret.line, secret.kind);
