@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { useApp, byTestId } from './support/suite.mjs';
-import { openPage, screenshotDir } from './support/browser.mjs';
+import { openPage, projectRoot, screenshotDir } from './support/browser.mjs';
 
 const app = useApp();
 
@@ -91,4 +91,40 @@ test('secrets in a dump are flagged by line and kind, and left out of the script
   assert.match(readFileSync(await kept.path(), 'utf8'), /Sup3rSecret/, 'kept when the user asks for it');
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('?from=URL&to=URL loads the two dumps, keeps the link, and a failed download says why', async () => {
+  const { copyFileSync, rmSync } = await import('node:fs');
+  const dist = join(projectRoot, 'dist');
+  copyFileSync(join(projectRoot, 'demo', 'fieldbook_production.sql'), join(dist, 'e2e-from.sql'));
+  copyFileSync(join(projectRoot, 'demo', 'fieldbook_staging.sql'), join(dist, 'e2e-to.sql'));
+  try {
+    const { page, problems } = await openPage(app.context, `${app.server.url}?from=e2e-from.sql&to=e2e-to.sql&tab=risks`);
+    const requests = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.waitForFunction(() => document.querySelector('[data-testid="to-file-name"]')?.textContent === 'e2e-to.sql');
+    assert.equal(await byTestId(page, 'from-file-name').textContent(), 'e2e-from.sql');
+    await byTestId(page, 'risk-matrix').waitFor();
+    await byTestId(page, 'tab-migration').click();
+    assert.match(page.url(), /\?from=e2e-from\.sql&to=e2e-to\.sql&tab=migration$/, 'the link keeps its dumps');
+    // A reload loads them again: the only requests besides the app's own files.
+    requests.length = 0;
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('[data-testid="to-file-name"]')?.textContent === 'e2e-to.sql');
+    const origin = new URL(app.server.url).origin;
+    assert.ok(requests.every((url) => url.startsWith(origin)), `requests left the page's origin: ${requests}`);
+    assert.equal(requests.filter((url) => url.endsWith('.sql')).length, 2);
+    assert.deepEqual(problems, []);
+    await page.close();
+
+    const failing = await openPage(app.context, `${app.server.url}?from=e2e-from.sql&to=missing.sql`);
+    const alert = failing.page.locator('[data-side="to"] [role="alert"]');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /missing\.sql.*HTTP 404/s);
+    await failing.page.waitForFunction(() => document.querySelector('[data-testid="from-file-name"]')?.textContent === 'e2e-from.sql');
+    await failing.page.close();
+  } finally {
+    rmSync(join(dist, 'e2e-from.sql'), { force: true });
+    rmSync(join(dist, 'e2e-to.sql'), { force: true });
+  }
 });

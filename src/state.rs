@@ -315,6 +315,8 @@ pub struct ViewState {
     pub risk: Option<(String, Level)>,
     /// The change (`<kind> <object>`) whose statements the migration script highlights.
     pub highlight: Option<String>,
+    /// Dumps to load from URLs (`?from=…&to=…`), kept so that a link keeps working.
+    pub urls: [Option<String>; 2],
 }
 
 /// The column rows are ordered by.
@@ -454,6 +456,8 @@ impl ViewState {
                         .filter(|(area, _)| schemadrift_engine::risks::AREAS.contains(&area.as_str()));
                 }
                 "change" if !value.is_empty() => state.highlight = Some(value),
+                "from" if !value.is_empty() => state.urls[0] = Some(value),
+                "to" if !value.is_empty() => state.urls[1] = Some(value),
                 _ => {}
             }
         }
@@ -463,6 +467,11 @@ impl ViewState {
     /// The query string for this state (empty when everything is at its default).
     pub fn to_query(&self) -> String {
         let mut parts = Vec::new();
+        for (key, url) in ["from", "to"].iter().zip(&self.urls) {
+            if let Some(url) = url {
+                parts.push(format!("{key}={}", percent_encode(url)));
+            }
+        }
         let ignored: Vec<&str> =
             IGNORE_WORDS.iter().zip(self.ignores()).filter(|(_, on)| *on).map(|(word, _)| *word).collect();
         if !ignored.is_empty() {

@@ -8,10 +8,47 @@ use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
-    // A first visit shows the demo comparison straight away, so a newcomer sees what the tool does.
-    let workspace = RwSignal::new(Workspace::demo());
     // Drift controls and filters live in the URL: a link or a reload shows the same view.
     let view = RwSignal::new(ViewState::from_query(&current_query()));
+    // A first visit shows the demo comparison straight away, so a newcomer sees what the tool does;
+    // a link with `?from=…&to=…` loads those dumps instead.
+    let urls = view.with_untracked(|v| v.urls.clone());
+    let workspace =
+        RwSignal::new(if urls.iter().any(Option::is_some) { Workspace::default() } else { Workspace::demo() });
+    for (side, url) in [Side::From, Side::To].into_iter().zip(urls) {
+        if let Some(url) = url {
+            super::file_reading::load_url(workspace, side, url);
+        }
+    }
+    // A side that now holds another dump (a file, pasted text, the demo) no longer follows its URL.
+    Effect::new(move |_| {
+        let names = workspace.with(|w| {
+            [Side::From, Side::To].map(|side| {
+                let panel = w.panel(side);
+                let idle = panel.activity == crate::state::Activity::Idle;
+                panel.dump.as_ref().filter(|_| idle).map(|d| d.file_name.clone())
+            })
+        });
+        let stale = view.with_untracked(|v| {
+            v.urls
+                .iter()
+                .zip(&names)
+                .map(|(url, name)| match (url, name) {
+                    (Some(url), Some(name)) => super::file_reading::url_file_name(url) != *name,
+                    _ => false,
+                })
+                .collect::<Vec<_>>()
+        });
+        if stale.iter().any(|s| *s) {
+            view.update(|v| {
+                for (url, stale) in v.urls.iter_mut().zip(stale) {
+                    if stale {
+                        *url = None;
+                    }
+                }
+            });
+        }
+    });
     Effect::new(move |_| replace_query(&view.with(ViewState::to_query)));
     view! {
         <header class="topbar">

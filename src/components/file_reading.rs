@@ -28,6 +28,51 @@ pub fn load_file(workspace: RwSignal<Workspace>, side: Side, file: web_sys::File
     });
 }
 
+/// Loads a dump from a URL (`?from=…&to=…`): the only request the app ever makes, and only when
+/// the link asks for it. A failed load says why (HTTP status, or a server that does not allow the
+/// page to read it) and keeps what the side held.
+pub fn load_url(workspace: RwSignal<Workspace>, side: Side, url: String) {
+    let name = url_file_name(&url);
+    workspace.update(|w| {
+        let panel = w.panel_mut(side);
+        panel.start_reading(&name, 0);
+        panel.progress(&name, "downloading", 0);
+    });
+    spawn_local(async move {
+        let result = match fetch_bytes(&url).await {
+            Ok(bytes) => analyse_in_slices(workspace, side, &name, &bytes).await,
+            Err(message) => Err(message),
+        };
+        workspace.update(|w| w.panel_mut(side).finish(&name, result));
+    });
+}
+
+/// The name a dump loaded from `url` goes by: the last part of its path.
+pub fn url_file_name(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or(path).to_string()
+}
+
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no browser window")?;
+    let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| {
+        format!(
+            "could not download {url}: the server did not answer, or does not allow this page to read the file (CORS: it must send Access-Control-Allow-Origin); download it and drop it here instead"
+        )
+    })?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| format!("{url}: not an HTTP response"))?;
+    if !response.ok() {
+        return Err(format!(
+            "could not download {url}: the server answered HTTP {} {}; check the link",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    let buffer = response.array_buffer().map_err(|_| format!("{url}: the response has no body"))?;
+    let buffer = JsFuture::from(buffer).await.map_err(|_| format!("{url}: the download was interrupted"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
 /// Longest stretch of work between two pauses, so the page keeps answering while a big dump is read.
 const SLICE_MS: f64 = 40.0;
 
