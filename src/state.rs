@@ -778,6 +778,12 @@ mod tests {
             ViewState::from_query("?rename=nonsense&rename=view:a=b").renames.is_empty(),
             "malformed renames are dropped"
         );
+        let linked = ViewState {
+            urls: [Some("dumps/prod.sql".into()), Some("https://x.test/a b.sql".into())],
+            ..ViewState::default()
+        };
+        assert_eq!(linked.to_query(), "?from=dumps%2Fprod.sql&to=https%3A%2F%2Fx.test%2Fa%20b.sql");
+        assert_eq!(ViewState::from_query(&linked.to_query()), linked);
     }
 
     #[test]
