@@ -28,10 +28,10 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 out.push(hit(change, Level::High, finding));
             }
             ChangeKind::Added => {
-                if let Some(new) =
-                    new.filter(|f| f.security_definer && !f.set_options.iter().any(|o| o.starts_with("search_path")))
-                {
-                    let _ = new;
+                let unpinned = |f: &&crate::catalog::Function| {
+                    f.security_definer && !f.set_options.iter().any(|o| o.starts_with("search_path"))
+                };
+                if new.is_some_and(|f| unpinned(&f)) {
                     out.push(hit(
                         change,
                         Level::Medium,
