@@ -265,7 +265,7 @@ fn compare(
     let findings = key_findings(result, &name(from_path), &name(to_path));
     match format {
         DiffFormat::Md => {
-            out.push_str(&schemadrift_engine::render::markdown::diff_markdown(result, &name(from_path), &name(to_path)))
+            out.push_str(&schemadrift_engine::render::markdown::release_markdown(&release, &names.0, &names.1))
         }
         DiffFormat::Sql if rollback => out.push_str(&release.rollback(&from, &to, options, (&names.0, &names.1))),
         DiffFormat::Sql => out.push_str(&release.script),

@@ -81,6 +81,12 @@ fn entry(change: &Change, old_after: Works, new_before: Works, reason: impl Into
     }
 }
 
+/// A change in behaviour rather than in shape: either order works if the code does not depend on
+/// the old behaviour, which only a review can tell.
+fn review(change: &Change, reason: impl Into<String>) -> Compatibility {
+    Compatibility { order: Order::Either, ..entry(change, Works::Maybe, Works::Maybe, reason) }
+}
+
 /// The compatibility of each change that application code can notice, in diff order.
 pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatibility> {
     use Works::{Maybe, No, Yes};
@@ -150,7 +156,7 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
                 entry(change, Yes, Maybe, "new code may write rows the constraint still refuses before the migration")
             }
             ("constraint" | "foreign_key", ChangeKind::Altered) => {
-                entry(change, Maybe, Maybe, "the rule for valid rows changes: check what each version writes")
+                review(change, "the rule for valid rows changes: check what each version writes")
             }
             ("type", ChangeKind::Added) => entry(change, Yes, No, "new code uses the type"),
             ("type", ChangeKind::Removed) => entry(change, No, Yes, "old code may still use the type"),
@@ -170,19 +176,13 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
                     entry(change, Yes, No, "new code writes values that exist only after the migration")
                 }
             }
-            ("function" | "view" | "materialized_view" | "trigger", ChangeKind::Altered) => entry(
-                change,
-                Maybe,
-                Maybe,
-                format!("the {kind} behaves differently: check what each version of the code expects"),
-            ),
-            ("trigger", _) => entry(change, Maybe, Maybe, "writes behave differently with and without the trigger"),
-            ("policy" | "grant", _) => entry(
-                change,
-                Maybe,
-                Maybe,
-                "which rows or objects each role may use changes: test as the application's role",
-            ),
+            ("function" | "view" | "materialized_view" | "trigger", ChangeKind::Altered) => {
+                review(change, format!("the {kind} behaves differently: check what each version of the code expects"))
+            }
+            ("trigger", _) => review(change, "writes behave differently with and without the trigger"),
+            ("policy" | "grant", _) => {
+                review(change, "which rows or objects each role may use changes: test as the application's role")
+            }
             _ => continue,
         };
         out.push(item);

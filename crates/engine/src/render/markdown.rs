@@ -1,14 +1,18 @@
-//! The diff as GitHub-flavoured Markdown.
+//! A release (diff, risks, compatibility, migration) as GitHub-flavoured Markdown.
 //!
 //! Names, values and definitions come from dumps anyone may have written, so every one of them is
 //! escaped: in tables they go into code spans whose fence is longer than any backtick run inside,
 //! with `|` escaped and newlines folded; plain text escapes Markdown and HTML punctuation.
 
-use crate::diff::{key_findings, Diff};
+use crate::diff::key_findings;
+use crate::release::Release;
 use std::fmt::Write;
 
-/// The diff of `from` → `to` as a Markdown document.
-pub fn diff_markdown(diff: &Diff, from: &str, to: &str) -> String {
+/// The release of `from` → `to` as a Markdown document: summary, changes with their risk, the risk
+/// assessment, backward compatibility and the phased migration script.
+pub fn release_markdown(release: &Release, from: &str, to: &str) -> String {
+    let diff = &release.diff;
+    let by_change = crate::risks::by_change(&release.risks);
     let mut out = String::new();
     let s = &diff.summary;
     let _ = writeln!(out, "# Schema differences: {} → {}\n", text(from), text(to));
@@ -18,7 +22,10 @@ pub fn diff_markdown(diff: &Diff, from: &str, to: &str) -> String {
         let _ = writeln!(out, "- {}", text(&finding));
     }
     if !diff.changes.is_empty() {
-        let _ = writeln!(out, "\n## Changes\n\n| Change | Kind | Object | Details (from → to) |\n|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "\n## Changes\n\n| Change | Kind | Object | Risk | Details (from → to) |\n|---|---|---|---|---|"
+        );
         for change in &diff.changes {
             let label = change.change.label();
             let details: Vec<String> = if change.change.compares() {
@@ -33,9 +40,12 @@ pub fn diff_markdown(diff: &Diff, from: &str, to: &str) -> String {
             } else {
                 Vec::new()
             };
+            let risk = by_change
+                .get(&format!("{} {}", change.object_kind, change.object))
+                .map_or_else(|| "–".to_string(), |r| format!("{} ({})", r.level.label(), text(&r.rules.join(", "))));
             let _ = writeln!(
                 out,
-                "| {label} | {} | {} | {} |",
+                "| {label} | {} | {} | {risk} | {} |",
                 text(&change.object_kind.replace('_', " ")),
                 code(&change.object),
                 details.join("<br>")
@@ -63,7 +73,62 @@ pub fn diff_markdown(diff: &Diff, from: &str, to: &str) -> String {
             let _ = writeln!(out, "- {}: {}", code(&note.object), text(&note.note));
         }
     }
+    if !release.risks.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Risk assessment\n\n| Level | Area | Finding | Why | Mitigation |\n|---|---|---|---|---|"
+        );
+        for risk in &release.risks {
+            let caveat = risk.caveat.map(|c| format!(" {}", text(c))).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| **{}** | {} | {} ({}) | {} | {}{caveat} |",
+                risk.level.label().to_uppercase(),
+                risk.area,
+                text(&risk.finding),
+                code(risk.rule),
+                text(risk.why),
+                text(risk.mitigation)
+            );
+        }
+    }
+    if !release.compatibility.is_empty() {
+        let _ = writeln!(out, "\n## Backward compatibility\n\n{}\n", text(&release.deploy_order));
+        let _ = writeln!(
+            out,
+            "| Change | Code for {} after the migration | Code for {} before it | Order | Why |\n|---|---|---|---|---|",
+            text(from),
+            text(to)
+        );
+        for entry in &release.compatibility {
+            let _ = writeln!(
+                out,
+                "| {} {} {} | {} | {} | {} | {} |",
+                entry.change.label(),
+                text(&entry.object_kind.replace('_', " ")),
+                code(&entry.object),
+                entry.old_code_after_migration.label(),
+                entry.new_code_before_migration.label(),
+                entry.order.label(),
+                text(&entry.reason)
+            );
+        }
+    }
+    if !release.plan.steps.is_empty() {
+        let _ = writeln!(out, "\n## Migration script\n");
+        for manual in &release.plan.manual {
+            let _ = writeln!(out, "- **Manual step:** {}", text(manual));
+        }
+        let _ = writeln!(out, "{}", fenced("sql", &release.script));
+    }
     out
+}
+
+/// A fenced code block that shows `body` exactly: the fence is longer than any backtick run inside.
+pub fn fenced(language: &str, body: &str) -> String {
+    let longest_run = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    format!("{fence}{language}\n{}\n{fence}", body.trim_end())
 }
 
 /// A code span that shows `value` exactly, safe inside a table cell.
@@ -106,13 +171,22 @@ mod tests {
 
     #[test]
     fn a_diff_renders_with_a_table_row_per_change() {
-        use crate::{build_catalog, diff, read, DiffOptions};
+        use crate::{build_catalog, read, DiffOptions};
         let from = build_catalog(&read("CREATE TABLE \"we|ird`name\" (a int);"));
         let to = build_catalog(&read("CREATE TABLE \"we|ird`name\" (a bigint);"));
-        let markdown = diff_markdown(&diff(&from, &to, &DiffOptions::default()), "a.sql", "b.sql");
+        let release = crate::release::release(&from, &to, &DiffOptions::default(), ("a.sql", "b.sql"));
+        let markdown = release_markdown(&release, "a.sql", "b.sql");
         assert!(
-            markdown.contains("| altered | column | ``public.we\\|ird`name.a`` | type: `integer` → `bigint` |"),
+            markdown.contains("| altered | column | ``public.we\\|ird`name.a`` | high (column-type-change) | type: `integer` → `bigint` |"),
             "{markdown}"
         );
+        assert!(markdown.contains("## Risk assessment"), "{markdown}");
+        assert!(markdown.contains("```sql\n-- Migration a.sql → b.sql"), "{markdown}");
+    }
+
+    #[test]
+    fn a_fence_is_longer_than_any_backtick_run_inside() {
+        assert_eq!(fenced("sql", "SELECT 1;"), "```sql\nSELECT 1;\n```");
+        assert_eq!(fenced("sql", "a ```` b"), "`````sql\na ```` b\n`````");
     }
 }

@@ -19,7 +19,11 @@ fn check(ctx: &Context) -> Vec<Hit> {
             let foreign_keys = ctx.to_table(&change.object).map_or(0, |(_, t)| {
                 t.constraints.values().filter(|c| c.kind == crate::catalog::ConstraintKind::ForeignKey).count()
             });
-            let tail = if foreign_keys > 0 { format!(" with {foreign_keys} foreign keys") } else { String::new() };
+            let tail = match foreign_keys {
+                0 => String::new(),
+                1 => " with 1 foreign key".to_string(),
+                n => format!(" with {n} foreign keys"),
+            };
             hit(change, Level::Low, format!("{} is created{tail}", change.object))
         })
         .collect()
