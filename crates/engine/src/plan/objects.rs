@@ -252,13 +252,7 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
         for (key, _) in t.constraints.iter().filter(|(_, c)| uses_type(&c.definition)) {
             sql.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
             if let Some(new) = p.to.tables.get(table).and_then(|t| t.constraints.get(key)) {
-                let not_valid = if new.not_valid { " NOT VALID" } else { "" };
-                rebuild.push(format!(
-                    "ALTER TABLE {} ADD CONSTRAINT {} {}{not_valid};",
-                    qualified(table),
-                    ident(key),
-                    new.definition
-                ));
+                rebuild.push(super::tables::constraint_sql(table, key, new, new.not_valid));
             }
         }
     }

@@ -225,13 +225,7 @@ fn added_tables(p: &mut Planner) {
         // Foreign keys wait until every table exists; constraints `to` keeps NOT VALID stay so.
         for (key, constraint) in table.constraints.iter().filter(|(_, c)| is_foreign(c) || c.not_valid) {
             let kind = if is_foreign(constraint) { "foreign_key" } else { "constraint" };
-            let sql = format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} {}{};",
-                qualified(name),
-                ident(key),
-                constraint.definition,
-                if constraint.not_valid { " NOT VALID" } else { "" }
-            );
+            let sql = constraint_sql(name, key, constraint, constraint.not_valid);
             p.push_step(Phase::Prepare, Rank::ForeignKey, sql, vec![format!("{kind} {name}.{key}")], None);
         }
     }
@@ -776,7 +770,7 @@ fn simple_key(definition: &str) -> Option<(&'static str, &str)> {
     (rest.starts_with('(') && rest.ends_with(')') && rest.matches('(').count() == 1).then_some((word, rest))
 }
 
-fn constraint_sql(table: &QualifiedName, name: &str, constraint: &Constraint, not_valid: bool) -> String {
+pub(super) fn constraint_sql(table: &QualifiedName, name: &str, constraint: &Constraint, not_valid: bool) -> String {
     format!(
         "ALTER TABLE {} ADD CONSTRAINT {} {}{};",
         qualified(table),
