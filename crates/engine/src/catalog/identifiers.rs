@@ -200,6 +200,13 @@ pub fn unquote_needless(text: &str) -> String {
                 out.push_str(&unquote_needless(literal).replace('\'', "''"));
                 out.push('\'');
             }
+            // The tokenizer keeps a literal's value (quotes undoubled, E'' escapes resolved):
+            // write it back as a standard string.
+            Token::SingleQuotedString(value) | Token::EscapedStringLiteral(value) => {
+                out.push('\'');
+                out.push_str(&value.replace('\'', "''"));
+                out.push('\'');
+            }
             other => out.push_str(&other.to_string()),
         }
     }
@@ -232,6 +239,8 @@ mod tests {
             r#"nextval('public."T_id_seq"'::regclass)"#
         );
         assert_eq!(unquote_needless("'\"not\" an identifier'"), "'\"not\" an identifier'");
+        assert_eq!(unquote_needless("'it''s'::text"), "'it''s'::text");
+        assert_eq!(unquote_needless("E'it\\'s\\n'"), "'it''s\n'");
         assert!(needs_quotes("user") && needs_quotes("Users") && !needs_quotes("users") && !needs_quotes("status"));
     }
 }
