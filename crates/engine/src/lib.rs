@@ -16,6 +16,7 @@ pub mod plan;
 pub mod reader;
 pub mod release;
 pub mod render;
+pub mod report;
 pub mod risks;
 pub mod secrets;
 pub mod sql;

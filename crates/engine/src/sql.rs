@@ -138,7 +138,8 @@ pub fn table_ddl(catalog: &Catalog, name: &QualifiedName) -> Option<String> {
     Some(out)
 }
 
-fn create_table(name: &QualifiedName, table: &Table) -> String {
+/// `CREATE TABLE` alone: columns, valid constraints, partitioning, storage options and tablespace.
+pub fn create_table(name: &QualifiedName, table: &Table) -> String {
     let unlogged = if table.unlogged { "UNLOGGED " } else { "" };
     let mut out = String::new();
     if let Some((parent, bound)) = &table.partition_of {

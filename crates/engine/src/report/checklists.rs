@@ -1,0 +1,293 @@
+//! The testing strategy and the post-migration checklist, derived from the actual changes: each
+//! item names the objects it is about and, where a query can check it, the query.
+
+use super::{ChangeRow, NewTable, TypeChange};
+use crate::diff::ChangeKind;
+use crate::release::Release;
+use serde::Serialize;
+
+/// A titled list of things to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checklist {
+    pub title: String,
+    pub items: Vec<Item>,
+}
+
+/// One item: prose and code (names, queries) kept apart, so that each renderer escapes names from
+/// the dumps as code and nothing in them can turn into markup.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Item(pub Vec<Span>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Span {
+    Text(String),
+    Code(String),
+}
+
+impl Item {
+    fn t(mut self, text: impl Into<String>) -> Item {
+        self.0.push(Span::Text(text.into()));
+        self
+    }
+
+    fn c(mut self, code: impl Into<String>) -> Item {
+        self.0.push(Span::Code(code.into()));
+        self
+    }
+
+    /// Names as code, separated by commas.
+    fn names(mut self, names: &[&str]) -> Item {
+        for (i, name) in names.iter().enumerate() {
+            if i > 0 {
+                self.0.push(Span::Text(", ".into()));
+            }
+            self.0.push(Span::Code((*name).to_string()));
+        }
+        self
+    }
+
+    /// The item as plain text (names unquoted).
+    pub fn plain(&self) -> String {
+        self.0
+            .iter()
+            .map(|s| match s {
+                Span::Text(t) | Span::Code(t) => t.as_str(),
+            })
+            .collect()
+    }
+}
+
+fn t(text: impl Into<String>) -> Item {
+    Item::default().t(text)
+}
+
+/// What the lists are derived from.
+pub(super) struct Facts<'a> {
+    pub release: &'a Release,
+    pub changes: &'a [ChangeRow],
+    pub new_tables: &'a [NewTable],
+    pub type_changes: &'a [TypeChange],
+}
+
+impl Facts<'_> {
+    fn objects(&self, kind: &str, change: ChangeKind) -> Vec<&str> {
+        self.changes.iter().filter(|c| c.object_kind == kind && c.change == change).map(|c| c.object.as_str()).collect()
+    }
+
+    fn has_risk(&self, rule: &str) -> bool {
+        self.release.risks.iter().any(|r| r.rule == rule)
+    }
+}
+
+/// Before the migration runs in production.
+pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist> {
+    let mut out = Vec::new();
+    if facts.changes.is_empty() {
+        return out;
+    }
+    let mut schema = vec![
+        t("Restore a recent copy of the database dumped as ")
+            .c(from)
+            .t(" and run the migration on it with ")
+            .c("psql -v ON_ERROR_STOP=1 -f migration.sql")
+            .t("; every phase must finish without error."),
+        t("Dump the migrated copy with ")
+            .c("pg_dump --schema-only")
+            .t(" and compare it with ")
+            .c(to)
+            .t(" (")
+            .c(format!("schemadrift diff migrated.sql {to}"))
+            .t("): it must report no difference."),
+    ];
+    let constraints: Vec<&str> = facts
+        .changes
+        .iter()
+        .filter(|c| matches!(c.object_kind, "constraint" | "foreign_key") && c.change != ChangeKind::Removed)
+        .map(|c| c.object.as_str())
+        .collect();
+    if !constraints.is_empty() {
+        schema.push(
+            t("Check that existing rows satisfy the new or changed constraints ")
+                .names(&constraints)
+                .t(" before VALIDATE CONSTRAINT runs (it fails on the first violating row)."),
+        );
+    }
+    let not_null: Vec<&str> = facts
+        .changes
+        .iter()
+        .filter(|c| c.details.iter().any(|d| d.property == "not null" && d.to.as_deref() == Some("true")))
+        .map(|c| c.object.as_str())
+        .collect();
+    if !not_null.is_empty() {
+        schema.push(
+            t("Count NULLs in the columns that become NOT NULL (")
+                .names(&not_null)
+                .t("): ")
+                .c("SELECT count(*) FROM <table> WHERE <column> IS NULL")
+                .t(" must be 0."),
+        );
+    }
+    out.push(Checklist { title: "Schema validation".into(), items: schema });
+
+    let mut data = Vec::new();
+    for change in facts.type_changes {
+        let mut item = t("Convert ")
+            .c(format!("{}.{}", change.table, change.column))
+            .t(format!(" from {} to {} on a copy of the data (", change.from, change.to))
+            .c(format!("SELECT {}::{} FROM {}", change.column, change.to, change.table))
+            .t("): no error, no value changed beyond precision");
+        if change.rewrites {
+            item = item.t("; time the table rewrite, which holds an exclusive lock");
+        }
+        data.push(item.t("."));
+    }
+    let added_columns = facts.objects("column", ChangeKind::Added);
+    if !added_columns.is_empty() {
+        data.push(
+            t("Check the new columns ")
+                .names(&added_columns)
+                .t(" on existing rows and on rows inserted by the old code: defaults filled in, NULL where none."),
+        );
+    }
+    let dropped: Vec<&str> = facts
+        .changes
+        .iter()
+        .filter(|c| matches!(c.object_kind, "table" | "column") && c.change == ChangeKind::Removed)
+        .map(|c| c.object.as_str())
+        .collect();
+    if !dropped.is_empty() {
+        data.push(
+            t("Back up what the cleanup phase drops with its data (")
+                .names(&dropped)
+                .t("), and confirm no code reads it."),
+        );
+    }
+    if !data.is_empty() {
+        out.push(Checklist { title: "Data migration".into(), items: data });
+    }
+
+    let mut performance = Vec::new();
+    let built = facts.objects("index", ChangeKind::Added);
+    if !built.is_empty() {
+        performance.push(
+            t(format!("Time the {} index builds on production-sized data (", built.len()))
+                .names(&built)
+                .t("); CONCURRENTLY builds take longer and must not run inside a transaction."),
+        );
+    }
+    if facts.has_risk("vector-index-change") {
+        performance
+            .push(t("Benchmark nearest-neighbour queries with the old and the new vector index: recall against an \
+             exact search, latency at the ef_search / probes settings you will use."));
+    }
+    let dropped_indexes = facts.objects("index", ChangeKind::Removed);
+    if !dropped_indexes.is_empty() {
+        performance.push(
+            t("Check whether queries still use the indexes that go (")
+                .names(&dropped_indexes)
+                .t("): ")
+                .c("SELECT indexrelname, idx_scan FROM pg_stat_user_indexes")
+                .t(" on production, and EXPLAIN the queries that did."),
+        );
+    }
+    if !performance.is_empty() {
+        out.push(Checklist { title: "Performance".into(), items: performance });
+    }
+
+    let mut compatibility = Vec::new();
+    if facts.release.compatibility.iter().any(|c| c.old_code_after_migration != crate::compat::Works::Yes) {
+        compatibility.push(
+            t("Run the tests of the code now deployed (written for ")
+                .c(from)
+                .t(") against the migrated copy: the changes marked as breaking or to review in the \
+                   compatibility table must pass or be covered by the deploy order."),
+        );
+    }
+    compatibility.push(t("Run the new code's tests (written for ").c(to).t(") against the migrated copy."));
+    out.push(Checklist { title: "Backward compatibility".into(), items: compatibility });
+
+    let mut rollback = vec![
+        t("Run the rollback script on the migrated copy and compare its dump with the original: it must \
+           report no difference."),
+        t("Keep a schema-only dump of production taken just before the migration."),
+    ];
+    if !dropped.is_empty() || !facts.type_changes.is_empty() {
+        rollback
+            .push(t("Note what the rollback cannot bring back (dropped data, values narrowed by type changes): the \
+             rollback script lists it in its header."));
+    }
+    out.push(Checklist { title: "Rollback plan".into(), items: rollback });
+    out
+}
+
+/// After the migration: what to switch on and watch, object by object.
+pub(super) fn post_migration(facts: &Facts<'_>) -> Vec<Checklist> {
+    let mut out = Vec::new();
+    for table in facts.new_tables {
+        let mut items = vec![t("Deploy the code that writes and reads ").c(&table.table).t(".")];
+        if let Some(comment) = &table.comment {
+            items.push(t(format!("Its purpose, from its comment: {comment}")));
+        }
+        items.push(t("Watch its growth and errors: ").c(format!("SELECT count(*) FROM {}", table.table)).t("."));
+        out.push(Checklist { title: format!("New table {}", table.table), items });
+    }
+    let new_tables: Vec<&str> = facts.new_tables.iter().map(|t| t.table.as_str()).collect();
+    let columns: Vec<&str> = facts
+        .objects("column", ChangeKind::Added)
+        .into_iter()
+        .filter(|c| !c.rsplit_once('.').is_some_and(|(table, _)| new_tables.contains(&table)))
+        .collect();
+    if !columns.is_empty() {
+        out.push(Checklist {
+            title: "New columns".into(),
+            items: vec![
+                t("Deploy the code that uses ").names(&columns).t("."),
+                t("Backfill the columns that need values for existing rows, in batches."),
+            ],
+        });
+    }
+    let mut database = Vec::new();
+    if !facts.objects("index", ChangeKind::Added).is_empty() {
+        database.push(
+            t("No invalid index is left by an interrupted CONCURRENTLY build: ")
+                .c("SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid")
+                .t(" returns nothing."),
+        );
+    }
+    if facts.changes.iter().any(|c| matches!(c.object_kind, "constraint" | "foreign_key")) {
+        database.push(
+            t("Every constraint is validated: ")
+                .c("SELECT conrelid::regclass, conname FROM pg_constraint WHERE NOT convalidated")
+                .t(" returns nothing."),
+        );
+    }
+    let mut touched: Vec<&str> = facts
+        .type_changes
+        .iter()
+        .map(|t| t.table.as_str())
+        .chain(facts.new_tables.iter().map(|t| t.table.as_str()))
+        .collect();
+    touched.dedup();
+    if !touched.is_empty() {
+        database
+            .push(t("ANALYZE the new and rewritten tables (").names(&touched).t(") so the planner has statistics."));
+    }
+    let cleanup: Vec<&str> = facts
+        .changes
+        .iter()
+        .filter(|c| c.change == ChangeKind::Removed && matches!(c.object_kind, "table" | "column" | "index"))
+        .map(|c| c.object.as_str())
+        .collect();
+    if !cleanup.is_empty() {
+        database.push(
+            t("Run the cleanup phase only after the new code is deployed and verified; it drops ")
+                .names(&cleanup)
+                .t("."),
+        );
+    }
+    if !database.is_empty() {
+        out.push(Checklist { title: "Database".into(), items: database });
+    }
+    out
+}
