@@ -6,7 +6,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use schemadrift_engine::diff::{key_findings, Rename, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
 use schemadrift_engine::release::release;
-use schemadrift_engine::risks::{by_change, counts as risk_counts, Level};
+use schemadrift_engine::render::html::report_html;
+use schemadrift_engine::render::markdown::report_markdown;
+use schemadrift_engine::report::{self, InputFacts};
+use schemadrift_engine::risks::{counts as risk_counts, Level};
 use schemadrift_engine::secrets::{find_secrets, redact, Secret};
 use schemadrift_engine::{build_catalog, decode, read, summarize, Catalog, DiffOptions};
 use std::path::PathBuf;
@@ -40,8 +43,8 @@ enum Command {
     Diff {
         from: PathBuf,
         to: PathBuf,
-        /// Output for people (text, the default), for programs (json), to share (md: Markdown), or the
-        /// phased migration script (sql).
+        /// Output for people (text, the default), the report for programs (json) or to share (md:
+        /// Markdown, html: one standalone file), or the phased migration script (sql).
         #[arg(long, value_enum)]
         format: Option<DiffFormat>,
         /// Print the rollback script (TO back to FROM) instead of the migration.
@@ -136,8 +139,10 @@ enum Format {
 enum DiffFormat {
     Text,
     Json,
-    /// Markdown, to paste into a pull request or a ticket.
+    /// The report as Markdown, to paste into a pull request or a ticket.
     Md,
+    /// The report as one standalone HTML file (no scripts, no network), to attach or print.
+    Html,
     /// The phased migration script.
     Sql,
 }
@@ -212,7 +217,14 @@ fn warn_about_secrets(path: &std::path::Path, secrets: &[Secret], keep: bool) {
     }
 }
 
-fn load_catalog(path: &PathBuf) -> Result<(Catalog, Vec<Secret>), ExitCode> {
+/// A dump read into its catalog, with the secrets it holds and the facts the report names it by.
+struct Loaded {
+    catalog: Catalog,
+    secrets: Vec<Secret>,
+    facts: InputFacts,
+}
+
+fn load_catalog(path: &PathBuf) -> Result<Loaded, ExitCode> {
     let bytes = read_bytes(path).map_err(|message| {
         eprintln!("schemadrift: {message}");
         ExitCode::from(BAD_INPUT)
@@ -224,7 +236,14 @@ fn load_catalog(path: &PathBuf) -> Result<(Catalog, Vec<Secret>), ExitCode> {
     for warning in &decoded.warnings {
         eprintln!("schemadrift: warning: {}: {warning}", path.display());
     }
-    Ok((build_catalog(&read(&decoded.text)), find_secrets(&decoded.text)))
+    let dump = read(&decoded.text);
+    let facts = InputFacts::new(&file_name(path), &bytes, &summarize(&decoded.text, &dump));
+    Ok(Loaded { catalog: build_catalog(&dump), secrets: find_secrets(&decoded.text), facts })
+}
+
+/// The name a file is known by in reports: its name without the directory.
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// The two files compared.
@@ -244,59 +263,40 @@ fn compare(
     out: &mut String,
 ) -> ExitCode {
     let (from_path, to_path) = (inputs.from, inputs.to);
-    let ((from, from_secrets), (to, to_secrets)) = match (load_catalog(from_path), load_catalog(to_path)) {
+    let (old, new) = match (load_catalog(from_path), load_catalog(to_path)) {
         (Ok(from), Ok(to)) => (from, to),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    warn_about_secrets(from_path, &from_secrets, inputs.keep_secrets);
-    warn_about_secrets(to_path, &to_secrets, inputs.keep_secrets);
-    let secrets: Vec<Secret> = from_secrets.iter().chain(&to_secrets).cloned().collect();
-    let name =
-        |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let names = (name(from_path), name(to_path));
-    let release = release(&from, &to, options, (&names.0, &names.1));
-    let (result, risks, compatibility, order) =
-        (&release.diff, &release.risks, &release.compatibility, &release.deploy_order);
-    let by_change = by_change(risks);
-    let cleanup = [cleanup_candidates(&from), cleanup_candidates(&to)];
-    let tracking = [tracking_tables(&from), tracking_tables(&to)];
-    let name =
-        |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let findings = key_findings(result, &name(from_path), &name(to_path));
+    warn_about_secrets(from_path, &old.secrets, inputs.keep_secrets);
+    warn_about_secrets(to_path, &new.secrets, inputs.keep_secrets);
+    let secrets: Vec<Secret> = old.secrets.iter().chain(&new.secrets).cloned().collect();
+    let (from, to, from_secrets, to_secrets) = (&old.catalog, &new.catalog, &old.secrets, &new.secrets);
+    let names = (old.facts.name.clone(), new.facts.name.clone());
+    let release = release(from, to, options, (&names.0, &names.1));
+    let (result, risks, order) = (&release.diff, &release.risks, &release.deploy_order);
+    let report = |release: &schemadrift_engine::release::Release| {
+        report::build(
+            release,
+            report::Sources {
+                from,
+                to,
+                inputs: [old.facts.clone(), new.facts.clone()],
+                options,
+                secrets: [old.secrets.clone(), new.secrets.clone()],
+                rollback: release.rollback(from, to, options, (&names.0, &names.1)),
+            },
+        )
+    };
+    let cleanup = [cleanup_candidates(from), cleanup_candidates(to)];
+    let tracking = [tracking_tables(from), tracking_tables(to)];
+    let findings = key_findings(result, &names.0, &names.1);
     match format {
-        DiffFormat::Md => {
-            out.push_str(&schemadrift_engine::render::markdown::release_markdown(&release, &names.0, &names.1))
-        }
-        DiffFormat::Sql if rollback => out.push_str(&release.rollback(&from, &to, options, (&names.0, &names.1))),
+        DiffFormat::Md => out.push_str(&report_markdown(&report(&release))),
+        DiffFormat::Html => out.push_str(&report_html(&report(&release))),
+        DiffFormat::Sql if rollback => out.push_str(&release.rollback(from, to, options, (&names.0, &names.1))),
         DiffFormat::Sql => out.push_str(&release.script),
         DiffFormat::Json => {
-            let changes: Vec<serde_json::Value> = result
-                .changes
-                .iter()
-                .map(|change| {
-                    let mut value = serde_json::to_value(change).expect("plain data serializes");
-                    let risk = by_change.get(&format!("{} {}", change.object_kind, change.object));
-                    value["risk"] = serde_json::to_value(risk).expect("plain data serializes");
-                    value
-                })
-                .collect();
-            let json = serde_json::json!({
-                "from": from_path.display().to_string(),
-                "to": to_path.display().to_string(),
-                "summary": result.summary,
-                "key_findings": findings,
-                "risks": risk_counts(risks),
-                "risk_findings": risks,
-                "compatibility": compatibility,
-                "deploy_order": order,
-                "changes": changes,
-                "notes": result.notes,
-                "rename_candidates": result.rename_candidates,
-                "cleanup_candidates": { "from": cleanup[0], "to": cleanup[1] },
-                "secrets": { "from": from_secrets, "to": to_secrets },
-                "migration_tracking": { "from": tracking[0], "to": tracking[1] },
-            });
-            say!(out, "{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
+            say!(out, "{}", serde_json::to_string_pretty(&report(&release)).expect("plain data serializes"));
         }
         DiffFormat::Text => {
             say!(out, "from {} → to {}", from_path.display(), to_path.display());
@@ -321,7 +321,7 @@ fn compare(
                 say!(out, "  {} [{}] {}", risk.level.label(), risk.rule, risk.finding);
             }
             say!(out, "deploy order: {order}");
-            for (side, list) in [("from", &from_secrets), ("to", &to_secrets)] {
+            for (side, list) in [("from", from_secrets), ("to", to_secrets)] {
                 for secret in list {
                     say!(out, "secret ({side}): line {}: {} ({} …)", secret.line, secret.kind, secret.context);
                 }

@@ -58,10 +58,37 @@ fn diff_markdown_of_the_demo_pair() {
     let (status, stdout, stderr) = schemadrift(&["diff", FROM, TO, "--format", "md"]);
     assert_eq!(status, 0, "{stderr}");
     assert!(
-        stdout.starts_with("# Schema differences: fieldbook\\_production.sql → fieldbook\\_staging.sql"),
+        stdout.starts_with("# Schema comparison: fieldbook\\_production.sql → fieldbook\\_staging.sql"),
         "{stdout}"
     );
     insta::assert_snapshot!("diff_md_demo", stdout);
+}
+
+#[test]
+fn the_html_report_is_one_inert_page_and_json_is_the_report_model() {
+    let (status, html, stderr) = schemadrift(&["diff", FROM, TO, "--format", "html"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"));
+    assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("src="), "no script, no resource");
+    assert!(html.contains("<h2 id=\"risks\">8. Risk assessment</h2>"), "{html}");
+    assert!(html.contains("<td><code>public.users_backup_2025_03</code></td>"), "{html}");
+    let (_, again, _) = schemadrift(&["diff", FROM, TO, "--format", "html"]);
+    assert_eq!(html, again, "deterministic");
+    let (_, stdout, _) = schemadrift(&["diff", FROM, TO, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["tool"], "schemadrift");
+    assert_eq!(json["tool_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(json["inputs"][0]["name"], "fieldbook_production.sql");
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(FROM)).unwrap();
+    assert_eq!(json["inputs"][0]["bytes"], bytes.len());
+    assert_eq!(json["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert!(json["inputs"][1]["pg_dump_version"].as_str().unwrap().starts_with("15."));
+    for section in
+        ["inventory", "column_differences", "deep_dives", "new_tables", "indexes", "migration", "testing", "orm"]
+    {
+        assert!(!json[section].is_null(), "{section} missing");
+    }
 }
 
 #[test]
@@ -192,10 +219,10 @@ fn diff_json_carries_a_risk_on_every_change_and_counts_per_level() {
     assert!(changes.iter().all(|c| c.as_object().unwrap().contains_key("risk")));
     let high = changes.iter().filter(|c| c["risk"]["level"] == "high").count();
     assert!(high >= 1);
-    let findings = json["risk_findings"].as_array().unwrap();
+    let findings = json["risks"].as_array().unwrap();
     for level in ["high", "medium", "low"] {
         let counted = findings.iter().filter(|r| r["level"] == level).count();
-        assert_eq!(json["risks"][level], counted, "{level}");
+        assert_eq!(json["risk_counts"][level], counted, "{level}");
     }
     assert!(json["deploy_order"].as_str().unwrap().len() > 10);
 }
@@ -213,11 +240,11 @@ fn secrets_in_dumps_are_named_on_stderr_and_redacted_from_every_format() {
     )
     .unwrap();
     let (from, to) = (from.to_str().unwrap(), to.to_str().unwrap());
-    for format in ["text", "json", "md", "sql"] {
+    for format in ["text", "json", "md", "html", "sql"] {
         let (status, stdout, stderr) = schemadrift(&["diff", from, to, "--format", format]);
         assert_eq!(status, 0, "{stderr}");
         assert!(!stdout.contains("Sup3rSecret") && !stdout.contains("sk_live_4eC39"), "{format}:\n{stdout}");
-        if format == "json" || format == "sql" {
+        if format != "text" {
             assert!(stdout.contains("[REDACTED]"), "{format} shows values:\n{stdout}");
         }
         assert!(stderr.contains("to.sql:1: URL credentials found; redacted from the output"), "{stderr}");

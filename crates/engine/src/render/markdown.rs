@@ -1,127 +1,70 @@
-//! A release (diff, risks, compatibility, migration) as GitHub-flavoured Markdown.
+//! The report as GitHub-flavoured Markdown: [`super::document`] written in Markdown syntax.
 //!
 //! Names, values and definitions come from dumps anyone may have written, so every one of them is
-//! escaped: in tables they go into code spans whose fence is longer than any backtick run inside,
-//! with `|` escaped and newlines folded; plain text escapes Markdown and HTML punctuation.
+//! escaped: code goes into code spans whose fence is longer than any backtick run inside, with `|`
+//! escaped and newlines folded; plain text escapes Markdown and HTML punctuation; SQL goes into
+//! fenced blocks whose fence is longer than any backtick run inside.
 
-use crate::diff::key_findings;
-use crate::release::Release;
+use super::document::{document, Block, Inline, Line};
+use crate::report::Report;
 use std::fmt::Write;
 
-/// The release of `from` → `to` as a Markdown document: summary, changes with their risk, the risk
-/// assessment, backward compatibility and the phased migration script.
-pub fn release_markdown(release: &Release, from: &str, to: &str) -> String {
-    let diff = &release.diff;
-    let by_change = crate::risks::by_change(&release.risks);
-    let mut out = String::new();
-    let s = &diff.summary;
-    let _ = writeln!(out, "# Schema differences: {} → {}\n", text(from), text(to));
-    let _ = writeln!(out, "{} added, {} removed, {} altered, {} renamed.\n", s.added, s.removed, s.altered, s.renamed);
-    let _ = writeln!(out, "## Key findings\n");
-    for finding in key_findings(diff, from, to) {
-        let _ = writeln!(out, "- {}", text(&finding));
-    }
-    if !diff.changes.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n## Changes\n\n| Change | Kind | Object | Risk | Details (from → to) |\n|---|---|---|---|---|"
-        );
-        for change in &diff.changes {
-            let label = change.change.label();
-            let details: Vec<String> = if change.change.compares() {
-                change
-                    .details
-                    .iter()
-                    .map(|d| {
-                        let show = |v: &Option<String>| v.as_deref().map_or_else(|| "(none)".to_string(), code);
-                        format!("{}: {} → {}", text(&d.property), show(&d.from), show(&d.to))
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let risk = by_change
-                .get(&format!("{} {}", change.object_kind, change.object))
-                .map_or_else(|| "–".to_string(), |r| format!("{} ({})", r.level.label(), text(&r.rules.join(", "))));
-            let _ = writeln!(
-                out,
-                "| {label} | {} | {} | {risk} | {} |",
-                text(&change.object_kind.replace('_', " ")),
-                code(&change.object),
-                details.join("<br>")
-            );
+/// The whole report as one Markdown document.
+pub fn report_markdown(report: &Report) -> String {
+    let doc = document(report);
+    let mut out = format!("# {}\n", text(&doc.title));
+    for block in &doc.blocks {
+        out.push('\n');
+        match block {
+            Block::Heading(level, _, line) => {
+                let _ = writeln!(out, "{} {}", "#".repeat(usize::from(*level)), inline(line));
+            }
+            Block::Paragraph(line) => {
+                let _ = writeln!(out, "{}", inline(line));
+            }
+            Block::Callout(line) => {
+                let _ = writeln!(out, "> {}", inline(line));
+            }
+            Block::List(items) => items.iter().for_each(|item| {
+                let _ = writeln!(out, "- {}", inline(item));
+            }),
+            Block::Numbered(items) => items.iter().enumerate().for_each(|(i, item)| {
+                let _ = writeln!(out, "{}. {}", i + 1, inline(item));
+            }),
+            Block::Checklist(items) => items.iter().for_each(|item| {
+                let _ = writeln!(out, "- [ ] {}", inline(item));
+            }),
+            Block::Table(header, rows) => {
+                let cells = |row: &[Line]| row.iter().map(inline).collect::<Vec<_>>().join(" | ");
+                let _ = writeln!(out, "| {} |", cells(header));
+                let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
+                for row in rows {
+                    let _ = writeln!(out, "| {} |", cells(row));
+                }
+            }
+            Block::Code(language, body) => {
+                let _ = writeln!(out, "{}", fenced(language, body));
+            }
+            Block::Rule => out.push_str("---\n"),
         }
-    }
-    if !diff.rename_candidates.is_empty() {
-        let _ =
-            writeln!(out, "\n## Possible renames\n\nListed above as removed and added until someone confirms them.\n");
-        for r in &diff.rename_candidates {
-            let _ = writeln!(
-                out,
-                "- {} {} → {} ({}%: {})",
-                text(r.object_kind),
-                code(&r.from),
-                code(&r.to),
-                r.confidence,
-                text(&r.evidence.join(", "))
-            );
-        }
-    }
-    if !diff.notes.is_empty() {
-        let _ = writeln!(out, "\n## Notes\n");
-        for note in &diff.notes {
-            let _ = writeln!(out, "- {}: {}", code(&note.object), text(&note.note));
-        }
-    }
-    if !release.risks.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n## Risk assessment\n\n| Level | Area | Finding | Why | Mitigation |\n|---|---|---|---|---|"
-        );
-        for risk in &release.risks {
-            let caveat = risk.caveat.map(|c| format!(" {}", text(c))).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "| **{}** | {} | {} ({}) | {} | {}{caveat} |",
-                risk.level.label().to_uppercase(),
-                risk.area,
-                text(&risk.finding),
-                code(risk.rule),
-                text(risk.why),
-                text(risk.mitigation)
-            );
-        }
-    }
-    if !release.compatibility.is_empty() {
-        let _ = writeln!(out, "\n## Backward compatibility\n\n{}\n", text(&release.deploy_order));
-        let _ = writeln!(
-            out,
-            "| Change | Code for {} after the migration | Code for {} before it | Order | Why |\n|---|---|---|---|---|",
-            text(from),
-            text(to)
-        );
-        for entry in &release.compatibility {
-            let _ = writeln!(
-                out,
-                "| {} {} {} | {} | {} | {} | {} |",
-                entry.change.label(),
-                text(&entry.object_kind.replace('_', " ")),
-                code(&entry.object),
-                entry.old_code_after_migration.label(),
-                entry.new_code_before_migration.label(),
-                entry.order.label(),
-                text(&entry.reason)
-            );
-        }
-    }
-    if !release.plan.steps.is_empty() {
-        let _ = writeln!(out, "\n## Migration script\n");
-        for manual in &release.plan.manual {
-            let _ = writeln!(out, "- **Manual step:** {}", text(manual));
-        }
-        let _ = writeln!(out, "{}", fenced("sql", &release.script));
     }
     out
+}
+
+fn inline(line: &Line) -> String {
+    line.iter()
+        .map(|part| match part {
+            Inline::Text(value) => text(value),
+            Inline::Code(value) => code(value),
+            Inline::Strong(value) if value.trim().is_empty() => text(value),
+            Inline::Strong(value) => {
+                // Emphasis markers must touch the words: keep outer spaces outside them.
+                let (start, end) = (value.len() - value.trim_start().len(), value.trim_end().len());
+                format!("{}**{}**{}", &value[..start], text(value.trim()), &value[end..])
+            }
+            Inline::Break => "<br>".to_string(),
+        })
+        .collect()
 }
 
 /// A fenced code block that shows `body` exactly: the fence is longer than any backtick run inside.
@@ -170,18 +113,38 @@ mod tests {
     }
 
     #[test]
-    fn a_diff_renders_with_a_table_row_per_change() {
-        use crate::{build_catalog, read, DiffOptions};
-        let from = build_catalog(&read("CREATE TABLE \"we|ird`name\" (a int);"));
-        let to = build_catalog(&read("CREATE TABLE \"we|ird`name\" (a bigint);"));
-        let release = crate::release::release(&from, &to, &DiffOptions::default(), ("a.sql", "b.sql"));
-        let markdown = release_markdown(&release, "a.sql", "b.sql");
+    fn a_report_renders_every_section() {
+        let report = crate::report::tests::report_of(
+            "CREATE TABLE \"we|ird`name\" (a int);",
+            "CREATE TABLE \"we|ird`name\" (a bigint); CREATE TABLE n (id int PRIMARY KEY);",
+        );
+        let markdown = report_markdown(&report);
         assert!(
             markdown.contains("| altered | column | ``public.we\\|ird`name.a`` | high (column-type-change) | type: `integer` → `bigint` |"),
             "{markdown}"
         );
-        assert!(markdown.contains("## Risk assessment"), "{markdown}");
+        for heading in [
+            "## Executive summary",
+            "### 1.2 Tables only in `b.sql` (1)",
+            "## 2. Column-level differences",
+            "### Type changes",
+            "## 3. Changed tables in detail",
+            "### 4.1 `public.n`",
+            "## 5. Index comparison",
+            "## 6. Migration status",
+            "## 8. Risk assessment",
+            "### 8.3 Backward compatibility",
+            "### 9.2 Migration script",
+            "### 9.3 ORM schema changes",
+            "### 9.4 Testing strategy",
+            "### 9.5 Post-migration checklist",
+            "### 9.6 Rollback script",
+            "## Appendix",
+        ] {
+            assert!(markdown.contains(heading), "{heading} missing:\n{markdown}");
+        }
         assert!(markdown.contains("```sql\n-- Migration a.sql → b.sql"), "{markdown}");
+        assert!(markdown.contains(&format!("| SHA-256 | `{}` |", report.inputs[0].sha256)));
     }
 
     #[test]

@@ -1,4 +1,7 @@
-//! Renderers: turn engine results into text formats people share. Everything user-supplied
+//! Renderers: turn the report into formats people share. [`document`] lays the report out once;
+//! [`markdown`] and [`html`] only write that layout in their syntax. Everything user-supplied
 //! (names, comments, definitions) is escaped so that it stays text in the output.
 
+pub mod document;
+pub mod html;
 pub mod markdown;

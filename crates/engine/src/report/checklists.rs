@@ -225,10 +225,11 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
 pub(super) fn post_migration(facts: &Facts<'_>) -> Vec<Checklist> {
     let mut out = Vec::new();
     for table in facts.new_tables {
-        let mut items = vec![t("Deploy the code that writes and reads ").c(&table.table).t(".")];
+        let mut deploy = t("Deploy the code that writes and reads ").c(&table.table);
         if let Some(comment) = &table.comment {
-            items.push(t(format!("Its purpose, from its comment: {comment}")));
+            deploy = deploy.t(format!(" ({comment})"));
         }
+        let mut items = vec![deploy.t(".")];
         items.push(t("Watch its growth and errors: ").c(format!("SELECT count(*) FROM {}", table.table)).t("."));
         out.push(Checklist { title: format!("New table {}", table.table), items });
     }

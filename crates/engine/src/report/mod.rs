@@ -769,21 +769,44 @@ fn key_columns(keys: &[String]) -> Vec<String> {
     keys.iter().map(|k| k.split_whitespace().next().unwrap_or("").to_string()).collect()
 }
 
+/// An index access method as its documentation names it: `HNSW`, `IVFFlat`, `GIN`, `B-tree`, …
+pub fn method_name(method: &str) -> String {
+    match method {
+        "hnsw" => "HNSW".into(),
+        "ivfflat" => "IVFFlat".into(),
+        "btree" => "B-tree".into(),
+        "gin" => "GIN".into(),
+        "gist" => "GiST".into(),
+        "spgist" => "SP-GiST".into(),
+        "brin" => "BRIN".into(),
+        other => other.to_string(),
+    }
+}
+
 /// What a change of index access method means.
 fn method_note(from: &str, to: &str) -> String {
     let vector = |m: &str| matches!(m, "hnsw" | "ivfflat");
     match (from, to) {
-        ("hnsw", "ivfflat") => "HNSW → IVFFlat: faster to build and smaller, but recall depends on `lists` and \
-                                `ivfflat.probes`, and the lists must be trained on rows already loaded; \
+        ("hnsw", "ivfflat") => "HNSW → IVFFlat: faster to build and smaller, but recall depends on lists and \
+                                ivfflat.probes, and the lists must be trained on rows already loaded; \
                                 nearest-neighbour results and latency change"
             .to_string(),
         ("ivfflat", "hnsw") => "IVFFlat → HNSW: better recall and query speed without training, but a slower \
                                 build that needs much maintenance_work_mem; nearest-neighbour results change"
             .to_string(),
         (a, b) if vector(a) || vector(b) => {
-            format!("{a} → {b}: vector search changes its recall and latency; benchmark real queries")
+            format!(
+                "{} → {}: vector search changes its recall and latency; benchmark real queries",
+                method_name(a),
+                method_name(b)
+            )
         }
-        (a, b) => format!("{a} → {b}: queries the planner served with {a} may be planned differently"),
+        (a, b) => format!(
+            "{} → {}: queries the planner served with the {} index may be planned differently",
+            method_name(a),
+            method_name(b),
+            method_name(a)
+        ),
     }
 }
 
@@ -821,7 +844,7 @@ fn migration_status(from: &Catalog, to: &Catalog, inputs: &[InputFacts; 2]) -> M
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{build_catalog, read, summarize};
 

@@ -77,7 +77,7 @@ pub fn hints(to: &Catalog, new_tables: &[NewTable], changed: &[ColumnDifferences
     }
     for table in changed {
         let Some((name, definition)) = super::find_table(to, &table.table) else { continue };
-        let mut drizzle = format!("// {}: in {}'s columns\n", table.table, camel(&name.name));
+        let mut drizzle = format!("// {} ({}): new and changed columns\n", camel(&name.name), table.table);
         let mut prisma = format!("// model {}\n", prisma_name(&name.name));
         let mut any = false;
         for added in &table.added {

@@ -1,0 +1,189 @@
+//! The report as one standalone HTML file: [`super::document`] written as HTML with inline CSS,
+//! no script, no external resource, readable with JavaScript off and printable.
+//!
+//! Architecture invariant: every piece of text goes through [`escape`], and the page's own
+//! Content-Security-Policy allows nothing but its one stylesheet (by hash): even a name that
+//! slipped through as markup could not load or run anything.
+
+use super::document::{document, Block, Inline, Line};
+use crate::report::Report;
+use std::fmt::Write;
+
+const STYLE: &str = "\
+:root{color-scheme:light dark;--fg:#1b1f24;--bg:#fff;--muted:#57606a;--line:#d0d7de;--code:#f6f8fa;--note:#fff8c5}\
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--muted:#8d96a0;--line:#30363d;--code:#161b22;--note:#3b2e00}}\
+body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:72rem;padding:1.5rem}\
+h1{font-size:1.7rem;margin:.2rem 0 1rem}h2{border-bottom:1px solid var(--line);padding-bottom:.2rem;margin-top:2.2rem}\
+table{border-collapse:collapse;margin:.6rem 0 1rem;display:block;overflow-x:auto;max-width:100%}\
+th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:var(--code)}\
+code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--code);padding:0 .2rem;border-radius:3px;overflow-wrap:anywhere}\
+pre{background:var(--code);border:1px solid var(--line);padding:.7rem;overflow-x:auto;border-radius:6px}pre code{padding:0;background:none}\
+blockquote{margin:.6rem 0;padding:.5rem .8rem;border-left:4px solid #d4a72c;background:var(--note)}\
+nav{font-size:.9rem;color:var(--muted)}nav a{margin-right:.8rem;color:inherit}ul.checklist{list-style:none;padding-left:1rem}\
+ul.checklist li::before{content:'\\2610  '}\
+@media print{nav{display:none}body{max-width:none;padding:0;font-size:11pt}pre,code{white-space:pre-wrap}\
+table{display:table}h2,h3{break-after:avoid}tr,pre{break-inside:avoid}}";
+
+/// The whole report as one HTML page.
+pub fn report_html(report: &Report) -> String {
+    let doc = document(report);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{}'; \
+         base-uri 'none'; form-action 'none'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        base64(&sha256(STYLE.as_bytes())),
+        report.tool,
+        report.tool_version,
+        escape(&doc.title)
+    );
+    let _ = writeln!(out, "<h1>{}</h1>", escape(&doc.title));
+    let sections: Vec<String> = doc
+        .blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Heading(2, id, line) => Some(format!("<a href=\"#{}\">{}</a>", escape(id), plain(line))),
+            _ => None,
+        })
+        .collect();
+    let _ = writeln!(out, "<nav>{}</nav>", sections.join(" "));
+    for block in &doc.blocks {
+        match block {
+            Block::Heading(level, id, line) => {
+                let _ = writeln!(out, "<h{level} id=\"{}\">{}</h{level}>", escape(id), inline(line));
+            }
+            Block::Paragraph(line) => {
+                let _ = writeln!(out, "<p>{}</p>", inline(line));
+            }
+            Block::Callout(line) => {
+                let _ = writeln!(out, "<blockquote>{}</blockquote>", inline(line));
+            }
+            Block::List(items) => list(&mut out, "ul", "", items),
+            Block::Numbered(items) => list(&mut out, "ol", "", items),
+            Block::Checklist(items) => list(&mut out, "ul", " class=\"checklist\"", items),
+            Block::Table(header, rows) => {
+                out.push_str("<table>\n<thead><tr>");
+                for cell in header {
+                    let _ = write!(out, "<th>{}</th>", inline(cell));
+                }
+                out.push_str("</tr></thead>\n<tbody>\n");
+                for row in rows {
+                    out.push_str("<tr>");
+                    for cell in row {
+                        let _ = write!(out, "<td>{}</td>", inline(cell));
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</tbody>\n</table>\n");
+            }
+            Block::Code(language, body) => {
+                let _ =
+                    writeln!(out, "<pre><code class=\"language-{language}\">{}</code></pre>", escape(body.trim_end()));
+            }
+            Block::Rule => out.push_str("<hr>\n"),
+        }
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn list(out: &mut String, tag: &str, class: &str, items: &[Line]) {
+    let _ = writeln!(out, "<{tag}{class}>");
+    for item in items {
+        let _ = writeln!(out, "<li>{}</li>", inline(item));
+    }
+    let _ = writeln!(out, "</{tag}>");
+}
+
+fn inline(line: &Line) -> String {
+    line.iter()
+        .map(|part| match part {
+            Inline::Text(value) => escape(value),
+            Inline::Code(value) => format!("<code>{}</code>", escape(value)),
+            Inline::Strong(value) => format!("<strong>{}</strong>", escape(value)),
+            Inline::Break => "<br>".to_string(),
+        })
+        .collect()
+}
+
+fn plain(line: &Line) -> String {
+    line.iter()
+        .map(|part| match part {
+            Inline::Text(v) | Inline::Code(v) | Inline::Strong(v) => escape(v),
+            Inline::Break => " ".to_string(),
+        })
+        .collect()
+}
+
+/// Text as HTML text or attribute value: `&`, `<`, `>`, `"` and `'` escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+/// Standard base64 with padding (for CSP hashes).
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_pads_as_the_standard_says() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn hostile_names_are_inert_text() {
+        let report = crate::report::tests::report_of(
+            "CREATE TABLE t (a int);",
+            "CREATE TABLE t (a int); CREATE TABLE \"<img src=x onerror=alert(1)>\" (\"</script><b>\" text);
+             COMMENT ON TABLE \"<img src=x onerror=alert(1)>\" IS '<script>alert(2)</script>';",
+        );
+        let html = report_html(&report);
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("</script>"), "{html}");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(html.contains("<h2 id=\"new-tables\">4. New tables</h2>"));
+        assert!(html.contains("<table>"));
+        let policy = format!("style-src 'sha256-{}'", base64(&sha256(STYLE.as_bytes())));
+        assert!(html.contains(&policy));
+    }
+}
