@@ -317,7 +317,7 @@ fn the_markdown_report_carries_the_seed_reports_schema_facts() {
     has(testing, "Run the tests of the code now deployed", "seed 9.3 backward compatibility");
     let checklist = section(migration, "### 9.5 Post-migration checklist");
     for table in ["account_link_events", "email_verification_codes", "scheduled_notifications"] {
-        has(checklist, &format!("- [ ] Deploy the code that writes and reads `public.{table}`."), "seed 9.4");
+        has(checklist, &format!("- [ ] Deploy the code that writes and reads `public.{table}`"), "seed 9.4");
     }
     has(checklist, "`public.profiles.expo_push_token`", "seed 9.4 new columns");
 
