@@ -8,6 +8,8 @@ use schemadrift_engine::diff::{inventory, Change, Rename, TableEntry, RENAMEABLE
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
 use schemadrift_engine::plan::Plan;
 use schemadrift_engine::release::{release, Release};
+use schemadrift_engine::render::{html, markdown};
+use schemadrift_engine::report::{self, InputFacts, Report};
 use schemadrift_engine::risks::{Level, Risk};
 use schemadrift_engine::secrets::{find_secrets, redact, Secret};
 use schemadrift_engine::{build_catalog, decode, read, summarize, Catalog, Counts, Diff, DiffOptions, DumpSummary};
@@ -45,6 +47,8 @@ pub struct LoadedDump {
     pub warnings: Vec<String>,
     /// Passwords, credentials and keys found in the dump: shown by line and kind, redacted from exports.
     pub secrets: Vec<Secret>,
+    /// Name, pg_dump version and content hash, as reports name the file.
+    pub facts: InputFacts,
 }
 
 impl LoadedDump {
@@ -54,16 +58,16 @@ impl LoadedDump {
         let dump = read(&decoded.text);
         let summary = summarize(&decoded.text, &dump);
         let secrets = find_secrets(&decoded.text);
-        Ok(LoadedDump::from_parts(file_name, summary, build_catalog(&dump), decoded.warnings, secrets))
+        let parts = (summary, build_catalog(&dump), decoded.warnings, secrets);
+        Ok(LoadedDump::from_parts(file_name, bytes, parts))
     }
 
     /// Puts together what reading produced (the browser builds the catalog in slices).
+    /// `raw` is the file as read, for its hash.
     pub fn from_parts(
         file_name: &str,
-        summary: DumpSummary,
-        catalog: Catalog,
-        mut warnings: Vec<String>,
-        secrets: Vec<Secret>,
+        raw: &[u8],
+        (summary, catalog, mut warnings, secrets): (DumpSummary, Catalog, Vec<String>, Vec<Secret>),
     ) -> LoadedDump {
         if summary.unterminated > 0 {
             warnings.push(format!(
@@ -76,6 +80,7 @@ impl LoadedDump {
         }
         LoadedDump {
             file_name: file_name.to_string(),
+            facts: InputFacts::new(file_name, raw, &summary),
             summary,
             counts: catalog.counts(),
             statements: catalog.statements.clone(),
@@ -182,11 +187,22 @@ impl Workspace {
         let mut release = release(&from.catalog, &to.catalog, options, names);
         let rollback = release.rollback(&from.catalog, &to.catalog, options, names);
         let secrets: Vec<Secret> = from.secrets.iter().chain(&to.secrets).cloned().collect();
-        let (script_with_secrets, rollback_with_secrets) = (release.script.clone(), rollback.clone());
+        let report = Arc::new(report::build(
+            &release,
+            report::Sources {
+                from: &from.catalog,
+                to: &to.catalog,
+                inputs: [from.facts.clone(), to.facts.clone()],
+                options,
+                secrets: [from.secrets.clone(), to.secrets.clone()],
+                rollback: rollback.clone(),
+            },
+        ));
         let rollback = redact(&rollback, &secrets);
         release.redact(&secrets);
         let Release { diff: result, risks, compatibility: compat, deploy_order, plan, script } = release;
         Some(Comparison {
+            report,
             risks,
             compat,
             deploy_order,
@@ -194,8 +210,6 @@ impl Workspace {
             script,
             rollback,
             secrets,
-            script_with_secrets,
-            rollback_with_secrets,
             from_name: from.file_name.clone(),
             to_name: to.file_name.clone(),
             tables: inventory(&from.catalog, &to.catalog, &result, options),
@@ -220,10 +234,11 @@ pub enum Tab {
     Risks,
     Compatibility,
     Migration,
+    Report,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 9] = [
+    pub const ALL: [Tab; 10] = [
         Tab::All,
         Tab::Tables,
         Tab::Columns,
@@ -233,11 +248,12 @@ impl Tab {
         Tab::Risks,
         Tab::Compatibility,
         Tab::Migration,
+        Tab::Report,
     ];
 
     /// Tabs that list change rows (the others show risks, compatibility or the script).
     pub fn lists_changes(self) -> bool {
-        !matches!(self, Tab::Tables | Tab::Risks | Tab::Compatibility | Tab::Migration)
+        !matches!(self, Tab::Tables | Tab::Risks | Tab::Compatibility | Tab::Migration | Tab::Report)
     }
 
     pub fn id(self) -> &'static str {
@@ -251,6 +267,7 @@ impl Tab {
             Tab::Risks => "risks",
             Tab::Compatibility => "compatibility",
             Tab::Migration => "migration",
+            Tab::Report => "report",
         }
     }
 
@@ -265,6 +282,7 @@ impl Tab {
             Tab::Risks => "Risks",
             Tab::Compatibility => "Compatibility",
             Tab::Migration => "Migration script",
+            Tab::Report => "Report & export",
         }
     }
 
@@ -281,7 +299,7 @@ impl Tab {
             Tab::Indexes => object_kind == "index",
             Tab::Constraints => matches!(object_kind, "constraint" | "foreign_key"),
             Tab::Other => !matches!(object_kind, "table" | "column" | "index" | "constraint" | "foreign_key"),
-            Tab::Risks | Tab::Compatibility | Tab::Migration => false,
+            Tab::Risks | Tab::Compatibility | Tab::Migration | Tab::Report => false,
         }
     }
 }
@@ -598,9 +616,83 @@ pub struct Comparison {
     pub rollback: String,
     /// Secrets of both dumps: `plan`, `script` and `rollback` have them redacted.
     pub secrets: Vec<Secret>,
-    /// The scripts as generated, for a user who explicitly asks to keep secrets in exports.
-    pub script_with_secrets: String,
-    pub rollback_with_secrets: String,
+    /// Everything the exports say, as the CLI's `--format json|md|html` says it. Its scripts keep
+    /// secrets: exports go through [`Export::text`], which redacts them.
+    pub report: Arc<Report>,
+}
+
+/// A file the user can download from the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    Markdown,
+    Html,
+    Json,
+    Migration,
+    Rollback,
+}
+
+impl Export {
+    pub const ALL: [Export; 5] = [Export::Markdown, Export::Html, Export::Json, Export::Migration, Export::Rollback];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Export::Markdown => "Report (Markdown)",
+            Export::Html => "Report (HTML)",
+            Export::Json => "Report (JSON)",
+            Export::Migration => "Migration (SQL)",
+            Export::Rollback => "Rollback (SQL)",
+        }
+    }
+
+    pub fn test_id(self) -> &'static str {
+        match self {
+            Export::Markdown => "export-markdown",
+            Export::Html => "export-html",
+            Export::Json => "export-json",
+            Export::Migration => "export-migration",
+            Export::Rollback => "export-rollback",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Export::Markdown => "text/markdown",
+            Export::Html => "text/html",
+            Export::Json => "application/json",
+            Export::Migration | Export::Rollback => "application/sql",
+        }
+    }
+
+    /// The export's text, with the dumps' secrets redacted unless `keep_secrets`.
+    pub fn text(self, report: &Report, keep_secrets: bool) -> String {
+        let text = match self {
+            Export::Markdown => markdown::report_markdown(report),
+            Export::Html => html::report_html(report),
+            Export::Json => serde_json::to_string_pretty(report).unwrap_or_default(),
+            Export::Migration => report.migration.script.clone(),
+            Export::Rollback => report.migration.rollback.clone(),
+        };
+        if keep_secrets {
+            text
+        } else {
+            redact(&text, &report.secrets.concat())
+        }
+    }
+
+    /// `<from>-to-<to>-<suffix>`, in file-name-safe characters.
+    pub fn file_name(self, from: &str, to: &str) -> String {
+        let stem = |name: &str| name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string();
+        let base = format!("{}-to-{}", stem(from), stem(to));
+        let base: String =
+            base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+        match self {
+            Export::Markdown => format!("{base}-report.md"),
+            Export::Html => format!("{base}-report.html"),
+            Export::Json => format!("{base}-report.json"),
+            Export::Migration => format!("{base}-migration.sql"),
+            Export::Rollback => format!("{base}-rollback.sql"),
+        }
+    }
 }
 
 impl Comparison {

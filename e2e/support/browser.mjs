@@ -14,7 +14,8 @@ const FLAGS = [
   '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-export async function launch() {
+/** A browser context; `options` add to the defaults (e.g. `{ javaScriptEnabled: false }`). */
+export async function launch(options = {}) {
   mkdirSync(screenshotDir, { recursive: true });
   const userDataDir = mkdtempSync(join(tmpdir(), 'schemadrift-e2e-'));
   return chromium.launchPersistentContext(userDataDir, {
@@ -23,6 +24,7 @@ export async function launch() {
     headless: true,
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
+    ...options,
   });
 }
 

@@ -1,6 +1,6 @@
 //! The comparison: one sentence, counts per kind, drift controls and filters, and every change as a row.
 
-use crate::state::{Comparison, SortKey, Tab, ViewState, Workspace};
+use crate::state::{Comparison, Export, SortKey, Tab, ViewState, Workspace};
 use leptos::prelude::*;
 use schemadrift_engine::diff::{table_of, ChangeKind, Rename};
 
@@ -99,6 +99,7 @@ pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> imp
                 Tab::Risks => c.as_ref().map_or(0, |c| c.risks.len()),
                 Tab::Compatibility => c.as_ref().map_or(0, |c| c.compat.len()),
                 Tab::Migration => c.as_ref().map_or(0, |c| c.plan.steps.len()),
+                Tab::Report => Export::ALL.len(),
                 _ => changes.iter().filter(|change| tab.holds(change.object_kind)).count(),
             })
         })
@@ -219,6 +220,7 @@ fn comparison_view(comparison: Comparison, filter: ViewState, view: RwSignal<Vie
         Tab::Risks => return super::release::risks_view(&comparison, &filter, view).into_any(),
         Tab::Compatibility => return super::release::compatibility_view(&comparison).into_any(),
         Tab::Migration => return super::release::migration_view(&comparison, &filter, view).into_any(),
+        Tab::Report => return super::report::report_view(&comparison).into_any(),
         _ => {}
     }
     let by_change = schemadrift_engine::risks::by_change(&comparison.risks);

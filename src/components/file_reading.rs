@@ -104,7 +104,7 @@ async fn analyse_in_slices(
     set("comparing", 100);
     next_frame().await;
     let secrets = schemadrift_engine::secrets::find_secrets(&decoded.text);
-    Ok(LoadedDump::from_parts(name, summary, builder.finish(), decoded.warnings, secrets))
+    Ok(LoadedDump::from_parts(name, bytes, (summary, builder.finish(), decoded.warnings, secrets)))
 }
 
 /// Loads pasted SQL text into the given side under the name "pasted text".

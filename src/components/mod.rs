@@ -5,5 +5,6 @@ pub mod changes;
 pub mod dump_panel;
 pub mod file_reading;
 pub mod release;
+pub mod report;
 pub mod summary;
 pub mod tables;

@@ -1,7 +1,8 @@
 //! The release plan: the risk matrix with its cards, the backward-compatibility matrix, and the
 //! phased migration script (with the rollback), each statement linked to the changes it carries out.
 
-use crate::state::{Comparison, ViewState};
+use super::report::{copy_button, download_button, keep_secrets_toggle};
+use crate::state::{Comparison, Export, ViewState};
 use leptos::prelude::*;
 use schemadrift_engine::plan::Phase;
 use schemadrift_engine::risks::{Level, AREAS};
@@ -156,37 +157,20 @@ pub fn migration_view(comparison: &Comparison, filter: &ViewState, view: RwSigna
         })
         .collect();
     let manual = comparison.plan.manual.clone();
-    let stem = file_stem(&comparison.from_name, &comparison.to_name);
-    let (script, rollback) = (comparison.script.clone(), comparison.rollback.clone());
-    let (script_raw, rollback_raw) = (comparison.script_with_secrets.clone(), comparison.rollback_with_secrets.clone());
+    let rollback = comparison.rollback.clone();
+    let report = comparison.report.clone();
     let secrets = comparison.secrets.len();
     // An explicit choice each time: secrets stay out of downloads unless this is ticked.
     let keep = RwSignal::new(false);
-    let pick = move |redacted: &String, raw: &String| if keep.get_untracked() { raw.clone() } else { redacted.clone() };
-    let (script_for_download, rollback_for_download) = ((script.clone(), script_raw), (rollback.clone(), rollback_raw));
     view! {
         <section class="comparison" aria-labelledby="migration-heading" data-testid="migration">
             <h2 id="migration-heading">"Migration script"</h2>
             <div class="actions left">
-                {download_button("Download migration.sql", "download-migration", format!("{stem}-migration.sql"), {
-                    let (redacted, raw) = script_for_download.clone();
-                    move || pick(&redacted, &raw)
-                })}
-                {copy_button("Copy script", "copy-migration", script)}
-                {download_button("Download rollback.sql", "download-rollback", format!("{stem}-rollback.sql"), {
-                    let (redacted, raw) = rollback_for_download.clone();
-                    move || pick(&redacted, &raw)
-                })}
+                {download_button("Download migration.sql", "download-migration", report.clone(), Export::Migration, keep)}
+                {copy_button("Copy script", "copy-migration", comparison.script.clone())}
+                {download_button("Download rollback.sql", "download-rollback", report, Export::Rollback, keep)}
             </div>
-            {(secrets > 0).then(|| view! {
-                <p class="warnings" data-testid="secrets-redacted">
-                    {format!("{secrets} secrets found in the dumps are shown and exported as [REDACTED]. ")}
-                    <label class="toggle">
-                        <input type="checkbox" data-testid="keep-secrets" on:change=move |ev| keep.set(event_target_checked(&ev)) />
-                        "Keep their values in downloads"
-                    </label>
-                </p>
-            })}
+            {(secrets > 0).then(|| keep_secrets_toggle(secrets, keep))}
             {highlight.clone().map(|change| view! {
                 <p class="hint" data-testid="highlighted-change">
                     "Statements of " <code>{change}</code>" are marked. "
@@ -229,12 +213,6 @@ pub fn migration_view(comparison: &Comparison, filter: &ViewState, view: RwSigna
             </details>
         </section>
     }
-}
-
-fn file_stem(from: &str, to: &str) -> String {
-    let stem = |name: &str| name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string();
-    let text = format!("{}-to-{}", stem(from), stem(to));
-    text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
 }
 
 const KEYWORDS: &[&str] = &[
@@ -328,51 +306,4 @@ fn highlighted(sql: &str) -> impl IntoView {
             None => text.into_any(),
         })
         .collect_view()
-}
-
-/// A button that saves `text` as a file, made in the page (nothing is sent anywhere).
-fn download_button(
-    label: &'static str,
-    test_id: &'static str,
-    file_name: String,
-    text: impl Fn() -> String + 'static,
-) -> impl IntoView {
-    view! {
-        <button type="button" data-testid=test_id on:click=move |_| save(&file_name, &text())>{label}</button>
-    }
-}
-
-fn save(file_name: &str, text: &str) {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/sql");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    let document = leptos::prelude::document();
-    if let Some(anchor) =
-        document.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        anchor.set_href(&url);
-        anchor.set_download(file_name);
-        anchor.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-fn copy_button(label: &'static str, test_id: &'static str, text: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    view! {
-        <button
-            type="button"
-            data-testid=test_id
-            on:click=move |_| {
-                let clipboard = leptos::prelude::window().navigator().clipboard();
-                let _ = clipboard.write_text(&text);
-                copied.set(true);
-            }
-        >
-            {move || if copied.get() { "Copied" } else { label }}
-        </button>
-    }
 }

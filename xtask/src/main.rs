@@ -1,8 +1,9 @@
 //! `cargo xtask …`: every workflow of the project in one place, so a fresh machine needs only cargo.
 //!
 //! `serve` and `test` install what is missing first (see `setup.rs`), saying what and why.
-//! This crate uses only the standard library so it builds in seconds on a fresh clone.
+//! It depends on the engine only for the CSP hash of `csp` (one place computes CSP hashes).
 
+mod csp;
 mod postgres;
 mod run;
 mod setup;
@@ -19,7 +20,8 @@ commands:
            browser tests, release build, end-to-end tests; one summary line per stage
   build    install what is missing, then build the release app into dist/
   setup    only install what is missing (add --for-tests for Chromium and PostgreSQL)
-  demo     regenerate demo/*.sql from demo/build_*.sql with a private PostgreSQL";
+  demo     regenerate demo/*.sql from demo/build_*.sql with a private PostgreSQL
+  csp      (Trunk's post-build hook) write the Content-Security-Policy into the built index.html";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
             setup::ensure(purpose).map(|_| ())
         }
         Some("demo") => postgres::regenerate_demo(),
+        Some("csp") => csp::apply(),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -31,11 +31,11 @@ pub fn report_html(report: &Report) -> String {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{}'; \
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src '{}'; \
          base-uri 'none'; form-action 'none'\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        base64(&sha256(STYLE.as_bytes())),
+        csp_hash(STYLE),
         report.tool,
         report.tool_version,
         escape(&doc.title)
@@ -134,9 +134,11 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn sha256(bytes: &[u8]) -> Vec<u8> {
+/// A Content-Security-Policy source that allows exactly this inline script or style:
+/// `sha256-<base64 of its SHA-256>`.
+pub fn csp_hash(text: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).to_vec()
+    format!("sha256-{}", base64(&sha2::Sha256::digest(text.as_bytes())))
 }
 
 /// Standard base64 with padding (for CSP hashes).
@@ -183,7 +185,7 @@ mod tests {
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(html.contains("<h2 id=\"new-tables\">4. New tables</h2>"));
         assert!(html.contains("<table>"));
-        let policy = format!("style-src 'sha256-{}'", base64(&sha256(STYLE.as_bytes())));
+        let policy = format!("style-src '{}'", csp_hash(STYLE));
         assert!(html.contains(&policy));
     }
 }
