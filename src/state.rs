@@ -793,6 +793,28 @@ mod tests {
     }
 
     #[test]
+    fn every_export_leaves_secrets_out_unless_the_user_keeps_them() {
+        let mut workspace = Workspace::default();
+        let before = b"CREATE TABLE public.t (id integer);\n";
+        let after = b"CREATE TABLE public.t (id integer, dsn text DEFAULT 'postgresql://app:Sup3rSecret@db/app');\n\
+            COMMENT ON TABLE public.t IS 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';\n";
+        workspace.from.finish("a.sql", LoadedDump::from_bytes("a.sql", before));
+        workspace.to.finish("b.sql", LoadedDump::from_bytes("b.sql", after));
+        let comparison = workspace.comparison(&DiffOptions::default()).unwrap();
+        assert_eq!(comparison.report.inputs[1].sha256, report::sha256_hex(after));
+        for export in Export::ALL {
+            let redacted = export.text(&comparison.report, false);
+            assert!(
+                !redacted.contains("Sup3rSecret") && !redacted.contains("sk_live_4eC39"),
+                "{export:?}:\n{redacted}"
+            );
+            assert!(!redacted.is_empty());
+        }
+        assert!(Export::Migration.text(&comparison.report, true).contains("Sup3rSecret"), "kept on request");
+        assert_eq!(Export::Html.file_name("prod db.sql", "b.sql"), "prod_db-to-b-report.html");
+    }
+
+    #[test]
     fn swap_exchanges_the_sides() {
         let mut workspace = Workspace::demo();
         workspace.swap();

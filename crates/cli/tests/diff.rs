@@ -64,6 +64,85 @@ fn diff_markdown_of_the_demo_pair() {
     insta::assert_snapshot!("diff_md_demo", stdout);
 }
 
+/// One dump with every kind of secret the issue names, each with a value no export may hold.
+const SECRETS_DUMP: &str = "\
+CREATE ROLE app_login LOGIN PASSWORD 'RolePass-1111';
+CREATE SERVER files FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'db', dbname 'x', password 'ServerPass-2222');
+CREATE USER MAPPING FOR app_login SERVER files OPTIONS (user 'reader', password 'MappingPass-3333');
+CREATE SUBSCRIPTION sub CONNECTION 'host=db port=5432 user=rep password=ConnPass-4444 dbname=x' PUBLICATION pub;
+CREATE TABLE public.t (id integer, dsn text DEFAULT 'postgresql://app:UriPass-5555@db:5432/app');
+COMMENT ON TABLE public.t IS 'aws AKIAIOSFODNN7EXAMPLE and stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+COMMENT ON COLUMN public.t.id IS 'github ghp_abcdefghijklmnopqrstuvwxyz0123456789 slack xoxb-1234567890-abcdefghij';
+CREATE FUNCTION public.f() RETURNS text LANGUAGE sql AS $$ SELECT 'AIzaSyA1234567890abcdefghijklmnopqrstuv'::text || 'SG.abcdefghijklmnopqrstuv.wxyz0123456789abcdefghijklmnop' || 'mysql://root:FnPass-6666@h/db' $$;
+";
+
+const SECRET_VALUES: [&str; 12] = [
+    "RolePass-1111",
+    "ServerPass-2222",
+    "MappingPass-3333",
+    "ConnPass-4444",
+    "UriPass-5555",
+    "AKIAIOSFODNN7EXAMPLE",
+    "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+    "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+    "xoxb-1234567890-abcdefghij",
+    "AIzaSyA1234567890abcdefghijklmnopqrstuv",
+    "SG.abcdefghijklmnopqrstuv.wxyz0123456789abcdefghijklmnop",
+    "FnPass-6666",
+];
+
+#[test]
+fn every_kind_of_secret_is_found_and_no_export_holds_a_value() {
+    let dir = std::env::temp_dir().join(format!("schemadrift-cli-all-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (from, to) = (dir.join("before.sql"), dir.join("after.sql"));
+    std::fs::write(&from, "CREATE TABLE public.other (id integer);\n").unwrap();
+    std::fs::write(&to, SECRETS_DUMP).unwrap();
+    let (from, to) = (from.to_str().unwrap(), to.to_str().unwrap());
+    let (_, stdout, stderr) = schemadrift(&["inspect", to, "--format", "json"]);
+    let kinds: Vec<String> = serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap().to_string())
+        .collect();
+    for kind in [
+        "role password",
+        "password option",
+        "connection string password",
+        "URL credentials",
+        "AWS access key",
+        "Stripe secret key",
+        "GitHub token",
+        "Slack token",
+        "Google API key",
+        "SendGrid key",
+    ] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} not found: {kinds:?}\n{stderr}");
+    }
+    assert!(kinds.len() >= 12, "{kinds:?}");
+    for (a, b) in [(from, to), (to, from)] {
+        for format in ["text", "json", "md", "html", "sql"] {
+            for rollback in [false, true] {
+                if rollback && format != "sql" {
+                    continue;
+                }
+                let mut args = vec!["diff", a, b, "--format", format];
+                if rollback {
+                    args.push("--rollback");
+                }
+                let (status, stdout, stderr) = schemadrift(&args);
+                assert_eq!(status, 0, "{stderr}");
+                for value in SECRET_VALUES {
+                    assert!(!stdout.contains(value), "{value} in {args:?}:\n{stdout}");
+                    assert!(!stderr.contains(value), "{value} in stderr of {args:?}");
+                }
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn the_html_report_is_one_inert_page_and_json_is_the_report_model() {
     let (status, html, stderr) = schemadrift(&["diff", FROM, TO, "--format", "html"]);

@@ -64,10 +64,12 @@ pub fn find_secrets(text: &str) -> Vec<Secret> {
         }
         for (prefix, length, kind) in API_KEYS {
             for (at, _) in line.match_indices(prefix) {
+                // SendGrid keys have two dots inside; a dot that ends a sentence is not part of a key.
                 let key: String =
-                    line[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || "_-".contains(*c)).collect();
+                    line[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || "_-.".contains(*c)).collect();
+                let key = key.trim_end_matches('.');
                 if key.len() >= *length {
-                    found(kind, at, &key);
+                    found(kind, at, key);
                 }
             }
         }
