@@ -90,7 +90,7 @@ pub fn table_view(comparison: &Comparison, table: String, view: RwSignal<ViewSta
         })
         .and_then(|c| c.details[0].from.clone());
     let find = |catalog: &schemadrift_engine::Catalog, name: &str| -> Option<QualifiedName> {
-        catalog.tables.keys().find(|k| k.to_string() == name).cloned()
+        schemadrift_engine::catalog::find_shown(&catalog.tables, name).map(|(k, _)| k.clone())
     };
     let from_name = find(from, renamed_from.as_deref().unwrap_or(&table));
     let to_name = find(to, &table);

@@ -17,6 +17,16 @@ impl QualifiedName {
     }
 }
 
+/// The entry of `map` whose name the diff shows as `shown` (`schema.name`, as [`QualifiedName`]'s
+/// `Display` writes it): a lookup, not a scan. A name may itself contain dots, so every dot is tried
+/// as the separator.
+pub fn find_shown<'c, T>(
+    map: &'c std::collections::BTreeMap<QualifiedName, T>,
+    shown: &str,
+) -> Option<(&'c QualifiedName, &'c T)> {
+    shown.match_indices('.').find_map(|(at, _)| map.get_key_value(&QualifiedName::new(&shown[..at], &shown[at + 1..])))
+}
+
 impl fmt::Display for QualifiedName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}", self.schema, self.name)

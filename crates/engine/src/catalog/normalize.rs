@@ -101,7 +101,10 @@ fn resolve_owner_kinds(catalog: &mut Catalog) {
             .find_map(|prefix| key.strip_prefix(prefix));
         let key = match relation {
             Some(name) => {
-                let kind = match catalog.sequences.keys().chain(catalog.views.keys()).find(|n| n.to_string() == name) {
+                let found = crate::catalog::find_shown(&catalog.sequences, name)
+                    .map(|(n, _)| n)
+                    .or_else(|| crate::catalog::find_shown(&catalog.views, name).map(|(n, _)| n));
+                let kind = match found {
                     Some(found) if catalog.sequences.contains_key(found) => "sequence",
                     Some(found) if catalog.views[found].materialized => "materialized view",
                     Some(_) => "view",

@@ -46,7 +46,7 @@ pub(super) fn apply(from: &Catalog, to: &Catalog, renames: &[Rename]) -> (Catalo
 }
 
 fn table_named(catalog: &Catalog, object: &str) -> Option<QualifiedName> {
-    catalog.tables.keys().find(|name| name.to_string() == object).cloned()
+    crate::catalog::find_shown(&catalog.tables, object).map(|(name, _)| name.clone())
 }
 
 /// The table and the last name part of `schema.table.part` (a column or a constraint).
@@ -59,7 +59,7 @@ fn exists(catalog: &Catalog, kind: &str, object: &str) -> bool {
     match kind {
         "table" => table_named(catalog, object).is_some(),
         "column" => in_table(catalog, object).is_some_and(|(t, c)| catalog.tables[&t].column(&c).is_some()),
-        "index" => catalog.indexes.keys().any(|name| name.to_string() == object),
+        "index" => crate::catalog::find_shown(&catalog.indexes, object).is_some(),
         "constraint" | "foreign_key" => {
             in_table(catalog, object).is_some_and(|(t, c)| catalog.tables[&t].constraints.contains_key(&c))
         }
@@ -195,7 +195,9 @@ fn rename_column(catalog: &mut Catalog, old: &str, new: &str) -> bool {
 }
 
 fn rename_index(catalog: &mut Catalog, old: &str, new: &str) -> bool {
-    let Some(old_name) = catalog.indexes.keys().find(|name| name.to_string() == old).cloned() else { return false };
+    let Some(old_name) = crate::catalog::find_shown(&catalog.indexes, old).map(|(name, _)| name.clone()) else {
+        return false;
+    };
     let Some((schema, name)) = new.split_once('.') else { return false };
     let Some(index) = catalog.indexes.remove(&old_name) else { return false };
     catalog.indexes.insert(QualifiedName::new(schema, name), index);

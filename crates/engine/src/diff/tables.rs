@@ -47,7 +47,7 @@ pub fn table_of(change: &Change, from: &Catalog, to: &Catalog) -> Option<String>
         "column" | "constraint" | "foreign_key" | "trigger" | "policy" => parent(&change.object),
         "index" => [to, from]
             .iter()
-            .find_map(|c| c.indexes.iter().find(|(name, _)| name.to_string() == change.object))
+            .find_map(|c| crate::catalog::find_shown(&c.indexes, &change.object))
             .map(|(_, index)| index.table.to_string()),
         "comment" | "owner" => match change.object.split_once(' ') {
             Some(("table", object)) => Some(object.to_string()),
@@ -81,7 +81,7 @@ pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOption
                 .find(|c| c.object_kind == "table" && c.object == shown && c.change == ChangeKind::Renamed);
             let old_name = renamed.and_then(|c| c.details.first()).and_then(|d| d.from.clone());
             let from_table = match &old_name {
-                Some(old) => from.tables.iter().find(|(n, _)| &n.to_string() == old).map(|(_, t)| t),
+                Some(old) => crate::catalog::find_shown(&from.tables, old).map(|(_, t)| t),
                 None => from.tables.get(name),
             };
             let to_table = to.tables.get(name);

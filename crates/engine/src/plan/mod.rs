@@ -206,11 +206,7 @@ pub fn change_id(change: &Change) -> String {
     format!("{} {}", change.object_kind, change.object)
 }
 
-/// The qualified name a diff shows as `schema.name`.
-pub(crate) fn find<'c, T>(map: &'c BTreeMap<QualifiedName, T>, shown: &str) -> Option<(&'c QualifiedName, &'c T)> {
-    let (schema, name) = shown.split_once('.')?;
-    map.get_key_value(&QualifiedName::new(schema, name))
-}
+pub(crate) use crate::catalog::find_shown as find;
 
 /// The whole script: a header, the settings, and each phase with its transaction boundaries; each
 /// statement is annotated with the risks of the changes it carries out.

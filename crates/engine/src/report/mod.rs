@@ -531,7 +531,7 @@ pub(crate) fn find_table<'a>(
     catalog: &'a Catalog,
     shown: &str,
 ) -> Option<(&'a QualifiedName, &'a crate::catalog::Table)> {
-    catalog.tables.iter().find(|(name, _)| name.to_string() == shown)
+    crate::catalog::find_shown(&catalog.tables, shown)
 }
 
 fn column_fact(catalog: &Catalog, table: &str, column: &Column) -> ColumnFact {
@@ -681,10 +681,7 @@ fn index_comparison(
         for c in diff.changes.iter().filter(|c| c.change == change) {
             match c.object_kind {
                 "index" => out.extend(
-                    catalog
-                        .indexes
-                        .iter()
-                        .find(|(name, _)| name.to_string() == c.object)
+                    crate::catalog::find_shown(&catalog.indexes, &c.object)
                         .map(|(name, index)| index_fact(name, index)),
                 ),
                 "constraint" => {
@@ -715,10 +712,7 @@ fn index_comparison(
     let mut method_changes: Vec<MethodChange> = Vec::new();
     for change in &altered {
         if let Some(method) = change.details.iter().find(|d| d.property == "method") {
-            let table = to
-                .indexes
-                .iter()
-                .find(|(n, _)| n.to_string() == change.object)
+            let table = crate::catalog::find_shown(&to.indexes, &change.object)
                 .map(|(_, i)| i.table.to_string())
                 .unwrap_or_default();
             let (old, new) = (method.from.clone().unwrap_or_default(), method.to.clone().unwrap_or_default());
@@ -734,7 +728,7 @@ fn index_comparison(
     }
     // Two indexes on the same table and columns with different methods: one replaced the other.
     let index = |catalog: &'_ Catalog, shown: &str| {
-        catalog.indexes.iter().find(|(n, _)| n.to_string() == shown).map(|(_, i)| key_columns(&i.keys))
+        crate::catalog::find_shown(&catalog.indexes, shown).map(|(_, i)| key_columns(&i.keys))
     };
     for old in only_in_from.iter().filter(|i| i.constraint.is_none()) {
         for new in only_in_to.iter().filter(|n| n.constraint.is_none() && n.table == old.table) {

@@ -195,17 +195,9 @@ impl<'a> Context<'a> {
 
     /// Tables that the diff touches (added, or with a change of their own or of their parts).
     pub fn touched_tables(&self) -> Vec<&'a QualifiedName> {
-        self.to
-            .tables
-            .keys()
-            .filter(|name| {
-                let shown = name.to_string();
-                self.diff
-                    .changes
-                    .iter()
-                    .any(|c| crate::diff::table_of(c, self.from, self.to).as_deref() == Some(&shown))
-            })
-            .collect()
+        let touched: std::collections::BTreeSet<String> =
+            self.diff.changes.iter().filter_map(|c| crate::diff::table_of(c, self.from, self.to)).collect();
+        self.to.tables.keys().filter(|name| touched.contains(&name.to_string())).collect()
     }
 }
 

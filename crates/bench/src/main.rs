@@ -1,0 +1,99 @@
+//! `schemadrift-bench`, run by `cargo xtask bench` in release mode:
+//!
+//! * `generate DIR SIZE_MB…` writes `DIR/bench-<SIZE>mb-from.sql` and `-to.sql`: realistic pg_dump
+//!   output (many tenant schemas with enums, tables, identity columns, keys, foreign keys, indexes,
+//!   plpgsql functions, triggers, row-level security policies, comments and grants), the same bytes
+//!   on every run, and a `to` side with the kinds of changes a release brings.
+//! * `native FROM TO` times the whole analysis of one pair (decode, read, catalog both sides, diff,
+//!   risks, compatibility, plan and script) and prints one line of JSON: bytes, best seconds of
+//!   several runs, MB/s and the process's peak resident memory.
+
+mod generate;
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("generate") if args.len() >= 3 => generate_all(&args[1], &args[2..]),
+        Some("native") if args.len() == 3 => native(&args[1], &args[2]),
+        _ => Err("usage: schemadrift-bench generate DIR SIZE_MB… | native FROM TO".to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("schemadrift-bench: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate_all(dir: &str, sizes: &[String]) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
+    for size in sizes {
+        let mb: f64 = size.parse().map_err(|_| format!("{size} is not a size in MB"))?;
+        let (from, to) = generate::pair((mb * 1_000_000.0) as usize);
+        for (side, text) in [("from", from), ("to", to)] {
+            let path = format!("{dir}/bench-{size}mb-{side}.sql");
+            std::fs::write(&path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn analyse(from: &[u8], to: &[u8]) -> usize {
+    use schemadrift_engine::{build_catalog, decode, read, DiffOptions};
+    let stages = std::env::var_os("SCHEMADRIFT_BENCH_STAGES").is_some();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &str| {
+        if stages {
+            eprintln!("  {stage}: {:.3} s", clock.elapsed().as_secs_f64());
+        }
+        clock = Instant::now();
+    };
+    let catalog = |bytes: &[u8]| decode(bytes).map(|d| build_catalog(&read(&d.text)));
+    let (Ok(old), Ok(new)) = (catalog(from), catalog(to)) else { return 0 };
+    lap("catalogs");
+    let options = DiffOptions::default();
+    let result = schemadrift_engine::diff(&old, &new, &options);
+    lap("diff");
+    let risks = schemadrift_engine::risks::assess(&old, &new, &result);
+    lap("risks");
+    let compatibility = schemadrift_engine::compat::compatibility(&old, &new, &result);
+    lap("compatibility");
+    let plan = schemadrift_engine::plan::plan(&old, &new, &result);
+    lap("plan");
+    let script = schemadrift_engine::plan::script(&plan, "bench", &risks);
+    lap("script");
+    result.changes.len() + compatibility.len() + script.len()
+}
+
+fn native(from: &str, to: &str) -> Result<(), String> {
+    let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
+    let (old, new) = (read(from)?, read(to)?);
+    let bytes = old.len() + new.len();
+    let mut best = f64::MAX;
+    let mut changes = 0;
+    // Small pairs run more often, so that one slow run (another process on the machine) does not count.
+    let runs = if bytes < 5_000_000 { 5 } else { 2 };
+    for _ in 0..runs {
+        let start = Instant::now();
+        changes = analyse(&old, &new);
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    let peak = peak_memory().unwrap_or(0);
+    println!(
+        "{{\"bytes\": {bytes}, \"seconds\": {best:.4}, \"mb_per_s\": {:.1}, \"peak_bytes\": {peak}, \"output\": {changes}}}",
+        bytes as f64 / 1e6 / best
+    );
+    Ok(())
+}
+
+/// The process's peak resident set (`VmHWM` on Linux), in bytes.
+fn peak_memory() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
