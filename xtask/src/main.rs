@@ -3,6 +3,7 @@
 //! `serve` and `test` install what is missing first (see `setup.rs`), saying what and why.
 //! It depends on the engine only for the CSP hash of `csp` (one place computes CSP hashes).
 
+mod bench;
 mod csp;
 mod postgres;
 mod run;
@@ -21,6 +22,8 @@ commands:
   build    install what is missing, then build the release app into dist/
   setup    only install what is missing (add --for-tests for Chromium and PostgreSQL)
   demo     regenerate demo/*.sql from demo/build_*.sql with a private PostgreSQL
+  bench    install what is missing, then measure the performance budgets (native engine on
+           generated 1–50 MB pairs, browser timings, wasm size, apgdiff for comparison)
   csp      (Trunk's post-build hook) write the Content-Security-Policy into the built index.html";
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         }
         Some("demo") => postgres::regenerate_demo(),
         Some("csp") => csp::apply(),
+        Some("bench") => setup::ensure(setup::Purpose::Bench).and_then(|env| bench::run(&env)),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -12,6 +12,8 @@ use std::process::Command;
 pub enum Purpose {
     App,
     Tests,
+    /// Tests plus apgdiff, the anchor `cargo xtask bench` compares with.
+    Bench,
 }
 
 const TRUNK_VERSION: &str = "0.21.14";
@@ -29,8 +31,11 @@ pub fn ensure(purpose: Purpose) -> Result<Env, String> {
     // wasm-bindgen-cli's own lockfile wants crate versions some registry mirrors lack: no --locked.
     ensure_cargo_tool(&env, "wasm-bindgen", &bindgen, &["wasm-bindgen-cli", "--version", &bindgen])?;
     ensure_node_packages(&env, &root)?;
-    if purpose == Purpose::Tests {
+    if purpose != Purpose::App {
         ensure_debian_packages(&env)?;
+    }
+    if purpose == Purpose::Bench && env.output("which", &["apgdiff"]).is_none_or(|p| p.trim().is_empty()) {
+        install_debian(&env, &["apgdiff"], "cargo xtask bench compares with apgdiff on the same pairs")?;
     }
     Ok(env)
 }

@@ -1,12 +1,13 @@
 //! `schemadrift-bench`, run by `cargo xtask bench` in release mode:
 //!
-//! * `generate DIR SIZE_MB…` writes `DIR/bench-<SIZE>mb-from.sql` and `-to.sql`: realistic pg_dump
+//! * `generate DIR SIZE_MB…` writes `DIR/bench-<SIZE>mb-from.sql` and `-to.sql`, a pair of SIZE MB
+//!   in all (half on each side): realistic pg_dump
 //!   output (many tenant schemas with enums, tables, identity columns, keys, foreign keys, indexes,
 //!   plpgsql functions, triggers, row-level security policies, comments and grants), the same bytes
 //!   on every run, and a `to` side with the kinds of changes a release brings.
 //! * `native FROM TO` times the whole analysis of one pair (decode, read, catalog both sides, diff,
-//!   risks, compatibility, plan and script) and prints one line of JSON: bytes, best seconds of
-//!   several runs, MB/s and the process's peak resident memory.
+//!   risks, compatibility, plan and script) and prints one line of `key=value` pairs: bytes, best
+//!   seconds of several runs, MB/s and the process's peak resident memory.
 
 mod generate;
 
@@ -33,7 +34,7 @@ fn generate_all(dir: &str, sizes: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
     for size in sizes {
         let mb: f64 = size.parse().map_err(|_| format!("{size} is not a size in MB"))?;
-        let (from, to) = generate::pair((mb * 1_000_000.0) as usize);
+        let (from, to) = generate::pair((mb * 500_000.0) as usize);
         for (side, text) in [("from", from), ("to", to)] {
             let path = format!("{dir}/bench-{size}mb-{side}.sql");
             std::fs::write(&path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
@@ -84,7 +85,7 @@ fn native(from: &str, to: &str) -> Result<(), String> {
     }
     let peak = peak_memory().unwrap_or(0);
     println!(
-        "{{\"bytes\": {bytes}, \"seconds\": {best:.4}, \"mb_per_s\": {:.1}, \"peak_bytes\": {peak}, \"output\": {changes}}}",
+        "bytes={bytes} seconds={best:.4} mb_per_s={:.1} peak_bytes={peak} output={changes}",
         bytes as f64 / 1e6 / best
     );
     Ok(())

@@ -187,10 +187,9 @@ impl Planner<'_> {
     /// The `from` table behind a `to` table: itself, or the old one of a confirmed rename.
     pub(crate) fn old_table_name(&self, name: &QualifiedName) -> QualifiedName {
         let shown = name.to_string();
-        self.diff
-            .changes
-            .iter()
-            .find(|c| c.object_kind == "table" && c.object == shown && c.change == crate::diff::ChangeKind::Renamed)
+        self.changes_of("table")
+            .filter(|c| c.change == crate::diff::ChangeKind::Renamed)
+            .find(|c| c.object == shown)
             .and_then(|c| c.details.first()?.from.as_deref())
             .and_then(|old| find(&self.from.tables, old))
             .map_or_else(|| name.clone(), |(old, _)| old.clone())

@@ -910,6 +910,14 @@ fn add_constraint(
 
 fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
     let changes: Vec<Change> = p.changes_of("index").cloned().collect();
+    // Looked up for every dropped index: computed once.
+    let dropped_tables: BTreeSet<String> =
+        p.diff.changes.iter().filter(|c| c.change == ChangeKind::Removed).map(|c| c.object.clone()).collect();
+    let attached_parents: BTreeSet<QualifiedName> = p
+        .changes_of("table")
+        .filter(|c| c.change == ChangeKind::Added)
+        .filter_map(|c| find(&p.to.tables, &c.object)?.1.partition_of.as_ref().map(|(parent, _)| parent.clone()))
+        .collect();
     for change in changes {
         let new = find(&p.to.indexes, &change.object);
         let old_object = match change.change {
@@ -966,23 +974,13 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                     continue; // dropped with its parent index
                 }
                 let partitioned = p.from.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
-                let table_dropped = p
-                    .diff
-                    .changes
-                    .iter()
-                    .any(|c| c.object == index.table.to_string() && c.change == ChangeKind::Removed);
+                let table_dropped = dropped_tables.contains(&index.table.to_string());
                 if table_dropped {
                     continue; // dropped with its table
                 }
                 // Attaching a new partition would build a copy of this index on it: when one is
                 // attached, the index goes before that instead of at cleanup.
-                let attaching = p.diff.changes.iter().any(|c| {
-                    c.object_kind == "table"
-                        && c.change == ChangeKind::Added
-                        && find(&p.to.tables, &c.object).is_some_and(|(_, t)| {
-                            t.partition_of.as_ref().is_some_and(|(parent, _)| *parent == index.table)
-                        })
-                });
+                let attaching = attached_parents.contains(&index.table);
                 let name =
                     &p.moved.get(name).map_or_else(|| name.clone(), |moved| QualifiedName::new(&name.schema, moved));
                 let sql = if partitioned {

@@ -12,26 +12,27 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    let touched = ctx.touched_tables();
     let mut out = Vec::new();
-    for (name, index) in ctx.to.indexes.iter().filter(|(_, i)| touched.contains(&&i.table) && !i.unique) {
-        let covered_by = ctx.to.indexes.iter().find(|(other_name, other)| {
-            *other_name != name
-                && other.table == index.table
-                && other.method == index.method
-                && other.predicate == index.predicate
-                && other.keys.len() >= index.keys.len()
-                && other.keys.starts_with(&index.keys)
-                && (other.keys.len() > index.keys.len() || other_name.name < name.name)
-                && (index.method == "btree" || other.keys.len() == index.keys.len())
-        });
-        if let Some((other_name, _)) = covered_by {
-            out.push(Hit {
-                object_kind: "index",
-                object: name.to_string(),
-                level: Level::Low,
-                finding: format!("index {name} is covered by {other_name}"),
+    for table in ctx.touched_tables() {
+        let indexes = ctx.indexes_of(table);
+        for (name, index) in indexes.iter().filter(|(_, i)| !i.unique) {
+            let covered_by = indexes.iter().find(|(other_name, other)| {
+                other_name != name
+                    && other.method == index.method
+                    && other.predicate == index.predicate
+                    && other.keys.len() >= index.keys.len()
+                    && other.keys.starts_with(&index.keys)
+                    && (other.keys.len() > index.keys.len() || other_name.name < name.name)
+                    && (index.method == "btree" || other.keys.len() == index.keys.len())
             });
+            if let Some((other_name, _)) = covered_by {
+                out.push(Hit {
+                    object_kind: "index",
+                    object: name.to_string(),
+                    level: Level::Low,
+                    finding: format!("index {name} is covered by {other_name}"),
+                });
+            }
         }
     }
     out

@@ -28,7 +28,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 keys.len() >= wanted.len()
                     && keys.iter().zip(&wanted).all(|(k, w)| k.split_whitespace().next() == Some(w.as_str()))
             };
-            let by_index = ctx.to.indexes.values().filter(|i| &i.table == name).any(|i| leading(&i.keys));
+            let by_index = ctx.indexes_of(name).iter().any(|(_, i)| leading(&i.keys));
             let by_key = table
                 .constraints
                 .values()

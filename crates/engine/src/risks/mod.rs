@@ -163,6 +163,10 @@ pub struct Context<'a> {
     pub from: &'a Catalog,
     pub to: &'a Catalog,
     pub diff: &'a Diff,
+    /// Tables of `to` that the diff touches, computed once (see [`Context::touched_tables`]).
+    touched: Vec<&'a QualifiedName>,
+    /// The indexes of each table of `to`, so rules never scan every index for one table.
+    indexes_by_table: BTreeMap<&'a QualifiedName, Vec<(&'a QualifiedName, &'a crate::catalog::Index)>>,
 }
 
 impl<'a> Context<'a> {
@@ -195,9 +199,25 @@ impl<'a> Context<'a> {
 
     /// Tables that the diff touches (added, or with a change of their own or of their parts).
     pub fn touched_tables(&self) -> Vec<&'a QualifiedName> {
-        let touched: std::collections::BTreeSet<String> =
-            self.diff.changes.iter().filter_map(|c| crate::diff::table_of(c, self.from, self.to)).collect();
-        self.to.tables.keys().filter(|name| touched.contains(&name.to_string())).collect()
+        self.touched.clone()
+    }
+
+    pub fn new(from: &'a Catalog, to: &'a Catalog, diff: &'a Diff) -> Context<'a> {
+        let shown: std::collections::BTreeSet<String> =
+            diff.changes.iter().filter_map(|c| crate::diff::table_of(c, from, to)).collect();
+        let mut touched: Vec<&QualifiedName> =
+            shown.iter().filter_map(|s| crate::catalog::find_shown(&to.tables, s).map(|(n, _)| n)).collect();
+        touched.sort();
+        let mut indexes_by_table: BTreeMap<_, Vec<_>> = BTreeMap::new();
+        for (name, index) in &to.indexes {
+            indexes_by_table.entry(&index.table).or_default().push((name, index));
+        }
+        Context { from, to, diff, touched, indexes_by_table }
+    }
+
+    /// The indexes of a table of `to`.
+    pub fn indexes_of(&self, table: &QualifiedName) -> &[(&'a QualifiedName, &'a crate::catalog::Index)] {
+        self.indexes_by_table.get(table).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -225,7 +245,7 @@ pub const AREAS: [&str; 9] =
 
 /// Every risk of a diff, most severe first.
 pub fn assess(from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Risk> {
-    let context = Context { from, to, diff };
+    let context = Context::new(from, to, diff);
     let mut risks: Vec<Risk> = RULES
         .iter()
         .flat_map(|rule| {
