@@ -54,7 +54,13 @@ fn analyse(from: &[u8], to: &[u8]) -> usize {
         clock = Instant::now();
     };
     let catalog = |bytes: &[u8]| decode(bytes).map(|d| build_catalog(&read(&d.text)));
-    let (Ok(old), Ok(new)) = (catalog(from), catalog(to)) else { return 0 };
+    // As the CLI does: one thread per side.
+    let (old, new) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| catalog(from));
+        let new = catalog(to);
+        (old.join().ok().and_then(Result::ok), new.ok())
+    });
+    let (Some(old), Some(new)) = (old, new) else { return 0 };
     lap("catalogs");
     let options = DiffOptions::default();
     let result = schemadrift_engine::diff(&old, &new, &options);

@@ -263,7 +263,13 @@ fn compare(
     out: &mut String,
 ) -> ExitCode {
     let (from_path, to_path) = (inputs.from, inputs.to);
-    let (old, new) = match (load_catalog(from_path), load_catalog(to_path)) {
+    // The two sides are read on two threads: reading is most of the work.
+    let (old, new) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| load_catalog(from_path));
+        let new = load_catalog(to_path);
+        (old.join().unwrap_or(Err(ExitCode::FAILURE)), new)
+    });
+    let (old, new) = match (old, new) {
         (Ok(from), Ok(to)) => (from, to),
         (Err(code), _) | (_, Err(code)) => return code,
     };

@@ -8,6 +8,7 @@
 use super::{Change, ChangeKind};
 use crate::catalog::{Catalog, Column, QualifiedName};
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RenameCandidate {
@@ -27,16 +28,25 @@ pub fn rename_candidates(from: &Catalog, to: &Catalog, changes: &[Change]) -> Ve
     let mut out = Vec::new();
     for kind in ["table", "column", "index", "constraint", "foreign_key"] {
         let (removed, added) = (names(kind, ChangeKind::Removed), names(kind, ChangeKind::Added));
+        // Only objects of one table can be one object renamed (tables themselves: any two), so the
+        // pairs are formed table by table.
+        let mut added_by_table: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+        for new in &added {
+            added_by_table.entry(table_key(kind, to, new)).or_default().push(new);
+        }
         // Every pair that looks alike, best first; each object takes part in one candidate at most.
         let mut pairs: Vec<(u8, Vec<String>, &String, &String)> = removed
             .iter()
-            .flat_map(|old| added.iter().map(move |new| (old, new)))
+            .flat_map(|old| {
+                let candidates = added_by_table.get(&table_key(kind, from, old)).map_or(&[][..], Vec::as_slice);
+                candidates.iter().map(move |new| (old, *new))
+            })
             .filter_map(|(old, new)| {
                 compare(kind, from, to, old, new).map(|(score, evidence)| (score, evidence, old, new))
             })
             .collect();
         pairs.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| (a.2, a.3).cmp(&(b.2, b.3))));
-        let mut used: Vec<&String> = Vec::new();
+        let mut used: BTreeSet<&String> = BTreeSet::new();
         for (confidence, evidence, old, new) in pairs {
             if used.contains(&old) || used.contains(&new) {
                 continue;
@@ -46,6 +56,17 @@ pub fn rename_candidates(from: &Catalog, to: &Catalog, changes: &[Change]) -> Ve
         }
     }
     out
+}
+
+/// The table an object belongs to, as the key its rename candidates are grouped by.
+fn table_key(kind: &str, catalog: &Catalog, object: &str) -> String {
+    match kind {
+        "table" => String::new(),
+        "index" => crate::catalog::find_shown(&catalog.indexes, object)
+            .map(|(_, index)| index.table.to_string())
+            .unwrap_or_default(),
+        _ => object.rsplit_once('.').map_or(String::new(), |(table, _)| table.to_string()),
+    }
 }
 
 fn split(object: &str) -> Option<(QualifiedName, &str)> {

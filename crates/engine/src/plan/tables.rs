@@ -910,9 +910,11 @@ fn add_constraint(
 
 fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
     let changes: Vec<Change> = p.changes_of("index").cloned().collect();
-    // Looked up for every dropped index: computed once.
-    let dropped_tables: BTreeSet<String> =
-        p.diff.changes.iter().filter(|c| c.change == ChangeKind::Removed).map(|c| c.object.clone()).collect();
+    // Looked up for every index: computed once.
+    let objects = |change: ChangeKind| -> BTreeSet<String> {
+        p.diff.changes.iter().filter(|c| c.change == change).map(|c| c.object.clone()).collect()
+    };
+    let (added_objects, dropped_tables) = (objects(ChangeKind::Added), objects(ChangeKind::Removed));
     let attached_parents: BTreeSet<QualifiedName> = p
         .changes_of("table")
         .filter(|c| c.change == ChangeKind::Added)
@@ -933,10 +935,7 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
             (ChangeKind::Added, _, Some((name, index))) => {
                 let partitioned = p.to.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
                 let on_new_relation = p.created.contains_key(&format!("table {}", index.table))
-                    || p.diff
-                        .changes
-                        .iter()
-                        .any(|c| c.object == index.table.to_string() && c.change == ChangeKind::Added);
+                    || added_objects.contains(&index.table.to_string());
                 // On a partitioned table: the parent index `ON ONLY` the parent, each partition's
                 // index built on its own, then attached (the parent index is valid once all are).
                 let sql = if partitioned {
