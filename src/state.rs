@@ -182,43 +182,48 @@ impl Workspace {
 
     /// The comparison of the two loaded dumps, when both sides hold one.
     pub fn comparison(&self, options: &DiffOptions) -> Option<Comparison> {
-        let (from, to) = (self.from.dump.as_ref()?, self.to.dump.as_ref()?);
-        let names = (from.file_name.as_str(), to.file_name.as_str());
-        let mut release = release(&from.catalog, &to.catalog, options, names);
-        let rollback = release.rollback(&from.catalog, &to.catalog, options, names);
-        let secrets: Vec<Secret> = from.secrets.iter().chain(&to.secrets).cloned().collect();
-        let report = Arc::new(report::build(
-            &release,
-            report::Sources {
-                from: &from.catalog,
-                to: &to.catalog,
-                inputs: [from.facts.clone(), to.facts.clone()],
-                options,
-                secrets: [from.secrets.clone(), to.secrets.clone()],
-                rollback: rollback.clone(),
-            },
-        ));
-        let rollback = redact(&rollback, &secrets);
-        release.redact(&secrets);
-        let Release { diff: result, risks, compatibility: compat, deploy_order, plan, script } = release;
-        Some(Comparison {
-            report,
-            risks,
-            compat,
-            deploy_order,
-            plan,
-            script,
-            rollback,
-            secrets,
-            from_name: from.file_name.clone(),
-            to_name: to.file_name.clone(),
-            tables: inventory(&from.catalog, &to.catalog, &result, options),
-            diff: result,
-            cleanup: [cleanup_candidates(&from.catalog), cleanup_candidates(&to.catalog)],
-            tracking: [tracking_tables(&from.catalog), tracking_tables(&to.catalog)],
-            catalogs: [from.catalog.clone(), to.catalog.clone()],
-        })
+        compare(self.from.dump.as_deref(), self.to.dump.as_deref(), options)
     }
+}
+
+/// The comparison of two loaded dumps, when both are there.
+pub fn compare(from: Option<&LoadedDump>, to: Option<&LoadedDump>, options: &DiffOptions) -> Option<Comparison> {
+    let (from, to) = (from?, to?);
+    let names = (from.file_name.as_str(), to.file_name.as_str());
+    let mut release = release(&from.catalog, &to.catalog, options, names);
+    let rollback = release.rollback(&from.catalog, &to.catalog, options, names);
+    let secrets: Vec<Secret> = from.secrets.iter().chain(&to.secrets).cloned().collect();
+    let report = Arc::new(report::build(
+        &release,
+        report::Sources {
+            from: &from.catalog,
+            to: &to.catalog,
+            inputs: [from.facts.clone(), to.facts.clone()],
+            options,
+            secrets: [from.secrets.clone(), to.secrets.clone()],
+            rollback: rollback.clone(),
+        },
+    ));
+    let rollback = redact(&rollback, &secrets);
+    release.redact(&secrets);
+    let Release { diff: result, risks, compatibility: compat, deploy_order, plan, script } = release;
+    Some(Comparison {
+        report,
+        risks,
+        compat,
+        deploy_order,
+        plan,
+        script,
+        rollback,
+        secrets,
+        from_name: from.file_name.clone(),
+        to_name: to.file_name.clone(),
+        tables: inventory(&from.catalog, &to.catalog, &result, options),
+        diff: result,
+        cleanup: [cleanup_candidates(&from.catalog), cleanup_candidates(&to.catalog)],
+        tracking: [tracking_tables(&from.catalog), tracking_tables(&to.catalog)],
+        catalogs: [from.catalog.clone(), to.catalog.clone()],
+    })
 }
 
 /// The tabs over the list of changes; each shows the changes of some object kinds.

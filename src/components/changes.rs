@@ -8,10 +8,28 @@ use schemadrift_engine::diff::{table_of, ChangeKind, Rename};
 pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> impl IntoView {
     // The diff depends on the drift controls only; filters and search just choose rows.
     let options = Memo::new(move |_| view.with(ViewState::options));
-    let comparison = Memo::new(move |_| {
-        let options = options.get();
-        workspace.with(|w| w.comparison(&options))
-    });
+    // The loaded dumps, by identity: progress updates of a side being read change the workspace
+    // but not its dumps, and must not compute the comparison again.
+    let dumps = Memo::new_with_compare(
+        move |_| workspace.with(|w| [w.from.dump.clone(), w.to.dump.clone()]),
+        |old, new| match (old, new) {
+            (Some(old), Some(new)) => !old.iter().zip(new).all(|(a, b)| match (a, b) {
+                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }),
+            _ => true,
+        },
+    );
+    // A new comparison is always a change: comparing two comparisons deeply would cost as much as
+    // making one.
+    let comparison = Memo::new_with_compare(
+        move |_| {
+            let options = options.get();
+            dumps.with(|[from, to]| crate::state::compare(from.as_deref(), to.as_deref(), &options))
+        },
+        |old, new| !matches!((old, new), (Some(None), Some(None))),
+    );
     let kinds = Memo::new(move |_| {
         comparison
             .with(|c| c.as_ref().map(|c| c.diff.counts_by_kind().keys().map(|k| k.to_string()).collect::<Vec<_>>()))

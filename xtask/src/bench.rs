@@ -47,27 +47,30 @@ pub fn run(env: &Env) -> Result<(), String> {
     };
 
     println!("\n## Native engine (release, whole analysis: read both, catalog, diff, risks, plan)\n");
-    println!("| pair | bytes | time | MB/s | ms per MB | peak memory | peak / input |");
+    println!("| pair | bytes | time | MB/s | ms per MB | peak memory | analysis memory / input |");
     println!("|---|---|---|---|---|---|---|");
     let mut per_mb = Vec::new();
     let mut worst_memory: f64 = 0.0;
     for size in SIZES {
         let (from, to) = pair(size);
         let line = env.output(&bench_text, &["native", &from, &to]).ok_or("the native benchmark failed")?;
-        let (bytes, seconds, peak) = (
+        let (bytes, seconds, peak, baseline) = (
             field(&line, "bytes").unwrap_or(0.0),
             field(&line, "seconds").unwrap_or(0.0),
             field(&line, "peak_bytes").unwrap_or(0.0),
+            field(&line, "baseline_bytes").unwrap_or(0.0),
         );
         let ms_per_mb = seconds * 1000.0 / (bytes / 1e6);
         per_mb.push(ms_per_mb);
-        worst_memory = worst_memory.max(peak / bytes);
+        // The analysis's memory: the peak less what the process held before reading anything.
+        let used = (peak - baseline) / bytes;
+        worst_memory = worst_memory.max(used);
         println!(
-            "| {size} MB | {bytes:.0} | {:.0} ms | {:.1} | {ms_per_mb:.1} | {:.0} MB | {:.1}× |",
+            "| {size} MB | {bytes:.0} | {:.0} ms | {:.1} | {ms_per_mb:.1} | {:.0} MB (process before work: {:.0} MB) | {used:.1}× |",
             seconds * 1000.0,
             bytes / 1e6 / seconds,
             peak / 1e6,
-            peak / bytes
+            baseline / 1e6
         );
         if size == "3" {
             println!("  budget: 3 MB pair in ≤ 150 ms → {}", verdict(seconds <= 0.150));
@@ -78,7 +81,10 @@ pub fn run(env: &Env) -> Result<(), String> {
     println!("* throughput ≥ 20 MB/s on every pair: slowest {throughput:.1} MB/s → {}", verdict(throughput >= 20.0));
     let growth = per_mb[per_mb.len() - 1] / per_mb[0];
     println!("* linear: per-MB time at 50 MB within 1.5× of 1 MB: {growth:.2}× → {}", verdict(growth <= 1.5));
-    println!("* peak memory ≤ 10× the input: worst {worst_memory:.1}× → {}", verdict(worst_memory <= 10.0));
+    println!(
+        "* peak memory of the analysis ≤ 10× the input: worst {worst_memory:.1}× → {}",
+        verdict(worst_memory <= 10.0)
+    );
 
     println!("\n## Wasm bundle (release)\n");
     crate::run::build(env)?;

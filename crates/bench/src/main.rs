@@ -77,6 +77,8 @@ fn analyse(from: &[u8], to: &[u8]) -> usize {
 }
 
 fn native(from: &str, to: &str) -> Result<(), String> {
+    // What the process holds before any work (the program itself): not the analysis's memory.
+    let baseline = memory("VmRSS:").unwrap_or(0);
     let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
     let (old, new) = (read(from)?, read(to)?);
     let bytes = old.len() + new.len();
@@ -89,18 +91,19 @@ fn native(from: &str, to: &str) -> Result<(), String> {
         changes = analyse(&old, &new);
         best = best.min(start.elapsed().as_secs_f64());
     }
-    let peak = peak_memory().unwrap_or(0);
+    let peak = memory("VmHWM:").unwrap_or(0);
     println!(
-        "bytes={bytes} seconds={best:.4} mb_per_s={:.1} peak_bytes={peak} output={changes}",
+        "bytes={bytes} seconds={best:.4} mb_per_s={:.1} peak_bytes={peak} baseline_bytes={baseline} output={changes}",
         bytes as f64 / 1e6 / best
     );
     Ok(())
 }
 
-/// The process's peak resident set (`VmHWM` on Linux), in bytes.
-fn peak_memory() -> Option<usize> {
+/// A memory figure of this process from `/proc/self/status` (Linux), in bytes: `VmHWM:` is the
+/// peak resident set, `VmRSS:` the current one.
+fn memory(key: &str) -> Option<usize> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
