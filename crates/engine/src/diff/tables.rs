@@ -66,6 +66,12 @@ pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOption
         .filter(|c| c.object_kind == "table" && c.change == ChangeKind::Renamed)
         .filter_map(|c| c.details.first().and_then(|d| d.from.as_deref()))
         .collect();
+    let mut changes_per_table: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for change in &diff.changes {
+        if let Some(table) = table_of(change, from, to) {
+            *changes_per_table.entry(table).or_default() += 1;
+        }
+    }
     let mut names: Vec<&QualifiedName> = from.tables.keys().chain(to.tables.keys()).collect();
     names.sort();
     names.dedup();
@@ -74,7 +80,7 @@ pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOption
         .filter(|name| !options.excludes(&name.schema) && !renamed_from.contains(&name.to_string().as_str()))
         .map(|name| {
             let shown = name.to_string();
-            let changes = diff.changes.iter().filter(|c| table_of(c, from, to).as_deref() == Some(&shown)).count();
+            let changes = changes_per_table.get(&shown).copied().unwrap_or(0);
             let renamed = diff
                 .changes
                 .iter()

@@ -240,8 +240,7 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     let uses_type = |text: &str| text.contains(&type_text);
     let mut rebuild = Vec::new();
     for (index_name, index) in &p.from.indexes {
-        let text = format!("{} {}", index.keys.join(" "), index.predicate.as_deref().unwrap_or(""));
-        if uses_type(&text) {
+        if index.keys.iter().any(|k| uses_type(k)) || index.predicate.as_deref().is_some_and(uses_type) {
             sql.push(format!("DROP INDEX IF EXISTS {};", qualified(index_name)));
             if let Some(new) = p.to.indexes.get(index_name) {
                 rebuild.push(crate::sql::create_index(index_name, new));
@@ -257,7 +256,10 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
         }
     }
     for (table, t) in &p.to.tables {
-        for column in t.columns.iter().filter(|c| c.data_type == type_text || c.data_type == format!("{type_text}[]")) {
+        let of_type = |c: &&crate::catalog::Column| {
+            c.data_type == type_text || c.data_type.strip_suffix("[]") == Some(type_text.as_str())
+        };
+        for column in t.columns.iter().filter(of_type) {
             let col = ident(&column.name);
             let t_shown = qualified(table);
             if p.from.tables.get(table).and_then(|f| f.column(&column.name)).is_some_and(|c| c.default.is_some()) {

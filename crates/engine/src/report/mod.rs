@@ -386,6 +386,12 @@ pub fn build(release: &Release, sources: Sources<'_>) -> Report {
         .collect();
     let column_order: Vec<ColumnOrder> =
         inventory.common.iter().filter_map(|shown| column_order(from, to, shown)).collect();
+    let mut changes_by_table: BTreeMap<String, Vec<&Change>> = BTreeMap::new();
+    for change in &diff.changes {
+        if let Some(table) = table_of(change, from, to) {
+            changes_by_table.entry(table).or_default().push(change);
+        }
+    }
     let deep_dives: Vec<DeepDive> = inventory
         .changed
         .iter()
@@ -405,12 +411,7 @@ pub fn build(release: &Release, sources: Sources<'_>) -> Report {
                         differs: pair.differs,
                     })
                     .collect(),
-                changes: diff
-                    .changes
-                    .iter()
-                    .filter(|c| table_of(c, from, to).as_deref() == Some(shown.as_str()))
-                    .map(row)
-                    .collect(),
+                changes: changes_by_table.get(shown).into_iter().flatten().map(|c| row(c)).collect(),
             }
         })
         .collect();
@@ -747,13 +748,15 @@ fn index_comparison(
             }
         }
     }
-    let count = |catalog: &Catalog| {
-        catalog
+    let count = |catalog: &Catalog| -> usize {
+        let built = catalog.indexes.values().filter(|i| !options.excludes(&i.table.schema)).count();
+        let backing: usize = catalog
             .tables
-            .keys()
-            .filter(|name| !options.excludes(&name.schema))
-            .map(|name| table_indexes(catalog, name).len())
-            .sum()
+            .iter()
+            .filter(|(name, _)| !options.excludes(&name.schema))
+            .map(|(name, t)| t.constraints.iter().filter_map(|(key, c)| constraint_index(name, key, c)).count())
+            .sum();
+        built + backing
     };
     IndexComparison { counts: [count(from), count(to)], only_in_from, only_in_to, altered, method_changes }
 }
