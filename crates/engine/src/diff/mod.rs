@@ -67,6 +67,14 @@ pub struct PropertyChange {
     pub to: Option<String>,
 }
 
+/// `type numeric → double precision`, with `(none)` for a value not set.
+impl std::fmt::Display for PropertyChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+        write!(f, "{} {} → {}", self.property, show(&self.from), show(&self.to))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// The catalog kind in singular: `table`, `column`, `index`, `constraint`, `foreign_key`, …

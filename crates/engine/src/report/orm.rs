@@ -89,18 +89,7 @@ pub fn hints(to: &Catalog, new_tables: &[NewTable], changed: &[ColumnDifferences
             let Some(column) = definition.column(&altered.column) else { continue };
             any = true;
             let fact = super::column_fact(to, &table.table, column);
-            let what: Vec<String> = altered
-                .details
-                .iter()
-                .map(|d| {
-                    format!(
-                        "{} {} → {}",
-                        d.property,
-                        d.from.as_deref().unwrap_or("(none)"),
-                        d.to.as_deref().unwrap_or("(none)")
-                    )
-                })
-                .collect();
+            let what: Vec<String> = altered.details.iter().map(ToString::to_string).collect();
             let why = one_line(&what.join("; "));
             let _ = writeln!(drizzle, "{}, // changed: {why}", drizzle_column(to, &fact, false, &mut used));
             let _ = writeln!(prisma, "{} // changed: {why}", prisma_field(to, &fact, false));

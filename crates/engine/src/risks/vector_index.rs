@@ -44,14 +44,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
                     .details
                     .iter()
                     .filter(|d| d.property == "method" || d.property == "parameters" || d.property == "keys")
-                    .map(|d| {
-                        format!(
-                            "{} {} → {}",
-                            d.property,
-                            d.from.as_deref().unwrap_or("(none)"),
-                            d.to.as_deref().unwrap_or("(none)")
-                        )
-                    })
+                    .map(ToString::to_string)
                     .collect();
                 format!("vector index {} changes: {}", change.object, details.join("; "))
             }
