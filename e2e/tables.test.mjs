@@ -99,3 +99,27 @@ test('a possible rename is confirmed in one click, becomes one change, and can b
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('long lists show a page of rows at a time, and more on request', async () => {
+  const { page, problems } = await openPage(app.context, app.server.url);
+  await byTestId(page, 'headline').waitFor();
+  const from = 'CREATE TABLE public.keep (id integer);\n';
+  const to = from + Array.from({ length: 450 }, (_, i) => `CREATE TABLE public.t${String(i).padStart(3, '0')} (id integer);\n`).join('');
+  await byTestId(page, 'from-input').setInputFiles({ name: 'small.sql', mimeType: 'text/plain', buffer: Buffer.from(from) });
+  await byTestId(page, 'to-input').setInputFiles({ name: 'many.sql', mimeType: 'text/plain', buffer: Buffer.from(to) });
+  await page.waitForFunction(() => document.querySelector('[data-testid="shown-count"]')?.textContent === '450 changes');
+  assert.equal(await byTestId(page, 'change-row').count(), 200);
+  assert.equal(await byTestId(page, 'more-rows').textContent(), '200 of 450 rows shown. Show 200 more Show all');
+  await byTestId(page, 'show-more').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 400);
+  await byTestId(page, 'show-all').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 450);
+  assert.equal(await byTestId(page, 'more-rows').count(), 0);
+  // The tables tab pages the same way, starting again at one page.
+  await byTestId(page, 'tab-tables').click();
+  await byTestId(page, 'table-tally').waitFor();
+  assert.equal(await byTestId(page, 'table-row').count(), 200);
+  assert.match(await byTestId(page, 'more-rows').textContent(), /^200 of 451 rows shown/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -8,6 +8,12 @@ use schemadrift_engine::diff::{table_of, ChangeKind, Rename};
 pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> impl IntoView {
     // The diff depends on the drift controls only; filters and search just choose rows.
     let options = Memo::new(move |_| view.with(ViewState::options));
+    // How many rows long lists show; back to one page when the tab, filters or search change.
+    let rows = RwSignal::new(ROWS_PER_PAGE);
+    Effect::new(move |_| {
+        view.with(|v| (v.tab, v.kind.clone(), v.search.clone()));
+        rows.set(ROWS_PER_PAGE);
+    });
     // The loaded dumps, by identity: progress updates of a side being read change the workspace
     // but not its dumps, and must not compute the comparison again.
     let dumps = Memo::new_with_compare(
@@ -152,8 +158,28 @@ pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> imp
         {controls}
         {tabs}
         {move || comparison.get().and_then(|c| view.with(|v| v.object.clone()).map(|t| super::tables::table_view(&c, t, view)))}
-        {move || comparison.get().map(|c| comparison_view(c, view.get(), view))}
+        {move || comparison.get().map(|c| comparison_view(c, view.get(), view, rows))}
     }
+}
+
+/// Long lists render this many rows at first, and this many more on each request: a page of a
+/// 25 MB pair's thousands of rows would otherwise block the page for seconds.
+pub const ROWS_PER_PAGE: usize = 200;
+
+/// Below a list cut at `shown` of `total` rows: how many are hidden, and buttons to show more.
+pub fn more_rows(shown: usize, total: usize, rows: RwSignal<usize>) -> impl IntoView {
+    (shown < total).then(|| {
+        view! {
+            <p class="more-rows" data-testid="more-rows">
+                {format!("{shown} of {total} rows shown. ")}
+                <button type="button" data-testid="show-more" on:click=move |_| rows.update(|n| *n += ROWS_PER_PAGE)>
+                    {format!("Show {} more", ROWS_PER_PAGE.min(total - shown))}
+                </button>
+                " "
+                <button type="button" class="link" data-testid="show-all" on:click=move |_| rows.set(total)>"Show all"</button>
+            </p>
+        }
+    })
 }
 
 /// The headline and the counts per kind: they follow the drift controls, not the filters.
@@ -232,9 +258,15 @@ pub(super) fn object_cell(object: String, table: Option<String>, view: RwSignal<
     }
 }
 
-fn comparison_view(comparison: Comparison, filter: ViewState, view: RwSignal<ViewState>) -> impl IntoView {
+fn comparison_view(
+    comparison: Comparison,
+    filter: ViewState,
+    view: RwSignal<ViewState>,
+    rows: RwSignal<usize>,
+) -> impl IntoView {
+    let limit = rows.get();
     match filter.tab {
-        Tab::Tables => return super::tables::inventory_view(&comparison, &filter, view).into_any(),
+        Tab::Tables => return super::tables::inventory_view(&comparison, &filter, view, rows).into_any(),
         Tab::Risks => return super::release::risks_view(&comparison, &filter, view).into_any(),
         Tab::Compatibility => return super::release::compatibility_view(&comparison).into_any(),
         Tab::Migration => return super::release::migration_view(&comparison, &filter, view).into_any(),
@@ -269,11 +301,11 @@ fn comparison_view(comparison: Comparison, filter: ViewState, view: RwSignal<Vie
     let mut changes: Vec<_> = comparison.diff.changes.into_iter().filter(|c| filter.shows(c)).collect();
     filter.sort.changes(&mut changes);
     let nothing_matches = changes.is_empty();
-    let shown = if changes.len() == total {
-        format!("{total} changes")
-    } else {
-        format!("{} of {total} changes shown", changes.len())
-    };
+    let matching = changes.len();
+    changes.truncate(limit);
+    let more = more_rows(changes.len(), matching, rows);
+    let shown =
+        if matching == total { format!("{total} changes") } else { format!("{matching} of {total} changes shown") };
     view! {
         {(total > 0).then(|| view! {
             <section class="comparison" aria-labelledby="changes-heading">
@@ -339,6 +371,7 @@ fn comparison_view(comparison: Comparison, filter: ViewState, view: RwSignal<Vie
                             .collect_view()}
                     </tbody>
                 </table>
+                {more}
                 {(!renames.is_empty()).then(|| view! {
                     <h3>"Possible renames"</h3>
                     <p class="hint">"Listed above as removed and added: schemadrift never assumes a rename, because treating one wrongly loses data. Confirm the ones you know to be renames."</p>

@@ -9,7 +9,12 @@ use schemadrift_engine::diff::{align_columns, ColumnStatus, TableStatus};
 use schemadrift_engine::sql::table_ddl;
 
 /// The inventory: one row per table, filtered by the search and ordered by the chosen column.
-pub fn inventory_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<ViewState>) -> impl IntoView {
+pub fn inventory_view(
+    comparison: &Comparison,
+    filter: &ViewState,
+    view: RwSignal<ViewState>,
+    rows: RwSignal<usize>,
+) -> impl IntoView {
     let needle = filter.search.to_lowercase();
     let mut tables: Vec<_> = comparison
         .tables
@@ -30,6 +35,9 @@ pub fn inventory_view(comparison: &Comparison, filter: &ViewState, view: RwSigna
     );
     let side_name = [comparison.from_name.clone(), comparison.to_name.clone()];
     let nothing = tables.is_empty();
+    let matching = tables.len();
+    tables.truncate(rows.get());
+    let more = super::changes::more_rows(tables.len(), matching, rows);
     view! {
         <section class="comparison" aria-labelledby="tables-heading">
             <h2 id="tables-heading">"Tables " <span class="count" data-testid="table-tally">{tally}</span></h2>
@@ -73,6 +81,7 @@ pub fn inventory_view(comparison: &Comparison, filter: &ViewState, view: RwSigna
                         .collect_view()}
                 </tbody>
             </table>
+            {more}
         </section>
     }
 }
