@@ -4,7 +4,7 @@
 //! (quoted exactly when PostgreSQL's `quote_identifier` would quote it) and every string through
 //! [`literal`], so generated SQL is valid for any name a dump can hold.
 
-use crate::catalog::{needs_quotes, Catalog, Column, ConstraintKind, Index, QualifiedName, Table};
+use crate::catalog::{needs_quotes, ByTable, Catalog, Column, ConstraintKind, Index, QualifiedName, Table};
 use std::fmt::Write;
 
 /// An identifier as SQL: double-quoted when PostgreSQL would quote it, embedded quotes doubled.
@@ -81,6 +81,11 @@ pub fn create_index(name: &QualifiedName, index: &Index) -> String {
 /// and valid constraints, then constraints added `NOT VALID`, indexes, row-level security, the
 /// replica identity, policies, triggers and comments. `None` when the catalog has no such table.
 pub fn table_ddl(catalog: &Catalog, name: &QualifiedName) -> Option<String> {
+    table_ddl_with(catalog, &ByTable::new(catalog), name)
+}
+
+/// [`table_ddl`] for code that writes many tables: `by_table` is built once for the catalog.
+pub fn table_ddl_with(catalog: &Catalog, by_table: &ByTable<'_>, name: &QualifiedName) -> Option<String> {
     let table = catalog.tables.get(name)?;
     let mut out = create_table(name, table);
     let shown = qualified(name);
@@ -95,7 +100,7 @@ pub fn table_ddl(catalog: &Catalog, name: &QualifiedName) -> Option<String> {
             constraint.definition
         );
     }
-    for (index_name, index) in catalog.indexes.iter().filter(|(_, i)| &i.table == name) {
+    for (index_name, index) in by_table.indexes(name) {
         let _ = writeln!(out, "{}", create_index(index_name, index));
     }
     if table.row_level_security {
@@ -107,7 +112,7 @@ pub fn table_ddl(catalog: &Catalog, name: &QualifiedName) -> Option<String> {
     if let Some(identity) = &table.replica_identity {
         let _ = writeln!(out, "ALTER TABLE {shown} REPLICA IDENTITY {identity};");
     }
-    for (key, policy) in catalog.policies.iter().filter(|(_, p)| &p.table == name) {
+    for (key, policy) in by_table.policies(name) {
         let policy_name = key.rsplit_once('.').map_or(key.as_str(), |(_, n)| n);
         let mut line = format!(
             "CREATE POLICY {} ON {shown} AS {} FOR {} TO {}",
@@ -124,7 +129,7 @@ pub fn table_ddl(catalog: &Catalog, name: &QualifiedName) -> Option<String> {
         }
         let _ = writeln!(out, "{line};");
     }
-    for trigger in catalog.triggers.values().filter(|t| &t.table == name) {
+    for trigger in by_table.triggers(name) {
         let _ = writeln!(out, "{};", trigger.definition.trim_end_matches(';'));
     }
     if let Some(comment) = catalog.comments.get(&format!("table {name}")) {

@@ -84,6 +84,45 @@ pub struct Catalog {
     pub sources: Sources,
 }
 
+/// The indexes, policies and triggers of each table, gathered in one pass: for code that visits many
+/// tables, which would otherwise scan every index of the catalog for each table.
+pub struct ByTable<'a> {
+    indexes: BTreeMap<&'a QualifiedName, Vec<(&'a QualifiedName, &'a Index)>>,
+    policies: BTreeMap<&'a QualifiedName, Vec<(&'a String, &'a Policy)>>,
+    triggers: BTreeMap<&'a QualifiedName, Vec<&'a Trigger>>,
+}
+
+impl<'a> ByTable<'a> {
+    pub fn new(catalog: &'a Catalog) -> ByTable<'a> {
+        let mut by = ByTable { indexes: BTreeMap::new(), policies: BTreeMap::new(), triggers: BTreeMap::new() };
+        for (name, index) in &catalog.indexes {
+            by.indexes.entry(&index.table).or_default().push((name, index));
+        }
+        for (key, policy) in &catalog.policies {
+            by.policies.entry(&policy.table).or_default().push((key, policy));
+        }
+        for trigger in catalog.triggers.values() {
+            by.triggers.entry(&trigger.table).or_default().push(trigger);
+        }
+        by
+    }
+
+    /// The table's indexes, in name order.
+    pub fn indexes(&self, table: &QualifiedName) -> &[(&'a QualifiedName, &'a Index)] {
+        self.indexes.get(table).map_or(&[], Vec::as_slice)
+    }
+
+    /// The table's policies (keyed `schema.table.policy`), in key order.
+    pub fn policies(&self, table: &QualifiedName) -> &[(&'a String, &'a Policy)] {
+        self.policies.get(table).map_or(&[], Vec::as_slice)
+    }
+
+    /// The table's triggers, in key order.
+    pub fn triggers(&self, table: &QualifiedName) -> &[&'a Trigger] {
+        self.triggers.get(table).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// The statements that created an object whose definition the catalog keeps as normalized text
 /// (functions, views, triggers, policies, types other than enums, event triggers, publications and
 /// other objects), exactly as the dump wrote them, keyed `<kind> <object>` like the diff's objects

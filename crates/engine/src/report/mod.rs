@@ -15,7 +15,7 @@
 mod checklists;
 pub mod orm;
 
-use crate::catalog::{Catalog, Column, Counts, QualifiedName};
+use crate::catalog::{ByTable, Catalog, Column, Counts, QualifiedName};
 use crate::compat::Compatibility;
 use crate::diff::{align_columns, inventory, table_of, ColumnStatus, TableStatus};
 use crate::diff::{key_findings, Change, ChangeKind, DiffOptions, Note, PropertyChange, Summary};
@@ -343,20 +343,21 @@ pub fn build(release: &Release, sources: Sources<'_>) -> Report {
     let changes: Vec<ChangeRow> = diff.changes.iter().map(row).collect();
     let entries = inventory(from, to, diff, options);
     let named = |status: TableStatus| entries.iter().filter(move |e| e.status == status);
-    let fact = |catalog: &Catalog, shown: &str| {
+    let by_table = [ByTable::new(from), ByTable::new(to)];
+    let fact = |catalog: &Catalog, by: &ByTable<'_>, shown: &str| {
         let (name, table) = find_table(catalog, shown)?;
         Some(TableFact {
             table: shown.to_string(),
             columns: table.columns.len(),
-            indexes: catalog.indexes.values().filter(|i| &i.table == name).count(),
-            definition_lines: crate::sql::table_ddl(catalog, name).map_or(0, |d| d.lines().count()),
+            indexes: by.indexes(name).len(),
+            definition_lines: crate::sql::table_ddl_with(catalog, by, name).map_or(0, |d| d.lines().count()),
             comment: catalog.comments.get(&format!("table {shown}")).cloned(),
         })
     };
     let inventory = Inventory {
         tables: [count_tables(from, options), count_tables(to, options)],
-        only_in_from: named(TableStatus::OnlyInFrom).filter_map(|e| fact(from, &e.table)).collect(),
-        only_in_to: named(TableStatus::OnlyInTo).filter_map(|e| fact(to, &e.table)).collect(),
+        only_in_from: named(TableStatus::OnlyInFrom).filter_map(|e| fact(from, &by_table[0], &e.table)).collect(),
+        only_in_to: named(TableStatus::OnlyInTo).filter_map(|e| fact(to, &by_table[1], &e.table)).collect(),
         common: entries
             .iter()
             .filter(|e| matches!(e.status, TableStatus::Changed | TableStatus::Unchanged))
@@ -425,11 +426,12 @@ pub fn build(release: &Release, sources: Sources<'_>) -> Report {
                 comment: fact.comment.clone(),
                 columns: table.columns.iter().map(|c| column_fact(to, &fact.table, c)).collect(),
                 definition: crate::sql::create_table(name, table),
-                indexes: table_indexes(to, name),
+                indexes: table_indexes(to, &by_table[1], name),
             })
         })
         .collect();
-    let indexes = index_comparison(diff, (from, to), (&inventory.only_in_from, &inventory.only_in_to), options, &row);
+    let indexes =
+        index_comparison(diff, (from, to), &by_table, (&inventory.only_in_from, &inventory.only_in_to), options, &row);
     let migration_status = migration_status(from, to, &inputs);
     let risk_matrix = crate::risks::AREAS
         .iter()
@@ -614,13 +616,8 @@ fn column_order(from: &Catalog, to: &Catalog, shown: &str) -> Option<ColumnOrder
 
 /// Every index of one table: those built by `CREATE INDEX` and those backing its primary key,
 /// unique and exclusion constraints (as `pg_indexes` lists them).
-fn table_indexes(catalog: &Catalog, table: &QualifiedName) -> Vec<IndexFact> {
-    let mut out: Vec<IndexFact> = catalog
-        .indexes
-        .iter()
-        .filter(|(_, index)| &index.table == table)
-        .map(|(name, index)| index_fact(name, index))
-        .collect();
+fn table_indexes(catalog: &Catalog, by_table: &ByTable<'_>, table: &QualifiedName) -> Vec<IndexFact> {
+    let mut out: Vec<IndexFact> = by_table.indexes(table).iter().map(|(name, index)| index_fact(name, index)).collect();
     if let Some(t) = catalog.tables.get(table) {
         out.extend(t.constraints.iter().filter_map(|(name, c)| constraint_index(table, name, c)));
     }
@@ -673,11 +670,12 @@ fn constraint_index(table: &QualifiedName, name: &str, constraint: &crate::catal
 fn index_comparison(
     diff: &crate::Diff,
     (from, to): (&Catalog, &Catalog),
+    by_table: &[ByTable<'_>; 2],
     (tables_only_in_from, tables_only_in_to): (&[TableFact], &[TableFact]),
     options: &DiffOptions,
     row: &dyn Fn(&Change) -> ChangeRow,
 ) -> IndexComparison {
-    let on_side = |catalog: &Catalog, change: ChangeKind, tables: &[TableFact]| -> Vec<IndexFact> {
+    let on_side = |catalog: &Catalog, by: &ByTable<'_>, change: ChangeKind, tables: &[TableFact]| -> Vec<IndexFact> {
         let mut out: Vec<IndexFact> = Vec::new();
         for c in diff.changes.iter().filter(|c| c.change == change) {
             match c.object_kind {
@@ -695,15 +693,15 @@ fn index_comparison(
         }
         for table in tables {
             if let Some((name, _)) = find_table(catalog, &table.table) {
-                out.extend(table_indexes(catalog, name));
+                out.extend(table_indexes(catalog, by, name));
             }
         }
         out.sort_by(|a, b| (&a.table, &a.index).cmp(&(&b.table, &b.index)));
         out.dedup();
         out
     };
-    let only_in_from = on_side(from, ChangeKind::Removed, tables_only_in_from);
-    let only_in_to = on_side(to, ChangeKind::Added, tables_only_in_to);
+    let only_in_from = on_side(from, &by_table[0], ChangeKind::Removed, tables_only_in_from);
+    let only_in_to = on_side(to, &by_table[1], ChangeKind::Added, tables_only_in_to);
     let altered: Vec<ChangeRow> = diff
         .changes
         .iter()

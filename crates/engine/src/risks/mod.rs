@@ -166,7 +166,7 @@ pub struct Context<'a> {
     /// Tables of `to` that the diff touches, computed once (see [`Context::touched_tables`]).
     touched: Vec<&'a QualifiedName>,
     /// The indexes of each table of `to`, so rules never scan every index for one table.
-    indexes_by_table: BTreeMap<&'a QualifiedName, Vec<(&'a QualifiedName, &'a crate::catalog::Index)>>,
+    to_by_table: crate::catalog::ByTable<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -208,16 +208,12 @@ impl<'a> Context<'a> {
         let mut touched: Vec<&QualifiedName> =
             shown.iter().filter_map(|s| crate::catalog::find_shown(&to.tables, s).map(|(n, _)| n)).collect();
         touched.sort();
-        let mut indexes_by_table: BTreeMap<_, Vec<_>> = BTreeMap::new();
-        for (name, index) in &to.indexes {
-            indexes_by_table.entry(&index.table).or_default().push((name, index));
-        }
-        Context { from, to, diff, touched, indexes_by_table }
+        Context { from, to, diff, touched, to_by_table: crate::catalog::ByTable::new(to) }
     }
 
     /// The indexes of a table of `to`.
     pub fn indexes_of(&self, table: &QualifiedName) -> &[(&'a QualifiedName, &'a crate::catalog::Index)] {
-        self.indexes_by_table.get(table).map_or(&[], Vec::as_slice)
+        self.to_by_table.indexes(table)
     }
 }
 
