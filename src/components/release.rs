@@ -5,13 +5,13 @@ use super::report::{copy_button, download_button, keep_secrets_toggle};
 use crate::state::{Comparison, Export, ViewState};
 use leptos::prelude::*;
 use schemadrift_engine::plan::Phase;
-use schemadrift_engine::risks::{Level, AREAS};
+use schemadrift_engine::risks::{matrix, Level, MatrixRow};
 
 /// The risk matrix (area × level, counts, each cell a filter) and the risk cards.
 pub fn risks_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<ViewState>) -> impl IntoView {
     let risks = comparison.risks.clone();
-    let count = |area: &str, level: Level| risks.iter().filter(|r| r.area == area && r.level == level).count();
-    let areas: Vec<&'static str> = AREAS.iter().copied().filter(|a| risks.iter().any(|r| r.area == *a)).collect();
+    // Only the areas that have risks.
+    let rows: Vec<MatrixRow> = matrix(&risks).into_iter().filter(|row| row.total() > 0).collect();
     let selected = filter.risk.clone();
     let matrix = view! {
         <table class="risk-matrix" data-testid="risk-matrix">
@@ -22,12 +22,13 @@ pub fn risks_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<Vi
                 </tr>
             </thead>
             <tbody>
-                {areas
+                {rows
                     .into_iter()
-                    .map(|area| {
+                    .map(|row| {
+                        let area = row.area;
                         let cells = Level::ALL
                             .map(|level| {
-                                let n = count(area, level);
+                                let n = row.count(level);
                                 let chosen = selected.as_ref().is_some_and(|(a, l)| a == area && *l == level);
                                 let label = format!("{n} {} risks in {area}", level.label());
                                 view! {

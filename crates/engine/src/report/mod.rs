@@ -22,7 +22,7 @@ use crate::diff::{key_findings, Change, ChangeKind, DiffOptions, Note, PropertyC
 use crate::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
 use crate::plan::Phase;
 use crate::release::Release;
-use crate::risks::{ChangeRisk, Risk};
+use crate::risks::{ChangeRisk, MatrixRow, Risk};
 use crate::secrets::Secret;
 use crate::summary::DumpSummary;
 use serde::Serialize;
@@ -226,15 +226,6 @@ pub struct MigrationStatus {
     pub finding: String,
 }
 
-/// Risk counts per area and level, for the matrix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MatrixRow {
-    pub area: &'static str,
-    pub high: usize,
-    pub medium: usize,
-    pub low: usize,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PhaseScript {
     pub phase: Phase,
@@ -433,18 +424,7 @@ pub fn build(release: &Release, sources: Sources<'_>) -> Report {
     let indexes =
         index_comparison(diff, (from, to), &by_table, (&inventory.only_in_from, &inventory.only_in_to), options, &row);
     let migration_status = migration_status(from, to, &inputs);
-    let risk_matrix = crate::risks::AREAS
-        .iter()
-        .map(|area| {
-            let count = |level| release.risks.iter().filter(|r| r.area == *area && r.level == level).count();
-            MatrixRow {
-                area,
-                high: count(crate::risks::Level::High),
-                medium: count(crate::risks::Level::Medium),
-                low: count(crate::risks::Level::Low),
-            }
-        })
-        .collect();
+    let risk_matrix = crate::risks::matrix(&release.risks);
     let migration = Migration {
         phases: Phase::ALL
             .iter()

@@ -235,6 +235,40 @@ fn area(category: Category, object_kind: &str) -> &'static str {
     }
 }
 
+/// One row of the risk matrix: an area's risk counts per level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatrixRow {
+    pub area: &'static str,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+}
+
+impl MatrixRow {
+    pub fn count(&self, level: Level) -> usize {
+        match level {
+            Level::High => self.high,
+            Level::Medium => self.medium,
+            Level::Low => self.low,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.high + self.medium + self.low
+    }
+}
+
+/// The risk matrix: every area of [`AREAS`], in display order, with its counts per level.
+pub fn matrix(risks: &[Risk]) -> Vec<MatrixRow> {
+    AREAS
+        .iter()
+        .map(|area| {
+            let count = |level| risks.iter().filter(|r| r.area == *area && r.level == level).count();
+            MatrixRow { area, high: count(Level::High), medium: count(Level::Medium), low: count(Level::Low) }
+        })
+        .collect()
+}
+
 /// The areas of the risk matrix, in display order.
 pub const AREAS: [&str; 9] =
     ["tables", "columns", "indexes", "constraints", "types", "functions", "views", "security", "other"];
