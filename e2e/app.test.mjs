@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { useApp, byTestId } from './support/suite.mjs';
+import { largePair } from './support/large.mjs';
 import { openPage, projectRoot, screenshotDir } from './support/browser.mjs';
 
 const app = useApp();
@@ -164,21 +165,60 @@ test('drift controls and filters change the rows and live in the URL', async () 
   await page.close();
 });
 
-test('a large dump shows progress and the page keeps answering while it is read', async () => {
+test('a large pair is analysed off the page: phases and percentages show, clicks are answered, cancel keeps the last dump', async () => {
   const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'headline').waitFor();
-  const one = readFileSync(join(projectRoot, 'demo', 'fieldbook_staging.sql'), 'utf8');
-  const big = Buffer.from(one.repeat(Math.ceil((12 * 1024 * 1024) / one.length)));
-  await byTestId(page, 'to-input').setInputFiles({ name: 'big.sql', mimeType: 'text/plain', buffer: big });
-  const reading = byTestId(page, 'reading');
+  // Every text the progress indicators show, as the page shows it.
+  await page.evaluate(() => {
+    window.seenSteps = new Set();
+    const record = () => {
+      for (const el of document.querySelectorAll('[data-testid="reading"], [data-testid="analysis-status"]')) {
+        window.seenSteps.add(el.textContent.replace(/\s+/g, ' ').trim());
+      }
+    };
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  const { from, to } = largePair(10000);
+  await byTestId(page, 'from-input').setInputFiles({ name: 'big-from.sql', mimeType: 'text/plain', buffer: from });
+  await byTestId(page, 'to-input').setInputFiles({ name: 'big-to.sql', mimeType: 'text/plain', buffer: to });
+  const reading = page.locator('[data-side="to"] [data-testid="reading"]');
   await reading.waitFor();
-  assert.match(await reading.textContent(), /(Reading|Parsing) big\.sql \(12\.\d MB\)… \d+%/);
-  // While it is parsing, the other side still reacts to the user.
+  // While both are analysed, the page answers: a tab switches and a details box opens at once.
+  await byTestId(page, 'tab-risks').click({ timeout: 3000 });
+  assert.equal(await byTestId(page, 'tab-risks').getAttribute('aria-selected'), 'true');
   const paste = page.locator('[data-side="from"] details.paste');
-  await paste.locator('summary').click({ timeout: 2000 });
+  await paste.locator('summary').click({ timeout: 3000 });
   assert.equal(await paste.evaluate((d) => d.open), true);
-  await page.waitForFunction(() => document.querySelector('[data-testid="to-file-name"]')?.textContent === 'big.sql', null, { timeout: 60000 });
-  assert.equal(await reading.count(), 0);
+  const busy = await page.evaluate(
+    () => document.querySelectorAll('[data-testid="reading"], [data-testid="analysis-status"]').length,
+  );
+  assert.ok(busy > 0, 'the clicks were answered while the analysis was still running');
+  // And while the two are compared and the migration planned.
+  await byTestId(page, 'analysis-status').waitFor({ timeout: 60000 });
+  await byTestId(page, 'tab-compatibility').click({ timeout: 3000 });
+  assert.equal(await byTestId(page, 'tab-compatibility').getAttribute('aria-selected'), 'true');
+  await byTestId(page, 'tab-all').click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="headline"]')?.textContent.startsWith('To reach big-to.sql, big-from.sql needs'),
+    null,
+    { timeout: 120000 },
+  );
+  const steps = [...(await page.evaluate(() => [...window.seenSteps]))].join('\n');
+  assert.match(steps, /Parsing from big-from\.sql \(6\.\d MB\)… \d+%/);
+  assert.match(steps, /Parsing to big-to\.sql \(6\.\d MB\)… \d+%/);
+  assert.match(steps, /Comparing…/);
+  assert.match(steps, /Planning…/);
+  assert.equal(await byTestId(page, 'reading').count(), 0);
+  assert.equal(await byTestId(page, 'analysis-status').count(), 0);
+
+  // Cancel: the side keeps the dump it held, and the comparison stays.
+  const headline = await byTestId(page, 'headline').textContent();
+  await byTestId(page, 'from-input').setInputFiles({ name: 'other.sql', mimeType: 'text/plain', buffer: to });
+  await byTestId(page, 'from-cancel').click({ timeout: 3000 });
+  await assert.doesNotReject(page.locator('[data-side="from"] [data-testid="reading"]').waitFor({ state: 'detached' }));
+  assert.equal(await byTestId(page, 'from-file-name').textContent(), 'big-from.sql');
+  await page.waitForTimeout(500);
+  assert.equal(await byTestId(page, 'headline').textContent(), headline);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -2,7 +2,11 @@
 //!
 //! They are produced by `cargo xtask demo` from demo/build_production.sql and demo/build_staging.sql.
 
+/// The file names the page shows while the worker reads the demo.
+pub const FROM_NAME: &str = "fieldbook_production.sql";
+pub const TO_NAME: &str = "fieldbook_staging.sql";
+
 /// (file name, text) of the database to migrate.
-pub const FROM: (&str, &str) = ("fieldbook_production.sql", include_str!("../demo/fieldbook_production.sql"));
+pub const FROM: (&str, &str) = (FROM_NAME, include_str!("../demo/fieldbook_production.sql"));
 /// (file name, text) of the schema to reach.
-pub const TO: (&str, &str) = ("fieldbook_staging.sql", include_str!("../demo/fieldbook_staging.sql"));
+pub const TO: (&str, &str) = (TO_NAME, include_str!("../demo/fieldbook_staging.sql"));

@@ -4,8 +4,12 @@
 //! two sides ([`state`]) and renders what the engine computed; everything about SQL is in the
 //! `schemadrift-engine` crate.
 
+pub mod analysis;
+pub mod client;
 pub mod components;
 pub mod demo;
+pub mod protocol;
 pub mod state;
+pub mod worker;
 
 pub use components::app::App;

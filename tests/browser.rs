@@ -44,13 +44,27 @@ async fn settle() {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
+/// Waits (up to 10 s) until the element's text satisfies `done`: the analysis answers in later tasks.
+async fn until(root: &web_sys::Element, test_id: &str, done: impl Fn(&str) -> bool) -> String {
+    for _ in 0..500 {
+        if let Some(element) = root.query_selector(&format!("[data-testid='{test_id}']")).unwrap() {
+            let text = element.text_content().unwrap_or_default();
+            if done(&text) {
+                return text;
+            }
+        }
+        settle().await;
+    }
+    panic!("data-testid={test_id} never showed what was expected");
+}
+
 #[wasm_bindgen_test]
 async fn first_visit_shows_the_demo_and_swap_exchanges_the_sides() {
     let container = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone().unchecked_into(), schemadrift_web::App);
-    settle().await;
     let root = &container;
+    until(root, "headline", |t| t.starts_with("To reach fieldbook_staging.sql")).await;
 
     assert_eq!(text_of(root, "from-file-name"), "fieldbook_production.sql");
     assert_eq!(text_of(root, "to-file-name"), "fieldbook_staging.sql");
@@ -63,9 +77,10 @@ async fn first_visit_shows_the_demo_and_swap_exchanges_the_sides() {
     assert_eq!(text_of(root, "from-file-name"), "fieldbook_staging.sql");
     assert_eq!(text_of(root, "to-file-name"), "fieldbook_production.sql");
 
+    until(root, "headline", |t| t.starts_with("To reach fieldbook_production.sql")).await;
+
     click(root, "load-demo");
-    settle().await;
-    assert_eq!(text_of(root, "from-file-name"), "fieldbook_production.sql");
+    until(root, "from-file-name", |t| t == "fieldbook_production.sql").await;
     drop(handle);
 }
 
@@ -74,7 +89,7 @@ async fn pasted_sql_replaces_one_side_only() {
     let container = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone().unchecked_into(), schemadrift_web::App);
-    settle().await;
+    until(&container, "to-file-name", |t| t == "fieldbook_staging.sql").await;
 
     let textarea: web_sys::HtmlTextAreaElement =
         container.query_selector("[data-testid='to-paste']").unwrap().unwrap().unchecked_into();
@@ -85,7 +100,7 @@ async fn pasted_sql_replaces_one_side_only() {
         .unwrap()
         .unchecked_into::<web_sys::HtmlElement>()
         .click();
-    settle().await;
+    until(&container, "to-file-name", |t| t == "pasted text").await;
 
     let to_name = container.query_selector("[data-testid='to-file-name']").unwrap().unwrap();
     assert_eq!(to_name.text_content().unwrap(), "pasted text");

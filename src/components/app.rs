@@ -3,6 +3,8 @@
 use super::changes::Changes;
 use super::dump_panel::DumpPanel;
 use super::summary::Summary;
+use crate::client::Analysis;
+use crate::protocol::Request;
 use crate::state::{Side, ViewState, Workspace};
 use leptos::prelude::*;
 
@@ -13,11 +15,17 @@ pub fn App() -> impl IntoView {
     // A first visit shows the demo comparison straight away, so a newcomer sees what the tool does;
     // a link with `?from=…&to=…` loads those dumps instead.
     let urls = view.with_untracked(|v| v.urls.clone());
-    let workspace =
-        RwSignal::new(if urls.iter().any(Option::is_some) { Workspace::default() } else { Workspace::demo() });
+    let linked = urls.iter().any(Option::is_some);
+    let analysis = Analysis::new(if linked { Workspace::default() } else { Workspace::demo() });
+    let workspace = analysis.workspace;
+    analysis.start();
+    analysis.send(Request::Options(view.with_untracked(ViewState::options)), None);
+    if !linked {
+        analysis.send(Request::Demo, None);
+    }
     for (side, url) in [Side::From, Side::To].into_iter().zip(urls) {
         if let Some(url) = url {
-            super::file_reading::load_url(workspace, side, url);
+            super::file_reading::load_url(analysis, side, url);
         }
     }
     // A side that now holds another dump (a file, pasted text, the demo) no longer follows its URL.
@@ -61,7 +69,11 @@ pub fn App() -> impl IntoView {
                     type="button"
                     data-testid="swap"
                     title="Exchange the from and to sides"
-                    on:click=move |_| workspace.update(Workspace::swap)
+                    disabled=move || workspace.with(Workspace::reading)
+                    on:click=move |_| {
+                        workspace.update(Workspace::swap);
+                        analysis.send(Request::Swap, None);
+                    }
                 >
                     "⇄ Swap"
                 </button>
@@ -69,7 +81,10 @@ pub fn App() -> impl IntoView {
                     type="button"
                     data-testid="load-demo"
                     title="Load the demo comparison (Fieldbook production → staging)"
-                    on:click=move |_| workspace.set(Workspace::demo())
+                    on:click=move |_| {
+                        workspace.update(Workspace::await_demo);
+                        analysis.send(Request::Demo, None);
+                    }
                 >
                     "Load demo"
                 </button>
@@ -77,10 +92,10 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <div class="sides">
-                <DumpPanel side=Side::From workspace=workspace />
-                <DumpPanel side=Side::To workspace=workspace />
+                <DumpPanel side=Side::From analysis=analysis />
+                <DumpPanel side=Side::To analysis=analysis />
             </div>
-            <Changes workspace=workspace view=view />
+            <Changes analysis=analysis view=view />
             <Summary workspace=workspace />
         </main>
         <footer>

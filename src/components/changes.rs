@@ -1,41 +1,29 @@
 //! The comparison: one sentence, counts per kind, drift controls and filters, and every change as a row.
 
-use crate::state::{Comparison, Export, SortKey, Tab, ViewState, Workspace};
+use crate::client::{Analysis, Status};
+use crate::protocol::Request;
+use crate::state::{Comparison, Export, SortKey, Tab, ViewState};
 use leptos::prelude::*;
-use schemadrift_engine::diff::{table_of, ChangeKind, Rename};
+use schemadrift_engine::diff::{ChangeKind, Rename};
 
 #[component]
-pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> impl IntoView {
-    // The diff depends on the drift controls only; filters and search just choose rows.
+pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
+    // The diff depends on the drift controls only; filters and search just choose rows. The worker
+    // compares again with its catalogs when they change (App sent the first options).
     let options = Memo::new(move |_| view.with(ViewState::options));
+    Effect::new(move |first: Option<()>| {
+        let options = options.get();
+        if first.is_some() {
+            analysis.send(Request::Options(options), None);
+        }
+    });
     // How many rows long lists show; back to one page when the tab, filters or search change.
     let rows = RwSignal::new(ROWS_PER_PAGE);
     Effect::new(move |_| {
         view.with(|v| (v.tab, v.kind.clone(), v.search.clone()));
         rows.set(ROWS_PER_PAGE);
     });
-    // The loaded dumps, by identity: progress updates of a side being read change the workspace
-    // but not its dumps, and must not compute the comparison again.
-    let dumps = Memo::new_with_compare(
-        move |_| workspace.with(|w| [w.from.dump.clone(), w.to.dump.clone()]),
-        |old, new| match (old, new) {
-            (Some(old), Some(new)) => !old.iter().zip(new).all(|(a, b)| match (a, b) {
-                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            }),
-            _ => true,
-        },
-    );
-    // A new comparison is always a change: comparing two comparisons deeply would cost as much as
-    // making one.
-    let comparison = Memo::new_with_compare(
-        move |_| {
-            let options = options.get();
-            dumps.with(|[from, to]| crate::state::compare(from.as_deref(), to.as_deref(), &options))
-        },
-        |old, new| !matches!((old, new), (Some(None), Some(None))),
-    );
+    let comparison = analysis.comparison;
     let kinds = Memo::new(move |_| {
         comparison
             .with(|c| c.as_ref().map(|c| c.diff.counts_by_kind().keys().map(|k| k.to_string()).collect::<Vec<_>>()))
@@ -154,12 +142,36 @@ pub fn Changes(workspace: RwSignal<Workspace>, view: RwSignal<ViewState>) -> imp
         </nav>
     };
     view! {
-        {move || comparison.with(|c| c.as_ref().map(summary_view))}
+        {move || comparison.with(|c| c.as_deref().map(summary_view))}
         {controls}
         {tabs}
-        {move || comparison.get().and_then(|c| view.with(|v| v.object.clone()).map(|t| super::tables::table_view(&c, t, view)))}
-        {move || comparison.get().map(|c| comparison_view(c, view.get(), view, rows))}
+        {move || status_view(analysis.status.get())}
+        {move || comparison.get().and_then(|c| view.with(|v| v.object.clone()).map(|t| super::tables::table_view(&c, t, analysis, view)))}
+        {move || comparison.get().map(|c| comparison_view((*c).clone(), view.get(), view, rows, analysis))}
     }
+}
+
+/// What the worker is doing once both sides are read, or why it stopped.
+fn status_view(status: Option<Status>) -> impl IntoView {
+    status.map(|status| match status {
+        Status::Working(step) => view! {
+            <p class="status reading" role="status" data-testid="analysis-status">
+                <span class="spinner" aria-hidden="true"></span>
+                {format!("{}…", capitalize(&step))}
+                <progress></progress>
+            </p>
+        }
+        .into_any(),
+        Status::Stopped(message) => view! {
+            <div class="status error" role="alert" data-testid="analysis-stopped"><p>{message}</p></div>
+        }
+        .into_any(),
+    })
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Long lists render this many rows at first, and this many more on each request: a page of a
@@ -263,18 +275,18 @@ fn comparison_view(
     filter: ViewState,
     view: RwSignal<ViewState>,
     rows: RwSignal<usize>,
+    analysis: Analysis,
 ) -> impl IntoView {
     let limit = rows.get();
     match filter.tab {
         Tab::Tables => return super::tables::inventory_view(&comparison, &filter, view, rows).into_any(),
         Tab::Risks => return super::release::risks_view(&comparison, &filter, view).into_any(),
         Tab::Compatibility => return super::release::compatibility_view(&comparison).into_any(),
-        Tab::Migration => return super::release::migration_view(&comparison, &filter, view).into_any(),
-        Tab::Report => return super::report::report_view(&comparison).into_any(),
+        Tab::Migration => return super::release::migration_view(&comparison, &filter, view, analysis).into_any(),
+        Tab::Report => return super::report::report_view(&comparison, analysis).into_any(),
         _ => {}
     }
     let by_change = schemadrift_engine::risks::by_change(&comparison.risks);
-    let [from_catalog, to_catalog] = comparison.catalogs.clone();
     let confirmed = filter.renames.clone();
     let notes = comparison.diff.notes.clone();
     let renames = comparison.diff.rename_candidates.clone();
@@ -298,8 +310,14 @@ fn comparison_view(
         })
         .collect();
     let total = comparison.diff.changes.len();
-    let mut changes: Vec<_> = comparison.diff.changes.into_iter().filter(|c| filter.shows(c)).collect();
-    filter.sort.changes(&mut changes);
+    let mut changes: Vec<_> = comparison
+        .diff
+        .changes
+        .into_iter()
+        .zip(comparison.change_tables)
+        .filter(|(change, _)| filter.shows(change))
+        .collect();
+    filter.sort.changes(&mut changes, |(change, _)| change);
     let nothing_matches = changes.is_empty();
     let matching = changes.len();
     changes.truncate(limit);
@@ -326,14 +344,13 @@ fn comparison_view(
                     <tbody>
                         {changes
                             .into_iter()
-                            .map(|change| {
+                            .map(|(change, table)| {
                                 let (label, class) = match change.change {
                                     ChangeKind::Added => ("added", "added"),
                                     ChangeKind::Removed => ("removed", "removed"),
                                     ChangeKind::Altered => ("changed", "altered"),
                                     ChangeKind::Renamed => ("renamed", "altered"),
                                 };
-                                let table = table_of(&change, &from_catalog, &to_catalog);
                                 let id = format!("{} {}", change.object_kind, change.object);
                                 let risk = by_change.get(&id).cloned();
                                 let details = if change.change.compares() { change.details } else { Vec::new() };

@@ -1,13 +1,16 @@
 //! One side of the comparison: drop zone, file picker, paste box, and what was read.
 
 use super::file_reading::{load_file, load_text};
-use crate::state::{count_rows, format_size, Activity, LoadedDump, Side, Workspace};
+use crate::client::Analysis;
+use crate::protocol::Request;
+use crate::state::{count_rows, format_size, Activity, LoadedDump, Side};
 use leptos::html;
 use leptos::prelude::*;
 use std::sync::Arc;
 
 #[component]
-pub fn DumpPanel(side: Side, workspace: RwSignal<Workspace>) -> impl IntoView {
+pub fn DumpPanel(side: Side, analysis: Analysis) -> impl IntoView {
+    let workspace = analysis.workspace;
     let (title, hint) = match side {
         Side::From => ("From", "The database you migrate, e.g. production"),
         Side::To => ("To", "The schema you want to reach, e.g. staging"),
@@ -21,20 +24,20 @@ pub fn DumpPanel(side: Side, workspace: RwSignal<Workspace>) -> impl IntoView {
         ev.prevent_default();
         dragging.set(false);
         if let Some(file) = ev.data_transfer().and_then(|dt| dt.files()).and_then(|files| files.get(0)) {
-            load_file(workspace, side, file);
+            load_file(analysis, side, file);
         }
     };
     let on_choose = move |ev: web_sys::Event| {
         let input = event_target::<web_sys::HtmlInputElement>(&ev);
         if let Some(file) = input.files().and_then(|files| files.get(0)) {
-            load_file(workspace, side, file);
+            load_file(analysis, side, file);
         }
         // Clearing lets the same file be chosen again after it was edited.
         input.set_value("");
     };
     let on_paste = move |_| {
         if let Some(textarea) = paste_box.get() {
-            load_text(workspace, side, &textarea.value());
+            load_text(analysis, side, &textarea.value());
         }
     };
 
@@ -86,23 +89,48 @@ pub fn DumpPanel(side: Side, workspace: RwSignal<Workspace>) -> impl IntoView {
                     </details>
                 </div>
             </div>
-            {move || activity_view(panel.with(|p| p.activity.clone()))}
+            {move || activity_view(side, analysis, panel.with(|p| p.activity.clone()))}
             {move || panel.with(|p| p.dump.clone()).map(|dump| dump_view(side, dump))}
         </section>
     }
 }
 
-fn activity_view(activity: Activity) -> AnyView {
+/// Inputs above this size show how far reading is; smaller ones are read in a blink.
+const SHOW_PERCENT_FROM: usize = 1024 * 1024;
+
+fn activity_view(side: Side, analysis: Analysis, activity: Activity) -> AnyView {
     match activity {
         Activity::Idle => ().into_any(),
-        Activity::Reading { file_name, bytes, step, percent } => view! {
-            <p class="status reading" role="status" data-testid="reading">
-                <span class="spinner" aria-hidden="true"></span>
-                {format!("{} {file_name} ({})… {percent}%", capitalize(&step), format_size(bytes))}
-                <progress max="100" value=percent></progress>
-            </p>
+        Activity::Reading { file_name, bytes, step, percent } => {
+            let size = if bytes > 0 { format!(" ({})", format_size(bytes)) } else { String::new() };
+            let big = bytes >= SHOW_PERCENT_FROM;
+            let what = format!("{} {} {file_name}{size}…", capitalize(&step), side.id());
+            let cancelled = file_name.clone();
+            view! {
+                <div class="status reading" role="status" data-testid="reading">
+                    <span class="spinner" aria-hidden="true"></span>
+                    {what}
+                    {big.then(|| view! { " "<span data-testid="reading-percent">{format!("{percent}%")}</span> })}
+                    {if big {
+                        view! { <progress max="100" value=percent></progress> }.into_any()
+                    } else {
+                        view! { <progress></progress> }.into_any()
+                    }}
+                    <button
+                        type="button"
+                        class="link"
+                        data-testid=format!("{}-cancel", side.id())
+                        on:click=move |_| {
+                            analysis.workspace.update(|w| w.panel_mut(side).cancel(&cancelled));
+                            analysis.send(Request::Cancel { side }, None);
+                        }
+                    >
+                        "Cancel"
+                    </button>
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
         Activity::Failed { file_name, message } => view! {
             <div class="status error" role="alert">
                 <strong>{format!("Could not load {file_name}")}</strong>

@@ -2,6 +2,7 @@
 //! phased migration script (with the rollback), each statement linked to the changes it carries out.
 
 use super::report::{copy_button, download_button, keep_secrets_toggle};
+use crate::client::Analysis;
 use crate::state::{Comparison, Export, ViewState};
 use leptos::prelude::*;
 use schemadrift_engine::plan::Phase;
@@ -148,7 +149,12 @@ pub fn compatibility_view(comparison: &Comparison) -> impl IntoView {
 }
 
 /// The script phase by phase, highlighted, with copy and download buttons; the rollback below.
-pub fn migration_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<ViewState>) -> impl IntoView {
+pub fn migration_view(
+    comparison: &Comparison,
+    filter: &ViewState,
+    view: RwSignal<ViewState>,
+    analysis: Analysis,
+) -> impl IntoView {
     let highlight = filter.highlight.clone();
     let phases: Vec<_> = Phase::ALL
         .into_iter()
@@ -159,7 +165,6 @@ pub fn migration_view(comparison: &Comparison, filter: &ViewState, view: RwSigna
         .collect();
     let manual = comparison.plan.manual.clone();
     let rollback = comparison.rollback.clone();
-    let report = comparison.report.clone();
     let secrets = comparison.secrets.len();
     // An explicit choice each time: secrets stay out of downloads unless this is ticked.
     let keep = RwSignal::new(false);
@@ -167,9 +172,9 @@ pub fn migration_view(comparison: &Comparison, filter: &ViewState, view: RwSigna
         <section class="comparison" aria-labelledby="migration-heading" data-testid="migration">
             <h2 id="migration-heading">"Migration script"</h2>
             <div class="actions left">
-                {download_button("Download migration.sql", "download-migration", report.clone(), Export::Migration, keep)}
+                {download_button("Download migration.sql", "download-migration", analysis, Export::Migration, keep)}
                 {copy_button("Copy script", "copy-migration", comparison.script.clone())}
-                {download_button("Download rollback.sql", "download-rollback", report, Export::Rollback, keep)}
+                {download_button("Download rollback.sql", "download-rollback", analysis, Export::Rollback, keep)}
             </div>
             {(secrets > 0).then(|| keep_secrets_toggle(secrets, keep))}
             {highlight.clone().map(|change| view! {

@@ -1,17 +1,17 @@
 //! The report tab: what identifies the two inputs, the exports (Markdown, standalone HTML, JSON,
-//! migration and rollback SQL) made in the page, and the ORM schema lines with copy buttons.
+//! migration and rollback SQL) made in the browser by the analysis worker, and the ORM schema
+//! lines with copy buttons.
 
+use crate::client::Analysis;
+use crate::protocol::Request;
 use crate::state::{Comparison, Export};
 use leptos::prelude::*;
-use schemadrift_engine::report::Report;
-use std::sync::Arc;
 
-pub fn report_view(comparison: &Comparison) -> impl IntoView {
-    let report = comparison.report.clone();
+pub fn report_view(comparison: &Comparison, analysis: Analysis) -> impl IntoView {
     let secrets = comparison.secrets.len();
     let keep = RwSignal::new(false);
-    let inputs = report.inputs.clone();
-    let orm = report.orm.clone();
+    let inputs = comparison.inputs.clone();
+    let orm = comparison.orm.clone();
     view! {
         <section class="comparison" aria-labelledby="report-heading" data-testid="report">
             <h2 id="report-heading">"Report and exports"</h2>
@@ -41,7 +41,7 @@ pub fn report_view(comparison: &Comparison) -> impl IntoView {
             </table>
             <div class="actions left" data-testid="exports">
                 {Export::ALL
-                    .map(|export| download_button(export.label(), export.test_id(), report.clone(), export, keep))
+                    .map(|export| download_button(export.label(), export.test_id(), analysis, export, keep))
                     .collect_view()}
             </div>
             {(secrets > 0).then(|| keep_secrets_toggle(secrets, keep))}
@@ -95,11 +95,12 @@ pub(super) fn keep_secrets_toggle(secrets: usize, keep: RwSignal<bool>) -> impl 
     }
 }
 
-/// A button that saves an export as a file, made in the page (nothing is sent anywhere).
+/// A button that saves an export as a file: the worker makes it, the page saves it (nothing is sent
+/// anywhere).
 pub(super) fn download_button(
     label: &'static str,
     test_id: &'static str,
-    report: Arc<Report>,
+    analysis: Analysis,
     export: Export,
     keep: RwSignal<bool>,
 ) -> impl IntoView {
@@ -107,32 +108,11 @@ pub(super) fn download_button(
         <button
             type="button"
             data-testid=test_id
-            on:click=move |_| {
-                let (from, to) = report.names();
-                save(&export.file_name(from, to), export.mime(), &export.text(&report, keep.get_untracked()));
-            }
+            on:click=move |_| analysis.send(Request::Export { export, keep_secrets: keep.get_untracked() }, None)
         >
             {label}
         </button>
     }
-}
-
-fn save(file_name: &str, mime: &str, text: &str) {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    let document = leptos::prelude::document();
-    if let Some(anchor) =
-        document.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        anchor.set_href(&url);
-        anchor.set_download(file_name);
-        anchor.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 pub(super) fn copy_button(label: &'static str, test_id: &'static str, text: String) -> impl IntoView {

@@ -2,11 +2,13 @@
 //! column lists aligned, and each side's DDL side by side).
 
 use super::changes::{object_cell, sort_header};
+use crate::analysis::TableView;
+use crate::client::Analysis;
+use crate::protocol::Request;
 use crate::state::{Comparison, SortKey, ViewState};
 use leptos::prelude::*;
-use schemadrift_engine::catalog::{Column, QualifiedName};
-use schemadrift_engine::diff::{align_columns, ColumnStatus, TableStatus};
-use schemadrift_engine::sql::table_ddl;
+use schemadrift_engine::catalog::Column;
+use schemadrift_engine::diff::{ColumnStatus, TableStatus};
 
 /// The inventory: one row per table, filtered by the search and ordered by the chosen column.
 pub fn inventory_view(
@@ -86,9 +88,14 @@ pub fn inventory_view(
     }
 }
 
-/// One table from both sides: its columns aligned row by row, then each side's DDL.
-pub fn table_view(comparison: &Comparison, table: String, view: RwSignal<ViewState>) -> impl IntoView {
-    let [from, to] = &comparison.catalogs;
+/// One table from both sides: its columns aligned row by row, then each side's DDL. The worker,
+/// which holds the catalogs, makes it on request.
+pub fn table_view(
+    comparison: &Comparison,
+    table: String,
+    analysis: Analysis,
+    view: RwSignal<ViewState>,
+) -> impl IntoView {
     // For a confirmed rename, the from side holds the table under its old name.
     let renamed_from = comparison
         .diff
@@ -98,13 +105,24 @@ pub fn table_view(comparison: &Comparison, table: String, view: RwSignal<ViewSta
             c.object_kind == "table" && c.object == table && c.details.first().is_some_and(|d| d.property == "name")
         })
         .and_then(|c| c.details[0].from.clone());
-    let find = |catalog: &schemadrift_engine::Catalog, name: &str| -> Option<QualifiedName> {
-        schemadrift_engine::catalog::find_shown(&catalog.tables, name).map(|(k, _)| k.clone())
-    };
-    let from_name = find(from, renamed_from.as_deref().unwrap_or(&table));
-    let to_name = find(to, &table);
+    analysis.send(Request::Table { table: table.clone(), renamed_from }, None);
+    let names = [comparison.from_name.clone(), comparison.to_name.clone()];
+    move || {
+        analysis.table.get().filter(|t| t.table == table).map(|t| table_sides(&t, &names, view)).unwrap_or_else(|| {
+            view! {
+                <section class="comparison table-view" data-testid="table-view-loading" aria-label="Table">
+                    <p class="muted">{format!("Reading table {table}…")}</p>
+                </section>
+            }
+            .into_any()
+        })
+    }
+}
+
+fn table_sides(t: &TableView, [from_file, to_file]: &[String; 2], view: RwSignal<ViewState>) -> AnyView {
+    let table = t.table.clone();
     let close = move |_| view.update(|v| v.object = None);
-    if from_name.is_none() && to_name.is_none() {
+    if !t.found {
         return view! {
             <section class="comparison table-view" data-testid="table-view" aria-label="Table">
                 <p class="empty">{format!("Neither side has a table named {table}.")}" "
@@ -114,15 +132,9 @@ pub fn table_view(comparison: &Comparison, table: String, view: RwSignal<ViewSta
         }
         .into_any();
     }
-    let rows = align_columns(
-        from_name.as_ref().and_then(|n| from.tables.get(n)),
-        to_name.as_ref().and_then(|n| to.tables.get(n)),
-    );
-    let ddl = |catalog: &schemadrift_engine::Catalog, name: &Option<QualifiedName>, side: &str| {
-        name.as_ref().and_then(|n| table_ddl(catalog, n)).unwrap_or_else(|| format!("-- not in {side}"))
-    };
-    let from_ddl = ddl(from, &from_name, &comparison.from_name);
-    let to_ddl = ddl(to, &to_name, &comparison.to_name);
+    let rows = t.rows.clone();
+    let [from_ddl, to_ddl] = t.ddl.clone();
+    let renamed_from = t.renamed_from.clone();
     let describe = |column: &Option<Column>| -> String {
         match column {
             None => String::new(),
@@ -155,9 +167,9 @@ pub fn table_view(comparison: &Comparison, table: String, view: RwSignal<ViewSta
             <table class="changes columns-aligned">
                 <thead>
                     <tr>
-                        <th scope="col">{comparison.from_name.clone()}</th>
+                        <th scope="col">{from_file.clone()}</th>
                         <th scope="col"></th>
-                        <th scope="col">{comparison.to_name.clone()}</th>
+                        <th scope="col">{to_file.clone()}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -185,11 +197,11 @@ pub fn table_view(comparison: &Comparison, table: String, view: RwSignal<ViewSta
             </table>
             <div class="ddl-pair">
                 <figure>
-                    <figcaption>{comparison.from_name.clone()}</figcaption>
+                    <figcaption>{from_file.clone()}</figcaption>
                     <pre data-testid="ddl-from"><code>{from_ddl}</code></pre>
                 </figure>
                 <figure>
-                    <figcaption>{comparison.to_name.clone()}</figcaption>
+                    <figcaption>{to_file.clone()}</figcaption>
                     <pre data-testid="ddl-to"><code>{to_ddl}</code></pre>
                 </figure>
             </div>

@@ -39,7 +39,7 @@ pub fn add_policy(html: &str) -> Result<String, String> {
     }
     let policy = format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; img-src 'self'; \
-         connect-src 'self' https: http:; base-uri 'none'; form-action 'none'; object-src 'none'",
+         connect-src 'self' https: http:; worker-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'",
         hashes.join(" ")
     );
     let meta = format!("\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\" />");

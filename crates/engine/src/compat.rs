@@ -5,9 +5,9 @@
 use crate::catalog::Catalog;
 use crate::diff::{Change, ChangeKind, Diff};
 use crate::risks::{Level, Risk};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Works {
     Yes,
@@ -26,7 +26,7 @@ impl Works {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Order {
     /// Either order works.
@@ -50,9 +50,10 @@ impl Order {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Compatibility {
-    pub object_kind: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub object_kind: crate::interned::Word,
     pub object: String,
     pub change: ChangeKind,
     /// Does the code written for `from` work after the migration?

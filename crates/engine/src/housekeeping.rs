@@ -2,20 +2,21 @@
 //! look safe to clean up, and the tables in which migration tools record what they applied.
 
 use crate::catalog::{Catalog, ConstraintKind, QualifiedName};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A table that looks like a backup or temporary copy, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CleanupCandidate {
     pub table: QualifiedName,
     pub reasons: Vec<String>,
 }
 
 /// A migration tool's tracking table, with the versions the dump lists (Rails dumps list them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrackingTable {
     pub table: QualifiedName,
-    pub tool: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub tool: crate::interned::Word,
     pub versions: Vec<String>,
 }
 

@@ -3,7 +3,7 @@
 //! Every front end (browser, CLI) goes through [`decode`], so a custom-format archive or an image
 //! gets the same clear message everywhere.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -16,7 +16,7 @@ pub struct DecodedInput<'a> {
 }
 
 /// Why some bytes cannot be read as a plain-SQL dump.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum InputError {
     Empty,

@@ -12,6 +12,7 @@ pub mod compat;
 pub mod diff;
 pub mod housekeeping;
 pub mod input;
+pub mod interned;
 pub mod plan;
 pub mod reader;
 pub mod release;

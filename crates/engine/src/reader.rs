@@ -5,7 +5,7 @@
 //! unterminated. The scanner knows SQL lexical structure (quotes, `E''` strings, dollar quotes with
 //! any tag, nested block comments) but nothing of PostgreSQL semantics.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One dump, read: the pieces borrow from the source text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub struct Dump<'a> {
 }
 
 /// Facts from the comment block pg_dump writes at the top of a dump.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
     /// e.g. `15.20 (Debian 15.20-0+deb12u1)` from `-- Dumped by pg_dump version …`.
     pub pg_dump_version: Option<String>,
@@ -24,7 +24,7 @@ pub struct Header {
     pub server_version: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PieceKind {
     /// An SQL statement, including its terminating `;`.

@@ -23,7 +23,12 @@ pub struct Release {
 
 /// Compares `from` with `to` (named as the user named them) and plans the migration.
 pub fn release(from: &Catalog, to: &Catalog, options: &DiffOptions, names: (&str, &str)) -> Release {
-    let result = diff(from, to, options);
+    release_of(from, to, diff(from, to, options), names)
+}
+
+/// [`release`] for a diff already made (the browser's worker reports comparing and planning as two
+/// steps).
+pub fn release_of(from: &Catalog, to: &Catalog, result: Diff, names: (&str, &str)) -> Release {
     let risks = assess(from, to, &result);
     let compatibility = compatibility(from, to, &result);
     let deploy_order = recommendation(&compatibility, &risks);
@@ -40,6 +45,9 @@ impl Release {
         }
         for step in &mut self.plan.steps {
             step.sql = crate::secrets::redact(&step.sql, secrets);
+        }
+        for manual in &mut self.plan.manual {
+            *manual = crate::secrets::redact(manual, secrets);
         }
         self.script = crate::secrets::redact(&self.script, secrets);
     }

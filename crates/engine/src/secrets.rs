@@ -4,15 +4,16 @@
 //! Architecture invariant: a secret's value never leaves this module except through [`redact`]'s
 //! replacement: [`Secret`] serializes without it, and what is shown names the line and the kind.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Secret {
     /// 1-based line in the dump.
     pub line: usize,
     /// What kind of secret: `role password`, `password option`, `connection string password`,
     /// `URL credentials`, or an API key's issuer.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub kind: crate::interned::Word,
     /// The start of the line, up to the secret, shortened: where it is, never what it is.
     pub context: String,
     #[serde(skip)]

@@ -1,10 +1,10 @@
 //! The first facts shown about a loaded dump: its size, statement counts and pg_dump version.
 
 use crate::reader::{Dump, PieceKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Plain numbers about one read dump, for the input panels and `schemadrift inspect`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DumpSummary {
     pub bytes: usize,
     pub lines: usize,

@@ -45,10 +45,10 @@ pub fn normalized_statement(sql: &str) -> String {
 }
 pub use name::{find_shown, QualifiedName};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     pub schemas: BTreeMap<String, Schema>,
     pub extensions: BTreeMap<String, Extension>,
@@ -149,7 +149,7 @@ impl PartialEq for Sources {
 
 impl Eq for Sources {}
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementCounts {
     pub total: usize,
     pub understood: usize,
@@ -158,23 +158,23 @@ pub struct StatementCounts {
 }
 
 /// A statement the catalog could not use; it still takes part in comparisons as raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotUnderstood {
     pub line: usize,
     pub text: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schema {}
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
     pub schema: Option<String>,
     pub version: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TypeDef {
     Enum { labels: Vec<String> },
@@ -184,7 +184,7 @@ pub enum TypeDef {
     Other { definition: String },
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sequence {
     pub data_type: Option<String>,
     /// Options as written after normalization (`START WITH 1`, `INCREMENT BY 1`, `CACHE 1`, …).
@@ -193,7 +193,7 @@ pub struct Sequence {
     pub owned_by: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     pub columns: Vec<Column>,
     pub constraints: BTreeMap<String, Constraint>,
@@ -222,7 +222,7 @@ impl Table {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     pub name: String,
     /// 1-based position in the table.
@@ -237,7 +237,7 @@ pub struct Column {
     pub generated: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConstraintKind {
     PrimaryKey,
@@ -247,7 +247,7 @@ pub enum ConstraintKind {
     Exclusion,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Constraint {
     pub kind: ConstraintKind,
     /// The definition without the name, e.g. `FOREIGN KEY (a) REFERENCES public.t(id) ON DELETE CASCADE`.
@@ -255,7 +255,7 @@ pub struct Constraint {
     pub not_valid: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
     pub table: QualifiedName,
     pub unique: bool,
@@ -273,7 +273,7 @@ pub struct Index {
     pub tablespace: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct View {
     pub materialized: bool,
     pub columns: Vec<String>,
@@ -282,7 +282,7 @@ pub struct View {
     pub with_no_data: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Function {
     pub name: QualifiedName,
     pub kind: String,
@@ -304,14 +304,14 @@ pub struct Function {
     pub definition: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trigger {
     pub table: QualifiedName,
     pub definition: String,
     pub enabled: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     pub table: QualifiedName,
     pub permissive: bool,
@@ -322,13 +322,13 @@ pub struct Policy {
 }
 
 /// An object known by its normalized definition only.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Definition {
     pub definition: String,
 }
 
 /// Object counts by kind, with the keys of `schemadrift inspect --format json`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub schemas: usize,
     pub extensions: usize,

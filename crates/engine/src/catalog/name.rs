@@ -1,6 +1,6 @@
 //! Normalized qualified names: unquoted identifiers fold to lower case, quoted ones stay exact.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sqlparser::ast::{Ident, ObjectName};
 use std::fmt;
 
@@ -33,9 +33,29 @@ impl fmt::Display for QualifiedName {
     }
 }
 
+/// `"schema.name"` in text formats (JSON reports); a (schema, name) pair in binary ones (the
+/// browser's messages between page and worker), where the name must come back exactly.
 impl Serialize for QualifiedName {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        if serializer.is_human_readable() {
+            serializer.collect_str(self)
+        } else {
+            (&self.schema, &self.name).serialize(serializer)
+        }
+    }
+}
+
+/// Reads what [`Serialize`] wrote. From text, the first dot separates schema and name.
+impl<'de> Deserialize<'de> for QualifiedName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            let text = String::deserialize(deserializer)?;
+            let (schema, name) = text.split_once('.').unwrap_or(("", &text));
+            Ok(QualifiedName::new(schema, name))
+        } else {
+            let (schema, name) = <(String, String)>::deserialize(deserializer)?;
+            Ok(QualifiedName { schema, name })
+        }
     }
 }
 

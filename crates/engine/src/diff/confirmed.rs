@@ -7,11 +7,11 @@
 //! inside constraint and index definitions of its table.
 
 use crate::catalog::{Catalog, QualifiedName};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A rename the user confirmed: `from` (an object only in the `from` catalog) is `to` (an object
 /// only in the `to` catalog) under a new name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Rename {
     /// `table`, `column`, `index`, `constraint` or `foreign_key`.
     pub object_kind: String,

@@ -19,10 +19,10 @@ pub use words::{word_diff, Part, Segment};
 
 use crate::catalog::{Catalog, QualifiedName, Table};
 use properties::Properties;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Added,
@@ -60,7 +60,7 @@ impl ChangeKind {
 }
 
 /// One property that differs: its value on each side (`None`: not set there).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PropertyChange {
     pub property: String,
     pub from: Option<String>,
@@ -75,10 +75,11 @@ impl std::fmt::Display for PropertyChange {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// The catalog kind in singular: `table`, `column`, `index`, `constraint`, `foreign_key`, …
-    pub object_kind: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub object_kind: crate::interned::Word,
     /// The qualified name, e.g. `public.profiles.expo_push_token` for a column.
     pub object: String,
     pub change: ChangeKind,
@@ -87,14 +88,15 @@ pub struct Change {
 }
 
 /// Something worth knowing that needs no migration, e.g. the same columns in another order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
-    pub object_kind: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub object_kind: crate::interned::Word,
     pub object: String,
     pub note: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub added: usize,
     pub removed: usize,
@@ -102,7 +104,7 @@ pub struct Summary {
     pub renamed: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diff {
     pub summary: Summary,
     pub changes: Vec<Change>,
@@ -129,7 +131,7 @@ impl Diff {
 }
 
 /// What to leave out of the comparison ("drift controls").
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffOptions {
     pub ignore_owners: bool,
     pub ignore_grants: bool,

@@ -7,12 +7,13 @@
 
 use super::{Change, ChangeKind};
 use crate::catalog::{Catalog, Column, QualifiedName};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenameCandidate {
-    pub object_kind: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub object_kind: crate::interned::Word,
     pub from: String,
     pub to: String,
     /// 0–100: how much of the evidence agrees.

@@ -3,9 +3,9 @@
 
 use super::{Change, ChangeKind, Diff, DiffOptions};
 use crate::catalog::{Catalog, Column, QualifiedName, Table};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TableStatus {
     OnlyInFrom,
@@ -26,7 +26,7 @@ impl TableStatus {
 }
 
 /// One table of the inventory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TableEntry {
     /// The name in `to` (for a confirmed rename, the new name).
     pub table: String,
@@ -112,7 +112,7 @@ pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOption
 }
 
 /// How a column differs between the two sides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnStatus {
     Same,
@@ -122,13 +122,14 @@ pub enum ColumnStatus {
 }
 
 /// One row of the aligned column lists: the column on each side.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnPair {
     pub from: Option<Column>,
     pub to: Option<Column>,
     pub status: ColumnStatus,
     /// For `changed`: which properties differ (`type`, `default`, `not null`, …).
-    pub differs: Vec<&'static str>,
+    #[serde(deserialize_with = "crate::interned::list")]
+    pub differs: Vec<crate::interned::Word>,
 }
 
 /// Both column lists of a table side by side: in `to`'s order, each column only in `from` placed

@@ -1,9 +1,9 @@
 //! A word-level diff of two texts (function bodies, view queries, policy expressions), so a
 //! reviewer sees what changed inside a long definition rather than two long texts.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Part {
     Same,
@@ -12,7 +12,7 @@ pub enum Part {
 }
 
 /// A run of words that is on both sides, only on the old side, or only on the new one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
     pub part: Part,
     pub text: String,

@@ -21,11 +21,11 @@ mod tables;
 
 use crate::catalog::{Catalog, QualifiedName};
 use crate::diff::{Change, Diff};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     EnumValues,
@@ -62,8 +62,9 @@ impl Phase {
 }
 
 /// Order inside a phase: lower first. Dependencies between kinds are expressed here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Rank {
+    #[default]
     Schema,
     Extension,
     FreeName,
@@ -106,7 +107,7 @@ pub(crate) enum Rank {
 }
 
 /// One statement of the script and the changes it carries out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub phase: Phase,
     #[serde(skip)]
@@ -118,7 +119,7 @@ pub struct Step {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     pub steps: Vec<Step>,
     /// Changes the script cannot carry out by itself, with what to do instead.

@@ -4,10 +4,10 @@
 use super::{ChangeRow, NewTable, TypeChange};
 use crate::diff::ChangeKind;
 use crate::release::Release;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A titled list of things to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checklist {
     pub title: String,
     pub items: Vec<Item>,
@@ -15,10 +15,10 @@ pub struct Checklist {
 
 /// One item: prose and code (names, queries) kept apart, so that each renderer escapes names from
 /// the dumps as code and nothing in them can turn into markup.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item(pub Vec<Span>);
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Span {
     Text(String),

@@ -25,7 +25,7 @@ use crate::release::Release;
 use crate::risks::{ChangeRisk, MatrixRow, Risk};
 use crate::secrets::Secret;
 use crate::summary::DumpSummary;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use checklists::{Checklist, Item, Span};
@@ -34,7 +34,7 @@ pub use checklists::{Checklist, Item, Span};
 pub const TOOL: &str = "schemadrift";
 
 /// One compared file, as the report identifies it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputFacts {
     /// The file name the user gave (no directory).
     pub name: String,
@@ -67,7 +67,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// A table only one side has.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TableFact {
     pub table: String,
     pub columns: usize,
@@ -78,7 +78,7 @@ pub struct TableFact {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inventory {
     /// Tables on each side (from, to).
     pub tables: [usize; 2],
@@ -90,7 +90,7 @@ pub struct Inventory {
 }
 
 /// A column as the report shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnFact {
     pub column: String,
     pub data_type: String,
@@ -103,7 +103,7 @@ pub struct ColumnFact {
 }
 
 /// The column differences of one table that both sides have.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnDifferences {
     pub table: String,
     pub added: Vec<ColumnFact>,
@@ -111,13 +111,13 @@ pub struct ColumnDifferences {
     pub altered: Vec<AlteredColumn>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlteredColumn {
     pub column: String,
     pub details: Vec<PropertyChange>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeChange {
     pub table: String,
     pub column: String,
@@ -129,7 +129,7 @@ pub struct TypeChange {
 
 /// Columns that moved without any other change: no migration needed, but `SELECT *` and `COPY`
 /// without a column list see them in another order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnOrder {
     pub table: String,
     pub moved: Vec<MovedColumn>,
@@ -137,7 +137,7 @@ pub struct ColumnOrder {
     pub to: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MovedColumn {
     pub column: String,
     /// 1-based positions on each side.
@@ -145,7 +145,7 @@ pub struct MovedColumn {
 }
 
 /// A changed table in detail: its columns side by side and every change that belongs to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeepDive {
     pub table: String,
     pub comment: Option<String>,
@@ -153,26 +153,28 @@ pub struct DeepDive {
     pub changes: Vec<ChangeRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnRow {
     pub from: Option<ColumnFact>,
     pub to: Option<ColumnFact>,
     pub status: ColumnStatus,
-    pub differs: Vec<&'static str>,
+    #[serde(deserialize_with = "crate::interned::list")]
+    pub differs: Vec<crate::interned::Word>,
 }
 
 /// A change with its risk, as a row of the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeRow {
     pub change: ChangeKind,
-    pub object_kind: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub object_kind: crate::interned::Word,
     pub object: String,
     pub details: Vec<PropertyChange>,
     pub risk: Option<ChangeRisk>,
 }
 
 /// A table only `to` has, in full.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewTable {
     pub table: String,
     pub comment: Option<String>,
@@ -182,20 +184,21 @@ pub struct NewTable {
     pub indexes: Vec<IndexFact>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexFact {
     pub index: String,
     pub table: String,
     pub method: String,
     pub unique: bool,
     /// Primary key, unique or exclusion constraint it backs, when it is one.
-    pub constraint: Option<&'static str>,
+    #[serde(deserialize_with = "crate::interned::option")]
+    pub constraint: Option<crate::interned::Word>,
     pub definition: String,
 }
 
 /// The same columns indexed with another access method on the two sides: HNSW ↔ IVFFlat, btree ↔
 /// GIN, … (under the same name, or under two names the diff proposes as a rename).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MethodChange {
     pub table: String,
     pub from_index: String,
@@ -205,7 +208,7 @@ pub struct MethodChange {
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexComparison {
     /// Indexes on each side, including those backing keys and unique constraints.
     pub counts: [usize; 2],
@@ -215,7 +218,7 @@ pub struct IndexComparison {
     pub method_changes: Vec<MethodChange>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MigrationStatus {
     pub tracking: [Vec<TrackingTable>; 2],
     /// Versions one side's tracking tables list and the other's do not (Rails' `structure.sql`
@@ -226,14 +229,15 @@ pub struct MigrationStatus {
     pub finding: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhaseScript {
     pub phase: Phase,
-    pub title: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub title: crate::interned::Word,
     pub statements: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Migration {
     pub phases: Vec<PhaseScript>,
     pub manual: Vec<String>,
@@ -241,7 +245,7 @@ pub struct Migration {
     pub rollback: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cleanup {
     /// Tables that look like backups or temporary copies, per side.
     pub candidates: [Vec<CleanupCandidate>; 2],
@@ -250,7 +254,7 @@ pub struct Cleanup {
 }
 
 /// A column `to` adds to a table both sides have.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnAddition {
     pub table: String,
     pub column: String,
@@ -258,7 +262,7 @@ pub struct ColumnAddition {
     pub not_null: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appendix {
     pub counts: [Counts; 2],
     pub tables_only_in: [Vec<String>; 2],
@@ -267,10 +271,12 @@ pub struct Appendix {
     pub new_indexes: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
-    pub tool: &'static str,
-    pub tool_version: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub tool: crate::interned::Word,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub tool_version: crate::interned::Word,
     /// From, then to.
     pub inputs: [InputFacts; 2],
     pub summary: Summary,
@@ -284,6 +290,7 @@ pub struct Report {
     pub new_tables: Vec<NewTable>,
     pub indexes: IndexComparison,
     pub migration_status: MigrationStatus,
+    #[serde(deserialize_with = "crate::interned::counts")]
     pub risk_counts: BTreeMap<&'static str, usize>,
     pub risk_matrix: Vec<MatrixRow>,
     pub risks: Vec<Risk>,

@@ -8,20 +8,21 @@
 
 use super::{ColumnDifferences, ColumnFact, NewTable};
 use crate::catalog::{Catalog, ConstraintKind, TypeDef};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrmHint {
     pub table: String,
     /// `new` (the whole table) or `changed` (its new and changed columns).
-    pub status: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub status: crate::interned::Word,
     pub drizzle: String,
     pub prisma: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Orm {
     /// The `import` lines the Drizzle hints need.
     pub drizzle_imports: String,

@@ -37,10 +37,10 @@ mod view_change;
 
 use crate::catalog::{Catalog, Column, QualifiedName, Table};
 use crate::diff::{Change, Diff};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Low,
@@ -65,7 +65,7 @@ impl Level {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Locking,
@@ -110,20 +110,26 @@ pub struct Hit {
 }
 
 /// One risk: a rule's finding about one object, with the rule's explanation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Risk {
-    pub rule: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub rule: crate::interned::Word,
     pub level: Level,
     pub category: Category,
     /// Where in the schema: `tables`, `columns`, `indexes`, `constraints`, `types`, `functions`,
     /// `views`, `security` or `other`.
-    pub area: &'static str,
-    pub object_kind: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub area: crate::interned::Word,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub object_kind: crate::interned::Word,
     pub object: String,
     pub finding: String,
-    pub why: &'static str,
-    pub mitigation: &'static str,
-    pub caveat: Option<&'static str>,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub why: crate::interned::Word,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub mitigation: crate::interned::Word,
+    #[serde(deserialize_with = "crate::interned::option")]
+    pub caveat: Option<crate::interned::Word>,
 }
 
 /// Every rule, in the order they are documented.
@@ -236,9 +242,10 @@ fn area(category: Category, object_kind: &str) -> &'static str {
 }
 
 /// One row of the risk matrix: an area's risk counts per level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatrixRow {
-    pub area: &'static str,
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub area: crate::interned::Word,
     pub high: usize,
     pub medium: usize,
     pub low: usize,
@@ -298,10 +305,11 @@ pub fn assess(from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Risk> {
 }
 
 /// The highest level and the rules that flag one change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeRisk {
     pub level: Level,
-    pub rules: Vec<&'static str>,
+    #[serde(deserialize_with = "crate::interned::list")]
+    pub rules: Vec<crate::interned::Word>,
 }
 
 /// The risk of each change that has one, keyed by `<kind> <object>`.

@@ -1,0 +1,527 @@
+//! The analysis the browser runs off the page, in its worker: both sides' catalogs, the comparison
+//! and what is made from it on request (exports, one table's view).
+//!
+//! Plain Rust (no Leptos, no web-sys), so its rules are tested natively. The page receives only what
+//! it shows: [`LoadedDump`] per side and [`Comparison`]. The catalogs and the full report stay here,
+//! so a change of options compares again without reading either dump again.
+
+use crate::state::Side;
+use schemadrift_engine::catalog::{find_shown, Catalog, NotUnderstood, StatementCounts};
+use schemadrift_engine::compat::Compatibility;
+use schemadrift_engine::diff::{align_columns, inventory, table_of, ColumnPair, TableEntry};
+use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
+use schemadrift_engine::plan::Plan;
+use schemadrift_engine::release::{release_of, Release};
+use schemadrift_engine::render::{html, markdown};
+use schemadrift_engine::report::orm::Orm;
+use schemadrift_engine::report::{self, InputFacts, Report};
+use schemadrift_engine::risks::Risk;
+use schemadrift_engine::secrets::{find_secrets, redact, Secret};
+use schemadrift_engine::sql::table_ddl;
+use schemadrift_engine::{build_catalog, decode, diff, read, summarize, Counts, Diff, DiffOptions, DumpSummary};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// What the page shows of a dump that was read successfully.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadedDump {
+    pub file_name: String,
+    pub summary: DumpSummary,
+    /// Objects per kind in the dump's catalog.
+    pub counts: Counts,
+    pub statements: StatementCounts,
+    /// Statements the catalog could not use, with their lines.
+    pub not_understood: Vec<NotUnderstood>,
+    /// What decoding had to do (BOM removed, invalid UTF-8 replaced, …).
+    pub warnings: Vec<String>,
+    /// Passwords, credentials and keys found in the dump, by line and kind. Their values stay in the
+    /// worker: they are not serialized.
+    pub secrets: Vec<Secret>,
+    /// Name, pg_dump version and content hash, as reports name the file.
+    pub facts: InputFacts,
+}
+
+/// A dump read into its catalog, as the worker keeps it.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub dump: LoadedDump,
+    pub catalog: Arc<Catalog>,
+}
+
+impl Parsed {
+    /// Decodes and reads a dump in one go; the error says what the file is and what to do instead.
+    pub fn from_bytes(file_name: &str, bytes: &[u8]) -> Result<Parsed, String> {
+        let decoded = decode(bytes).map_err(|e| e.to_string())?;
+        let dump = read(&decoded.text);
+        let summary = summarize(&decoded.text, &dump);
+        let secrets = find_secrets(&decoded.text);
+        Ok(Parsed::from_parts(file_name, bytes, (summary, build_catalog(&dump), decoded.warnings, secrets)))
+    }
+
+    /// Puts together what reading produced (the worker builds the catalog in slices).
+    /// `raw` is the file as read, for its hash.
+    pub fn from_parts(
+        file_name: &str,
+        raw: &[u8],
+        (summary, catalog, mut warnings, secrets): (DumpSummary, Catalog, Vec<String>, Vec<Secret>),
+    ) -> Parsed {
+        if summary.unterminated > 0 {
+            warnings.push(format!(
+                "the file ends in the middle of a statement ({} unterminated): it may be truncated",
+                summary.unterminated
+            ));
+        }
+        if summary.statements == 0 {
+            warnings.push("no SQL statements were found in this file".to_string());
+        }
+        let dump = LoadedDump {
+            file_name: file_name.to_string(),
+            facts: InputFacts::new(file_name, raw, &summary),
+            summary,
+            counts: catalog.counts(),
+            statements: catalog.statements.clone(),
+            not_understood: catalog.not_understood.clone(),
+            warnings,
+            secrets,
+        };
+        Parsed { dump, catalog: Arc::new(catalog) }
+    }
+}
+
+/// The comparison of the two sides, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub from_name: String,
+    pub to_name: String,
+    pub diff: Diff,
+    /// For each change of `diff.changes`, the table it belongs to (for the per-table view).
+    pub change_tables: Vec<Option<String>>,
+    /// Leftover copies on each side (from, to).
+    pub cleanup: [Vec<CleanupCandidate>; 2],
+    /// Migration tracking tables on each side (from, to).
+    pub tracking: [Vec<TrackingTable>; 2],
+    /// Every table of either side, with how it differs.
+    pub tables: Vec<TableEntry>,
+    /// What could go wrong, most severe first.
+    pub risks: Vec<Risk>,
+    /// For each change the code can notice: does each version of the code work, and the order.
+    pub compat: Vec<Compatibility>,
+    /// The deploy order for the whole release, in a sentence.
+    pub deploy_order: String,
+    /// The phased migration and its script, secrets redacted.
+    pub plan: Plan,
+    pub script: String,
+    /// The script that takes `to` back to `from`, secrets redacted.
+    pub rollback: String,
+    /// Secrets of both dumps, by line and kind.
+    pub secrets: Vec<Secret>,
+    /// The inputs as the report identifies them (from, to).
+    pub inputs: [InputFacts; 2],
+    /// Drizzle and Prisma lines for the new and changed tables.
+    pub orm: Orm,
+}
+
+impl Comparison {
+    /// The diff in a few plain sentences (see the engine's `key_findings`).
+    pub fn findings(&self) -> Vec<String> {
+        schemadrift_engine::diff::key_findings(&self.diff, &self.from_name, &self.to_name)
+    }
+
+    /// One plain sentence saying how far apart the two sides are.
+    pub fn headline(&self) -> String {
+        let s = &self.diff.summary;
+        if s.added + s.removed + s.altered + s.renamed == 0 {
+            return format!("{} and {} define the same schema.", self.from_name, self.to_name);
+        }
+        let parts: Vec<String> = [
+            (s.added, "addition", "additions"),
+            (s.removed, "removal", "removals"),
+            (s.altered, "change", "changes"),
+            (s.renamed, "rename", "renames"),
+        ]
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
+        let list = match parts.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        format!("To reach {}, {} needs {list}.", self.to_name, self.from_name)
+    }
+}
+
+/// One table from both sides: the columns aligned row by row, and each side's DDL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableView {
+    /// The name the page asked for (the `to` side's name for a confirmed rename).
+    pub table: String,
+    /// The `from` side's name, when the table was renamed.
+    pub renamed_from: Option<String>,
+    /// Whether either side has the table.
+    pub found: bool,
+    pub rows: Vec<ColumnPair>,
+    /// `CREATE TABLE` with its indexes and more, or `-- not in <file>` (from, to).
+    pub ddl: [String; 2],
+}
+
+/// A file the user can download from the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Export {
+    Markdown,
+    Html,
+    Json,
+    Migration,
+    Rollback,
+}
+
+impl Export {
+    pub const ALL: [Export; 5] = [Export::Markdown, Export::Html, Export::Json, Export::Migration, Export::Rollback];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Export::Markdown => "Report (Markdown)",
+            Export::Html => "Report (HTML)",
+            Export::Json => "Report (JSON)",
+            Export::Migration => "Migration (SQL)",
+            Export::Rollback => "Rollback (SQL)",
+        }
+    }
+
+    pub fn test_id(self) -> &'static str {
+        match self {
+            Export::Markdown => "export-markdown",
+            Export::Html => "export-html",
+            Export::Json => "export-json",
+            Export::Migration => "export-migration",
+            Export::Rollback => "export-rollback",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Export::Markdown => "text/markdown",
+            Export::Html => "text/html",
+            Export::Json => "application/json",
+            Export::Migration | Export::Rollback => "application/sql",
+        }
+    }
+
+    /// The export's text, with the dumps' secrets redacted unless `keep_secrets`.
+    pub fn text(self, report: &Report, keep_secrets: bool) -> String {
+        let text = match self {
+            Export::Markdown => markdown::report_markdown(report),
+            Export::Html => html::report_html(report),
+            Export::Json => serde_json::to_string_pretty(report).unwrap_or_default(),
+            Export::Migration => report.migration.script.clone(),
+            Export::Rollback => report.migration.rollback.clone(),
+        };
+        if keep_secrets {
+            text
+        } else {
+            redact(&text, &report.secrets.concat())
+        }
+    }
+
+    /// `<from>-to-<to>-<suffix>`, in file-name-safe characters.
+    pub fn file_name(self, from: &str, to: &str) -> String {
+        let stem = |name: &str| name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string();
+        let base = format!("{}-to-{}", stem(from), stem(to));
+        let base: String =
+            base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+        match self {
+            Export::Markdown => format!("{base}-report.md"),
+            Export::Html => format!("{base}-report.html"),
+            Export::Json => format!("{base}-report.json"),
+            Export::Migration => format!("{base}-migration.sql"),
+            Export::Rollback => format!("{base}-rollback.sql"),
+        }
+    }
+}
+
+/// Both sides as the worker holds them, the options of the last comparison and its report.
+#[derive(Debug, Default)]
+pub struct Analyst {
+    sides: [Option<Parsed>; 2],
+    options: DiffOptions,
+    report: Option<Arc<Report>>,
+}
+
+fn index(side: Side) -> usize {
+    match side {
+        Side::From => 0,
+        Side::To => 1,
+    }
+}
+
+impl Analyst {
+    /// The demo comparison, written and dumped by the project (see demo/).
+    pub fn demo(&mut self) {
+        for (side, (name, text)) in [(Side::From, crate::demo::FROM), (Side::To, crate::demo::TO)] {
+            if let Ok(parsed) = Parsed::from_bytes(name, text.as_bytes()) {
+                self.set(side, parsed);
+            }
+        }
+    }
+
+    pub fn set(&mut self, side: Side, parsed: Parsed) {
+        self.sides[index(side)] = Some(parsed);
+        self.report = None;
+    }
+
+    pub fn side(&self, side: Side) -> Option<&Parsed> {
+        self.sides[index(side)].as_ref()
+    }
+
+    pub fn swap(&mut self) {
+        self.sides.swap(0, 1);
+        self.report = None;
+    }
+
+    pub fn set_options(&mut self, options: DiffOptions) {
+        self.options = options;
+    }
+
+    /// The comparison of the two sides with the current options, when both are there.
+    pub fn compare(&mut self) -> Option<Comparison> {
+        self.compare_with(&mut |_| {})
+    }
+
+    /// [`Analyst::compare`], telling `step` what it is doing.
+    pub fn compare_with(&mut self, step: &mut dyn FnMut(&str)) -> Option<Comparison> {
+        let [Some(from), Some(to)] = &self.sides else {
+            self.report = None;
+            return None;
+        };
+        let (comparison, report) = compare(from, to, &self.options, step);
+        self.report = Some(report);
+        Some(comparison)
+    }
+
+    /// An export of the last comparison: (file name, text).
+    pub fn export(&self, export: Export, keep_secrets: bool) -> Option<(String, String)> {
+        let report = self.report.as_ref()?;
+        let (from, to) = report.names();
+        Some((export.file_name(from, to), export.text(report, keep_secrets)))
+    }
+
+    /// One table of both sides, by the name the comparison shows.
+    pub fn table(&self, table: &str, renamed_from: Option<&str>) -> TableView {
+        let find = |side: Side, name: &str| {
+            let parsed = self.side(side)?;
+            let (key, table) = find_shown(&parsed.catalog.tables, name)?;
+            Some((parsed, key.clone(), table))
+        };
+        let from = find(Side::From, renamed_from.unwrap_or(table));
+        let to = find(Side::To, table);
+        let ddl = |found: &Option<(&Parsed, _, _)>, side: Side| match found {
+            Some((parsed, key, _)) => table_ddl(&parsed.catalog, key).unwrap_or_default(),
+            None => format!("-- not in {}", self.side(side).map_or("this side", |p| p.dump.file_name.as_str())),
+        };
+        TableView {
+            table: table.to_string(),
+            renamed_from: renamed_from.map(str::to_string),
+            found: from.is_some() || to.is_some(),
+            rows: align_columns(from.as_ref().map(|f| f.2), to.as_ref().map(|t| t.2)),
+            ddl: [ddl(&from, Side::From), ddl(&to, Side::To)],
+        }
+    }
+}
+
+/// Compares two read dumps: what the page shows, and the full report the exports are made from.
+/// `step` hears each step as it starts: `comparing`, `planning`, `reporting`.
+pub fn compare(
+    from: &Parsed,
+    to: &Parsed,
+    options: &DiffOptions,
+    step: &mut dyn FnMut(&str),
+) -> (Comparison, Arc<Report>) {
+    let names = (from.dump.file_name.as_str(), to.dump.file_name.as_str());
+    let (fc, tc) = (&from.catalog, &to.catalog);
+    step("comparing");
+    let result = diff(fc, tc, options);
+    step("planning");
+    let mut release = release_of(fc, tc, result, names);
+    let rollback = release.rollback(fc, tc, options, names);
+    step("reporting");
+    let secrets: Vec<Secret> = from.dump.secrets.iter().chain(&to.dump.secrets).cloned().collect();
+    let report = Arc::new(report::build(
+        &release,
+        report::Sources {
+            from: fc,
+            to: tc,
+            inputs: [from.dump.facts.clone(), to.dump.facts.clone()],
+            options,
+            secrets: [from.dump.secrets.clone(), to.dump.secrets.clone()],
+            rollback: rollback.clone(),
+        },
+    ));
+    let rollback = redact(&rollback, &secrets);
+    release.redact(&secrets);
+    let Release { diff: mut result, risks, compatibility: compat, deploy_order, plan, script } = release;
+    // The page shows secrets by line and kind only; their values stay in the worker.
+    if !secrets.is_empty() {
+        for change in &mut result.changes {
+            change.object = redact(&change.object, &secrets);
+            for detail in &mut change.details {
+                for value in [&mut detail.from, &mut detail.to].into_iter().flatten() {
+                    *value = redact(value, &secrets);
+                }
+            }
+        }
+    }
+    let comparison = Comparison {
+        risks,
+        compat,
+        deploy_order,
+        plan,
+        script,
+        rollback,
+        secrets,
+        inputs: report.inputs.clone(),
+        orm: report.orm.clone(),
+        from_name: names.0.to_string(),
+        to_name: names.1.to_string(),
+        tables: inventory(fc, tc, &result, options),
+        change_tables: result.changes.iter().map(|change| table_of(change, fc, tc)).collect(),
+        diff: result,
+        cleanup: [cleanup_candidates(fc), cleanup_candidates(tc)],
+        tracking: [tracking_tables(fc), tracking_tables(tc)],
+    };
+    (comparison, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> Analyst {
+        let mut analyst = Analyst::default();
+        analyst.demo();
+        analyst
+    }
+
+    #[test]
+    fn the_demo_loads_on_both_sides_with_real_pg_dump_headers() {
+        let analyst = demo();
+        for side in [Side::From, Side::To] {
+            let dump = &analyst.side(side).expect("demo side loaded").dump;
+            assert!(dump.summary.statements > 50, "{side:?}: {:?}", dump.summary);
+            assert!(dump.summary.pg_dump_version.as_deref().is_some_and(|v| v.starts_with("15.")));
+            assert!(dump.warnings.is_empty(), "{:?}", dump.warnings);
+            assert!(dump.not_understood.is_empty(), "{:?}", dump.not_understood);
+            assert!(dump.counts.tables >= 7 && dump.counts.indexes >= 5, "{:?}", dump.counts);
+        }
+        assert_eq!(analyst.side(Side::From).unwrap().dump.file_name, "fieldbook_production.sql");
+    }
+
+    #[test]
+    fn unreadable_files_say_what_they_are() {
+        let message = Parsed::from_bytes("dump.custom", b"PGDMP\x01").unwrap_err();
+        assert!(message.contains("pg_restore"), "{message}");
+    }
+
+    #[test]
+    fn every_export_leaves_secrets_out_unless_the_user_keeps_them() {
+        let mut analyst = Analyst::default();
+        let before = b"CREATE TABLE public.t (id integer);\n";
+        let after = b"CREATE TABLE public.t (id integer, dsn text DEFAULT 'postgresql://app:Sup3rSecret@db/app');\n\
+            COMMENT ON TABLE public.t IS 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';\n";
+        analyst.set(Side::From, Parsed::from_bytes("a.sql", before).unwrap());
+        analyst.set(Side::To, Parsed::from_bytes("b.sql", after).unwrap());
+        assert!(analyst.export(Export::Markdown, false).is_none(), "nothing to export before a comparison");
+        let comparison = analyst.compare().unwrap();
+        assert_eq!(comparison.inputs[1].sha256, report::sha256_hex(after));
+        for export in Export::ALL {
+            let (name, redacted) = analyst.export(export, false).unwrap();
+            assert!(name.starts_with("a-to-b-"), "{name}");
+            assert!(
+                !redacted.contains("Sup3rSecret") && !redacted.contains("sk_live_4eC39"),
+                "{export:?}:\n{redacted}"
+            );
+            assert!(!redacted.is_empty());
+        }
+        assert!(analyst.export(Export::Migration, true).unwrap().1.contains("Sup3rSecret"), "kept on request");
+        assert!(!comparison.script.contains("Sup3rSecret"), "the page's script is redacted");
+        assert_eq!(Export::Html.file_name("prod db.sql", "b.sql"), "prod_db-to-b-report.html");
+    }
+
+    #[test]
+    fn what_the_page_receives_carries_no_secret_value() {
+        let mut analyst = Analyst::default();
+        let dump = b"CREATE ROLE app LOGIN PASSWORD 'hunter2-very-secret';\nCREATE TABLE t (id int);\n";
+        analyst.set(Side::From, Parsed::from_bytes("a.sql", b"CREATE TABLE t (id int);\n").unwrap());
+        analyst.set(Side::To, Parsed::from_bytes("b.sql", dump).unwrap());
+        let comparison = analyst.compare().unwrap();
+        assert_eq!(comparison.secrets.len(), 1);
+        let bytes = crate::protocol::encode(&crate::protocol::Response::Compared(Some(Box::new(comparison))));
+        let at = bytes.windows(7).position(|w| w == b"hunter2");
+        assert!(
+            at.is_none(),
+            "a secret's value crossed to the page: {:?}",
+            at.map(|at| String::from_utf8_lossy(&bytes[at.saturating_sub(200)..at + 20]).into_owned())
+        );
+    }
+
+    #[test]
+    fn swap_exchanges_the_sides_and_the_comparison_reads_as_one_sentence() {
+        let mut analyst = demo();
+        assert_eq!(
+            analyst.compare().unwrap().headline(),
+            "To reach fieldbook_staging.sql, fieldbook_production.sql needs 12 additions, 2 removals and 4 changes."
+        );
+        analyst.swap();
+        assert_eq!(analyst.side(Side::From).unwrap().dump.file_name, "fieldbook_staging.sql");
+        let same = analyst.side(Side::To).unwrap().clone();
+        analyst.set(Side::From, same);
+        assert_eq!(
+            analyst.compare().unwrap().headline(),
+            "fieldbook_production.sql and fieldbook_production.sql define the same schema."
+        );
+        assert!(Analyst::default().compare().is_none());
+        let demo = demo().compare().unwrap();
+        assert_eq!(demo.cleanup[0][0].table.name, "users_backup_2025_03");
+        assert!(demo.cleanup[1].is_empty());
+    }
+
+    #[test]
+    fn options_compare_again_without_reading_again() {
+        let mut analyst = demo();
+        let catalog = analyst.side(Side::From).unwrap().catalog.clone();
+        let all = analyst.compare().unwrap().diff.changes.len();
+        analyst.set_options(DiffOptions { ignore_comments: true, ..DiffOptions::default() });
+        assert_eq!(analyst.compare().unwrap().diff.changes.len(), all - 1);
+        assert!(Arc::ptr_eq(&catalog, &analyst.side(Side::From).unwrap().catalog), "the catalog was kept");
+    }
+
+    #[test]
+    fn the_demo_inventory_lists_every_table_of_both_sides() {
+        let mut analyst = demo();
+        let demo = analyst.compare().unwrap();
+        let names: std::collections::BTreeSet<String> = [Side::From, Side::To]
+            .iter()
+            .flat_map(|side| analyst.side(*side).unwrap().catalog.tables.keys().map(|k| k.to_string()))
+            .collect();
+        assert_eq!(demo.tables.len(), names.len());
+        assert!(demo.tables.iter().any(|t| t.status == schemadrift_engine::diff::TableStatus::Unchanged));
+        let changed: usize = demo.tables.iter().map(|t| t.changes).sum();
+        assert!(changed > 0 && changed <= demo.diff.changes.len());
+        assert_eq!(demo.change_tables.len(), demo.diff.changes.len());
+        let tasks =
+            demo.diff.changes.iter().zip(&demo.change_tables).filter(|(_, t)| t.as_deref() == Some("public.tasks"));
+        assert!(tasks.count() >= 2);
+    }
+
+    #[test]
+    fn a_table_view_aligns_columns_and_shows_both_definitions() {
+        let analyst = demo();
+        let view = analyst.table("public.tasks", None);
+        assert!(view.found);
+        assert!(view.ddl[0].starts_with("CREATE TABLE public.tasks"), "{}", view.ddl[0]);
+        assert!(view.rows.iter().any(|r| r.from.is_none() && r.to.is_some()), "a new column is aligned");
+        let missing = analyst.table("public.nothing", None);
+        assert!(!missing.found);
+        assert_eq!(missing.ddl[1], "-- not in fieldbook_staging.sql");
+    }
+}
