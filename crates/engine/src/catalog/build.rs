@@ -263,7 +263,7 @@ impl Builder {
                         table,
                         permissive,
                         command: policy.command.map_or_else(|| "ALL".to_string(), |c| c.to_string()),
-                        roles: policy.to.unwrap_or_default().iter().map(ToString::to_string).collect(),
+                        roles: policy_roles(policy.to.unwrap_or_default()),
                         using: policy.using.as_ref().map(text),
                         with_check: policy.with_check.as_ref().map(text),
                     },
@@ -935,9 +935,29 @@ fn column_constraint(option: &ColumnOption, column: &sqlparser::ast::Ident) -> O
     })
 }
 
+/// The roles a policy applies to. `TO PUBLIC` is what no `TO` clause means, and pg_dump leaves it
+/// out: both are stored as no roles.
+fn policy_roles(roles: Vec<sqlparser::ast::Owner>) -> Vec<String> {
+    let roles: Vec<String> = roles.iter().map(ToString::to_string).collect();
+    if roles.iter().all(|role| role.eq_ignore_ascii_case("public")) {
+        Vec::new()
+    } else {
+        roles
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{build_catalog, read};
+
+    #[test]
+    fn a_policy_to_public_is_a_policy_without_roles() {
+        let with = build_catalog(&read("CREATE POLICY p ON t FOR SELECT TO PUBLIC USING (true);\n"));
+        let without = build_catalog(&read("CREATE POLICY p ON t FOR SELECT USING (true);\n"));
+        let named = build_catalog(&read("CREATE POLICY p ON t FOR SELECT TO app, PUBLIC USING (true);\n"));
+        assert_eq!(with.policies, without.policies);
+        assert_ne!(named.policies, without.policies);
+    }
 
     #[test]
     fn only_pg_dumps_own_selects_are_ignored_other_queries_are_reported() {
