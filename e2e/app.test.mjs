@@ -72,7 +72,7 @@ test('uploading, swapping, a bad file and the demo', async () => {
   assert.equal(await byTestId(page, 'to-not-understood').count(), 0);
 
   await byTestId(page, 'swap').click();
-  assert.match(await byTestId(page, 'headline').textContent(), /^To reach staging\.sql, small\.sql needs/);
+  await page.waitForFunction(() => /^To reach staging\.sql, small\.sql needs/.test(document.querySelector('[data-testid="headline"]')?.textContent));
   assert.equal(await byTestId(page, 'from-file-name').textContent(), 'small.sql');
   assert.equal(await byTestId(page, 'to-file-name').textContent(), 'staging.sql');
 
@@ -86,7 +86,7 @@ test('uploading, swapping, a bad file and the demo', async () => {
   await page.screenshot({ path: join(screenshotDir, 'bad-file.png'), fullPage: true });
 
   await byTestId(page, 'load-demo').click();
-  assert.equal(await byTestId(page, 'from-file-name').textContent(), 'fieldbook_production.sql');
+  await page.waitForFunction(() => document.querySelector('[data-testid="from-file-name"]')?.textContent === 'fieldbook_production.sql');
   assert.equal(await byTestId(page, 'to-file-name').textContent(), 'fieldbook_staging.sql');
   assert.equal(await page.locator('[role="alert"]').count(), 0);
   assert.deepEqual(problems, []);

@@ -100,26 +100,47 @@ test('a possible rename is confirmed in one click, becomes one change, and can b
   await page.close();
 });
 
-test('long lists show a page of rows at a time, and more on request', async () => {
+test('long tables are virtualized: only rows in view are in the page, and they scroll, sort, filter and expand', async () => {
   const { page, problems } = await openPage(app.context, app.server.url);
   await byTestId(page, 'headline').waitFor();
   const from = 'CREATE TABLE public.keep (id integer);\n';
-  const to = from + Array.from({ length: 450 }, (_, i) => `CREATE TABLE public.t${String(i).padStart(3, '0')} (id integer);\n`).join('');
+  const to = from + Array.from({ length: 5000 }, (_, i) => `CREATE TABLE public.t${String(i).padStart(4, '0')} (id integer);\n`).join('');
   await byTestId(page, 'from-input').setInputFiles({ name: 'small.sql', mimeType: 'text/plain', buffer: Buffer.from(from) });
   await byTestId(page, 'to-input').setInputFiles({ name: 'many.sql', mimeType: 'text/plain', buffer: Buffer.from(to) });
-  await page.waitForFunction(() => document.querySelector('[data-testid="shown-count"]')?.textContent === '450 changes');
-  assert.equal(await byTestId(page, 'change-row').count(), 200);
-  assert.equal(await byTestId(page, 'more-rows').textContent(), '200 of 450 rows shown. Show 200 more Show all');
-  await byTestId(page, 'show-more').click();
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 400);
-  await byTestId(page, 'show-all').click();
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 450);
-  assert.equal(await byTestId(page, 'more-rows').count(), 0);
-  // The tables tab pages the same way, starting again at one page.
+  await page.waitForFunction(() => document.querySelector('[data-testid="shown-count"]')?.textContent === '5000 changes');
+  const rows = byTestId(page, 'change-row');
+  const inPage = await rows.count();
+  assert.ok(inPage > 5 && inPage < 100, `${inPage} of 5000 rows are in the page`);
+  assert.match(await byTestId(page, 'virtual-note').textContent(), /^5000 rows: scroll/);
+  // Every row has the same height, so the box's scroll height stands for all 5000.
+  const box = byTestId(page, 'changes-scroll');
+  assert.ok((await box.evaluate((b) => b.scrollHeight)) >= 5000 * 40);
+  await box.evaluate((b) => { b.scrollTop = b.scrollHeight; });
+  await page.waitForFunction(() => document.querySelector('[data-testid="change-row"][aria-rowindex="5001"]'));
+  assert.match(await page.locator('[data-testid="change-row"][aria-rowindex="5001"]').textContent(), /public\.t4999/);
+  assert.ok((await rows.count()) < 100);
+  // Sorting by object, descending: the first row is the last name, and the list starts at its top.
+  await byTestId(page, 'sort-object').click();
+  await byTestId(page, 'sort-object').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="change-row"][aria-rowindex="2"]')?.textContent.includes('public.t4999'));
+  // A click on a row shows it whole above the table.
+  await page.locator('[data-testid="change-row"][aria-rowindex="3"] td:nth-child(2)').click();
+  assert.match(await byTestId(page, 'expanded-row').textContent(), /public\.t4998/);
+  await byTestId(page, 'close-expanded').click();
+  assert.equal(await byTestId(page, 'expanded-row').count(), 0);
+  // Filtering to a few rows gives a plain table.
+  await byTestId(page, 'search').fill('t012');
+  await page.waitForFunction(() => document.querySelector('[data-testid="shown-count"]')?.textContent === '10 of 5000 changes shown');
+  assert.equal(await rows.count(), 10);
+  assert.equal(await byTestId(page, 'changes-scroll').count(), 0);
+  await byTestId(page, 'search').fill('');
+  // The tables tab is virtualized the same way.
   await byTestId(page, 'tab-tables').click();
   await byTestId(page, 'table-tally').waitFor();
-  assert.equal(await byTestId(page, 'table-row').count(), 200);
-  assert.match(await byTestId(page, 'more-rows').textContent(), /^200 of 451 rows shown/);
+  const tableRows = await byTestId(page, 'table-row').count();
+  assert.ok(tableRows > 5 && tableRows < 100, `${tableRows} of 5001 table rows are in the page`);
+  await byTestId(page, 'tables-scroll').evaluate((b) => { b.scrollTop = b.scrollHeight / 2; });
+  await page.waitForFunction(() => document.querySelector('[data-testid="table-row"][aria-rowindex="2502"]'));
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,10 +1,13 @@
 //! The comparison: one sentence, counts per kind, drift controls and filters, and every change as a row.
 
+use super::virtual_table::virtual_table;
 use crate::client::{Analysis, Status};
 use crate::protocol::Request;
 use crate::state::{Comparison, Export, SortKey, Tab, ViewState};
 use leptos::prelude::*;
-use schemadrift_engine::diff::{ChangeKind, Rename};
+use schemadrift_engine::diff::{Change, ChangeKind, Rename};
+use schemadrift_engine::risks::ChangeRisk;
+use std::sync::Arc;
 
 #[component]
 pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
@@ -16,12 +19,6 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
         if first.is_some() {
             analysis.send(Request::Options(options), None);
         }
-    });
-    // How many rows long lists show; back to one page when the tab, filters or search change.
-    let rows = RwSignal::new(ROWS_PER_PAGE);
-    Effect::new(move |_| {
-        view.with(|v| (v.tab, v.kind.clone(), v.search.clone()));
-        rows.set(ROWS_PER_PAGE);
     });
     let comparison = analysis.comparison;
     let kinds = Memo::new(move |_| {
@@ -147,7 +144,7 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
         {tabs}
         {move || status_view(analysis.status.get())}
         {move || comparison.get().and_then(|c| view.with(|v| v.object.clone()).map(|t| super::tables::table_view(&c, t, analysis, view)))}
-        {move || comparison.get().map(|c| comparison_view((*c).clone(), view.get(), view, rows, analysis))}
+        {move || comparison.get().map(|c| comparison_view((*c).clone(), view.get(), view, analysis))}
     }
 }
 
@@ -174,24 +171,47 @@ fn capitalize(word: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// Long lists render this many rows at first, and this many more on each request: a page of a
-/// 25 MB pair's thousands of rows would otherwise block the page for seconds.
-pub const ROWS_PER_PAGE: usize = 200;
-
-/// Below a list cut at `shown` of `total` rows: how many are hidden, and buttons to show more.
-pub fn more_rows(shown: usize, total: usize, rows: RwSignal<usize>) -> impl IntoView {
-    (shown < total).then(|| {
-        view! {
-            <p class="more-rows" data-testid="more-rows">
-                {format!("{shown} of {total} rows shown. ")}
-                <button type="button" data-testid="show-more" on:click=move |_| rows.update(|n| *n += ROWS_PER_PAGE)>
-                    {format!("Show {} more", ROWS_PER_PAGE.min(total - shown))}
-                </button>
-                " "
-                <button type="button" class="link" data-testid="show-all" on:click=move |_| rows.set(total)>"Show all"</button>
-            </p>
-        }
-    })
+/// The cells of a change row: kind of change, object kind, object (a link to its table), risk with
+/// the link to its statements, and the details.
+fn change_cells(
+    (change, table, risk): &(Change, Option<String>, Option<ChangeRisk>),
+    view: RwSignal<ViewState>,
+) -> (&'static str, AnyView) {
+    let (label, class) = match change.change {
+        ChangeKind::Added => ("added", "added"),
+        ChangeKind::Removed => ("removed", "removed"),
+        ChangeKind::Altered => ("changed", "altered"),
+        ChangeKind::Renamed => ("renamed", "altered"),
+    };
+    let id = format!("{} {}", change.object_kind, change.object);
+    let details = if change.change.compares() { change.details.clone() } else { Vec::new() };
+    let risk = risk.clone();
+    let cells = view! {
+        <td><span class="badge">{label}</span></td>
+        <td>{change.object_kind.replace('_', " ")}</td>
+        <td class="object">{object_cell(change.object.clone(), table.clone(), view)}</td>
+        <td class="risk">
+            {match risk {
+                Some(risk) => view! {
+                    <span class=format!("risk-level {}", risk.level.label()) data-testid="change-risk" title=risk.rules.join(", ")>
+                        {risk.level.label()}
+                    </span>
+                }.into_any(),
+                None => view! { <span class="muted">"–"</span> }.into_any(),
+            }}
+            " "
+            <button type="button" class="link small" data-testid="show-sql" title="Show the statements for this change"
+                on:click=move |_| view.update(|v| { v.tab = Tab::Migration; v.highlight = Some(id.clone()); })>
+                "SQL"
+            </button>
+        </td>
+        <td>
+            <ul class="details">
+                {details.into_iter().map(detail_view).collect_view()}
+            </ul>
+        </td>
+    };
+    (class, cells.into_any())
 }
 
 /// The headline and the counts per kind: they follow the drift controls, not the filters.
@@ -274,12 +294,10 @@ fn comparison_view(
     comparison: Comparison,
     filter: ViewState,
     view: RwSignal<ViewState>,
-    rows: RwSignal<usize>,
     analysis: Analysis,
 ) -> impl IntoView {
-    let limit = rows.get();
     match filter.tab {
-        Tab::Tables => return super::tables::inventory_view(&comparison, &filter, view, rows).into_any(),
+        Tab::Tables => return super::tables::inventory_view(&comparison, &filter, view).into_any(),
         Tab::Risks => return super::release::risks_view(&comparison, &filter, view).into_any(),
         Tab::Compatibility => return super::release::compatibility_view(&comparison).into_any(),
         Tab::Migration => return super::release::migration_view(&comparison, &filter, view, analysis).into_any(),
@@ -320,10 +338,35 @@ fn comparison_view(
     filter.sort.changes(&mut changes, |(change, _)| change);
     let nothing_matches = changes.is_empty();
     let matching = changes.len();
-    changes.truncate(limit);
-    let more = more_rows(changes.len(), matching, rows);
     let shown =
         if matching == total { format!("{total} changes") } else { format!("{matching} of {total} changes shown") };
+    let rows: Vec<_> = changes
+        .into_iter()
+        .map(|(change, table)| {
+            let risk = by_change.get(&format!("{} {}", change.object_kind, change.object)).cloned();
+            (change, table, risk)
+        })
+        .collect();
+    let head = view! {
+        <tr>
+            {sort_header("Change", SortKey::Change, &filter, view)}
+            {sort_header("Kind", SortKey::Kind, &filter, view)}
+            {sort_header("Object", SortKey::Object, &filter, view)}
+            <th scope="col">"Risk"</th>
+            <th scope="col">"Details (from → to)"</th>
+        </tr>
+    }
+    .into_any();
+    let table = (!nothing_matches).then(|| {
+        virtual_table(
+            "changes",
+            "changes-scroll",
+            "change-row",
+            head,
+            rows,
+            Arc::new(move |row| change_cells(row, view)),
+        )
+    });
     view! {
         {(total > 0).then(|| view! {
             <section class="comparison" aria-labelledby="changes-heading">
@@ -331,64 +374,7 @@ fn comparison_view(
                 {nothing_matches.then(|| view! {
                     <p class="empty" data-testid="no-match">"No change matches this tab, kind and search."</p>
                 })}
-                <table class="changes" hidden=nothing_matches>
-                    <thead>
-                        <tr>
-                            {sort_header("Change", SortKey::Change, &filter, view)}
-                            {sort_header("Kind", SortKey::Kind, &filter, view)}
-                            {sort_header("Object", SortKey::Object, &filter, view)}
-                            <th scope="col">"Risk"</th>
-                            <th scope="col">"Details (from → to)"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {changes
-                            .into_iter()
-                            .map(|(change, table)| {
-                                let (label, class) = match change.change {
-                                    ChangeKind::Added => ("added", "added"),
-                                    ChangeKind::Removed => ("removed", "removed"),
-                                    ChangeKind::Altered => ("changed", "altered"),
-                                    ChangeKind::Renamed => ("renamed", "altered"),
-                                };
-                                let id = format!("{} {}", change.object_kind, change.object);
-                                let risk = by_change.get(&id).cloned();
-                                let details = if change.change.compares() { change.details } else { Vec::new() };
-                                view! {
-                                    <tr data-testid="change-row" class=class>
-                                        <td><span class="badge">{label}</span></td>
-                                        <td>{change.object_kind.replace('_', " ")}</td>
-                                        <td class="object">{object_cell(change.object, table, view)}</td>
-                                        <td class="risk">
-                                            {match risk {
-                                                Some(risk) => view! {
-                                                    <span class=format!("risk-level {}", risk.level.label()) data-testid="change-risk" title=risk.rules.join(", ")>
-                                                        {risk.level.label()}
-                                                    </span>
-                                                }.into_any(),
-                                                None => view! { <span class="muted">"–"</span> }.into_any(),
-                                            }}
-                                            " "
-                                            <button type="button" class="link small" data-testid="show-sql" title="Show the statements for this change"
-                                                on:click=move |_| view.update(|v| { v.tab = Tab::Migration; v.highlight = Some(id.clone()); })>
-                                                "SQL"
-                                            </button>
-                                        </td>
-                                        <td>
-                                            <ul class="details">
-                                                {details
-                                                    .into_iter()
-                                                    .map(detail_view)
-                                                    .collect_view()}
-                                            </ul>
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-                {more}
+                {table}
                 {(!renames.is_empty()).then(|| view! {
                     <h3>"Possible renames"</h3>
                     <p class="hint">"Listed above as removed and added: schemadrift never assumes a rename, because treating one wrongly loses data. Confirm the ones you know to be renames."</p>

@@ -8,3 +8,4 @@ pub mod release;
 pub mod report;
 pub mod summary;
 pub mod tables;
+pub mod virtual_table;

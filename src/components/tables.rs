@@ -2,21 +2,18 @@
 //! column lists aligned, and each side's DDL side by side).
 
 use super::changes::{object_cell, sort_header};
+use super::virtual_table::virtual_table;
 use crate::analysis::TableView;
 use crate::client::Analysis;
 use crate::protocol::Request;
 use crate::state::{Comparison, SortKey, ViewState};
 use leptos::prelude::*;
 use schemadrift_engine::catalog::Column;
-use schemadrift_engine::diff::{ColumnStatus, TableStatus};
+use schemadrift_engine::diff::{ColumnStatus, TableEntry, TableStatus};
+use std::sync::Arc;
 
 /// The inventory: one row per table, filtered by the search and ordered by the chosen column.
-pub fn inventory_view(
-    comparison: &Comparison,
-    filter: &ViewState,
-    view: RwSignal<ViewState>,
-    rows: RwSignal<usize>,
-) -> impl IntoView {
+pub fn inventory_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<ViewState>) -> impl IntoView {
     let needle = filter.search.to_lowercase();
     let mut tables: Vec<_> = comparison
         .tables
@@ -37,53 +34,45 @@ pub fn inventory_view(
     );
     let side_name = [comparison.from_name.clone(), comparison.to_name.clone()];
     let nothing = tables.is_empty();
-    let matching = tables.len();
-    tables.truncate(rows.get());
-    let more = super::changes::more_rows(tables.len(), matching, rows);
+    let head = view! {
+        <tr>
+            {sort_header("Table", SortKey::Object, filter, view)}
+            {sort_header("Status", SortKey::Change, filter, view)}
+            {sort_header("Changes", SortKey::Size, filter, view)}
+            <th scope="col">"Columns (from → to)"</th>
+            <th scope="col">"Comment"</th>
+        </tr>
+    }
+    .into_any();
+    let cells = Arc::new(move |t: &TableEntry| {
+        let class = match t.status {
+            TableStatus::OnlyInFrom => "removed",
+            TableStatus::OnlyInTo => "added",
+            TableStatus::Changed => "altered",
+            TableStatus::Unchanged => "same",
+        };
+        let label = match t.status {
+            TableStatus::OnlyInFrom => format!("only in {}", side_name[0]),
+            TableStatus::OnlyInTo => format!("only in {}", side_name[1]),
+            other => other.label().to_string(),
+        };
+        let columns = |n: Option<usize>| n.map_or("–".to_string(), |n| n.to_string());
+        let cells = view! {
+            <td class="object">{object_cell(t.table.clone(), Some(t.table.clone()), view)}</td>
+            <td><span class="badge">{label}</span></td>
+            <td>{t.changes}</td>
+            <td>{format!("{} → {}", columns(t.columns[0]), columns(t.columns[1]))}</td>
+            <td>{t.comment.clone().unwrap_or_default()}</td>
+        };
+        (class, cells.into_any())
+    });
+    let table =
+        (!nothing).then(|| virtual_table("changes inventory", "tables-scroll", "table-row", head, tables, cells));
     view! {
         <section class="comparison" aria-labelledby="tables-heading">
             <h2 id="tables-heading">"Tables " <span class="count" data-testid="table-tally">{tally}</span></h2>
             {nothing.then(|| view! { <p class="empty" data-testid="no-match">"No table matches this search."</p> })}
-            <table class="changes inventory" hidden=nothing>
-                <thead>
-                    <tr>
-                        {sort_header("Table", SortKey::Object, filter, view)}
-                        {sort_header("Status", SortKey::Change, filter, view)}
-                        {sort_header("Changes", SortKey::Size, filter, view)}
-                        <th scope="col">"Columns (from → to)"</th>
-                        <th scope="col">"Comment"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {tables
-                        .into_iter()
-                        .map(|t| {
-                            let class = match t.status {
-                                TableStatus::OnlyInFrom => "removed",
-                                TableStatus::OnlyInTo => "added",
-                                TableStatus::Changed => "altered",
-                                TableStatus::Unchanged => "same",
-                            };
-                            let label = match t.status {
-                                TableStatus::OnlyInFrom => format!("only in {}", side_name[0]),
-                                TableStatus::OnlyInTo => format!("only in {}", side_name[1]),
-                                other => other.label().to_string(),
-                            };
-                            let columns = |n: Option<usize>| n.map_or("–".to_string(), |n| n.to_string());
-                            view! {
-                                <tr data-testid="table-row" class=class>
-                                    <td class="object">{object_cell(t.table.clone(), Some(t.table.clone()), view)}</td>
-                                    <td><span class="badge">{label}</span></td>
-                                    <td>{t.changes}</td>
-                                    <td>{format!("{} → {}", columns(t.columns[0]), columns(t.columns[1]))}</td>
-                                    <td>{t.comment.unwrap_or_default()}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-            {more}
+            {table}
         </section>
     }
 }
