@@ -3,7 +3,8 @@
 //! * native release engine: the whole analysis of generated pairs of 1, 3, 10, 25 and 50 MB
 //!   (`crates/bench`), MB/s, per-MB cost against the 1 MB pair, peak memory against the input;
 //! * the browser: from the files handed to the page to the summary, and the longest main-thread
-//!   task, for the 3 MB and 25 MB pairs (`crates/bench/browser.mjs`, headless Chromium);
+//!   task, for the 3 MB and 25 MB pairs, and the frame rate while a 10,000-row list scrolls
+//!   (`crates/bench/browser.mjs`, headless Chromium);
 //! * the project's own large fixture pair (the 10 MB pair restored into PostgreSQL and dumped again
 //!   by pg_dump), natively and through apgdiff;
 //! * the wasm bundles (the page's and the analysis worker's), raw and gzip;
@@ -131,7 +132,8 @@ pub fn run(env: &Env) -> Result<(), String> {
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = env.output("node", &args).ok_or("the browser benchmark failed")?;
-    for (size, line) in BROWSER_SIZES.iter().zip(out.lines()) {
+    let lines: Vec<&str> = out.lines().collect();
+    for (size, line) in BROWSER_SIZES.iter().zip(&lines) {
         let seconds = field(line, "seconds").unwrap_or(f64::MAX);
         let longest = field(line, "longest_task_ms").unwrap_or(f64::MAX);
         let budget = if *size == "3" { 1.0 } else { 8.0 };
@@ -139,6 +141,17 @@ pub fn run(env: &Env) -> Result<(), String> {
             "{size} MB pair: drop to summary {seconds:.2} s (budget ≤ {budget} s → {}), longest main-thread task {longest:.0} ms (budget ≤ 100 ms → {})",
             verdict(seconds <= budget),
             verdict(longest <= 100.0)
+        );
+    }
+    if let Some(scroll) = lines.iter().find(|l| l.starts_with("scroll_rows=")) {
+        let fps = field(scroll, "fps").unwrap_or(0.0);
+        println!(
+            "scrolling the {:.0}-row list of changes: {fps:.1} fps, 95% of frames within {:.1} ms, slowest {:.1} ms, {:.0} rows in the page (budget 60 fps → {})",
+            field(scroll, "scroll_rows").unwrap_or(0.0),
+            field(scroll, "p95_frame_ms").unwrap_or(0.0),
+            field(scroll, "slowest_frame_ms").unwrap_or(0.0),
+            field(scroll, "rows_in_page").unwrap_or(0.0),
+            verdict(fps >= 59.0)
         );
     }
 
