@@ -16,6 +16,7 @@ use sqlparser::ast::{
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
+use std::collections::BTreeSet;
 
 /// What became of one statement.
 pub(super) enum Outcome {
@@ -55,6 +56,7 @@ impl CatalogBuilder {
                 tablespace: None,
                 current: String::new(),
                 copying_into: None,
+                partitions: BTreeMap::new(),
             },
         }
     }
@@ -110,6 +112,9 @@ pub(super) struct Builder {
     current: String,
     /// The table of the last `COPY … FROM stdin`, whose data comes next.
     copying_into: Option<QualifiedName>,
+    /// Partitions by parent table, as created or attached (a partition dropped later is still
+    /// listed: look it up in the catalog).
+    partitions: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
 }
 
 impl Builder {
@@ -317,7 +322,9 @@ impl Builder {
             ..Table::default()
         };
         if let (Some(parent), Some(bound)) = (&create.partition_of, &create.for_values) {
-            table.partition_of = Some((self.qualify(parent), text(bound)));
+            let parent = self.qualify(parent);
+            self.partitions.entry(parent.clone()).or_default().insert(name.clone());
+            table.partition_of = Some((parent, text(bound)));
         }
         table.options = table_options(&create.table_options);
         for (index, column) in create.columns.iter().enumerate() {
@@ -488,6 +495,7 @@ impl Builder {
                     return Outcome::NotUnderstood(format!("partition {child} is attached but not created"));
                 };
                 child_table.partition_of = Some((name.clone(), text(&for_values)));
+                self.partitions.entry(name.clone()).or_default().insert(child);
                 return Outcome::Understood;
             }
             AlterTableOperation::SetOptionsParens { options } => {
@@ -556,12 +564,17 @@ impl Builder {
     /// partition a matching index: an existing equivalent one is attached, otherwise one is created
     /// and named `<partition>_<columns>_idx`. Old pg_dump versions leave those implied.
     fn add_partition_indexes(&mut self, parent_index: &Index) {
-        let partitions: Vec<QualifiedName> = self
-            .catalog
-            .tables
+        let Some(children) = self.partitions.get(&parent_index.table) else { return };
+        let partitions: Vec<QualifiedName> = children
             .iter()
-            .filter(|(_, t)| t.partition_of.as_ref().is_some_and(|(parent, _)| *parent == parent_index.table))
-            .map(|(name, _)| name.clone())
+            .filter(|child| {
+                self.catalog
+                    .tables
+                    .get(child)
+                    .and_then(|t| t.partition_of.as_ref())
+                    .is_some_and(|(parent, _)| *parent == parent_index.table)
+            })
+            .cloned()
             .collect();
         for partition in partitions {
             let equivalent = self.catalog.indexes.values().any(|i| {
