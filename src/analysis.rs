@@ -111,12 +111,18 @@ pub struct Comparison {
     /// The phased migration and its script, secrets redacted.
     pub plan: Plan,
     pub script: String,
-    /// The script that takes `to` back to `from`, secrets redacted.
-    pub rollback: String,
     /// Secrets of both dumps, by line and kind.
     pub secrets: Vec<Secret>,
     /// The inputs as the report identifies them (from, to).
     pub inputs: [InputFacts; 2],
+}
+
+/// What follows a comparison once the page has it: the rollback and the report's ORM lines (the
+/// report itself stays in the worker, for the exports).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Completion {
+    /// The script that takes `to` back to `from`, secrets redacted.
+    pub rollback: String,
     /// Drizzle and Prisma lines for the new and changed tables.
     pub orm: Orm,
 }
@@ -240,12 +246,14 @@ impl Export {
     }
 }
 
-/// Both sides as the worker holds them, the options of the last comparison and its report.
+/// Both sides as the worker holds them, the options of the last comparison, its release (secrets
+/// kept) and, once completed, its report.
 #[derive(Debug, Default)]
 pub struct Analyst {
     sides: [Option<Parsed>; 2],
     options: DiffOptions,
-    report: Option<Arc<Report>>,
+    release: Option<Release>,
+    completed: Option<(Completion, Arc<Report>)>,
 }
 
 fn index(side: Side) -> usize {
@@ -267,7 +275,13 @@ impl Analyst {
 
     pub fn set(&mut self, side: Side, parsed: Parsed) {
         self.sides[index(side)] = Some(parsed);
-        self.report = None;
+        self.forget();
+    }
+
+    /// The last comparison no longer holds.
+    fn forget(&mut self) {
+        self.release = None;
+        self.completed = None;
     }
 
     pub fn side(&self, side: Side) -> Option<&Parsed> {
@@ -276,7 +290,7 @@ impl Analyst {
 
     pub fn swap(&mut self) {
         self.sides.swap(0, 1);
-        self.report = None;
+        self.forget();
     }
 
     pub fn set_options(&mut self, options: DiffOptions) {
@@ -290,18 +304,26 @@ impl Analyst {
 
     /// [`Analyst::compare`], telling `step` what it is doing.
     pub fn compare_with(&mut self, step: &mut dyn FnMut(&str)) -> Option<Comparison> {
-        let [Some(from), Some(to)] = &self.sides else {
-            self.report = None;
-            return None;
-        };
-        let (comparison, report) = compare(from, to, &self.options, step);
-        self.report = Some(report);
+        self.forget();
+        let [Some(from), Some(to)] = &self.sides else { return None };
+        let (comparison, release) = compare(from, to, &self.options, step);
+        self.release = Some(release);
         Some(comparison)
     }
 
+    /// The rollback and the report of the last comparison (made once, on first need).
+    pub fn complete(&mut self) -> Option<Completion> {
+        if self.completed.is_none() {
+            let ([Some(from), Some(to)], Some(release)) = (&self.sides, &self.release) else { return None };
+            self.completed = Some(complete(from, to, &self.options, release));
+        }
+        self.completed.as_ref().map(|(completion, _)| completion.clone())
+    }
+
     /// An export of the last comparison: (file name, text).
-    pub fn export(&self, export: Export, keep_secrets: bool) -> Option<(String, String)> {
-        let report = self.report.as_ref()?;
+    pub fn export(&mut self, export: Export, keep_secrets: bool) -> Option<(String, String)> {
+        self.complete()?;
+        let report = &self.completed.as_ref()?.1;
         let (from, to) = report.names();
         Some((export.file_name(from, to), export.text(report, keep_secrets)))
     }
@@ -329,35 +351,17 @@ impl Analyst {
     }
 }
 
-/// Compares two read dumps: what the page shows, and the full report the exports are made from.
-/// `step` hears each step as it starts: `comparing`, `planning`, `reporting`.
-pub fn compare(
-    from: &Parsed,
-    to: &Parsed,
-    options: &DiffOptions,
-    step: &mut dyn FnMut(&str),
-) -> (Comparison, Arc<Report>) {
+/// Compares two read dumps: what the page shows (secrets redacted), and the release as planned (secrets
+/// kept, for the report). `step` hears each step as it starts: `comparing`, `planning`.
+pub fn compare(from: &Parsed, to: &Parsed, options: &DiffOptions, step: &mut dyn FnMut(&str)) -> (Comparison, Release) {
     let names = (from.dump.file_name.as_str(), to.dump.file_name.as_str());
     let (fc, tc) = (&from.catalog, &to.catalog);
     step("comparing");
     let result = diff(fc, tc, options);
     step("planning");
-    let mut release = release_of(fc, tc, result, names);
-    let rollback = release.rollback(fc, tc, options, names);
-    step("reporting");
-    let secrets: Vec<Secret> = from.dump.secrets.iter().chain(&to.dump.secrets).cloned().collect();
-    let report = Arc::new(report::build(
-        &release,
-        report::Sources {
-            from: fc,
-            to: tc,
-            inputs: [from.dump.facts.clone(), to.dump.facts.clone()],
-            options,
-            secrets: [from.dump.secrets.clone(), to.dump.secrets.clone()],
-            rollback: rollback.clone(),
-        },
-    ));
-    let rollback = redact(&rollback, &secrets);
+    let planned = release_of(fc, tc, result, names);
+    let secrets = secrets_of(from, to);
+    let mut release = planned.clone();
     release.redact(&secrets);
     let Release { diff: mut result, risks, compatibility: compat, deploy_order, plan, script } = release;
     // The page shows secrets by line and kind only; their values stay in the worker.
@@ -377,10 +381,8 @@ pub fn compare(
         deploy_order,
         plan,
         script,
-        rollback,
         secrets,
-        inputs: report.inputs.clone(),
-        orm: report.orm.clone(),
+        inputs: [from.dump.facts.clone(), to.dump.facts.clone()],
         from_name: names.0.to_string(),
         to_name: names.1.to_string(),
         tables: inventory(fc, tc, &result, options),
@@ -389,7 +391,31 @@ pub fn compare(
         cleanup: [cleanup_candidates(fc), cleanup_candidates(tc)],
         tracking: [tracking_tables(fc), tracking_tables(tc)],
     };
-    (comparison, report)
+    (comparison, planned)
+}
+
+/// The rollback and the report of a release: made after the page has the comparison.
+pub fn complete(from: &Parsed, to: &Parsed, options: &DiffOptions, release: &Release) -> (Completion, Arc<Report>) {
+    let names = (from.dump.file_name.as_str(), to.dump.file_name.as_str());
+    let (fc, tc) = (&from.catalog, &to.catalog);
+    let rollback = release.rollback(fc, tc, options, names);
+    let report = Arc::new(report::build(
+        release,
+        report::Sources {
+            from: fc,
+            to: tc,
+            inputs: [from.dump.facts.clone(), to.dump.facts.clone()],
+            options,
+            secrets: [from.dump.secrets.clone(), to.dump.secrets.clone()],
+            rollback: rollback.clone(),
+        },
+    ));
+    let completion = Completion { rollback: redact(&rollback, &secrets_of(from, to)), orm: report.orm.clone() };
+    (completion, report)
+}
+
+fn secrets_of(from: &Parsed, to: &Parsed) -> Vec<Secret> {
+    from.dump.secrets.iter().chain(&to.dump.secrets).cloned().collect()
 }
 
 #[cfg(test)]
@@ -444,6 +470,7 @@ mod tests {
         }
         assert!(analyst.export(Export::Migration, true).unwrap().1.contains("Sup3rSecret"), "kept on request");
         assert!(!comparison.script.contains("Sup3rSecret"), "the page's script is redacted");
+        assert!(!analyst.complete().unwrap().rollback.contains("Sup3rSecret"), "and its rollback");
         assert_eq!(Export::Html.file_name("prod db.sql", "b.sql"), "prod_db-to-b-report.html");
     }
 
@@ -455,7 +482,9 @@ mod tests {
         analyst.set(Side::To, Parsed::from_bytes("b.sql", dump).unwrap());
         let comparison = analyst.compare().unwrap();
         assert_eq!(comparison.secrets.len(), 1);
-        let bytes = crate::protocol::encode(&crate::protocol::Response::Compared(Some(Box::new(comparison))));
+        let completion = analyst.complete().unwrap();
+        let mut bytes = crate::protocol::encode(&crate::protocol::Response::Compared(Some(Box::new(comparison))));
+        bytes.extend(crate::protocol::encode(&crate::protocol::Response::Completed(Some(Box::new(completion)))));
         let at = bytes.windows(7).position(|w| w == b"hunter2");
         assert!(
             at.is_none(),

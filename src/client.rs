@@ -1,7 +1,7 @@
 //! The page's side of the analysis: sends [`Request`]s to the worker and turns its [`Response`]s
 //! into state the components render. The page itself never parses a dump.
 
-use crate::analysis::{Comparison, TableView};
+use crate::analysis::{Comparison, Completion, TableView};
 use crate::protocol::{decode, encode, pack, unpack, Request, Response};
 use crate::state::{Side, Workspace};
 use leptos::prelude::*;
@@ -16,6 +16,8 @@ pub struct Analysis {
     pub workspace: RwSignal<Workspace>,
     /// The latest comparison of the two sides (kept on screen while the next one is made).
     pub comparison: RwSignal<Option<Arc<Comparison>>>,
+    /// The rollback and ORM lines of the comparison, which follow it.
+    pub completion: RwSignal<Option<Arc<Completion>>>,
     /// What the worker is doing after both sides are read (`comparing`, `planning`, …), or why it stopped.
     pub status: RwSignal<Option<Status>>,
     /// The table the per-table view shows.
@@ -50,6 +52,7 @@ impl Analysis {
         Analysis {
             workspace: RwSignal::new(workspace),
             comparison: RwSignal::new(None),
+            completion: RwSignal::new(None),
             status: RwSignal::new(None),
             table: RwSignal::new(None),
         }
@@ -133,9 +136,11 @@ impl Analysis {
             }
             Response::Cancelled { side, file_name } => self.workspace.update(|w| w.panel_mut(side).cancel(&file_name)),
             Response::Compared(comparison) => {
+                self.completion.set(None);
                 self.comparison.set(comparison.map(|c| Arc::new(*c)));
                 self.status.set(None);
             }
+            Response::Completed(completion) => self.completion.set(completion.map(|c| Arc::new(*c))),
             Response::Exported { export, file_name, text } => save(&file_name, export.mime(), &text),
             Response::Table(view) => self.table.set(Some(Arc::new(*view))),
         }

@@ -4,7 +4,7 @@
 //! `Load` by the file's `ArrayBuffer`, handed over without a copy (the page never copies a dump into
 //! its own memory).
 
-use crate::analysis::{Comparison, Export, LoadedDump, TableView};
+use crate::analysis::{Comparison, Completion, Export, LoadedDump, TableView};
 use crate::state::Side;
 use schemadrift_engine::DiffOptions;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -65,6 +65,8 @@ pub enum Response {
     },
     /// The comparison of the two sides (none while a side is missing).
     Compared(Option<Box<Comparison>>),
+    /// The rollback and ORM lines of the comparison just sent.
+    Completed(Option<Box<Completion>>),
     Exported {
         export: Export,
         file_name: String,

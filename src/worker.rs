@@ -86,7 +86,8 @@ impl Host {
                 self.owe_comparison();
             }
             Request::Export { export, keep_secrets } => {
-                if let Some((file_name, text)) = self.analyst.borrow().export(export, keep_secrets) {
+                let exported = self.analyst.borrow_mut().export(export, keep_secrets);
+                if let Some((file_name, text)) = exported {
                     (self.post)(Response::Exported { export, file_name, text });
                 }
             }
@@ -203,6 +204,9 @@ impl Host {
                 post(Response::Progress { side: None, file_name: String::new(), step: step.to_string(), percent: None })
             });
             post(Response::Compared(comparison.map(Box::new)));
+            // The page shows the comparison while the rollback and the report are made.
+            let completion = host.analyst.borrow_mut().complete();
+            post(Response::Completed(completion.map(Box::new)));
         });
     }
 }

@@ -154,7 +154,7 @@ fn status_view(status: Option<Status>) -> impl IntoView {
         Status::Working(step) => view! {
             <p class="status reading" role="status" data-testid="analysis-status">
                 <span class="spinner" aria-hidden="true"></span>
-                {format!("{}…", capitalize(&step))}
+                {format!("{}…", super::dump_panel::capitalize(&step))}
                 <progress></progress>
             </p>
         }
@@ -164,11 +164,6 @@ fn status_view(status: Option<Status>) -> impl IntoView {
         }
         .into_any(),
     })
-}
-
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The cells of a change row: kind of change, object kind, object (a link to its table), risk with

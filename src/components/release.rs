@@ -164,7 +164,6 @@ pub fn migration_view(
         })
         .collect();
     let manual = comparison.plan.manual.clone();
-    let rollback = comparison.rollback.clone();
     let secrets = comparison.secrets.len();
     // An explicit choice each time: secrets stay out of downloads unless this is ticked.
     let keep = RwSignal::new(false);
@@ -215,7 +214,10 @@ pub fn migration_view(
                 .collect_view()}
             <details class="rollback">
                 <summary>"Rollback script"</summary>
-                <pre class="sql" data-testid="rollback-script">{highlighted(&rollback)}</pre>
+                {move || match analysis.completion.get() {
+                    Some(done) => view! { <pre class="sql" data-testid="rollback-script">{highlighted(&done.rollback)}</pre> }.into_any(),
+                    None => view! { <p class="muted">"Writing the rollback…"</p> }.into_any(),
+                }}
             </details>
         </section>
     }

@@ -6,12 +6,12 @@ use crate::client::Analysis;
 use crate::protocol::Request;
 use crate::state::{Comparison, Export};
 use leptos::prelude::*;
+use schemadrift_engine::report::orm::Orm;
 
 pub fn report_view(comparison: &Comparison, analysis: Analysis) -> impl IntoView {
     let secrets = comparison.secrets.len();
     let keep = RwSignal::new(false);
     let inputs = comparison.inputs.clone();
-    let orm = comparison.orm.clone();
     view! {
         <section class="comparison" aria-labelledby="report-heading" data-testid="report">
             <h2 id="report-heading">"Report and exports"</h2>
@@ -46,39 +46,49 @@ pub fn report_view(comparison: &Comparison, analysis: Analysis) -> impl IntoView
             </div>
             {(secrets > 0).then(|| keep_secrets_toggle(secrets, keep))}
             <h3>"ORM schema lines"</h3>
-            {orm.tables.is_empty().then(|| view! { <p class="empty">"No new or changed table columns."</p> })}
-            {(!orm.tables.is_empty()).then(|| {
-                let imports = orm.drizzle_imports.clone();
-                view! {
-                    <p class="muted">"Drizzle ORM ("<code>"drizzle-orm/pg-core"</code>") and Prisma, for the new tables and the new and changed columns. Drizzle imports:"</p>
-                    <div class="orm">
-                        <pre class="code" data-testid="drizzle-imports">{imports.clone()}</pre>
-                        {copy_button("Copy", "copy-drizzle-imports", imports)}
-                    </div>
-                }
-            })}
-            {orm
-                .tables
-                .into_iter()
-                .map(|hint| view! {
-                    <article class="orm-table" data-testid="orm-table">
-                        <h4><code>{hint.table}</code>" "<span class="muted">{hint.status}</span></h4>
-                        <div class="orm-pair">
-                            <div>
-                                <p class="muted">"Drizzle"</p>
-                                <pre class="code" data-testid="orm-drizzle">{hint.drizzle.clone()}</pre>
-                                {copy_button("Copy Drizzle", "copy-drizzle", hint.drizzle)}
-                            </div>
-                            <div>
-                                <p class="muted">"Prisma"</p>
-                                <pre class="code" data-testid="orm-prisma">{hint.prisma.clone()}</pre>
-                                {copy_button("Copy Prisma", "copy-prisma", hint.prisma)}
-                            </div>
-                        </div>
-                    </article>
-                })
-                .collect_view()}
+            {move || match analysis.completion.get() {
+                Some(done) => orm_view(done.orm.clone()).into_any(),
+                None => view! { <p class="muted">"Writing the ORM lines…"</p> }.into_any(),
+            }}
         </section>
+    }
+}
+
+/// Drizzle and Prisma lines for the new and changed tables, each with a copy button.
+fn orm_view(orm: Orm) -> impl IntoView {
+    view! {
+            {orm.tables.is_empty().then(|| view! { <p class="empty">"No new or changed table columns."</p> })}
+    {(!orm.tables.is_empty()).then(|| {
+        let imports = orm.drizzle_imports.clone();
+        view! {
+            <p class="muted">"Drizzle ORM ("<code>"drizzle-orm/pg-core"</code>") and Prisma, for the new tables and the new and changed columns. Drizzle imports:"</p>
+            <div class="orm">
+                <pre class="code" data-testid="drizzle-imports">{imports.clone()}</pre>
+                {copy_button("Copy", "copy-drizzle-imports", imports)}
+            </div>
+        }
+    })}
+    {orm
+        .tables
+        .into_iter()
+        .map(|hint| view! {
+            <article class="orm-table" data-testid="orm-table">
+                <h4><code>{hint.table}</code>" "<span class="muted">{hint.status}</span></h4>
+                <div class="orm-pair">
+                    <div>
+                        <p class="muted">"Drizzle"</p>
+                        <pre class="code" data-testid="orm-drizzle">{hint.drizzle.clone()}</pre>
+                        {copy_button("Copy Drizzle", "copy-drizzle", hint.drizzle)}
+                    </div>
+                    <div>
+                        <p class="muted">"Prisma"</p>
+                        <pre class="code" data-testid="orm-prisma">{hint.prisma.clone()}</pre>
+                        {copy_button("Copy Prisma", "copy-prisma", hint.prisma)}
+                    </div>
+                </div>
+            </article>
+        })
+        .collect_view()}
     }
 }
 
