@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { useApp, byTestId } from './support/suite.mjs';
 import { largePair } from './support/large.mjs';
 import { openPage, projectRoot, screenshotDir } from './support/browser.mjs';
@@ -89,6 +90,18 @@ test('uploading, swapping, a bad file and the demo', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="from-file-name"]')?.textContent === 'fieldbook_production.sql');
   assert.equal(await byTestId(page, 'to-file-name').textContent(), 'fieldbook_staging.sql');
   assert.equal(await page.locator('[role="alert"]').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a gzip-compressed dump is decompressed in the browser and read', async () => {
+  const { page, problems } = await openPage(app.context, app.server.url);
+  await byTestId(page, 'headline').waitFor();
+  await byTestId(page, 'to-input').setInputFiles({ name: 'small.sql.gz', mimeType: 'application/gzip', buffer: gzipSync(Buffer.from(SMALL_DUMP)) });
+  await page.waitForFunction(() => document.querySelector('[data-testid="to-file-name"]')?.textContent === 'small.sql.gz');
+  assert.equal(await byTestId(page, 'to-statements').textContent(), '3');
+  assert.match(await page.locator('[data-side="to"] .warnings').textContent(), /gzip-compressed .* has been decompressed/);
+  assert.equal(await byTestId(page, 'from-file-name').textContent(), 'fieldbook_production.sql', 'the other side is kept');
   assert.deepEqual(problems, []);
   await page.close();
 });

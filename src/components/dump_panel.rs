@@ -64,7 +64,7 @@ pub fn DumpPanel(side: Side, analysis: Analysis) -> impl IntoView {
                         <input
                             type="file"
                             class="visually-hidden"
-                            accept=".sql,.txt,.psql,.dump,text/plain,application/sql"
+                            accept=".sql,.txt,.psql,.dump,.gz,text/plain,application/sql,application/gzip"
                             data-testid=format!("{}-input", side.id())
                             on:change=on_choose
                         />

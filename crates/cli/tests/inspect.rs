@@ -98,6 +98,23 @@ fn input_that_is_not_a_plain_sql_dump_exits_2_with_one_clear_line() {
 }
 
 #[test]
+fn a_gzip_compressed_dump_is_read_as_the_dump_it_holds() {
+    use std::io::Write;
+    let demo = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/fieldbook_staging.sql")).unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&demo).unwrap();
+    let compressed = encoder.finish().unwrap();
+    let (status, plain, _) = schemadrift(&["inspect", "--format", "json", "-"], Some(&demo));
+    assert_eq!(status, 0);
+    let (status, unpacked, stderr) = schemadrift(&["inspect", "--format", "json", "-"], Some(&compressed));
+    assert_eq!(status, 0, "{stderr}");
+    let (plain, unpacked): (serde_json::Value, serde_json::Value) =
+        (serde_json::from_str(&plain).unwrap(), serde_json::from_str(&unpacked).unwrap());
+    assert_eq!(plain["counts"], unpacked["counts"]);
+    assert_eq!(plain["statements"], unpacked["statements"]);
+}
+
+#[test]
 fn help_lists_the_commands() {
     let (status, stdout, _) = schemadrift(&["--help"], None);
     assert_eq!(status, 0);

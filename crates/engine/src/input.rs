@@ -21,8 +21,13 @@ pub struct DecodedInput<'a> {
 pub enum InputError {
     Empty,
     CustomFormatArchive,
-    Gzip,
-    Binary { offset: usize },
+    /// Gzip-compressed, but it cannot be decompressed (damaged, cut short, or too large).
+    Gzip {
+        why: String,
+    },
+    Binary {
+        offset: usize,
+    },
 }
 
 impl fmt::Display for InputError {
@@ -36,9 +41,9 @@ impl fmt::Display for InputError {
                 f,
                 "this is a pg_dump custom-format archive (it starts with PGDMP), not SQL text: convert it with `pg_restore --schema-only -f schema.sql FILE` and load schema.sql"
             ),
-            InputError::Gzip => write!(
+            InputError::Gzip { why } => write!(
                 f,
-                "this file is gzip-compressed: decompress it first (`gunzip -k FILE`) and load the .sql file"
+                "this file is gzip-compressed but cannot be decompressed ({why}): check it with `gunzip -t FILE`, or decompress it yourself and load the .sql file"
             ),
             InputError::Binary { offset } => write!(
                 f,
@@ -59,7 +64,15 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedInput<'_>, InputError> {
         return Err(InputError::CustomFormatArchive);
     }
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        return Err(InputError::Gzip);
+        let inflated = gunzip(bytes).map_err(|why| InputError::Gzip { why })?;
+        let inner = decode(&inflated)?;
+        let mut warnings = vec![format!(
+            "the file was gzip-compressed ({} bytes, {} decompressed) and has been decompressed",
+            bytes.len(),
+            inflated.len()
+        )];
+        warnings.extend(inner.warnings);
+        return Ok(DecodedInput { text: Cow::Owned(inner.text.into_owned()), warnings });
     }
     if let Some(rest) = bytes.strip_prefix(&[0xff, 0xfe]) {
         return Ok(decode_utf16(rest, u16::from_le_bytes, "UTF-16 LE"));
@@ -87,6 +100,22 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedInput<'_>, InputError> {
     Ok(DecodedInput { text, warnings })
 }
 
+/// Decompressed size beyond which a gzip file is refused: what a browser tab can hold beside the
+/// analysis.
+pub const MAX_DECOMPRESSED: u64 = 1 << 30;
+
+/// The decompressed bytes of a gzip file (every member, as `gunzip` reads them).
+fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let mut reader = flate2::read::MultiGzDecoder::new(bytes).take(MAX_DECOMPRESSED + 1);
+    reader.read_to_end(&mut out).map_err(|e| e.to_string())?;
+    if out.len() as u64 > MAX_DECOMPRESSED {
+        return Err(format!("it decompresses to more than {} MB", MAX_DECOMPRESSED >> 20));
+    }
+    Ok(out)
+}
+
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
 }
@@ -110,14 +139,39 @@ mod tests {
         assert_eq!(error_of(b""), InputError::Empty);
         assert_eq!(error_of(b" \n\t"), InputError::Empty);
         assert_eq!(error_of(b"PGDMP\x01\x0e"), InputError::CustomFormatArchive);
-        assert_eq!(error_of(&[0x1f, 0x8b, 8, 0]), InputError::Gzip);
+        assert!(matches!(error_of(&[0x1f, 0x8b, 8, 0]), InputError::Gzip { .. }));
         assert_eq!(error_of(b"\x89PNG\r\n\x1a\n\0\0"), InputError::Binary { offset: 8 });
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn a_gzip_compressed_dump_is_decompressed_and_read() {
+        let compressed = gzip(b"CREATE TABLE t (id integer);\n");
+        let decoded = decode(&compressed).unwrap();
+        assert_eq!(decoded.text, "CREATE TABLE t (id integer);\n");
+        assert!(decoded.warnings[0].contains("gzip-compressed"), "{:?}", decoded.warnings);
+        // What is inside is decoded as any file: a BOM, or an archive, say so.
+        let compressed = gzip(b"\xef\xbb\xbfSELECT 1;");
+        let with_bom = decode(&compressed).unwrap();
+        assert_eq!((with_bom.text.as_ref(), with_bom.warnings.len()), ("SELECT 1;", 2));
+        assert_eq!(error_of(&gzip(b"PGDMP\x01")), InputError::CustomFormatArchive);
+        // Two members, as `cat a.gz b.gz` makes, read as gunzip reads them.
+        let two = [gzip(b"SELECT 1;\n"), gzip(b"SELECT 2;\n")].concat();
+        assert_eq!(decode(&two).unwrap().text, "SELECT 1;\nSELECT 2;\n");
+        let cut = gzip(b"CREATE TABLE t (id integer);\n");
+        assert!(matches!(error_of(&cut[..cut.len() / 2]), InputError::Gzip { .. }));
     }
 
     #[test]
     fn messages_say_what_to_do() {
         assert!(InputError::CustomFormatArchive.to_string().contains("pg_restore"));
-        assert!(InputError::Gzip.to_string().contains("gunzip"));
+        assert!(InputError::Gzip { why: "cut short".into() }.to_string().contains("gunzip -t"));
     }
 
     #[test]
