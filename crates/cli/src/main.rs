@@ -5,13 +5,16 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use schemadrift_engine::diff::{key_findings, Rename, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
+use schemadrift_engine::input::MAX_INPUT_BYTES;
 use schemadrift_engine::release::release;
 use schemadrift_engine::render::html::report_html;
 use schemadrift_engine::render::markdown::report_markdown;
 use schemadrift_engine::report::{self, InputFacts};
 use schemadrift_engine::risks::{counts as risk_counts, Level};
 use schemadrift_engine::secrets::{find_secrets, redact, Secret};
-use schemadrift_engine::{build_catalog, decode, read, summarize, Catalog, DiffOptions};
+use schemadrift_engine::{
+    build_catalog, prepare, read, reading_notes, summarize, Catalog, DecodedInput, DiffOptions, InputError,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -43,6 +46,9 @@ enum Command {
         /// [REDACTED] otherwise).
         #[arg(long)]
         no_redact: bool,
+        /// For a `pg_dumpall` file: the database to read (with the cluster's roles and tablespaces).
+        #[arg(long, value_name = "NAME")]
+        database: Option<String>,
     },
     /// Compare two dumps: FROM is the database to migrate (e.g. production), TO the schema to reach.
     Diff {
@@ -62,6 +68,15 @@ enum Command {
         /// [REDACTED] otherwise).
         #[arg(long)]
         no_redact: bool,
+        /// For `pg_dumpall` files: the database to read on both sides.
+        #[arg(long, value_name = "NAME")]
+        database: Option<String>,
+        /// For a `pg_dumpall` FROM file: its database to read (overrides --database).
+        #[arg(long, value_name = "NAME")]
+        from_database: Option<String>,
+        /// For a `pg_dumpall` TO file: its database to read (overrides --database).
+        #[arg(long, value_name = "NAME")]
+        to_database: Option<String>,
         #[command(flatten)]
         drift: DriftFlags,
     },
@@ -177,29 +192,44 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = String::new();
     let code = match cli.command {
-        Command::Inspect { dump, format, no_redact } => inspect(&dump, format, no_redact, &mut out),
-        Command::Diff { from, to, format, rollback, fail_on, no_redact, drift } => {
-            match (drift.options(), format, rollback) {
-                (Ok(_), Some(format), true) if format != DiffFormat::Sql => {
-                    eprintln!("schemadrift: --rollback prints SQL: leave out --format, or use --format sql");
-                    ExitCode::from(BAD_INPUT)
-                }
-                (Ok(options), format, rollback) => {
-                    let format = format.unwrap_or(if rollback { DiffFormat::Sql } else { DiffFormat::Text });
-                    let level = fail_on.map(|f| match f {
-                        FailOn::Low => Level::Low,
-                        FailOn::Medium => Level::Medium,
-                        FailOn::High => Level::High,
-                    });
-                    let inputs = Inputs { from: &from, to: &to, keep_secrets: no_redact };
-                    compare(&inputs, format, rollback, level, &options, &mut out)
-                }
-                (Err(message), _, _) => {
-                    eprintln!("schemadrift: {message}");
-                    ExitCode::from(BAD_INPUT)
-                }
-            }
+        Command::Inspect { dump, format, no_redact, database } => {
+            inspect(&Source { path: &dump, database: database.as_deref() }, format, no_redact, &mut out)
         }
+        Command::Diff {
+            from,
+            to,
+            format,
+            rollback,
+            fail_on,
+            no_redact,
+            database,
+            from_database,
+            to_database,
+            drift,
+        } => match (drift.options(), format, rollback) {
+            (Ok(_), Some(format), true) if format != DiffFormat::Sql => {
+                eprintln!("schemadrift: --rollback prints SQL: leave out --format, or use --format sql");
+                ExitCode::from(BAD_INPUT)
+            }
+            (Ok(options), format, rollback) => {
+                let format = format.unwrap_or(if rollback { DiffFormat::Sql } else { DiffFormat::Text });
+                let level = fail_on.map(|f| match f {
+                    FailOn::Low => Level::Low,
+                    FailOn::Medium => Level::Medium,
+                    FailOn::High => Level::High,
+                });
+                let inputs = Inputs {
+                    from: Source { path: &from, database: from_database.as_deref().or(database.as_deref()) },
+                    to: Source { path: &to, database: to_database.as_deref().or(database.as_deref()) },
+                    keep_secrets: no_redact,
+                };
+                compare(&inputs, format, rollback, level, &options, &mut out)
+            }
+            (Err(message), _, _) => {
+                eprintln!("schemadrift: {message}");
+                ExitCode::from(BAD_INPUT)
+            }
+        },
     };
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
@@ -229,20 +259,46 @@ struct Loaded {
     facts: InputFacts,
 }
 
-fn load_catalog(path: &PathBuf) -> Result<Loaded, ExitCode> {
-    let bytes = read_bytes(path).map_err(|message| {
-        eprintln!("schemadrift: {message}");
-        ExitCode::from(BAD_INPUT)
-    })?;
-    let decoded = decode(&bytes).map_err(|error| {
-        eprintln!("schemadrift: {}: {error}", path.display());
+/// A file named on the command line, and for a `pg_dumpall` file the database to read in it.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    path: &'a PathBuf,
+    database: Option<&'a str>,
+}
+
+/// The file's text, ready to read: a bad file is said on stderr (what it is, what to do) and exits 2.
+fn open_text<'b>(source: &Source<'_>, bytes: &'b [u8]) -> Result<DecodedInput<'b>, ExitCode> {
+    let path = source.path.display();
+    let decoded = prepare(bytes, source.database).map_err(|error| {
+        let hint = match error {
+            InputError::ChooseDatabase { .. } => " with --database NAME",
+            _ => "",
+        };
+        eprintln!("schemadrift: {path}: {error}{hint}");
         ExitCode::from(BAD_INPUT)
     })?;
     for warning in &decoded.warnings {
-        eprintln!("schemadrift: warning: {}: {warning}", path.display());
+        eprintln!("schemadrift: warning: {path}: {warning}");
     }
+    Ok(decoded)
+}
+
+/// Says what reading found about the file as a whole (cut short, a migration).
+fn warn_about_reading(source: &Source<'_>, notes: &[String]) {
+    for note in notes {
+        eprintln!("schemadrift: warning: {}: {note}", source.path.display());
+    }
+}
+
+fn load_catalog(source: &Source<'_>) -> Result<Loaded, ExitCode> {
+    let bytes = read_bytes(source.path).map_err(|message| {
+        eprintln!("schemadrift: {message}");
+        ExitCode::from(BAD_INPUT)
+    })?;
+    let decoded = open_text(source, &bytes)?;
     let dump = read(&decoded.text);
-    let facts = InputFacts::new(&file_name(path), &bytes, &summarize(&decoded.text, &dump));
+    warn_about_reading(source, &reading_notes(&decoded.text, &dump));
+    let facts = InputFacts::new(&file_name(source.path), &bytes, &summarize(&decoded.text, &dump));
     Ok(Loaded { catalog: build_catalog(&dump), secrets: find_secrets(&decoded.text), facts })
 }
 
@@ -253,8 +309,8 @@ fn file_name(path: &std::path::Path) -> String {
 
 /// The two files compared.
 struct Inputs<'a> {
-    from: &'a PathBuf,
-    to: &'a PathBuf,
+    from: Source<'a>,
+    to: Source<'a>,
     /// `--no-redact`: leave secrets in the output.
     keep_secrets: bool,
 }
@@ -267,11 +323,11 @@ fn compare(
     options: &DiffOptions,
     out: &mut String,
 ) -> ExitCode {
-    let (from_path, to_path) = (inputs.from, inputs.to);
+    let (from_path, to_path) = (inputs.from.path, inputs.to.path);
     // The two sides are read on two threads: reading is most of the work.
     let (old, new) = std::thread::scope(|scope| {
-        let old = scope.spawn(|| load_catalog(from_path));
-        let new = load_catalog(to_path);
+        let old = scope.spawn(|| load_catalog(&inputs.from));
+        let new = load_catalog(&inputs.to);
         (old.join().unwrap_or(Err(ExitCode::FAILURE)), new)
     });
     let (old, new) = match (old, new) {
@@ -382,17 +438,35 @@ fn compare(
     ExitCode::SUCCESS
 }
 
+/// The file's bytes; a file over [`MAX_INPUT_BYTES`] is refused before it is read.
 fn read_bytes(path: &PathBuf) -> Result<Vec<u8>, String> {
+    let too_large = |bytes: u64| InputError::TooLarge { bytes, limit: MAX_INPUT_BYTES };
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+        std::io::Read::read_to_end(&mut std::io::Read::take(std::io::stdin(), MAX_INPUT_BYTES + 1), &mut bytes)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            return Err(format!("standard input: {}", too_large(bytes.len() as u64)));
+        }
         return Ok(bytes);
+    }
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if metadata.is_dir() {
+        let archive = if path.join("toc.dat").exists() { "a directory-format pg_dump archive" } else { "a directory" };
+        return Err(format!(
+            "{}: this is {archive}, not a file: convert a pg_dump directory with `pg_restore --schema-only -f schema.sql DIRECTORY` and give schema.sql",
+            path.display()
+        ));
+    }
+    let size = metadata.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(format!("{}: {}", path.display(), too_large(size)));
     }
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn inspect(path: &PathBuf, format: Format, keep_secrets: bool, out: &mut String) -> ExitCode {
+fn inspect(source: &Source<'_>, format: Format, keep_secrets: bool, out: &mut String) -> ExitCode {
+    let path = source.path;
     let bytes = match read_bytes(path) {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -400,17 +474,14 @@ fn inspect(path: &PathBuf, format: Format, keep_secrets: bool, out: &mut String)
             return ExitCode::from(BAD_INPUT);
         }
     };
-    let decoded = match decode(&bytes) {
+    let mut decoded = match open_text(source, &bytes) {
         Ok(decoded) => decoded,
-        Err(error) => {
-            eprintln!("schemadrift: {}: {error}", path.display());
-            return ExitCode::from(BAD_INPUT);
-        }
+        Err(code) => return code,
     };
-    for warning in &decoded.warnings {
-        eprintln!("schemadrift: warning: {}: {warning}", path.display());
-    }
     let dump = read(&decoded.text);
+    let notes = reading_notes(&decoded.text, &dump);
+    warn_about_reading(source, &notes);
+    decoded.warnings.extend(notes);
     let summary = summarize(&decoded.text, &dump);
     let catalog = build_catalog(&dump);
     let counts = catalog.counts();

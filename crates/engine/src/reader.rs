@@ -242,6 +242,73 @@ fn dollar_quote_end(src: &str, open: usize) -> Option<usize> {
     })
 }
 
+/// What is still open at the end of a statement cut off by the end of the file: a dollar-quoted
+/// body, a string, a quoted identifier or a comment, named as a user would look for it. `None` when
+/// only the `;` is missing.
+pub fn open_at_end(text: &str, first_line: usize) -> Option<String> {
+    let line_of = |at: usize| first_line + count_newlines(&text.as_bytes()[..at]);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'\'' | b'"') => {
+                let escapes = quote == b'\'' && is_escape_string_prefix(bytes, i);
+                let end = quoted_end(bytes, i, quote, escapes);
+                let closed =
+                    end > i + 1 && bytes[end - 1] == quote && !(escapes && bytes[end - 2] == b'\\' && end - 2 > i);
+                if end >= bytes.len() && !closed {
+                    let what = if quote == b'"' { "a quoted identifier" } else { "a string" };
+                    return Some(format!("{what} opened on line {}", line_of(i)));
+                }
+                i = end;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                i = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |at| i + at);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0usize;
+                let mut j = i;
+                loop {
+                    if j + 1 >= bytes.len() {
+                        return Some(format!("a /* comment opened on line {}", line_of(i)));
+                    }
+                    match (bytes[j], bytes[j + 1]) {
+                        (b'/', b'*') => {
+                            depth += 1;
+                            j += 2;
+                        }
+                        (b'*', b'/') => {
+                            depth -= 1;
+                            j += 2;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => j += 1,
+                    }
+                }
+                i = j;
+            }
+            b'$' => match dollar_quote_end(text, i) {
+                Some(end) => {
+                    let tag_len = bytes[i + 1..].iter().position(|&b| b == b'$').unwrap_or(0) + 2;
+                    let tag = &text[i..i + tag_len];
+                    if end >= bytes.len() && !(end - i >= 2 * tag_len && text[..end].ends_with(tag)) {
+                        return Some(format!(
+                            "a dollar-quoted body ({tag} opened on line {} is never closed)",
+                            line_of(i)
+                        ));
+                    }
+                    i = end;
+                }
+                None => i += 1,
+            },
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 fn is_copy_from_stdin(statement: &str) -> bool {
     let head = statement.trim_start();
     head.len() > 5 && head[..5].eq_ignore_ascii_case("COPY ") && statement.to_ascii_lowercase().contains("from stdin")
@@ -249,8 +316,11 @@ fn is_copy_from_stdin(statement: &str) -> bool {
 
 fn read_header(source: &str) -> Header {
     let mut header = Header::default();
-    // pg_dump writes these within the first few lines; never look further than that.
-    for line in source.lines().take(40) {
+    // pg_dump writes these within the first few lines; in a pg_dumpall file, after the cluster's
+    // roles: look from the first `-- Dumped` line on, for a few lines.
+    let start =
+        if source.starts_with("-- Dumped") { 0 } else { source.find("\n-- Dumped ").map_or(source.len(), |at| at + 1) };
+    for line in source[start..].lines().take(4) {
         if let Some(version) = line.strip_prefix("-- Dumped by pg_dump version ") {
             header.pg_dump_version = Some(version.trim().to_string());
         } else if let Some(version) = line.strip_prefix("-- Dumped from database version ") {
@@ -263,6 +333,22 @@ fn read_header(source: &str) -> Header {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_what_is_open_at_the_end_of_a_cut_statement() {
+        let body = "CREATE FUNCTION f() RETURNS int\n    LANGUAGE sql\n    AS $_$\nSELECT 1;\n";
+        assert_eq!(open_at_end(body, 10).unwrap(), "a dollar-quoted body ($_$ opened on line 12 is never closed)");
+        assert_eq!(open_at_end("COMMENT ON TABLE t IS 'half", 1).unwrap(), "a string opened on line 1");
+        assert_eq!(open_at_end("CREATE TABLE \"half", 1).unwrap(), "a quoted identifier opened on line 1");
+        assert_eq!(open_at_end("SELECT 1 /* x", 1).unwrap(), "a /* comment opened on line 1");
+        assert_eq!(open_at_end("CREATE TABLE t (id integer", 1), None);
+        assert_eq!(open_at_end("SELECT $$a$$, 'b', \"c\", E'\\'' /* d */", 1), None);
+        assert_eq!(
+            open_at_end("SELECT $$", 1),
+            Some("a dollar-quoted body ($$ opened on line 1 is never closed)".into())
+        );
+        assert_eq!(open_at_end("SELECT '", 1), Some("a string opened on line 1".into()));
+    }
 
     /// Renders the pieces as `line kind: text` rows, the form every reader test compares.
     fn check(source: &str, expected: &[&str]) {

@@ -186,6 +186,8 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
             }
         }
         ["BEGIN" | "COMMIT" | "START" | "RESET", ..] => Recognized::Ignore,
+        // The database itself (`pg_dump --create`, `pg_dumpall`): the schema inside it is compared.
+        ["CREATE" | "ALTER", "DATABASE", ..] | ["COMMENT", "ON", "DATABASE", ..] => Recognized::Ignore,
         ["CREATE", "AGGREGATE", ..] => aggregate(sql, default_schema),
         ["ALTER", ..] if ends_with_owner_to(sql) => owner(sql, default_schema),
         ["ALTER", "SEQUENCE", ..] => sequence_owned_by(sql, default_schema),
@@ -1017,6 +1019,14 @@ mod tests {
         };
         assert_eq!(schema, None);
         assert!(matches!(recognize("SET statement_timeout = 0;", "public"), Recognized::Ignore));
+        for database in [
+            "CREATE DATABASE app WITH TEMPLATE = template0 ENCODING = 'UTF8' LOCALE_PROVIDER = libc LOCALE = 'C';",
+            "ALTER DATABASE app OWNER TO postgres;",
+            "ALTER DATABASE app SET search_path TO 'app';",
+            "COMMENT ON DATABASE app IS 'x';",
+        ] {
+            assert!(matches!(recognize(database, "public"), Recognized::Ignore), "{database}");
+        }
     }
 
     #[test]

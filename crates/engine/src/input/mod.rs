@@ -3,6 +3,12 @@
 //! Every front end (browser, CLI) goes through [`decode`], so a custom-format archive or an image
 //! gets the same clear message everywhere.
 
+mod cluster;
+mod notes;
+
+pub use cluster::{databases, select_database, Database};
+pub use notes::reading_notes;
+
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -20,13 +26,30 @@ pub struct DecodedInput<'a> {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum InputError {
     Empty,
+    /// A custom-format archive, or the `toc.dat` of a directory-format one (both start `PGDMP`).
     CustomFormatArchive,
+    /// A tar-format archive (`pg_dump -Ft`).
+    TarArchive,
+    /// Larger than the stated limit of the place it is read in.
+    TooLarge {
+        bytes: u64,
+        limit: u64,
+    },
     /// Gzip-compressed, but it cannot be decompressed (damaged, cut short, or too large).
     Gzip {
         why: String,
     },
     Binary {
         offset: usize,
+    },
+    /// A `pg_dumpall` file: which database to read is the user's choice.
+    ChooseDatabase {
+        databases: Vec<Database>,
+    },
+    /// The database asked for is not in the `pg_dumpall` file.
+    NoSuchDatabase {
+        name: String,
+        databases: Vec<Database>,
     },
 }
 
@@ -39,7 +62,18 @@ impl fmt::Display for InputError {
             ),
             InputError::CustomFormatArchive => write!(
                 f,
-                "this is a pg_dump custom-format archive (it starts with PGDMP), not SQL text: convert it with `pg_restore --schema-only -f schema.sql FILE` and load schema.sql"
+                "this is a pg_dump archive (custom format, or the toc.dat of a directory-format dump: it starts with PGDMP), not SQL text: convert it with `pg_restore --schema-only -f schema.sql FILE_OR_DIRECTORY` and load schema.sql"
+            ),
+            InputError::TarArchive => write!(
+                f,
+                "this is a pg_dump tar-format archive, not SQL text: convert it with `pg_restore --schema-only -f schema.sql FILE` and load schema.sql"
+            ),
+            InputError::TooLarge { bytes, limit } => write!(
+                f,
+                "the file is {} MB, more than the {} MB this reads: dump fewer schemas at a time (`pg_dump --schema-only -n SCHEMA`), or compare it with the schemadrift command line, which reads up to {} MB",
+                bytes.div_ceil(1 << 20),
+                limit >> 20,
+                MAX_INPUT_BYTES >> 20
             ),
             InputError::Gzip { why } => write!(
                 f,
@@ -49,19 +83,67 @@ impl fmt::Display for InputError {
                 f,
                 "this is a binary file, not SQL text (a NUL byte at offset {offset}): load the plain-text output of `pg_dump --schema-only`"
             ),
+            InputError::ChooseDatabase { databases } => write!(
+                f,
+                "this is a pg_dumpall file with {} databases ({}): choose the one to compare",
+                databases.len(),
+                names(databases)
+            ),
+            InputError::NoSuchDatabase { name, databases } => write!(
+                f,
+                "this pg_dumpall file has no database named \"{name}\"; it has {}",
+                names(databases)
+            ),
         }
     }
 }
 
+fn names(databases: &[Database]) -> String {
+    databases.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
 impl std::error::Error for InputError {}
+
+/// Decodes a file and, for a `pg_dumpall` file, keeps the chosen database (see [`select_database`]):
+/// the text every front end reads.
+pub fn prepare<'a>(bytes: &'a [u8], database: Option<&str>) -> Result<DecodedInput<'a>, InputError> {
+    let mut decoded = decode(bytes)?;
+    let text = decoded.text.as_ref();
+    let connects = text.starts_with("\\c") || text.contains("\n\\c");
+    if !connects {
+        return Ok(decoded);
+    }
+    let dump = crate::read(text);
+    let databases = databases(&dump);
+    if databases.is_empty() {
+        return Ok(decoded);
+    }
+    let Some(name) = database else { return Err(InputError::ChooseDatabase { databases }) };
+    let Some(selected) = select_database(text, &dump, name) else {
+        return Err(InputError::NoSuchDatabase { name: name.to_string(), databases });
+    };
+    decoded.warnings.push(format!(
+        "this pg_dumpall file holds {} databases ({}); database \"{name}\" is read, with the cluster's roles and tablespaces",
+        databases.len(),
+        names(&databases)
+    ));
+    decoded.text = std::borrow::Cow::Owned(selected);
+    Ok(decoded)
+}
 
 /// Decodes a dump's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or lossy UTF-8 with a warning.
 pub fn decode(bytes: &[u8]) -> Result<DecodedInput<'_>, InputError> {
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge { bytes: bytes.len() as u64, limit: MAX_INPUT_BYTES });
+    }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(InputError::Empty);
     }
     if bytes.starts_with(b"PGDMP") {
         return Err(InputError::CustomFormatArchive);
+    }
+    if bytes.get(257..262) == Some(b"ustar") {
+        return Err(InputError::TarArchive);
     }
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let inflated = gunzip(bytes).map_err(|why| InputError::Gzip { why })?;
@@ -100,9 +182,16 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedInput<'_>, InputError> {
     Ok(DecodedInput { text, warnings })
 }
 
-/// Decompressed size beyond which a gzip file is refused: what a browser tab can hold beside the
-/// analysis.
-pub const MAX_DECOMPRESSED: u64 = 1 << 30;
+/// The largest file the command line reads (and the largest a gzip file may decompress to): the
+/// analysis needs about five times its input in memory.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// The largest file the browser reads, checked before any byte is read: with the analysis beside
+/// it, this stays well inside the 4 GB a WebAssembly worker can address.
+pub const BROWSER_MAX_BYTES: u64 = 256 << 20;
+
+/// Decompressed size beyond which a gzip file is refused.
+pub const MAX_DECOMPRESSED: u64 = MAX_INPUT_BYTES;
 
 /// The decompressed bytes of a gzip file (every member, as `gunzip` reads them).
 fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
@@ -141,6 +230,10 @@ mod tests {
         assert_eq!(error_of(b"PGDMP\x01\x0e"), InputError::CustomFormatArchive);
         assert!(matches!(error_of(&[0x1f, 0x8b, 8, 0]), InputError::Gzip { .. }));
         assert_eq!(error_of(b"\x89PNG\r\n\x1a\n\0\0"), InputError::Binary { offset: 8 });
+        let mut tar = b"toc.dat".to_vec();
+        tar.resize(512, 0);
+        tar[257..263].copy_from_slice(b"ustar\0");
+        assert_eq!(error_of(&tar), InputError::TarArchive);
     }
 
     fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -169,9 +262,28 @@ mod tests {
     }
 
     #[test]
+    fn a_pg_dumpall_file_asks_for_a_database() {
+        let cluster = b"CREATE ROLE r;\n\\connect app\nCREATE TABLE a (id integer);\n\\connect other\nCREATE TABLE o (id integer);\n";
+        let InputError::ChooseDatabase { databases } = prepare(cluster, None).unwrap_err() else { panic!() };
+        assert_eq!(databases.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["app", "other"]);
+        let message = InputError::ChooseDatabase { databases }.to_string();
+        assert_eq!(message, "this is a pg_dumpall file with 2 databases (app, other): choose the one to compare");
+        let app = prepare(cluster, Some("app")).unwrap();
+        assert!(app.text.contains("CREATE TABLE a") && !app.text.contains("CREATE TABLE o"));
+        assert!(app.warnings[0].contains("database \"app\" is read"), "{:?}", app.warnings);
+        let missing = prepare(cluster, Some("nope")).unwrap_err().to_string();
+        assert_eq!(missing, "this pg_dumpall file has no database named \"nope\"; it has app, other");
+        // An ordinary dump ignores the choice.
+        assert_eq!(prepare(b"SELECT 1;", Some("app")).unwrap().text, "SELECT 1;");
+    }
+
+    #[test]
     fn messages_say_what_to_do() {
         assert!(InputError::CustomFormatArchive.to_string().contains("pg_restore"));
         assert!(InputError::Gzip { why: "cut short".into() }.to_string().contains("gunzip -t"));
+        let large = InputError::TooLarge { bytes: 300 << 20, limit: BROWSER_MAX_BYTES }.to_string();
+        assert!(large.starts_with("the file is 300 MB, more than the 256 MB this reads"), "{large}");
+        assert!(large.contains("-n SCHEMA") && large.contains("1024 MB"), "{large}");
     }
 
     #[test]

@@ -1,0 +1,143 @@
+//! Every kind of bad input README's table lists, given to `schemadrift diff` as a user would: the
+//! exit status and the message (what the file is, where, what to do), and for the files that can
+//! be read, the comparison that follows.
+//!
+//! The files are in `crates/engine/tests/fixtures/bad_inputs/` (how each was made is in its README).
+
+mod common;
+
+use common::{project_root, schemadrift};
+
+const DIR: &str = "crates/engine/tests/fixtures/bad_inputs";
+const SAME: &str = "define the same schema";
+
+fn fixture(name: &str) -> String {
+    format!("{DIR}/{name}")
+}
+
+/// `schemadrift diff FILE app.sql`, and the same with the sides the other way round.
+fn diff_against_app(file: &str, extra: &[&str]) -> [(i32, String, String); 2] {
+    let app = fixture("app.sql");
+    let forward: Vec<&str> = ["diff", file, &app].into_iter().chain(extra.iter().copied()).collect();
+    let backward: Vec<&str> = ["diff", &app, file].into_iter().chain(extra.iter().copied()).collect();
+    [schemadrift(&forward, None), schemadrift(&backward, None)]
+}
+
+#[track_caller]
+fn refused(file: &str, extra: &[&str], message: &[&str]) {
+    for (status, stdout, stderr) in diff_against_app(file, extra) {
+        assert_eq!(status, 2, "{file}: exit 2 for bad input: {stderr}");
+        assert!(stdout.is_empty(), "{file}: nothing on stdout: {stdout}");
+        assert_eq!(stderr.lines().count(), 1, "{file}: one line: {stderr}");
+        assert!(stderr.starts_with(&format!("schemadrift: {file}: ")), "{file}: names the file: {stderr}");
+        for part in message {
+            assert!(stderr.contains(part), "{file}: says {part:?}: {stderr}");
+        }
+    }
+}
+
+#[track_caller]
+fn read_with_warning(file: &str, extra: &[&str], warning: &[&str], stdout_has: &str) {
+    for (status, stdout, stderr) in diff_against_app(file, extra) {
+        assert_eq!(status, 0, "{file}: {stderr}");
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with(&format!("schemadrift: warning: {file}: ")) && l.contains(warning[0]))
+            .unwrap_or_else(|| panic!("{file}: a warning naming the file: {stderr}"));
+        for part in warning {
+            assert!(line.contains(part), "{file}: warns {part:?}: {line}");
+        }
+        assert!(stdout.contains(stdout_has), "{file}: {stdout_has:?} in {stdout}");
+    }
+}
+
+#[test]
+fn files_that_are_not_sql_text_are_refused_with_what_to_do() {
+    refused(&fixture("empty.sql"), &[], &["the file is empty", "pg_dump --schema-only"]);
+    refused(&fixture("image.png"), &[], &["binary file", "NUL byte at offset 8"]);
+    refused(&fixture("app.custom"), &[], &["pg_dump archive (custom format", "pg_restore --schema-only -f schema.sql"]);
+    refused(&fixture("app.tar"), &[], &["tar-format archive", "pg_restore --schema-only"]);
+    refused(&fixture("app_directory/toc.dat"), &[], &["toc.dat of a directory-format dump", "pg_restore"]);
+    refused(&fixture("app_directory"), &[], &["directory-format pg_dump archive", "pg_restore --schema-only"]);
+}
+
+#[test]
+fn a_pg_dumpall_file_asks_which_database_and_reads_the_one_named() {
+    let cluster = fixture("cluster.sql");
+    refused(
+        &cluster,
+        &[],
+        &["pg_dumpall file with 4 databases (template1, analytics, app, postgres)", "--database NAME"],
+    );
+    refused(&cluster, &["--database", "shop"], &["no database named \"shop\"; it has template1, analytics, app"]);
+    read_with_warning(&cluster, &["--database", "app"], &["4 databases", "database \"app\" is read"], SAME);
+    // Per side: the analytics database is not the app.
+    let (status, stdout, stderr) =
+        schemadrift(&["diff", &cluster, &fixture("app.sql"), "--from-database", "analytics"], None);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stdout.contains("public.events") && stdout.contains("public.orders"), "{stdout}");
+}
+
+#[test]
+fn files_that_can_be_read_say_what_was_done() {
+    read_with_warning(&fixture("utf16.sql"), &[], &["UTF-16 LE encoded and has been decoded"], SAME);
+    read_with_warning(
+        &fixture("latin1.sql"),
+        &[],
+        &["not valid UTF-8", "first bad byte on line 65", "replaced by \u{fffd}"],
+        "comment",
+    );
+    read_with_warning(
+        &fixture("truncated.sql"),
+        &[],
+        &[
+            "ends in the middle of the statement that starts on line 25",
+            "inside a dollar-quoted body ($$ opened on line 27 is never closed)",
+            "cut short",
+        ],
+        "public.orders",
+    );
+    read_with_warning(
+        &fixture("migration.sql"),
+        &[],
+        &[
+            "looks like a migration",
+            "3 statements change or drop objects (the first on line 3)",
+            "pg_dump --schema-only",
+        ],
+        "public.users",
+    );
+}
+
+#[test]
+fn a_gzip_compressed_dump_is_decompressed() {
+    use std::io::Write;
+    let plain = std::fs::read(project_root().join(fixture("app.sql"))).unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&plain).unwrap();
+    let dir = tempdir("gzip");
+    let file = dir.join("app.sql.gz");
+    std::fs::write(&file, encoder.finish().unwrap()).unwrap();
+    read_with_warning(file.to_str().unwrap(), &[], &["gzip-compressed", "has been decompressed"], SAME);
+    let damaged = dir.join("damaged.sql.gz");
+    let whole = std::fs::read(&file).unwrap();
+    std::fs::write(&damaged, &whole[..whole.len() / 2]).unwrap();
+    refused(damaged.to_str().unwrap(), &[], &["gzip-compressed but cannot be decompressed", "gunzip -t"]);
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_before_it_is_read() {
+    let file = tempdir("large").join("huge.sql");
+    // Sparse: the size is there, the bytes are never written nor read.
+    let handle = std::fs::File::create(&file).unwrap();
+    handle.set_len(schemadrift_engine::input::MAX_INPUT_BYTES + 1).unwrap();
+    refused(file.to_str().unwrap(), &[], &["the file is 1025 MB, more than the 1024 MB this reads", "-n SCHEMA"]);
+}
+
+/// A fresh directory under the build's target directory (absolute: the binary runs from the root).
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad_inputs").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
