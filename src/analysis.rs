@@ -18,7 +18,9 @@ use schemadrift_engine::report::{self, InputFacts, Report};
 use schemadrift_engine::risks::Risk;
 use schemadrift_engine::secrets::{find_secrets, redact, Secret};
 use schemadrift_engine::sql::table_ddl;
-use schemadrift_engine::{build_catalog, decode, diff, read, summarize, Counts, Diff, DiffOptions, DumpSummary};
+use schemadrift_engine::{
+    build_catalog, diff, prepare, read, reading_notes, summarize, Counts, Diff, DiffOptions, DumpSummary, InputError,
+};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -49,31 +51,24 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    /// Decodes and reads a dump in one go; the error says what the file is and what to do instead.
-    pub fn from_bytes(file_name: &str, bytes: &[u8]) -> Result<Parsed, String> {
-        let decoded = decode(bytes).map_err(|e| e.to_string())?;
+    /// Decodes and reads a dump in one go (for a `pg_dumpall` file, its `database`); the error
+    /// says what the file is and what to do instead.
+    pub fn from_bytes(file_name: &str, bytes: &[u8], database: Option<&str>) -> Result<Parsed, InputError> {
+        let mut decoded = prepare(bytes, database)?;
         let dump = read(&decoded.text);
+        decoded.warnings.extend(reading_notes(&decoded.text, &dump));
         let summary = summarize(&decoded.text, &dump);
         let secrets = find_secrets(&decoded.text);
         Ok(Parsed::from_parts(file_name, bytes, (summary, build_catalog(&dump), decoded.warnings, secrets)))
     }
 
     /// Puts together what reading produced (the worker builds the catalog in slices).
-    /// `raw` is the file as read, for its hash.
+    /// `raw` is the file as read, for its hash; `warnings` what decoding and reading noted.
     pub fn from_parts(
         file_name: &str,
         raw: &[u8],
-        (summary, catalog, mut warnings, secrets): (DumpSummary, Catalog, Vec<String>, Vec<Secret>),
+        (summary, catalog, warnings, secrets): (DumpSummary, Catalog, Vec<String>, Vec<Secret>),
     ) -> Parsed {
-        if summary.unterminated > 0 {
-            warnings.push(format!(
-                "the file ends in the middle of a statement ({} unterminated): it may be truncated",
-                summary.unterminated
-            ));
-        }
-        if summary.statements == 0 {
-            warnings.push("no SQL statements were found in this file".to_string());
-        }
         let dump = LoadedDump {
             file_name: file_name.to_string(),
             facts: InputFacts::new(file_name, raw, &summary),
@@ -267,7 +262,7 @@ impl Analyst {
     /// The demo comparison, written and dumped by the project (see demo/).
     pub fn demo(&mut self) {
         for (side, (name, text)) in [(Side::From, crate::demo::FROM), (Side::To, crate::demo::TO)] {
-            if let Ok(parsed) = Parsed::from_bytes(name, text.as_bytes()) {
+            if let Ok(parsed) = Parsed::from_bytes(name, text.as_bytes(), None) {
                 self.set(side, parsed);
             }
         }
@@ -444,7 +439,7 @@ mod tests {
 
     #[test]
     fn unreadable_files_say_what_they_are() {
-        let message = Parsed::from_bytes("dump.custom", b"PGDMP\x01").unwrap_err();
+        let message = Parsed::from_bytes("dump.custom", b"PGDMP\x01", None).unwrap_err().to_string();
         assert!(message.contains("pg_restore"), "{message}");
     }
 
@@ -454,8 +449,8 @@ mod tests {
         let before = b"CREATE TABLE public.t (id integer);\n";
         let after = b"CREATE TABLE public.t (id integer, dsn text DEFAULT 'postgresql://app:Sup3rSecret@db/app');\n\
             COMMENT ON TABLE public.t IS 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';\n";
-        analyst.set(Side::From, Parsed::from_bytes("a.sql", before).unwrap());
-        analyst.set(Side::To, Parsed::from_bytes("b.sql", after).unwrap());
+        analyst.set(Side::From, Parsed::from_bytes("a.sql", before, None).unwrap());
+        analyst.set(Side::To, Parsed::from_bytes("b.sql", after, None).unwrap());
         assert!(analyst.export(Export::Markdown, false).is_none(), "nothing to export before a comparison");
         let comparison = analyst.compare().unwrap();
         assert_eq!(comparison.inputs[1].sha256, report::sha256_hex(after));
@@ -478,8 +473,8 @@ mod tests {
     fn what_the_page_receives_carries_no_secret_value() {
         let mut analyst = Analyst::default();
         let dump = b"CREATE ROLE app LOGIN PASSWORD 'hunter2-very-secret';\nCREATE TABLE t (id int);\n";
-        analyst.set(Side::From, Parsed::from_bytes("a.sql", b"CREATE TABLE t (id int);\n").unwrap());
-        analyst.set(Side::To, Parsed::from_bytes("b.sql", dump).unwrap());
+        analyst.set(Side::From, Parsed::from_bytes("a.sql", b"CREATE TABLE t (id int);\n", None).unwrap());
+        analyst.set(Side::To, Parsed::from_bytes("b.sql", dump, None).unwrap());
         let comparison = analyst.compare().unwrap();
         assert_eq!(comparison.secrets.len(), 1);
         let completion = analyst.complete().unwrap();

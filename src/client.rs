@@ -3,8 +3,9 @@
 
 use crate::analysis::{Comparison, Completion, TableView};
 use crate::protocol::{decode, encode, pack, unpack, Request, Response};
-use crate::state::{Side, Workspace};
+use crate::state::{Activity, Replay, Side, Source, Sources, Workspace};
 use leptos::prelude::*;
+use schemadrift_engine::DiffOptions;
 use std::cell::RefCell;
 use std::sync::Arc;
 use wasm_bindgen::closure::Closure;
@@ -45,6 +46,21 @@ enum Channel {
 
 thread_local! {
     static CHANNEL: RefCell<Channel> = const { RefCell::new(Channel::None) };
+    /// Where each side's dump came from, to read it again (a database picked, a new worker).
+    static SOURCES: RefCell<Sources<web_sys::Blob>> = RefCell::new(Sources::default());
+    /// The options last sent, for a new worker.
+    static OPTIONS: RefCell<Option<DiffOptions>> = const { RefCell::new(None) };
+    /// Which worker is current: events of one that was replaced are ignored.
+    static WORKER: RefCell<u32> = const { RefCell::new(0) };
+    /// Reads a new worker makes again, per side: their panels keep what they show meanwhile.
+    static REPLAYING: RefCell<[u32; 2]> = const { RefCell::new([0; 2]) };
+}
+
+fn slot(side: Side) -> usize {
+    match side {
+        Side::From => 0,
+        Side::To => 1,
+    }
 }
 
 impl Analysis {
@@ -78,7 +94,12 @@ impl Analysis {
             Ok(worker) => worker,
             Err(error) => return self.stopped(&format!("the browser could not start it ({})", describe(&error))),
         };
+        let generation = WORKER.with(|w| *w.borrow());
+        let current = move || WORKER.with(|w| *w.borrow()) == generation;
         let onmessage = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            if !current() {
+                return;
+            }
             let (bytes, _) = unpack(&event.data());
             match decode::<Response>(&bytes) {
                 Ok(response) => self.apply(response),
@@ -89,7 +110,9 @@ impl Analysis {
         onmessage.forget();
         let onerror = Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
             event.prevent_default();
-            self.stopped(&event.message());
+            if current() {
+                self.crashed(&event.message());
+            }
         });
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         onerror.forget();
@@ -98,6 +121,17 @@ impl Analysis {
 
     /// Sends a request, with the bytes of a file for `Load`.
     pub fn send(self, request: Request, payload: Option<js_sys::ArrayBuffer>) {
+        match &request {
+            Request::Options(options) => OPTIONS.with(|o| *o.borrow_mut() = Some(options.clone())),
+            Request::Demo => SOURCES.with(|s| {
+                let mut sources = s.borrow_mut();
+                sources.start(Side::From, Source::Demo(Side::From));
+                sources.start(Side::To, Source::Demo(Side::To));
+            }),
+            Request::Swap => SOURCES.with(|s| s.borrow_mut().swap()),
+            Request::Cancel { side } => SOURCES.with(|s| s.borrow_mut().dropped(*side)),
+            _ => {}
+        }
         let bytes = encode(&request);
         CHANNEL.with(|channel| match &mut *channel.borrow_mut() {
             Channel::Starting(_, queue) => queue.push((bytes, payload)),
@@ -128,13 +162,31 @@ impl Analysis {
             }
             Response::Progress { side: None, step, .. } => self.status.set(Some(Status::Working(step))),
             Response::Loaded { side, dump } => {
+                SOURCES.with(|s| s.borrow_mut().loaded(side));
+                let replayed = replayed(side);
                 let name = dump.file_name.clone();
-                self.workspace.update(|w| w.panel_mut(side).finish(&name, Ok(*dump)));
+                self.workspace.update(|w| {
+                    let panel = w.panel_mut(side);
+                    if replayed && !panel.reading() {
+                        panel.dump = Some(Arc::new(*dump));
+                    } else {
+                        panel.finish(&name, Ok(*dump));
+                    }
+                });
             }
             Response::Failed { side, file_name, message } => {
+                replayed(side);
+                SOURCES.with(|s| s.borrow_mut().dropped(side));
                 self.workspace.update(|w| w.panel_mut(side).finish(&file_name, Err(message)))
             }
-            Response::Cancelled { side, file_name } => self.workspace.update(|w| w.panel_mut(side).cancel(&file_name)),
+            Response::Cancelled { side, file_name } => {
+                SOURCES.with(|s| s.borrow_mut().dropped(side));
+                self.workspace.update(|w| w.panel_mut(side).cancel(&file_name))
+            }
+            Response::Choose { side, file_name, databases } => {
+                self.workspace.update(|w| w.panel_mut(side).activity = Activity::Choosing { file_name, databases })
+            }
+            Response::Crashed { message } => self.crashed(&message),
             Response::Compared(comparison) => {
                 self.completion.set(None);
                 self.comparison.set(comparison.map(|c| Arc::new(*c)));
@@ -143,6 +195,71 @@ impl Analysis {
             Response::Completed(completion) => self.completion.set(completion.map(|c| Arc::new(*c))),
             Response::Exported { export, file_name, text } => save(&file_name, export.mime(), &text),
             Response::Table(view) => self.table.set(Some(Arc::new(*view))),
+        }
+    }
+
+    /// Where a side's dump comes from now (see [`Sources`]).
+    pub fn start_source(self, side: Side, source: Source<web_sys::Blob>) {
+        SOURCES.with(|s| s.borrow_mut().start(side, source));
+    }
+
+    /// The source a side is reading (or waiting for a database choice on).
+    pub fn pending_source(self, side: Side) -> Option<Source<web_sys::Blob>> {
+        SOURCES.with(|s| s.borrow().pending(side).cloned())
+    }
+
+    /// The side no longer reads what it started (a read failed in the page, or the user cancelled).
+    pub fn drop_source(self, side: Side) {
+        SOURCES.with(|s| s.borrow_mut().dropped(side));
+    }
+
+    /// The worker hit a bug (its panic, or an error it did not catch): the sides it was reading say
+    /// so and keep their dumps, and a new worker is given what each side held.
+    fn crashed(self, why: &str) {
+        CHANNEL.with(|channel| {
+            let old = std::mem::replace(&mut *channel.borrow_mut(), Channel::None);
+            match old {
+                Channel::Starting(worker, _) | Channel::Ready(worker) => worker.terminate(),
+                other => *channel.borrow_mut() = other,
+            }
+        });
+        WORKER.with(|w| *w.borrow_mut() += 1);
+        let why = why.trim_start_matches("Uncaught ").trim_start_matches("Error: ");
+        self.workspace.update(|w| {
+            for side in [Side::From, Side::To] {
+                let panel = w.panel_mut(side);
+                let file_name = match &panel.activity {
+                    Activity::Reading { file_name, .. } | Activity::Choosing { file_name, .. } => file_name.clone(),
+                    _ => continue,
+                };
+                SOURCES.with(|s| s.borrow_mut().dropped(side));
+                panel.finish(
+                    &file_name,
+                    Err(format!(
+                        "schemadrift stopped while reading this file: a bug ({why}). The side keeps the dump it held. Please report it with this message; the file stays on your computer"
+                    )),
+                );
+            }
+        });
+        self.status.set(Some(Status::Working("restarting after an error".into())));
+        #[cfg(not(feature = "in-page"))]
+        self.start_worker();
+        if let Some(options) = OPTIONS.with(|o| o.borrow().clone()) {
+            self.send(Request::Options(options), None);
+        }
+        let steps = SOURCES.with(|s| s.borrow().replay());
+        for step in steps {
+            match step {
+                Replay::Demo => {
+                    REPLAYING.with(|r| r.borrow_mut().iter_mut().for_each(|count| *count += 1));
+                    self.send(Request::Demo, None);
+                }
+                Replay::Swap => self.send(Request::Swap, None),
+                Replay::Load(side, source) => {
+                    REPLAYING.with(|r| r.borrow_mut()[slot(side)] += 1);
+                    crate::components::file_reading::read_source(self, side, source, false);
+                }
+            }
         }
     }
 
@@ -159,6 +276,16 @@ impl Analysis {
         });
         self.status.set(Some(Status::Stopped(message)));
     }
+}
+
+/// Whether a read that just ended was one a new worker made again (and counts it off).
+fn replayed(side: Side) -> bool {
+    REPLAYING.with(|r| {
+        let count = &mut r.borrow_mut()[slot(side)];
+        let was = *count > 0;
+        *count = count.saturating_sub(1);
+        was
+    })
 }
 
 fn post(worker: &web_sys::Worker, bytes: &[u8], payload: Option<&js_sys::ArrayBuffer>) {

@@ -6,6 +6,7 @@
 
 use crate::analysis::{Comparison, Completion, Export, LoadedDump, TableView};
 use crate::state::Side;
+use schemadrift_engine::input::Database;
 use schemadrift_engine::DiffOptions;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
@@ -16,10 +17,12 @@ pub enum Request {
     Options(DiffOptions),
     /// Load the embedded demo on both sides.
     Demo,
-    /// Read a dump into a side; its bytes follow the request.
+    /// Read a dump into a side; its bytes follow the request. `database`: which database of a
+    /// `pg_dumpall` file (the worker answers [`Response::Choose`] when one is needed).
     Load {
         side: Side,
         file_name: String,
+        database: Option<String>,
     },
     /// Stop reading the dump of a side; the side keeps what it held.
     Cancel {
@@ -62,6 +65,17 @@ pub enum Response {
     Cancelled {
         side: Side,
         file_name: String,
+    },
+    /// The file is a `pg_dumpall` file: the user picks one of its databases, then the page sends
+    /// the file again with it.
+    Choose {
+        side: Side,
+        file_name: String,
+        databases: Vec<Database>,
+    },
+    /// The worker hit a bug and stops (its panic message); the page starts a new one.
+    Crashed {
+        message: String,
     },
     /// The comparison of the two sides (none while a side is missing).
     Compared(Option<Box<Comparison>>),

@@ -4,6 +4,7 @@
 
 pub use crate::analysis::{Comparison, Export, LoadedDump};
 use schemadrift_engine::diff::{Change, Rename, TableEntry, RENAMEABLE};
+use schemadrift_engine::input::Database;
 use schemadrift_engine::risks::Level;
 use schemadrift_engine::{Counts, DiffOptions};
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,101 @@ pub enum Activity {
         file_name: String,
         message: String,
     },
+    /// A `pg_dumpall` file: the user picks the database to compare.
+    Choosing {
+        file_name: String,
+        databases: Vec<Database>,
+    },
+}
+
+/// Where a side's dump came from, so it can be read again: after the user picks a database of a
+/// `pg_dumpall` file, and after the worker stopped (a new worker is given what the old one held).
+/// `B` is the browser's `Blob` (the file stays where the browser keeps it; nothing is copied).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source<B> {
+    /// The embedded demo's dump of that side.
+    Demo(Side),
+    File {
+        blob: B,
+        file_name: String,
+        database: Option<String>,
+    },
+}
+
+/// What each side holds and what it is reading, as sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sources<B> {
+    pub held: [Option<Source<B>>; 2],
+    pub pending: [Option<Source<B>>; 2],
+}
+
+impl<B> Default for Sources<B> {
+    fn default() -> Self {
+        Sources { held: [None, None], pending: [None, None] }
+    }
+}
+
+/// A step that brings a new worker to what the old one held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replay<B> {
+    Demo,
+    Swap,
+    Load(Side, Source<B>),
+}
+
+fn slot(side: Side) -> usize {
+    match side {
+        Side::From => 0,
+        Side::To => 1,
+    }
+}
+
+impl<B: Clone> Sources<B> {
+    pub fn start(&mut self, side: Side, source: Source<B>) {
+        self.pending[slot(side)] = Some(source);
+    }
+
+    pub fn pending(&self, side: Side) -> Option<&Source<B>> {
+        self.pending[slot(side)].as_ref()
+    }
+
+    /// The side's read ended: what it was reading is what it holds now.
+    pub fn loaded(&mut self, side: Side) {
+        if let Some(source) = self.pending[slot(side)].take() {
+            self.held[slot(side)] = Some(source);
+        }
+    }
+
+    /// The side's read failed or was cancelled: it keeps what it held.
+    pub fn dropped(&mut self, side: Side) {
+        self.pending[slot(side)] = None;
+    }
+
+    pub fn swap(&mut self) {
+        self.held.swap(0, 1);
+        self.pending.swap(0, 1);
+    }
+
+    /// The requests that make a new worker hold what the old one held: the demo (both sides, in
+    /// its order), a swap if a demo side is on the other side, then each side's file.
+    pub fn replay(&self) -> Vec<Replay<B>> {
+        let mut steps = Vec::new();
+        let demo = |at: usize| matches!(self.held[at], Some(Source::Demo(_)));
+        if demo(0) || demo(1) {
+            steps.push(Replay::Demo);
+            let crossed = matches!(self.held[0], Some(Source::Demo(Side::To)))
+                || matches!(self.held[1], Some(Source::Demo(Side::From)));
+            if crossed {
+                steps.push(Replay::Swap);
+            }
+        }
+        for (side, held) in [Side::From, Side::To].into_iter().zip(&self.held) {
+            if let Some(file @ Source::File { .. }) = held {
+                steps.push(Replay::Load(side, file.clone()));
+            }
+        }
+        steps
+    }
 }
 
 /// One side: the last dump read successfully, and the current activity.
@@ -572,7 +668,10 @@ mod tests {
         let (mut workspace, _) = demo();
         let before = workspace.to.dump.clone();
         workspace.to.start_reading("dump.custom", 6);
-        workspace.to.finish("dump.custom", Parsed::from_bytes("dump.custom", b"PGDMP\x01").map(|p| p.dump));
+        workspace.to.finish(
+            "dump.custom",
+            Parsed::from_bytes("dump.custom", b"PGDMP\x01", None).map(|p| p.dump).map_err(|e| e.to_string()),
+        );
         assert_eq!(workspace.to.dump, before);
         match &workspace.to.activity {
             Activity::Failed { file_name, message } => {
@@ -608,14 +707,14 @@ mod tests {
 
     #[test]
     fn truncated_input_is_loaded_with_a_warning() {
-        let dump = Parsed::from_bytes("cut.sql", b"CREATE TABLE t (id int);\nCREATE TABLE u (").unwrap().dump;
+        let dump = Parsed::from_bytes("cut.sql", b"CREATE TABLE t (id int);\nCREATE TABLE u (", None).unwrap().dump;
         assert_eq!(dump.summary.statements, 2);
-        assert!(dump.warnings.iter().any(|w| w.contains("truncated")), "{:?}", dump.warnings);
+        assert!(dump.warnings.iter().any(|w| w.contains("cut short") && w.contains("line 2")), "{:?}", dump.warnings);
     }
 
     #[test]
     fn statements_that_are_not_understood_are_listed_with_their_line() {
-        let dump = Parsed::from_bytes("odd.sql", b"CREATE TABLE t (id int);\n\nVACUUM t;\n").unwrap().dump;
+        let dump = Parsed::from_bytes("odd.sql", b"CREATE TABLE t (id int);\n\nVACUUM t;\n", None).unwrap().dump;
         assert_eq!(dump.counts.tables, 1);
         assert_eq!(dump.not_understood.len(), 1);
         assert_eq!(dump.not_understood[0].line, 3);
@@ -707,6 +806,35 @@ mod tests {
         assert_eq!(rows.len(), counts.entries().len());
         assert!(rows.contains(&("Tables".to_string(), 8)));
         assert!(rows.contains(&("Foreign keys".to_string(), 7)));
+    }
+
+    fn file(name: &str) -> Source<&'static str> {
+        Source::File { blob: "blob", file_name: name.into(), database: None }
+    }
+
+    #[test]
+    fn a_new_worker_is_given_what_each_side_held() {
+        let mut sources = Sources::default();
+        sources.start(Side::From, Source::Demo(Side::From));
+        sources.start(Side::To, Source::Demo(Side::To));
+        sources.loaded(Side::From);
+        sources.loaded(Side::To);
+        assert_eq!(sources.replay(), [Replay::Demo]);
+        // A file read into To; a file being read into From is not held yet.
+        sources.start(Side::To, file("new.sql"));
+        sources.loaded(Side::To);
+        sources.start(Side::From, file("reading.sql"));
+        assert_eq!(sources.replay(), [Replay::Demo, Replay::Load(Side::To, file("new.sql"))]);
+        // A failed read keeps what the side held.
+        sources.dropped(Side::From);
+        assert_eq!(sources.held[0], Some(Source::Demo(Side::From)));
+        // Swapped: the demo's From dump is now on the To side.
+        sources.swap();
+        assert_eq!(sources.replay(), [Replay::Demo, Replay::Swap, Replay::Load(Side::From, file("new.sql"))]);
+        let mut files = Sources::default();
+        files.start(Side::To, file("b.sql"));
+        files.loaded(Side::To);
+        assert_eq!(files.replay(), [Replay::Load(Side::To, file("b.sql"))]);
     }
 
     #[test]

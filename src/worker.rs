@@ -9,7 +9,7 @@ use crate::analysis::{Analyst, Parsed};
 use crate::protocol::{Request, Response};
 use crate::state::Side;
 use schemadrift_engine::catalog::CatalogBuilder;
-use schemadrift_engine::{decode, read, summarize};
+use schemadrift_engine::{prepare, read, reading_notes, summarize, InputError};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -76,9 +76,9 @@ impl Host {
                 }
                 self.owe_comparison();
             }
-            Request::Load { side, file_name } => {
+            Request::Load { side, file_name, database } => {
                 let bytes = payload.map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec()).unwrap_or_default();
-                self.load(side, file_name, bytes);
+                self.load(side, file_name, database, bytes);
             }
             Request::Cancel { side } => self.cancel(side),
             Request::Swap => {
@@ -107,7 +107,7 @@ impl Host {
         }
     }
 
-    fn load(self: &Rc<Self>, side: Side, file_name: String, bytes: Vec<u8>) {
+    fn load(self: &Rc<Self>, side: Side, file_name: String, database: Option<String>, bytes: Vec<u8>) {
         let generation = {
             let mut generations = self.generations.borrow_mut();
             *generations += 1;
@@ -117,7 +117,7 @@ impl Host {
         self.reading.borrow_mut()[index(side)] = Some(Reading { generation, file_name: file_name.clone() });
         let host = self.clone();
         spawn_local(async move {
-            let result = host.read_in_slices(side, generation, &file_name, &bytes).await;
+            let result = host.read_in_slices(side, generation, &file_name, database.as_deref(), &bytes).await;
             let current = host.reading.borrow()[index(side)].as_ref().is_some_and(|r| r.generation == generation);
             if !current {
                 return;
@@ -129,7 +129,10 @@ impl Host {
                     host.analyst.borrow_mut().set(side, parsed);
                     (host.post)(Response::Loaded { side, dump: Box::new(dump) });
                 }
-                Some(Err(message)) => (host.post)(Response::Failed { side, file_name, message }),
+                Some(Err(InputError::ChooseDatabase { databases })) => {
+                    (host.post)(Response::Choose { side, file_name, databases })
+                }
+                Some(Err(error)) => (host.post)(Response::Failed { side, file_name, message: error.to_string() }),
                 None => {}
             }
             host.owe_comparison();
@@ -147,8 +150,9 @@ impl Host {
         side: Side,
         generation: u64,
         file_name: &str,
+        database: Option<&str>,
         bytes: &[u8],
-    ) -> Option<Result<Parsed, String>> {
+    ) -> Option<Result<Parsed, InputError>> {
         let progress = |step: &str, percent: u8| {
             (self.post)(Response::Progress {
                 side: Some(side),
@@ -158,11 +162,12 @@ impl Host {
             })
         };
         progress("parsing", 0);
-        let decoded = match decode(bytes) {
+        let mut decoded = match prepare(bytes, database) {
             Ok(decoded) => decoded,
-            Err(error) => return Some(Err(error.to_string())),
+            Err(error) => return Some(Err(error)),
         };
         let dump = read(&decoded.text);
+        decoded.warnings.extend(reading_notes(&decoded.text, &dump));
         let summary = summarize(&decoded.text, &dump);
         let mut builder = CatalogBuilder::new();
         let total = dump.pieces.len().max(1);
@@ -213,8 +218,16 @@ impl Host {
 
 /// Serves requests in the worker: the entry point of `schemadrift-worker`.
 pub fn start() {
-    console_error_panic_hook::set_once();
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // A bug stops the worker (WebAssembly cannot unwind): tell the page first, which starts a new
+    // worker with what this one held.
+    let crash_scope = scope.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        console_error_panic_hook::hook(info);
+        let message = Response::Crashed { message: info.to_string() };
+        let (message, transfer) = crate::protocol::pack(&crate::protocol::encode(&message), None);
+        let _ = crash_scope.post_message_with_transfer(&message, &transfer);
+    }));
     let poster = scope.clone();
     let post = move |response: Response| {
         let (message, transfer) = crate::protocol::pack(&crate::protocol::encode(&response), None);

@@ -131,6 +131,48 @@ fn activity_view(side: Side, analysis: Analysis, activity: Activity) -> AnyView 
             }
             .into_any()
         }
+        Activity::Choosing { file_name, databases } => {
+            let count = databases.len();
+            view! {
+                <div class="status choose" role="alert" data-testid=format!("{}-choose-database", side.id())>
+                    <strong>{format!("{file_name} is a pg_dumpall file with {count} databases")}</strong>
+                    <p>"Choose the database to compare (the cluster's roles and tablespaces come with it):"</p>
+                    <ul class="databases">
+                        {databases
+                            .into_iter()
+                            .map(|database| {
+                                let name = database.name.clone();
+                                let statements = database.statements;
+                                view! {
+                                    <li>
+                                        <button
+                                            type="button"
+                                            data-testid="database-choice"
+                                            on:click=move |_| super::file_reading::pick_database(analysis, side, &name)
+                                        >
+                                            {database.name}
+                                        </button>
+                                        {format!(" {statements} statement{}, from line {}", if statements == 1 { "" } else { "s" }, database.line)}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                    <button
+                        type="button"
+                        class="link"
+                        data-testid=format!("{}-cancel", side.id())
+                        on:click=move |_| {
+                            analysis.drop_source(side);
+                            analysis.workspace.update(|w| w.panel_mut(side).activity = Activity::Idle);
+                        }
+                    >
+                        "Cancel"
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
         Activity::Failed { file_name, message } => view! {
             <div class="status error" role="alert">
                 <strong>{format!("Could not load {file_name}")}</strong>

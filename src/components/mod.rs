@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod changes;
+pub mod crash;
 pub mod dump_panel;
 pub mod file_reading;
 pub mod release;
