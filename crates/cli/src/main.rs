@@ -181,11 +181,30 @@ const RISKY: u8 = 1;
 const BAD_INPUT: u8 = 2;
 
 /// A line of standard output, collected so that it is written in one go by `main`.
+/// Writes one line of text output. Names and values come from the dumps: a newline or a terminal
+/// escape inside them is shown escaped (`\n`, `\u{1b}`), so it cannot break the line or drive the
+/// terminal.
 macro_rules! say {
     ($out:expr, $($arg:tt)*) => {{
-        use std::fmt::Write as _;
-        let _ = writeln!($out, $($arg)*);
+        $out.push_str(&one_line(&format!($($arg)*)));
+        $out.push('\n');
     }};
+}
+
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' => "\t".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
 }
 
 fn main() -> ExitCode {
@@ -363,7 +382,8 @@ fn compare(
         DiffFormat::Sql if rollback => out.push_str(&release.rollback(from, to, options, (&names.0, &names.1))),
         DiffFormat::Sql => out.push_str(&release.script),
         DiffFormat::Json => {
-            say!(out, "{}", serde_json::to_string_pretty(&report(&release)).expect("plain data serializes"));
+            out.push_str(&serde_json::to_string_pretty(&report(&release)).expect("plain data serializes"));
+            out.push('\n');
         }
         DiffFormat::Text => {
             say!(out, "from {} → to {}", from_path.display(), to_path.display());
@@ -500,7 +520,8 @@ fn inspect(source: &Source<'_>, format: Format, keep_secrets: bool, out: &mut St
                 "secrets": secrets,
                 "copy": { "blocks": summary.copy_blocks, "rows": summary.copy_rows },
             });
-            say!(out, "{}", serde_json::to_string_pretty(&json).expect("plain data serializes"));
+            out.push_str(&serde_json::to_string_pretty(&json).expect("plain data serializes"));
+            out.push('\n');
         }
         Format::Text => {
             say!(out, "{}", path.display());

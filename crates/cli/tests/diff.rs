@@ -1,20 +1,13 @@
 //! `schemadrift diff` as users run it, on the project's demo pair (golden snapshots), plus the JSON
 //! shape scripts rely on and the options that leave parts of the schema out.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
 fn schemadrift(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_schemadrift"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    common::schemadrift(args, None)
 }
 
 const FROM: &str = "demo/fieldbook_production.sql";
@@ -336,4 +329,18 @@ fn secrets_in_dumps_are_named_on_stderr_and_redacted_from_every_format() {
     let (_, stdout, _) = schemadrift(&["inspect", to]);
     assert!(stdout.contains("secret: line 1: URL credentials"), "{stdout}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn names_from_the_dumps_cannot_break_lines_or_drive_the_terminal() {
+    let dir = "crates/engine/tests/fixtures/migrations/hostile_names";
+    let (status, stdout, stderr) = schemadrift(&["diff", &format!("{dir}/before.sql"), &format!("{dir}/after.sql")]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stdout.contains("- column public.pipe|table.new\\nline"), "{stdout}");
+    assert!(!stdout.lines().any(|l| l.starts_with("line")), "a name's newline split a line: {stdout}");
+    let escape = b"CREATE TABLE \"a\x1b[2Jb\" (id integer);\n";
+    let (status, stdout, stderr) = common::schemadrift(&["diff", "-", "demo/fieldbook_staging.sql"], Some(escape));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(!stdout.contains('\x1b'), "a terminal escape went through: {stdout:?}");
+    assert!(stdout.contains("public.a\\u{1b}[2Jb"), "{stdout}");
 }

@@ -16,6 +16,24 @@ pub fn ident(name: &str) -> String {
     }
 }
 
+/// Text for a `--` comment, on one line: a newline (or any control character) inside a name would
+/// end the comment and turn the rest of the name into SQL, so each is written escaped (`\n`).
+pub fn comment(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// `schema.name`, each part quoted as needed.
 pub fn qualified(name: &QualifiedName) -> String {
     format!("{}.{}", ident(&name.schema), ident(&name.name))

@@ -43,7 +43,7 @@ pub fn tracking_tool(table: &QualifiedName) -> Option<&'static str> {
 pub fn normalized_statement(sql: &str) -> String {
     recognize::normalized_tokens(sql)
 }
-pub use name::{find_shown, QualifiedName};
+pub use name::{find_shown, split_member, QualifiedName};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

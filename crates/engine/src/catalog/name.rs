@@ -27,6 +27,20 @@ pub fn find_shown<'c, T>(
     shown.match_indices('.').find_map(|(at, _)| map.get_key_value(&QualifiedName::new(&shown[..at], &shown[at + 1..])))
 }
 
+/// Splits the shown name of something that belongs to a table (`schema.table.column`, or a
+/// constraint, trigger or policy) into the table, as a key of `tables`, and the member's name.
+/// Names may contain dots, so each dot is tried from the right: the first whose left part names a
+/// table in one of `tables` wins.
+pub fn split_member<'s, T>(
+    tables: &[&std::collections::BTreeMap<QualifiedName, T>],
+    shown: &'s str,
+) -> Option<(QualifiedName, &'s str)> {
+    shown.rmatch_indices('.').find_map(|(at, _)| {
+        let table = &shown[..at];
+        tables.iter().find_map(|map| find_shown(map, table)).map(|(name, _)| (name.clone(), &shown[at + 1..]))
+    })
+}
+
 impl fmt::Display for QualifiedName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}", self.schema, self.name)
@@ -61,10 +75,24 @@ impl<'de> Deserialize<'de> for QualifiedName {
 
 /// An identifier as PostgreSQL stores it: unquoted folds to lower case, quoted stays as written.
 pub fn normalize_ident(ident: &Ident) -> String {
-    match ident.quote_style {
-        Some(_) => ident.value.clone(),
-        None => ident.value.to_lowercase(),
+    stored_identifier(&ident.value, ident.quote_style.is_some())
+}
+
+/// The longest identifier PostgreSQL keeps, in bytes (NAMEDATALEN - 1).
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// A name as PostgreSQL stores it: unquoted folds to lower case, and anything longer than 63 bytes
+/// is cut there (at a character boundary), as the server does with a NOTICE.
+pub fn stored_identifier(value: &str, quoted: bool) -> String {
+    let mut name = if quoted { value.to_string() } else { value.to_lowercase() };
+    if name.len() > MAX_IDENTIFIER_BYTES {
+        let mut end = MAX_IDENTIFIER_BYTES;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
     }
+    name
 }
 
 /// The parts of an object name, normalized.
@@ -84,4 +112,30 @@ pub fn qualify(name: &ObjectName, default_schema: &str) -> QualifiedName {
     let last = parts.pop().unwrap_or_default();
     let schema = parts.pop().unwrap_or_else(|| default_schema.to_string());
     QualifiedName { schema, name: last }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_of_tables_whose_names_hold_dots_are_found() {
+        let mut tables = std::collections::BTreeMap::new();
+        tables.insert(QualifiedName::new("public", "a.b"), ());
+        tables.insert(QualifiedName::new("public", "t"), ());
+        assert_eq!(split_member(&[&tables], "public.a.b.c.d"), Some((QualifiedName::new("public", "a.b"), "c.d")));
+        assert_eq!(split_member(&[&tables], "public.t.x"), Some((QualifiedName::new("public", "t"), "x")));
+        assert_eq!(split_member(&[&tables], "public.nope.x"), None);
+    }
+
+    #[test]
+    fn long_names_are_cut_at_63_bytes_as_postgresql_does() {
+        let long = "a".repeat(70);
+        assert_eq!(stored_identifier(&long, false).len(), 63);
+        // 31 two-byte characters and one more: the cut falls inside the 32nd, which goes whole.
+        let accented = format!("x{}", "é".repeat(40));
+        assert_eq!(stored_identifier(&accented, true), format!("x{}", "é".repeat(31)));
+        assert_eq!(stored_identifier("MixedCase", true), "MixedCase");
+        assert_eq!(stored_identifier("MixedCase", false), "mixedcase");
+    }
 }

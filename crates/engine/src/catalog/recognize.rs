@@ -253,10 +253,7 @@ fn plain_word(token: Token) -> Token {
 }
 
 fn ident(word: &Word) -> String {
-    match word.quote_style {
-        Some(_) => word.value.clone(),
-        None => word.value.to_lowercase(),
-    }
+    super::name::stored_identifier(&word.value, word.quote_style.is_some())
 }
 
 /// The statement as one line of tokens: whitespace and comments gone, unquoted words (keywords and

@@ -299,8 +299,8 @@ fn sequence(p: &mut Planner, change: &Change) {
     // An identity column's sequence comes and goes with the column.
     let identity = |catalog: &crate::catalog::Catalog| {
         catalog.sequences.get(&name).and_then(|s| s.owned_by.as_ref()).is_some_and(|owner| {
-            owner.rsplit_once('.').is_some_and(|(table, column)| {
-                find(&catalog.tables, table).and_then(|(_, t)| t.column(column)).is_some_and(|c| c.identity.is_some())
+            crate::catalog::split_member(&[&catalog.tables], owner).is_some_and(|(table, column)| {
+                catalog.tables.get(&table).and_then(|t| t.column(column)).is_some_and(|c| c.identity.is_some())
             })
         })
     };
@@ -451,9 +451,14 @@ fn function(p: &mut Planner, change: &Change) {
     }
 }
 
+/// The table and the name of a trigger or policy change (`schema.table.name`).
+fn member<'s>(p: &Planner<'_>, change: &'s Change) -> Option<(QualifiedName, &'s str)> {
+    crate::catalog::split_member(&[&p.to.tables, &p.from.tables], &change.object)
+}
+
 fn trigger(p: &mut Planner, change: &Change) {
-    let Some((table, name)) = change.object.rsplit_once('.') else { return };
-    let drop = format!("DROP TRIGGER IF EXISTS {} ON {};", ident(name), table_sql(table));
+    let Some((table, name)) = member(p, change) else { return };
+    let drop = format!("DROP TRIGGER IF EXISTS {} ON {};", ident(name), qualified(&table));
     match change.change {
         ChangeKind::Added => {
             if let Some(source) = source(p, change) {
@@ -475,7 +480,7 @@ fn trigger(p: &mut Planner, change: &Change) {
 }
 
 fn enabled(p: &mut Planner, change: &Change) {
-    let Some((table, name)) = change.object.rsplit_once('.') else { return };
+    let Some((table, name)) = member(p, change) else { return };
     let old = p.from.triggers.get(&change.object).and_then(|t| t.enabled.clone());
     let new = p.to.triggers.get(&change.object).and_then(|t| t.enabled.clone());
     if old == new && change.change != ChangeKind::Added {
@@ -491,21 +496,14 @@ fn enabled(p: &mut Planner, change: &Change) {
     p.push(
         Phase::Prepare,
         Rank::Trigger,
-        format!("ALTER TABLE {} {word} TRIGGER {};", table_sql(table), ident(name)),
+        format!("ALTER TABLE {} {word} TRIGGER {};", qualified(&table), ident(name)),
         change,
     );
 }
 
-fn table_sql(shown: &str) -> String {
-    match shown.split_once('.') {
-        Some((schema, name)) => qualified(&QualifiedName::new(schema, name)),
-        None => ident(shown),
-    }
-}
-
 fn policy(p: &mut Planner, change: &Change) {
-    let Some((table, name)) = change.object.rsplit_once('.') else { return };
-    let drop = format!("DROP POLICY IF EXISTS {} ON {};", ident(name), table_sql(table));
+    let Some((table, name)) = member(p, change) else { return };
+    let drop = format!("DROP POLICY IF EXISTS {} ON {};", ident(name), qualified(&table));
     let create = source(p, change);
     match (change.change, create) {
         (ChangeKind::Added, Some(create)) => p.push(Phase::Prepare, Rank::Policy, create, change),
@@ -578,7 +576,7 @@ pub(super) fn plan_access(p: &mut Planner) {
                     continue; // the object goes, and its comment with it
                 }
                 let text = p.to.comments.get(&change.object).map_or("NULL".to_string(), |t| literal(t));
-                let sql = format!("COMMENT ON {} {} IS {text};", kind.to_uppercase(), object_sql(kind, object));
+                let sql = format!("COMMENT ON {} {} IS {text};", kind.to_uppercase(), object_sql(p, kind, object));
                 let phase = phase_after(p, kind, object);
                 p.push(phase, Rank::Access, sql, change);
             }
@@ -586,7 +584,7 @@ pub(super) fn plan_access(p: &mut Planner) {
                 let Some((kind, object)) = split_kind(&change.object) else { continue };
                 let Some(role) = p.to.owners.get(&change.object) else { continue };
                 let sql =
-                    format!("ALTER {} {} OWNER TO {};", kind.to_uppercase(), object_sql(kind, object), ident(role));
+                    format!("ALTER {} {} OWNER TO {};", kind.to_uppercase(), object_sql(p, kind, object), ident(role));
                 let phase = phase_after(p, kind, object);
                 p.push(phase, Rank::Access, sql, change);
             }
@@ -622,7 +620,7 @@ fn phase_after(p: &Planner, kind: &str, object: &str) -> Phase {
 
 /// An object name in a comment or owner key as SQL (`column public.t.c`, `constraint c on public.t`,
 /// `function public.f(x integer)`).
-fn object_sql(kind: &str, object: &str) -> String {
+fn object_sql(p: &Planner, kind: &str, object: &str) -> String {
     match kind {
         "constraint" | "trigger" | "policy" | "rule" => match object.split_once(" on ") {
             Some((name, table)) => format!("{} ON {}", ident(name), table_sql(table)),
@@ -632,12 +630,20 @@ fn object_sql(kind: &str, object: &str) -> String {
             Some((name, arguments)) => format!("{}({arguments}", table_sql(name)),
             None => object.to_string(),
         },
-        "column" => {
-            let parts: Vec<String> = object.splitn(3, '.').map(ident).collect();
-            parts.join(".")
-        }
+        "column" => match crate::catalog::split_member(&[&p.to.tables, &p.from.tables], object) {
+            Some((table, column)) => format!("{}.{}", qualified(&table), ident(column)),
+            None => object.splitn(3, '.').map(ident).collect::<Vec<_>>().join("."),
+        },
         "schema" | "extension" | "role" | "database" | "publication" | "event trigger" | "server" => ident(object),
         _ => table_sql(object),
+    }
+}
+
+/// `schema.name` as SQL: a schema name holding a dot is not told apart here (table names may).
+fn table_sql(shown: &str) -> String {
+    match shown.split_once('.') {
+        Some((schema, name)) => qualified(&QualifiedName::new(schema, name)),
+        None => ident(shown),
     }
 }
 

@@ -496,16 +496,18 @@ fn old_table<'c>(p: &Planner<'c>, change: &Change) -> Option<&'c Table> {
     find(&p.from.tables, &old_name).map(|(_, t)| t)
 }
 
-/// `schema.table` and `column` of a column change (`schema.table.column`).
-fn split_column(object: &str) -> Option<(&str, &str)> {
-    object.rsplit_once('.')
+/// The table and the column of a column change (`schema.table.column`; names may hold dots).
+fn split_column<'s>(p: &Planner<'_>, object: &'s str) -> Option<(QualifiedName, &'s str)> {
+    crate::catalog::split_member(&[&p.to.tables, &p.from.tables], object)
 }
 
 fn column_pair<'c>(
     p: &Planner<'c>,
     change: &Change,
 ) -> Option<(QualifiedName, Option<&'c Column>, Option<&'c Column>)> {
-    let (table, column) = split_column(&change.object)?;
+    let (key, column) = split_column(p, &change.object)?;
+    let table = key.to_string();
+    let table = table.as_str();
     let (name, new_table) = match find(&p.to.tables, table) {
         Some((name, t)) => (name.clone(), Some(t)),
         None => (find(&p.from.tables, table)?.0.clone(), None),
@@ -530,7 +532,7 @@ fn column_pair<'c>(
             .details
             .first()
             .and_then(|d| d.from.as_deref())
-            .and_then(split_column)
+            .and_then(|old| split_column(p, old))
             .map(|(_, c)| c)
             .unwrap_or(column),
         _ => column,
@@ -1060,10 +1062,10 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
     for change in p.diff.changes.iter().filter(|c| c.object_kind == "column" && c.change.compares()) {
         let rewrites =
             change.details.iter().any(|d| matches!(d.property.as_str(), "type" | "collation" | "generated" | "name"));
-        if let Some((table, _)) = (rewrites).then(|| split_column(&change.object)).flatten() {
-            if let Some((name, _)) = find(&p.from.tables, table) {
-                rewritten.insert(name.clone());
-            }
+        if let Some((name, _)) =
+            rewrites.then(|| crate::catalog::split_member(&[&p.from.tables], &change.object)).flatten()
+        {
+            rewritten.insert(name);
         }
     }
     for change in p.diff.changes.iter().filter(|c| c.object_kind == "type" && c.change == ChangeKind::Altered) {

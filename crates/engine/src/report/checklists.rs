@@ -237,7 +237,7 @@ pub(super) fn post_migration(facts: &Facts<'_>) -> Vec<Checklist> {
     let columns: Vec<&str> = facts
         .objects("column", ChangeKind::Added)
         .into_iter()
-        .filter(|c| !c.rsplit_once('.').is_some_and(|(table, _)| new_tables.contains(&table)))
+        .filter(|c| !new_tables.iter().any(|t| c.strip_prefix(t).is_some_and(|rest| rest.starts_with('.'))))
         .collect();
     if !columns.is_empty() {
         out.push(Checklist {

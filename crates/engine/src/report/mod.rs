@@ -373,7 +373,7 @@ pub fn build(release: &Release, sources: Sources<'_>) -> Report {
         .filter(|c| c.object_kind == "column" && c.change == ChangeKind::Altered)
         .filter_map(|c| {
             let detail = c.details.iter().find(|d| d.property == "type")?;
-            let (table, column) = c.object.rsplit_once('.')?;
+            let (table, column) = crate::catalog::split_member(&[&to.tables, &from.tables], &c.object)?;
             Some(TypeChange {
                 table: table.to_string(),
                 column: column.to_string(),
@@ -549,7 +549,11 @@ fn column_differences(
     let mut by_table: BTreeMap<String, ColumnDifferences> = BTreeMap::new();
     let skip: Vec<&str> = dropped_tables.iter().map(|t| t.table.as_str()).chain(new_tables.iter().copied()).collect();
     for change in diff.changes.iter().filter(|c| c.object_kind == "column") {
-        let Some((table, column)) = change.object.rsplit_once('.') else { continue };
+        let Some((key, column)) = crate::catalog::split_member(&[&to.tables, &from.tables], &change.object) else {
+            continue;
+        };
+        let table = key.to_string();
+        let table = table.as_str();
         if skip.contains(&table) {
             continue;
         }
@@ -671,8 +675,10 @@ fn index_comparison(
                         .map(|(name, index)| index_fact(name, index)),
                 ),
                 "constraint" => {
-                    let Some((table, name)) = c.object.rsplit_once('.') else { continue };
-                    let Some((table_name, t)) = find_table(catalog, table) else { continue };
+                    let Some((table, name)) = crate::catalog::split_member(&[&catalog.tables], &c.object) else {
+                        continue;
+                    };
+                    let Some((table_name, t)) = catalog.tables.get_key_value(&table) else { continue };
                     out.extend(t.constraints.get(name).and_then(|k| constraint_index(table_name, name, k)));
                 }
                 _ => {}
