@@ -202,7 +202,7 @@ pub fn migration_view(
                                     let marked = highlight.as_ref().is_some_and(|h| step.changes.contains(h));
                                     view! {
                                         <div class=if marked { "step marked" } else { "step" } data-testid="script-step">
-                                            {step.note.map(|n| view! { <pre class="sql"><span class="cm">{format!("-- {n}")}</span></pre> })}
+                                            {step.note.map(|n| view! { <pre class="sql"><span class="cm">{format!("-- {}", schemadrift_engine::sql::comment(&n))}</span></pre> })}
                                             <pre class="sql">{highlighted(&step.sql)}</pre>
                                         </div>
                                     }
