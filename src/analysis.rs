@@ -10,17 +10,16 @@ use schemadrift_engine::catalog::{find_shown, Catalog, NotUnderstood, StatementC
 use schemadrift_engine::compat::Compatibility;
 use schemadrift_engine::diff::{align_columns, inventory, table_of, ColumnPair, TableEntry};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
+use schemadrift_engine::pipeline::{read_side, Side as ReadSide};
 use schemadrift_engine::plan::Plan;
 use schemadrift_engine::release::{release_of, Release};
 use schemadrift_engine::render::{html, markdown};
 use schemadrift_engine::report::orm::Orm;
 use schemadrift_engine::report::{self, InputFacts, Report};
 use schemadrift_engine::risks::Risk;
-use schemadrift_engine::secrets::{find_secrets, redact, Secret};
+use schemadrift_engine::secrets::{redact, Secret};
 use schemadrift_engine::sql::table_ddl;
-use schemadrift_engine::{
-    build_catalog, diff, prepare, read, reading_notes, summarize, Counts, Diff, DiffOptions, DumpSummary, InputError,
-};
+use schemadrift_engine::{diff, Counts, Diff, DiffOptions, DumpSummary, InputError};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -51,15 +50,10 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    /// Decodes and reads a dump in one go (for a `pg_dumpall` file, its `database`); the error
-    /// says what the file is and what to do instead.
+    /// Decodes and reads a dump in one go (for a `pg_dumpall` file, its `database`), as the command
+    /// line does; the error says what the file is and what to do instead.
     pub fn from_bytes(file_name: &str, bytes: &[u8], database: Option<&str>) -> Result<Parsed, InputError> {
-        let mut decoded = prepare(bytes, database)?;
-        let dump = read(&decoded.text);
-        decoded.warnings.extend(reading_notes(&decoded.text, &dump));
-        let summary = summarize(&decoded.text, &dump);
-        let secrets = find_secrets(&decoded.text);
-        Ok(Parsed::from_parts(file_name, bytes, (summary, build_catalog(&dump), decoded.warnings, secrets)))
+        read_side(file_name, bytes, database).map(Parsed::from_side)
     }
 
     /// Puts together what reading produced (the worker builds the catalog in slices).
@@ -69,9 +63,15 @@ impl Parsed {
         raw: &[u8],
         (summary, catalog, warnings, secrets): (DumpSummary, Catalog, Vec<String>, Vec<Secret>),
     ) -> Parsed {
+        let facts = InputFacts::new(file_name, raw, &summary);
+        Parsed::from_side(ReadSide { catalog, summary, facts, secrets, warnings })
+    }
+
+    fn from_side(side: ReadSide) -> Parsed {
+        let ReadSide { catalog, summary, facts, secrets, warnings } = side;
         let dump = LoadedDump {
-            file_name: file_name.to_string(),
-            facts: InputFacts::new(file_name, raw, &summary),
+            file_name: facts.name.clone(),
+            facts,
             summary,
             counts: catalog.counts(),
             statements: catalog.statements.clone(),

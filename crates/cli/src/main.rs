@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use schemadrift_engine::diff::{key_findings, Rename, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
 use schemadrift_engine::input::MAX_INPUT_BYTES;
+use schemadrift_engine::pipeline::read_side;
 use schemadrift_engine::release::release;
 use schemadrift_engine::render::html::report_html;
 use schemadrift_engine::render::markdown::report_markdown;
@@ -180,7 +181,18 @@ const RISKY: u8 = 1;
 /// Exit status for input that is not a readable dump (2, as for usage errors).
 const BAD_INPUT: u8 = 2;
 
-/// A line of standard output, collected so that it is written in one go by `main`.
+/// Exit status when schemadrift itself failed (a bug): never a crash dump, always this.
+const INTERNAL_ERROR: i32 = 3;
+
+/// What a user sees if schemadrift has a bug: what happened, that it is not their file's fault,
+/// and what to send, rather than a Rust backtrace (release builds abort on a panic).
+fn internal_error_message(what: &str, location: Option<(&str, u32)>) -> String {
+    let at = location.map(|(file, line)| format!(" at {file}:{line}")).unwrap_or_default();
+    format!(
+        "schemadrift: internal error{at}: {what}\nschemadrift: this is a bug in schemadrift, not a problem with your files. Please report it with the command you ran and, if you can share them, the dumps (their secrets redacted)"
+    )
+}
+
 /// Writes one line of text output. Names and values come from the dumps: a newline or a terminal
 /// escape inside them is shown escaped (`\n`, `\u{1b}`), so it cannot break the line or drive the
 /// terminal.
@@ -208,6 +220,16 @@ fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("{}", internal_error_message(&what, info.location().map(|l| (l.file(), l.line()))));
+        std::process::exit(INTERNAL_ERROR);
+    }));
     let cli = Cli::parse();
     let mut out = String::new();
     let code = match cli.command {
@@ -262,7 +284,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads a dump into its catalog, or says on stderr why it cannot (exit status 2).
 /// Says on stderr where secrets are (never their values).
 fn warn_about_secrets(path: &std::path::Path, secrets: &[Secret], keep: bool) {
     for secret in secrets {
@@ -288,37 +309,39 @@ struct Source<'a> {
 /// The file's text, ready to read: a bad file is said on stderr (what it is, what to do) and exits 2.
 fn open_text<'b>(source: &Source<'_>, bytes: &'b [u8]) -> Result<DecodedInput<'b>, ExitCode> {
     let path = source.path.display();
-    let decoded = prepare(bytes, source.database).map_err(|error| {
-        let hint = match error {
-            InputError::ChooseDatabase { .. } => " with --database NAME",
-            _ => "",
-        };
-        eprintln!("schemadrift: {path}: {error}{hint}");
-        ExitCode::from(BAD_INPUT)
-    })?;
+    let decoded = prepare(bytes, source.database).map_err(|error| refused(source, &error))?;
     for warning in &decoded.warnings {
         eprintln!("schemadrift: warning: {path}: {warning}");
     }
     Ok(decoded)
 }
 
-/// Says what reading found about the file as a whole (cut short, a migration).
+/// Says why a file cannot be read, and what to do (exit status 2).
+fn refused(source: &Source<'_>, error: &InputError) -> ExitCode {
+    let hint = match error {
+        InputError::ChooseDatabase { .. } => " with --database NAME",
+        _ => "",
+    };
+    eprintln!("schemadrift: {}: {error}{hint}", source.path.display());
+    ExitCode::from(BAD_INPUT)
+}
+
+/// Says what decoding and reading found about the file as a whole (re-encoded, cut short, a migration).
 fn warn_about_reading(source: &Source<'_>, notes: &[String]) {
     for note in notes {
         eprintln!("schemadrift: warning: {}: {note}", source.path.display());
     }
 }
 
+/// Reads a dump into its catalog, or says on stderr why it cannot (exit status 2).
 fn load_catalog(source: &Source<'_>) -> Result<Loaded, ExitCode> {
     let bytes = read_bytes(source.path).map_err(|message| {
         eprintln!("schemadrift: {message}");
         ExitCode::from(BAD_INPUT)
     })?;
-    let decoded = open_text(source, &bytes)?;
-    let dump = read(&decoded.text);
-    warn_about_reading(source, &reading_notes(&decoded.text, &dump));
-    let facts = InputFacts::new(&file_name(source.path), &bytes, &summarize(&decoded.text, &dump));
-    Ok(Loaded { catalog: build_catalog(&dump), secrets: find_secrets(&decoded.text), facts })
+    let side = read_side(&file_name(source.path), &bytes, source.database).map_err(|error| refused(source, &error))?;
+    warn_about_reading(source, &side.warnings);
+    Ok(Loaded { catalog: side.catalog, secrets: side.secrets, facts: side.facts })
 }
 
 /// The name a file is known by in reports: its name without the directory.
@@ -569,4 +592,19 @@ fn inspect(source: &Source<'_>, format: Format, keep_secrets: bool, out: &mut St
         *out = redact(out, &secrets);
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::internal_error_message;
+
+    #[test]
+    fn an_internal_error_says_it_is_a_bug_and_what_to_send() {
+        let message = internal_error_message("index out of bounds", Some(("crates/engine/src/x.rs", 7)));
+        let lines: Vec<&str> = message.lines().collect();
+        assert_eq!(lines[0], "schemadrift: internal error at crates/engine/src/x.rs:7: index out of bounds");
+        assert!(lines[1].contains("a bug in schemadrift, not a problem with your files"), "{message}");
+        assert!(lines[1].contains("secrets redacted"), "{message}");
+        assert!(lines.iter().all(|l| l.starts_with("schemadrift: ")), "{message}");
+    }
 }

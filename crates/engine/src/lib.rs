@@ -13,6 +13,7 @@ pub mod diff;
 pub mod housekeeping;
 pub mod input;
 pub mod interned;
+pub mod pipeline;
 pub mod plan;
 pub mod reader;
 pub mod release;

@@ -311,7 +311,10 @@ pub fn open_at_end(text: &str, first_line: usize) -> Option<String> {
 
 fn is_copy_from_stdin(statement: &str) -> bool {
     let head = statement.trim_start();
-    head.len() > 5 && head[..5].eq_ignore_ascii_case("COPY ") && statement.to_ascii_lowercase().contains("from stdin")
+    // Bytes, not a `str` slice: the sixth byte may be inside a character.
+    head.len() > 5
+        && head.as_bytes()[..5].eq_ignore_ascii_case(b"COPY ")
+        && statement.to_ascii_lowercase().contains("from stdin")
 }
 
 fn read_header(source: &str) -> Header {
@@ -411,6 +414,15 @@ mod tests {
                 "6 Statement: SELECT 1;",
             ],
         );
+    }
+
+    /// Found by the property test: the check for `COPY ` sliced the statement's first five bytes as
+    /// text, and a character across the fifth byte panicked.
+    #[test]
+    fn a_statement_with_a_character_across_its_fifth_byte_is_read() {
+        let dump = read("COP\u{20ac} x;\nCOPY\u{e9}\u{20ac};\n");
+        assert_eq!(dump.pieces.len(), 2);
+        assert!(dump.pieces.iter().all(|p| matches!(p.kind, PieceKind::Statement)), "{:?}", dump.pieces);
     }
 
     #[test]

@@ -1,0 +1,150 @@
+//! The whole analysis in two calls, from a file's bytes to every output: [`read_side`] for each
+//! file, then [`compare_sides`]. The command line and the browser's worker read through it; the
+//! fuzz targets (`fuzz/`) and the property test (`tests/never_panics.rs`) drive it with damaged and
+//! random input through [`laws`], so what they prove holds for what users run.
+
+use crate::catalog::Catalog;
+use crate::input::{prepare, reading_notes, InputError};
+use crate::release::{release, Release};
+use crate::render::{html::report_html, markdown::report_markdown};
+use crate::report::{self, InputFacts};
+use crate::secrets::{find_secrets, Secret};
+use crate::{build_catalog, read, summarize, DiffOptions, DumpSummary};
+
+/// One file, read: its catalog, its summary and the facts reports name it by, the secrets found in
+/// it, and what decoding and reading noted (as warnings for the user).
+#[derive(Debug, Clone)]
+pub struct Side {
+    pub catalog: Catalog,
+    pub summary: DumpSummary,
+    pub facts: InputFacts,
+    pub secrets: Vec<Secret>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads one file (for a `pg_dumpall` file, its `database`). The error says what the file is and
+/// what to do instead.
+pub fn read_side(file_name: &str, bytes: &[u8], database: Option<&str>) -> Result<Side, InputError> {
+    let mut decoded = prepare(bytes, database)?;
+    let dump = read(&decoded.text);
+    decoded.warnings.extend(reading_notes(&decoded.text, &dump));
+    let summary = summarize(&decoded.text, &dump);
+    Ok(Side {
+        facts: InputFacts::new(file_name, bytes, &summary),
+        summary,
+        secrets: find_secrets(&decoded.text),
+        catalog: build_catalog(&dump),
+        warnings: decoded.warnings,
+    })
+}
+
+/// Everything made from two sides: the release (diff, risks, plan, script), the rollback, and the
+/// report as data and as Markdown and HTML. Secrets are left in; redact before showing.
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    pub release: Release,
+    pub rollback: String,
+    pub report: report::Report,
+    pub markdown: String,
+    pub html: String,
+}
+
+pub fn compare_sides(from: &Side, to: &Side, options: &DiffOptions) -> Outputs {
+    let names = (from.facts.name.as_str(), to.facts.name.as_str());
+    let release = release(&from.catalog, &to.catalog, options, names);
+    let rollback = release.rollback(&from.catalog, &to.catalog, options, names);
+    let report = report::build(
+        &release,
+        report::Sources {
+            from: &from.catalog,
+            to: &to.catalog,
+            inputs: [from.facts.clone(), to.facts.clone()],
+            options,
+            secrets: [from.secrets.clone(), to.secrets.clone()],
+            rollback: rollback.clone(),
+        },
+    );
+    Outputs { markdown: report_markdown(&report), html: report_html(&report), release, rollback, report }
+}
+
+/// What the analysis promises for any bytes at all, as assertions: the fuzz targets call these on
+/// every input they make, and `tests/fuzz_regressions.rs` on every input they kept. A broken law
+/// panics, which is how libFuzzer and the tests notice it.
+pub mod laws {
+    use super::{compare_sides, read_side, Outputs, Side};
+    use crate::diff::{diff, ChangeKind, DiffOptions, Rename};
+    use crate::input::InputError;
+
+    /// One file as a user drops it. A refusal must say something; a `pg_dumpall` file must let
+    /// every database it offers be read; a dump compared with itself shows no difference.
+    /// Returns the sides read (one, or one per database).
+    pub fn read_any(bytes: &[u8]) -> Vec<Side> {
+        let sides = match read_side("fuzz.sql", bytes, None) {
+            Ok(side) => vec![side],
+            Err(InputError::ChooseDatabase { databases }) => {
+                assert!(!databases.is_empty(), "a pg_dumpall file offers no database");
+                databases
+                    .iter()
+                    .map(|database| match read_side("fuzz.sql", bytes, Some(&database.name)) {
+                        Ok(side) => side,
+                        Err(error) => panic!("database {:?} was offered but cannot be read: {error}", database.name),
+                    })
+                    .collect()
+            }
+            Err(error) => {
+                assert!(error.to_string().len() > 20, "a refusal says what to do: {error:?}");
+                Vec::new()
+            }
+        };
+        for side in &sides {
+            let same = diff(&side.catalog, &side.catalog, &DiffOptions::default());
+            assert!(same.changes.is_empty(), "a dump compared with itself differs: {:?}", same.changes);
+            assert!(same.rename_candidates.is_empty(), "a dump compared with itself proposes renames");
+        }
+        sides
+    }
+
+    /// Two files (split at the first NUL byte; without one, the file against itself), compared
+    /// with every output made. A confirmed rename candidate becomes one `renamed` change. Returns
+    /// the outputs, or `None` when a side was refused.
+    pub fn compare_any(bytes: &[u8]) -> Option<Outputs> {
+        let split = bytes.iter().position(|&b| b == 0);
+        let (from, to) = match split {
+            Some(at) => (&bytes[..at], &bytes[at + 1..]),
+            None => (bytes, bytes),
+        };
+        let from = first_side(from, "from.sql")?;
+        let to = first_side(to, "to.sql")?;
+        let options = DiffOptions::default();
+        let outputs = compare_sides(&from, &to, &options);
+        if split.is_none() {
+            assert!(outputs.release.diff.changes.is_empty(), "a file compared with itself differs");
+            assert!(outputs.release.plan.steps.is_empty(), "a file compared with itself needs a migration");
+        }
+        if let Some(candidate) = outputs.release.diff.rename_candidates.first() {
+            let confirmed = DiffOptions {
+                renames: vec![Rename {
+                    object_kind: candidate.object_kind.to_string(),
+                    from: candidate.from.clone(),
+                    to: candidate.to.clone(),
+                }],
+                ..DiffOptions::default()
+            };
+            let renamed = compare_sides(&from, &to, &confirmed);
+            assert!(
+                renamed.release.diff.changes.iter().any(|c| c.change == ChangeKind::Renamed),
+                "the confirmed rename {candidate:?} is not a renamed change"
+            );
+        }
+        Some(outputs)
+    }
+
+    /// A side as the browser reads it: a `pg_dumpall` file's first database.
+    fn first_side(bytes: &[u8], name: &str) -> Option<Side> {
+        match read_side(name, bytes, None) {
+            Ok(side) => Some(side),
+            Err(InputError::ChooseDatabase { databases }) => read_side(name, bytes, Some(&databases[0].name)).ok(),
+            Err(_) => None,
+        }
+    }
+}
