@@ -5,6 +5,7 @@
 
 mod bench;
 mod csp;
+mod fuzz;
 mod postgres;
 mod run;
 mod setup;
@@ -22,6 +23,8 @@ commands:
   build    install what is missing, then build the release app into dist/
   setup    only install what is missing (add --for-tests for Chromium and PostgreSQL)
   demo     regenerate demo/*.sql from demo/build_*.sql with a private PostgreSQL
+  fuzz     run the fuzz targets for a bounded time each (cargo fuzz on nightly; --seconds N,
+           --target NAME, --keep); says executions, coverage and findings
   bench    install what is missing, then measure the performance budgets (native engine on
            generated 1–50 MB pairs, browser timings, wasm size, apgdiff for comparison)
   csp      (Trunk's post-build hook) write the Content-Security-Policy into the built index.html";
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         }
         Some("demo") => postgres::regenerate_demo(),
         Some("csp") => csp::apply(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("bench") => setup::ensure(setup::Purpose::Bench).and_then(|env| bench::run(&env)),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");

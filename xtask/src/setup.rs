@@ -40,6 +40,23 @@ pub fn ensure(purpose: Purpose) -> Result<Env, String> {
     Ok(env)
 }
 
+/// The environment for `cargo xtask fuzz`: cargo-fuzz needs the nightly toolchain (libFuzzer's
+/// instrumentation and sanitizers are nightly options).
+pub fn ensure_fuzzing() -> Result<Env, String> {
+    let root = project_root();
+    let env = Env::new(&root, &[cargo_home().join("bin")]);
+    let toolchains = env.output("rustup", &["toolchain", "list"]).unwrap_or_default();
+    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
+        say("installing the nightly Rust toolchain (cargo fuzz instruments code with nightly-only options)");
+        env.status("rustup", &["toolchain", "install", "nightly", "--profile", "minimal"]).map_err(|e| {
+            format!(
+                "{e}: cargo xtask fuzz needs the nightly toolchain; install it with `rustup toolchain install nightly`"
+            )
+        })?;
+    }
+    Ok(env)
+}
+
 fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -60,7 +77,7 @@ fn ensure_wasm_target(env: &Env) -> Result<(), String> {
 }
 
 /// Installs `tool` with `cargo install` unless `tool --version` already reports `version`.
-fn ensure_cargo_tool(env: &Env, tool: &str, version: &str, install_args: &[&str]) -> Result<(), String> {
+pub fn ensure_cargo_tool(env: &Env, tool: &str, version: &str, install_args: &[&str]) -> Result<(), String> {
     let current = env.output(tool, &["--version"]).unwrap_or_default();
     if current.split_whitespace().any(|word| word == version) {
         return Ok(());

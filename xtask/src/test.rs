@@ -52,6 +52,13 @@ pub fn run_all() -> ExitCode {
                 "-D",
                 "warnings",
             ],
+        )?;
+        // The fuzz targets (a workspace of their own, fuzzed on nightly by `cargo xtask fuzz`) must
+        // keep building: checked here on stable.
+        checked(
+            &env,
+            "cargo",
+            &["clippy", "--manifest-path", "fuzz/Cargo.toml", "--all-targets", "--", "-D", "warnings"],
         )
     });
     // The corpus conformance tests read ../shared/corpus in place. Without it (a user's clone), they
@@ -59,7 +66,8 @@ pub fn run_all() -> ExitCode {
     let corpus = env.root.join("../shared/corpus");
     let corpus_missing = !corpus.is_dir() && std::env::var_os("CI").is_none();
     timed("native tests", &mut stages, || {
-        let mut command = env.command("cargo", &["test", "--workspace"]);
+        // Every test binary runs even when one fails, so one run shows everything that is wrong.
+        let mut command = env.command("cargo", &["test", "--workspace", "--no-fail-fast"]);
         if corpus_missing {
             command.env("SCHEMADRIFT_CORPUS", "skip");
         }
