@@ -110,3 +110,23 @@ async fn pasted_sql_replaces_one_side_only() {
     assert_eq!(from_name.text_content().unwrap(), "fieldbook_production.sql");
     drop(handle);
 }
+
+/// The page's panic hook shows this banner (src/main.rs); the message, which may quote a dump, is
+/// text, and a second panic does not add a second banner.
+#[wasm_bindgen_test]
+fn a_bug_in_the_page_shows_one_plain_banner_with_the_message_as_text() {
+    schemadrift_web::components::crash::show("panicked at <img src=x onerror=alert(1)>");
+    schemadrift_web::components::crash::show("a second panic");
+    let banner = document().get_element_by_id("crash").expect("the banner");
+    let next = banner.next_element_sibling().map(|e| e.id()).unwrap_or_default();
+    assert_ne!(next, "crash", "a second banner");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    let text = banner.text_content().unwrap();
+    assert!(text.contains("schemadrift hit a bug"), "{text}");
+    assert!(text.contains("panicked at <img src=x onerror=alert(1)>"), "{text}");
+    assert!(!text.contains("a second panic"), "the first banner stays as it was: {text}");
+    assert!(text.contains("Your files never left this computer"), "{text}");
+    assert!(banner.query_selector("img").unwrap().is_none(), "the message made an element");
+    assert!(banner.query_selector("button").unwrap().is_some(), "a Reload button");
+    banner.remove();
+}

@@ -126,6 +126,24 @@ fn a_gzip_compressed_dump_is_decompressed() {
 }
 
 #[test]
+fn a_utf8_byte_order_mark_is_removed_and_a_file_without_statements_is_named() {
+    let dir = tempdir("notes");
+    let bom = dir.join("bom.sql");
+    let mut bytes = vec![0xef, 0xbb, 0xbf];
+    bytes.extend(std::fs::read(project_root().join(fixture("app.sql"))).unwrap());
+    std::fs::write(&bom, bytes).unwrap();
+    read_with_warning(bom.to_str().unwrap(), &[], &["a UTF-8 byte-order mark at the start was removed"], SAME);
+    let comments = dir.join("comments.sql");
+    std::fs::write(&comments, "-- only a comment\n/* and another */\n").unwrap();
+    read_with_warning(
+        comments.to_str().unwrap(),
+        &[],
+        &["no SQL statements were found in this file", "pg_dump --schema-only"],
+        "public.users",
+    );
+}
+
+#[test]
 fn a_file_over_the_limit_is_refused_before_it_is_read() {
     let file = tempdir("large").join("huge.sql");
     // Sparse: the size is there, the bytes are never written nor read.
