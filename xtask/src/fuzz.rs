@@ -4,7 +4,8 @@
 //!
 //! Seeds are made fresh from the project's own fixture dumps (`target/fuzz/seeds/`); what the run
 //! discovers goes to a scratch folder (`target/fuzz/found/`), so the committed corpus only changes
-//! when asked: `--keep` merges in the inputs that reach code the seeds and the corpus do not.
+//! when asked: `--keep` chooses it again from all found so far, the fewest small inputs that reach
+//! code the seeds do not.
 //! A crash, a timeout or an out-of-memory input is copied to `fuzz/regressions/<target>/`, which
 //! `crates/engine/tests/fuzz_regressions.rs` replays in every `cargo xtask test`.
 
@@ -25,8 +26,8 @@ usage: cargo xtask fuzz [--seconds N] [--target NAME] [--keep]
 
   --seconds N    how long each target runs (default 300)
   --target NAME  run only this target (read_catalog, diff_plan)
-  --keep         add to fuzz/corpus/<target>/ the fewest inputs of 2 KB or less that reach
-                 code neither the seeds nor the corpus reach";
+  --keep         choose fuzz/corpus/<target>/ again: the fewest inputs of 2 KB or less (found
+                 so far, or in it) that reach code the seeds do not";
 
 struct Options {
     seconds: u64,
@@ -255,43 +256,49 @@ fn keep_findings(root: &Path, target: &str, artifacts: &Path) -> Result<Vec<Path
     Ok(kept)
 }
 
-/// Merges into `fuzz/corpus/<target>/` the inputs found that reach code neither the seeds nor the
-/// corpus reach (libFuzzer's `-set_cover_merge=1`: the fewest inputs that cover it, with seeds and
-/// corpus as the base).
+/// Chooses `fuzz/corpus/<target>/` again: the inputs found (and the corpus's own) that reach code the
+/// seeds do not (libFuzzer's `-set_cover_merge=1` with the seeds as the base: the fewest inputs that
+/// cover it).
 fn keep_new_coverage(env: &Env, target: &str, work: &Path) -> Result<(), String> {
     let base = work.join("merge").join(target);
     let _ = std::fs::remove_dir_all(&base);
     std::fs::create_dir_all(&base).map_err(|e| e.to_string())?;
     let corpus = env.root.join("fuzz/corpus").join(target);
-    let mut known = std::collections::BTreeSet::new();
-    for dir in [work.join("seeds").join(target), corpus.clone()] {
-        for entry in std::fs::read_dir(&dir).map_err(|e| e.to_string())?.flatten() {
-            std::fs::copy(entry.path(), base.join(entry.file_name())).map_err(|e| e.to_string())?;
-            known.insert(entry.file_name());
-        }
+    let mut seeds = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(work.join("seeds").join(target)).map_err(|e| e.to_string())?.flatten() {
+        std::fs::copy(entry.path(), base.join(entry.file_name())).map_err(|e| e.to_string())?;
+        seeds.insert(entry.file_name());
     }
-    // Only small inputs are candidates, so the corpus stays small enough to keep in the repository
-    // and to replay in every test run.
+    // The corpus is chosen again each time from everything found so far and the corpus itself, so
+    // it stays the fewest inputs that cover it rather than growing run by run. Only small inputs
+    // are candidates, so it stays small enough to keep in the repository and replay in every test.
     let candidates = work.join("candidates").join(target);
     let _ = std::fs::remove_dir_all(&candidates);
     std::fs::create_dir_all(&candidates).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(work.join("found").join(target)).map_err(|e| e.to_string())?.flatten() {
-        if entry.metadata().is_ok_and(|m| m.len() <= KEEP_MAX_BYTES) {
-            std::fs::copy(entry.path(), candidates.join(entry.file_name())).map_err(|e| e.to_string())?;
+    let before = std::fs::read_dir(&corpus).map_err(|e| e.to_string())?.count();
+    for dir in [work.join("found").join(target), corpus.clone()] {
+        for entry in std::fs::read_dir(&dir).map_err(|e| e.to_string())?.flatten() {
+            if entry.metadata().is_ok_and(|m| m.len() <= KEEP_MAX_BYTES) {
+                std::fs::copy(entry.path(), candidates.join(entry.file_name())).map_err(|e| e.to_string())?;
+            }
         }
     }
-    // Edges, not hit counts: an input is kept for code no kept input reaches.
+    // Edges, not hit counts: an input is kept for code no other kept input reaches.
     let args = cargo_fuzz_run(target, &[&base, &candidates], &["-set_cover_merge=1", "-use_counters=0"]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     env.status("cargo", &args)?;
-    let mut added = 0;
+    std::fs::remove_dir_all(&corpus).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
+    let mut kept = 0;
     for entry in std::fs::read_dir(&base).map_err(|e| e.to_string())?.flatten() {
-        if !known.contains(&entry.file_name()) {
+        if !seeds.contains(&entry.file_name()) {
             std::fs::copy(entry.path(), corpus.join(entry.file_name())).map_err(|e| e.to_string())?;
-            added += 1;
+            kept += 1;
         }
     }
-    eprintln!("xtask: {added} input(s) reaching new code added to fuzz/corpus/{target}/");
+    eprintln!(
+        "xtask: fuzz/corpus/{target}/ chosen again: {kept} input(s) (it held {before}) reach what the seeds do not"
+    );
     Ok(())
 }
 

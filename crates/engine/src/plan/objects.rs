@@ -648,23 +648,33 @@ fn table_sql(shown: &str) -> String {
 }
 
 /// The statement that takes back a grant (`grant x on y to z` → `revoke x on y from z`) or a revoke.
+/// `None` when the statement has no privileges and grantees to turn round (`revoke from bob`).
 fn undo_grant(statement: &str) -> Option<String> {
     let statement = statement.trim_end_matches(';');
     if let Some(at) = statement.find("grant ") {
         if statement[..at].trim().is_empty() || statement[..at].ends_with(' ') {
             let (head, rest) = statement.split_at(at);
-            if let Some(to) = rest.rfind(" to ") {
-                let privileges = &rest["grant ".len()..to];
-                let grantees = rest[to + 4..].replace(" with grant option", "");
+            // The grantees follow the privileges: look for ` to ` after the keyword, not in it.
+            let body = &rest["grant".len()..];
+            if let Some(to) = body.rfind(" to ") {
+                let privileges = body[..to].trim_start();
+                let grantees = body[to + 4..].replace(" with grant option", "");
+                if privileges.is_empty() {
+                    return None;
+                }
                 return Some(format!("{head}revoke {privileges} from {grantees}"));
             }
         }
     }
     if let Some(at) = statement.find("revoke ") {
         let (head, rest) = statement.split_at(at);
-        if let Some(from) = rest.rfind(" from ") {
-            let privileges = &rest["revoke ".len()..from];
-            let grantees = &rest[from + 6..];
+        let body = &rest["revoke".len()..];
+        if let Some(from) = body.rfind(" from ") {
+            let privileges = body[..from].trim_start();
+            let grantees = &body[from + 6..];
+            if privileges.is_empty() {
+                return None;
+            }
             return Some(format!("{head}grant {privileges} to {grantees}"));
         }
     }
@@ -674,6 +684,15 @@ fn undo_grant(statement: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the diff_plan fuzz target (fuzz/regressions/diff_plan/crash-ca30…): the grantee
+    /// was searched in the whole statement, and `revoke from bob` found ` from ` inside `revoke `.
+    #[test]
+    fn a_grant_or_revoke_without_privileges_is_not_turned_round() {
+        assert_eq!(undo_grant("revoke from bob"), None);
+        assert_eq!(undo_grant("grant to bob"), None);
+        assert_eq!(undo_grant("revoke  from bob"), None);
+    }
 
     #[test]
     fn grants_are_undone_by_revokes_and_back() {
