@@ -572,7 +572,8 @@ fn identity(sql: &str, default_schema: &str) -> Recognized {
     let kind = if is_word(tokens.get(i + 3), Keyword::ALWAYS) { "ALWAYS" } else { "BY DEFAULT" };
     let mut sequence = None;
     if let Some(open) = tokens.iter().position(|t| *t == Token::LParen) {
-        let close = tokens.iter().rposition(|t| *t == Token::RParen).unwrap_or(tokens.len());
+        // The last `)` after the `(`: one before it (a damaged statement) must not end the slice.
+        let close = tokens[open..].iter().rposition(|t| *t == Token::RParen).map_or(tokens.len(), |at| open + at);
         let inner = &tokens[open + 1..close];
         if is_word(inner.first(), Keyword::SEQUENCE) && is_word(inner.get(1), Keyword::NAME) {
             if let Some((name, after)) = read_name(inner, 2) {
@@ -949,6 +950,16 @@ mod tests {
             Recognized::Fact(fact) => fact,
             _ => panic!("no fact recognized in {sql}"),
         }
+    }
+
+    /// Found by the read_catalog fuzz target (fuzz/regressions/read_catalog/crash-48ce…): a quote
+    /// swallowed the identity's `(`, leaving a `)` before the next `(`, and the options were sliced
+    /// from after the `(` back to that `)`.
+    #[test]
+    fn an_identity_whose_parenthesis_closes_before_it_opens_is_read_without_options() {
+        let sql = "ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY ) x (;";
+        let Fact::Identity { column, sequence, .. } = fact(sql) else { panic!() };
+        assert_eq!((column.as_str(), sequence), ("id", None));
     }
 
     #[test]
