@@ -6,15 +6,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 use schemadrift_engine::diff::{key_findings, Rename, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
 use schemadrift_engine::input::MAX_INPUT_BYTES;
-use schemadrift_engine::pipeline::read_side;
+use schemadrift_engine::pipeline::{read_side, report_of, Side};
 use schemadrift_engine::release::release;
 use schemadrift_engine::render::html::report_html;
 use schemadrift_engine::render::markdown::report_markdown;
-use schemadrift_engine::report::{self, InputFacts};
 use schemadrift_engine::risks::{counts as risk_counts, Level};
 use schemadrift_engine::secrets::{find_secrets, redact, Secret};
 use schemadrift_engine::{
-    build_catalog, prepare, read, reading_notes, summarize, Catalog, DecodedInput, DiffOptions, InputError,
+    build_catalog, prepare, read, reading_notes, summarize, DecodedInput, DiffOptions, InputError,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -292,13 +291,6 @@ fn warn_about_secrets(path: &std::path::Path, secrets: &[Secret], keep: bool) {
     }
 }
 
-/// A dump read into its catalog, with the secrets it holds and the facts the report names it by.
-struct Loaded {
-    catalog: Catalog,
-    secrets: Vec<Secret>,
-    facts: InputFacts,
-}
-
 /// A file named on the command line, and for a `pg_dumpall` file the database to read in it.
 #[derive(Clone, Copy)]
 struct Source<'a> {
@@ -334,14 +326,14 @@ fn warn_about_reading(source: &Source<'_>, notes: &[String]) {
 }
 
 /// Reads a dump into its catalog, or says on stderr why it cannot (exit status 2).
-fn load_catalog(source: &Source<'_>) -> Result<Loaded, ExitCode> {
+fn load_catalog(source: &Source<'_>) -> Result<Side, ExitCode> {
     let bytes = read_bytes(source.path).map_err(|message| {
         eprintln!("schemadrift: {message}");
         ExitCode::from(BAD_INPUT)
     })?;
     let side = read_side(&file_name(source.path), &bytes, source.database).map_err(|error| refused(source, &error))?;
     warn_about_reading(source, &side.warnings);
-    Ok(Loaded { catalog: side.catalog, secrets: side.secrets, facts: side.facts })
+    Ok(side)
 }
 
 /// The name a file is known by in reports: its name without the directory.
@@ -384,17 +376,7 @@ fn compare(
     let release = release(from, to, options, (&names.0, &names.1));
     let (result, risks, order) = (&release.diff, &release.risks, &release.deploy_order);
     let report = |release: &schemadrift_engine::release::Release| {
-        report::build(
-            release,
-            report::Sources {
-                from,
-                to,
-                inputs: [old.facts.clone(), new.facts.clone()],
-                options,
-                secrets: [old.secrets.clone(), new.secrets.clone()],
-                rollback: release.rollback(from, to, options, (&names.0, &names.1)),
-            },
-        )
+        report_of(release, &old, &new, options, release.rollback(from, to, options, (&names.0, &names.1)))
     };
     let cleanup = [cleanup_candidates(from), cleanup_candidates(to)];
     let tracking = [tracking_tables(from), tracking_tables(to)];

@@ -53,18 +53,23 @@ pub fn compare_sides(from: &Side, to: &Side, options: &DiffOptions) -> Outputs {
     let names = (from.facts.name.as_str(), to.facts.name.as_str());
     let release = release(&from.catalog, &to.catalog, options, names);
     let rollback = release.rollback(&from.catalog, &to.catalog, options, names);
-    let report = report::build(
-        &release,
+    let report = report_of(&release, from, to, options, rollback.clone());
+    Outputs { markdown: report_markdown(&report), html: report_html(&report), release, rollback, report }
+}
+
+/// The report of a release between two sides (the CLI's `md`, `html` and `json` formats).
+pub fn report_of(release: &Release, from: &Side, to: &Side, options: &DiffOptions, rollback: String) -> report::Report {
+    report::build(
+        release,
         report::Sources {
             from: &from.catalog,
             to: &to.catalog,
             inputs: [from.facts.clone(), to.facts.clone()],
             options,
             secrets: [from.secrets.clone(), to.secrets.clone()],
-            rollback: rollback.clone(),
+            rollback,
         },
-    );
-    Outputs { markdown: report_markdown(&report), html: report_html(&report), release, rollback, report }
+    )
 }
 
 /// What the analysis promises for any bytes at all, as assertions: the fuzz targets call these on

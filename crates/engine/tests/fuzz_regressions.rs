@@ -3,6 +3,8 @@
 //! or ran too long), through the same laws the targets check. Runs in every `cargo xtask test`, on
 //! the stable toolchain, so a fixed crash stays fixed without running the fuzzer.
 
+mod common;
+
 use schemadrift_engine::pipeline::laws::{compare_any, read_any};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -24,12 +26,7 @@ fn replay(target: &str, law: fn(&[u8])) -> usize {
         for file in inputs(kind, target) {
             let bytes = std::fs::read(&file).unwrap();
             let start = Instant::now();
-            if let Err(panic) = std::panic::catch_unwind(|| law(&bytes)) {
-                let message = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
+            if let Err(message) = common::panic_message_of(|| law(&bytes)) {
                 panic!("{}: {message}", file.display());
             }
             let took = start.elapsed();

@@ -249,7 +249,7 @@ fn check_case(seed: u64, dumps: &[(String, Vec<u8>)]) -> bool {
         }
         (from, to, format!("{from_name} → {to_name}, damaged"))
     };
-    let outcome = std::panic::catch_unwind(|| {
+    let outcome = common::panic_message_of(|| {
         read_any(&from);
         read_any(&to);
         let mut pair = from.clone();
@@ -279,12 +279,7 @@ fn check_case(seed: u64, dumps: &[(String, Vec<u8>)]) -> bool {
     });
     match outcome {
         Ok(compared) => compared,
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
+        Err(message) => {
             panic!("case {seed} ({what}) failed: {message}\nreproduce with SCHEMADRIFT_PROPERTY_SEED={seed}");
         }
     }

@@ -59,3 +59,14 @@ pub fn project_dumps() -> Vec<PathBuf> {
     files.extend(dumps(&root.join("crates/engine/tests/fixtures/dump_options")));
     files
 }
+
+/// Runs `body`; a panic comes back as its message (for tests that say which input panicked).
+pub fn panic_message_of<T>(body: impl FnOnce() -> T + std::panic::UnwindSafe) -> Result<T, String> {
+    std::panic::catch_unwind(body).map_err(|panic| {
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default()
+    })
+}
