@@ -131,7 +131,7 @@ impl Comparison {
     /// One plain sentence saying how far apart the two sides are.
     pub fn headline(&self) -> String {
         let s = &self.diff.summary;
-        if s.added + s.removed + s.altered + s.renamed == 0 {
+        if s.total() == 0 {
             return format!("{} and {} define the same schema.", self.from_name, self.to_name);
         }
         let parts: Vec<String> = [
@@ -139,6 +139,7 @@ impl Comparison {
             (s.removed, "removal", "removals"),
             (s.altered, "change", "changes"),
             (s.renamed, "rename", "renames"),
+            (s.uncompared, "object not compared", "objects not compared"),
         ]
         .into_iter()
         .filter(|(n, _, _)| *n > 0)

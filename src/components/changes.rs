@@ -177,6 +177,7 @@ fn change_cells(
         ChangeKind::Removed => ("removed", "removed"),
         ChangeKind::Altered => ("changed", "altered"),
         ChangeKind::Renamed => ("renamed", "altered"),
+        ChangeKind::Uncompared => ("not compared", "uncompared"),
     };
     let id = format!("{} {}", change.object_kind, change.object);
     let details = if change.change.compares() { change.details.clone() } else { Vec::new() };

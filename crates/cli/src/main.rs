@@ -393,7 +393,15 @@ fn compare(
         DiffFormat::Text => {
             say!(out, "from {} → to {}", from_path.display(), to_path.display());
             let s = &result.summary;
-            say!(out, "{} added, {} removed, {} altered, {} renamed", s.added, s.removed, s.altered, s.renamed);
+            say!(
+                out,
+                "{} added, {} removed, {} altered, {} renamed{}",
+                s.added,
+                s.removed,
+                s.altered,
+                s.renamed,
+                not_compared(s.uncompared)
+            );
             for finding in &findings {
                 say!(out, "* {finding}");
             }
@@ -574,6 +582,15 @@ fn inspect(source: &Source<'_>, format: Format, keep_secrets: bool, out: &mut St
         *out = redact(out, &secrets);
     }
     ExitCode::SUCCESS
+}
+
+/// `, 2 not compared` when objects could not be compared, else nothing.
+fn not_compared(count: usize) -> String {
+    if count == 0 {
+        String::new()
+    } else {
+        format!(", {count} not compared")
+    }
 }
 
 #[cfg(test)]

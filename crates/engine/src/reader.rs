@@ -2,8 +2,12 @@
 //!
 //! Architecture invariant: reading never fails. Whatever the text, the result is a list of pieces
 //! plus diagnostics; a statement cut off by the end of the file is still returned, marked
-//! unterminated. The scanner knows SQL lexical structure (quotes, `E''` strings, dollar quotes with
-//! any tag, nested block comments) but nothing of PostgreSQL semantics.
+//! unterminated, and text that psql would lose (a `/*` comment or a COPY block never closed) is a
+//! [`Loss`]. The scanner follows PostgreSQL's lexical rules as psql applies them: quotes, `E''`
+//! strings, dollar quotes with any tag, nested block comments, every line ending psql accepts
+//! (`\n`, `\r\n` and a lone `\r` end a `--` comment), and `standard_conforming_strings` as the
+//! file sets it (when it is `off`, a backslash escapes the next character in every `'…'` string).
+//! It knows nothing else of PostgreSQL semantics.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +17,18 @@ pub struct Dump<'a> {
     pub pieces: Vec<Piece<'a>>,
     /// Header facts pg_dump writes in its opening comments, when present.
     pub header: Header,
+    /// Text psql would not run as SQL because something opened in it is never closed.
+    pub losses: Vec<Loss>,
+}
+
+/// Text lost to something never closed: everything from `line` to the end of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loss {
+    pub line: usize,
+    /// What is open, e.g. `a /* comment`.
+    pub what: &'static str,
+    /// The number of lines from `line` to the end of the file.
+    pub lines: usize,
 }
 
 /// Facts from the comment block pg_dump writes at the top of a dump.
@@ -43,32 +59,69 @@ pub struct Piece<'a> {
     pub line: usize,
     pub kind: PieceKind,
     pub text: &'a str,
+    /// Whether `standard_conforming_strings` is `off` where this piece is: a backslash then escapes
+    /// the next character in a plain `'…'` string, as in `E'…'`.
+    pub backslash_quotes: bool,
 }
 
 /// Reads dump text into pieces. Never fails; see the module invariant.
 pub fn read(source: &str) -> Dump<'_> {
-    let mut scanner = Scanner { src: source, bytes: source.as_bytes(), pos: 0, line: 1 };
+    let mut scanner =
+        Scanner { src: source, bytes: source.as_bytes(), pos: 0, line: 1, backslash_quotes: false, losses: Vec::new() };
     let mut pieces = Vec::new();
     while scanner.skip_space_and_comments() {
         let start = scanner.pos;
         let line = scanner.line;
+        let backslash_quotes = scanner.backslash_quotes;
         if scanner.bytes[start] == b'\\' {
             let end = scanner.line_end(start);
-            pieces.push(Piece { line, kind: PieceKind::MetaCommand, text: source[start..end].trim_end() });
+            let text = source[start..end].trim_end();
+            pieces.push(Piece { line, kind: PieceKind::MetaCommand, text, backslash_quotes });
             scanner.advance_to(end);
             continue;
         }
         let terminated = scanner.scan_statement();
         let text = &source[start..scanner.pos];
         let kind = if terminated { PieceKind::Statement } else { PieceKind::Unterminated };
-        pieces.push(Piece { line, kind, text: text.trim_end() });
+        pieces.push(Piece { line, kind, text: text.trim_end(), backslash_quotes });
+        if terminated {
+            if let Some(off) = conforming_strings_setting(text) {
+                scanner.backslash_quotes = off;
+            }
+        }
         if terminated && is_copy_from_stdin(text) {
             if let Some(data) = scanner.scan_copy_data() {
                 pieces.push(data);
             }
         }
     }
-    Dump { pieces, header: read_header(source) }
+    Dump { pieces, header: read_header(source), losses: scanner.losses }
+}
+
+/// For `SET standard_conforming_strings = off` (or `TO`, quoted, `false`, `0`): `Some(true)`, as
+/// the rest of the file's plain strings then take backslash escapes; `Some(false)` for `on`.
+/// `None` for any other statement. (`SET LOCAL` lasts one transaction, which pg_dump never uses.)
+fn conforming_strings_setting(statement: &str) -> Option<bool> {
+    let words: Vec<String> = statement
+        .trim_end_matches(';')
+        .split(|c: char| c.is_whitespace() || c == '=')
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '"').to_ascii_lowercase())
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let value = match words.as_slice() {
+        ["set", "session", "standard_conforming_strings", "to", value]
+        | ["set", "standard_conforming_strings", "to", value]
+        | ["set", "session", "standard_conforming_strings", value]
+        | ["set", "standard_conforming_strings", value] => *value,
+        _ => return None,
+    };
+    match value {
+        "off" | "false" | "0" | "no" => Some(true),
+        "on" | "true" | "1" | "yes" | "default" => Some(false),
+        _ => None,
+    }
 }
 
 impl<'a> Dump<'a> {
@@ -83,17 +136,30 @@ struct Scanner<'a> {
     bytes: &'a [u8],
     pos: usize,
     line: usize,
+    /// `standard_conforming_strings` is `off` (see [`Piece::backslash_quotes`]).
+    backslash_quotes: bool,
+    losses: Vec<Loss>,
 }
 
 impl<'a> Scanner<'a> {
     fn advance_to(&mut self, end: usize) {
         let end = end.min(self.bytes.len());
         self.line += count_newlines(&self.bytes[self.pos..end]);
+        // A `\r\n` split by `end` is counted once: at its `\r`, not again at its `\n`.
+        if self.pos > 0 && self.pos < end && self.bytes[self.pos - 1] == b'\r' && self.bytes[self.pos] == b'\n' {
+            self.line -= 1;
+        }
         self.pos = end;
     }
 
+    /// Where the line holding `from` ends: its `\n` or `\r` (psql's lexer ends a line at either).
     fn line_end(&self, from: usize) -> usize {
-        self.bytes[from..].iter().position(|&b| b == b'\n').map_or(self.bytes.len(), |i| from + i)
+        line_end(self.bytes, from)
+    }
+
+    fn lose(&mut self, line: usize, what: &'static str) {
+        let lines = 1 + count_newlines(&self.bytes[self.pos.min(self.bytes.len())..]);
+        self.losses.push(Loss { line, what, lines });
     }
 
     /// Skips whitespace and comments between statements; false at the end of the text.
@@ -106,17 +172,22 @@ impl<'a> Scanner<'a> {
                     let end = self.line_end(self.pos);
                     self.advance_to(end);
                 }
-                Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'*') => {
-                    let end = self.block_comment_end(self.pos);
-                    self.advance_to(end);
-                }
+                Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'*') => match self.block_comment_end(self.pos) {
+                    Some(end) => self.advance_to(end),
+                    None => {
+                        let line = self.line;
+                        self.lose(line, "a /* comment");
+                        self.advance_to(self.bytes.len());
+                    }
+                },
                 Some(_) => return true,
             }
         }
     }
 
-    /// End (exclusive) of a possibly nested `/* … */` comment starting at `from`.
-    fn block_comment_end(&self, from: usize) -> usize {
+    /// End (exclusive) of a possibly nested `/* … */` comment starting at `from`; `None` when the
+    /// text ends first.
+    fn block_comment_end(&self, from: usize) -> Option<usize> {
         let mut depth = 0usize;
         let mut i = from;
         while i + 1 < self.bytes.len() {
@@ -129,13 +200,13 @@ impl<'a> Scanner<'a> {
                     depth -= 1;
                     i += 2;
                     if depth == 0 {
-                        return i;
+                        return Some(i);
                     }
                 }
                 _ => i += 1,
             }
         }
-        self.bytes.len()
+        None
     }
 
     /// Scans to just past the statement's `;`. Returns false when the text ends first.
@@ -149,12 +220,12 @@ impl<'a> Scanner<'a> {
                     return true;
                 }
                 b'\'' => {
-                    let escapes = is_escape_string_prefix(bytes, i);
+                    let escapes = self.backslash_quotes || is_escape_string_prefix(bytes, i);
                     i = quoted_end(bytes, i, b'\'', escapes);
                 }
                 b'"' => i = quoted_end(bytes, i, b'"', false),
                 b'-' if bytes.get(i + 1) == Some(&b'-') => i = self.line_end(i),
-                b'/' if bytes.get(i + 1) == Some(&b'*') => i = self.block_comment_end(i),
+                b'/' if bytes.get(i + 1) == Some(&b'*') => i = self.block_comment_end(i).unwrap_or(bytes.len()),
                 b'$' => i = dollar_quote_end(self.src, i).unwrap_or(i + 1),
                 _ => i += 1,
             }
@@ -170,28 +241,51 @@ impl<'a> Scanner<'a> {
         if after_statement >= self.bytes.len() {
             return None;
         }
-        self.advance_to(after_statement + 1);
+        self.advance_to(next_line(self.bytes, after_statement));
         let start = self.pos;
         let line = self.line;
         let mut rows = 0;
         let mut cursor = start;
+        let backslash_quotes = self.backslash_quotes;
         while cursor < self.bytes.len() {
             let end = self.line_end(cursor);
-            let row = self.src[cursor..end].trim_end_matches('\r');
-            if row == "\\." {
+            if &self.src[cursor..end] == "\\." {
                 self.advance_to(end);
-                return Some(Piece { line, kind: PieceKind::CopyData { rows }, text: &self.src[start..end] });
+                let text = &self.src[start..end];
+                return Some(Piece { line, kind: PieceKind::CopyData { rows }, text, backslash_quotes });
             }
             rows += 1;
-            cursor = end + 1;
+            cursor = next_line(self.bytes, end);
         }
+        self.lose(line, "a COPY block (no `\\.` line ends its data)");
         self.advance_to(self.bytes.len());
-        Some(Piece { line, kind: PieceKind::CopyData { rows }, text: &self.src[start..] })
+        Some(Piece { line, kind: PieceKind::CopyData { rows }, text: &self.src[start..], backslash_quotes })
     }
 }
 
-fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+/// Line breaks in `bytes`: `\n`, `\r\n` and a lone `\r` count one each.
+pub fn count_newlines(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Where the line holding `from` ends (its `\r` or `\n`, or the end of the text).
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(bytes.len(), |i| from + i)
+}
+
+/// The start of the line after the line break at `end` (`\r\n` is one break).
+fn next_line(bytes: &[u8], end: usize) -> usize {
+    match (bytes.get(end), bytes.get(end + 1)) {
+        (Some(b'\r'), Some(b'\n')) => end + 2,
+        (Some(_), _) => end + 1,
+        (None, _) => end,
+    }
 }
 
 /// True when the quote at `quote` opens an `E'…'` string, in which backslash escapes a character.
@@ -245,14 +339,14 @@ fn dollar_quote_end(src: &str, open: usize) -> Option<usize> {
 /// What is still open at the end of a statement cut off by the end of the file: a dollar-quoted
 /// body, a string, a quoted identifier or a comment, named as a user would look for it. `None` when
 /// only the `;` is missing.
-pub fn open_at_end(text: &str, first_line: usize) -> Option<String> {
+pub fn open_at_end(text: &str, first_line: usize, backslash_quotes: bool) -> Option<String> {
     let line_of = |at: usize| first_line + count_newlines(&text.as_bytes()[..at]);
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             quote @ (b'\'' | b'"') => {
-                let escapes = quote == b'\'' && is_escape_string_prefix(bytes, i);
+                let escapes = quote == b'\'' && (backslash_quotes || is_escape_string_prefix(bytes, i));
                 let end = quoted_end(bytes, i, quote, escapes);
                 let closed =
                     end > i + 1 && bytes[end - 1] == quote && !(escapes && bytes[end - 2] == b'\\' && end - 2 > i);
@@ -262,9 +356,7 @@ pub fn open_at_end(text: &str, first_line: usize) -> Option<String> {
                 }
                 i = end;
             }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |at| i + at);
-            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => i = line_end(bytes, i),
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 let mut depth = 0usize;
                 let mut j = i;
@@ -309,6 +401,92 @@ pub fn open_at_end(text: &str, first_line: usize) -> Option<String> {
     None
 }
 
+/// A statement read under `standard_conforming_strings = off`, written so that it means the same
+/// under any setting: each plain `'…'` string holding a backslash becomes `E'…'` (what `off` makes
+/// of it). Statements without such a string are returned as they are.
+pub fn with_escape_strings(statement: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = statement.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => {
+                let prefixed = is_escape_string_prefix(bytes, i);
+                let end = quoted_end(bytes, i, b'\'', true);
+                // `U&'…'`, `B'…'`, `X'…'`: a letter or `&` before the quote is a prefix of another kind.
+                let other_prefix = i > 0 && (bytes[i - 1] == b'&' || is_identifier_byte(bytes[i - 1]));
+                if !prefixed && !other_prefix && bytes[i..end].contains(&b'\\') {
+                    let out = out.get_or_insert_with(|| String::with_capacity(statement.len() + 8));
+                    out.push_str(&statement[copied..i]);
+                    out.push('E');
+                    copied = i;
+                }
+                i = end;
+            }
+            b'"' => i = quoted_end(bytes, i, b'"', false),
+            b'-' if bytes.get(i + 1) == Some(&b'-') => i = line_end(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0usize;
+                let mut j = i;
+                while j + 1 < bytes.len() {
+                    match (bytes[j], bytes[j + 1]) {
+                        (b'/', b'*') => {
+                            depth += 1;
+                            j += 1;
+                        }
+                        (b'*', b'/') => {
+                            depth -= 1;
+                            j += 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                i = j + 1;
+            }
+            b'$' => i = dollar_quote_end(statement, i).unwrap_or(i + 1),
+            _ => i += 1,
+        }
+    }
+    match out {
+        Some(mut out) => {
+            out.push_str(&statement[copied..]);
+            std::borrow::Cow::Owned(out)
+        }
+        None => std::borrow::Cow::Borrowed(statement),
+    }
+}
+
+/// The deepest nesting of parentheses in a statement, outside quotes, comments and dollar bodies.
+pub fn nesting_depth(statement: &str) -> usize {
+    let bytes = statement.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                i += 1;
+            }
+            b')' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'\'' => i = quoted_end(bytes, i, b'\'', is_escape_string_prefix(bytes, i)),
+            b'"' => i = quoted_end(bytes, i, b'"', false),
+            b'-' if bytes.get(i + 1) == Some(&b'-') => i = line_end(bytes, i),
+            b'$' => i = dollar_quote_end(statement, i).unwrap_or(i + 1),
+            _ => i += 1,
+        }
+    }
+    deepest
+}
+
 fn is_copy_from_stdin(statement: &str) -> bool {
     let head = statement.trim_start();
     // Bytes, not a `str` slice: the sixth byte may be inside a character.
@@ -323,7 +501,7 @@ fn read_header(source: &str) -> Header {
     // roles: look from the first `-- Dumped` line on, for a few lines.
     let start =
         if source.starts_with("-- Dumped") { 0 } else { source.find("\n-- Dumped ").map_or(source.len(), |at| at + 1) };
-    for line in source[start..].lines().take(4) {
+    for line in source[start..].split(['\n', '\r']).filter(|l| !l.is_empty()).take(4) {
         if let Some(version) = line.strip_prefix("-- Dumped by pg_dump version ") {
             header.pg_dump_version = Some(version.trim().to_string());
         } else if let Some(version) = line.strip_prefix("-- Dumped from database version ") {
@@ -340,17 +518,20 @@ mod tests {
     #[test]
     fn names_what_is_open_at_the_end_of_a_cut_statement() {
         let body = "CREATE FUNCTION f() RETURNS int\n    LANGUAGE sql\n    AS $_$\nSELECT 1;\n";
-        assert_eq!(open_at_end(body, 10).unwrap(), "a dollar-quoted body ($_$ opened on line 12 is never closed)");
-        assert_eq!(open_at_end("COMMENT ON TABLE t IS 'half", 1).unwrap(), "a string opened on line 1");
-        assert_eq!(open_at_end("CREATE TABLE \"half", 1).unwrap(), "a quoted identifier opened on line 1");
-        assert_eq!(open_at_end("SELECT 1 /* x", 1).unwrap(), "a /* comment opened on line 1");
-        assert_eq!(open_at_end("CREATE TABLE t (id integer", 1), None);
-        assert_eq!(open_at_end("SELECT $$a$$, 'b', \"c\", E'\\'' /* d */", 1), None);
         assert_eq!(
-            open_at_end("SELECT $$", 1),
+            open_at_end(body, 10, false).unwrap(),
+            "a dollar-quoted body ($_$ opened on line 12 is never closed)"
+        );
+        assert_eq!(open_at_end("COMMENT ON TABLE t IS 'half", 1, false).unwrap(), "a string opened on line 1");
+        assert_eq!(open_at_end("CREATE TABLE \"half", 1, false).unwrap(), "a quoted identifier opened on line 1");
+        assert_eq!(open_at_end("SELECT 1 /* x", 1, false).unwrap(), "a /* comment opened on line 1");
+        assert_eq!(open_at_end("CREATE TABLE t (id integer", 1, false), None);
+        assert_eq!(open_at_end("SELECT $$a$$, 'b', \"c\", E'\\'' /* d */", 1, false), None);
+        assert_eq!(
+            open_at_end("SELECT $$", 1, false),
             Some("a dollar-quoted body ($$ opened on line 1 is never closed)".into())
         );
-        assert_eq!(open_at_end("SELECT '", 1), Some("a string opened on line 1".into()));
+        assert_eq!(open_at_end("SELECT '", 1, false), Some("a string opened on line 1".into()));
     }
 
     /// Renders the pieces as `line kind: text` rows, the form every reader test compares.
@@ -440,6 +621,57 @@ mod tests {
             "CREATE FUNCTION f() AS $$ BEGIN; SELECT 1;",
             &["1 Unterminated: CREATE FUNCTION f() AS $$ BEGIN; SELECT 1;"],
         );
+    }
+
+    /// Found by a probe: with `standard_conforming_strings = off` a backslash escapes the quote, so
+    /// what follows `\'` is still the string, never statements of their own.
+    #[test]
+    fn backslash_escapes_follow_standard_conforming_strings() {
+        let source = "SET standard_conforming_strings = off;\nCREATE TABLE t (a text DEFAULT 'x\\'; GRANT ALL ON t TO PUBLIC; --');\nSET standard_conforming_strings = on;\nSELECT 'a\\';\n";
+        let dump = read(source);
+        let texts: Vec<(&str, bool)> = dump.statements().map(|p| (p.text, p.backslash_quotes)).collect();
+        assert_eq!(
+            texts,
+            [
+                ("SET standard_conforming_strings = off;", false),
+                ("CREATE TABLE t (a text DEFAULT 'x\\'; GRANT ALL ON t TO PUBLIC; --');", true),
+                ("SET standard_conforming_strings = on;", true),
+                ("SELECT 'a\\';", false),
+            ]
+        );
+        assert_eq!(conforming_strings_setting("SET standard_conforming_strings TO 'off';"), Some(true));
+        assert_eq!(conforming_strings_setting("set SESSION standard_conforming_strings = false;"), Some(true));
+        assert_eq!(conforming_strings_setting("SET search_path = off;"), None);
+        assert_eq!(
+            with_escape_strings("SELECT 'a\\'b', 'plain', E'\\n', U&'\\0041', $$\\$$, \"x\\\" -- '\\'\n;"),
+            "SELECT E'a\\'b', 'plain', E'\\n', U&'\\0041', $$\\$$, \"x\\\" -- '\\'\n;"
+        );
+    }
+
+    /// Found by a probe: a file with CR-only line endings was one `--` comment; psql ends a comment
+    /// at `\r` too.
+    #[test]
+    fn every_line_ending_psql_accepts() {
+        check(
+            "-- header\rSET a = 1;\r\rCREATE TABLE t (\r  id int -- note\r);\r",
+            &["2 Statement: SET a = 1;", "4 Statement: CREATE TABLE t (\r  id int -- note\r);"],
+        );
+        check("-- a\r\nSELECT 1;\r\n-- b\nSELECT 2;", &["2 Statement: SELECT 1;", "4 Statement: SELECT 2;"]);
+        check(
+            "COPY t (a) FROM stdin;\r1\r2\r\\.\rSELECT 1;",
+            &["1 Statement: COPY t (a) FROM stdin;", "2 CopyData { rows: 2 }: 1\r2\r\\.", "5 Statement: SELECT 1;"],
+        );
+    }
+
+    #[test]
+    fn text_lost_to_what_is_never_closed_is_a_loss() {
+        let dump = read("SELECT 1;\n/* a comment\nCREATE TABLE t (id int);\n");
+        assert_eq!(dump.pieces.len(), 1);
+        assert_eq!(dump.losses, [Loss { line: 2, what: "a /* comment", lines: 3 }]);
+        let dump = read("COPY t (a) FROM stdin;\n1\nCREATE TABLE u (id int);\n");
+        assert_eq!(dump.losses.len(), 1, "{:?}", dump.losses);
+        assert_eq!(dump.losses[0].line, 2);
+        assert!(read("SELECT 1; /* closed */\n/* nested /* twice */ */").losses.is_empty());
     }
 
     #[test]

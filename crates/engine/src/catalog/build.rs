@@ -63,8 +63,15 @@ impl CatalogBuilder {
 
     pub fn add(&mut self, piece: &crate::reader::Piece<'_>) {
         let builder = &mut self.builder;
+        // Under `standard_conforming_strings = off`, `'a\'b'` is `E'a\'b'`: written so, the
+        // statement means the same to sqlparser, in the catalog's sources and in a migration.
+        let text = if piece.backslash_quotes {
+            crate::reader::with_escape_strings(piece.text)
+        } else {
+            std::borrow::Cow::Borrowed(piece.text)
+        };
         let outcome = match piece.kind {
-            PieceKind::Statement => builder.statement(piece.text),
+            PieceKind::Statement => builder.statement_at_any_depth(&text),
             PieceKind::Unterminated => {
                 Outcome::NotUnderstood("the statement is cut off by the end of the file (no `;`)".into())
             }
@@ -83,10 +90,13 @@ impl CatalogBuilder {
             Outcome::Ignored => counts.ignored += 1,
             Outcome::NotUnderstood(reason) => {
                 counts.not_understood += 1;
+                let object = recognize::statement_object(&text, &builder.default_schema)
+                    .map(|(kind, name)| StatementObject { kind, name });
                 builder.catalog.not_understood.push(NotUnderstood {
                     line: piece.line,
-                    text: piece.text.to_string(),
+                    text: text.into_owned(),
                     reason,
+                    object,
                 });
             }
         }
@@ -98,6 +108,11 @@ impl CatalogBuilder {
         self.builder.catalog
     }
 }
+
+/// Native stack given per level of nesting to a deep statement: sqlparser's expression nodes are
+/// large, and a debug build's frames larger still.
+#[cfg(not(target_family = "wasm"))]
+const STACK_PER_LEVEL: usize = 24 * 1024;
 
 pub(super) struct Builder {
     pub(super) catalog: Catalog,
@@ -117,7 +132,38 @@ pub(super) struct Builder {
     partitions: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
 }
 
+/// The deepest nesting of parentheses read. pg_dump writes `((((a + b) + c) + d) …)` for a sum of
+/// many terms, one level per term, so a CHECK over every column of the widest table PostgreSQL
+/// allows (1,600 columns) nests no deeper; a statement beyond this is reported, its object kept.
+pub const MAX_NESTING: usize = 2000;
+
+/// Statements nested deeper than this are read on a stack of their own (sqlparser's AST of a deep
+/// expression is as deep, and cloning or printing it recurses).
+const SHALLOW: usize = 40;
+
 impl Builder {
+    /// [`Builder::statement`] for any nesting: deep statements get a stack to match (natively; in
+    /// the browser the worker's stack is sized for [`MAX_NESTING`] by the app's build script).
+    fn statement_at_any_depth(&mut self, sql: &str) -> Outcome {
+        let depth = crate::reader::nesting_depth(sql);
+        if depth > MAX_NESTING {
+            return Outcome::NotUnderstood(format!(
+                "the statement nests {depth} levels of parentheses, more than the {MAX_NESTING} schemadrift reads; its object is known but not compared"
+            ));
+        }
+        if depth <= SHALLOW {
+            return self.statement(sql);
+        }
+        #[cfg(not(target_family = "wasm"))]
+        {
+            stacker::grow((depth + 64) * STACK_PER_LEVEL, || self.statement(sql))
+        }
+        #[cfg(target_family = "wasm")]
+        {
+            self.statement(sql)
+        }
+    }
+
     fn statement(&mut self, sql: &str) -> Outcome {
         self.current.clear();
         self.current.push_str(sql);
@@ -131,7 +177,12 @@ impl Builder {
     }
 
     fn parse(&mut self, sql: &str, adjust: Adjust) -> Outcome {
-        let statements = match Parser::parse_sql(&PostgreSqlDialect {}, sql) {
+        // sqlparser counts a few levels of its own per parenthesis.
+        let parsed = Parser::new(&PostgreSqlDialect {})
+            .with_recursion_limit(8 * MAX_NESTING)
+            .try_with_sql(sql)
+            .and_then(|mut parser| parser.parse_statements());
+        let statements = match parsed {
             Ok(statements) => statements,
             Err(error) => return Outcome::NotUnderstood(format!("SQL parser: {error}")),
         };

@@ -163,6 +163,19 @@ pub struct NotUnderstood {
     pub line: usize,
     pub text: String,
     pub reason: String,
+    /// The object the statement creates or changes, read from its first words: it exists on this
+    /// side even though its definition was not read, so the comparison never takes it for absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<StatementObject>,
+}
+
+/// An object named by a statement's first words: its kind and name as the diff shows them
+/// (`table` `public.t`; `constraint` `public.t.c`; `function` `public.f`, every overload of `f`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StatementObject {
+    #[serde(deserialize_with = "crate::interned::one")]
+    pub kind: crate::interned::Word,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -188,6 +188,12 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
         ["BEGIN" | "COMMIT" | "START" | "RESET", ..] => Recognized::Ignore,
         // The database itself (`pg_dump --create`, `pg_dumpall`): the schema inside it is compared.
         ["CREATE" | "ALTER", "DATABASE", ..] | ["COMMENT", "ON", "DATABASE", ..] => Recognized::Ignore,
+        // Roles belong to the cluster, not to a database's schema (a `pg_dumpall` file's first part).
+        ["CREATE" | "ALTER" | "DROP", "ROLE" | "USER" | "GROUP", ..]
+            if !sql.to_ascii_uppercase().contains(" MAPPING ") =>
+        {
+            Recognized::Ignore
+        }
         ["CREATE", "AGGREGATE", ..] => aggregate(sql, default_schema),
         ["ALTER", ..] if ends_with_owner_to(sql) => owner(sql, default_schema),
         ["ALTER", "SEQUENCE", ..] => sequence_owned_by(sql, default_schema),
@@ -939,6 +945,118 @@ fn aggregate(sql: &str, default_schema: &str) -> Recognized {
         arguments,
         definition: normalized_tokens(sql),
     })
+}
+
+/// The object a statement creates or changes, read from its first tokens only: what a statement
+/// that was not understood (its body too deep, a syntax sqlparser lacks, cut off by the end of the
+/// file) still tells, so that the object is known to exist on its side and is never taken for
+/// absent. `(kind, name)` as the diff names objects (`table public.t`, `constraint public.t.c`,
+/// `function public.f` for every overload of `f`).
+pub(super) fn statement_object(sql: &str, default_schema: &str) -> Option<(&'static str, String)> {
+    let tokens = head_tokens(sql)?;
+    let word = |i: usize| match tokens.get(i) {
+        Some(Token::Word(w)) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+        _ => String::new(),
+    };
+    let mut i = 1;
+    let qualified_at = |at: usize| read_name(&tokens, at).map(|(parts, end)| (qualified(parts, default_schema), end));
+    match word(0).as_str() {
+        "CREATE" => {
+            while matches!(
+                word(i).as_str(),
+                "OR" | "REPLACE"
+                    | "UNLOGGED"
+                    | "TEMP"
+                    | "TEMPORARY"
+                    | "GLOBAL"
+                    | "LOCAL"
+                    | "UNIQUE"
+                    | "RECURSIVE"
+                    | "CONSTRAINT"
+                    | "TRUSTED"
+                    | "PROCEDURAL"
+            ) {
+                i += 1;
+            }
+            let kind = match word(i).as_str() {
+                "TABLE" => "table",
+                "FOREIGN" if word(i + 1) == "TABLE" => {
+                    i += 1;
+                    "table"
+                }
+                "VIEW" => "view",
+                "MATERIALIZED" if word(i + 1) == "VIEW" => {
+                    i += 1;
+                    "materialized_view"
+                }
+                "FUNCTION" | "PROCEDURE" => "function",
+                "INDEX" => "index",
+                "TYPE" | "DOMAIN" => "type",
+                "SEQUENCE" => "sequence",
+                "TRIGGER" => "trigger",
+                "POLICY" => "policy",
+                "SCHEMA" => "schema",
+                "EXTENSION" => "extension",
+                _ => return None,
+            };
+            i += 1;
+            while matches!(word(i).as_str(), "IF" | "NOT" | "EXISTS" | "CONCURRENTLY") {
+                i += 1;
+            }
+            match kind {
+                "schema" | "extension" => read_name(&tokens, i).map(|(parts, _)| (kind, parts.join("."))),
+                "index" => {
+                    let (parts, end) = read_name(&tokens, i)?;
+                    let on = (end..tokens.len()).find(|&at| word(at) == "ON")?;
+                    let at = if word(on + 1) == "ONLY" { on + 2 } else { on + 1 };
+                    let (table, _) = qualified_at(at)?;
+                    let name = parts.last()?.clone();
+                    Some((kind, QualifiedName { schema: table.schema, name }.to_string()))
+                }
+                "trigger" | "policy" => {
+                    let (parts, end) = read_name(&tokens, i)?;
+                    let on = (end..tokens.len()).find(|&at| word(at) == "ON")?;
+                    let (table, _) = qualified_at(on + 1)?;
+                    Some((kind, format!("{table}.{}", parts.last()?)))
+                }
+                _ => qualified_at(i).map(|(name, _)| (kind, name.to_string())),
+            }
+        }
+        "ALTER" if word(1) == "TABLE" => {
+            i = 2;
+            while matches!(word(i).as_str(), "ONLY" | "IF" | "EXISTS") {
+                i += 1;
+            }
+            let (table, end) = qualified_at(i)?;
+            let end = if tokens.get(end) == Some(&Token::Mul) { end + 1 } else { end };
+            match (word(end).as_str(), word(end + 1).as_str()) {
+                ("ADD", "CONSTRAINT") => {
+                    let (parts, after) = read_name(&tokens, end + 2)?;
+                    let kind = if word(after) == "FOREIGN" { "foreign_key" } else { "constraint" };
+                    Some((kind, format!("{table}.{}", parts.last()?)))
+                }
+                ("ALTER", column_word) => {
+                    let at = if column_word == "COLUMN" { end + 2 } else { end + 1 };
+                    let (parts, _) = read_name(&tokens, at)?;
+                    Some(("column", format!("{table}.{}", parts.last()?)))
+                }
+                _ => Some(("table", table.to_string())),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The tokens of a statement's head: all of it when it tokenizes, else the part before the first
+/// `(`, quote or `$` (a statement cut inside a string still names its object).
+fn head_tokens(sql: &str) -> Option<Vec<Token>> {
+    let whole = tokens(sql);
+    if !whole.is_empty() {
+        return Some(whole);
+    }
+    let head = &sql[..sql.find(['(', '\'', '$', ';']).unwrap_or(sql.len())];
+    let head = tokens(head);
+    (!head.is_empty()).then_some(head)
 }
 
 #[cfg(test)]

@@ -14,6 +14,14 @@ pub fn key_findings(diff: &Diff, from: &str, to: &str) -> Vec<String> {
     };
     let mut out: Vec<String> = Vec::new();
     let plain = |c: &Change| short(&c.object);
+    let uncompared: Vec<&Change> = diff.changes.iter().filter(|c| c.change == ChangeKind::Uncompared).collect();
+    out.extend(sentence(
+        &uncompared,
+        "object not compared",
+        "objects not compared",
+        "(a statement of theirs was not understood; the script leaves them as they are)",
+        &|c: &Change| format!("{} {}", c.object_kind.replace('_', " "), short(&c.object)),
+    ));
     let to_place = format!("only in {to}");
     let from_place = format!("only in {from}");
     out.extend(sentence(&of("table", ChangeKind::Added), "table", "tables", &to_place, &plain));
@@ -66,6 +74,19 @@ pub fn key_findings(diff: &Diff, from: &str, to: &str) -> Vec<String> {
     }
     for note in &diff.notes {
         out.push(format!("{}: {}", short(&note.object), note.note));
+    }
+    // Whatever no sentence above tells (statements, grants, owners, comments, …) is still counted:
+    // "the same schema" is said only of a diff without a single change.
+    let told = out.len();
+    if told == 0 && !diff.changes.is_empty() {
+        let mut kinds: Vec<&str> = diff.changes.iter().map(|c| c.object_kind).collect();
+        kinds.dedup();
+        out.push(format!(
+            "{} other change{} ({})",
+            diff.changes.len(),
+            if diff.changes.len() == 1 { "" } else { "s" },
+            kinds.iter().map(|k| k.replace('_', " ")).collect::<Vec<_>>().join(", ")
+        ));
     }
     if out.is_empty() {
         out.push(format!("{from} and {to} define the same schema"));

@@ -9,6 +9,7 @@ mod findings;
 mod properties;
 mod renames;
 mod tables;
+mod uncompared;
 mod words;
 
 pub use confirmed::Rename;
@@ -30,6 +31,9 @@ pub enum ChangeKind {
     Altered,
     /// A removed and an added object the user confirmed to be one object under a new name.
     Renamed,
+    /// An object a statement of which was not understood on a side: known to exist there, not
+    /// compared (see `uncompared.rs`). Never planned as a change, always a manual step.
+    Uncompared,
 }
 
 impl ChangeKind {
@@ -40,6 +44,7 @@ impl ChangeKind {
             ChangeKind::Removed => "removed",
             ChangeKind::Altered => "altered",
             ChangeKind::Renamed => "renamed",
+            ChangeKind::Uncompared => "not compared",
         }
     }
 
@@ -50,12 +55,13 @@ impl ChangeKind {
             ChangeKind::Removed => '-',
             ChangeKind::Altered => '~',
             ChangeKind::Renamed => '>',
+            ChangeKind::Uncompared => '?',
         }
     }
 
     /// Whether the details are old → new values (for added and removed they describe the object).
     pub fn compares(self) -> bool {
-        matches!(self, ChangeKind::Altered | ChangeKind::Renamed)
+        matches!(self, ChangeKind::Altered | ChangeKind::Renamed | ChangeKind::Uncompared)
     }
 }
 
@@ -102,6 +108,20 @@ pub struct Summary {
     pub removed: usize,
     pub altered: usize,
     pub renamed: usize,
+    /// Objects a statement of which was not understood: not compared (see [`ChangeKind::Uncompared`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub uncompared: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl Summary {
+    /// Every change counted, those not compared included.
+    pub fn total(&self) -> usize {
+        self.added + self.removed + self.altered + self.renamed + self.uncompared
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +144,7 @@ impl Diff {
                 ChangeKind::Removed => entry.removed += 1,
                 ChangeKind::Altered => entry.altered += 1,
                 ChangeKind::Renamed => entry.renamed += 1,
+                ChangeKind::Uncompared => entry.uncompared += 1,
             }
         }
         counts
@@ -198,12 +219,15 @@ pub fn diff(from: &Catalog, to: &Catalog, options: &DiffOptions) -> Diff {
             }),
         }
     }
+    uncompared::apply(&mut changes, from, to, &|schema| options.excludes(schema));
     changes.sort_by(|a, b| (a.object_kind, &a.object, a.change).cmp(&(b.object_kind, &b.object, b.change)));
+    let count = |kind: ChangeKind| changes.iter().filter(|c| c.change == kind).count();
     let summary = Summary {
-        added: changes.iter().filter(|c| c.change == ChangeKind::Added).count(),
-        removed: changes.iter().filter(|c| c.change == ChangeKind::Removed).count(),
-        altered: changes.iter().filter(|c| c.change == ChangeKind::Altered).count(),
-        renamed: changes.iter().filter(|c| c.change == ChangeKind::Renamed).count(),
+        added: count(ChangeKind::Added),
+        removed: count(ChangeKind::Removed),
+        altered: count(ChangeKind::Altered),
+        renamed: count(ChangeKind::Renamed),
+        uncompared: count(ChangeKind::Uncompared),
     };
     let rename_candidates = renames::rename_candidates(from, to, &changes);
     Diff { summary, changes, notes: differ.notes, rename_candidates }
@@ -292,11 +316,9 @@ impl Differ<'_> {
             c.migration_versions.iter().flat_map(|(t, v)| v.iter().map(move |v| format!("{t} {v}"))).collect()
         };
         self.sets("migration_version", &versions(from), &versions(to));
-        // Statements that were not understood still count: a change in them must not go unnoticed.
-        let raw = |c: &Catalog| -> Vec<String> {
-            c.not_understood.iter().map(|n| crate::catalog::normalized_statement(&n.text)).collect()
-        };
-        self.sets("statement", &raw(from), &raw(to));
+        // Statements not understood that name no object still count, as text: a change in them must
+        // not go unnoticed. Those that name one make it `uncompared` (see `uncompared.rs`).
+        self.sets("statement", &uncompared::anonymous(from), &uncompared::anonymous(to));
     }
 
     fn push(&mut self, object_kind: &'static str, object: String, change: ChangeKind, details: Vec<PropertyChange>) {
@@ -538,9 +560,9 @@ mod tests {
         let new = catalog("CREATE TABLE t (a bigint, b int); CREATE TABLE u (x int);");
         let result = diff(&old, &new, &DiffOptions::default());
         let counts = result.counts_by_kind();
-        assert_eq!(counts["column"], Summary { added: 1, removed: 0, altered: 1, renamed: 0 });
-        assert_eq!(counts["index"], Summary { added: 0, removed: 1, altered: 0, renamed: 0 });
-        assert_eq!(counts["table"], Summary { added: 1, removed: 0, altered: 0, renamed: 0 });
+        assert_eq!(counts["column"], Summary { added: 1, removed: 0, altered: 1, renamed: 0, uncompared: 0 });
+        assert_eq!(counts["index"], Summary { added: 0, removed: 1, altered: 0, renamed: 0, uncompared: 0 });
+        assert_eq!(counts["table"], Summary { added: 1, removed: 0, altered: 0, renamed: 0, uncompared: 0 });
         let total: usize = counts.values().map(|s| s.added + s.removed + s.altered).sum();
         assert_eq!(total, result.changes.len());
     }

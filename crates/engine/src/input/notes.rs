@@ -7,12 +7,22 @@ use crate::reader::{open_at_end, Dump, PieceKind};
 pub fn reading_notes(source: &str, dump: &Dump<'_>) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(cut) = dump.pieces.iter().find(|p| p.kind == PieceKind::Unterminated) {
-        let open = open_at_end(cut.text, cut.line).map_or_else(String::new, |what| format!(", inside {what}"));
+        let open = open_at_end(cut.text, cut.line, cut.backslash_quotes)
+            .map_or_else(String::new, |what| format!(", inside {what}"));
         notes.push(format!(
             "the file ends in the middle of the statement that starts on line {} (`{}`{open}): it looks cut short. Everything before line {} was read; that statement was not. Check the file was copied whole, or dump the schema again",
             cut.line,
             head(cut.text),
             cut.line
+        ));
+    }
+    for loss in &dump.losses {
+        notes.push(format!(
+            "{} opened on line {} is never closed: psql would not run the {} line{} from there to the end of the file, and they were not read. Check the file was copied whole",
+            capitalized(loss.what),
+            loss.line,
+            loss.lines,
+            if loss.lines == 1 { "" } else { "s" }
         ));
     }
     if dump.statements().next().is_none() {
@@ -64,6 +74,11 @@ fn changes_existing(statement: &str) -> bool {
         }
         _ => false,
     }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// The start of a statement, on one line, for a message.

@@ -135,15 +135,29 @@ impl Plan {
 
 /// Builds the plan that takes `from` to `to` given their diff.
 pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
-    let mut planner = Planner {
-        from,
-        to,
-        diff,
-        steps: Vec::new(),
-        manual: Vec::new(),
-        created: BTreeMap::new(),
-        moved: BTreeMap::new(),
+    // An object not compared gets no statement, only a manual step (see `diff/uncompared.rs`).
+    let uncompared = |c: &Change| c.change == crate::diff::ChangeKind::Uncompared;
+    let mut manual: Vec<String> = Vec::new();
+    for change in diff.changes.iter().filter(|c| uncompared(c)) {
+        let read = change.details.first();
+        let side = |state: Option<&String>| state.map_or("absent", String::as_str).to_string();
+        manual.push(format!(
+            "{} {} was not compared, so this script leaves it as it is (from: {}; to: {}). Compare its definitions by hand and write the change if one is needed",
+            change.object_kind.replace('_', " "),
+            change.object,
+            side(read.and_then(|d| d.from.as_ref())),
+            side(read.and_then(|d| d.to.as_ref())),
+        ));
+    }
+    let compared;
+    let diff = if diff.changes.iter().any(uncompared) {
+        compared = Diff { changes: diff.changes.iter().filter(|c| !uncompared(c)).cloned().collect(), ..diff.clone() };
+        &compared
+    } else {
+        diff
     };
+    let mut planner =
+        Planner { from, to, diff, steps: Vec::new(), manual, created: BTreeMap::new(), moved: BTreeMap::new() };
     planner.run();
     let mut steps = planner.steps;
     steps.sort_by_key(|s| (s.phase, s.rank));
@@ -241,8 +255,10 @@ pub fn rollback_script(forward: &Plan, backward: &Plan, title: &str, risks: &[cr
 
 fn write_body(out: &mut String, plan: &Plan, risks: &[crate::risks::Risk]) {
     let by_change = crate::risks::by_change(risks);
-    if plan.steps.is_empty() {
+    if plan.steps.is_empty() && plan.manual.is_empty() {
         let _ = writeln!(out, "-- Nothing to do: the two schemas are the same.");
+    } else if plan.steps.is_empty() {
+        let _ = writeln!(out, "-- No statement to run, but the schemas may differ: see the manual steps.");
     }
     for manual in &plan.manual {
         let _ = writeln!(out, "-- MANUAL: {}", comment(manual));

@@ -152,7 +152,14 @@ fn summary(d: &mut Builder, report: &Report) {
         c(to),
         t(" compared with "),
         c(from),
-        t(format!(": {} added, {} removed, {} altered, {} renamed.", s.added, s.removed, s.altered, s.renamed)),
+        t(format!(
+            ": {} added, {} removed, {} altered, {} renamed{}.",
+            s.added,
+            s.removed,
+            s.altered,
+            s.renamed,
+            if s.uncompared == 0 { String::new() } else { format!(", {} not compared", s.uncompared) }
+        )),
     ]);
     if !report.key_findings.is_empty() {
         d.p(vec![b("Key findings:")]);

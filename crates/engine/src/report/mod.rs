@@ -570,7 +570,7 @@ fn column_differences(
         match change.change {
             ChangeKind::Added => entry.added.extend(fact(to)),
             ChangeKind::Removed => entry.removed.extend(fact(from)),
-            ChangeKind::Altered | ChangeKind::Renamed => {
+            ChangeKind::Altered | ChangeKind::Renamed | ChangeKind::Uncompared => {
                 entry.altered.push(AlteredColumn { column: column.to_string(), details: change.details.clone() })
             }
         }

@@ -22,6 +22,7 @@ mod grants;
 mod index_build;
 mod index_drop;
 mod no_primary_key;
+mod not_compared;
 mod not_null_added;
 mod not_null_column_added;
 mod policies;
@@ -162,6 +163,7 @@ pub const RULES: &[&Rule] = &[
     &fk_without_index::RULE,
     &duplicate_index::RULE,
     &no_primary_key::RULE,
+    &not_compared::RULE,
 ];
 
 /// What rules look at.
