@@ -23,6 +23,9 @@ pub(super) enum Outcome {
     Understood,
     Ignored,
     NotUnderstood(String),
+    /// A statement PostgreSQL itself would refuse (a second `CREATE TABLE` of one name): reported
+    /// as not understood, but naming no object, since the object is the one defined first.
+    Refused(String),
 }
 
 /// Builds the catalog of a read dump.
@@ -88,10 +91,17 @@ impl CatalogBuilder {
         match outcome {
             Outcome::Understood => counts.understood += 1,
             Outcome::Ignored => counts.ignored += 1,
-            Outcome::NotUnderstood(reason) => {
+            Outcome::NotUnderstood(_) | Outcome::Refused(_) => {
                 counts.not_understood += 1;
-                let object = recognize::statement_object(&text, &builder.default_schema)
-                    .map(|(kind, name)| StatementObject { kind, name });
+                let (reason, object) = match outcome {
+                    Outcome::NotUnderstood(reason) => (
+                        reason,
+                        recognize::statement_object(&text, &builder.default_schema)
+                            .map(|(kind, name)| StatementObject { kind, name }),
+                    ),
+                    Outcome::Refused(reason) => (reason, None),
+                    _ => unreachable!("matched above"),
+                };
                 builder.catalog.not_understood.push(NotUnderstood {
                     line: piece.line,
                     text: text.into_owned(),
@@ -207,7 +217,56 @@ impl Builder {
         qualify(name, &self.default_schema)
     }
 
+    /// What already holds `name` among relations (tables, views, sequences, indexes share one
+    /// namespace in PostgreSQL) or, for a type, among types and the row types of tables.
+    fn taken(&self, name: &QualifiedName, as_type: bool) -> Option<&'static str> {
+        let c = &self.catalog;
+        if as_type {
+            // `CREATE TYPE t;` is a shell that pg_dump fills in later (base types): not a definition.
+            let shell = matches!(c.types.get(name), Some(TypeDef::Other { definition }) if definition.is_empty());
+            return if c.types.contains_key(name) && !shell {
+                Some("type")
+            } else if c.tables.contains_key(name) || c.views.contains_key(name) {
+                Some("relation (its row type)")
+            } else {
+                None
+            };
+        }
+        [
+            (c.tables.contains_key(name), "table"),
+            (c.views.contains_key(name), "view"),
+            (c.sequences.contains_key(name), "sequence"),
+            (c.indexes.contains_key(name), "index"),
+        ]
+        .into_iter()
+        .find_map(|(there, kind)| there.then_some(kind))
+    }
+
+    /// PostgreSQL's answer to a second definition of a name: it keeps the first and refuses this one.
+    fn refuse_second(&self, name: &QualifiedName, as_type: bool) -> Option<Outcome> {
+        let kind = self.taken(name, as_type)?;
+        let cut = if name.name.len() >= 63 {
+            " (names are cut to 63 bytes, so two longer names that start alike are one name)"
+        } else {
+            ""
+        };
+        Some(Outcome::Refused(format!(
+            "{kind} {name} is already defined earlier in the file{cut}: PostgreSQL refuses this second definition (\"already exists\") and keeps the first, and so does schemadrift"
+        )))
+    }
+
     fn add(&mut self, mut statement: Statement, adjust: &Adjust) -> Outcome {
+        let second = match &statement {
+            Statement::CreateTable(t) if !t.if_not_exists && !t.or_replace => Some((self.qualify(&t.name), false)),
+            Statement::CreateView(v) if !v.or_replace && !v.if_not_exists => Some((self.qualify(&v.name), false)),
+            Statement::CreateSequence { name, if_not_exists: false, .. } => Some((self.qualify(name), false)),
+            Statement::CreateType { name, .. } => Some((self.qualify(name), true)),
+            Statement::CreateDomain(d) => Some((self.qualify(&d.name), true)),
+            _ => None,
+        };
+        if let Some(refused) = second.and_then(|(name, as_type)| self.refuse_second(&name, as_type)) {
+            return refused;
+        }
         if self.qualify_names {
             super::qualify::qualify_statement(&mut statement, &self.default_schema, &self.catalog);
         }
@@ -850,6 +909,9 @@ impl Builder {
             }
             Fact::Drop { kind, names, on_table } => self.drop(&kind, &names, on_table.as_ref()),
             Fact::Index { name, index, only } => {
+                if let Some(refused) = self.refuse_second(&name, false) {
+                    return refused;
+                }
                 if !only {
                     self.add_partition_indexes(&index);
                 }

@@ -189,9 +189,7 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
         // The database itself (`pg_dump --create`, `pg_dumpall`): the schema inside it is compared.
         ["CREATE" | "ALTER", "DATABASE", ..] | ["COMMENT", "ON", "DATABASE", ..] => Recognized::Ignore,
         // Roles belong to the cluster, not to a database's schema (a `pg_dumpall` file's first part).
-        ["CREATE" | "ALTER" | "DROP", "ROLE" | "USER" | "GROUP", ..]
-            if !sql.to_ascii_uppercase().contains(" MAPPING ") =>
-        {
+        ["CREATE" | "ALTER", "ROLE" | "USER" | "GROUP", ..] if !sql.to_ascii_uppercase().contains(" MAPPING ") => {
             Recognized::Ignore
         }
         ["CREATE", "AGGREGATE", ..] => aggregate(sql, default_schema),

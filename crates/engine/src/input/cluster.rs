@@ -78,6 +78,45 @@ fn push_part(out: &mut String, part: &str, keep: bool) {
     }
 }
 
+/// A file that creates objects and then connects to a database (`\connect NAME` after them): psql
+/// puts what follows into that other database. Returns the line and name of that `\connect` and the
+/// text with everything from it on blanked out (its lines kept), so the objects of the database the
+/// file starts in are read and the other database's are not merged into them.
+pub fn connect_after_objects(source: &str, dump: &Dump<'_>) -> Option<(usize, String, String)> {
+    let mut objects_before = false;
+    for piece in &dump.pieces {
+        match piece.kind {
+            PieceKind::MetaCommand => {
+                let Some(name) = connect_target(piece.text) else { continue };
+                if !objects_before {
+                    return None; // `pg_dump --create`: the file connects first, then creates
+                }
+                let at = piece.text.as_ptr() as usize - source.as_ptr() as usize;
+                let mut kept = source[..at].to_string();
+                push_part(&mut kept, &source[at..], false);
+                return Some((piece.line, name, kept));
+            }
+            PieceKind::Statement | PieceKind::Unterminated => objects_before |= creates_objects(piece.text),
+            PieceKind::CopyData { .. } => {}
+        }
+    }
+    None
+}
+
+/// Whether a statement makes or changes something inside a database (not a setting, the database
+/// itself, a role or a tablespace).
+fn creates_objects(statement: &str) -> bool {
+    let words: Vec<String> = statement.split_whitespace().take(3).map(str::to_ascii_uppercase).collect();
+    let word = |i: usize| words.get(i).map_or("", String::as_str);
+    let cluster = |w: &str| matches!(w, "DATABASE" | "ROLE" | "USER" | "GROUP" | "TABLESPACE");
+    match word(0) {
+        "CREATE" | "ALTER" | "DROP" => !cluster(word(1)) || word(2) == "MAPPING",
+        "COMMENT" => !cluster(word(2)),
+        "COPY" | "INSERT" => true,
+        _ => false,
+    }
+}
+
 /// The database a `\connect` (or `\c`) meta-command switches to: `\connect app`,
 /// `\connect "My DB"`, or pg_dump's `\connect -reuse-previous=on "dbname='my db'"`.
 fn connect_target(command: &str) -> Option<String> {
@@ -191,6 +230,17 @@ CREATE TABLE t (id integer);
         let users_line = app.lines().position(|l| l.starts_with("CREATE TABLE users")).unwrap();
         assert_eq!(users_line, 5, "line 6 as in the file");
         assert_eq!(select_database(CLUSTER, &dump, "nope"), None);
+    }
+
+    /// Found by a probe: a `\connect` in mid-file merged the other database's tables in.
+    #[test]
+    fn a_connect_after_objects_leaves_the_other_database_out() {
+        let source = "CREATE TABLE a (id integer);\n\\connect other\nCREATE TABLE b (id integer);\n";
+        let (line, name, kept) = connect_after_objects(source, &read(source)).unwrap();
+        assert_eq!((line, name.as_str()), (2, "other"));
+        assert_eq!(kept, "CREATE TABLE a (id integer);\n\n\n");
+        let create = "CREATE DATABASE app;\nALTER DATABASE app OWNER TO x;\n\\connect app\nCREATE TABLE t (id int);\n";
+        assert_eq!(connect_after_objects(create, &read(create)), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 mod cluster;
 mod notes;
 
-pub use cluster::{databases, select_database, Database};
+pub use cluster::{connect_after_objects, databases, select_database, Database};
 pub use notes::reading_notes;
 
 use serde::{Deserialize, Serialize};
@@ -116,6 +116,12 @@ pub fn prepare<'a>(bytes: &'a [u8], database: Option<&str>) -> Result<DecodedInp
     let dump = crate::read(text);
     let databases = databases(&dump);
     if databases.is_empty() {
+        if let Some((line, name, kept)) = connect_after_objects(text, &dump) {
+            decoded.warnings.push(format!(
+                "line {line}: `\\connect {name}` switches to another database after objects were created: psql puts what follows into database \"{name}\", so it is not read as part of this schema. Everything before line {line} was read; to compare database \"{name}\", dump it on its own"
+            ));
+            decoded.text = Cow::Owned(kept);
+        }
         return Ok(decoded);
     }
     let Some(name) = database else { return Err(InputError::ChooseDatabase { databases }) };
@@ -156,11 +162,34 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedInput<'_>, InputError> {
         warnings.extend(inner.warnings);
         return Ok(DecodedInput { text: Cow::Owned(inner.text.into_owned()), warnings });
     }
+    // UTF-32 first: its little-endian byte-order mark starts like UTF-16's.
+    if let Some(rest) = bytes.strip_prefix(&[0xff, 0xfe, 0, 0]) {
+        return Ok(decode_utf32(rest, u32::from_le_bytes, "UTF-32 LE", "with a byte-order mark"));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0, 0, 0xfe, 0xff]) {
+        return Ok(decode_utf32(rest, u32::from_be_bytes, "UTF-32 BE", "with a byte-order mark"));
+    }
     if let Some(rest) = bytes.strip_prefix(&[0xff, 0xfe]) {
-        return Ok(decode_utf16(rest, u16::from_le_bytes, "UTF-16 LE"));
+        return Ok(decode_utf16(rest, u16::from_le_bytes, "UTF-16 LE", "with a byte-order mark"));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xfe, 0xff]) {
-        return Ok(decode_utf16(rest, u16::from_be_bytes, "UTF-16 BE"));
+        return Ok(decode_utf16(rest, u16::from_be_bytes, "UTF-16 BE", "with a byte-order mark"));
+    }
+    // Without a byte-order mark, text in UTF-16 or UTF-32 shows in its zero bytes: SQL is mostly ASCII.
+    match wide_encoding(bytes) {
+        Some(Wide::Utf32Le) => {
+            return Ok(decode_utf32(bytes, u32::from_le_bytes, "UTF-32 LE", "without a byte-order mark"))
+        }
+        Some(Wide::Utf32Be) => {
+            return Ok(decode_utf32(bytes, u32::from_be_bytes, "UTF-32 BE", "without a byte-order mark"))
+        }
+        Some(Wide::Utf16Le) => {
+            return Ok(decode_utf16(bytes, u16::from_le_bytes, "UTF-16 LE", "without a byte-order mark"))
+        }
+        Some(Wide::Utf16Be) => {
+            return Ok(decode_utf16(bytes, u16::from_be_bytes, "UTF-16 BE", "without a byte-order mark"))
+        }
+        None => {}
     }
     let (body, mut warnings) = match bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
         Some(rest) => (rest, vec!["a UTF-8 byte-order mark at the start was removed".to_string()]),
@@ -169,17 +198,114 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedInput<'_>, InputError> {
     if let Some(offset) = memchr_nul(body) {
         return Err(InputError::Binary { offset });
     }
+    let declared = declared_encoding(body);
+    if let Some((name, single_byte)) = declared.as_ref().and_then(|name| single_byte_table(name).map(|t| (name, t))) {
+        // pg_dump writes the bytes in the encoding it names (`pg_dump -E LATIN1`).
+        let text: String = body.iter().map(|&b| single_byte(b)).collect();
+        warnings.push(format!("the file says `SET client_encoding = '{name}'`: it was decoded from {name}"));
+        return Ok(DecodedInput { text: Cow::Owned(text), warnings });
+    }
     let text = match std::str::from_utf8(body) {
         Ok(text) => Cow::Borrowed(text),
         Err(error) => {
-            let line = 1 + body[..error.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+            let line = 1 + crate::reader::count_newlines(&body[..error.valid_up_to()]);
+            let encoding = match &declared {
+                Some(name) if !is_utf8_name(name) => format!(
+                    " It says `SET client_encoding = '{name}'`, which schemadrift does not decode: dump it again with `pg_dump -E UTF8`."
+                ),
+                _ => String::new(),
+            };
             warnings.push(format!(
-                "the file is not valid UTF-8 (first bad byte on line {line}); invalid bytes were replaced by \u{fffd}"
+                "the file is not valid UTF-8 (first bad byte on line {line}); invalid bytes were replaced by \u{fffd}.{encoding}"
             ));
             String::from_utf8_lossy(body)
         }
     };
     Ok(DecodedInput { text, warnings })
+}
+
+/// The encoding a dump names in its `SET client_encoding = '…'` line (pg_dump writes it among the
+/// first settings), as written.
+fn declared_encoding(body: &[u8]) -> Option<String> {
+    let head = &body[..body.len().min(64 * 1024)];
+    let needle = b"client_encoding";
+    let at = head.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))?;
+    let rest = &head[at + needle.len()..];
+    let end = rest.iter().position(|&b| b == b';' || b == b'\n' || b == b'\r').unwrap_or(rest.len());
+    let value: String = String::from_utf8_lossy(&rest[..end])
+        .replace(['=', '\'', '"'], " ")
+        .split_whitespace()
+        .filter(|w| !w.eq_ignore_ascii_case("to"))
+        .collect::<Vec<_>>()
+        .join("");
+    (!value.is_empty()).then_some(value)
+}
+
+/// An encoding's name compared as PostgreSQL compares them: case and `-`/`_` aside.
+fn encoding_key(name: &str) -> String {
+    name.to_ascii_uppercase().chars().filter(|c| *c != '-' && *c != '_').collect()
+}
+
+fn is_utf8_name(name: &str) -> bool {
+    matches!(encoding_key(name).as_str(), "UTF8" | "UNICODE" | "SQLASCII")
+}
+
+/// The decoder of a single-byte encoding schemadrift reads: Latin-1 (`LATIN1`, `ISO88591`) maps each
+/// byte to the same code point; `WIN1252` differs in 0x80–0x9F.
+fn single_byte_table(name: &str) -> Option<fn(u8) -> char> {
+    match encoding_key(name).as_str() {
+        "LATIN1" | "ISO88591" => Some(|b| char::from(b)),
+        "WIN1252" | "WINDOWS1252" => Some(windows_1252),
+        _ => None,
+    }
+}
+
+fn windows_1252(b: u8) -> char {
+    const HIGH: [u16; 32] = [
+        0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d,
+        0x017d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+        0x0153, 0x9d, 0x017e, 0x0178,
+    ];
+    match b {
+        0x80..=0x9f => char::from_u32(u32::from(HIGH[usize::from(b - 0x80)])).unwrap_or(char::REPLACEMENT_CHARACTER),
+        _ => char::from(b),
+    }
+}
+
+/// UTF-16 or UTF-32 text without a byte-order mark.
+enum Wide {
+    Utf16Le,
+    Utf16Be,
+    Utf32Le,
+    Utf32Be,
+}
+
+/// Recognizes wide text from the zero bytes of its first 256 bytes: in UTF-32 LE three of every
+/// four bytes are zero after each ASCII one, in UTF-16 LE every second one (and mirrored for BE).
+fn wide_encoding(bytes: &[u8]) -> Option<Wide> {
+    let head = &bytes[..bytes.len().min(256)];
+    if head.len() < 8 {
+        return None;
+    }
+    let zero_at =
+        |rem: usize, modulus: usize| head.iter().enumerate().filter(|(i, _)| i % modulus == rem).all(|(_, &b)| b == 0);
+    let nonzero_at =
+        |rem: usize, modulus: usize| head.iter().enumerate().filter(|(i, _)| i % modulus == rem).all(|(_, &b)| b != 0);
+    if head.len() % 4 == 0 || head.len() >= 16 {
+        if nonzero_at(0, 4) && zero_at(1, 4) && zero_at(2, 4) && zero_at(3, 4) {
+            return Some(Wide::Utf32Le);
+        }
+        if zero_at(0, 4) && zero_at(1, 4) && zero_at(2, 4) && nonzero_at(3, 4) {
+            return Some(Wide::Utf32Be);
+        }
+    }
+    if nonzero_at(0, 2) && zero_at(1, 2) {
+        return Some(Wide::Utf16Le);
+    }
+    if zero_at(0, 2) && nonzero_at(1, 2) {
+        return Some(Wide::Utf16Be);
+    }
+    None
 }
 
 /// The largest file the command line reads (and the largest a gzip file may decompress to): the
@@ -209,10 +335,24 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
 }
 
-fn decode_utf16(body: &[u8], unit: fn([u8; 2]) -> u16, name: &str) -> DecodedInput<'static> {
+fn decode_utf16(body: &[u8], unit: fn([u8; 2]) -> u16, name: &str, how: &str) -> DecodedInput<'static> {
     let units = body.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
     let text: String = char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
-    DecodedInput { text: Cow::Owned(text), warnings: vec![format!("the file was {name} encoded and has been decoded")] }
+    DecodedInput {
+        text: Cow::Owned(text),
+        warnings: vec![format!("the file was {name} encoded ({how}) and has been decoded")],
+    }
+}
+
+fn decode_utf32(body: &[u8], unit: fn([u8; 4]) -> u32, name: &str, how: &str) -> DecodedInput<'static> {
+    let text: String = body
+        .chunks_exact(4)
+        .map(|four| char::from_u32(unit([four[0], four[1], four[2], four[3]])).unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    DecodedInput {
+        text: Cow::Owned(text),
+        warnings: vec![format!("the file was {name} encoded ({how}) and has been decoded")],
+    }
 }
 
 #[cfg(test)]
@@ -295,6 +435,42 @@ mod tests {
         let utf16: Vec<u8> =
             [0xff, 0xfe].into_iter().chain("SELECT 1;".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         assert_eq!(decode(&utf16).unwrap().text, "SELECT 1;");
+    }
+
+    /// Found by a probe: UTF-32 LE with a BOM was decoded as UTF-16 into garbage statements.
+    #[test]
+    fn decodes_utf32_and_wide_text_without_a_byte_order_mark() {
+        let sql = "CREATE TABLE t (n text DEFAULT 'é');";
+        let utf32le: Vec<u8> = sql.chars().flat_map(|c| u32::from(c).to_le_bytes()).collect();
+        let utf32be: Vec<u8> = sql.chars().flat_map(|c| u32::from(c).to_be_bytes()).collect();
+        let utf16le: Vec<u8> = sql.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16be: Vec<u8> = sql.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for (bytes, name) in [
+            ([vec![0xff, 0xfe, 0, 0], utf32le.clone()].concat(), "UTF-32 LE encoded (with a byte-order mark)"),
+            ([vec![0, 0, 0xfe, 0xff], utf32be.clone()].concat(), "UTF-32 BE encoded (with a byte-order mark)"),
+            (utf32le, "UTF-32 LE encoded (without a byte-order mark)"),
+            (utf32be, "UTF-32 BE encoded (without a byte-order mark)"),
+            (utf16le, "UTF-16 LE encoded (without a byte-order mark)"),
+            (utf16be, "UTF-16 BE encoded (without a byte-order mark)"),
+        ] {
+            let decoded = decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(decoded.text, sql, "{name}");
+            assert!(decoded.warnings[0].contains(name), "{:?}", decoded.warnings);
+        }
+        // A binary file is still binary.
+        assert!(matches!(error_of(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), InputError::Binary { .. }));
+    }
+
+    #[test]
+    fn decodes_the_single_byte_encoding_the_file_names() {
+        let latin1 = b"SET client_encoding = 'LATIN1';\nCOMMENT ON TABLE t IS 'caf\xe9';\n";
+        let decoded = decode(latin1).unwrap();
+        assert!(decoded.text.contains("'café'"), "{}", decoded.text);
+        assert!(decoded.warnings[0].contains("decoded from LATIN1"), "{:?}", decoded.warnings);
+        let win = decode(b"SET client_encoding = 'WIN1252';\nSELECT '\x80';").unwrap();
+        assert!(win.text.contains('€'), "{}", win.text);
+        let other = decode(b"SET client_encoding = 'EUC_JP';\nSELECT '\xa4\xa2';").unwrap();
+        assert!(other.warnings[0].contains("EUC_JP'`, which schemadrift does not decode"), "{:?}", other.warnings);
     }
 
     #[test]
