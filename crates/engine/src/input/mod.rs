@@ -254,7 +254,7 @@ fn is_utf8_name(name: &str) -> bool {
 /// byte to the same code point; `WIN1252` differs in 0x80–0x9F.
 fn single_byte_table(name: &str) -> Option<fn(u8) -> char> {
     match encoding_key(name).as_str() {
-        "LATIN1" | "ISO88591" => Some(|b| char::from(b)),
+        "LATIN1" | "ISO88591" => Some(char::from),
         "WIN1252" | "WINDOWS1252" => Some(windows_1252),
         _ => None,
     }
@@ -291,7 +291,7 @@ fn wide_encoding(bytes: &[u8]) -> Option<Wide> {
         |rem: usize, modulus: usize| head.iter().enumerate().filter(|(i, _)| i % modulus == rem).all(|(_, &b)| b == 0);
     let nonzero_at =
         |rem: usize, modulus: usize| head.iter().enumerate().filter(|(i, _)| i % modulus == rem).all(|(_, &b)| b != 0);
-    if head.len() % 4 == 0 || head.len() >= 16 {
+    if head.len() >= 16 {
         if nonzero_at(0, 4) && zero_at(1, 4) && zero_at(2, 4) && zero_at(3, 4) {
             return Some(Wide::Utf32Le);
         }
