@@ -215,7 +215,10 @@ impl Export {
         let text = match self {
             Export::Markdown => markdown::report_markdown(report),
             Export::Html => html::report_html(report),
-            Export::Json => serde_json::to_string_pretty(report).unwrap_or_default(),
+            Export::Json => {
+                schemadrift_engine::render::visible::json(&serde_json::to_string_pretty(report).unwrap_or_default())
+                    .into_owned()
+            }
             Export::Migration => report.migration.script.clone(),
             Export::Rollback => report.migration.rollback.clone(),
         };

@@ -203,15 +203,15 @@ macro_rules! say {
 }
 
 fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\t') {
+    if !text.chars().any(|c| schemadrift_engine::render::visible::is_hidden(c) && c != '\t') {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()
         .map(|c| match c {
             '\t' => "\t".to_string(),
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            c if c.is_control() => c.escape_unicode().to_string(),
+            c if schemadrift_engine::render::visible::is_hidden(c) => {
+                schemadrift_engine::render::visible::escape_char(c)
+            }
             c => c.to_string(),
         })
         .collect::<String>()
@@ -387,7 +387,8 @@ fn compare(
         DiffFormat::Sql if rollback => out.push_str(&release.rollback(from, to, options, (&names.0, &names.1))),
         DiffFormat::Sql => out.push_str(&release.script),
         DiffFormat::Json => {
-            out.push_str(&serde_json::to_string_pretty(&report(&release)).expect("plain data serializes"));
+            let json = serde_json::to_string_pretty(&report(&release)).expect("plain data serializes");
+            out.push_str(&schemadrift_engine::render::visible::json(&json));
             out.push('\n');
         }
         DiffFormat::Text => {
@@ -533,7 +534,8 @@ fn inspect(source: &Source<'_>, format: Format, keep_secrets: bool, out: &mut St
                 "secrets": secrets,
                 "copy": { "blocks": summary.copy_blocks, "rows": summary.copy_rows },
             });
-            out.push_str(&serde_json::to_string_pretty(&json).expect("plain data serializes"));
+            let json = serde_json::to_string_pretty(&json).expect("plain data serializes");
+            out.push_str(&schemadrift_engine::render::visible::json(&json));
             out.push('\n');
         }
         Format::Text => {

@@ -342,5 +342,5 @@ fn names_from_the_dumps_cannot_break_lines_or_drive_the_terminal() {
     let (status, stdout, stderr) = common::schemadrift(&["diff", "-", "demo/fieldbook_staging.sql"], Some(escape));
     assert_eq!(status, 0, "{stderr}");
     assert!(!stdout.contains('\x1b'), "a terminal escape went through: {stdout:?}");
-    assert!(stdout.contains("public.a\\u{1b}[2Jb"), "{stdout}");
+    assert!(stdout.contains("public.a\\x1b[2Jb"), "{stdout}");
 }

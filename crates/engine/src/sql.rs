@@ -8,30 +8,55 @@ use crate::catalog::{needs_quotes, ByTable, Catalog, Column, ConstraintKind, Ind
 use std::fmt::Write;
 
 /// An identifier as SQL: double-quoted when PostgreSQL would quote it, embedded quotes doubled.
+/// A name holding characters that would act on a terminal or reorder text (see
+/// [`crate::render::visible`]) is written `U&"…"` with those characters as `\XXXX` escapes: the
+/// same name to PostgreSQL, inert to whoever reads the script.
 pub fn ident(name: &str) -> String {
-    if needs_quotes(name) {
+    if name.chars().any(acts) {
+        format!("U&\"{}\"", unicode_escaped(name, '"'))
+    } else if needs_quotes(name) {
         format!("\"{}\"", name.replace('"', "\"\""))
     } else {
         name.to_string()
     }
 }
 
-/// Text for a `--` comment, on one line: a newline (or any control character) inside a name would
-/// end the comment and turn the rest of the name into SQL, so each is written escaped (`\n`).
-pub fn comment(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(text);
+/// A character written escaped inside SQL names and strings: hidden ones but newline and tab, which
+/// only lay the text out.
+fn acts(c: char) -> bool {
+    crate::render::visible::is_hidden(c) && c != '\n' && c != '\t'
+}
+
+/// The body of a `U&"…"` or `U&'…'` token: `\` doubled, `quote` doubled, hidden characters as
+/// `\XXXX` or `\+XXXXXX`.
+fn unicode_escaped(text: &str, quote: char) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if c == quote => {
+                out.push(c);
+                out.push(c);
+            }
+            c if acts(c) => {
+                let code = c as u32;
+                if code <= 0xffff {
+                    let _ = write!(out, "\\{code:04X}");
+                } else {
+                    let _ = write!(out, "\\+{code:06X}");
+                }
+            }
+            c => out.push(c),
+        }
     }
-    text.chars()
-        .map(|c| match c {
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            '\t' => "\\t".to_string(),
-            c if c.is_control() => c.escape_unicode().to_string(),
-            c => c.to_string(),
-        })
-        .collect::<String>()
-        .into()
+    out
+}
+
+/// Text for a `--` comment, on one line: a newline (or any control character) inside a name would
+/// end the comment and turn the rest of the name into SQL, so each is written escaped (`\n`, `\x1b`),
+/// as are characters that reorder text (see [`crate::render::visible`]).
+pub fn comment(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::render::visible::inline(text)
 }
 
 /// `schema.name`, each part quoted as needed.
@@ -39,9 +64,28 @@ pub fn qualified(name: &QualifiedName) -> String {
     format!("{}.{}", ident(&name.schema), ident(&name.name))
 }
 
-/// A string literal: single quotes doubled (standard_conforming_strings, on since PostgreSQL 9.1).
+/// A string literal: single quotes doubled (standard_conforming_strings, on since PostgreSQL 9.1);
+/// `U&'…'` with escapes when it holds characters that would act on a terminal or reorder text.
 pub fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    if text.chars().any(acts) {
+        format!("U&'{}'", unicode_escaped(text, '\''))
+    } else {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+}
+
+#[cfg(test)]
+mod visible_tests {
+    use super::*;
+
+    #[test]
+    fn names_and_strings_that_would_act_on_a_terminal_are_written_with_escapes() {
+        assert_eq!(ident("a\u{1b}[2Jb"), "U&\"a\\001B[2Jb\"");
+        assert_eq!(ident("x\u{202e}\"y\\"), "U&\"x\\202E\"\"y\\\\\"");
+        assert_eq!(literal("it's\u{7}"), "U&'it''s\\0007'");
+        assert_eq!(literal("two\nlines"), "'two\nlines'");
+        assert_eq!(comment("a\u{1b}b\nc"), "a\\x1bb\\nc");
+    }
 }
 
 /// One column as it appears in `CREATE TABLE` or `ADD COLUMN`.

@@ -340,7 +340,7 @@ fn decode_utf16(body: &[u8], unit: fn([u8; 2]) -> u16, name: &str, how: &str) ->
     let text: String = char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
     DecodedInput {
         text: Cow::Owned(text),
-        warnings: vec![format!("the file was {name} encoded ({how}) and has been decoded")],
+        warnings: vec![format!("the file was {name} encoded and has been decoded ({how})")],
     }
 }
 
@@ -351,7 +351,7 @@ fn decode_utf32(body: &[u8], unit: fn([u8; 4]) -> u32, name: &str, how: &str) ->
         .collect();
     DecodedInput {
         text: Cow::Owned(text),
-        warnings: vec![format!("the file was {name} encoded ({how}) and has been decoded")],
+        warnings: vec![format!("the file was {name} encoded and has been decoded ({how})")],
     }
 }
 
@@ -446,12 +446,18 @@ mod tests {
         let utf16le: Vec<u8> = sql.encode_utf16().flat_map(u16::to_le_bytes).collect();
         let utf16be: Vec<u8> = sql.encode_utf16().flat_map(u16::to_be_bytes).collect();
         for (bytes, name) in [
-            ([vec![0xff, 0xfe, 0, 0], utf32le.clone()].concat(), "UTF-32 LE encoded (with a byte-order mark)"),
-            ([vec![0, 0, 0xfe, 0xff], utf32be.clone()].concat(), "UTF-32 BE encoded (with a byte-order mark)"),
-            (utf32le, "UTF-32 LE encoded (without a byte-order mark)"),
-            (utf32be, "UTF-32 BE encoded (without a byte-order mark)"),
-            (utf16le, "UTF-16 LE encoded (without a byte-order mark)"),
-            (utf16be, "UTF-16 BE encoded (without a byte-order mark)"),
+            (
+                [vec![0xff, 0xfe, 0, 0], utf32le.clone()].concat(),
+                "UTF-32 LE encoded and has been decoded (with a byte-order mark)",
+            ),
+            (
+                [vec![0, 0, 0xfe, 0xff], utf32be.clone()].concat(),
+                "UTF-32 BE encoded and has been decoded (with a byte-order mark)",
+            ),
+            (utf32le, "UTF-32 LE encoded and has been decoded (without a byte-order mark)"),
+            (utf32be, "UTF-32 BE encoded and has been decoded (without a byte-order mark)"),
+            (utf16le, "UTF-16 LE encoded and has been decoded (without a byte-order mark)"),
+            (utf16be, "UTF-16 BE encoded and has been decoded (without a byte-order mark)"),
         ] {
             let decoded = decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(decoded.text, sql, "{name}");

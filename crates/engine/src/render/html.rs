@@ -118,11 +118,14 @@ fn plain(line: &Line) -> String {
         .collect()
 }
 
-/// Text as HTML text or attribute value: `&`, `<`, `>`, `"` and `'` escaped.
+/// Text as HTML text or attribute value: `&`, `<`, `>`, `"` and `'` escaped, and characters that
+/// would act or reorder text shown as escapes (see [`super::visible`]; newlines and tabs stay).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            '\n' | '\t' => out.push(c),
+            c if super::visible::is_hidden(c) => out.push_str(&super::visible::escape_char(c)),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -169,6 +172,11 @@ mod tests {
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_show_as_escapes() {
+        assert_eq!(escape("<a\u{1b}\u{202e}>\n"), "&lt;a\\x1b\\u{202e}&gt;\n");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! fenced blocks whose fence is longer than any backtick run inside.
 
 use super::document::{document, Block, Inline, Line};
+use super::visible;
 use crate::report::Report;
 use std::fmt::Write;
 
@@ -68,7 +69,9 @@ fn inline(line: &Line) -> String {
 }
 
 /// A fenced code block that shows `body` exactly: the fence is longer than any backtick run inside.
+/// Characters that would act on a terminal show as escapes (see [`visible`]).
 pub fn fenced(language: &str, body: &str) -> String {
+    let body = visible::block(body);
     let longest_run = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run.max(2) + 1);
     format!("{fence}{language}\n{}\n{fence}", body.trim_end())
@@ -76,32 +79,70 @@ pub fn fenced(language: &str, body: &str) -> String {
 
 /// A code span that shows `value` exactly, safe inside a table cell.
 pub fn code(value: &str) -> String {
-    let folded = value.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let folded = value.replace(['\r', '\n'], " ");
+    let folded = visible::inline(&folded).replace('|', "\\|");
     let longest_run = folded.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
     let pad = if folded.starts_with('`') || folded.ends_with('`') || folded.is_empty() { " " } else { "" };
     format!("{fence}{pad}{folded}{pad}{fence}")
 }
 
-/// Plain text with Markdown and HTML punctuation escaped, on one line.
+/// Plain text with Markdown and HTML punctuation escaped, on one line. A web address (`http://…`,
+/// `www.…`) becomes a code span, so a renderer never makes it a link someone clicks.
 pub fn text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
+    let mut rest = value;
+    while !rest.is_empty() {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        if is_address(word) {
+            out.push_str(&code(word));
+        } else {
+            escape_into(&mut out, word);
+        }
+        let space_end = rest[word_end..].find(|c: char| !c.is_whitespace()).map_or(rest.len(), |i| word_end + i);
+        escape_into(&mut out, &rest[word_end..space_end]);
+        rest = &rest[space_end..];
+    }
+    out
+}
+
+/// Whether a word would be turned into a link by GitHub's Markdown (a scheme and `//`, or `www.`).
+fn is_address(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    lower.contains("://") || lower.contains("www.") || lower.contains("mailto:")
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
         match c {
             '\r' | '\n' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '&' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '&' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
+            c if visible::is_hidden(c) => out.push_str(&visible::escape_char(c)),
             other => out.push(other),
         }
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by a probe: ESC, BEL and U+202E reached the Markdown raw, and bare addresses became
+    /// links on GitHub.
+    #[test]
+    fn control_bidi_and_addresses_are_shown_inert() {
+        assert_eq!(text("a\u{1b}[31mb\u{7}\u{202e}c\u{2028}"), "a\\x1b\\[31mb\\x07\\u{202e}c\\u{2028}");
+        assert_eq!(code("x\u{1b}y"), "`x\\x1by`");
+        assert_eq!(
+            text("see http://evil.example/x and www.evil.example"),
+            "see `http://evil.example/x` and `www.evil.example`"
+        );
+        assert!(fenced("sql", "SELECT '\u{1b}';\n").contains("SELECT '\\x1b';"));
+    }
 
     #[test]
     fn hostile_names_stay_text() {
