@@ -51,6 +51,9 @@ pub enum PieceKind {
     MetaCommand,
     /// The data lines of a `COPY … FROM stdin;` block, up to and including `\.`.
     CopyData { rows: usize },
+    /// A statement inside a `/*` comment that is never closed (opened on line `opened`): psql
+    /// does not run it, but it shows what the author meant to be there.
+    Lost { opened: usize },
 }
 
 /// A piece of the dump with the 1-based line it starts on.
@@ -66,9 +69,47 @@ pub struct Piece<'a> {
 
 /// Reads dump text into pieces. Never fails; see the module invariant.
 pub fn read(source: &str) -> Dump<'_> {
-    let mut scanner =
-        Scanner { src: source, bytes: source.as_bytes(), pos: 0, line: 1, backslash_quotes: false, losses: Vec::new() };
+    let mut scanner = Scanner {
+        src: source,
+        bytes: source.as_bytes(),
+        pos: 0,
+        line: 1,
+        backslash_quotes: false,
+        losses: Vec::new(),
+        lost: None,
+    };
     let mut pieces = Vec::new();
+    read_into(&mut scanner, &mut pieces);
+    let lost = scanner.lost.take();
+    if let Some((at, line_opened)) = lost {
+        // What an unclosed `/*` hides, read as statements: psql runs none of them.
+        let mut hidden = Scanner { pos: at, line: line_opened, lost: Some((at, line_opened)), ..scanner };
+        let mut found = Vec::new();
+        read_into(&mut hidden, &mut found);
+        // Comment text runs into the first statement: a statement starts where a line starts with
+        // CREATE or ALTER.
+        for piece in found.into_iter().filter(|p| matches!(p.kind, PieceKind::Statement | PieceKind::Unterminated)) {
+            let mut offset = 0;
+            let mut skipped = 0;
+            for row in piece.text.split_inclusive(['\n', '\r']) {
+                let head = row.trim_start().get(..6).map(str::to_ascii_uppercase);
+                if matches!(head.as_deref(), Some("CREATE" | "ALTER ")) {
+                    let text = piece.text[offset..].trim_start();
+                    let line = piece.line + skipped;
+                    pieces.push(Piece { line, kind: PieceKind::Lost { opened: line_opened }, text, ..piece });
+                    break;
+                }
+                offset += row.len();
+                skipped += usize::from(row.ends_with('\n') || (row.ends_with('\r')));
+            }
+        }
+        return Dump { pieces, header: read_header(source), losses: hidden.losses };
+    }
+    Dump { pieces, header: read_header(source), losses: scanner.losses }
+}
+
+fn read_into<'a>(scanner: &mut Scanner<'a>, pieces: &mut Vec<Piece<'a>>) {
+    let source = scanner.src;
     while scanner.skip_space_and_comments() {
         let start = scanner.pos;
         let line = scanner.line;
@@ -95,7 +136,6 @@ pub fn read(source: &str) -> Dump<'_> {
             }
         }
     }
-    Dump { pieces, header: read_header(source), losses: scanner.losses }
 }
 
 /// For `SET standard_conforming_strings = off` (or `TO`, quoted, `false`, `0`): `Some(true)`, as
@@ -139,6 +179,9 @@ struct Scanner<'a> {
     /// `standard_conforming_strings` is `off` (see [`Piece::backslash_quotes`]).
     backslash_quotes: bool,
     losses: Vec<Loss>,
+    /// Where the text inside a `/*` never closed starts, and its line; once set, a second unclosed
+    /// comment inside it is not read again.
+    lost: Option<(usize, usize)>,
 }
 
 impl<'a> Scanner<'a> {
@@ -172,11 +215,22 @@ impl<'a> Scanner<'a> {
                     let end = self.line_end(self.pos);
                     self.advance_to(end);
                 }
+                // Inside the text an unclosed comment hides, `/*` is text: psql reads none of it, and
+                // every statement there should still be seen.
+                Some(b'/')
+                    if self.bytes.get(self.pos + 1) == Some(&b'*')
+                        && self.lost.is_some_and(|(at, _)| self.pos >= at) =>
+                {
+                    return true
+                }
                 Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'*') => match self.block_comment_end(self.pos) {
                     Some(end) => self.advance_to(end),
                     None => {
                         let line = self.line;
-                        self.lose(line, "a /* comment");
+                        if self.lost.is_none() {
+                            self.lose(line, "a /* comment");
+                            self.lost = Some((self.pos + 2, line));
+                        }
                         self.advance_to(self.bytes.len());
                     }
                 },
@@ -225,7 +279,9 @@ impl<'a> Scanner<'a> {
                 }
                 b'"' => i = quoted_end(bytes, i, b'"', false),
                 b'-' if bytes.get(i + 1) == Some(&b'-') => i = self.line_end(i),
-                b'/' if bytes.get(i + 1) == Some(&b'*') => i = self.block_comment_end(i).unwrap_or(bytes.len()),
+                b'/' if bytes.get(i + 1) == Some(&b'*') && self.lost.is_none_or(|(at, _)| i < at) => {
+                    i = self.block_comment_end(i).unwrap_or(bytes.len())
+                }
                 b'$' => i = dollar_quote_end(self.src, i).unwrap_or(i + 1),
                 _ => i += 1,
             }
@@ -666,12 +722,21 @@ mod tests {
     #[test]
     fn text_lost_to_what_is_never_closed_is_a_loss() {
         let dump = read("SELECT 1;\n/* a comment\nCREATE TABLE t (id int);\n");
-        assert_eq!(dump.pieces.len(), 1);
+        assert_eq!(dump.statements().count(), 1);
         assert_eq!(dump.losses, [Loss { line: 2, what: "a /* comment", lines: 3 }]);
         let dump = read("COPY t (a) FROM stdin;\n1\nCREATE TABLE u (id int);\n");
         assert_eq!(dump.losses.len(), 1, "{:?}", dump.losses);
         assert_eq!(dump.losses[0].line, 2);
         assert!(read("SELECT 1; /* closed */\n/* nested /* twice */ */").losses.is_empty());
+        // What the comment hides is kept as lost statements, never as statements run.
+        check(
+            "SELECT 1;\n/* a comment\nCREATE TABLE t (id int);\n/* again\nCREATE TABLE u (id int);",
+            &[
+                "1 Statement: SELECT 1;",
+                "3 Lost { opened: 2 }: CREATE TABLE t (id int);",
+                "5 Lost { opened: 2 }: CREATE TABLE u (id int);",
+            ],
+        );
     }
 
     #[test]

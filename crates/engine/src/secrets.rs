@@ -93,6 +93,14 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// The first character boundary at or after `at`.
+fn ceil_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 /// At most [`MAX_VALUE`] bytes of `text` from `start`, cut at a character boundary.
 fn window(text: &str, start: usize) -> &str {
     let mut end = (start + MAX_VALUE).min(text.len());
@@ -114,7 +122,7 @@ fn passwords(found: &mut Found, number: usize, line: &str, lower: &str) {
         let rest = window(line, at + "password".len());
         let trimmed = rest.trim_start();
         if let Some(value) = trimmed.strip_prefix('\'').and_then(|r| r.split('\'').next()) {
-            let before = lower[at.saturating_sub(64)..at].trim_end();
+            let before = lower[ceil_boundary(lower, at.saturating_sub(64))..at].trim_end();
             let in_options = options_at.is_some_and(|o| o < at) || before.ends_with(',') || before.ends_with('(');
             let kind = if in_options { "password option" } else { "role password" };
             found.add(number, line, kind, at, value);
@@ -238,6 +246,7 @@ const SECRET_NAMES: &[&str] = &[
 /// `ALTER ROLE … SET`, function bodies): a quoted value assigned to a name that says it is secret.
 fn assignments(found: &mut Found, number: usize, line: &str, lower: &str) {
     let bytes = lower.as_bytes();
+    let set_at = lower.find(" set ");
     for name in SECRET_NAMES {
         let mut covered = 0;
         for (at, _) in lower.match_indices(name) {
@@ -254,7 +263,7 @@ fn assignments(found: &mut Found, number: usize, line: &str, lower: &str) {
             let after = after
                 .strip_prefix(":=")
                 .or_else(|| after.strip_prefix('='))
-                .or_else(|| after.strip_prefix("to ").filter(|_| lower[..at].contains(" set ")));
+                .or_else(|| after.strip_prefix("to ").filter(|_| set_at.is_some_and(|set| set < at)));
             let Some(after) = after else { continue };
             let after = after.trim_start();
             if !after.starts_with('\'') {
@@ -310,7 +319,11 @@ fn private_keys(found: &mut Found, text: &str) {
     let (mut from, mut counted, mut line) = (0, 0, 1);
     while let Some(at) = text[from..].find("-----BEGIN ").map(|i| from + i) {
         let head = window(text, at);
-        let head = &head[..head.len().min(100)];
+        let mut head_end = head.len().min(100);
+        while !head.is_char_boundary(head_end) {
+            head_end -= 1;
+        }
+        let head = &head[..head_end];
         from = at + "-----BEGIN ".len();
         let Some(header_len) = head[11..].find("-----").map(|i| i + 16) else { continue };
         if !head[..header_len].contains("PRIVATE KEY") {
@@ -327,10 +340,7 @@ fn private_keys(found: &mut Found, text: &str) {
         let body = body_window[..body_len].trim_matches(|c: char| c.is_whitespace() || c == '\\');
         line += crate::reader::count_newlines(&text.as_bytes()[counted..at]);
         counted = at;
-        let mut line_start = at.saturating_sub(200);
-        while !text.is_char_boundary(line_start) {
-            line_start += 1;
-        }
+        let line_start = ceil_boundary(text, at.saturating_sub(200));
         let before = &text[line_start..at];
         let before = &before[before.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
         if body.len() >= 16 {
@@ -506,7 +516,17 @@ COPY public.t (token, note) FROM stdin;
     /// bounded distance from where it starts: growing the input 16 times grows the time about as much.
     #[test]
     fn repeated_prefixes_cost_linear_time() {
-        for unit in ["AKIA", "password=", "eyJ.", "ghp_", "api_key := '", "://a:b@", "-----BEGIN PRIVATE KEY-----"] {
+        for unit in [
+            "AKIA",
+            "password=",
+            "password '",
+            "eyJ.",
+            "ghp_",
+            "api_key := '",
+            "set secret to '",
+            "://a:b@",
+            "-----BEGIN PRIVATE KEY-----",
+        ] {
             let cost = |copies: usize| {
                 let text = format!("COMMENT ON TABLE t IS '{}';", unit.repeat(copies));
                 let started = std::time::Instant::now();

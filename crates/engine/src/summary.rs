@@ -22,7 +22,8 @@ pub struct DumpSummary {
 pub fn summarize(source: &str, dump: &Dump<'_>) -> DumpSummary {
     let mut summary = DumpSummary {
         bytes: source.len(),
-        lines: source.lines().count(),
+        lines: crate::reader::count_newlines(source.as_bytes())
+            + usize::from(!source.is_empty() && !source.ends_with(['\n', '\r'])),
         pg_dump_version: dump.header.pg_dump_version.clone(),
         server_version: dump.header.server_version.clone(),
         ..DumpSummary::default()
@@ -39,6 +40,7 @@ pub fn summarize(source: &str, dump: &Dump<'_>) -> DumpSummary {
                 summary.copy_blocks += 1;
                 summary.copy_rows += rows;
             }
+            PieceKind::Lost { .. } => {}
         }
     }
     summary

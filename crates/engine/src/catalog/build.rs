@@ -85,6 +85,16 @@ impl CatalogBuilder {
                 return;
             }
             PieceKind::MetaCommand => return,
+            // A statement inside a `/*` never closed: psql does not run it. One that names an
+            // object keeps that object from being taken for absent (see `NotUnderstood::object`).
+            PieceKind::Lost { opened } => {
+                if recognize::statement_object(&text, &builder.default_schema).is_none() {
+                    return;
+                }
+                Outcome::NotUnderstood(format!(
+                    "this statement is inside a /* comment opened on line {opened} and never closed: psql does not run it"
+                ))
+            }
         };
         let counts = &mut builder.catalog.statements;
         counts.total += 1;

@@ -38,7 +38,7 @@ pub fn databases(dump: &Dump<'_>) -> Vec<Database> {
                     found[at].statements += 1;
                 }
             }
-            PieceKind::CopyData { .. } => {}
+            PieceKind::CopyData { .. } | PieceKind::Lost { .. } => {}
         }
     }
     if found.len() < 2 {
@@ -97,7 +97,7 @@ pub fn connect_after_objects(source: &str, dump: &Dump<'_>) -> Option<(usize, St
                 return Some((piece.line, name, kept));
             }
             PieceKind::Statement | PieceKind::Unterminated => objects_before |= creates_objects(piece.text),
-            PieceKind::CopyData { .. } => {}
+            PieceKind::CopyData { .. } | PieceKind::Lost { .. } => {}
         }
     }
     None
