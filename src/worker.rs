@@ -185,7 +185,9 @@ impl Host {
         }
         progress("parsing", 100);
         let secrets = schemadrift_engine::secrets::find_secrets(&decoded.text);
-        Some(Ok(Parsed::from_parts(file_name, bytes, (summary, builder.finish(), decoded.warnings, secrets))))
+        let catalog = builder.finish();
+        decoded.warnings.extend(catalog.refusals());
+        Some(Ok(Parsed::from_parts(file_name, bytes, (summary, catalog, decoded.warnings, secrets))))
     }
 
     /// Compares once no side is being read and the requests already queued were taken.

@@ -29,11 +29,13 @@ pub fn read_side(file_name: &str, bytes: &[u8], database: Option<&str>) -> Resul
     let dump = read(&decoded.text);
     decoded.warnings.extend(reading_notes(&decoded.text, &dump));
     let summary = summarize(&decoded.text, &dump);
+    let catalog = build_catalog(&dump);
+    decoded.warnings.extend(catalog.refusals());
     Ok(Side {
         facts: InputFacts::new(file_name, bytes, &summary),
         summary,
         secrets: find_secrets(&decoded.text),
-        catalog: build_catalog(&dump),
+        catalog,
         warnings: decoded.warnings,
     })
 }

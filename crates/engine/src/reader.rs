@@ -313,7 +313,7 @@ impl<'a> Scanner<'a> {
             rows += 1;
             cursor = next_line(self.bytes, end);
         }
-        self.lose(line, "a COPY block (no `\\.` line ends its data)");
+        self.lose(line, "COPY data");
         self.advance_to(self.bytes.len());
         Some(Piece { line, kind: PieceKind::CopyData { rows }, text: &self.src[start..], backslash_quotes })
     }
@@ -517,10 +517,12 @@ pub fn with_escape_strings(statement: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The deepest nesting of parentheses in a statement, outside quotes, comments and dollar bodies.
+/// How deep a statement can nest, outside quotes, comments and dollar bodies: the deepest nesting
+/// of parentheses, plus each `CASE` and `BEGIN` (which nest without parentheses). An upper bound of
+/// the depth of the statement's syntax tree, cheap to take before parsing.
 pub fn nesting_depth(statement: &str) -> usize {
     let bytes = statement.as_bytes();
-    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut depth, mut deepest, mut blocks) = (0usize, 0usize, 0usize);
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -537,10 +539,20 @@ pub fn nesting_depth(statement: &str) -> usize {
             b'"' => i = quoted_end(bytes, i, b'"', false),
             b'-' if bytes.get(i + 1) == Some(&b'-') => i = line_end(bytes, i),
             b'$' => i = dollar_quote_end(statement, i).unwrap_or(i + 1),
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                let start = i;
+                while i < bytes.len() && is_identifier_byte(bytes[i]) {
+                    i += 1;
+                }
+                let word = &bytes[start..i];
+                if word.eq_ignore_ascii_case(b"case") || word.eq_ignore_ascii_case(b"begin") {
+                    blocks += 1;
+                }
+            }
             _ => i += 1,
         }
     }
-    deepest
+    deepest + blocks
 }
 
 fn is_copy_from_stdin(statement: &str) -> bool {

@@ -58,6 +58,7 @@ impl CatalogBuilder {
                 qualify_names: true,
                 tablespace: None,
                 current: String::new(),
+                nesting: 0,
                 copying_into: None,
                 partitions: BTreeMap::new(),
             },
@@ -103,13 +104,14 @@ impl CatalogBuilder {
             Outcome::Ignored => counts.ignored += 1,
             Outcome::NotUnderstood(_) | Outcome::Refused(_) => {
                 counts.not_understood += 1;
-                let (reason, object) = match outcome {
+                let (reason, object, refused) = match outcome {
                     Outcome::NotUnderstood(reason) => (
                         reason,
                         recognize::statement_object(&text, &builder.default_schema)
                             .map(|(kind, name)| StatementObject { kind, name }),
+                        false,
                     ),
-                    Outcome::Refused(reason) => (reason, None),
+                    Outcome::Refused(reason) => (reason, None, true),
                     _ => unreachable!("matched above"),
                 };
                 builder.catalog.not_understood.push(NotUnderstood {
@@ -117,6 +119,7 @@ impl CatalogBuilder {
                     text: text.into_owned(),
                     reason,
                     object,
+                    refused,
                 });
             }
         }
@@ -129,10 +132,11 @@ impl CatalogBuilder {
     }
 }
 
-/// Native stack given per level of nesting to a deep statement: sqlparser's expression nodes are
-/// large, and a debug build's frames larger still.
+/// Native stack given per level of nesting to a deep statement: sqlparser's nodes are large, and a
+/// debug build's frames larger still (one nested `CASE` statement took 60 KB, measured with gdb).
+/// The stack is reserved, not written: only what the parser reaches is ever touched.
 #[cfg(not(target_family = "wasm"))]
-const STACK_PER_LEVEL: usize = 24 * 1024;
+const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) { 96 * 1024 } else { 32 * 1024 };
 
 pub(super) struct Builder {
     pub(super) catalog: Catalog,
@@ -145,6 +149,8 @@ pub(super) struct Builder {
     tablespace: Option<String>,
     /// The statement being read, for `Catalog::sources`.
     current: String,
+    /// Its nesting (see `reader::nesting_depth`): how deep the parser may recurse.
+    nesting: usize,
     /// The table of the last `COPY … FROM stdin`, whose data comes next.
     copying_into: Option<QualifiedName>,
     /// Partitions by parent table, as created or attached (a partition dropped later is still
@@ -159,13 +165,14 @@ pub const MAX_NESTING: usize = 2000;
 
 /// Statements nested deeper than this are read on a stack of their own (sqlparser's AST of a deep
 /// expression is as deep, and cloning or printing it recurses).
-const SHALLOW: usize = 40;
+const SHALLOW: usize = 16;
 
 impl Builder {
     /// [`Builder::statement`] for any nesting: deep statements get a stack to match (natively; in
     /// the browser the worker's stack is sized for [`MAX_NESTING`] by the app's build script).
     fn statement_at_any_depth(&mut self, sql: &str) -> Outcome {
         let depth = crate::reader::nesting_depth(sql);
+        self.nesting = depth;
         if depth > MAX_NESTING {
             return Outcome::NotUnderstood(format!(
                 "the statement nests {depth} levels of parentheses, more than the {MAX_NESTING} schemadrift reads; its object is known but not compared"
@@ -197,9 +204,10 @@ impl Builder {
     }
 
     fn parse(&mut self, sql: &str, adjust: Adjust) -> Outcome {
-        // sqlparser counts a few levels of its own per parenthesis.
+        // sqlparser counts a few levels of its own per parenthesis; it may go as deep as the
+        // statement's nesting allows, and no deeper than the stack it was given.
         let parsed = Parser::new(&PostgreSqlDialect {})
-            .with_recursion_limit(8 * MAX_NESTING)
+            .with_recursion_limit(50 + 8 * self.nesting)
             .try_with_sql(sql)
             .and_then(|mut parser| parser.parse_statements());
         let statements = match parsed {

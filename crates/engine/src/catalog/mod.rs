@@ -167,6 +167,10 @@ pub struct NotUnderstood {
     /// side even though its definition was not read, so the comparison never takes it for absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<StatementObject>,
+    /// PostgreSQL itself refuses this statement (a second definition of a name): it defines
+    /// nothing, so it is not compared, only reported (see [`Catalog::refusals`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub refused: bool,
 }
 
 /// An object named by a statement's first words: its kind and name as the diff shows them
@@ -388,6 +392,11 @@ impl Counts {
 }
 
 impl Catalog {
+    /// A warning for each statement PostgreSQL would refuse, as a user should read it.
+    pub fn refusals(&self) -> Vec<String> {
+        self.not_understood.iter().filter(|n| n.refused).map(|n| format!("line {}: {}", n.line, n.reason)).collect()
+    }
+
     pub fn counts(&self) -> Counts {
         let constraints = self.tables.values().flat_map(|t| t.constraints.values());
         let foreign_keys = constraints.clone().filter(|c| c.kind == ConstraintKind::ForeignKey).count();

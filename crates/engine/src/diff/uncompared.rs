@@ -23,7 +23,7 @@ pub(super) fn anonymous(catalog: &Catalog) -> Vec<String> {
     catalog
         .not_understood
         .iter()
-        .filter(|n| n.object.is_none())
+        .filter(|n| n.object.is_none() && !n.refused)
         .map(|n| crate::catalog::normalized_statement(&n.text))
         .collect()
 }

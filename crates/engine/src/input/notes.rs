@@ -17,13 +17,18 @@ pub fn reading_notes(source: &str, dump: &Dump<'_>) -> Vec<String> {
         ));
     }
     for loss in &dump.losses {
-        notes.push(format!(
-            "{} opened on line {} is never closed: psql would not run the {} line{} from there to the end of the file, and they were not read. Check the file was copied whole",
-            capitalized(loss.what),
-            loss.line,
-            loss.lines,
-            if loss.lines == 1 { "" } else { "s" }
-        ));
+        let lines = format!("{} line{}", loss.lines, if loss.lines == 1 { "" } else { "s" });
+        notes.push(if loss.what == "COPY data" {
+            format!(
+                "the COPY data that starts on line {} has no `\\.` line to end it: psql reads the {lines} from there to the end of the file as rows, not as SQL, and they were not read as schema. Check the file was copied whole",
+                loss.line
+            )
+        } else {
+            format!(
+                "a /* comment opened on line {} is never closed: psql runs none of the {lines} from there to the end of the file. Objects that statements inside it name are not compared (never dropped); close the comment, or dump the schema again",
+                loss.line
+            )
+        });
     }
     if dump.statements().next().is_none() {
         notes.push("no SQL statements were found in this file: load the output of `pg_dump --schema-only`".to_string());
@@ -74,11 +79,6 @@ fn changes_existing(statement: &str) -> bool {
         }
         _ => false,
     }
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// The start of a statement, on one line, for a message.
