@@ -55,6 +55,10 @@ const READ = [
   ['latin1.sql', /not valid UTF-8 \(first bad byte on line 65\); invalid bytes were replaced by \uFFFD/],
   ['truncated.sql', /ends in the middle of the statement that starts on line 25 .*inside a dollar-quoted body \(\$\$ opened on line 27 is never closed\).*cut short/s],
   ['migration.sql', /looks like a migration, not a schema dump: 3 statements change or drop objects \(the first on line 3\)/],
+  ['utf32.sql', /UTF-32 LE encoded and has been decoded/],
+  ['unclosed_comment.sql', /a \/\* comment opened on line 53 is never closed: psql runs none of the 47 lines/],
+  ['connect_mid_file.sql', /line 49: `\\connect analytics` switches to another database after objects were created/],
+  ['defined_twice.sql', /line 59: table public\.users is already defined earlier in the file: PostgreSQL refuses this second definition/],
 ];
 
 for (const [name, warning] of READ) {
@@ -68,6 +72,35 @@ for (const [name, warning] of READ) {
     await page.close();
   });
 }
+
+test('a statement the parser cannot read: its table is not compared and the script drops nothing', async () => {
+  const { page, problems } = await dropOnTo(join(FIXTURES, 'unreadable_table.sql'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="headline"]')?.textContent.includes('unreadable_table.sql'));
+  assert.match(await byTestId(page, 'headline').textContent(), /1 object not compared/);
+  assert.match(await byTestId(page, 'to-not-understood').textContent(), /COMPRESSION/);
+  await byTestId(page, 'tab-migration').click();
+  const script = await byTestId(page, 'migration').textContent();
+  assert.match(script, /table public\.users was not compared/);
+  assert.doesNotMatch(script, /DROP TABLE/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('nesting as deep as schemadrift reads is read in the worker', async () => {
+  // 1,990 nested parentheses (the engine reads up to 2,000): the worker's stack must hold them.
+  let expression = 'id';
+  for (let i = 0; i < 1990; i++) expression = `(${expression} + 1)`;
+  const dir = mkdtempSync(join(tmpdir(), 'schemadrift-deep-'));
+  const path = join(dir, 'deep.sql');
+  writeFileSync(path, `CREATE TABLE public.deep (id integer, CONSTRAINT deep_check CHECK (${expression} > 0));\n`);
+  const { page, problems } = await dropOnTo(path);
+  await page.waitForFunction(() => document.querySelector('[data-testid="to-file-name"]')?.textContent === 'deep.sql');
+  await page.waitForFunction(() => document.querySelector('[data-testid="headline"]')?.textContent.includes('deep.sql'));
+  assert.equal(await byTestId(page, 'to-not-understood').count(), 0, 'the deep statement is understood');
+  assert.equal(await page.locator('[data-side="to"] [role="alert"]').count(), 0, 'the worker did not fail');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
 
 test('a pg_dumpall file offers its databases; the one picked is read', async () => {
   const { page, problems } = await dropOnTo(join(FIXTURES, 'cluster.sql'));

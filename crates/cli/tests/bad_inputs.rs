@@ -159,3 +159,56 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// `schemadrift diff app.sql FILE --format sql`: the script, and the run's stderr.
+fn script_to(file: &str, extra: &[&str]) -> (i32, String, String) {
+    let app = fixture("app.sql");
+    let args: Vec<&str> = ["diff", &app, file, "--format", "sql"].into_iter().chain(extra.iter().copied()).collect();
+    schemadrift(&args, None)
+}
+
+/// Issue 19: text read as psql reads it, and nothing not understood becomes a drop.
+#[test]
+fn text_is_read_as_psql_reads_it_and_nothing_unread_is_dropped() {
+    // A default under standard_conforming_strings = off is one string, not three statements.
+    let (status, script, stderr) = script_to(&fixture("conforming_strings_off.sql"), &[]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(!script.lines().any(|l| l.starts_with("GRANT") || l.starts_with("DROP")), "{script}");
+    assert!(
+        script.contains("SET DEFAULT 'x''; GRANT ALL ON TABLE public.users TO PUBLIC; DROP TABLE public.orders; --'"),
+        "{script}"
+    );
+    // CR-only line endings and UTF-32: the same schema as app.sql.
+    read_with_warning(&fixture("utf32.sql"), &[], &["UTF-32 LE encoded and has been decoded"], SAME);
+    for (status, stdout, stderr) in diff_against_app(&fixture("cr_only.sql"), &[]) {
+        assert_eq!(status, 0, "{stderr}");
+        assert!(stdout.contains(SAME), "{stdout}");
+    }
+    // A statement the parser cannot read: its table is not compared, never dropped; --fail-on medium stops.
+    let (status, script, _) = script_to(&fixture("unreadable_table.sql"), &["--fail-on", "medium"]);
+    assert_eq!(status, 1, "not compared is a medium risk");
+    assert!(!script.contains("DROP TABLE"), "{script}");
+    assert!(script.contains("-- MANUAL: table public.users was not compared"), "{script}");
+    let (_, stdout, _) = schemadrift(&["diff", &fixture("app.sql"), &fixture("unreadable_table.sql")], None);
+    assert!(stdout.contains("1 not compared") && !stdout.contains(SAME), "{stdout}");
+    // A /* comment never closed: a warning, and what it hides is not compared rather than dropped.
+    let (status, script, stderr) = script_to(&fixture("unclosed_comment.sql"), &[]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("a /* comment opened on line 53 is never closed"), "{stderr}");
+    assert!(!script.contains("DROP"), "{script}");
+    // A table defined twice: PostgreSQL keeps the first, and so does the comparison.
+    read_with_warning(
+        &fixture("defined_twice.sql"),
+        &[],
+        &["table public.users is already defined earlier in the file", "keeps the first"],
+        SAME,
+    );
+    // A \connect after objects: the other database's part is not merged in.
+    let (status, script, stderr) = script_to(&fixture("connect_mid_file.sql"), &[]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stderr.contains("`\\connect analytics` switches to another database after objects were created"),
+        "{stderr}"
+    );
+    assert!(!script.contains("events"), "{script}");
+}

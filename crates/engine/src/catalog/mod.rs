@@ -13,7 +13,7 @@ mod normalize;
 mod qualify;
 mod recognize;
 
-pub use build::{build, CatalogBuilder};
+pub use build::{build, CatalogBuilder, MAX_NESTING};
 pub use identifiers::needs_quotes;
 
 /// Tables in which migration tools record what they applied, with the tool: `(schema, table, tool)`,

@@ -83,10 +83,18 @@ pub(super) fn apply(changes: &mut Vec<Change>, from: &Catalog, to: &Catalog, exc
             }],
         });
     }
-    // The parts of a table not compared: its columns and constraints are compared with nothing.
-    changes.retain(|c| {
-        !(matches!(c.object_kind, "column" | "constraint" | "foreign_key")
-            && c.object.rsplit_once('.').is_some_and(|(table, _)| absorbed_tables.contains(table)))
+    // The parts of a table not compared (its columns, constraints, comments, owner and grants) are
+    // compared with nothing: whatever was said of them is taken back too.
+    let of_table = |object: &str| object.rsplit_once('.').is_some_and(|(table, _)| absorbed_tables.contains(table));
+    changes.retain(|c| match c.object_kind {
+        "column" | "constraint" | "foreign_key" => !of_table(&c.object),
+        "comment" | "owner" => match c.object.split_once(' ') {
+            Some(("table", table)) => !absorbed_tables.contains(table),
+            Some(("column", column)) => !of_table(column),
+            _ => true,
+        },
+        "grant" => !absorbed_tables.iter().any(|table| c.object.contains(&format!(" on table {table} "))),
+        _ => true,
     });
     changes.extend(uncompared);
 }
