@@ -82,7 +82,17 @@ fn cases() -> Vec<Case> {
         [0xff, 0xfe, 0, 0].into_iter().chain(with_note.chars().flat_map(|c| u32::from(c).to_le_bytes())).collect();
     let unterminated_copy =
         format!("{base}\nCOPY public.accounts (id) FROM stdin;\n7\nCREATE TABLE public.after_copy (id integer);\n");
+    let acting = format!(
+        "{base}\nCREATE TABLE public.shown (id integer, note text DEFAULT 'a\u{1b}[2J\u{202e}b\\c');\nCOMMENT ON TABLE public.shown IS 'bell\u{7}';\nCREATE FUNCTION public.shown_note() RETURNS text LANGUAGE sql AS $$SELECT 'it''s\u{1b}[31m'::text$$;\n"
+    );
     vec![
+        Case {
+            name: "terminal escapes and bidi overrides in a default, a comment and a body",
+            to: acting.into_bytes(),
+            load: Load::Strict,
+            never: &["\u{1b}", "\u{7}", "\u{202e}", "DROP TABLE"],
+            warning: None,
+        },
         Case {
             name: "deep nesting as pg_dump writes it",
             to: with_note.clone().into_bytes(),

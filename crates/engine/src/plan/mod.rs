@@ -161,6 +161,12 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
     planner.run();
     let mut steps = planner.steps;
     steps.sort_by_key(|s| (s.phase, s.rank));
+    // What a dump holds shows, never acts: characters that would drive a terminal are escapes.
+    for step in &mut steps {
+        if let std::borrow::Cow::Owned(inert) = crate::reader::inert_sql(&step.sql) {
+            step.sql = inert;
+        }
+    }
     Plan { steps, manual: planner.manual }
 }
 
