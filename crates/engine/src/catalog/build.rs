@@ -455,6 +455,16 @@ impl Builder {
             table.partition_of = Some((parent, text(bound)));
         }
         table.options = table_options(&create.table_options);
+        // PostgreSQL refuses a table with two columns of one name (also two long names alike in
+        // their first 63 bytes); the table then is not what the file means, so it is not compared.
+        let mut names = BTreeSet::new();
+        if let Some(twice) = create.columns.iter().map(|c| normalize_ident(&c.name)).find(|n| !names.insert(n.clone()))
+        {
+            return Outcome::NotUnderstood(format!(
+                "column \"{twice}\" is specified more than once{}: PostgreSQL refuses this CREATE TABLE",
+                if twice.len() >= 63 { " (names are cut to 63 bytes)" } else { "" }
+            ));
+        }
         for (index, column) in create.columns.iter().enumerate() {
             let mut out = Column {
                 name: normalize_ident(&column.name),
@@ -1093,6 +1103,17 @@ fn policy_roles(roles: Vec<sqlparser::ast::Owner>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use crate::{build_catalog, read};
+
+    #[test]
+    fn a_table_with_two_columns_of_one_name_is_not_compared() {
+        let long = "c".repeat(70);
+        let sql = format!("CREATE TABLE public.t (id integer, {long}_a integer, {long}_b text);");
+        let catalog = super::build(&crate::read(&sql));
+        assert!(catalog.tables.is_empty());
+        let unread = &catalog.not_understood[0];
+        assert!(unread.reason.contains("is specified more than once (names are cut to 63 bytes)"), "{}", unread.reason);
+        assert_eq!(unread.object, Some(super::StatementObject { kind: "table", name: "public.t".into() }));
+    }
 
     #[test]
     fn a_policy_to_public_is_a_policy_without_roles() {
