@@ -165,11 +165,11 @@ pub struct NotUnderstood {
     pub reason: String,
     /// The object the statement creates or changes, read from its first words: it exists on this
     /// side even though its definition was not read, so the comparison never takes it for absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub object: Option<StatementObject>,
     /// PostgreSQL itself refuses this statement (a second definition of a name): it defines
     /// nothing, so it is not compared, only reported (see [`Catalog::refusals`]).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub refused: bool,
 }
 

@@ -109,12 +109,8 @@ pub struct Summary {
     pub altered: usize,
     pub renamed: usize,
     /// Objects a statement of which was not understood: not compared (see [`ChangeKind::Uncompared`]).
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default)]
     pub uncompared: usize,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 impl Summary {
