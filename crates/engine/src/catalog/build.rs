@@ -158,10 +158,22 @@ pub(super) struct Builder {
     partitions: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
 }
 
-/// The deepest nesting of parentheses read. pg_dump writes `((((a + b) + c) + d) …)` for a sum of
-/// many terms, one level per term, so a CHECK over every column of the widest table PostgreSQL
-/// allows (1,600 columns) nests no deeper; a statement beyond this is reported, its object kept.
+/// The deepest nesting read (parentheses, plus `CASE` and `BEGIN`, see `reader::nesting_depth`).
+/// pg_dump writes `((((a + b) + c) + d) …)` for a sum of many terms, one level per term: a CHECK
+/// over 60 columns nests 59 deep. Natively a deep statement gets a stack to match, up to 2,000
+/// levels. In the browser the JavaScript engine's own call stack is the limit (wasm frames live on
+/// it): Chromium read 500 nested parentheses and 400 nested `CASE`s and overflowed at 600 and 800,
+/// so the worker reads 400. Beyond the limit the statement is reported, its object kept.
+#[cfg(not(target_family = "wasm"))]
 pub const MAX_NESTING: usize = 2000;
+#[cfg(target_family = "wasm")]
+pub const MAX_NESTING: usize = 400;
+
+/// Where a statement deeper than [`MAX_NESTING`] could still be read.
+#[cfg(not(target_family = "wasm"))]
+const DEEPER: &str = "";
+#[cfg(target_family = "wasm")]
+const DEEPER: &str = " in the browser (the schemadrift command line reads 2,000)";
 
 /// Statements nested deeper than this are read on a stack of their own (sqlparser's AST of a deep
 /// expression is as deep, and cloning or printing it recurses).
@@ -175,7 +187,7 @@ impl Builder {
         self.nesting = depth;
         if depth > MAX_NESTING {
             return Outcome::NotUnderstood(format!(
-                "the statement nests {depth} levels of parentheses, more than the {MAX_NESTING} schemadrift reads; its object is known but not compared"
+                "the statement nests {depth} levels (parentheses and CASE), more than the {MAX_NESTING} schemadrift reads{DEEPER}; its object is known but not compared"
             ));
         }
         if depth <= SHALLOW {
