@@ -673,8 +673,11 @@ fn read_header(source: &str) -> Header {
     let mut header = Header::default();
     // pg_dump writes these within the first few lines; in a pg_dumpall file, after the cluster's
     // roles: look from the first `-- Dumped` line on, for a few lines.
-    let start =
-        if source.starts_with("-- Dumped") { 0 } else { source.find("\n-- Dumped ").map_or(source.len(), |at| at + 1) };
+    let start = if source.starts_with("-- Dumped") {
+        0
+    } else {
+        source.find("\n-- Dumped ").or_else(|| source.find("\r-- Dumped ")).map_or(source.len(), |at| at + 1)
+    };
     for line in source[start..].split(['\n', '\r']).filter(|l| !l.is_empty()).take(4) {
         if let Some(version) = line.strip_prefix("-- Dumped by pg_dump version ") {
             header.pg_dump_version = Some(version.trim().to_string());
@@ -826,6 +829,8 @@ mod tests {
     /// at `\r` too.
     #[test]
     fn every_line_ending_psql_accepts() {
+        let header = read("--\r-- PostgreSQL database dump\r\r-- Dumped by pg_dump version 15.18\r").header;
+        assert_eq!(header.pg_dump_version.as_deref(), Some("15.18"));
         check(
             "-- header\rSET a = 1;\r\rCREATE TABLE t (\r  id int -- note\r);\r",
             &["2 Statement: SET a = 1;", "4 Statement: CREATE TABLE t (\r  id int -- note\r);"],

@@ -30,6 +30,17 @@ pub fn reading_notes(source: &str, dump: &Dump<'_>) -> Vec<String> {
             )
         });
     }
+    // psql reads its input a line at a time up to each `\n`: in a file whose lines end with a lone
+    // `\r`, a meta-command takes the rest of the file as its arguments.
+    if !source.contains('\n') && source.contains('\r') {
+        if let Some(meta) = dump.pieces.iter().find(|p| p.kind == PieceKind::MetaCommand) {
+            notes.push(format!(
+                "this file ends its lines with a lone carriage return: schemadrift reads each line, but psql reads the whole file as one line, so its `{}` on line {} takes the rest of the file and psql runs none of it. Convert the line endings (`tr '\\r' '\\n' < FILE`) before running it with psql",
+                head(meta.text).split_whitespace().next().unwrap_or("\\"),
+                meta.line
+            ));
+        }
+    }
     if dump.statements().next().is_none() {
         notes.push("no SQL statements were found in this file: load the output of `pg_dump --schema-only`".to_string());
     }
@@ -123,6 +134,14 @@ mod tests {
         assert_eq!(notes.len(), 1);
         assert!(notes[0].starts_with("this looks like a migration"), "{}", notes[0]);
         assert!(notes[0].contains("2 statements change or drop objects (the first on line 2)"), "{}", notes[0]);
+    }
+
+    #[test]
+    fn a_cr_only_file_with_a_meta_command_says_psql_reads_it_as_one_line() {
+        let notes = notes("\\restrict KEY\rCREATE TABLE t (id integer);\r\\unrestrict KEY\r");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("its `\\restrict` on line 1 takes the rest of the file"), "{}", notes[0]);
+        assert!(self::notes("CREATE TABLE t (id integer);\rCREATE TABLE u (id integer);\r").is_empty());
     }
 
     #[test]
