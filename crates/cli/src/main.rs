@@ -476,13 +476,14 @@ fn compare(
 fn read_bytes(path: &PathBuf) -> Result<Vec<u8>, String> {
     let too_large = |bytes: u64| InputError::TooLarge { bytes, limit: MAX_INPUT_BYTES };
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::Read::take(std::io::stdin(), MAX_INPUT_BYTES + 1), &mut bytes)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        if bytes.len() as u64 > MAX_INPUT_BYTES {
-            return Err(format!("standard input: {}", too_large(bytes.len() as u64)));
-        }
-        return Ok(bytes);
+        let bytes = read_limited(std::io::stdin(), 0).map_err(|e| format!("cannot read standard input: {e}"))?;
+        return bytes.ok_or_else(|| {
+            format!(
+                "standard input: it holds more than {} MB (read up to the limit): {}",
+                MAX_INPUT_BYTES >> 20,
+                stream_advice()
+            )
+        });
     }
     let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if metadata.is_dir() {
@@ -496,7 +497,47 @@ fn read_bytes(path: &PathBuf) -> Result<Vec<u8>, String> {
     if size > MAX_INPUT_BYTES {
         return Err(format!("{}: {}", path.display(), too_large(size)));
     }
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    // A pipe, a FIFO or a device has no size to check first (`/dev/zero` never ends): the limit is
+    // kept while reading, one byte past it is enough to refuse.
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = read_limited(file, usize::try_from(size).unwrap_or(0))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    bytes.ok_or_else(|| {
+        format!(
+            "{}: it holds more than {} MB (a stream or device, read up to the limit): {}",
+            path.display(),
+            MAX_INPUT_BYTES >> 20,
+            stream_advice()
+        )
+    })
+}
+
+/// Reads to the end, or `None` once more than [`MAX_INPUT_BYTES`] came (a stream that never ends
+/// stops there). Read in 8 MB pieces kept apart, so nothing is copied while growing; they are joined
+/// once the whole input is in. `hint`: the expected size (a file's), read into one piece.
+fn read_limited(mut reader: impl std::io::Read, hint: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let piece = (8 << 20).max(hint.saturating_add(1)).min(usize::try_from(MAX_INPUT_BYTES + 1).unwrap_or(usize::MAX));
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
+    let mut total: u64 = 0;
+    loop {
+        let mut buffer = Vec::with_capacity(piece);
+        let read = std::io::Read::read_to_end(&mut std::io::Read::take(&mut reader, piece as u64), &mut buffer)?;
+        total += read as u64;
+        if total > MAX_INPUT_BYTES {
+            return Ok(None);
+        }
+        let done = read < piece;
+        pieces.push(buffer);
+        if done {
+            break;
+        }
+    }
+    Ok(Some(if pieces.len() == 1 { pieces.pop().unwrap_or_default() } else { pieces.concat() }))
+}
+
+/// What to do with input too large to read: the same advice as for a large file.
+fn stream_advice() -> &'static str {
+    "dump fewer schemas at a time (`pg_dump --schema-only -n SCHEMA`) and give the file"
 }
 
 fn inspect(source: &Source<'_>, format: Format, keep_secrets: bool, out: &mut String) -> ExitCode {

@@ -212,3 +212,17 @@ fn text_is_read_as_psql_reads_it_and_nothing_unread_is_dropped() {
     );
     assert!(!script.contains("events"), "{script}");
 }
+
+/// Found by a probe: `inspect /dev/zero` read 8 GB before it was killed (the limit was checked against
+/// the reported size, which a device or a pipe does not have). The limit now holds while reading.
+#[cfg(unix)]
+#[test]
+fn a_stream_without_end_is_refused_at_the_limit() {
+    let (status, stdout, stderr) = schemadrift(&["inspect", "/dev/zero"], None);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("/dev/zero: it holds more than 1024 MB (a stream or device, read up to the limit)"),
+        "{stderr}"
+    );
+}
