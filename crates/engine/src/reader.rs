@@ -223,44 +223,22 @@ impl<'a> Scanner<'a> {
                 {
                     return true
                 }
-                Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'*') => match self.block_comment_end(self.pos) {
-                    Some(end) => self.advance_to(end),
-                    None => {
-                        let line = self.line;
-                        if self.lost.is_none() {
-                            self.lose(line, "a /* comment");
-                            self.lost = Some((self.pos + 2, line));
+                Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'*') => {
+                    match block_comment_end(self.bytes, self.pos) {
+                        Some(end) => self.advance_to(end),
+                        None => {
+                            let line = self.line;
+                            if self.lost.is_none() {
+                                self.lose(line, "a /* comment");
+                                self.lost = Some((self.pos + 2, line));
+                            }
+                            self.advance_to(self.bytes.len());
                         }
-                        self.advance_to(self.bytes.len());
                     }
-                },
+                }
                 Some(_) => return true,
             }
         }
-    }
-
-    /// End (exclusive) of a possibly nested `/* … */` comment starting at `from`; `None` when the
-    /// text ends first.
-    fn block_comment_end(&self, from: usize) -> Option<usize> {
-        let mut depth = 0usize;
-        let mut i = from;
-        while i + 1 < self.bytes.len() {
-            match (self.bytes[i], self.bytes[i + 1]) {
-                (b'/', b'*') => {
-                    depth += 1;
-                    i += 2;
-                }
-                (b'*', b'/') => {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        return Some(i);
-                    }
-                }
-                _ => i += 1,
-            }
-        }
-        None
     }
 
     /// Scans to just past the statement's `;`. Returns false when the text ends first.
@@ -280,7 +258,7 @@ impl<'a> Scanner<'a> {
                 b'"' => i = quoted_end(bytes, i, b'"', false),
                 b'-' if bytes.get(i + 1) == Some(&b'-') => i = self.line_end(i),
                 b'/' if bytes.get(i + 1) == Some(&b'*') && self.lost.is_none_or(|(at, _)| i < at) => {
-                    i = self.block_comment_end(i).unwrap_or(bytes.len())
+                    i = block_comment_end(bytes, i).unwrap_or(bytes.len())
                 }
                 b'$' => i = dollar_quote_end(self.src, i).unwrap_or(i + 1),
                 _ => i += 1,
@@ -317,6 +295,30 @@ impl<'a> Scanner<'a> {
         self.advance_to(self.bytes.len());
         Some(Piece { line, kind: PieceKind::CopyData { rows }, text: &self.src[start..], backslash_quotes })
     }
+}
+
+/// End (exclusive) of a possibly nested `/* … */` comment starting at `from`; `None` when the
+/// text ends first. The one scanner of block comments: every lexical pass here uses it.
+fn block_comment_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = from;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Line breaks in `bytes`: `\n`, `\r\n` and a lone `\r` count one each.
@@ -413,30 +415,10 @@ pub fn open_at_end(text: &str, first_line: usize, backslash_quotes: bool) -> Opt
                 i = end;
             }
             b'-' if bytes.get(i + 1) == Some(&b'-') => i = line_end(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let mut depth = 0usize;
-                let mut j = i;
-                loop {
-                    if j + 1 >= bytes.len() {
-                        return Some(format!("a /* comment opened on line {}", line_of(i)));
-                    }
-                    match (bytes[j], bytes[j + 1]) {
-                        (b'/', b'*') => {
-                            depth += 1;
-                            j += 2;
-                        }
-                        (b'*', b'/') => {
-                            depth -= 1;
-                            j += 2;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => j += 1,
-                    }
-                }
-                i = j;
-            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => match block_comment_end(bytes, i) {
+                Some(end) => i = end,
+                None => return Some(format!("a /* comment opened on line {}", line_of(i))),
+            },
             b'$' => match dollar_quote_end(text, i) {
                 Some(end) => {
                     let tag_len = bytes[i + 1..].iter().position(|&b| b == b'$').unwrap_or(0) + 2;
@@ -482,28 +464,7 @@ pub fn with_escape_strings(statement: &str) -> std::borrow::Cow<'_, str> {
             }
             b'"' => i = quoted_end(bytes, i, b'"', false),
             b'-' if bytes.get(i + 1) == Some(&b'-') => i = line_end(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let mut depth = 0usize;
-                let mut j = i;
-                while j + 1 < bytes.len() {
-                    match (bytes[j], bytes[j + 1]) {
-                        (b'/', b'*') => {
-                            depth += 1;
-                            j += 1;
-                        }
-                        (b'*', b'/') => {
-                            depth -= 1;
-                            j += 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                i = j + 1;
-            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => i = block_comment_end(bytes, i).unwrap_or(bytes.len()),
             b'$' => i = dollar_quote_end(statement, i).unwrap_or(i + 1),
             _ => i += 1,
         }
@@ -538,6 +499,7 @@ pub fn nesting_depth(statement: &str) -> usize {
             b'\'' => i = quoted_end(bytes, i, b'\'', is_escape_string_prefix(bytes, i)),
             b'"' => i = quoted_end(bytes, i, b'"', false),
             b'-' if bytes.get(i + 1) == Some(&b'-') => i = line_end(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => i = block_comment_end(bytes, i).unwrap_or(bytes.len()),
             b'$' => i = dollar_quote_end(statement, i).unwrap_or(i + 1),
             b if b.is_ascii_alphabetic() || b == b'_' => {
                 let start = i;
@@ -881,6 +843,12 @@ mod tests {
             )
         );
         assert!(matches!(inert_sql("SELECT 'plain';"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn nesting_counts_parentheses_and_blocks_outside_quotes_and_comments() {
+        assert_eq!(nesting_depth("SELECT ((1)) /* ((((( */ -- ((((\n, '((((', $$((($$"), 2);
+        assert_eq!(nesting_depth("SELECT CASE WHEN a THEN (CASE WHEN b THEN 1 END) END"), 3);
     }
 
     #[test]
