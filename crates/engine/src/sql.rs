@@ -5,15 +5,16 @@
 //! [`literal`], so generated SQL is valid for any name a dump can hold.
 
 use crate::catalog::{needs_quotes, ByTable, Catalog, Column, ConstraintKind, Index, QualifiedName, Table};
+use crate::reader;
 use std::fmt::Write;
 
 /// An identifier as SQL: double-quoted when PostgreSQL would quote it, embedded quotes doubled.
 /// A name holding characters that would act on a terminal or reorder text (see
-/// [`crate::render::visible`]) is written `U&"…"` with those characters as `\XXXX` escapes: the
+/// [`crate::render::visible`]) is written `U&"…"` with those characters as `\001B`-style escapes: the
 /// same name to PostgreSQL, inert to whoever reads the script.
 pub fn ident(name: &str) -> String {
     if name.chars().any(acts) {
-        format!("U&\"{}\"", unicode_escaped(name, '"'))
+        unicode_token(name, '"')
     } else if needs_quotes(name) {
         format!("\"{}\"", name.replace('"', "\"\""))
     } else {
@@ -21,20 +22,20 @@ pub fn ident(name: &str) -> String {
     }
 }
 
-/// A character written escaped inside SQL names and strings: hidden ones but newline and tab, which
-/// only lay the text out.
+/// A character written escaped inside SQL names and strings: what acts on a terminal or reorders
+/// text (see [`crate::render::visible`]), but not the newline and tab that lay SQL out.
 fn acts(c: char) -> bool {
     crate::render::visible::is_hidden(c) && c != '\n' && c != '\t'
 }
 
-/// The body of a `U&"…"` or `U&'…'` token: `\` doubled, `quote` doubled, hidden characters as
-/// `\XXXX` or `\+XXXXXX`.
-fn unicode_escaped(text: &str, quote: char) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
+/// Appends `text` as the body of a `U&'…'` / `U&"…"` token: characters that act as `\001B` or
+/// `\+01F600`; a backslash doubled unless `text` is a `U&` body already (its backslashes are
+/// escapes); `quote` doubled when `double_quotes` (raw text; a quoted token's are doubled already).
+fn push_unicode_body(out: &mut String, text: &str, quote: char, double_quotes: bool, already_unicode: bool) {
     for c in text.chars() {
         match c {
-            '\\' => out.push_str("\\\\"),
-            c if c == quote => {
+            '\\' if !already_unicode => out.push_str("\\\\"),
+            c if c == quote && double_quotes => {
                 out.push(c);
                 out.push(c);
             }
@@ -49,6 +50,13 @@ fn unicode_escaped(text: &str, quote: char) -> String {
             c => out.push(c),
         }
     }
+}
+
+/// `U&` + `quote` + `text` escaped + `quote`.
+fn unicode_token(text: &str, quote: char) -> String {
+    let mut out = format!("U&{quote}");
+    push_unicode_body(&mut out, text, quote, true, false);
+    out.push(quote);
     out
 }
 
@@ -57,6 +65,83 @@ fn unicode_escaped(text: &str, quote: char) -> String {
 /// as are characters that reorder text (see [`crate::render::visible`]).
 pub fn comment(text: &str) -> std::borrow::Cow<'_, str> {
     crate::render::visible::inline(text)
+}
+
+/// SQL that means the same and shows every character that would act on a terminal or reorder text
+/// as an escape: a string or quoted name holding one becomes `U&'…'` / `U&"…"`, a dollar-quoted body
+/// becomes a `U&'…'` string (any string constant may be a function body), an `E'…'` string takes
+/// `\u001B`, a `--` comment shows `\x1b`. SQL holding no such character is returned as it is.
+/// Written for SQL that runs with `standard_conforming_strings` on (generated scripts).
+pub fn inert_sql(sql: &str) -> std::borrow::Cow<'_, str> {
+    if !sql.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'\'' | b'"') => {
+                let escapes = quote == b'\'' && reader::is_escape_string_prefix(bytes, i);
+                let unicode = i >= 2 && bytes[i - 1] == b'&' && matches!(bytes[i - 2], b'U' | b'u');
+                let other_prefix =
+                    quote == b'\'' && !escapes && !unicode && i > 0 && reader::is_identifier_byte(bytes[i - 1]);
+                let end = reader::quoted_end(bytes, i, quote, escapes);
+                let token = &sql[i..end];
+                if !token.chars().any(acts) || other_prefix {
+                    out.push_str(token);
+                } else if escapes {
+                    for c in token.chars() {
+                        match c as u32 {
+                            code if acts(c) && code <= 0xffff => out.push_str(&format!("\\u{code:04X}")),
+                            code if acts(c) => out.push_str(&format!("\\U{code:08X}")),
+                            _ => out.push(c),
+                        }
+                    }
+                } else {
+                    let q = quote as char;
+                    let inner = token.strip_prefix(q).unwrap_or(token);
+                    let inner = inner.strip_suffix(q).unwrap_or(inner);
+                    if !unicode {
+                        out.push_str("U&");
+                    }
+                    out.push(q);
+                    push_unicode_body(&mut out, inner, q, false, unicode);
+                    out.push(q);
+                }
+                i = end;
+            }
+            b'$' => match reader::dollar_quote_end(sql, i) {
+                Some(end) => {
+                    let token = &sql[i..end];
+                    let tag_len = bytes[i + 1..].iter().position(|&b| b == b'$').unwrap_or(0) + 2;
+                    if token.chars().any(acts) && token.len() >= 2 * tag_len {
+                        out.push_str("U&'");
+                        push_unicode_body(&mut out, &token[tag_len..token.len() - tag_len], '\'', true, false);
+                        out.push('\'');
+                    } else {
+                        out.push_str(token);
+                    }
+                    i = end;
+                }
+                None => {
+                    out.push('$');
+                    i += 1;
+                }
+            },
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                let end = reader::line_end(bytes, i);
+                out.push_str(&crate::render::visible::inline(&sql[i..end]));
+                i = end;
+            }
+            _ => {
+                let c = sql[i..].chars().next().unwrap_or(' ');
+                out.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `schema.name`, each part quoted as needed.
@@ -68,7 +153,7 @@ pub fn qualified(name: &QualifiedName) -> String {
 /// `U&'…'` with escapes when it holds characters that would act on a terminal or reorder text.
 pub fn literal(text: &str) -> String {
     if text.chars().any(acts) {
-        format!("U&'{}'", unicode_escaped(text, '\''))
+        unicode_token(text, '\'')
     } else {
         format!("'{}'", text.replace('\'', "''"))
     }
@@ -77,6 +162,27 @@ pub fn literal(text: &str) -> String {
 #[cfg(test)]
 mod visible_tests {
     use super::*;
+
+    /// Found by a probe: ESC and BEL from a dump reached the SQL script raw.
+    #[test]
+    fn generated_sql_shows_what_would_act_as_escapes() {
+        let sql = concat!(
+            "ALTER TABLE t ALTER COLUMN c SET DEFAULT 'a\u{1b}[2J''b\\c';\n",
+            "COMMENT ON TABLE \"x\u{202e}y\" IS E'e\u{7}';\n",
+            "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $_$SELECT 'it''s\u{1b}'$_$;\n",
+            "-- note \u{1b}\n"
+        );
+        assert_eq!(
+            inert_sql(sql),
+            concat!(
+                "ALTER TABLE t ALTER COLUMN c SET DEFAULT U&'a\\001B[2J''b\\\\c';\n",
+                "COMMENT ON TABLE U&\"x\\202Ey\" IS E'e\\u0007';\n",
+                "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS U&'SELECT ''it''''s\\001B''';\n",
+                "-- note \\x1b\n"
+            )
+        );
+        assert!(matches!(inert_sql("SELECT 'plain';"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn names_and_strings_that_would_act_on_a_terminal_are_written_with_escapes() {

@@ -163,7 +163,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
     steps.sort_by_key(|s| (s.phase, s.rank));
     // What a dump holds shows, never acts: characters that would drive a terminal are escapes.
     for step in &mut steps {
-        if let std::borrow::Cow::Owned(inert) = crate::reader::inert_sql(&step.sql) {
+        if let std::borrow::Cow::Owned(inert) = crate::sql::inert_sql(&step.sql) {
             step.sql = inert;
         }
     }

@@ -48,7 +48,7 @@ fn escaped(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
 }
 
 /// JSON text with the hidden characters JSON allows raw (DEL, C1 controls, bidi, separators)
-/// written as `\uXXXX` escapes: the same value, shown safely. Outside strings JSON holds none.
+/// written as `\u202e`-style escapes: the same value, shown safely. Outside strings JSON holds none.
 pub fn json(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| is_hidden(c) && !matches!(c, '\n' | '\t')) {
         return Cow::Borrowed(text);
