@@ -16,6 +16,7 @@ pub use confirmed::Rename;
 pub use findings::key_findings;
 pub use renames::RenameCandidate;
 pub use tables::{align_columns, inventory, table_of, ColumnPair, ColumnStatus, TableEntry, TableStatus};
+pub use uncompared::sides as uncompared_sides;
 pub use words::{word_diff, Part, Segment};
 
 use crate::catalog::{Catalog, QualifiedName, Table};

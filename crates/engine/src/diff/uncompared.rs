@@ -103,6 +103,14 @@ fn texts<'t>(side: &'t [(&NotUnderstood, String)]) -> BTreeSet<&'t str> {
     side.iter().map(|(_, t)| t.as_str()).collect()
 }
 
+/// `from: understood; to: not understood: line 12: …`: how each side holds an uncompared object,
+/// as the risk and the manual step say it.
+pub fn sides(change: &Change) -> String {
+    let read = change.details.first();
+    let side = |value: Option<&String>| value.map_or("absent", String::as_str).to_string();
+    format!("from: {}; to: {}", side(read.and_then(|d| d.from.as_ref())), side(read.and_then(|d| d.to.as_ref())))
+}
+
 /// Whether `change` is about `object` (a function name covers every overload).
 fn covers(object: &StatementObject, change: &Change) -> bool {
     let same_kind = change.object_kind == object.kind

@@ -139,14 +139,11 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
     let uncompared = |c: &Change| c.change == crate::diff::ChangeKind::Uncompared;
     let mut manual: Vec<String> = Vec::new();
     for change in diff.changes.iter().filter(|c| uncompared(c)) {
-        let read = change.details.first();
-        let side = |state: Option<&String>| state.map_or("absent", String::as_str).to_string();
         manual.push(format!(
-            "{} {} was not compared, so this script leaves it as it is (from: {}; to: {}). Compare its definitions by hand and write the change if one is needed",
+            "{} {} was not compared, so this script leaves it as it is ({}). Compare its definitions by hand and write the change if one is needed",
             change.object_kind.replace('_', " "),
             change.object,
-            side(read.and_then(|d| d.from.as_ref())),
-            side(read.and_then(|d| d.to.as_ref())),
+            crate::diff::uncompared_sides(change),
         ));
     }
     let compared;

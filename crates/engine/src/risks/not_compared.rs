@@ -18,18 +18,8 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .iter()
         .filter(|c| c.change == ChangeKind::Uncompared)
         .map(|change| {
-            let read = change.details.first();
-            let side = |value: Option<&String>| value.map_or("absent", String::as_str).to_string();
-            let (from, to) = (side(read.and_then(|d| d.from.as_ref())), side(read.and_then(|d| d.to.as_ref())));
-            hit(
-                change,
-                Level::Medium,
-                format!(
-                    "{} {} was not compared (from: {from}; to: {to})",
-                    change.object_kind.replace('_', " "),
-                    change.object
-                ),
-            )
+            let what = format!("{} {}", change.object_kind.replace('_', " "), change.object);
+            hit(change, Level::Medium, format!("{what} was not compared ({})", crate::diff::uncompared_sides(change)))
         })
         .collect()
 }
