@@ -101,13 +101,23 @@ fn ceil_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// At most [`MAX_VALUE`] bytes of `text` from `start`, cut at a character boundary.
-fn window(text: &str, start: usize) -> &str {
-    let mut end = (start + MAX_VALUE).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
+/// The last character boundary at or before `at` (and not past the end).
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
     }
-    &text[start..end]
+    at
+}
+
+/// At most `length` bytes of `text` from `start`, cut at a character boundary.
+fn span(text: &str, start: usize, length: usize) -> &str {
+    &text[start..floor_boundary(text, start.saturating_add(length)).max(start)]
+}
+
+/// At most [`MAX_VALUE`] bytes of `text` from `start`.
+fn window(text: &str, start: usize) -> &str {
+    span(text, start, MAX_VALUE)
 }
 
 /// `PASSWORD 'x'` of CREATE / ALTER ROLE or USER, `password 'x'` in OPTIONS (…), `password=x`.
@@ -318,23 +328,14 @@ fn copy_row(found: &mut Found, number: usize, line: &str, columns: &[usize]) {
 fn private_keys(found: &mut Found, text: &str) {
     let (mut from, mut counted, mut line) = (0, 0, 1);
     while let Some(at) = text[from..].find("-----BEGIN ").map(|i| from + i) {
-        let head = window(text, at);
-        let mut head_end = head.len().min(100);
-        while !head.is_char_boundary(head_end) {
-            head_end -= 1;
-        }
-        let head = &head[..head_end];
+        let head = span(text, at, 100);
         from = at + "-----BEGIN ".len();
         let Some(header_len) = head[11..].find("-----").map(|i| i + 16) else { continue };
         if !head[..header_len].contains("PRIVATE KEY") {
             continue;
         }
         let body_from = at + header_len;
-        let mut body_end = (body_from + 16 * MAX_VALUE).min(text.len());
-        while !text.is_char_boundary(body_end) {
-            body_end -= 1;
-        }
-        let body_window = &text[body_from..body_end];
+        let body_window = span(text, body_from, 16 * MAX_VALUE);
         let body_len =
             body_window.find("-----END").unwrap_or_else(|| body_window.find(['\'', '$']).unwrap_or(body_window.len()));
         let body = body_window[..body_len].trim_matches(|c: char| c.is_whitespace() || c == '\\');
