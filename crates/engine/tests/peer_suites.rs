@@ -1,0 +1,442 @@
+//! Other projects' test cases, judged by the method of `../shared/peer-suites/README.md` (read in
+//! place, never copied): each case's two schemas are built on PostgreSQL 15 and dumped; the
+//! migration schemadrift writes from those dumps is applied to a copy of the first database with
+//! `psql -v ON_ERROR_STOP=1`; the result's dump must equal the second database's dump, TOC entries
+//! compared as a set (the order of a table's columns aside, owners and privileges included). Both
+//! directions, and a dump compared with itself must show no change.
+//!
+//! The comparison of the two dumps is plain text, independent of schemadrift's catalog and diff, so
+//! a change the diff does not see still fails here.
+//!
+//! Cases that cannot load on PostgreSQL 15 as written, and cases schemadrift refuses on purpose, are
+//! listed strictly: a listed case that starts to load or converge fails the test too, so the lists
+//! only shrink. `SCHEMADRIFT_PEER=text` runs only the cases whose name contains the text.
+//! Without the suites the test fails, unless `SCHEMADRIFT_CORPUS=skip` is set; without a PostgreSQL
+//! server it fails, unless `SCHEMADRIFT_POSTGRES=skip` is set.
+
+mod common;
+
+use schemadrift_engine::pipeline::{compare_sides, read_side};
+use schemadrift_engine::DiffOptions;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// apgdiff cases that are not valid on PostgreSQL 15 as written: they cannot load and do not count.
+const CANNOT_LOAD: &[(&str, &str)] = &[
+    ("apgdiff/add_table_bug102", "a foreign key references columns with no unique key"),
+    ("apgdiff/add_table_partition_by", "a foreign key with ONLY on a partitioned table"),
+    ("apgdiff/alter_inherited_column", "a column reference in a DEFAULT expression"),
+    ("apgdiff/alter_view_add_default", "a view of a relation the SQL never defines"),
+    ("apgdiff/alter_view_change_default", "a view of a relation the SQL never defines"),
+    ("apgdiff/alter_view_drop_default", "a view of a relation the SQL never defines"),
+    ("apgdiff/create_trigger_postgres12", "a trigger calling a function the SQL never defines"),
+    ("apgdiff/drop_with_oids", "WITH OIDS, removed in PostgreSQL 12"),
+    ("apgdiff/grant_on_view_cols_mixed", "a column grant on a column the view does not have"),
+    ("apgdiff/view_alias_with_quote", "a view of a relation the SQL never defines"),
+    ("apgdiff/view_triggers", "a row-level AFTER trigger on a view"),
+];
+
+/// Directions schemadrift does not make converge yet, each with its class in issue #17. Strict:
+/// a listed direction that converges fails the test, so the list only shrinks.
+const NOT_YET: &[(&str, &str)] = &[
+    ("apgdiff/add_cluster a→b", "9: CLUSTER ON"),
+    ("apgdiff/add_cluster b→a", "9: CLUSTER ON"),
+    ("apgdiff/add_comments b→a", "14: the public schema's comment"),
+    ("apgdiff/add_inherits_default_column a→b", "6: inheritance, a child's own default"),
+    ("apgdiff/add_inherits_schema_default_column a→b", "6: inheritance, a child's own default"),
+    ("apgdiff/add_owned_sequence a→b", "4: sequences"),
+    ("apgdiff/add_statistics a→b", "9: SET STATISTICS"),
+    ("apgdiff/add_statistics b→a", "9: SET STATISTICS"),
+    ("apgdiff/add_transaction a→b", "2: sequence owner and OWNED BY"),
+    ("apgdiff/add_transaction b→a", "2: sequence owner and OWNED BY"),
+    ("apgdiff/add_trigger a→b", "2: a procedural language replaced by the extension"),
+    ("apgdiff/add_trigger b→a", "2: a procedural language replaced by the extension"),
+    ("apgdiff/alter_type b→a", "owner of a type"),
+    ("apgdiff/drop_cluster a→b", "9: CLUSTER ON"),
+    ("apgdiff/drop_cluster b→a", "9: CLUSTER ON"),
+    ("apgdiff/drop_comments a→b", "14: the public schema's comment"),
+    ("apgdiff/drop_index_with_cluster b→a", "9: CLUSTER ON"),
+    ("apgdiff/drop_statistics a→b", "9: SET STATISTICS"),
+    ("apgdiff/drop_statistics b→a", "9: SET STATISTICS"),
+    ("apgdiff/foreign_create_table a→b", "2: foreign data wrapper → server → foreign table"),
+    ("apgdiff/foreign_create_table b→a", "2: foreign data wrapper → server → foreign table"),
+    ("apgdiff/foreign_drop_table a→b", "2: foreign data wrapper → server → foreign table"),
+    ("apgdiff/foreign_drop_table b→a", "2: foreign data wrapper → server → foreign table"),
+    ("apgdiff/modify_cluster a→b", "9: CLUSTER ON"),
+    ("apgdiff/modify_cluster b→a", "9: CLUSTER ON"),
+    ("apgdiff/modify_function_args a→b", "5: functions by argument types"),
+    ("apgdiff/modify_function_args b→a", "5: functions by argument types"),
+    ("apgdiff/modify_function_args2 a→b", "5: functions by argument types"),
+    ("apgdiff/modify_function_args2 b→a", "5: functions by argument types"),
+    ("apgdiff/modify_function_similar a→b", "5: functions by argument types"),
+    ("apgdiff/modify_function_similar b→a", "5: functions by argument types"),
+    ("apgdiff/modify_inherits a→b", "2: sequence owner and OWNED BY"),
+    ("apgdiff/modify_inherits b→a", "2: sequence owner and OWNED BY"),
+    ("apgdiff/modify_materialized_view a→b", "7: a re-created view"),
+    ("apgdiff/modify_materialized_view b→a", "7: a re-created view"),
+    ("apgdiff/modify_sequence_cycle_off a→b", "4: sequences"),
+    ("apgdiff/modify_sequence_cycle_on b→a", "4: sequences"),
+    ("apgdiff/modify_sequence_minvalue_set a→b", "4: sequences"),
+    ("apgdiff/modify_statistics a→b", "9: SET STATISTICS"),
+    ("apgdiff/modify_statistics b→a", "9: SET STATISTICS"),
+    ("apgdiff/modify_view a→b", "7: a re-created view"),
+    ("apgdiff/modify_view b→a", "7: a re-created view"),
+    ("apgdiff/multiple_schemas a→b", "2: sequence owner and OWNED BY"),
+    ("apgdiff/multiple_schemas b→a", "2: sequence owner and OWNED BY"),
+    ("migra/constraints a→b", "2: DROP NOT NULL before the primary key"),
+    ("migra/constraints b→a", "2: DROP NOT NULL before the primary key"),
+    ("migra/dependencies2 a→b", "2: views and objects replaced by another kind"),
+    ("migra/dependencies2 b→a", "2: views and objects replaced by another kind"),
+    ("migra/dependencies3 a→b", "2: views and objects replaced by another kind"),
+    ("migra/dependencies3 b→a", "2: views and objects replaced by another kind"),
+    ("migra/enumdefaults a→b", "3: casts between enums"),
+    ("migra/enumdefaults b→a", "3: casts between enums"),
+    ("migra/enumdeps b→a", "8: enum changes and the views using them"),
+    ("migra/everything a→b", "2: keys before foreign keys, NOT NULL and primary keys"),
+    ("migra/everything b→a", "2: keys before foreign keys, NOT NULL and primary keys"),
+    ("migra/identitycols a→b", "2: identity and NOT NULL"),
+    ("migra/identitycols b→a", "2: identity and NOT NULL"),
+    ("migra/inherit2 a→b", "6: inheritance"),
+    ("migra/inherit2 b→a", "6: inheritance"),
+    ("migra/partitioning a→b", "1: partitions"),
+    ("migra/partitioning b→a", "1: partitions"),
+    ("migra/triggers3 a→b", "7: triggers"),
+    ("migra/triggers3 b→a", "7: triggers"),
+];
+
+fn suites_dir() -> Option<PathBuf> {
+    let corpus = common::corpus_dir()?;
+    let dir =
+        std::env::var_os("SCHEMADRIFT_PEER_SUITES").map(PathBuf::from).unwrap_or_else(|| corpus.join("../peer-suites"));
+    assert!(dir.is_dir(), "the peer suites folder {} is missing (or set SCHEMADRIFT_PEER_SUITES)", dir.display());
+    Some(dir)
+}
+
+/// One case: its name (`suite/case`) and the SQL of its two schemas.
+struct Case {
+    name: String,
+    a: String,
+    b: String,
+    roles: Vec<String>,
+}
+
+fn cases(dir: &Path) -> Vec<Case> {
+    let mut out = Vec::new();
+    for (suite, a_file, b_file) in [("migra", "a.sql", "b.sql"), ("apgdiff", "original.sql", "new.sql")] {
+        let mut folders: Vec<PathBuf> = std::fs::read_dir(dir.join(suite))
+            .unwrap_or_else(|e| panic!("{}/{suite}: {e}", dir.display()))
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join(a_file).is_file())
+            .collect();
+        folders.sort();
+        for folder in folders {
+            let read = |f: &str| std::fs::read_to_string(folder.join(f)).unwrap_or_default();
+            let mut roles = Vec::new();
+            if let Ok(meta) = std::fs::read_to_string(folder.join("meta.json")) {
+                let value: serde_json::Value = serde_json::from_str(&meta).unwrap_or_default();
+                if let Some(list) = value.get("roles").and_then(|r| r.as_array()) {
+                    roles.extend(list.iter().filter_map(|r| r.as_str().map(str::to_string)));
+                }
+            }
+            let (a, b) = (read(a_file), read(b_file));
+            roles.extend(named_roles(&a));
+            roles.extend(named_roles(&b));
+            roles.sort();
+            roles.dedup();
+            let name = format!("{suite}/{}", folder.file_name().unwrap_or_default().to_string_lossy());
+            out.push(Case { name, a, b, roles });
+        }
+    }
+    out
+}
+
+/// Roles a schema's SQL names (`OWNER TO r`, `GRANT … TO r`, `REVOKE … FROM r`, `AUTHORIZATION r`,
+/// a policy's `TO r`): they live outside a database and must exist before it is built.
+fn named_roles(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let lower = sql.to_lowercase();
+    for statement in lower.split(';') {
+        let words: Vec<&str> =
+            statement.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+        let granting = words.first().is_some_and(|w| *w == "grant" || *w == "revoke")
+            || words.windows(2).any(|w| w == ["create", "policy"]);
+        for (i, word) in words.iter().enumerate() {
+            let takes_list = (*word == "to" || *word == "from") && granting;
+            let takes_one = *word == "authorization" || (*word == "to" && i > 0 && words[i - 1] == "owner");
+            if !(takes_list || takes_one) {
+                continue;
+            }
+            for role in &words[i + 1..] {
+                let role = role.trim_matches(|c| c == '"' || c == ')' || c == '(');
+                if ["with", "using", "check", "granted", "cascade", "restrict", "group"].contains(&role) {
+                    break;
+                }
+                if !role.is_empty() && !["public", "current_user", "session_user", "current_role"].contains(&role) {
+                    out.push(role.to_string());
+                }
+                if takes_one {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What a fresh PostgreSQL 15 database needs before a case's SQL runs, by the suites' README.
+fn preparation(sql: &str) -> String {
+    let lower = sql.to_lowercase();
+    let mut out = String::new();
+    let creates_plpgsql = lower.lines().any(|line| {
+        let mut words = line.split_whitespace().map(|w| w.trim_end_matches(';'));
+        words.next() == Some("create") && {
+            let mut words = words.skip_while(|w| ["or", "replace", "trusted", "procedural"].contains(w));
+            matches!(words.next(), Some("language" | "extension")) && words.next() == Some("plpgsql")
+        }
+    });
+    if creates_plpgsql {
+        out.push_str("DROP EXTENSION plpgsql;\n");
+    }
+    if lower.contains("create schema public") {
+        out.push_str("DROP SCHEMA public;\n");
+    }
+    if lower.contains("server ats") && !lower.contains("create server ats") {
+        out.push_str("CREATE FOREIGN DATA WRAPPER dummy;\nCREATE SERVER ats FOREIGN DATA WRAPPER dummy;\n");
+    }
+    out
+}
+
+/// A dump as a multiset of its TOC entries, each entry's text normalized: the `\restrict` key
+/// lines (random per run) and the column order of a `CREATE TABLE` do not count.
+fn entries(dump: &str) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    let lines: Vec<&str> =
+        dump.lines().filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict")).collect();
+    let mut current: Vec<&str> = Vec::new();
+    let mut flush = |current: &mut Vec<&str>| {
+        if let Some(first) = current.first() {
+            if first.starts_with("-- Name: ") {
+                *out.entry(normalize(current)).or_insert(0) += 1;
+            }
+        }
+        current.clear();
+    };
+    for line in lines {
+        if line.starts_with("-- Name: ") || line.starts_with("-- PostgreSQL database dump complete") {
+            flush(&mut current);
+        }
+        if line == "--" {
+            continue;
+        }
+        current.push(line);
+    }
+    flush(&mut current);
+    out
+}
+
+/// One entry's text with a table's column lines sorted, and the grants of a privileges entry
+/// sorted (PostgreSQL keeps an object's privileges in the order they were granted, which means
+/// nothing). Session settings pg_dump writes between entries (`SET default_tablespace`) are not
+/// part of any entry.
+fn normalize(lines: &[&str]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut columns: Vec<String> = Vec::new();
+    let mut in_table = false;
+    for line in lines
+        .iter()
+        .filter(|l| !l.is_empty() && !l.starts_with("SET ") && !l.starts_with("SELECT pg_catalog.set_config"))
+    {
+        if in_table && line.starts_with("    ") {
+            columns.push(line.trim_end_matches(',').to_string());
+            continue;
+        }
+        if in_table {
+            columns.sort();
+            out.append(&mut columns);
+            in_table = false;
+        }
+        out.push(line.to_string());
+        if (line.starts_with("CREATE TABLE ")
+            || line.starts_with("CREATE UNLOGGED TABLE ")
+            || line.starts_with("CREATE FOREIGN TABLE "))
+            && line.ends_with('(')
+        {
+            in_table = true;
+        }
+    }
+    columns.sort();
+    out.append(&mut columns);
+    if lines.first().is_some_and(|header| header.contains("; Type: ACL;")) {
+        out[1..].sort();
+    }
+    out.join("\n")
+}
+
+/// What differs between two dumps' entries, for the failure message.
+fn entry_difference(got: &str, want: &str) -> Option<String> {
+    let (got, want) = (entries(got), entries(want));
+    if got == want {
+        return None;
+    }
+    let mut lines = Vec::new();
+    for (entry, n) in &got {
+        if want.get(entry) != Some(n) {
+            lines.push(format!("  only after the migration:\n    {}", entry.replace('\n', "\n    ")));
+        }
+    }
+    for (entry, n) in &want {
+        if got.get(entry) != Some(n) {
+            lines.push(format!("  only in the target:\n    {}", entry.replace('\n', "\n    ")));
+        }
+    }
+    Some(lines.join("\n"))
+}
+
+enum Verdict {
+    CannotLoad(String),
+    Converged,
+    Failed(String),
+}
+
+struct Run<'a> {
+    cluster: &'a pgtest::Cluster,
+    dir: PathBuf,
+    next: AtomicUsize,
+}
+
+impl Run<'_> {
+    fn database(&self) -> String {
+        format!("peer{}", self.next.fetch_add(1, Ordering::Relaxed))
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// A database built from one schema's SQL, and its dump.
+    fn build(&self, sql: &str) -> Result<(String, String), String> {
+        let database = self.database();
+        self.cluster.create_database(&database)?;
+        let prepared = format!("{}{sql}", preparation(sql));
+        self.cluster.psql_file(&database, &self.file(&format!("{database}.sql"), &prepared))?;
+        let dump = self.cluster.dump_schema(&database, &[])?;
+        Ok((database, dump))
+    }
+
+    /// One direction: the migration from `from`'s dump to `to`'s, applied to `from`'s database
+    /// (dumped already, so it is needed for nothing else).
+    fn direction(&self, (from_db, from_dump): (&str, &str), to_dump: &str) -> Result<(), String> {
+        let side = |name: &str, dump: &str| read_side(name, dump.as_bytes(), None).map_err(|e| e.to_string());
+        let (from, to) = (side("from.sql", from_dump)?, side("to.sql", to_dump)?);
+        let outputs = compare_sides(&from, &to, &DiffOptions::default());
+        let script = outputs.release.script;
+        let script_file = self.file(&format!("{from_db}-migration.sql"), &script);
+        if let Err(error) = self.cluster.psql_file(from_db, &script_file) {
+            return Err(format!("the migration fails: {error}\n--- script ---\n{script}"));
+        }
+        let result = self.cluster.dump_schema(from_db, &[])?;
+        match entry_difference(&result, to_dump) {
+            None => Ok(()),
+            Some(difference) => Err(format!("the migrated database differs:\n{difference}\n--- script ---\n{script}")),
+        }
+    }
+
+    fn judge(&self, case: &Case) -> [Verdict; 2] {
+        for role in &case.roles {
+            let _ = self.cluster.query("postgres", &format!("CREATE ROLE \"{}\"", role.replace('"', "\"\"")));
+        }
+        let (a, b) = match (self.build(&case.a), self.build(&case.b)) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(e), _) | (_, Err(e)) => {
+                return [Verdict::CannotLoad(e.clone()), Verdict::CannotLoad(e)];
+            }
+        };
+        let same = read_side("a.sql", a.1.as_bytes(), None)
+            .map(|side| compare_sides(&side, &side, &DiffOptions::default()).release.diff.changes.len());
+        if !matches!(same, Ok(0)) {
+            let e = format!("a dump compared with itself does not show zero changes: {same:?}");
+            return [Verdict::Failed(e.clone()), Verdict::Failed(e)];
+        }
+        let verdict = |result: Result<(), String>| match result {
+            Ok(()) => Verdict::Converged,
+            Err(e) => Verdict::Failed(e),
+        };
+        [verdict(self.direction((&a.0, &a.1), &b.1)), verdict(self.direction((&b.0, &b.1), &a.1))]
+    }
+}
+
+#[test]
+fn peer_suites_converge_in_both_directions() {
+    if std::env::var_os("SCHEMADRIFT_POSTGRES").is_some_and(|v| v == "skip") {
+        eprintln!("SCHEMADRIFT_POSTGRES=skip: the peer suites do not run");
+        return;
+    }
+    let Some(dir) = suites_dir() else { return };
+    let only = std::env::var("SCHEMADRIFT_PEER").unwrap_or_default();
+    let cases: Vec<Case> = cases(&dir).into_iter().filter(|c| c.name.contains(&only)).collect();
+    let cluster = pgtest::Cluster::start().unwrap_or_else(|e| panic!("cannot start a private PostgreSQL: {e}"));
+    let work = std::env::temp_dir().join(format!("schemadrift-peer-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+    let run = Run { cluster: &cluster, dir: work.clone(), next: AtomicUsize::new(0) };
+    let queue = Mutex::new(cases.iter());
+    let verdicts: Mutex<Vec<(String, Verdict)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| loop {
+                let Some(case) = queue.lock().unwrap().next() else { break };
+                let [forward, backward] = run.judge(case);
+                let mut out = verdicts.lock().unwrap();
+                out.push((format!("{} a→b", case.name), forward));
+                out.push((format!("{} b→a", case.name), backward));
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(&work);
+    let mut verdicts = verdicts.into_inner().unwrap();
+    verdicts.sort_by(|x, y| x.0.cmp(&y.0));
+    let mut problems = Vec::new();
+    let mut counts: BTreeMap<(String, &str), (usize, usize)> = BTreeMap::new();
+    for (name, verdict) in &verdicts {
+        let (case, direction) = name.rsplit_once(' ').unwrap_or((name.as_str(), ""));
+        let suite = case.split('/').next().unwrap_or_default().to_string();
+        let unloadable = CANNOT_LOAD.iter().any(|(c, _)| *c == case);
+        let not_yet = NOT_YET.iter().any(|(c, _)| *c == name);
+        let count = counts.entry((suite, direction)).or_default();
+        match verdict {
+            Verdict::CannotLoad(e) => {
+                if !unloadable {
+                    problems.push(format!("{name}: does not load on PostgreSQL 15 and is not listed: {e}"));
+                }
+            }
+            _ if unloadable => problems.push(format!("{name}: loads now; take it off CANNOT_LOAD")),
+            Verdict::Converged => {
+                count.0 += 1;
+                count.1 += 1;
+                if not_yet {
+                    problems.push(format!("{name}: converges now; take it off NOT_YET"));
+                }
+            }
+            Verdict::Failed(e) => {
+                count.1 += 1;
+                if !not_yet {
+                    problems.push(format!("{name}: {e}"));
+                }
+            }
+        }
+    }
+    for ((suite, direction), (converged, loaded)) in &counts {
+        eprintln!("{suite} {direction}: {converged} of {loaded} loadable cases converge");
+    }
+    for problem in &problems {
+        eprintln!("FAIL {}", problem.lines().next().unwrap_or_default());
+    }
+    if let Some(path) = std::env::var_os("SCHEMADRIFT_PEER_REPORT") {
+        let _ = std::fs::write(path, problems.join("\n\n"));
+    }
+    assert!(problems.is_empty(), "{} problems:\n\n{}", problems.len(), problems.join("\n\n"));
+}
