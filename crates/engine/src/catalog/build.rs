@@ -792,9 +792,10 @@ impl Builder {
             Some(FunctionParallel::Restricted) => "restricted",
             _ => "unsafe",
         };
-        self.remember(format!("function {name}({arguments})"), false);
+        let key = format!("{name}({})", super::name::identity_arguments(&arguments));
+        self.remember(format!("function {key}"), false);
         self.catalog.functions.insert(
-            format!("{name}({arguments})"),
+            key,
             Function {
                 name,
                 kind: "function".into(),
@@ -859,6 +860,20 @@ impl Builder {
             Fact::Owner { object, owner } => {
                 self.catalog.owners.insert(object, owner);
             }
+            Fact::TableSetting { table, setting } => {
+                let Some(found) = self.catalog.tables.get_mut(&table) else {
+                    return Outcome::NotUnderstood(format!("ALTER TABLE of {table}, which the dump does not create"));
+                };
+                match setting {
+                    recognize::TableSetting::ClusterOn(index) => found.cluster_on = Some(index),
+                    recognize::TableSetting::Statistics { column, target } => {
+                        let Some(column) = found.column_mut(&column) else {
+                            return Outcome::NotUnderstood(format!("column {table}.{column} is not in the table"));
+                        };
+                        column.statistics = (target != "-1").then_some(target);
+                    }
+                }
+            }
             Fact::SequenceOwnedBy { sequence, column } => {
                 self.catalog.sequences.entry(sequence).or_default().owned_by = Some(column);
             }
@@ -916,7 +931,7 @@ impl Builder {
                 self.catalog.functions.insert(key, function);
             }
             Fact::Function { name, kind, arguments, definition } => {
-                let key = format!("{name}({arguments})");
+                let key = format!("{name}({})", super::name::identity_arguments(&arguments));
                 self.remember(format!("function {key}"), false);
                 // Read from tokens: the attributes are taken from the normalized statement.
                 let language = definition.split_once(" language ").and_then(|(_, rest)| rest.split_whitespace().next());

@@ -227,6 +227,9 @@ pub struct Table {
     pub created_as_query: bool,
     /// The tablespace (pg_dump: `SET default_tablespace` before the statement); `None`: the default.
     pub tablespace: Option<String>,
+    /// The index `CLUSTER` uses when no index is named (`ALTER TABLE … CLUSTER ON`).
+    #[serde(default)]
+    pub cluster_on: Option<String>,
 }
 
 impl Table {
@@ -252,6 +255,9 @@ pub struct Column {
     pub identity: Option<String>,
     /// The expression of a generated column, with its kind (`STORED` / `VIRTUAL`).
     pub generated: Option<String>,
+    /// The column's statistics target when it is not the default (`SET STATISTICS n`).
+    #[serde(default)]
+    pub statistics: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

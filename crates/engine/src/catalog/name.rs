@@ -139,3 +139,92 @@ mod tests {
         assert_eq!(stored_identifier("MixedCase", false), "mixedcase");
     }
 }
+
+/// A function's identity from its argument list as a dump writes it: the types of the arguments
+/// that are not `OUT`, without names, modes or defaults (`number integer, OUT r text` →
+/// `integer`). PostgreSQL tells functions apart by these alone, so a renamed argument is the same
+/// function and overloads with other types are different ones.
+pub fn identity_arguments(arguments: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for argument in split_top_level(arguments, ',') {
+        let words = split_top_level(argument.trim(), ' ');
+        let mut words: Vec<&str> = words.iter().map(|w| w.trim()).filter(|w| !w.is_empty()).collect();
+        if let Some(at) = words.iter().position(|w| w.eq_ignore_ascii_case("default") || *w == "=") {
+            words.truncate(at);
+        }
+        match words.first().map(|w| w.to_ascii_lowercase()) {
+            Some(mode) if mode == "out" => continue,
+            Some(mode) if mode == "in" || mode == "inout" || mode == "variadic" => {
+                words.remove(0);
+            }
+            _ => {}
+        }
+        if words.len() >= 2 && !starts_multiword_type(&words) {
+            words.remove(0); // the argument's name
+        }
+        if !words.is_empty() {
+            out.push(words.join(" "));
+        }
+    }
+    out.join(", ")
+}
+
+/// Whether the words begin a type name of several words (`double precision`, `character
+/// varying(10)`, `timestamp with time zone`), rather than an argument name and its type.
+fn starts_multiword_type(words: &[&str]) -> bool {
+    let first = words[0].split('(').next().unwrap_or_default().to_ascii_lowercase();
+    let second = words[1].split('(').next().unwrap_or_default().to_ascii_lowercase();
+    match first.as_str() {
+        "double" => second == "precision",
+        "character" | "char" | "bit" | "national" => second == "varying" || second == "character",
+        "time" | "timestamp" => second == "with" || second == "without",
+        "interval" => ["year", "month", "day", "hour", "minute", "second"].contains(&second.as_str()),
+        _ => false,
+    }
+}
+
+/// `text` split at `separator` outside parentheses, brackets and quotes.
+fn split_top_level(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0);
+    for (at, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[') => depth += 1,
+            (None, ')' | ']') => depth -= 1,
+            (None, c) if c == separator && depth == 0 => {
+                parts.push(&text[start..at]);
+                start = at + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+#[cfg(test)]
+mod identity_tests {
+    use super::identity_arguments;
+
+    #[test]
+    fn a_function_is_known_by_its_argument_types() {
+        assert_eq!(identity_arguments("number integer"), "integer");
+        assert_eq!(identity_arguments("integer, text"), "integer, text");
+        assert_eq!(
+            identity_arguments("a numeric(10,2), OUT b text, INOUT c integer DEFAULT 0"),
+            "numeric(10,2), integer"
+        );
+        assert_eq!(identity_arguments("double precision, x double precision"), "double precision, double precision");
+        assert_eq!(
+            identity_arguments("ts timestamp with time zone, character varying(5)"),
+            "timestamp with time zone, character varying(5)"
+        );
+        assert_eq!(identity_arguments("VARIADIC xs integer[]"), "integer[]");
+        assert_eq!(identity_arguments("\"My Arg\" public.\"T, 1\""), "public.\"T, 1\"");
+        assert_eq!(identity_arguments("time timestamp"), "timestamp");
+        assert_eq!(identity_arguments(""), "");
+    }
+}

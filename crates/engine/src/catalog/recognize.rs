@@ -6,7 +6,7 @@
 //! and dollar quotes are handled exactly as the parser would.
 
 use super::identifiers::needs_quotes;
-use super::name::QualifiedName;
+use super::name::{identity_arguments, QualifiedName};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, Tokenizer, Whitespace, Word};
@@ -46,6 +46,12 @@ pub(super) enum Fact {
     Owner {
         object: String,
         owner: String,
+    },
+    /// `ALTER TABLE … CLUSTER ON index` / `ALTER TABLE … ALTER COLUMN c SET STATISTICS n`, which
+    /// sqlparser does not read.
+    TableSetting {
+        table: QualifiedName,
+        setting: TableSetting,
     },
     SequenceOwnedBy {
         sequence: QualifiedName,
@@ -197,6 +203,7 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
         ["ALTER", "SEQUENCE", ..] => sequence_owned_by(sql, default_schema),
         ["ALTER", "INDEX", ..] => index_attach(sql, default_schema),
         ["ALTER", "TABLE", ..] if sql.to_uppercase().contains("AS IDENTITY") => identity(sql, default_schema),
+        ["ALTER", "TABLE", ..] if is_table_setting(sql) => table_setting(sql, default_schema),
         ["COMMENT", "ON", ..] => comment(sql, default_schema),
         ["GRANT" | "REVOKE", ..] | ["ALTER", "DEFAULT", "PRIVILEGES", ..] => {
             Recognized::Fact(Fact::Grant(normalized_tokens(sql)))
@@ -464,10 +471,19 @@ fn object_key(tokens: &[Token], kind: &str, start: usize, end: usize, default_sc
             Some((parts, _)) => format!(" on {}", qualified(parts, default_schema)),
             None => format!(" {tail}"),
         },
+        Some(Token::LParen) if by_identity(kind) && tail.ends_with(')') => {
+            format!("({})", identity_arguments(&tail[1..tail.len() - 1]))
+        }
         Some(_) => tail,
         None => String::new(),
     };
     format!("{kind} {object}{tail}")
+}
+
+/// Kinds PostgreSQL identifies by name and argument types (see [`identity_arguments`]).
+/// Aggregates keep their argument text: `ORDER BY` inside it is not an argument name.
+fn by_identity(kind: &str) -> bool {
+    matches!(kind, "function" | "procedure" | "routine")
 }
 
 fn join_tokens(tokens: &[Token]) -> String {
@@ -587,6 +603,57 @@ fn identity(sql: &str, default_schema: &str) -> Recognized {
         }
     }
     Recognized::Fact(Fact::Identity { table: qualified(table, default_schema), column, kind: kind.into(), sequence })
+}
+
+/// A table setting pg_dump writes as its own `ALTER TABLE` statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum TableSetting {
+    ClusterOn(String),
+    Statistics { column: String, target: String },
+}
+
+fn is_table_setting(sql: &str) -> bool {
+    let upper = sql.to_uppercase();
+    upper.contains(" CLUSTER ON ") || upper.contains(" SET STATISTICS ")
+}
+
+/// `ALTER TABLE [ONLY] t CLUSTER ON i` and `ALTER TABLE [ONLY] t ALTER [COLUMN] c SET STATISTICS n`.
+fn table_setting(sql: &str, default_schema: &str) -> Recognized {
+    let tokens: Vec<Token> = tokens(sql).into_iter().filter(|t| !matches!(t, Token::Whitespace(_))).collect();
+    let mut i = 2;
+    if is_word(tokens.get(i), Keyword::ONLY) {
+        i += 1;
+    }
+    let Some((table, after)) = read_name(&tokens, i) else { return Recognized::No };
+    let table = qualified(table, default_schema);
+    let rest = &tokens[after..];
+    let end = |at: usize| rest[at..].iter().all(|t| matches!(t, Token::SemiColon | Token::EOF));
+    let setting = if is_word(rest.first(), Keyword::CLUSTER) && is_word(rest.get(1), Keyword::ON) {
+        match rest.get(2) {
+            Some(Token::Word(w)) if end(3) => TableSetting::ClusterOn(ident(w)),
+            _ => return Recognized::No,
+        }
+    } else if is_word(rest.first(), Keyword::ALTER) {
+        let at = if is_word(rest.get(1), Keyword::COLUMN) { 2 } else { 1 };
+        let (Some(Token::Word(column)), true, true) =
+            (rest.get(at), is_word(rest.get(at + 1), Keyword::SET), is_word(rest.get(at + 2), Keyword::STATISTICS))
+        else {
+            return Recognized::No;
+        };
+        let (sign, number) = match (rest.get(at + 3), rest.get(at + 4)) {
+            (Some(Token::Minus), Some(Token::Number(n, _))) => ("-", n),
+            (Some(Token::Number(n, _)), _) => ("", n),
+            _ => return Recognized::No,
+        };
+        let next = at + if sign.is_empty() { 4 } else { 5 };
+        if !end(next) {
+            return Recognized::No;
+        }
+        TableSetting::Statistics { column: ident(column), target: format!("{sign}{number}") }
+    } else {
+        return Recognized::No;
+    };
+    Recognized::Fact(Fact::TableSetting { table, setting })
 }
 
 /// `START WITH 1 INCREMENT BY 1 NO MINVALUE …` → one string per option.
@@ -913,7 +980,9 @@ fn drop(sql: &str, default_schema: &str) -> Recognized {
         i = after;
         if let Some((arguments, after)) = parenthesized_list(&tokens, i) {
             let arguments: Vec<String> = arguments.iter().map(|a| lower_unquoted(a)).collect();
-            name = format!("{name}({})", arguments.join(", "));
+            let arguments = arguments.join(", ");
+            let arguments = if by_identity(&kind) { identity_arguments(&arguments) } else { arguments };
+            name = format!("{name}({arguments})");
             i = after;
         }
         names.push(name);
@@ -1123,7 +1192,7 @@ mod tests {
         let Fact::Comment { object, text } = fact("COMMENT ON FUNCTION public.f(a integer) IS 'it''s f';") else {
             panic!()
         };
-        assert_eq!((object.as_str(), text.as_deref()), ("function public.f(a integer)", Some("it's f")));
+        assert_eq!((object.as_str(), text.as_deref()), ("function public.f(integer)", Some("it's f")));
         let Fact::Comment { object, .. } = fact("COMMENT ON COLUMN public.t.c IS 'x';") else { panic!() };
         assert_eq!(object, "column public.t.c");
         let Fact::Comment { object, .. } = fact("COMMENT ON CONSTRAINT c_check ON public.t IS 'x';") else { panic!() };

@@ -78,6 +78,7 @@ impl Properties for Table {
             ("forced row level security", yes(self.force_row_level_security)),
             ("replica identity", some(&self.replica_identity)),
             ("tablespace", some(&self.tablespace)),
+            ("clustered on", some(&self.cluster_on)),
         ]
     }
 }
@@ -91,6 +92,7 @@ impl Properties for Column {
             ("not null", yes(self.not_null)),
             ("identity", some(&self.identity)),
             ("generated", some(&self.generated)),
+            ("statistics", some(&self.statistics)),
         ]
     }
 }

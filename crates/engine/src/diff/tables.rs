@@ -171,13 +171,14 @@ pub fn align_columns(from: Option<&Table>, to: Option<&Table>) -> Vec<ColumnPair
             }),
             Some(previous) => {
                 let mut differs = Vec::new();
-                let checks: [(&'static str, bool); 6] = [
+                let checks: [(&'static str, bool); 7] = [
                     ("type", previous.data_type != column.data_type),
                     ("default", previous.default != column.default),
                     ("not null", previous.not_null != column.not_null),
                     ("collation", previous.collation != column.collation),
                     ("identity", previous.identity != column.identity),
                     ("generated", previous.generated != column.generated),
+                    ("statistics", previous.statistics != column.statistics),
                 ];
                 differs.extend(checks.iter().filter(|(_, d)| *d).map(|(p, _)| *p));
                 let status = if differs.is_empty() { ColumnStatus::Same } else { ColumnStatus::Changed };

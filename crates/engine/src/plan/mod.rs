@@ -67,11 +67,18 @@ pub(crate) enum Rank {
     #[default]
     Schema,
     Extension,
+    /// Collations and conversions: types and columns use them.
+    EarlyOther,
     FreeName,
     Type,
     DropDependentView,
     Sequence,
     Function,
+    /// Objects built on functions (languages, wrappers, casts, operators), then servers, then what
+    /// needs a server (user mappings): see `objects::other_ranks`.
+    FunctionDependent,
+    ForeignServer,
+    UserMapping,
     Table,
     SequenceOwner,
     Column,
@@ -91,14 +98,21 @@ pub(crate) enum Rank {
     Policy,
     Other,
     Access,
+    /// `OWNED BY` a column: after the owners, since PostgreSQL links a sequence only to a table of
+    /// the same owner and refuses to change the owner of a linked sequence.
+    SequenceLink,
     // Cleanup order: dependents before what they depend on.
     DropTrigger,
     DropPolicy,
     DropView,
     DropConstraint,
+    /// Rules, extended statistics, user mappings: before the columns and servers they use.
+    DropDependentOther,
     DropColumn,
     DropTable,
     DropSequence,
+    DropServer,
+    DropFunctionDependent,
     DropFunction,
     DropType,
     DropOther,
@@ -211,6 +225,45 @@ impl Planner<'_> {
             .and_then(|c| c.details.first()?.from.as_deref())
             .and_then(|old| find(&self.from.tables, old))
             .map_or_else(|| name.clone(), |(old, _)| old.clone())
+    }
+
+    /// What an object the script drops and creates again must get back from `to`, as statements
+    /// to follow its CREATE: its owner, its comment and its columns' comments, its privileges
+    /// (PostgreSQL gives a new object the defaults), and for a view its triggers. `kind` and
+    /// `shown` name it as the catalog keys it (`function`, `public.f(integer)`); `sql_object` is
+    /// how a statement names it.
+    pub(crate) fn carried_along(&self, kind: &str, shown: &str, sql_object: &str) -> Vec<String> {
+        use crate::sql::{ident, literal};
+        let key = format!("{kind} {shown}");
+        let word = kind.to_uppercase();
+        let mut out = Vec::new();
+        if let Some(role) = self.to.owners.get(&key) {
+            out.push(format!("ALTER {word} {sql_object} OWNER TO {};", ident(role)));
+        }
+        if let Some(text) = self.to.comments.get(&key) {
+            out.push(format!("COMMENT ON {word} {sql_object} IS {};", literal(text)));
+        }
+        let columns = format!("column {shown}.");
+        for (column_key, text) in self.to.comments.range(columns.clone()..) {
+            let Some(column) = column_key.strip_prefix(&columns) else { break };
+            out.push(format!("COMMENT ON COLUMN {sql_object}.{} IS {};", ident(column), literal(text)));
+        }
+        // Privileges name a function with its argument names, a view as a table.
+        let (grant_kind, target) = match kind {
+            "function" | "procedure" => (kind, shown.split('(').next().unwrap_or(shown).to_string() + "("),
+            _ => ("table", format!("{shown} ")),
+        };
+        let on = format!(" on {grant_kind} {target}");
+        out.extend(self.to.grants.iter().filter(|g| g.contains(&on)).map(|g| format!("{g};")));
+        if kind == "view" || kind == "materialized view" {
+            let triggers = format!("{shown}.");
+            for trigger in self.to.triggers.keys().filter(|k| k.starts_with(&triggers)) {
+                if let Some(source) = self.to.sources.get(&format!("trigger {trigger}")) {
+                    out.push(source.trim().to_string());
+                }
+            }
+        }
+        out
     }
 
     pub(crate) fn changes_of<'c>(&'c self, kind: &'c str) -> impl Iterator<Item = &'c Change> + 'c {

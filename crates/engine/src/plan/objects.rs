@@ -318,7 +318,7 @@ fn sequence(p: &mut Planner, change: &Change) {
             if let Some(owner) = &new.owned_by {
                 p.push(
                     Phase::Prepare,
-                    Rank::SequenceOwner,
+                    Rank::SequenceLink,
                     format!("ALTER SEQUENCE {shown} OWNED BY {};", owned_by(owner)),
                     change,
                 );
@@ -339,6 +339,27 @@ fn sequence(p: &mut Planner, change: &Change) {
             }
             if old.options != new.options {
                 clauses.extend(new.options.iter().cloned());
+                // A dump names CYCLE only when it is on: turning it off must be said.
+                if has_option(&old.options, "cycle") && !has_option(&new.options, "cycle") {
+                    clauses.push("no cycle".to_string());
+                }
+                // PostgreSQL refuses limits that exclude the sequence's current value: a value
+                // outside them moves to the new limit first (not yet handed out, so the next
+                // value is the limit itself).
+                for (limit, outside) in [("minvalue", "<"), ("maxvalue", ">")] {
+                    let bound = |options: &[String]| option_value(options, limit);
+                    if let Some(value) = bound(&new.options).filter(|v| bound(&old.options).as_ref() != Some(v)) {
+                        let sequence = literal(&shown);
+                        p.push(
+                            Phase::Prepare,
+                            Rank::Sequence,
+                            format!(
+                                "SELECT pg_catalog.setval({sequence}, {value}, false) FROM {shown} WHERE last_value {outside} {value};"
+                            ),
+                            change,
+                        );
+                    }
+                }
             }
             if !clauses.is_empty() {
                 p.push(
@@ -349,17 +370,40 @@ fn sequence(p: &mut Planner, change: &Change) {
                 );
             }
             if old.owned_by != new.owned_by && !identity(p.to) {
-                let owner = new.owned_by.as_deref().map_or("NONE".to_string(), owned_by);
-                p.push(
-                    Phase::Prepare,
-                    Rank::SequenceOwner,
-                    format!("ALTER SEQUENCE {shown} OWNED BY {owner};"),
-                    change,
-                );
+                // Unlinked before its owner changes, linked again after (see `Rank::SequenceLink`).
+                if old.owned_by.is_some() {
+                    p.push(
+                        Phase::Prepare,
+                        Rank::SequenceOwner,
+                        format!("ALTER SEQUENCE {shown} OWNED BY NONE;"),
+                        change,
+                    );
+                }
+                if let Some(owner) = &new.owned_by {
+                    p.push(
+                        Phase::Prepare,
+                        Rank::SequenceLink,
+                        format!("ALTER SEQUENCE {shown} OWNED BY {};", owned_by(owner)),
+                        change,
+                    );
+                }
             }
         }
         _ => {}
     }
+}
+
+/// Whether a sequence's options (as the catalog keeps them, lower case) hold `word` alone.
+fn has_option(options: &[String], word: &str) -> bool {
+    options.iter().any(|o| o.eq_ignore_ascii_case(word))
+}
+
+/// The number after `word` in a sequence's options (`minvalue 1000` → `1000`).
+fn option_value(options: &[String], word: &str) -> Option<String> {
+    options.iter().find_map(|o| {
+        let (key, value) = o.split_once(' ')?;
+        (key.eq_ignore_ascii_case(word) && value.trim().parse::<i128>().is_ok()).then(|| value.trim().to_string())
+    })
 }
 
 /// `schema.table.column` as SQL.
@@ -435,14 +479,30 @@ fn function(p: &mut Planner, change: &Change) {
         _ => {
             let Some(source) = source(p, change) else { return };
             let (old, new) = (&p.from.functions[&change.object], &p.to.functions[&change.object]);
-            if old.returns != new.returns || old.kind != new.kind || old.kind == "aggregate" {
-                let sql = format!("DROP {} IF EXISTS {};\n{}", word(old), signature(old), source.trim());
+            // CREATE OR REPLACE keeps the return type, the kind, and the arguments' names and
+            // defaults: a change of any of them drops the function and creates it again.
+            let why = if old.returns != new.returns {
+                Some("the return type changes")
+            } else if old.kind != new.kind || old.kind == "aggregate" {
+                Some("CREATE OR REPLACE cannot change it")
+            } else if old.arguments != new.arguments {
+                Some("its arguments' names or defaults change")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                let mut sql = format!("DROP {} IF EXISTS {};\n{}", word(old), signature(old), source.trim());
+                let kind = if new.kind == "procedure" { "procedure" } else { "function" };
+                for carried in p.carried_along(kind, &change.object, &signature(new)) {
+                    sql.push('\n');
+                    sql.push_str(&carried);
+                }
                 p.push_step(
                     Phase::Rewrite,
                     Rank::Function,
                     sql,
                     vec![change_id(change)],
-                    Some("the return type changes, so the function is dropped and created again".into()),
+                    Some(format!("{why}, so the function is dropped and created again")),
                 );
             } else {
                 p.push(Phase::Prepare, Rank::Function, or_replace(&source), change);
@@ -530,11 +590,35 @@ fn other(p: &mut Planner, change: &Change) {
     let Some((kind, name)) = split_kind(&change.object) else { return };
     let drop = format!("DROP {} IF EXISTS {name};", kind.to_uppercase());
     let create = p.to.sources.get(&format!("other {}", change.object));
+    let (create_rank, drop_rank) = other_ranks(kind);
     match (change.change, create) {
-        (ChangeKind::Added, Some(create)) => p.push(Phase::Prepare, Rank::Other, create, change),
-        (ChangeKind::Removed, _) => p.push(Phase::Cleanup, Rank::DropOther, drop, change),
-        (_, Some(create)) => p.push(Phase::Prepare, Rank::Other, format!("{drop}\n{}", create.trim()), change),
+        (ChangeKind::Added, Some(create)) => p.push(Phase::Prepare, create_rank, create, change),
+        (ChangeKind::Removed, _) => p.push(Phase::Cleanup, drop_rank, drop, change),
+        (_, Some(create)) => p.push(Phase::Prepare, create_rank, format!("{drop}\n{}", create.trim()), change),
         _ => {}
+    }
+}
+
+/// Where an object of another kind is created and dropped, from what it depends on: a foreign
+/// data wrapper on its handler function, a server on its wrapper, a user mapping on its server, a
+/// foreign table on its server; a rule or extended statistics on its table; a column on its
+/// collation. Drops run in the reverse order.
+fn other_ranks(kind: &str) -> (Rank, Rank) {
+    match kind {
+        "collation" | "conversion" => (Rank::EarlyOther, Rank::DropOther),
+        "language"
+        | "procedural language"
+        | "foreign data wrapper"
+        | "cast"
+        | "operator"
+        | "operator family"
+        | "access method"
+        | "transform"
+        | "text search parser"
+        | "text search template" => (Rank::FunctionDependent, Rank::DropFunctionDependent),
+        "server" | "operator class" | "text search dictionary" => (Rank::ForeignServer, Rank::DropServer),
+        "user mapping" | "text search configuration" => (Rank::UserMapping, Rank::DropDependentOther),
+        _ => (Rank::Other, Rank::DropDependentOther),
     }
 }
 
@@ -575,7 +659,13 @@ pub(super) fn plan_access(p: &mut Planner) {
                 {
                     continue; // the object goes, and its comment with it
                 }
-                let text = p.to.comments.get(&change.object).map_or("NULL".to_string(), |t| literal(t));
+                // A dump leaves out the public schema's comment while it is the default, which
+                // PostgreSQL gives every new database: that is what `to` has, not no comment.
+                let default = (change.object == "schema public").then_some("standard public schema");
+                let text = match p.to.comments.get(&change.object).map(String::as_str).or(default) {
+                    Some(text) => literal(text),
+                    None => "NULL".to_string(),
+                };
                 let sql = format!("COMMENT ON {} {} IS {text};", kind.to_uppercase(), object_sql(p, kind, object));
                 let phase = phase_after(p, kind, object);
                 p.push(phase, Rank::Access, sql, change);
@@ -583,6 +673,9 @@ pub(super) fn plan_access(p: &mut Planner) {
             "owner" if change.change != ChangeKind::Removed => {
                 let Some((kind, object)) = split_kind(&change.object) else { continue };
                 let Some(role) = p.to.owners.get(&change.object) else { continue };
+                if kind == "sequence" && linked_throughout(p, object) {
+                    continue; // its table's new owner passes to it; PostgreSQL refuses it directly
+                }
                 let sql =
                     format!("ALTER {} {} OWNER TO {};", kind.to_uppercase(), object_sql(p, kind, object), ident(role));
                 let phase = phase_after(p, kind, object);
@@ -603,6 +696,15 @@ pub(super) fn plan_access(p: &mut Planner) {
             _ => {}
         }
     }
+}
+
+/// Whether a sequence is linked to the same column before and after: its owner is then its
+/// table's, and changes with it.
+fn linked_throughout(p: &Planner, sequence: &str) -> bool {
+    let link =
+        |catalog: &crate::catalog::Catalog| find(&catalog.sequences, sequence).and_then(|(_, s)| s.owned_by.clone());
+    let (old, new) = (link(p.from), link(p.to));
+    old.is_some() && old == new
 }
 
 /// The phase in which statements about an object can run: after it is created.

@@ -16,6 +16,57 @@ pub(super) fn plan_tables(p: &mut Planner) {
     constraints(p);
     indexes(p, &recreated);
     views(p, &recreated);
+    settings(p);
+}
+
+/// Settings pg_dump writes as statements of their own after a table: each column's statistics
+/// target, and the index `CLUSTER` uses. For new tables and columns too (a CREATE TABLE cannot say
+/// them); the index clustered on is named after it is built.
+fn settings(p: &mut Planner) {
+    let names: Vec<QualifiedName> = p.to.tables.keys().cloned().collect();
+    for name in names {
+        let old_name = p.old_table_name(&name);
+        let (new, old) = (&p.to.tables[&name], p.from.tables.get(&old_name));
+        let shown = qualified(&name);
+        let mut steps: Vec<(Phase, Rank, String, String)> = Vec::new();
+        for column in &new.columns {
+            let before = old.and_then(|t| t.column(&column.name));
+            let previous = before.and_then(|c| c.statistics.as_ref());
+            if previous != column.statistics.as_ref() && (before.is_some() || column.statistics.is_some()) {
+                let target = column.statistics.as_deref().unwrap_or("-1");
+                let id = if before.is_some() || old.is_some() {
+                    format!("column {name}.{}", column.name)
+                } else {
+                    format!("table {name}")
+                };
+                let sql =
+                    format!("ALTER TABLE ONLY {shown} ALTER COLUMN {} SET STATISTICS {target};", ident(&column.name));
+                steps.push((Phase::Prepare, Rank::TableProperty, sql, id));
+            }
+        }
+        let previous = old.and_then(|t| t.cluster_on.as_ref());
+        if previous != new.cluster_on.as_ref() {
+            let id = format!("table {name}");
+            match &new.cluster_on {
+                Some(index) => {
+                    let built = p.created.get(&format!("index {}", QualifiedName::new(&name.schema, index))).copied();
+                    let phase = built.unwrap_or(Phase::Prepare).max(Phase::Prepare);
+                    let sql = format!("ALTER TABLE {shown} CLUSTER ON {};", ident(index));
+                    steps.push((phase, Rank::Validate, sql, id));
+                }
+                None if old.is_some() => steps.push((
+                    Phase::Prepare,
+                    Rank::TableProperty,
+                    format!("ALTER TABLE {shown} SET WITHOUT CLUSTER;"),
+                    id,
+                )),
+                None => {}
+            }
+        }
+        for (phase, rank, sql, id) in steps {
+            p.push_step(phase, rank, sql, vec![id], None);
+        }
+    }
 }
 
 /// Index names are unique per schema: a new table, index or key whose name an index of `from`
@@ -113,6 +164,29 @@ fn identity_options(catalog: &Catalog, table: &QualifiedName, column: &str) -> O
 
 fn is_foreign(constraint: &Constraint) -> bool {
     constraint.kind == ConstraintKind::ForeignKey
+}
+
+/// The earliest phase a foreign key can be added in: after the key it references exists. A key
+/// the migration adds to an existing table is built online (phase 2); one it replaces, in phase 3.
+fn referenced_key_phase(p: &Planner, foreign: &Constraint) -> Phase {
+    let Some(rest) = foreign.definition.split_once(" references ").map(|(_, r)| r) else { return Phase::Prepare };
+    let target = rest.split('(').next().unwrap_or(rest).trim();
+    let Some((name, new)) = find(&p.to.tables, target) else { return Phase::Prepare };
+    let Some(old) = p.from.tables.get(&p.old_table_name(name)) else { return Phase::Prepare };
+    let columns = rest.split_once('(').and_then(|(_, c)| c.split_once(')')).map(|(c, _)| c.trim()).unwrap_or("");
+    let mut phase = Phase::Prepare;
+    for (key, constraint) in &new.constraints {
+        let unique = matches!(constraint.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique);
+        if !unique || key_columns(&constraint.definition).join(", ") != columns {
+            continue;
+        }
+        match old.constraints.get(key) {
+            Some(before) if before.definition == constraint.definition => {}
+            Some(_) => phase = phase.max(Phase::Rewrite),
+            None => phase = phase.max(Phase::Online),
+        }
+    }
+    phase
 }
 
 /// Tables ordered so that a parent (partitioned or inherited) comes before its children.
@@ -226,7 +300,8 @@ fn added_tables(p: &mut Planner) {
         for (key, constraint) in table.constraints.iter().filter(|(_, c)| is_foreign(c) || c.not_valid) {
             let kind = if is_foreign(constraint) { "foreign_key" } else { "constraint" };
             let sql = constraint_sql(name, key, constraint, constraint.not_valid);
-            p.push_step(Phase::Prepare, Rank::ForeignKey, sql, vec![format!("{kind} {name}.{key}")], None);
+            let phase = if is_foreign(constraint) { referenced_key_phase(p, constraint) } else { Phase::Prepare };
+            p.push_step(phase, Rank::ForeignKey, sql, vec![format!("{kind} {name}.{key}")], None);
         }
     }
 }
@@ -688,6 +763,11 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
                         change,
                     );
                 }
+                if !old.not_null {
+                    // An identity column must be NOT NULL before the identity is added.
+                    let sql = format!("ALTER TABLE {shown} ALTER COLUMN {col} SET NOT NULL;");
+                    p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
+                }
                 let options = identity_options(p.to, table, &new.name).map(|o| format!(" ({o})")).unwrap_or_default();
                 let sql = format!("ALTER TABLE {shown} ALTER COLUMN {col} ADD GENERATED {kind} AS IDENTITY{options};");
                 p.push_step(
@@ -752,14 +832,42 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
         if new.not_null {
             set_not_null(p, table, &new.name, change, None);
         } else {
-            p.push(
-                Phase::Prepare,
-                Rank::Column,
-                format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP NOT NULL;"),
-                change,
-            );
+            // PostgreSQL keeps NOT NULL while a primary key or an identity needs it: the column
+            // becomes nullable only after they are gone.
+            let sql = format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP NOT NULL;");
+            let old_table = p.from.tables.get(&p.old_table_name(table));
+            let key = old_table.and_then(|t| {
+                t.constraints.iter().find(|(_, c)| {
+                    c.kind == ConstraintKind::PrimaryKey && key_columns(&c.definition).contains(&old.name)
+                })
+            });
+            let key_fate = key.map(|(name, c)| match p.to.tables.get(table).and_then(|t| t.constraints.get(name)) {
+                Some(kept) if kept.definition != c.definition => Phase::Rewrite,
+                _ => Phase::Cleanup,
+            });
+            match (key_fate, old.identity.is_some()) {
+                (Some(Phase::Cleanup), _) => p.push(Phase::Cleanup, Rank::DropTable, sql, change),
+                (Some(_), _) | (None, true) => p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change),
+                (None, false) => p.push(Phase::Prepare, Rank::Column, sql, change),
+            }
         }
     }
+}
+
+/// The columns of a `primary key (a, "B")` / `unique (…)` definition, as stored names.
+fn key_columns(definition: &str) -> Vec<String> {
+    let Some(open) = definition.find('(') else { return Vec::new() };
+    let Some(close) = definition[open..].find(')') else { return Vec::new() };
+    definition[open + 1..open + close]
+        .split(',')
+        .map(|c| {
+            let c = c.trim();
+            match c.strip_prefix('"').and_then(|c| c.strip_suffix('"')) {
+                Some(quoted) => quoted.replace("\"\"", "\""),
+                None => c.to_string(),
+            }
+        })
+        .collect()
 }
 
 /// `unique (a, b)` / `primary key (a)` without further clauses: buildable from an index.
@@ -1160,7 +1268,14 @@ fn views(p: &mut Planner, recreated: &[QualifiedName]) {
                 .cloned()
                 .collect();
         for name in ordered {
-            let Some(sql) = create_view_sql(p, &name) else { continue };
+            let Some(mut sql) = create_view_sql(p, &name) else { continue };
+            if phase == Phase::Rewrite {
+                let kind = if p.to.views[&name].materialized { "materialized view" } else { "view" };
+                for carried in p.carried_along(kind, &name.to_string(), &qualified(&name)) {
+                    sql.push('\n');
+                    sql.push_str(&carried);
+                }
+            }
             p.push_step(phase, Rank::View, sql, vec![format!("view {name}")], None);
             p.created.insert(format!("view {name}"), phase);
             if phase == Phase::Rewrite {
