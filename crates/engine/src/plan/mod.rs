@@ -171,6 +171,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         Planner { from, to, diff, steps: Vec::new(), manual, created: BTreeMap::new(), moved: BTreeMap::new() };
     planner.run();
     let mut steps = planner.steps;
+    free_replaced_names(&mut steps, diff);
     steps.sort_by_key(|s| (s.phase, s.rank));
     // What a dump holds shows, never acts: characters that would drive a terminal are escapes.
     for step in &mut steps {
@@ -179,6 +180,35 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         }
     }
     Plan { steps, manual: planner.manual }
+}
+
+/// Tables, views, materialized views, sequences and foreign tables share one namespace: a relation
+/// replaced by one of another kind under the same name (a view that becomes a materialized view)
+/// is dropped before its successor is created, not at cleanup.
+fn free_replaced_names(steps: &mut [Step], diff: &Diff) {
+    const RELATIONS: &[&str] = &["table", "view", "materialized_view", "sequence", "foreign_table"];
+    let relation = |c: &&Change| RELATIONS.contains(&c.object_kind);
+    let added: Vec<&Change> =
+        diff.changes.iter().filter(relation).filter(|c| c.change == crate::diff::ChangeKind::Added).collect();
+    for gone in diff.changes.iter().filter(relation).filter(|c| c.change == crate::diff::ChangeKind::Removed) {
+        let Some(successor) = added.iter().find(|a| a.object == gone.object && a.object_kind != gone.object_kind)
+        else {
+            continue;
+        };
+        // Steps name a view of either kind as `view <name>`.
+        let ids = |c: &Change| [change_id(c), format!("view {}", c.object)];
+        let carries = |step: &Step, c: &Change| {
+            let [own, as_view] = ids(c);
+            step.changes.contains(&own) || c.object_kind.ends_with("view") && step.changes.contains(&as_view)
+        };
+        let Some(phase) = steps.iter().filter(|s| carries(s, successor)).map(|s| s.phase).min() else {
+            continue;
+        };
+        for step in steps.iter_mut().filter(|s| carries(s, gone) && s.phase > phase) {
+            step.phase = phase;
+            step.rank = Rank::FreeName;
+        }
+    }
 }
 
 pub(crate) struct Planner<'a> {
@@ -251,7 +281,8 @@ impl Planner<'_> {
         // Privileges name a function with its argument names, a view as a table.
         let (grant_kind, target) = match kind {
             "function" | "procedure" => (kind, shown.split('(').next().unwrap_or(shown).to_string() + "("),
-            _ => ("table", format!("{shown} ")),
+            "view" | "materialized view" => ("table", format!("{shown} ")),
+            _ => (kind, format!("{shown} ")),
         };
         let on = format!(" on {grant_kind} {target}");
         out.extend(self.to.grants.iter().filter(|g| g.contains(&on)).map(|g| format!("{g};")));

@@ -234,6 +234,8 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
         return;
     };
     let mut sql = vec![format!("ALTER TYPE {shown} RENAME TO {};", ident(&old_name)), create];
+    let kind = if matches!(p.to.types.get(name), Some(TypeDef::Domain { .. })) { "domain" } else { "type" };
+    sql.extend(p.carried_along(kind, &name.to_string(), &shown));
     let type_text = name.to_string();
     // Indexes and CHECKs that compare with the type's values would compare old and new types:
     // they are dropped first and built again after the columns are converted.

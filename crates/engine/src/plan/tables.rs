@@ -715,8 +715,23 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
             );
         }
         let collate = new.collation.as_ref().map(|c| format!(" COLLATE {c}")).unwrap_or_default();
+        // PostgreSQL has no cast from an enum to another type but text (nor to an enum from
+        // anything but text): the values go through their text form.
+        let is_enum = |catalog: &Catalog, data_type: &str| {
+            let base = data_type.strip_suffix("[]").unwrap_or(data_type);
+            find(&catalog.types, base).is_some_and(|(_, t)| matches!(t, crate::catalog::TypeDef::Enum { .. }))
+        };
+        let through = if is_enum(p.from, &old.data_type) || is_enum(p.to, &new.data_type) {
+            if new.data_type.ends_with("[]") {
+                "::text[]"
+            } else {
+                "::text"
+            }
+        } else {
+            ""
+        };
         let sql = format!(
-            "ALTER TABLE {shown} ALTER COLUMN {col} TYPE {}{collate} USING {col}::{};",
+            "ALTER TABLE {shown} ALTER COLUMN {col} TYPE {}{collate} USING {col}{through}::{};",
             new.data_type, new.data_type
         );
         p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
