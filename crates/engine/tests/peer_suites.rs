@@ -1,4 +1,4 @@
-//! Other projects' test cases, judged by the method of `../shared/peer-suites/README.md` (read in
+//! Other projects' test cases (and the project's own migration fixtures), judged by the method of `../shared/peer-suites/README.md` (read in
 //! place, never copied): each case's two schemas are built on PostgreSQL 15 and dumped; the
 //! migration schemadrift writes from those dumps is applied to a copy of the first database with
 //! `psql -v ON_ERROR_STOP=1`; the result's dump must equal the second database's dump, TOC entries
@@ -45,10 +45,19 @@ const NOT_YET: &[(&str, &str)] = &[
     ("apgdiff/add_inherits_schema_default_column a→b", "6: inheritance, a child's own default"),
     ("apgdiff/add_trigger a→b", "2: a procedural language replaced by the extension"),
     ("apgdiff/add_trigger b→a", "2: a procedural language replaced by the extension"),
-    ("apgdiff/modify_inherits a→b", "2: sequence owner and OWNED BY"),
-    ("apgdiff/modify_inherits b→a", "2: sequence owner and OWNED BY"),
-    ("migra/dependencies2 a→b", "2: views and objects replaced by another kind"),
-    ("migra/dependencies2 b→a", "2: views and objects replaced by another kind"),
+    ("apgdiff/modify_inherits a→b", "6: inheritance, a child that changes parents keeps inherited columns as its own"),
+    (
+        "apgdiff/modify_inherits b→a",
+        "6: inheritance, a child that changes parents must get the new parent's columns first",
+    ),
+    (
+        "migra/dependencies2 a→b",
+        "2: a view over a relation replaced by another kind is not dropped and created again around it",
+    ),
+    (
+        "migra/dependencies2 b→a",
+        "2: a view over a relation replaced by another kind is not dropped and created again around it",
+    ),
     ("migra/enumdeps b→a", "8: enum changes and the views using them"),
     ("migra/inherit2 a→b", "6: inheritance"),
     ("migra/inherit2 b→a", "6: inheritance"),
@@ -74,9 +83,16 @@ struct Case {
 
 fn cases(dir: &Path) -> Vec<Case> {
     let mut out = Vec::new();
-    for (suite, a_file, b_file) in [("migra", "a.sql", "b.sql"), ("apgdiff", "original.sql", "new.sql")] {
-        let mut folders: Vec<PathBuf> = std::fs::read_dir(dir.join(suite))
-            .unwrap_or_else(|e| panic!("{}/{suite}: {e}", dir.display()))
+    // The project's own migration fixtures are judged the same way, from the SQL they are built from.
+    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations");
+    let suites = [
+        ("migra", dir.join("migra"), "a.sql", "b.sql"),
+        ("apgdiff", dir.join("apgdiff"), "original.sql", "new.sql"),
+        ("schemadrift", own, "build_before.sql", "build_after.sql"),
+    ];
+    for (suite, folder, a_file, b_file) in suites {
+        let mut folders: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.join(a_file).is_file())

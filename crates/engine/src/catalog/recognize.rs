@@ -198,6 +198,7 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
         ["CREATE" | "ALTER", "ROLE" | "USER" | "GROUP", ..] if !sql.to_ascii_uppercase().contains(" MAPPING ") => {
             Recognized::Ignore
         }
+        ["CREATE", "USER", "MAPPING", ..] => user_mapping(sql),
         ["CREATE", "AGGREGATE", ..] => aggregate(sql, default_schema),
         ["ALTER", ..] if ends_with_owner_to(sql) => owner(sql, default_schema),
         ["ALTER", "SEQUENCE", ..] => sequence_owned_by(sql, default_schema),
@@ -960,6 +961,25 @@ fn other_object(sql: &str, default_schema: &str) -> Recognized {
         None => join_tokens(&tokens[start..tokens.len().min(start + 6)]),
     };
     Recognized::Fact(Fact::Other { key: format!("{kind} {name}"), definition: normalized_tokens(sql) })
+}
+
+/// `CREATE USER MAPPING FOR role SERVER server [OPTIONS (…)]`: kept by its definition under the key
+/// `user mapping for role server server`, which is also how `DROP USER MAPPING` names it.
+fn user_mapping(sql: &str) -> Recognized {
+    let tokens: Vec<Token> = tokens(sql).into_iter().filter(|t| !matches!(t, Token::Whitespace(_))).collect();
+    let word = |at: usize| match tokens.get(at) {
+        Some(Token::Word(w)) => Some(w),
+        _ => None,
+    };
+    let (Some(role), Some(server)) = (word(4), word(6)) else { return Recognized::No };
+    if !is_word(tokens.get(3), Keyword::FOR) || !is_word(tokens.get(5), Keyword::SERVER) {
+        return Recognized::No;
+    }
+    let name = |w: &Word| if w.quote_style.is_some() { crate::sql::ident(&w.value) } else { w.value.to_lowercase() };
+    Recognized::Fact(Fact::Other {
+        key: format!("user mapping for {} server {}", name(role), name(server)),
+        definition: normalized_tokens(sql),
+    })
 }
 
 /// `DROP <kind> [IF EXISTS] a, b [CASCADE]`, or `DROP TRIGGER|POLICY|RULE [IF EXISTS] x ON t`.

@@ -465,13 +465,16 @@ fn function(p: &mut Planner, change: &Change) {
                 .filter(|old| old.name == new.name)
                 .map(|old| format!("DROP {} IF EXISTS {};", word(old), signature(old)))
                 .collect();
-            if clash.is_empty() {
+            let phase = if clash.is_empty() {
                 p.push(Phase::Prepare, Rank::Function, or_replace(&source), change);
+                Phase::Prepare
             } else {
                 let sql = format!("{}\n{}", clash.join("\n"), source.trim());
                 p.push(Phase::Rewrite, Rank::Function, sql, change);
-            }
-            p.created.insert(change_id(change), Phase::Prepare);
+                Phase::Rewrite
+            };
+            // Its owner, comment and privileges follow it (`phase_after`).
+            p.created.insert(change_id(change), phase);
         }
         ChangeKind::Removed => {
             let old = &p.from.functions[&change.object];
@@ -632,6 +635,7 @@ fn split_kind(key: &str) -> Option<(&str, &str)> {
         "text search parser",
         "text search template",
         "foreign data wrapper",
+        "user mapping",
         "operator class",
         "operator family",
         "access method",
