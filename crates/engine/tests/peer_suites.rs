@@ -61,8 +61,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("migra/enumdeps b→a", "8: enum changes and the views using them"),
     ("migra/inherit2 a→b", "6: inheritance"),
     ("migra/inherit2 b→a", "6: inheritance"),
-    ("migra/partitioning a→b", "1: partitions"),
-    ("migra/partitioning b→a", "1: partitions"),
 ];
 
 fn suites_dir() -> Option<PathBuf> {

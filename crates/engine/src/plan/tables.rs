@@ -293,7 +293,19 @@ fn added_tables(p: &mut Planner) {
         p.push_step(Phase::Prepare, Rank::Table, sql, vec![format!("table {name}")], None);
         p.created.insert(format!("table {name}"), Phase::Prepare);
         if let Some((parent, bound)) = &table.partition_of {
-            let sql = format!("ALTER TABLE {} ATTACH PARTITION {} {bound};", qualified(parent), qualified(name));
+            // Until cleanup the parent keeps the columns it loses: the new partition needs them.
+            let mut sql = String::new();
+            let old_parent = p.old_table_name(parent);
+            if let (Some(before), Some(after)) = (p.from.tables.get(&old_parent), p.to.tables.get(parent)) {
+                for column in before.columns.iter().filter(|c| after.column(&c.name).is_none()) {
+                    sql.push_str(&format!(
+                        "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {};\n",
+                        qualified(name),
+                        column_sql(p.from, &old_parent, column)
+                    ));
+                }
+            }
+            let sql = format!("{sql}ALTER TABLE {} ATTACH PARTITION {} {bound};", qualified(parent), qualified(name));
             p.push_step(Phase::Online, Rank::PartitionAttach, sql, vec![format!("table {name}")], None);
         }
         // Foreign keys wait until every table exists; constraints `to` keeps NOT VALID stay so.
@@ -367,13 +379,33 @@ fn altered_tables(p: &mut Planner) {
             p.push(Phase::Rewrite, Rank::TableProperty, sql, &change);
         }
         if old.partition_of != new.partition_of {
+            // A partition gets whatever its parent gains (columns, keys, indexes): one that leaves
+            // is detached first. One attached before the parent's drops (phase 4) must have the
+            // columns still to be dropped.
             if let Some((parent, _)) = &old.partition_of {
                 let sql = format!("ALTER TABLE {} DETACH PARTITION {shown};", qualified(parent));
-                p.push(Phase::Rewrite, Rank::TableProperty, sql, &change);
+                p.push(Phase::Prepare, Rank::Table, sql, &change);
             }
             if let Some((parent, bound)) = &new.partition_of {
-                let sql = format!("ALTER TABLE {} ATTACH PARTITION {shown} {bound};", qualified(parent));
-                p.push(Phase::Rewrite, Rank::ForeignKey, sql, &change);
+                let mut sql = Vec::new();
+                let after: Vec<String> =
+                    p.to.tables
+                        .get(parent)
+                        .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
+                        .unwrap_or_default();
+                let old_parent = p.old_table_name(parent);
+                if let Some(previous) = p.from.tables.get(&old_parent) {
+                    for column in
+                        previous.columns.iter().filter(|c| !after.contains(&c.name) && new.column(&c.name).is_none())
+                    {
+                        sql.push(format!(
+                            "ALTER TABLE {shown} ADD COLUMN IF NOT EXISTS {};",
+                            column_sql(p.from, &old_parent, column)
+                        ));
+                    }
+                }
+                sql.push(format!("ALTER TABLE {} ATTACH PARTITION {shown} {bound};", qualified(parent)));
+                p.push(Phase::Rewrite, Rank::ForeignKey, sql.join("\n"), &change);
             }
         }
         for parent in old.inherits.iter().filter(|t| !new.inherits.contains(t)) {
@@ -615,12 +647,38 @@ fn column_pair<'c>(
     Some((name, old_table.and_then(|t| t.column(old_column_name)), new_table.and_then(|t| t.column(column))))
 }
 
+/// Whether a column change of a partition is its parent's change passed down: the table is a
+/// partition of the same parent before and after, and the parent has the column on the side the
+/// change needs (after for an addition, before for a removal, both for a type, collation or name).
+fn from_the_parent(p: &Planner, table: &QualifiedName, change: &Change, column: &str) -> bool {
+    fn parent<'c>(catalog: &'c Catalog, table: &QualifiedName) -> Option<&'c QualifiedName> {
+        catalog.tables.get(table).and_then(|t| t.partition_of.as_ref()).map(|(p, _)| p)
+    }
+    let (Some(before), Some(after)) = (parent(p.from, table), parent(p.to, table)) else { return false };
+    if before != after {
+        return false;
+    }
+    let has = |catalog: &Catalog| catalog.tables.get(after).is_some_and(|t| t.column(column).is_some());
+    match change.change {
+        ChangeKind::Added => has(p.to),
+        ChangeKind::Removed => has(p.from),
+        _ => {
+            has(p.from)
+                && has(p.to)
+                && change.details.iter().all(|d| matches!(d.property.as_str(), "type" | "collation" | "name"))
+        }
+    }
+}
+
 fn columns(p: &mut Planner) {
     let changes: Vec<Change> = p.changes_of("column").cloned().collect();
     for change in changes {
         let Some((table, old, new)) = column_pair(p, &change) else { continue };
         if recreated_table(p, &table) {
             continue; // the new table has its columns already
+        }
+        if from_the_parent(p, &table, &change, old.or(new).map(|c| c.name.as_str()).unwrap_or_default()) {
+            continue; // PostgreSQL changes a partition's columns with its parent's, and refuses it alone
         }
         let shown = qualified(&table);
         match (change.change, old, new) {
@@ -905,6 +963,23 @@ pub(super) fn constraint_sql(table: &QualifiedName, name: &str, constraint: &Con
     )
 }
 
+/// Whether a key of a partition is its parent's, which PostgreSQL creates on every partition (when
+/// the parent gets it, or when the table is attached): the partition's own ADD would be refused.
+fn passed_down(p: &Planner, table: &QualifiedName, constraint: &Constraint) -> bool {
+    if !matches!(constraint.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
+        return false;
+    }
+    let Some((parent, _)) = p.to.tables.get(table).and_then(|t| t.partition_of.as_ref()) else { return false };
+    let Some(parent_table) = p.to.tables.get(parent) else { return false };
+    let old_parent = p.from.tables.get(&p.old_table_name(parent));
+    let attached_now = p.from.tables.get(table).is_none_or(|t| t.partition_of.is_none());
+    parent_table.constraints.iter().any(|(key, c)| {
+        c.kind == constraint.kind
+            && c.definition == constraint.definition
+            && (attached_now || old_parent.is_none_or(|t| t.constraints.get(key) != Some(c)))
+    })
+}
+
 fn constraints(p: &mut Planner) {
     let changes: Vec<Change> = p
         .diff
@@ -940,6 +1015,7 @@ fn constraints(p: &mut Planner) {
         let (drop_rank, add_rank) =
             if foreign { (Rank::DropForeignKey, Rank::ForeignKey) } else { (Rank::DropKey, Rank::Key) };
         match (change.change, old, new) {
+            (ChangeKind::Added, _, Some(new)) if passed_down(p, &name, new) => {}
             (ChangeKind::Added, _, Some(new)) => add_constraint(p, &name, key, new, &change, Phase::Online, add_rank),
             (ChangeKind::Removed, Some(_), _) => {
                 let key = p.moved.get(&QualifiedName::new(&name.schema, key)).map_or(key, |k| k.as_str());
@@ -1056,6 +1132,16 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
         if new.is_some_and(|(_, i)| recreated.contains(&i.table)) {
             continue;
         }
+        // An existing table attached as a partition gets the parent's indexes from the attach
+        // (matched or built): an index of its own beforehand could not be attached to them yet.
+        let attached_later = |index: &crate::catalog::Index| {
+            index.attached_to.is_some()
+                && p.to.tables.get(&index.table).is_some_and(|t| t.partition_of.is_some())
+                && p.from.tables.get(&index.table).is_some_and(|t| t.partition_of.is_none())
+        };
+        if new.is_some_and(|(_, i)| attached_later(i)) && change.change == ChangeKind::Added {
+            continue;
+        }
         match (change.change, old, new) {
             (ChangeKind::Added, _, Some((name, index))) => {
                 let partitioned = p.to.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
@@ -1094,7 +1180,8 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                 p.created.insert(format!("index {name}"), Phase::Online);
             }
             (ChangeKind::Removed, Some((name, index)), _) => {
-                if index.attached_to.is_some() {
+                let detached = p.to.tables.get(&index.table).is_some_and(|t| t.partition_of.is_none());
+                if index.attached_to.is_some() && !detached {
                     continue; // dropped with its parent index
                 }
                 let partitioned = p.from.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
