@@ -72,6 +72,8 @@ pub(crate) enum Rank {
     FreeName,
     Type,
     DropDependentView,
+    /// A relation replaced by one of another kind, once the views over it are gone.
+    DropReplaced,
     Sequence,
     Function,
     /// Objects built on functions (languages, wrappers, casts, operators), then servers, then what
@@ -171,7 +173,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         Planner { from, to, diff, steps: Vec::new(), manual, created: BTreeMap::new(), moved: BTreeMap::new() };
     planner.run();
     let mut steps = planner.steps;
-    free_replaced_names(&mut steps, diff);
+    free_replaced_names(&mut steps, diff, from);
     steps.sort_by_key(|s| (s.phase, s.rank));
     // What a dump holds shows, never acts: characters that would drive a terminal are escapes.
     for step in &mut steps {
@@ -185,7 +187,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
 /// Tables, views, materialized views, sequences and foreign tables share one namespace: a relation
 /// replaced by one of another kind under the same name (a view that becomes a materialized view)
 /// is dropped before its successor is created, not at cleanup.
-fn free_replaced_names(steps: &mut [Step], diff: &Diff) {
+fn free_replaced_names(steps: &mut [Step], diff: &Diff, from: &Catalog) {
     const RELATIONS: &[&str] = &["table", "view", "materialized_view", "sequence", "foreign_table"];
     let relation = |c: &&Change| RELATIONS.contains(&c.object_kind);
     let added: Vec<&Change> =
@@ -204,6 +206,24 @@ fn free_replaced_names(steps: &mut [Step], diff: &Diff) {
         let Some(phase) = steps.iter().filter(|s| carries(s, successor)).map(|s| s.phase).min() else {
             continue;
         };
+        // A table that becomes a view with views over it: the swap happens in phase 3, between
+        // dropping those views and creating them again (`tables::recreated_views`).
+        let read_by_views = gone.object_kind == "table"
+            && successor.object_kind.ends_with("view")
+            && crate::catalog::find_shown(&from.tables, &gone.object)
+                .is_some_and(|(name, _)| from.views.values().any(|v| tables::mentions(&v.definition, name)));
+        if read_by_views {
+            // Its owner, comment and privileges (`owner view x.v`, …) follow it.
+            let about = format!(" {} {}", successor.object_kind.replace('_', " "), successor.object);
+            for step in steps.iter_mut() {
+                if carries(step, gone) {
+                    (step.phase, step.rank) = (Phase::Rewrite, Rank::DropReplaced);
+                } else if carries(step, successor) || step.changes.iter().any(|c| c.ends_with(&about)) {
+                    step.phase = step.phase.max(Phase::Rewrite);
+                }
+            }
+            continue;
+        }
         for step in steps.iter_mut().filter(|s| carries(s, gone) && s.phase > phase) {
             step.phase = phase;
             step.rank = Rank::FreeName;

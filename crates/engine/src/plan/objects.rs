@@ -213,6 +213,21 @@ fn type_change(p: &mut Planner, change: &Change) {
     }
 }
 
+/// Whether a changed type is made again (`recreate_type`) rather than altered in place: the cases
+/// `type_change` alters in place are enum values added, composite attributes added, dropped or
+/// retyped, and a domain's default, NOT NULL and checks on the same base type.
+pub(super) fn recreates_type(p: &Planner, name: &QualifiedName) -> bool {
+    match (p.from.types.get(name), p.to.types.get(name)) {
+        (Some(TypeDef::Enum { labels: old }), Some(TypeDef::Enum { labels: new })) => !is_subsequence(old, new),
+        (Some(TypeDef::Composite { attributes: old }), Some(TypeDef::Composite { attributes: new })) => {
+            !(new.starts_with(&old[..old.len().min(new.len())]) || old.iter().all(|a| new.contains(a)))
+        }
+        (Some(TypeDef::Domain { base: old, .. }), Some(TypeDef::Domain { base: new, .. })) => old != new,
+        (Some(_), Some(_)) => true,
+        _ => false,
+    }
+}
+
 fn is_subsequence(old: &[String], new: &[String]) -> bool {
     let mut rest = new.iter();
     old.iter().all(|label| rest.any(|l| l == label))
@@ -277,7 +292,6 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
             }
         }
     }
-    sql.push(format!("DROP TYPE {};", qualified(&QualifiedName::new(&name.schema, &old_name))));
     sql.extend(rebuild);
     p.push_step(
         Phase::Rewrite,
@@ -289,6 +303,9 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
                 .into(),
         ),
     );
+    // The old type goes at cleanup, after the tables and columns still using it.
+    let drop = format!("DROP TYPE IF EXISTS {};", qualified(&QualifiedName::new(&name.schema, &old_name)));
+    p.push(Phase::Cleanup, Rank::DropType, drop, change);
 }
 
 fn sequence(p: &mut Planner, change: &Change) {

@@ -233,6 +233,7 @@ fn create_table_sql(catalog: &Catalog, name: &QualifiedName, table: &Table) -> S
     // A new partition is created as a table of its own and attached once its indexes exist (as
     // pg_dump does), so PostgreSQL matches its keys and indexes with the parent's instead of
     // creating copies under other names.
+    let mut own: Vec<String> = Vec::new();
     {
         let inherited: BTreeSet<&str> = table
             .inherits
@@ -257,6 +258,22 @@ fn create_table_sql(catalog: &Catalog, name: &QualifiedName, table: &Table) -> S
             let parents: Vec<String> = table.inherits.iter().map(qualified).collect();
             out.push_str(&format!(" INHERITS ({})", parents.join(", ")));
         }
+        // An inherited column's own default or NOT NULL (`ALTER TABLE ONLY child …`): after the
+        // statement, once the column exists.
+        let parent_column = |column: &str| {
+            table.inherits.iter().filter_map(|parent| catalog.tables.get(parent)).find_map(|t| t.column(column))
+        };
+        for column in table.columns.iter().filter(|c| inherited.contains(c.name.as_str())) {
+            let Some(from_parent) = parent_column(&column.name) else { continue };
+            let col = ident(&column.name);
+            if column.default != from_parent.default {
+                let action = column.default.as_ref().map_or("DROP DEFAULT".to_string(), |d| format!("SET DEFAULT {d}"));
+                own.push(format!("ALTER TABLE ONLY {} ALTER COLUMN {col} {action};", qualified(name)));
+            }
+            if column.not_null && !from_parent.not_null {
+                own.push(format!("ALTER TABLE ONLY {} ALTER COLUMN {col} SET NOT NULL;", qualified(name)));
+            }
+        }
     }
     if let Some(partition_by) = &table.partition_by {
         out.push_str(&format!(" PARTITION BY {partition_by}"));
@@ -268,6 +285,10 @@ fn create_table_sql(catalog: &Catalog, name: &QualifiedName, table: &Table) -> S
         out.push_str(&format!(" TABLESPACE {}", ident(tablespace)));
     }
     out.push(';');
+    for statement in own {
+        out.push('\n');
+        out.push_str(&statement);
+    }
     let shown = qualified(name);
     if table.row_level_security {
         out.push_str(&format!("\nALTER TABLE {shown} ENABLE ROW LEVEL SECURITY;"));
@@ -650,21 +671,31 @@ fn column_pair<'c>(
 /// Whether a column change of a partition is its parent's change passed down: the table is a
 /// partition of the same parent before and after, and the parent has the column on the side the
 /// change needs (after for an addition, before for a removal, both for a type, collation or name).
-fn from_the_parent(p: &Planner, table: &QualifiedName, change: &Change, column: &str) -> bool {
+fn from_the_parent(
+    p: &Planner,
+    table: &QualifiedName,
+    change: &Change,
+    (before_name, after_name): (&str, &str),
+) -> bool {
     fn parent<'c>(catalog: &'c Catalog, table: &QualifiedName) -> Option<&'c QualifiedName> {
         catalog.tables.get(table).and_then(|t| t.partition_of.as_ref()).map(|(p, _)| p)
     }
-    let (Some(before), Some(after)) = (parent(p.from, table), parent(p.to, table)) else { return false };
-    if before != after {
+    let (Some(before), Some(after)) = (parent(p.from, &p.old_table_name(table)), parent(p.to, table)) else {
+        return false;
+    };
+    if *before != p.old_table_name(after) {
         return false;
     }
-    let has = |catalog: &Catalog| catalog.tables.get(after).is_some_and(|t| t.column(column).is_some());
+    let has = |catalog: &Catalog, parent: &QualifiedName, column: &str| {
+        catalog.tables.get(parent).is_some_and(|t| t.column(column).is_some())
+    };
+    let old_parent = p.old_table_name(after);
     match change.change {
-        ChangeKind::Added => has(p.to),
-        ChangeKind::Removed => has(p.from),
+        ChangeKind::Added => has(p.to, after, after_name),
+        ChangeKind::Removed => has(p.from, &old_parent, before_name),
         _ => {
-            has(p.from)
-                && has(p.to)
+            has(p.from, &old_parent, before_name)
+                && has(p.to, after, after_name)
                 && change.details.iter().all(|d| matches!(d.property.as_str(), "type" | "collation" | "name"))
         }
     }
@@ -677,7 +708,8 @@ fn columns(p: &mut Planner) {
         if recreated_table(p, &table) {
             continue; // the new table has its columns already
         }
-        if from_the_parent(p, &table, &change, old.or(new).map(|c| c.name.as_str()).unwrap_or_default()) {
+        let names = (old.or(new).map(|c| c.name.as_str()), new.or(old).map(|c| c.name.as_str()));
+        if from_the_parent(p, &table, &change, (names.0.unwrap_or_default(), names.1.unwrap_or_default())) {
             continue; // PostgreSQL changes a partition's columns with its parent's, and refuses it alone
         }
         let shown = qualified(&table);
@@ -707,7 +739,11 @@ fn columns(p: &mut Planner) {
                 }
             }
             (ChangeKind::Removed, Some(old), _) => {
-                let sql = format!("ALTER TABLE IF EXISTS {shown} DROP COLUMN IF EXISTS {};", ident(&old.name));
+                // A child that keeps the column (now its own) keeps it when the parent drops it ONLY.
+                let kept_below =
+                    p.to.tables.values().any(|t| t.inherits.contains(&table) && t.column(&old.name).is_some());
+                let only = if kept_below { "ONLY " } else { "" };
+                let sql = format!("ALTER TABLE IF EXISTS {only}{shown} DROP COLUMN IF EXISTS {};", ident(&old.name));
                 p.push_step(
                     Phase::Cleanup,
                     Rank::DropColumn,
@@ -1248,7 +1284,7 @@ fn rebuild_index(p: &mut Planner, name: &QualifiedName, index: &crate::catalog::
 }
 
 /// Whether `text` mentions `name` (`schema.name`) as a whole name.
-fn mentions(text: &str, name: &QualifiedName) -> bool {
+pub(super) fn mentions(text: &str, name: &QualifiedName) -> bool {
     let needle = format!("{}.{}", ident(&name.schema), ident(&name.name));
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '"';
     text.match_indices(&needle).any(|(at, _)| {
@@ -1269,6 +1305,14 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
             }
         }
     }
+    // A table replaced by a view of its name: the views over it are made again around the swap.
+    for change in p.changes_of("table").filter(|c| c.change == ChangeKind::Removed) {
+        if let Some((name, _)) = find(&p.from.tables, &change.object) {
+            if p.to.views.contains_key(name) {
+                rewritten.insert(name.clone());
+            }
+        }
+    }
     for change in p.diff.changes.iter().filter(|c| c.object_kind == "column" && c.change.compares()) {
         let rewrites =
             change.details.iter().any(|d| matches!(d.property.as_str(), "type" | "collation" | "generated" | "name"));
@@ -1281,6 +1325,16 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
     for change in p.diff.changes.iter().filter(|c| c.object_kind == "type" && c.change == ChangeKind::Altered) {
         if let Some((name, _)) = find(&p.from.types, &change.object) {
             rewritten.insert(name.clone());
+            // A type made again converts the columns of that type: views reading those tables
+            // must go first (PostgreSQL will not change a column's type under a view).
+            let text = name.to_string();
+            for (table, t) in &p.from.tables {
+                let of_type =
+                    |c: &crate::catalog::Column| c.data_type.strip_suffix("[]").unwrap_or(&c.data_type) == text;
+                if t.columns.iter().any(of_type) && super::objects::recreates_type(p, name) {
+                    rewritten.insert(table.clone());
+                }
+            }
         }
     }
     let mut out: Vec<QualifiedName> = p
