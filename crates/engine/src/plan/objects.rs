@@ -335,12 +335,7 @@ fn sequence(p: &mut Planner, change: &Change) {
                 change,
             );
             if let Some(owner) = &new.owned_by {
-                p.push(
-                    Phase::Prepare,
-                    Rank::SequenceLink,
-                    format!("ALTER SEQUENCE {shown} OWNED BY {};", owned_by(owner)),
-                    change,
-                );
+                link_sequence(p, &shown, owner, change);
             }
             p.created.insert(change_id(change), Phase::Prepare);
         }
@@ -399,12 +394,7 @@ fn sequence(p: &mut Planner, change: &Change) {
                     );
                 }
                 if let Some(owner) = &new.owned_by {
-                    p.push(
-                        Phase::Prepare,
-                        Rank::SequenceLink,
-                        format!("ALTER SEQUENCE {shown} OWNED BY {};", owned_by(owner)),
-                        change,
-                    );
+                    link_sequence(p, &shown, owner, change);
                 }
             }
         }
@@ -423,6 +413,12 @@ fn option_value(options: &[String], word: &str) -> Option<String> {
         let (key, value) = o.split_once(' ')?;
         (key.eq_ignore_ascii_case(word) && value.trim().parse::<i128>().is_ok()).then(|| value.trim().to_string())
     })
+}
+
+/// `ALTER SEQUENCE … OWNED BY schema.table.column`, after the owners (see `Rank::SequenceLink`).
+fn link_sequence(p: &mut Planner, shown: &str, owner: &str, change: &Change) {
+    let sql = format!("ALTER SEQUENCE {shown} OWNED BY {};", owned_by(owner));
+    p.push(Phase::Prepare, Rank::SequenceLink, sql, change);
 }
 
 /// `schema.table.column` as SQL.
