@@ -43,7 +43,7 @@ pub fn tracking_tool(table: &QualifiedName) -> Option<&'static str> {
 pub fn normalized_statement(sql: &str) -> String {
     recognize::normalized_tokens(sql)
 }
-pub use name::{find_shown, split_member, QualifiedName};
+pub use name::{find_shown, split_member, split_top_level, QualifiedName};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -276,6 +276,24 @@ pub struct Constraint {
     /// The definition without the name, e.g. `FOREIGN KEY (a) REFERENCES public.t(id) ON DELETE CASCADE`.
     pub definition: String,
     pub not_valid: bool,
+}
+
+impl Constraint {
+    /// The columns of a key (`primary key (a, "B")`, `unique (…)`, `foreign key (…)`), as stored
+    /// names: the list in the definition's first parentheses, quotes taken off.
+    pub fn key_columns(&self) -> Vec<String> {
+        let Some((_, rest)) = self.definition.split_once('(') else { return Vec::new() };
+        let Some((inside, _)) = rest.split_once(')') else { return Vec::new() };
+        inside
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| match c.strip_prefix('"').and_then(|c| c.strip_suffix('"')) {
+                Some(quoted) => quoted.replace("\"\"", "\""),
+                None => c.to_string(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -184,7 +184,7 @@ fn starts_multiword_type(words: &[&str]) -> bool {
 }
 
 /// `text` split at `separator` outside parentheses, brackets and quotes.
-fn split_top_level(text: &str, separator: char) -> Vec<&str> {
+pub fn split_top_level(text: &str, separator: char) -> Vec<&str> {
     let mut parts = Vec::new();
     let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0);
     for (at, c) in text.char_indices() {

@@ -156,7 +156,7 @@ fn add_constraints_implied_by_partitioning(catalog: &mut Catalog) {
             }
             let name = match constraint.kind {
                 ConstraintKind::PrimaryKey => format!("{}_pkey", child_name.name),
-                _ => format!("{}_{}_key", child_name.name, key_columns(&constraint.definition).join("_")),
+                _ => format!("{}_{}_key", child_name.name, constraint.key_columns().join("_")),
             };
             implied.push((child_name.clone(), name, constraint.clone()));
         }
@@ -166,11 +166,6 @@ fn add_constraints_implied_by_partitioning(catalog: &mut Catalog) {
             table.constraints.entry(name).or_insert(Constraint { not_valid: false, ..constraint });
         }
     }
-}
-
-fn key_columns(definition: &str) -> Vec<String> {
-    let inside = definition.split_once('(').and_then(|(_, rest)| rest.split_once(')')).map_or("", |(cols, _)| cols);
-    inside.split(',').map(|c| c.trim().trim_matches('"').to_string()).collect()
 }
 
 /// Partition bounds of `timestamptz` columns are printed in the dumping session's time zone:

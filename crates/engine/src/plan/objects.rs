@@ -429,24 +429,10 @@ fn owned_by(owner: &str) -> String {
 
 /// `name(arguments)` for DROP FUNCTION: argument defaults left out.
 fn signature(function: &crate::catalog::Function) -> String {
-    let mut arguments = Vec::new();
-    let mut depth = 0;
-    let mut current = String::new();
-    for c in function.arguments.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                arguments.push(std::mem::take(&mut current));
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
-    }
-    if !current.trim().is_empty() {
-        arguments.push(current);
-    }
+    let arguments: Vec<&str> = crate::catalog::split_top_level(&function.arguments, ',')
+        .into_iter()
+        .filter(|a| !a.trim().is_empty())
+        .collect();
     let arguments: Vec<String> = arguments
         .iter()
         .map(|a| {

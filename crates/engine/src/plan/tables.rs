@@ -177,7 +177,7 @@ fn referenced_key_phase(p: &Planner, foreign: &Constraint) -> Phase {
     let mut phase = Phase::Prepare;
     for (key, constraint) in &new.constraints {
         let unique = matches!(constraint.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique);
-        if !unique || key_columns(&constraint.definition).join(", ") != columns {
+        if !unique || constraint.key_columns().join(", ") != columns {
             continue;
         }
         match old.constraints.get(key) {
@@ -946,9 +946,9 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
             let sql = format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP NOT NULL;");
             let old_table = p.from.tables.get(&p.old_table_name(table));
             let key = old_table.and_then(|t| {
-                t.constraints.iter().find(|(_, c)| {
-                    c.kind == ConstraintKind::PrimaryKey && key_columns(&c.definition).contains(&old.name)
-                })
+                t.constraints
+                    .iter()
+                    .find(|(_, c)| c.kind == ConstraintKind::PrimaryKey && c.key_columns().contains(&old.name))
             });
             let key_fate = key.map(|(name, c)| match p.to.tables.get(table).and_then(|t| t.constraints.get(name)) {
                 Some(kept) if kept.definition != c.definition => Phase::Rewrite,
@@ -961,22 +961,6 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
             }
         }
     }
-}
-
-/// The columns of a `primary key (a, "B")` / `unique (…)` definition, as stored names.
-fn key_columns(definition: &str) -> Vec<String> {
-    let Some(open) = definition.find('(') else { return Vec::new() };
-    let Some(close) = definition[open..].find(')') else { return Vec::new() };
-    definition[open + 1..open + close]
-        .split(',')
-        .map(|c| {
-            let c = c.trim();
-            match c.strip_prefix('"').and_then(|c| c.strip_suffix('"')) {
-                Some(quoted) => quoted.replace("\"\"", "\""),
-                None => c.to_string(),
-            }
-        })
-        .collect()
 }
 
 /// `unique (a, b)` / `primary key (a)` without further clauses: buildable from an index.

@@ -39,7 +39,7 @@ pub fn hints(to: &Catalog, new_tables: &[NewTable], changed: &[ColumnDifferences
             .constraints
             .values()
             .find(|c| c.kind == ConstraintKind::PrimaryKey)
-            .map(|c| key_columns(&c.definition))
+            .map(|c| c.key_columns())
             .unwrap_or_default();
         let single_key = if primary_key.len() == 1 { primary_key.first().map(String::as_str) } else { None };
         let mut drizzle = String::new();
@@ -113,12 +113,6 @@ pub fn hints(to: &Catalog, new_tables: &[NewTable], changed: &[ColumnDifferences
         }
     }
     Orm { drizzle_imports, tables }
-}
-
-/// `PRIMARY KEY (a, b)` → `[a, b]`.
-fn key_columns(definition: &str) -> Vec<String> {
-    let inside = definition.split_once('(').and_then(|(_, rest)| rest.rsplit_once(')')).map_or("", |(i, _)| i);
-    inside.split(',').map(|k| k.trim().trim_matches('"').to_string()).filter(|k| !k.is_empty()).collect()
 }
 
 fn one_line(text: &str) -> String {
