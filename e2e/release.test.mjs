@@ -82,10 +82,14 @@ test('secrets in a dump are flagged by line and kind, and left out of the script
   await byTestId(page, 'tab-migration').click();
   await byTestId(page, 'secrets-redacted').waitFor();
   const script = await byTestId(page, 'migration').textContent();
-  assert.match(script, /postgresql:\/\/app:\[REDACTED\]@db/);
-  assert.doesNotMatch(script, /Sup3rSecret/);
+  // The script never applies a placeholder: it takes the secret from a psql variable it names.
+  assert.match(script, /psql -v ON_ERROR_STOP=1 -v secret_1='…'/);
+  assert.match(script, /'postgresql:\/\/app:' \|\| :'secret_1' \|\| '@db\/app'/);
+  assert.doesNotMatch(script, /Sup3rSecret|\[REDACTED\]/);
   const [redacted] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'download-migration').click()]);
-  assert.doesNotMatch(readFileSync(await redacted.path(), 'utf8'), /Sup3rSecret/);
+  const downloaded = readFileSync(await redacted.path(), 'utf8');
+  assert.doesNotMatch(downloaded, /Sup3rSecret|\[REDACTED\]/);
+  assert.match(downloaded, /:'secret_1'/);
   await byTestId(page, 'keep-secrets').check();
   const [kept] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'download-migration').click()]);
   assert.match(readFileSync(await kept.path(), 'utf8'), /Sup3rSecret/, 'kept when the user asks for it');

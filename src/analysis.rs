@@ -17,7 +17,7 @@ use schemadrift_engine::render::{html, markdown};
 use schemadrift_engine::report::orm::Orm;
 use schemadrift_engine::report::{self, InputFacts, Report};
 use schemadrift_engine::risks::Risk;
-use schemadrift_engine::secrets::{redact, Secret};
+use schemadrift_engine::secrets::{redact, withhold, Secret};
 use schemadrift_engine::sql::table_ddl;
 use schemadrift_engine::{diff, Counts, Diff, DiffOptions, DumpSummary, InputError};
 use serde::{Deserialize, Serialize};
@@ -212,6 +212,13 @@ impl Export {
 
     /// The export's text, with the dumps' secrets redacted unless `keep_secrets`.
     pub fn text(self, report: &Report, keep_secrets: bool) -> String {
+        let withheld;
+        let report = if keep_secrets {
+            report
+        } else {
+            withheld = report.withheld();
+            &withheld
+        };
         let text = match self {
             Export::Markdown => markdown::report_markdown(report),
             Export::Html => html::report_html(report),
@@ -409,7 +416,7 @@ pub fn complete(from: &Parsed, to: &Parsed, options: &DiffOptions, release: &Rel
             rollback: rollback.clone(),
         },
     ));
-    let completion = Completion { rollback: redact(&rollback, &secrets_of(from, to)), orm: report.orm.clone() };
+    let completion = Completion { rollback: withhold(&rollback, &secrets_of(from, to)), orm: report.orm.clone() };
     (completion, report)
 }
 

@@ -148,6 +148,13 @@ pub fn compatibility_view(comparison: &Comparison) -> impl IntoView {
     }
 }
 
+/// The script's header lines that say which psql variables carry the dumps' secrets, if any.
+fn secrets_header(script: &str) -> Option<String> {
+    let lines: Vec<&str> =
+        script.lines().skip_while(|l| !l.starts_with("-- SECRETS:")).take_while(|l| l.starts_with("--")).collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
 /// The script phase by phase, highlighted, with copy and download buttons; the rollback below.
 pub fn migration_view(
     comparison: &Comparison,
@@ -176,6 +183,9 @@ pub fn migration_view(
                 {download_button("Download rollback.sql", "download-rollback", analysis, Export::Rollback, keep)}
             </div>
             {(secrets > 0).then(|| keep_secrets_toggle(secrets, keep))}
+            {secrets_header(&comparison.script).map(|header| view! {
+                <pre class="sql" data-testid="script-secrets"><span class="cm">{header}</span></pre>
+            })}
             {highlight.clone().map(|change| view! {
                 <p class="hint" data-testid="highlighted-change">
                     "Statements of " <code>{change}</code>" are marked. "

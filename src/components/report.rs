@@ -96,7 +96,7 @@ fn orm_view(orm: Orm) -> impl IntoView {
 pub(super) fn keep_secrets_toggle(secrets: usize, keep: RwSignal<bool>) -> impl IntoView {
     view! {
         <p class="warnings" data-testid="secrets-redacted">
-            {format!("{secrets} secrets found in the dumps are shown and exported as [REDACTED]. ")}
+            {format!("{secrets} secrets found in the dumps are shown and exported as [REDACTED]; the migration script takes them from psql variables its header names, never a placeholder. ")}
             <label class="toggle">
                 <input type="checkbox" data-testid="keep-secrets" on:change=move |ev| keep.set(event_target_checked(&ev)) />
                 "Keep their values in downloads"

@@ -11,7 +11,7 @@ use schemadrift_engine::release::release;
 use schemadrift_engine::render::html::report_html;
 use schemadrift_engine::render::markdown::report_markdown;
 use schemadrift_engine::risks::{counts as risk_counts, Level};
-use schemadrift_engine::secrets::{find_secrets, redact, Secret};
+use schemadrift_engine::secrets::{find_secrets, redact, withhold, Secret};
 use schemadrift_engine::{
     build_catalog, prepare, read, reading_notes, summarize, DecodedInput, DiffOptions, InputError,
 };
@@ -375,8 +375,16 @@ fn compare(
     let names = (old.facts.name.clone(), new.facts.name.clone());
     let release = release(from, to, options, (&names.0, &names.1));
     let (result, risks, order) = (&release.diff, &release.risks, &release.deploy_order);
+    // Redacted scripts take each secret from a psql variable (never apply a placeholder); the rest
+    // of the output is redacted at the end.
+    let script = |text: String| if inputs.keep_secrets { text } else { withhold(&text, &secrets) };
     let report = |release: &schemadrift_engine::release::Release| {
-        report_of(release, &old, &new, options, release.rollback(from, to, options, (&names.0, &names.1)))
+        let report = report_of(release, &old, &new, options, release.rollback(from, to, options, (&names.0, &names.1)));
+        if inputs.keep_secrets {
+            report
+        } else {
+            report.withheld()
+        }
     };
     let cleanup = [cleanup_candidates(from), cleanup_candidates(to)];
     let tracking = [tracking_tables(from), tracking_tables(to)];
@@ -384,8 +392,8 @@ fn compare(
     match format {
         DiffFormat::Md => out.push_str(&report_markdown(&report(&release))),
         DiffFormat::Html => out.push_str(&report_html(&report(&release))),
-        DiffFormat::Sql if rollback => out.push_str(&release.rollback(from, to, options, (&names.0, &names.1))),
-        DiffFormat::Sql => out.push_str(&release.script),
+        DiffFormat::Sql if rollback => out.push_str(&script(release.rollback(from, to, options, (&names.0, &names.1)))),
+        DiffFormat::Sql => out.push_str(&script(release.script.clone())),
         DiffFormat::Json => {
             let json = serde_json::to_string_pretty(&report(&release)).expect("plain data serializes");
             out.push_str(&schemadrift_engine::render::visible::json(&json));

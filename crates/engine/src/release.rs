@@ -38,18 +38,19 @@ pub fn release_of(from: &Catalog, to: &Catalog, result: Diff, names: (&str, &str
 }
 
 impl Release {
-    /// The same release with every secret's value replaced in the plan and the script.
+    /// The same release with every secret's value replaced in the plan, and taken from a psql
+    /// variable in the script ([`crate::secrets::withhold`]).
     pub fn redact(&mut self, secrets: &[crate::secrets::Secret]) {
         if secrets.is_empty() {
             return;
         }
         for step in &mut self.plan.steps {
-            step.sql = crate::secrets::redact(&step.sql, secrets);
+            step.sql = crate::secrets::withhold_statement(&step.sql, secrets);
         }
         for manual in &mut self.plan.manual {
             *manual = crate::secrets::redact(manual, secrets);
         }
-        self.script = crate::secrets::redact(&self.script, secrets);
+        self.script = crate::secrets::withhold(&self.script, secrets);
     }
 
     /// The script that takes `to` back to `from`: the migration the other way (confirmed renames

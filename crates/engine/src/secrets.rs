@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod script;
+pub use script::{withhold, withhold_statement};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Secret {
     /// 1-based line in the dump.
@@ -133,7 +136,10 @@ fn passwords(found: &mut Found, number: usize, line: &str, lower: &str) {
         let trimmed = rest.trim_start();
         if let Some(value) = trimmed.strip_prefix('\'').and_then(|r| r.split('\'').next()) {
             let before = lower[ceil_boundary(lower, at.saturating_sub(64))..at].trim_end();
-            let in_options = options_at.is_some_and(|o| o < at) || before.ends_with(',') || before.ends_with('(');
+            // pg_dump writes a long OPTIONS list one option per indented line.
+            let own_line = before.is_empty() && line.starts_with(char::is_whitespace);
+            let in_options =
+                options_at.is_some_and(|o| o < at) || before.ends_with(',') || before.ends_with('(') || own_line;
             let kind = if in_options { "password option" } else { "role password" };
             found.add(number, line, kind, at, value);
             covered = at + "password".len() + (rest.len() - trimmed.len()) + 1 + value.len();

@@ -285,3 +285,72 @@ fn generated_migrations_take_from_to_to_on_postgresql() {
         failures.join("\n\n")
     );
 }
+
+/// Class 12 of #17: with secrets redacted (the default), the script never applies a placeholder. It
+/// takes each secret from a psql variable: run without them, it stops before changing anything;
+/// run with them, it reaches `to`, secrets included.
+#[test]
+fn a_redacted_script_asks_for_its_secrets_and_then_converges() {
+    if std::env::var_os("SCHEMADRIFT_POSTGRES").is_some_and(|v| v == "skip") {
+        return;
+    }
+    let cluster = pgtest::Cluster::start().unwrap_or_else(|e| panic!("cannot start a private PostgreSQL: {e}"));
+    let from_sql = "CREATE FOREIGN DATA WRAPPER files; CREATE TABLE public.t (id int);";
+    let to_sql = "CREATE FOREIGN DATA WRAPPER files; CREATE TABLE public.t (id int);
+        CREATE SERVER archive FOREIGN DATA WRAPPER files OPTIONS (host 'db.internal');
+        CREATE USER MAPPING FOR postgres SERVER archive OPTIONS (\"user\" 'app', password 'Sup3rSecret!');
+        COMMENT ON TABLE public.t IS 'rotated key AKIAIOSFODNN7EXAMPLE, see the runbook';
+        CREATE FUNCTION public.api_key() RETURNS text LANGUAGE sql AS $$ SELECT 'sk_live_4eC39HqLyjWDarjtT1zdp7dc' $$;";
+    let mut dumps = Vec::new();
+    for (name, sql) in [("secret_from", from_sql), ("secret_to", to_sql)] {
+        cluster.create_database(name).unwrap();
+        cluster.query(name, sql).unwrap();
+        dumps.push(cluster.dump_schema(name, &["--no-owner"]).unwrap());
+    }
+    let (from, to) = (build_catalog(&read(&dumps[0])), build_catalog(&read(&dumps[1])));
+    let secrets = schemadrift_engine::secrets::find_secrets(&dumps[1]);
+    assert_eq!(secrets.len(), 3, "{secrets:?}");
+    let mut release = schemadrift_engine::release::release(&from, &to, &DiffOptions::default(), ("a", "b"));
+    release.redact(&secrets);
+    let sql = &release.script;
+    for value in ["Sup3rSecret!", "AKIAIOSFODNN7EXAMPLE", "sk_live_4eC39", "[REDACTED]"] {
+        assert!(!sql.contains(value), "the script holds {value}:\n{sql}");
+    }
+    let dir = std::env::temp_dir().join(format!("schemadrift-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("migration.sql");
+    std::fs::write(&file, sql).unwrap();
+    let run = |variables: &[(&str, &str)]| {
+        let mut psql = cluster.client("psql");
+        psql.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "secret_from"]);
+        for (name, value) in variables {
+            psql.args(["-v", &format!("{name}={value}")]);
+        }
+        psql.arg("-f").arg(&file).output().unwrap()
+    };
+    let refused = run(&[]);
+    assert!(!refused.status.success(), "runs without its secrets:\n{sql}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("needs the psql variable secret_"), "{refused:?}");
+    assert_eq!(cluster.query("secret_from", "SELECT count(*) FROM pg_foreign_server").unwrap(), "0");
+    // The header names each variable with where its value is in the dump.
+    let mut given: Vec<(String, &str)> = Vec::new();
+    for number in 1..=3 {
+        let name = format!("secret_{number}");
+        assert!(sql.contains(&format!("-v {name}='…'")), "{sql}");
+        let about =
+            sql.lines().find(|l| l.starts_with(&format!("--   {name}: the "))).unwrap_or_else(|| panic!("{sql}"));
+        let value = match () {
+            _ if about.contains("password option") => "Sup3rSecret!",
+            _ if about.contains("COMMENT ON TABLE") => "AKIAIOSFODNN7EXAMPLE",
+            _ if about.contains("SELECT") => "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            _ => panic!("{about}"),
+        };
+        given.push((name, value));
+    }
+    let given: Vec<(&str, &str)> = given.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+    let applied = run(&given);
+    assert!(applied.status.success(), "{}\n{sql}", String::from_utf8_lossy(&applied.stderr));
+    let result = build_catalog(&read(&cluster.dump_schema("secret_from", &["--no-owner"]).unwrap()));
+    let left = diff(&result, &to, &DiffOptions::default());
+    assert!(left.changes.is_empty(), "{:#?}\n{sql}", left.changes);
+}

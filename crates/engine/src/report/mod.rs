@@ -320,6 +320,17 @@ pub struct Sources<'a> {
 }
 
 impl Report {
+    /// The report as exports write it when secrets are redacted: its scripts take each secret
+    /// from a psql variable ([`crate::secrets::withhold`]), never apply a placeholder. The rest of
+    /// the text is redacted where it is rendered.
+    pub fn withheld(&self) -> Report {
+        let secrets = self.secrets.concat();
+        let mut report = self.clone();
+        report.migration.script = crate::secrets::withhold(&self.migration.script, &secrets);
+        report.migration.rollback = crate::secrets::withhold(&self.migration.rollback, &secrets);
+        report
+    }
+
     /// The names the two sides are known by (their file names).
     pub fn names(&self) -> (&str, &str) {
         (&self.inputs[0].name, &self.inputs[1].name)
