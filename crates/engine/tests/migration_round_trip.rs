@@ -354,3 +354,49 @@ fn a_redacted_script_asks_for_its_secrets_and_then_converges() {
     let left = diff(&result, &to, &DiffOptions::default());
     assert!(left.changes.is_empty(), "{:#?}\n{sql}", left.changes);
 }
+
+/// Class 10 of #17: statements PostgreSQL refuses inside a transaction block (a subscription's
+/// create and drop) run outside one, both ways.
+#[test]
+fn subscriptions_are_made_and_dropped_outside_a_transaction() {
+    if std::env::var_os("SCHEMADRIFT_POSTGRES").is_some_and(|v| v == "skip") {
+        return;
+    }
+    let cluster = pgtest::Cluster::start().unwrap_or_else(|e| panic!("cannot start a private PostgreSQL: {e}"));
+    cluster.create_database("publisher").unwrap();
+    cluster.query("publisher", "CREATE TABLE t (id int PRIMARY KEY); CREATE PUBLICATION p FOR TABLE t;").unwrap();
+    let table = "CREATE TABLE t (id int PRIMARY KEY);";
+    let subscription = format!(
+        "CREATE SUBSCRIPTION s CONNECTION 'host=127.0.0.1 port={} dbname=publisher user=postgres' PUBLICATION p WITH (connect = false);",
+        cluster.port
+    );
+    let mut dumps = Vec::new();
+    for (name, sql) in [("sub_without", table.to_string()), ("sub_with", subscription)] {
+        cluster.create_database(name).unwrap();
+        cluster.query(name, table).unwrap();
+        if sql != table {
+            cluster.query(name, &sql).unwrap();
+        }
+        dumps.push(cluster.dump_schema(name, &["--no-owner"]).unwrap());
+    }
+    assert!(dumps[1].contains("CREATE SUBSCRIPTION"), "{}", dumps[1]);
+    let dir = std::env::temp_dir().join(format!("schemadrift-subscription-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (database, from, to) in [("sub_without", &dumps[0], &dumps[1]), ("sub_with", &dumps[1], &dumps[0])] {
+        if database == "sub_with" {
+            // A live subscription has its slot on the publisher (a restored one, made with
+            // `connect = false`, does not): the drop must remove it.
+            cluster.query("publisher", "SELECT pg_create_logical_replication_slot('s', 'pgoutput')").unwrap();
+        }
+        let (from, to) = (build_catalog(&read(from)), build_catalog(&read(to)));
+        let changes = diff(&from, &to, &DiffOptions::default());
+        let sql = script(&plan(&from, &to, &changes), database, &[]);
+        let file = dir.join(format!("{database}.sql"));
+        std::fs::write(&file, &sql).unwrap();
+        cluster.psql_file(database, &file).unwrap_or_else(|e| panic!("{e}\n{sql}"));
+        let result = build_catalog(&read(&cluster.dump_schema(database, &["--no-owner"]).unwrap()));
+        let left = diff(&result, &to, &DiffOptions::default());
+        assert!(left.changes.is_empty(), "{:#?}\n{sql}", left.changes);
+    }
+    assert_eq!(cluster.query("publisher", "SELECT count(*) FROM pg_replication_slots").unwrap(), "0");
+}

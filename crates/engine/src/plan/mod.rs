@@ -50,10 +50,12 @@ impl Phase {
             Phase::EnumValues => "Phase 0: enum values (outside a transaction, so that later phases can use them)",
             Phase::Prepare => "Phase 1: schema preparation (safe while the old code runs)",
             Phase::Online => {
-                "Phase 2: indexes and constraints built online (no transaction: CONCURRENTLY cannot run inside one)"
+                "Phase 2: indexes and constraints built online, subscriptions (no transaction: CONCURRENTLY cannot run inside one)"
             }
             Phase::Rewrite => "Phase 3: changes that rewrite or lock tables (plan a maintenance window)",
-            Phase::CleanupIndexes => "Phase 4a: cleanup, index drops (after the new code is deployed; no transaction)",
+            Phase::CleanupIndexes => {
+                "Phase 4a: cleanup, index and subscription drops (after the new code is deployed; no transaction)"
+            }
             Phase::Cleanup => {
                 "Phase 4b: cleanup, drops of what the target no longer has (after the new code is deployed)"
             }

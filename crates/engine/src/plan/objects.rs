@@ -595,10 +595,44 @@ fn other(p: &mut Planner, change: &Change) {
     let drop = format!("DROP {} IF EXISTS {name};", kind.to_uppercase());
     let create = p.to.sources.get(&format!("other {}", change.object));
     let (create_rank, drop_rank) = other_ranks(kind);
+    if kind == "subscription" {
+        return subscription(p, change, &drop, create.as_ref());
+    }
     match (change.change, create) {
         (ChangeKind::Added, Some(create)) => p.push(Phase::Prepare, create_rank, create, change),
         (ChangeKind::Removed, _) => p.push(Phase::Cleanup, drop_rank, drop, change),
         (_, Some(create)) => p.push(Phase::Prepare, create_rank, format!("{drop}\n{}", create.trim()), change),
+        _ => {}
+    }
+}
+
+/// PostgreSQL refuses `CREATE SUBSCRIPTION` that makes a replication slot and `DROP SUBSCRIPTION`
+/// of one that has a slot inside a transaction block: they run in the phases without one, created
+/// once the tables it writes into exist, dropped before the cleanup drops them.
+fn subscription(p: &mut Planner, change: &Change, drop: &str, create: Option<&String>) {
+    let id = vec![change_id(change)];
+    let dropping = "DROP SUBSCRIPTION connects to the publisher to drop the subscription's replication slot; \
+                    outside a transaction, as PostgreSQL requires"
+        .to_string();
+    let creating = "CREATE SUBSCRIPTION outside a transaction, as PostgreSQL requires when it makes a replication slot"
+        .to_string();
+    match (change.change, create) {
+        (ChangeKind::Removed, _) => {
+            p.push_step(Phase::CleanupIndexes, Rank::DropOther, drop.to_string(), id, Some(dropping))
+        }
+        (ChangeKind::Added, Some(create)) => {
+            p.push_step(Phase::Online, Rank::Other, create.trim().to_string(), id, Some(creating))
+        }
+        (_, Some(create)) => {
+            let sql = format!("{drop}\n{}", create.trim());
+            p.push_step(
+                Phase::Online,
+                Rank::Other,
+                sql,
+                id,
+                Some(format!("{dropping}; made again as the target has it")),
+            )
+        }
         _ => {}
     }
 }
