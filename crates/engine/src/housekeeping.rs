@@ -47,7 +47,8 @@ pub fn cleanup_candidates(catalog: &Catalog) -> Vec<CleanupCandidate> {
             if let Some(word) = words.iter().find(|w| COPY_WORDS.contains(w)) {
                 reasons.push(format!("its name contains “{word}”"));
             }
-            if words.iter().any(|w| looks_like_a_date(w)) {
+            // A partition named by its range (`invoices_2025`) is how partitioning is done, not a copy.
+            if words.iter().any(|w| looks_like_a_date(w)) && table.partition_of.is_none() {
                 reasons.push("its name ends in a date".to_string());
             }
             let has_key = table
@@ -90,6 +91,17 @@ mod tests {
         assert_eq!(names, ["old_things", "orders_2024_03", "snapshot", "users_backup_before_fix"]);
         let backup = &found.iter().find(|(n, _)| n == "users_backup_before_fix").unwrap().1;
         assert_eq!(backup, &["its name contains “backup”", "it has no primary key"]);
+    }
+
+    #[test]
+    fn partitions_named_by_their_range_are_not_copies() {
+        let found = candidates(
+            "CREATE TABLE invoices (id int, issued date, PRIMARY KEY (id, issued)) PARTITION BY RANGE (issued);
+             CREATE TABLE invoices_2025 PARTITION OF invoices FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+             CREATE TABLE invoices_2026_old PARTITION OF invoices FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
+        );
+        let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["invoices_2026_old"], "a partition still counts when its name says it is old");
     }
 
     #[test]

@@ -1118,8 +1118,16 @@ fn column_constraint(option: &ColumnOption, column: &sqlparser::ast::Ident) -> O
 
 /// The roles a policy applies to. `TO PUBLIC` is what no `TO` clause means, and pg_dump leaves it
 /// out: both are stored as no roles.
+/// Each role is written as PostgreSQL would quote it, whatever the dump's quoting
+/// (`--quote-all-identifiers` writes `"app_reader"`).
 fn policy_roles(roles: Vec<sqlparser::ast::Owner>) -> Vec<String> {
-    let roles: Vec<String> = roles.iter().map(ToString::to_string).collect();
+    let roles: Vec<String> = roles
+        .iter()
+        .map(|role| match role {
+            sqlparser::ast::Owner::Ident(ident) => crate::sql::ident(&super::name::normalize_ident(ident)),
+            other => other.to_string(),
+        })
+        .collect();
     if roles.iter().all(|role| role.eq_ignore_ascii_case("public")) {
         Vec::new()
     } else {

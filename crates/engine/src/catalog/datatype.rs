@@ -4,7 +4,7 @@
 //! User-defined types are qualified with the dump's default schema when written unqualified.
 
 use super::name::name_parts;
-use sqlparser::ast::DataType;
+use sqlparser::ast::{ArrayElemTypeDef, DataType};
 
 /// Built-in types sqlparser reports as custom names; they live in pg_catalog and stay unqualified.
 const BUILTIN: &[&str] = &[
@@ -99,15 +99,23 @@ pub fn normalize_type(data_type: &DataType, default_schema: &str) -> String {
         let qualified = match schema.as_deref() {
             Some("pg_catalog") | None if SERIAL.contains(&base.as_str()) => canonical_text(&base),
             Some("pg_catalog") | None if BUILTIN.contains(&base.as_str()) => canonical_builtin(&base),
-            Some(schema) => format!("{schema}.{}", quote_if_needed(&base)),
-            None => format!("{default_schema}.{}", quote_if_needed(&base)),
+            Some(schema) => format!("{}.{}", quote_if_needed(schema), quote_if_needed(&base)),
+            None => format!("{}.{}", quote_if_needed(default_schema), quote_if_needed(&base)),
         };
         return format!("{qualified}{modifiers}");
+    }
+    // An array of any dimensions is its element type and one `[]`, as `format_type` prints it;
+    // the element is spelled like any type (so `"text"[]` of `--quote-all-identifiers` is `text[]`).
+    if let DataType::Array(ArrayElemTypeDef::SquareBracket(inner, _) | ArrayElemTypeDef::Qualified(inner, _)) =
+        data_type
+    {
+        let element = normalize_type(inner, default_schema);
+        return format!("{}[]", element.trim_end_matches("[]"));
     }
     if let DataType::Array(_) = data_type {
         let text = data_type.to_string();
         if let Some(inner) = text.strip_suffix("[]") {
-            return format!("{}[]", canonical_text(inner));
+            return format!("{}[]", canonical_text(inner).trim_end_matches("[]"));
         }
     }
     canonical_text(&data_type.to_string())
@@ -127,6 +135,34 @@ fn quote_if_needed(name: &str) -> String {
         name.to_string()
     } else {
         format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// The user-defined type a column's data type names (its canonical form, as [`normalize_type`]
+/// writes it: `"Sales".status[]`, `public.vector(3)`), without modifiers or array brackets.
+pub fn type_name(data_type: &str) -> Option<super::QualifiedName> {
+    let mut base = data_type.trim();
+    while let Some(inner) = base.strip_suffix("[]") {
+        base = inner;
+    }
+    let base = base.split_once('(').map_or(base, |(b, _)| b).trim();
+    let mut parts = Vec::new();
+    let (mut part, mut quoted, mut chars) = (String::new(), false, base.chars().peekable());
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                part.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut part)),
+            c => part.push(c),
+        }
+    }
+    parts.push(part);
+    match parts.as_slice() {
+        [schema, name] => Some(super::QualifiedName::new(schema, name)),
+        _ => None,
     }
 }
 
@@ -190,6 +226,14 @@ mod tests {
     }
 
     #[test]
+    fn a_data_type_names_its_user_type() {
+        let name = |text: &str| type_name(text).map(|n| (n.schema, n.name));
+        assert_eq!(name("\"Sales\".\"Odd \"\"x\"\"\"[]"), Some(("Sales".into(), "Odd \"x\"".into())));
+        assert_eq!(name("public.vector(3)"), Some(("public".into(), "vector".into())));
+        assert_eq!(name("integer"), None);
+    }
+
+    #[test]
     fn aliases_become_postgresql_spellings() {
         check("int4", "integer");
         check("INT", "integer");
@@ -207,6 +251,11 @@ mod tests {
         check("decimal", "numeric");
         check("text[]", "text[]");
         check("int4[]", "integer[]");
+        check("int4[][]", "integer[]");
+        check("integer[3]", "integer[]");
+        check("\"text\"[]", "text[]");
+        check("character varying(200)[]", "character varying(200)[]");
+        check("integer ARRAY", "integer[]");
         check("char(2)", "character(2)");
     }
 
@@ -214,6 +263,10 @@ mod tests {
     fn user_types_are_qualified_and_builtins_are_not() {
         check("task_status", "public.task_status");
         check("public.task_status", "public.task_status");
+        check("task_status[]", "public.task_status[]");
+        check("\"billing\".\"money_cents\"[]", "billing.money_cents[]");
+        check("\"Sales\".status", "\"Sales\".status");
+        check("\"Sales\".\"Status\"[]", "\"Sales\".\"Status\"[]");
         check("extensions.vector(1536)", "extensions.vector(1536)");
         check("public.geometry(Polygon,4326)", "public.geometry(Polygon,4326)");
         check("tsvector", "tsvector");

@@ -6,7 +6,7 @@
 //! again from its AST, so whitespace and layout of the dump do not matter.
 
 mod build;
-mod datatype;
+pub(crate) mod datatype;
 mod identifiers;
 mod name;
 mod normalize;

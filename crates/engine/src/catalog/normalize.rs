@@ -20,11 +20,49 @@ pub(super) fn normalize(catalog: &mut Catalog) {
     resolve_owner_kinds(catalog);
     remove_checks_inherited_by_partitions(catalog);
     add_constraints_implied_by_partitioning(catalog);
+    for grant in catalog.grants.iter_mut() {
+        if let Some(keyed) = grant_by_function_identity(grant) {
+            *grant = keyed;
+        }
+    }
     for table in catalog.tables.values_mut() {
         if let Some((_, bound)) = table.partition_of.as_mut() {
             *bound = bound_in_utc(bound);
         }
     }
+}
+
+/// A privilege on a function names it by its argument types, as PostgreSQL identifies it: pg_dump
+/// writes the argument names too (`on function public.f(item integer)`), and a renamed argument is
+/// the same function with the same privileges (`on function public.f(integer)`).
+fn grant_by_function_identity(grant: &str) -> Option<String> {
+    for kind in [" on function ", " on procedure ", " on routine "] {
+        let Some(at) = grant.find(kind) else { continue };
+        let start = at + kind.len();
+        let open = start + grant[start..].find('(')?;
+        let close = open + matching_parenthesis(&grant[open..])?;
+        let identity = super::name::identity_arguments(&grant[open + 1..close]);
+        return Some(format!("{}({identity}){}", &grant[..open], &grant[close + 1..]));
+    }
+    None
+}
+
+/// The offset of the `)` closing the `(` that `text` starts with.
+fn matching_parenthesis(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Every database has the `public` schema, with the comment `standard public schema`; a full dump

@@ -498,9 +498,10 @@ fn join_tokens(tokens: &[Token]) -> String {
         let tight = matches!(
             (previous, token),
             (None, _)
-                | (_, Token::RParen | Token::Comma | Token::Period | Token::DoubleColon)
-                | (Some(Token::LParen | Token::Period | Token::DoubleColon), _)
+                | (_, Token::RParen | Token::Comma | Token::Period | Token::DoubleColon | Token::RBracket)
+                | (Some(Token::LParen | Token::Period | Token::DoubleColon | Token::LBracket), _)
                 | (Some(Token::Word(_) | Token::RParen), Token::LParen)
+                | (Some(Token::Word(_) | Token::RBracket | Token::RParen), Token::LBracket)
         );
         if !tight {
             out.push(' ');

@@ -101,6 +101,9 @@ pub(crate) enum Rank {
     Trigger,
     Policy,
     Other,
+    /// Revokes before grants: narrowing a privilege (dropping its grant option, `ALL` to `SELECT`)
+    /// revokes the old one and grants the kept part, never the other way round.
+    Revoke,
     Access,
     /// `OWNED BY` a column: after the owners, since PostgreSQL links a sequence only to a table of
     /// the same owner and refuses to change the owner of a linked sequence.
@@ -113,6 +116,8 @@ pub(crate) enum Rank {
     /// Rules, extended statistics, user mappings: before the columns and servers they use.
     DropDependentOther,
     DropColumn,
+    /// A child's inherited column: after its parent's drop (which takes it along).
+    DropInheritedColumn,
     DropTable,
     DropSequence,
     DropServer,

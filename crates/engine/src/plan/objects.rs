@@ -248,10 +248,32 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     }) else {
         return;
     };
-    let mut sql = vec![format!("ALTER TYPE {shown} RENAME TO {};", ident(&old_name)), create];
+    // Functions taking or returning the type would keep the old one: they are dropped before it is
+    // renamed (whichever side has them) and the target's made again once the columns are converted.
+    let mentions = |f: &crate::catalog::Function| {
+        f.arguments.contains(&shown) || f.returns.as_deref().is_some_and(|r| r.contains(&shown))
+    };
+    let word = |f: &crate::catalog::Function| if f.kind == "procedure" { "PROCEDURE" } else { "FUNCTION" };
+    let mut dropped: std::collections::BTreeSet<String> = Default::default();
+    for function in p.from.functions.values().chain(p.to.functions.values()).filter(|f| mentions(f)) {
+        if function.kind != "aggregate" {
+            dropped.insert(format!("DROP {} IF EXISTS {};", word(function), signature(function)));
+        }
+    }
+    let mut remade = Vec::new();
+    for (key, function) in p.to.functions.iter().filter(|(_, f)| mentions(f) && f.kind != "aggregate") {
+        if let Some(source) = p.to.sources.get(&format!("function {key}")) {
+            remade.push(source.trim().to_string());
+            let kind = if function.kind == "procedure" { "procedure" } else { "function" };
+            remade.extend(p.carried_along(kind, key, &signature(function)));
+        }
+    }
+    let mut sql: Vec<String> = dropped.into_iter().collect();
+    sql.push(format!("ALTER TYPE {shown} RENAME TO {};", ident(&old_name)));
+    sql.push(create);
     let kind = if matches!(p.to.types.get(name), Some(TypeDef::Domain { .. })) { "domain" } else { "type" };
     sql.extend(p.carried_along(kind, &name.to_string(), &shown));
-    let type_text = name.to_string();
+    let type_text = shown.clone();
     // Indexes and CHECKs that compare with the type's values would compare old and new types:
     // they are dropped first and built again after the columns are converted.
     let uses_type = |text: &str| text.contains(&type_text);
@@ -273,9 +295,8 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
         }
     }
     for (table, t) in &p.to.tables {
-        let of_type = |c: &&crate::catalog::Column| {
-            c.data_type == type_text || c.data_type.strip_suffix("[]") == Some(type_text.as_str())
-        };
+        let of_type =
+            |c: &&crate::catalog::Column| crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name);
         for column in t.columns.iter().filter(of_type) {
             let col = ident(&column.name);
             let t_shown = qualified(table);
@@ -293,6 +314,7 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
         }
     }
     sql.extend(rebuild);
+    sql.extend(remade);
     p.push_step(
         Phase::Rewrite,
         Rank::ColumnRewrite,
@@ -730,11 +752,82 @@ pub(super) fn plan_access(p: &mut Planner) {
                 };
                 let phase =
                     if p.steps.iter().any(|s| s.phase == Phase::Rewrite) { Phase::Rewrite } else { Phase::Prepare };
-                p.push(phase, Rank::Access, sql, change);
+                let rank = if grant_verb(&sql) == Some("revoke") { Rank::Revoke } else { Rank::Access };
+                p.push(phase, rank, sql, change);
             }
             _ => {}
         }
     }
+    revoke_default_privileges(p);
+}
+
+/// `grant` or `revoke`: the verb of a privilege statement (after `alter default privileges …`).
+fn grant_verb(sql: &str) -> Option<&'static str> {
+    let lower = sql.to_ascii_lowercase();
+    let at = |word: &str| lower.find(word).filter(|&i| i == 0 || lower[..i].ends_with(' '));
+    match (at("grant "), at("revoke ")) {
+        (Some(g), Some(r)) if r < g => Some("revoke"),
+        (Some(_), _) => Some("grant"),
+        (None, Some(_)) => Some("revoke"),
+        (None, None) => None,
+    }
+}
+
+/// An object the script creates gets the default privileges in force where it runs, which the
+/// target's object may not have (it was created before them, or by another role): each grantee of
+/// a default privilege for its kind and schema, in either catalog, loses what it was given, and
+/// the target's own grants (planned as additions) give back exactly what the target has.
+fn revoke_default_privileges(p: &mut Planner) {
+    let defaults: Vec<(Option<String>, String, String)> = [p.from, p.to]
+        .iter()
+        .flat_map(|catalog| catalog.grants.iter())
+        .filter_map(|grant| default_privilege(grant))
+        .collect();
+    if defaults.is_empty() {
+        return;
+    }
+    let created: Vec<(String, Phase)> = p.created.iter().map(|(id, phase)| (id.clone(), *phase)).collect();
+    let mut revokes: std::collections::BTreeSet<(Phase, String, String)> = Default::default();
+    for (id, phase) in created {
+        let Some((kind, name)) = split_kind(&id) else { continue };
+        let (class, sql_kind) = match kind {
+            "table" | "view" | "materialized_view" | "foreign_table" => ("tables", "TABLE"),
+            "sequence" => ("sequences", "SEQUENCE"),
+            "function" => ("functions", "FUNCTION"),
+            "type" | "domain" => ("types", "TYPE"),
+            "schema" => ("schemas", "SCHEMA"),
+            _ => continue,
+        };
+        let schema = if kind == "schema" { None } else { name.split_once('.').map(|(s, _)| s.to_string()) };
+        for (in_schema, on, grantee) in &defaults {
+            let applies = on == class || (class == "functions" && on == "routines");
+            if applies && (in_schema.is_none() || in_schema == &schema) {
+                revokes.insert((
+                    phase.max(Phase::Prepare),
+                    format!("REVOKE ALL ON {sql_kind} {name} FROM {grantee};"),
+                    id.clone(),
+                ));
+            }
+        }
+    }
+    for (phase, sql, id) in revokes {
+        let note = Some("default privileges gave it grants the target's object may not have".to_string());
+        let _ = id;
+        p.push_step(phase, Rank::Revoke, sql, Vec::new(), note);
+    }
+}
+
+/// `alter default privileges [for role r] [in schema s] grant … on <class> to <grantees>` →
+/// (schema, class, grantee) for one grantee; `None` for any other statement.
+fn default_privilege(grant: &str) -> Option<(Option<String>, String, String)> {
+    let rest = grant.strip_prefix("alter default privileges ")?;
+    let schema =
+        rest.split_once("in schema ").map(|(_, r)| r.split_whitespace().next().unwrap_or_default().to_string());
+    let body = &rest[rest.find("grant ")?..];
+    let (privileges, grantees) = body.rsplit_once(" to ")?;
+    let class = privileges.rsplit_once(" on ")?.1.trim().to_string();
+    let grantee = grantees.replace(" with grant option", "").trim().to_string();
+    Some((schema, class, grantee))
 }
 
 /// Whether a sequence is linked to the same column before and after: its owner is then its

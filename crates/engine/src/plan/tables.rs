@@ -713,7 +713,16 @@ fn columns(p: &mut Planner) {
             continue; // PostgreSQL changes a partition's columns with its parent's, and refuses it alone
         }
         let shown = qualified(&table);
+        let inherited = |catalog: &Catalog, table: &QualifiedName, column: &str| {
+            catalog.tables.get(table).is_some_and(|t| {
+                t.inherits.iter().any(|parent| catalog.tables.get(parent).is_some_and(|p| p.column(column).is_some()))
+            })
+        };
         match (change.change, old, new) {
+            // A parent's new column reaches its children with the parent's ADD COLUMN; the child's
+            // own would make it the child's too (`attislocal`), which the target does not have.
+            (ChangeKind::Added, _, Some(new))
+                if inherited(p.to, &table, &new.name) && !inherited(p.from, &p.old_table_name(&table), &new.name) => {}
             (ChangeKind::Added, _, Some(new)) => {
                 let needs_backfill =
                     new.not_null && new.default.is_none() && new.identity.is_none() && new.generated.is_none();
@@ -744,9 +753,17 @@ fn columns(p: &mut Planner) {
                     p.to.tables.values().any(|t| t.inherits.contains(&table) && t.column(&old.name).is_some());
                 let only = if kept_below { "ONLY " } else { "" };
                 let sql = format!("ALTER TABLE IF EXISTS {only}{shown} DROP COLUMN IF EXISTS {};", ident(&old.name));
+                // An inherited column goes with its parent's drop; PostgreSQL refuses the child's
+                // before it (the child's, after, drops what the child had as its own too).
+                let from_table = p.old_table_name(&table);
+                let rank = if inherited(p.from, &from_table, &old.name) {
+                    Rank::DropInheritedColumn
+                } else {
+                    Rank::DropColumn
+                };
                 p.push_step(
                     Phase::Cleanup,
-                    Rank::DropColumn,
+                    rank,
                     sql,
                     vec![change_id(&change)],
                     Some(format!("data loss: the values of {}.{} are deleted", table, old.name)),
@@ -812,8 +829,9 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
         // PostgreSQL has no cast from an enum to another type but text (nor to an enum from
         // anything but text): the values go through their text form.
         let is_enum = |catalog: &Catalog, data_type: &str| {
-            let base = data_type.strip_suffix("[]").unwrap_or(data_type);
-            find(&catalog.types, base).is_some_and(|(_, t)| matches!(t, crate::catalog::TypeDef::Enum { .. }))
+            crate::catalog::datatype::type_name(data_type)
+                .and_then(|name| catalog.types.get(&name))
+                .is_some_and(|t| matches!(t, crate::catalog::TypeDef::Enum { .. }))
         };
         let through = if is_enum(p.from, &old.data_type) || is_enum(p.to, &new.data_type) {
             if new.data_type.ends_with("[]") {
@@ -1311,10 +1329,10 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
             rewritten.insert(name.clone());
             // A type made again converts the columns of that type: views reading those tables
             // must go first (PostgreSQL will not change a column's type under a view).
-            let text = name.to_string();
             for (table, t) in &p.from.tables {
-                let of_type =
-                    |c: &crate::catalog::Column| c.data_type.strip_suffix("[]").unwrap_or(&c.data_type) == text;
+                let of_type = |c: &crate::catalog::Column| {
+                    crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name)
+                };
                 if t.columns.iter().any(of_type) && super::objects::recreates_type(p, name) {
                     rewritten.insert(table.clone());
                 }
