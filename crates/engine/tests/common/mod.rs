@@ -57,7 +57,6 @@ pub fn project_dumps() -> Vec<PathBuf> {
         root.join("crates/engine/tests/fixtures/kinds/kinds.sql"),
     ];
     files.extend(dumps(&root.join("crates/engine/tests/fixtures/dump_options")));
-    files.extend(dumps(&root.join("crates/engine/tests/fixtures/pg_dump_versions")));
     files
 }
 
