@@ -118,6 +118,8 @@ pub(crate) enum Rank {
     DropColumn,
     /// A child's inherited column: after its parent's drop (which takes it along).
     DropInheritedColumn,
+    /// A child joins a parent once the parent's columns it lacks are dropped.
+    Inherit,
     DropTable,
     DropSequence,
     DropServer,

@@ -17,6 +17,68 @@ pub(super) fn plan_tables(p: &mut Planner) {
     indexes(p, &recreated);
     views(p, &recreated);
     settings(p);
+    columns_that_stay_own(p);
+}
+
+/// The parent of `table` in `catalog` that gives it `column`, if any.
+fn giving_parent<'c>(catalog: &'c Catalog, table: &QualifiedName, column: &str) -> Option<&'c QualifiedName> {
+    let t = catalog.tables.get(table)?;
+    t.inherits.iter().find(|parent| catalog.tables.get(*parent).is_some_and(|pt| pt.column(column).is_some()))
+}
+
+/// Whether a parent `table` inherits from on both sides gains `column`: its ADD COLUMN reaches the
+/// child, whose own would make the column the child's too.
+fn gains_from_its_parent(p: &Planner, table: &QualifiedName, column: &str) -> bool {
+    let old_table = p.old_table_name(table);
+    let (Some(new), Some(old)) = (p.to.tables.get(table), p.from.tables.get(&old_table)) else { return false };
+    new.inherits.iter().any(|parent| {
+        let old_parent = p.old_table_name(parent);
+        old.inherits.contains(&old_parent)
+            && p.to.tables.get(parent).is_some_and(|t| t.column(column).is_some())
+            && p.from.tables.get(&old_parent).is_some_and(|t| t.column(column).is_none())
+    })
+}
+
+/// A child's column that is its own before and comes from a parent after (its own column becomes
+/// inherited, or the table changes parents) stays its own: PostgreSQL keeps a column's local flag
+/// when the parent gains it or the table joins a parent, and no statement clears it. The schema
+/// works the same; only re-creating the table makes pg_dump write it as the target does. Said as
+/// a manual step, never hidden.
+fn columns_that_stay_own(p: &mut Planner) {
+    for (name, new) in &p.to.tables {
+        let old_name = p.old_table_name(name);
+        let Some(old) = p.from.tables.get(&old_name) else { continue };
+        if new.inherits.is_empty() {
+            continue;
+        }
+        let own: Vec<String> = new
+            .columns
+            .iter()
+            .filter(|c| old.column(&c.name).is_some())
+            .filter_map(|c| {
+                let after = giving_parent(p.to, name, &c.name)?;
+                let before = giving_parent(p.from, &old_name, &c.name);
+                (before != Some(&p.old_table_name(after))).then(|| c.name.clone())
+            })
+            .collect();
+        if !own.is_empty() {
+            let them = if own.len() == 1 { "it" } else { "them" };
+            p.manual.push(format!(
+                "{name}: column{} {} stay{} its own after {}: PostgreSQL has no statement that makes a column \
+                 inherited only, so pg_dump of the result lists {them} in CREATE TABLE {name} where the target \
+                 has {them} from the parent. Queries see the same table; to match the target exactly, re-create \
+                 the table and copy its rows",
+                if own.len() == 1 { "" } else { "s" },
+                own.join(", "),
+                if own.len() == 1 { "s" } else { "" },
+                if new.inherits == old.inherits {
+                    format!("its parent gains {them}")
+                } else {
+                    "it changes parents".to_string()
+                },
+            ));
+        }
+    }
 }
 
 /// Settings pg_dump writes as statements of their own after a table: each column's statistics
@@ -429,21 +491,29 @@ fn altered_tables(p: &mut Planner) {
                 p.push(Phase::Rewrite, Rank::ForeignKey, sql.join("\n"), &change);
             }
         }
+        // A parent that goes is left first, before it gains columns its old child must not get.
         for parent in old.inherits.iter().filter(|t| !new.inherits.contains(t)) {
             p.push(
                 Phase::Prepare,
-                Rank::TableProperty,
+                Rank::Table,
                 format!("ALTER TABLE {shown} NO INHERIT {};", qualified(parent)),
                 &change,
             );
         }
+        // PostgreSQL joins a table to a parent only when it has every column of the parent: one
+        // whose parent still has columns it drops at cleanup joins after those drops.
         for parent in new.inherits.iter().filter(|t| !old.inherits.contains(t)) {
-            p.push(
-                Phase::Rewrite,
-                Rank::TableProperty,
-                format!("ALTER TABLE {shown} INHERIT {};", qualified(parent)),
-                &change,
-            );
+            let kept: Vec<&str> =
+                p.to.tables
+                    .get(parent)
+                    .map(|t| t.columns.iter().map(|c| c.name.as_str()).collect())
+                    .unwrap_or_default();
+            let dropping = p.from.tables.get(&p.old_table_name(parent)).is_some_and(|before| {
+                before.columns.iter().any(|c| !kept.contains(&c.name.as_str()) && new.column(&c.name).is_none())
+            });
+            let (phase, rank) =
+                if dropping { (Phase::Cleanup, Rank::Inherit) } else { (Phase::Rewrite, Rank::TableProperty) };
+            p.push(phase, rank, format!("ALTER TABLE {shown} INHERIT {};", qualified(parent)), &change);
         }
         if old.options != new.options {
             let names = |options: &[String]| -> Vec<String> {
@@ -721,8 +791,7 @@ fn columns(p: &mut Planner) {
         match (change.change, old, new) {
             // A parent's new column reaches its children with the parent's ADD COLUMN; the child's
             // own would make it the child's too (`attislocal`), which the target does not have.
-            (ChangeKind::Added, _, Some(new))
-                if inherited(p.to, &table, &new.name) && !inherited(p.from, &p.old_table_name(&table), &new.name) => {}
+            (ChangeKind::Added, _, Some(new)) if gains_from_its_parent(p, &table, &new.name) => {}
             (ChangeKind::Added, _, Some(new)) => {
                 let needs_backfill =
                     new.not_null && new.default.is_none() && new.identity.is_none() && new.generated.is_none();
