@@ -217,10 +217,18 @@ fn free_replaced_names(steps: &mut [Step], diff: &Diff, from: &Catalog) {
         };
         // A table that becomes a view with views over it: the swap happens in phase 3, between
         // dropping those views and creating them again (`tables::recreated_views`).
-        let read_by_views = gone.object_kind == "table"
-            && successor.object_kind.ends_with("view")
-            && crate::catalog::find_shown(&from.tables, &gone.object)
-                .is_some_and(|(name, _)| from.views.values().any(|v| tables::mentions(&v.definition, name)));
+        // A view that becomes a table, likewise.
+        let gone_name = match gone.object_kind {
+            "table" => crate::catalog::find_shown(&from.tables, &gone.object).map(|(name, _)| name),
+            kind if kind.ends_with("view") => {
+                crate::catalog::find_shown(&from.views, &gone.object).map(|(name, _)| name)
+            }
+            _ => None,
+        };
+        let read_by_views = (gone.object_kind == "table" || successor.object_kind == "table")
+            && gone_name.is_some_and(|name| {
+                from.views.iter().any(|(other, v)| other != name && tables::mentions(&v.definition, name))
+            });
         if read_by_views {
             // Its owner, comment and privileges (`owner view x.v`, …) follow it.
             let about = format!(" {} {}", successor.object_kind.replace('_', " "), successor.object);

@@ -1384,6 +1384,14 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
             }
         }
     }
+    // A view replaced by a table of its name, likewise.
+    for change in p.diff.changes.iter().filter(|c| c.object_kind.ends_with("view") && c.change == ChangeKind::Removed) {
+        if let Some((name, _)) = find(&p.from.views, &change.object) {
+            if p.to.tables.contains_key(name) {
+                rewritten.insert(name.clone());
+            }
+        }
+    }
     for change in p.diff.changes.iter().filter(|c| c.object_kind == "column" && c.change.compares()) {
         let rewrites =
             change.details.iter().any(|d| matches!(d.property.as_str(), "type" | "collation" | "generated" | "name"));
