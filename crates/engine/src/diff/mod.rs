@@ -264,6 +264,7 @@ impl Differ<'_> {
             extensions
         };
         self.keyed("extension", &strip_versions(from), &strip_versions(to), |n| n.clone(), |_| None);
+        self.unknown_extension_versions(from, to);
         self.qualified("type", &from.types, &to.types);
         self.qualified("sequence", &from.sequences, &to.sequences);
         self.tables(from, to);
@@ -411,6 +412,29 @@ impl Differ<'_> {
         }
     }
 
+    /// A plain pg_dump writes `CREATE EXTENSION` without `VERSION`: where both sides have an
+    /// extension and neither says its version, the versions are not compared, and the user is told
+    /// how to compare them.
+    fn unknown_extension_versions(&mut self, from: &Catalog, to: &Catalog) {
+        let unknown: Vec<&str> = from
+            .extensions
+            .iter()
+            .filter(|(name, e)| e.version.is_none() && to.extensions.get(*name).is_some_and(|t| t.version.is_none()))
+            .filter(|(_, e)| !e.schema.as_ref().is_some_and(|s| self.options.excludes(s)))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if unknown.is_empty() {
+            return;
+        }
+        self.notes.push(Note {
+            object_kind: "extension",
+            object: unknown.join(", "),
+            note: "versions not compared: a plain pg_dump does not write them (CREATE EXTENSION has no VERSION); \
+                   on each database run SELECT extname, extversion FROM pg_extension ORDER BY 1"
+                .to_string(),
+        });
+    }
+
     fn columns(&mut self, table: &QualifiedName, old: &Table, new: &Table) {
         let by_name = |t: &Table| t.columns.iter().map(|c| (c.name.clone(), c.clone())).collect::<BTreeMap<_, _>>();
         self.keyed("column", &by_name(old), &by_name(new), |c| format!("{table}.{c}"), |_| None);
@@ -499,6 +523,19 @@ mod tests {
 
     fn catalog(sql: &str) -> Catalog {
         build_catalog(&read(sql))
+    }
+
+    #[test]
+    fn extension_versions_a_plain_dump_leaves_out_are_said_to_be_uncompared() {
+        let a = "CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public; CREATE EXTENSION citext;";
+        let b = "CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public; CREATE EXTENSION citext VERSION '1.6';";
+        let found = diff(&catalog(a), &catalog(b), &DiffOptions::default());
+        let notes: Vec<(&str, &str)> = found.notes.iter().map(|n| (n.object_kind, n.object.as_str())).collect();
+        assert_eq!(notes, [("extension", "pgcrypto")], "citext has a version on one side: it is compared");
+        assert!(found.notes[0].note.contains("SELECT extname, extversion FROM pg_extension"));
+        let none =
+            diff(&catalog("CREATE TABLE t (id int);"), &catalog("CREATE TABLE t (id int);"), &DiffOptions::default());
+        assert!(none.notes.is_empty());
     }
 
     /// Renders a diff as `~ column public.t.c: type integer → bigint` lines, the form tests compare.
