@@ -166,8 +166,12 @@ fn shrinkchat_production_to_staging_gives_exactly_the_documented_differences() {
         .any(|d| d.property == "parameters" && d.from.as_deref() == Some("ef_construction=64, m=16")));
     let ivfflat = result.changes.iter().find(|c| c.object == "public.idx_memory_embedding_ivfflat").unwrap();
     assert!(ivfflat.details.iter().any(|d| d.property == "parameters" && d.to.as_deref() == Some("lists=100")));
-    let order_notes: Vec<&str> = result.notes.iter().map(|n| n.object.as_str()).collect();
+    let order_notes: Vec<&str> =
+        result.notes.iter().filter(|n| n.object_kind == "table").map(|n| n.object.as_str()).collect();
     assert_eq!(order_notes, ["public.memory", "public.messages"]);
+    let versions: Vec<&str> =
+        result.notes.iter().filter(|n| n.object_kind == "extension").map(|n| n.object.as_str()).collect();
+    assert_eq!(versions, ["pg_trgm, pgcrypto, vector"], "a plain dump gives no extension versions");
 }
 
 #[test]

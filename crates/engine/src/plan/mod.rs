@@ -16,6 +16,7 @@
 //! `to` dump itself wrote (`Catalog::sources`). Steps are ordered by (phase, rank, diff order), so
 //! the same inputs give the same script.
 
+mod casts;
 mod objects;
 mod tables;
 

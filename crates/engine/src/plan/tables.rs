@@ -885,7 +885,25 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
         return;
     }
     let type_changes = old.data_type != new.data_type || old.collation != new.collation;
-    if type_changes {
+    let refused = super::casts::missing_cast(&old.data_type, &new.data_type, &col);
+    if let Some(hint) = &refused {
+        let mut statement = format!("ALTER TABLE {shown}");
+        if old.default.is_some() {
+            statement.push_str(&format!(" ALTER COLUMN {col} DROP DEFAULT,"));
+        }
+        statement.push_str(&format!(" ALTER COLUMN {col} TYPE {} USING <expression>", new.data_type));
+        if let Some(default) = &new.default {
+            statement.push_str(&format!(", ALTER COLUMN {col} SET DEFAULT {default}"));
+        }
+        p.manual.push(format!(
+            "column {table}.{}: PostgreSQL has no cast from {} to {}; the script leaves this change to you, as \
+             only you know how the values map: {statement}; where <expression> is, for example, {hint}",
+            new.name, old.data_type, new.data_type
+        ));
+    }
+    // The column's default belongs to its type: with the type left to the user, so is the default.
+    if refused.is_some() {
+    } else if type_changes {
         if old.default.is_some() {
             p.push(
                 Phase::Rewrite,
