@@ -15,41 +15,6 @@ use schemadrift_engine::plan::{plan, script};
 use schemadrift_engine::{build_catalog, decode, diff, read, Catalog, DiffOptions};
 use std::path::{Path, PathBuf};
 
-/// Corpus pairs (relative to the corpus folder), oldest first.
-const CORPUS_PAIRS: &[(&str, &str)] = &[
-    ("selfmade/case_a_types_constraints/before.sql", "selfmade/case_a_types_constraints/after.sql"),
-    ("selfmade/case_b_objects_partitions_identity/before.sql", "selfmade/case_b_objects_partitions_identity/after.sql"),
-    (
-        "public/openstreetmap-website/pairs/column_dropped/before.sql",
-        "public/openstreetmap-website/pairs/column_dropped/after.sql",
-    ),
-    (
-        "public/openstreetmap-website/pairs/enum_default_changed/before.sql",
-        "public/openstreetmap-website/pairs/enum_default_changed/after.sql",
-    ),
-    (
-        "public/openstreetmap-website/pairs/not_null_added/before.sql",
-        "public/openstreetmap-website/pairs/not_null_added/after.sql",
-    ),
-    (
-        "public/openstreetmap-website/pairs/postgis_enabled/before.sql",
-        "public/openstreetmap-website/pairs/postgis_enabled/after.sql",
-    ),
-    (
-        "public/openstreetmap-website/pairs/seq_as_integer_removed/before.sql",
-        "public/openstreetmap-website/pairs/seq_as_integer_removed/after.sql",
-    ),
-    (
-        "public/openstreetmap-website/pairs/table_dropped_oauth1/before.sql",
-        "public/openstreetmap-website/pairs/table_dropped_oauth1/after.sql",
-    ),
-    ("public/openstreetmap-website/2023-12-06_3c3a499e.sql", "public/openstreetmap-website/2024-01-18_c9a86866.sql"),
-    ("public/openstreetmap-website/2024-01-18_c9a86866.sql", "public/openstreetmap-website/2024-09-17_8c071a4d.sql"),
-    ("public/openstreetmap-website/2024-09-17_8c071a4d.sql", "public/openstreetmap-website/2025-07-17_a024a079.sql"),
-    ("public/openstreetmap-website/2025-07-17_a024a079.sql", "public/openstreetmap-website/2026-08-11_d57114c8.sql"),
-    ("public/pagila/2020-08-22_9197cf7_pgdump13beta3.sql", "public/pagila/2022-12-13_fef9675_pgdump15beta2.sql"),
-];
-
 /// Corpus pairs that cannot be tested on PostgreSQL 15 here, and why.
 pub const NOT_TESTABLE: &[(&str, &str)] = &[
     ("shrinkchat_staging_vs_production", "needs the pgvector extension, not packaged for Debian 12"),
@@ -259,7 +224,7 @@ fn generated_migrations_take_from_to_to_on_postgresql() {
         }
     }
     if let Some(corpus) = common::corpus_dir() {
-        for (before, after) in CORPUS_PAIRS {
+        for (before, after) in common::CORPUS_PAIRS {
             let path = |p: &str| -> PathBuf { corpus.join(p) };
             pairs.push((format!("{before} → {after}"), text(&path(before)), text(&path(after))));
         }

@@ -77,6 +77,20 @@ fn cases(dir: &Path) -> Vec<Case> {
         ("apgdiff", dir.join("apgdiff"), "original.sql", "new.sql"),
         ("schemadrift", own, "build_before.sql", "build_after.sql"),
     ];
+    // The corpus pairs too, from their dumps.
+    if let Some(corpus) = common::corpus_dir() {
+        for (before, after) in common::CORPUS_PAIRS {
+            let read = |f: &str| std::fs::read_to_string(corpus.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+            let (a, b) = (read(before), read(after));
+            let mut roles = named_roles(&a);
+            roles.extend(named_roles(&b));
+            roles.sort();
+            roles.dedup();
+            let case = after.rsplit_once('/').map_or(*after, |(_, file)| file).trim_end_matches(".sql");
+            let folder = after.rsplit_once('/').map_or("", |(folder, _)| folder);
+            out.push(Case { name: format!("corpus/{folder}/{case}"), a, b, roles });
+        }
+    }
     for (suite, folder, a_file, b_file) in suites {
         let mut folders: Vec<PathBuf> = std::fs::read_dir(&folder)
             .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))

@@ -731,6 +731,14 @@ pub(super) fn plan_access(p: &mut Planner) {
                 let phase = phase_after(p, kind, object);
                 p.push(phase, Rank::Access, sql, change);
             }
+            // A dump leaves out the public schema's owner while it is the default, which every
+            // database since PostgreSQL 14 gives it (`pg_database_owner`): that is what `to` has.
+            "owner" if change.change == ChangeKind::Removed && change.object == "schema public" => {
+                let sql = "DO $$ BEGIN IF to_regrole('pg_database_owner') IS NOT NULL THEN \
+                           ALTER SCHEMA public OWNER TO pg_database_owner; END IF; END $$;"
+                    .to_string();
+                p.push(Phase::Prepare, Rank::Access, sql, change);
+            }
             "owner" if change.change != ChangeKind::Removed => {
                 let Some((kind, object)) = split_kind(&change.object) else { continue };
                 let Some(role) = p.to.owners.get(&change.object) else { continue };
