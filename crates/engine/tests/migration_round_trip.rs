@@ -383,3 +383,42 @@ fn subscriptions_are_made_and_dropped_outside_a_transaction() {
     }
     assert_eq!(cluster.query("publisher", "SELECT count(*) FROM pg_replication_slots").unwrap(), "0");
 }
+
+/// Class 1 of #17: a table partitioned by another key is made again, and every row of every old
+/// partition reaches the new partitions; its foreign key (which a partitioned table cannot take NOT
+/// VALID) is added after the rows.
+#[test]
+fn a_new_partition_key_keeps_every_row() {
+    if std::env::var_os("SCHEMADRIFT_POSTGRES").is_some_and(|v| v == "skip") {
+        return;
+    }
+    let cluster = pgtest::Cluster::start().unwrap_or_else(|e| panic!("cannot start a private PostgreSQL: {e}"));
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations/class1_partitioned_keys");
+    let mut dumps = Vec::new();
+    for (database, file) in [("keys_before", "build_before.sql"), ("keys_after", "build_after.sql")] {
+        cluster.create_database(database).unwrap();
+        cluster.psql_file(database, &folder.join(file)).unwrap();
+        dumps.push(cluster.dump_schema(database, &["--no-owner"]).unwrap());
+    }
+    cluster
+        .query(
+            "keys_before",
+            "INSERT INTO public.accounts VALUES (1), (2);
+             INSERT INTO public.ledger VALUES (1, 1, '2025-03-01', 'debit'), (2, 2, '2025-07-01', 'credit'),
+                                              (3, 1, '2026-02-01', 'debit'), (4, NULL, '2026-09-01', 'credit');",
+        )
+        .unwrap();
+    let (from, to) = (build_catalog(&read(&dumps[0])), build_catalog(&read(&dumps[1])));
+    let sql = script(&plan(&from, &to, &diff(&from, &to, &DiffOptions::default())), "keys", &[]);
+    let file = std::env::temp_dir().join(format!("schemadrift-keys-{}.sql", std::process::id()));
+    std::fs::write(&file, &sql).unwrap();
+    cluster.psql_file("keys_before", &file).unwrap_or_else(|e| panic!("{e}\n{sql}"));
+    let rows = |table: &str| cluster.query("keys_before", &format!("SELECT count(*) FROM public.{table}")).unwrap();
+    assert_eq!(
+        (rows("ledger"), rows("ledger_debit"), rows("ledger_credit")),
+        ("4".into(), "2".into(), "2".into()),
+        "{sql}"
+    );
+    let result = build_catalog(&read(&cluster.dump_schema("keys_before", &["--no-owner"]).unwrap()));
+    assert!(diff(&result, &to, &DiffOptions::default()).changes.is_empty(), "{sql}");
+}

@@ -416,7 +416,17 @@ fn removed_tables(p: &mut Planner) {
     }
     for name in parents_first(p.from, removed).into_iter().rev() {
         let sql = format!("DROP TABLE IF EXISTS {};", qualified(name));
-        let note = Some(format!("data loss: the rows of {name} are deleted; back them up first if they matter"));
+        // A partition of a parent made again went with its old parent, its rows copied first.
+        let parent = p.from.tables[name].partition_of.as_ref().map(|(parent, _)| parent);
+        let copied = parent.filter(|parent| {
+            p.to.tables.keys().any(|new_name| p.old_table_name(new_name) == **parent && recreated_table(p, new_name))
+        });
+        let note = Some(match copied {
+            Some(parent) => {
+                format!("its rows were copied with the rest of {parent} in phase 3, and it went with that table")
+            }
+            None => format!("data loss: the rows of {name} are deleted; back them up first if they matter"),
+        });
         p.push_step(Phase::Cleanup, Rank::DropTable, sql, vec![format!("table {name}")], note);
     }
 }
@@ -674,6 +684,17 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
         "rows that no partition accepts make the copy fail: add a DEFAULT partition or fix them first".to_string(),
     );
     p.push_step(Phase::Rewrite, Rank::ColumnRewrite, copy.join("\n"), id.clone(), note);
+    // Its own foreign keys once its rows are in (checked: a partitioned table takes no NOT VALID one).
+    for (key, constraint) in new.constraints.iter().filter(|(_, c)| is_foreign(c)) {
+        let not_valid = constraint.not_valid && new.partition_by.is_none();
+        p.push_step(
+            Phase::Rewrite,
+            Rank::ForeignKey,
+            constraint_sql(name, key, constraint, not_valid),
+            id.clone(),
+            None,
+        );
+    }
     for (table, key, constraint) in referencing {
         p.push_step(
             Phase::Rewrite,
@@ -1198,6 +1219,17 @@ fn add_constraint(
 ) {
     let shown = qualified(table);
     match new.kind {
+        // PostgreSQL refuses a NOT VALID foreign key on a partitioned table: it is added checked,
+        // which reads every partition under a SHARE ROW EXCLUSIVE lock (writes wait), so in phase 3.
+        ConstraintKind::ForeignKey if p.to.tables.get(table).is_some_and(|t| t.partition_by.is_some()) => {
+            p.push_step(
+                phase.max(Phase::Rewrite),
+                rank,
+                constraint_sql(table, key, new, false),
+                vec![change_id(change)],
+                Some("a partitioned table's foreign key cannot be added NOT VALID: this checks every row of every partition while writes wait".into()),
+            );
+        }
         ConstraintKind::ForeignKey | ConstraintKind::Check => {
             // Added NOT VALID (a short lock), then validated (no write lock) unless `to` keeps it unvalidated.
             p.push(phase, rank, constraint_sql(table, key, new, true), change);
