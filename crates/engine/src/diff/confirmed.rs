@@ -103,6 +103,15 @@ fn rename_table(catalog: &mut Catalog, old: &str, new: &str) -> bool {
     if old_name.schema != new_name.schema {
         move_to_schema(catalog, &old_name, &new_name);
     }
+    // Its partitions and children follow it: they are still its partitions and children.
+    for table in catalog.tables.values_mut() {
+        if let Some((parent, _)) = table.partition_of.as_mut().filter(|(parent, _)| *parent == old_name) {
+            *parent = new_name.clone();
+        }
+        for parent in table.inherits.iter_mut().filter(|parent| **parent == old_name) {
+            *parent = new_name.clone();
+        }
+    }
     let (old_reference, new_reference) = (format!("references {old}("), format!("references {new}("));
     for table in catalog.tables.values_mut() {
         for constraint in table.constraints.values_mut() {
@@ -200,7 +209,12 @@ fn rename_index(catalog: &mut Catalog, old: &str, new: &str) -> bool {
     };
     let Some((schema, name)) = new.split_once('.') else { return false };
     let Some(index) = catalog.indexes.remove(&old_name) else { return false };
-    catalog.indexes.insert(QualifiedName::new(schema, name), index);
+    let new_name = QualifiedName::new(schema, name);
+    catalog.indexes.insert(new_name.clone(), index);
+    // The partitions' indexes attached to it stay attached to it.
+    for child in catalog.indexes.values_mut().filter(|i| i.attached_to.as_ref() == Some(&old_name)) {
+        child.attached_to = Some(new_name.clone());
+    }
     rekey_comments_and_owners(catalog, old, new);
     true
 }

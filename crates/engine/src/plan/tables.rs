@@ -471,7 +471,15 @@ fn altered_tables(p: &mut Planner) {
             let sql = format!("ALTER TABLE {shown} SET {};", if new.unlogged { "UNLOGGED" } else { "LOGGED" });
             p.push(Phase::Rewrite, Rank::TableProperty, sql, &change);
         }
-        if old.partition_of != new.partition_of {
+        // The same parent under a confirmed new name is the same parent.
+        let same_partition = match (&old.partition_of, &new.partition_of) {
+            (Some((old_parent, old_bound)), Some((new_parent, new_bound))) => {
+                *old_parent == p.old_table_name(new_parent) && old_bound == new_bound
+            }
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_partition {
             // A partition gets whatever its parent gains (columns, keys, indexes): one that leaves
             // is detached first. One attached before the parent's drops (phase 4) must have the
             // columns still to be dropped.
@@ -502,7 +510,8 @@ fn altered_tables(p: &mut Planner) {
             }
         }
         // A parent that goes is left first, before it gains columns its old child must not get.
-        for parent in old.inherits.iter().filter(|t| !new.inherits.contains(t)) {
+        let new_parents: Vec<QualifiedName> = new.inherits.iter().map(|t| p.old_table_name(t)).collect();
+        for parent in old.inherits.iter().filter(|t| !new_parents.contains(t)) {
             p.push(
                 Phase::Prepare,
                 Rank::Table,
@@ -512,7 +521,9 @@ fn altered_tables(p: &mut Planner) {
         }
         // PostgreSQL joins a table to a parent only when it has every column of the parent: one
         // whose parent still has columns it drops at cleanup joins after those drops.
-        for parent in new.inherits.iter().filter(|t| !old.inherits.contains(t)) {
+        let joined: Vec<&QualifiedName> =
+            new.inherits.iter().filter(|t| !old.inherits.contains(&p.old_table_name(t))).collect();
+        for parent in joined {
             let kept: Vec<&str> =
                 p.to.tables
                     .get(parent)
@@ -1163,11 +1174,21 @@ fn constraints(p: &mut Planner) {
         match (change.change, old, new) {
             (ChangeKind::Added, _, Some(new)) if passed_down(p, &name, new) => {}
             (ChangeKind::Added, _, Some(new)) => add_constraint(p, &name, key, new, &change, Phase::Online, add_rank),
-            (ChangeKind::Removed, Some(_), _) => {
+            (ChangeKind::Removed, Some(old), _) => {
                 let key = p.moved.get(&QualifiedName::new(&name.schema, key)).map_or(key, |k| k.as_str());
                 let sql = format!("ALTER TABLE IF EXISTS {shown} DROP CONSTRAINT IF EXISTS {};", ident(key));
-                let rank = if foreign { Rank::DropConstraint } else { Rank::DropColumn };
-                p.push(Phase::Cleanup, rank, sql, &change);
+                // A table has one primary key: an old one the target replaces (under another name)
+                // goes just before the new one is added.
+                let replaced = old.kind == ConstraintKind::PrimaryKey
+                    && p.to.tables.get(&name).is_some_and(|t| {
+                        t.constraints.iter().any(|(k, c)| c.kind == ConstraintKind::PrimaryKey && k != key)
+                    });
+                if replaced {
+                    p.push(Phase::Online, Rank::DropKey, sql, &change);
+                } else {
+                    let rank = if foreign { Rank::DropConstraint } else { Rank::DropColumn };
+                    p.push(Phase::Cleanup, rank, sql, &change);
+                }
             }
             (ChangeKind::Renamed, Some(old), Some(new)) => {
                 let sql = format!("ALTER TABLE {shown} RENAME CONSTRAINT {} TO {};", ident(old_name), ident(key));
@@ -1368,7 +1389,27 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
             (ChangeKind::Renamed, Some((old_name, old_index)), Some((name, index))) => {
                 let sql = format!("ALTER INDEX {} RENAME TO {};", qualified(old_name), ident(&name.name));
                 p.push(Phase::Prepare, Rank::TableProperty, sql, &change);
-                if old_index != index {
+                // Its table and the parent index it is attached to may be renamed too: the same.
+                let mut same = old_index.clone();
+                if p.old_table_name(&index.table) == old_index.table {
+                    same.table = index.table.clone();
+                }
+                let renamed_index = |new: &QualifiedName| {
+                    p.diff
+                        .changes
+                        .iter()
+                        .find(|c| {
+                            c.object_kind == "index" && c.change == ChangeKind::Renamed && c.object == new.to_string()
+                        })
+                        .and_then(|c| c.details.first().and_then(|d| d.from.clone()))
+                        .unwrap_or_else(|| new.to_string())
+                };
+                if let (Some(old_parent), Some(new_parent)) = (&old_index.attached_to, &index.attached_to) {
+                    if old_parent.to_string() == renamed_index(new_parent) {
+                        same.attached_to = Some(new_parent.clone());
+                    }
+                }
+                if same != *index {
                     rebuild_index(p, name, index, &change);
                 }
             }
