@@ -245,11 +245,29 @@ impl<'a> Scanner<'a> {
     fn scan_statement(&mut self) -> bool {
         let bytes = self.bytes;
         let mut i = self.pos;
+        let mut routine = RoutineBody::default();
         while i < bytes.len() {
             match bytes[i] {
+                b';' if routine.begin_depth > 0 => i += 1,
                 b';' => {
                     self.advance_to(i + 1);
                     return true;
+                }
+                b'(' => {
+                    routine.paren_depth += 1;
+                    i += 1;
+                }
+                b')' => {
+                    routine.paren_depth = routine.paren_depth.saturating_sub(1);
+                    i += 1;
+                }
+                b if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => {
+                    let end = bytes[i..]
+                        .iter()
+                        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80))
+                        .map_or(bytes.len(), |n| i + n);
+                    routine.word(&bytes[i..end]);
+                    i = end;
                 }
                 b'\'' => {
                     let escapes = self.backslash_quotes || is_escape_string_prefix(bytes, i);
@@ -294,6 +312,43 @@ impl<'a> Scanner<'a> {
         self.lose(line, "COPY data");
         self.advance_to(self.bytes.len());
         Some(Piece { line, kind: PieceKind::CopyData { rows }, text: &self.src[start..], backslash_quotes })
+    }
+}
+
+/// psql's rule for SQL-standard routine bodies (`CREATE [OR REPLACE] FUNCTION|PROCEDURE … BEGIN
+/// ATOMIC … END`): inside them a `;` does not end the statement. Like psql, it counts `BEGIN`,
+/// `CASE` (once inside a `BEGIN`) and `END` outside parentheses, in statements whose first words
+/// are `CREATE [OR REPLACE] FUNCTION|PROCEDURE`.
+#[derive(Default)]
+struct RoutineBody {
+    words: usize,
+    /// The first letters of the statement's first four words, where they are one of `create`,
+    /// `or`, `replace`, `function`, `procedure` (psql's `identifiers`).
+    head: [u8; 4],
+    paren_depth: usize,
+    begin_depth: usize,
+}
+
+impl RoutineBody {
+    fn word(&mut self, word: &[u8]) {
+        let is = |w: &str| word.eq_ignore_ascii_case(w.as_bytes());
+        if self.words < 4 && ["create", "or", "replace", "function", "procedure"].iter().any(|w| is(w)) {
+            self.head[self.words] = word[0].to_ascii_lowercase();
+        }
+        self.words += 1;
+        let head = self.head;
+        let routine = head[0] == b'c'
+            && (matches!(head[1], b'f' | b'p')
+                || (head[1] == b'o' && head[2] == b'r' && matches!(head[3], b'f' | b'p')));
+        if !routine || self.paren_depth > 0 {
+            return;
+        }
+        // CASE ends with END too; it only counts inside a BEGIN.
+        if is("begin") || (is("case") && self.begin_depth >= 1) {
+            self.begin_depth += 1;
+        } else if is("end") {
+            self.begin_depth = self.begin_depth.saturating_sub(1);
+        }
     }
 }
 
@@ -565,6 +620,17 @@ mod tests {
             Some("a dollar-quoted body ($$ opened on line 1 is never closed)".into())
         );
         assert_eq!(open_at_end("SELECT '", 1, false), Some("a string opened on line 1".into()));
+    }
+
+    #[test]
+    fn a_sql_standard_routine_body_is_one_statement_as_psql_reads_it() {
+        let dump = "BEGIN;\nCREATE OR REPLACE FUNCTION public.f(x integer) RETURNS integer\n    LANGUAGE sql\n    BEGIN ATOMIC\n SELECT CASE WHEN x > 0 THEN 1 ELSE 2 END;\n SELECT (x + 1);\nEND;\nCREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END;\nCREATE TABLE t (begin_at date, \"end\" int);\nCOMMIT;";
+        let texts: Vec<&str> = read(dump).statements().map(|p| p.text).collect();
+        assert_eq!(texts.len(), 5, "{texts:#?}");
+        assert!(texts[1].starts_with("CREATE OR REPLACE FUNCTION") && texts[1].ends_with("END;"), "{}", texts[1]);
+        assert!(texts[2].starts_with("CREATE PROCEDURE") && texts[2].ends_with("END;"));
+        assert_eq!(texts[3], "CREATE TABLE t (begin_at date, \"end\" int);");
+        assert_eq!(texts[4], "COMMIT;");
     }
 
     /// Renders the pieces as `line kind: text` rows, the form every reader test compares.

@@ -17,6 +17,7 @@
 //! the same inputs give the same script.
 
 mod casts;
+mod needs;
 mod objects;
 mod tables;
 
@@ -185,6 +186,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
     let mut steps = planner.steps;
     free_replaced_names(&mut steps, diff, from);
     steps.sort_by_key(|s| (s.phase, s.rank));
+    needs::order_by_needs(&mut steps, from);
     // What a dump holds shows, never acts: characters that would drive a terminal are escapes.
     for step in &mut steps {
         if let std::borrow::Cow::Owned(inert) = crate::sql::inert_sql(&step.sql) {

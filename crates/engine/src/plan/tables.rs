@@ -358,10 +358,21 @@ fn create_table_sql(catalog: &Catalog, name: &QualifiedName, table: &Table) -> S
     if table.force_row_level_security {
         out.push_str(&format!("\nALTER TABLE {shown} FORCE ROW LEVEL SECURITY;"));
     }
-    if let Some(identity) = &table.replica_identity {
+    // `USING INDEX` waits for the index (`replica_identity_index`).
+    if let Some(identity) = table.replica_identity.as_ref().filter(|i| !uses_index(i)) {
         out.push_str(&format!("\nALTER TABLE {shown} REPLICA IDENTITY {identity};"));
     }
     out
+}
+
+fn uses_index(identity: &str) -> bool {
+    identity.to_ascii_uppercase().starts_with("USING INDEX")
+}
+
+/// `REPLICA IDENTITY USING INDEX i` once `i` exists: new indexes are built in phase 2.
+fn replica_identity_index(p: &mut Planner, name: &QualifiedName, identity: &str, change_id: String) {
+    let sql = format!("ALTER TABLE {} REPLICA IDENTITY {identity};", qualified(name));
+    p.push_step(Phase::Online, Rank::IndexAttach, sql, vec![change_id], None);
 }
 
 fn added_tables(p: &mut Planner) {
@@ -375,6 +386,9 @@ fn added_tables(p: &mut Planner) {
         let sql = create_table_sql(p.to, name, table);
         p.push_step(Phase::Prepare, Rank::Table, sql, vec![format!("table {name}")], None);
         p.created.insert(format!("table {name}"), Phase::Prepare);
+        if let Some(identity) = table.replica_identity.as_ref().filter(|i| uses_index(i)) {
+            replica_identity_index(p, name, identity, format!("table {name}"));
+        }
         if let Some((parent, bound)) = &table.partition_of {
             // Until cleanup the parent keeps the columns it loses: the new partition needs them.
             let mut sql = String::new();
@@ -567,7 +581,9 @@ fn altered_tables(p: &mut Planner) {
             let word = if new.force_row_level_security { "FORCE" } else { "NO FORCE" };
             p.push(Phase::Prepare, Rank::Policy, format!("ALTER TABLE {shown} {word} ROW LEVEL SECURITY;"), &change);
         }
-        if old.replica_identity != new.replica_identity {
+        if old.replica_identity != new.replica_identity && new.replica_identity.as_deref().is_some_and(uses_index) {
+            replica_identity_index(p, name, new.replica_identity.as_deref().unwrap_or_default(), change_id(&change));
+        } else if old.replica_identity != new.replica_identity {
             let identity = new.replica_identity.as_deref().unwrap_or("DEFAULT");
             p.push(
                 Phase::Prepare,
@@ -641,6 +657,9 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
         prepare.push(create_index(index_name, index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1));
     }
     let shown = qualified(name);
+    if let Some(identity) = new.replica_identity.as_ref().filter(|i| uses_index(i)) {
+        prepare.push(format!("ALTER TABLE {shown} REPLICA IDENTITY {identity};"));
+    }
     for key in p.to.triggers.keys().chain(p.to.policies.keys()).filter(|k| k.starts_with(&format!("{name}."))) {
         let kind = if p.to.triggers.contains_key(key) { "trigger" } else { "policy" };
         prepare.extend(p.to.sources.get(&format!("{kind} {key}")));
