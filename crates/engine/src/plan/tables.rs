@@ -834,11 +834,8 @@ fn columns(p: &mut Planner) {
             continue; // PostgreSQL changes a partition's columns with its parent's, and refuses it alone
         }
         let shown = qualified(&table);
-        let inherited = |catalog: &Catalog, table: &QualifiedName, column: &str| {
-            catalog.tables.get(table).is_some_and(|t| {
-                t.inherits.iter().any(|parent| catalog.tables.get(parent).is_some_and(|p| p.column(column).is_some()))
-            })
-        };
+        let inherited =
+            |catalog: &Catalog, table: &QualifiedName, column: &str| giving_parent(catalog, table, column).is_some();
         match (change.change, old, new) {
             // A parent's new column reaches its children with the parent's ADD COLUMN; the child's
             // own would make it the child's too (`attislocal`), which the target does not have.
