@@ -18,6 +18,8 @@ use schemadrift_engine::{
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod prove;
+
 /// mimalloc: reading a dump makes millions of small strings, which the system allocator serves
 /// markedly slower.
 #[global_allocator]
@@ -66,6 +68,39 @@ enum Command {
         fail_on: Option<FailOn>,
         /// Keep passwords, credentials and keys found in the dumps in the output (they are replaced by
         /// [REDACTED] otherwise).
+        #[arg(long)]
+        no_redact: bool,
+        /// For `pg_dumpall` files: the database to read on both sides.
+        #[arg(long, value_name = "NAME")]
+        database: Option<String>,
+        /// For a `pg_dumpall` FROM file: its database to read (overrides --database).
+        #[arg(long, value_name = "NAME")]
+        from_database: Option<String>,
+        /// For a `pg_dumpall` TO file: its database to read (overrides --database).
+        #[arg(long, value_name = "NAME")]
+        to_database: Option<String>,
+        #[command(flatten)]
+        drift: DriftFlags,
+    },
+    /// Prove the migration and the rollback on a real PostgreSQL: FROM is built, the script applied
+    /// with `psql -v ON_ERROR_STOP=1`, the result dumped and compared with TO (and the same the
+    /// other way). Exit status: 0 proven, 1 failed or differs, 2 cannot prove.
+    Prove {
+        from: PathBuf,
+        to: PathBuf,
+        /// Output for people (text) or for programs (json).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The folder of the PostgreSQL programs to use (initdb, pg_ctl, psql, pg_dump); by default
+        /// the ones on PATH.
+        #[arg(long, value_name = "DIR")]
+        pg_bin: Option<PathBuf>,
+        /// Prove in an empty database you made for it (e.g. with `createdb`) instead of a throw-away
+        /// cluster; checked to be empty before anything is written. Give it twice (two databases)
+        /// to prove the rollback too.
+        #[arg(long = "scratch-url", value_name = "URL")]
+        scratch_urls: Vec<String>,
+        /// Keep passwords, credentials and keys found in the dumps in the output.
         #[arg(long)]
         no_redact: bool,
         /// For `pg_dumpall` files: the database to read on both sides.
@@ -232,6 +267,32 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = String::new();
     let code = match cli.command {
+        Command::Prove {
+            from,
+            to,
+            format,
+            pg_bin,
+            scratch_urls,
+            no_redact,
+            database,
+            from_database,
+            to_database,
+            drift,
+        } => match drift.options() {
+            Ok(options) => {
+                let inputs = Inputs {
+                    from: Source { path: &from, database: from_database.as_deref().or(database.as_deref()) },
+                    to: Source { path: &to, database: to_database.as_deref().or(database.as_deref()) },
+                    keep_secrets: no_redact,
+                };
+                let place = Place { pg_bin: pg_bin.as_deref(), scratch_urls: &scratch_urls };
+                prove_command(&inputs, &place, format, &options, &mut out)
+            }
+            Err(message) => {
+                eprintln!("schemadrift: {message}");
+                ExitCode::from(BAD_INPUT)
+            }
+        },
         Command::Inspect { dump, format, no_redact, database } => {
             inspect(&Source { path: &dump, database: database.as_deref() }, format, no_redact, &mut out)
         }
@@ -347,6 +408,110 @@ struct Inputs<'a> {
     to: Source<'a>,
     /// `--no-redact`: leave secrets in the output.
     keep_secrets: bool,
+}
+
+/// Where `prove` runs: the programs' folder, or databases the user made for it.
+struct Place<'a> {
+    pg_bin: Option<&'a std::path::Path>,
+    scratch_urls: &'a [String],
+}
+
+/// Exit status when a proof could not be made (an extension missing, no PostgreSQL, …).
+const CANNOT_PROVE: u8 = 2;
+
+fn prove_command(inputs: &Inputs, place: &Place, format: Format, options: &DiffOptions, out: &mut String) -> ExitCode {
+    use schemadrift_engine::proof::{major_version, Direction, Verdict};
+    let texts = [&inputs.from, &inputs.to].map(|source| {
+        let bytes = read_bytes(source.path).map_err(|message| {
+            eprintln!("schemadrift: {message}");
+            ExitCode::from(BAD_INPUT)
+        })?;
+        let text = open_text(source, &bytes)?.text.into_owned();
+        let side = read_side(&file_name(source.path), &bytes, source.database).map_err(|e| refused(source, &e))?;
+        warn_about_reading(source, &side.warnings);
+        Ok::<_, ExitCode>((text, side))
+    });
+    let [from, to] = texts;
+    let ((from_text, old), (to_text, new)) = match (from, to) {
+        (Ok(from), Ok(to)) => (from, to),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let names = (old.facts.name.clone(), new.facts.name.clone());
+    let release = release(&old.catalog, &new.catalog, options, (&names.0, &names.1));
+    let rollback = release.rollback(&old.catalog, &new.catalog, options, (&names.0, &names.1));
+    let server = match prove::Server::open(place.pg_bin, place.scratch_urls) {
+        Ok(server) => server,
+        Err(message) => {
+            eprintln!("schemadrift: {message}");
+            return ExitCode::from(CANNOT_PROVE);
+        }
+    };
+    let work = std::env::temp_dir().join(format!("schemadrift-prove-{}", std::process::id()));
+    if let Err(error) = std::fs::create_dir_all(&work) {
+        eprintln!("schemadrift: cannot make a folder for the proof's files ({}): {error}", work.display());
+        return ExitCode::from(CANNOT_PROVE);
+    }
+    let major = |side: &Side| side.facts.server_version.as_deref().and_then(major_version);
+    let tasks = [
+        prove::Task {
+            direction: Direction::Migration,
+            start: (&names.0, &from_text, &old.catalog),
+            target: (&names.1, &new.catalog, major(&new)),
+            script: &release.script,
+            options,
+        },
+        prove::Task {
+            direction: Direction::Rollback,
+            start: (&names.1, &to_text, &new.catalog),
+            target: (&names.0, &old.catalog, major(&old)),
+            script: &rollback,
+            options,
+        },
+    ];
+    let started = std::time::Instant::now();
+    let proofs: Vec<_> = tasks.iter().enumerate().map(|(index, task)| prove::prove(&server, index, task, &work)).collect();
+    drop(server);
+    let _ = std::fs::remove_dir_all(&work);
+    let secrets: Vec<Secret> = old.secrets.iter().chain(&new.secrets).cloned().collect();
+    let shown = |text: String| if inputs.keep_secrets { text } else { redact(&text, &secrets) };
+    match format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(&serde_json::json!({ "proofs": proofs })).expect("plain data serializes");
+            out.push_str(&schemadrift_engine::render::visible::json(&shown(json)));
+            out.push('\n');
+        }
+        Format::Text => {
+            let mut text = String::new();
+            for proof in &proofs {
+                say!(text, "{}", proof.headline());
+                match &proof.verdict {
+                    Verdict::Failed { statement, .. } if !statement.is_empty() => {
+                        for line in statement.lines() {
+                            say!(text, "    {line}");
+                        }
+                    }
+                    Verdict::Differs { differences } => {
+                        for difference in differences {
+                            say!(text, "  {difference}");
+                        }
+                    }
+                    _ => {}
+                }
+                for caveat in &proof.caveats {
+                    say!(text, "  note: {caveat}");
+                }
+            }
+            say!(text, "proved in {:.1} s", started.elapsed().as_secs_f64());
+            out.push_str(&shown(text));
+        }
+    }
+    let failed = proofs.iter().any(|p| matches!(p.verdict, Verdict::Failed { .. } | Verdict::Differs { .. }));
+    let cannot = proofs.iter().any(|p| matches!(p.verdict, Verdict::CannotProve { .. }));
+    match (failed, cannot) {
+        (true, _) => ExitCode::from(1),
+        (false, true) => ExitCode::from(CANNOT_PROVE),
+        (false, false) => ExitCode::SUCCESS,
+    }
 }
 
 fn compare(

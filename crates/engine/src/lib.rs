@@ -15,6 +15,7 @@ pub mod input;
 pub mod interned;
 pub mod pipeline;
 pub mod plan;
+pub mod proof;
 pub mod reader;
 pub mod release;
 pub mod render;

@@ -8,8 +8,25 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The newest installed PostgreSQL server's bin folder (Debian layout), if any.
+/// The folder of the PostgreSQL server programs to use: the one holding the `initdb` found on
+/// PATH, or else the newest installed server's bin folder (Debian layout), if any.
 pub fn bin_dir() -> Option<PathBuf> {
+    on_path("initdb").or_else(debian_bin_dir)
+}
+
+/// The real folder of `program` found on PATH (links followed: Debian links `initdb` into
+/// `/usr/local/bin` while psql and pg_dump stay beside it in the server's folder).
+fn on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).find_map(|dir| {
+        let real = std::fs::canonicalize(dir.join(program)).ok()?;
+        let folder = real.parent()?;
+        folder.join("pg_ctl").is_file().then(|| folder.to_path_buf())
+    })
+}
+
+/// The newest installed PostgreSQL server's bin folder (Debian layout), if any.
+fn debian_bin_dir() -> Option<PathBuf> {
     let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
         .filter_map(Result::ok)
@@ -32,6 +49,17 @@ pub struct Cluster {
 impl Cluster {
     pub fn start() -> Result<Cluster, String> {
         let bin = bin_dir().ok_or("no PostgreSQL server is installed (apt-get install postgresql)")?;
+        Cluster::start_with(bin)
+    }
+
+    /// A cluster run by the server programs (`initdb`, `pg_ctl`, `postgres`) in `bin`, with the
+    /// client programs (`psql`, `pg_dump`) from the same folder.
+    pub fn start_with(bin: PathBuf) -> Result<Cluster, String> {
+        for program in ["initdb", "pg_ctl", "psql", "pg_dump"] {
+            if !bin.join(program).is_file() {
+                return Err(format!("{} has no `{program}`", bin.display()));
+            }
+        }
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
             "schemadrift-pg-{}-{}",

@@ -327,7 +327,15 @@ fn is_word(token: Option<&Token>, keyword: Keyword) -> bool {
 
 fn ends_with_owner_to(sql: &str) -> bool {
     let upper = sql.trim_end().trim_end_matches(';').to_uppercase();
-    upper.rsplit_once(" OWNER TO ").is_some_and(|(_, role)| !role.contains(' '))
+    // The role is one name: a word, or a quoted name that may hold spaces (`"App Owner"`).
+    upper.rsplit_once(" OWNER TO ").is_some_and(|(_, role)| {
+        let role = role.trim();
+        !role.contains(' ')
+            || role.len() > 1
+                && role.starts_with('"')
+                && role.ends_with('"')
+                && !role[1..role.len() - 1].replace("\"\"", "").contains('"')
+    })
 }
 
 /// Object kinds written before the name in `ALTER <kind> … OWNER TO` and `COMMENT ON <kind> …`.
@@ -1181,6 +1189,8 @@ mod tests {
         assert_eq!(object, "event trigger issue_pg_cron_access");
         let Fact::Owner { object, .. } = fact("ALTER TABLE users OWNER TO \"App\";") else { panic!() };
         assert_eq!(object, "table public.users");
+        let Fact::Owner { owner, .. } = fact("ALTER TABLE users OWNER TO \"App \"\"Owner\"\"\";") else { panic!() };
+        assert_eq!(owner, "App \"Owner\"");
     }
 
     #[test]

@@ -1,0 +1,286 @@
+//! `schemadrift prove FROM TO`: the migration and the rollback applied to a real PostgreSQL.
+//!
+//! Each script gets a database of its own on a throw-away cluster (made with the `initdb` and
+//! `pg_ctl` found on PATH or in `--pg-bin`, removed afterwards), or in an empty database the user
+//! made for it (`--scratch-url`, checked to be empty before anything is written): the start dump is
+//! built with psql, the script applied with `psql -v ON_ERROR_STOP=1`, the result dumped with the
+//! cluster's pg_dump and compared with the target by the engine ([`schemadrift_engine::proof`]).
+
+use schemadrift_engine::proof::{self, Direction, Proof, Script, Verdict};
+use schemadrift_engine::{build_catalog, read, Catalog, DiffOptions};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where the proofs run.
+pub enum Server {
+    /// A private cluster, stopped and removed when dropped.
+    Cluster(pgtest::Cluster),
+    /// Empty databases the user made for the proofs: one per script, in order.
+    Scratch { urls: Vec<String>, bin: PathBuf },
+}
+
+/// A database a proof runs in: its name on the cluster, or its URL.
+#[derive(Clone)]
+pub enum Database {
+    Named(String),
+    Url(String),
+}
+
+impl Server {
+    /// Starts a cluster with the programs in `bin`, or uses the scratch databases (each checked to
+    /// be empty first). The error says what is missing and what to do.
+    pub fn open(pg_bin: Option<&Path>, scratch_urls: &[String]) -> Result<Server, String> {
+        let bin = match pg_bin {
+            Some(dir) => dir.to_path_buf(),
+            None => pgtest::bin_dir().ok_or(
+                "no PostgreSQL server programs found (initdb, pg_ctl, psql, pg_dump are not on PATH): install PostgreSQL, or name its bin folder with --pg-bin DIR",
+            )?,
+        };
+        if scratch_urls.is_empty() {
+            return pgtest::Cluster::start_with(bin)
+                .map(Server::Cluster)
+                .map_err(|e| format!("cannot start a throw-away PostgreSQL: {e}"));
+        }
+        let server = Server::Scratch { urls: scratch_urls.to_vec(), bin };
+        for url in scratch_urls {
+            let objects = server.query(&Database::Url(url.clone()), EMPTY_CHECK)?;
+            if !objects.trim().is_empty() {
+                let first: Vec<&str> = objects.lines().take(5).collect();
+                return Err(format!(
+                    "--scratch-url {}: the database is not empty (it holds {}{}); prove builds schemas in it, so it needs an empty database made for it, e.g. with `createdb`",
+                    shown_url(url),
+                    first.join(", "),
+                    if objects.lines().count() > 5 { ", …" } else { "" }
+                ));
+            }
+        }
+        Ok(server)
+    }
+
+    /// A database for the `index`-th proof (0 = migration, 1 = rollback), or why there is none.
+    fn database(&self, index: usize) -> Result<Database, String> {
+        match self {
+            Server::Cluster(cluster) => {
+                let name = format!("prove{index}");
+                cluster.create_database(&name)?;
+                Ok(Database::Named(name))
+            }
+            Server::Scratch { urls, .. } => urls.get(index).cloned().map(Database::Url).ok_or_else(|| {
+                "each script needs an empty database of its own: give --scratch-url a second time to prove the rollback too".to_string()
+            }),
+        }
+    }
+
+    fn client(&self, program: &str, database: &Database) -> Command {
+        let mut command = match self {
+            Server::Cluster(cluster) => cluster.client(program),
+            Server::Scratch { bin, .. } => Command::new(bin.join(program)),
+        };
+        match database {
+            Database::Named(name) => command.args(["-d", name]),
+            Database::Url(url) => command.args(["-d", url]),
+        };
+        command
+    }
+
+    fn query(&self, database: &Database, sql: &str) -> Result<String, String> {
+        let output = self
+            .client("psql", database)
+            .args(["-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql])
+            .output()
+            .map_err(|e| format!("cannot run psql: {e}"))?;
+        if !output.status.success() {
+            return Err(format!("psql: {}", String::from_utf8_lossy(&output.stderr).trim()));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    }
+
+    /// Runs a file with `psql -v ON_ERROR_STOP=1`: `Err((line, message))` where it stopped.
+    fn run_file(&self, database: &Database, file: &Path) -> Result<(), (Option<usize>, String)> {
+        let output = self
+            .client("psql", database)
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f"])
+            .arg(file)
+            .output()
+            .map_err(|e| (None, format!("cannot run psql: {e}")))?;
+        if output.status.success() {
+            return Ok(());
+        }
+        Err(psql_error(&String::from_utf8_lossy(&output.stderr), file))
+    }
+
+    fn dump(&self, database: &Database, options: &[&str]) -> Result<String, String> {
+        let output = self
+            .client("pg_dump", database)
+            .args(options)
+            .output()
+            .map_err(|e| format!("cannot run pg_dump: {e}"))?;
+        if !output.status.success() {
+            return Err(format!("pg_dump: {}", String::from_utf8_lossy(&output.stderr).trim()));
+        }
+        String::from_utf8(output.stdout).map_err(|e| format!("pg_dump wrote text that is not UTF-8: {e}"))
+    }
+}
+
+/// Anything a user made in a database: schemas, relations, functions and types outside the system
+/// schemas, extensions other than PL/pgSQL, and database-wide objects.
+const EMPTY_CHECK: &str = "SELECT 'schema ' || nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'public', 'pg_toast') AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%' \
+UNION ALL SELECT 'relation ' || c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' \
+UNION ALL SELECT 'function ' || p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' \
+UNION ALL SELECT 'type ' || t.oid::regtype::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typrelid = 0 AND t.typelem = 0 \
+UNION ALL SELECT 'extension ' || extname FROM pg_extension WHERE extname <> 'plpgsql' \
+UNION ALL SELECT 'event trigger ' || evtname FROM pg_event_trigger \
+UNION ALL SELECT 'publication ' || pubname FROM pg_publication \
+UNION ALL SELECT 'foreign-data wrapper ' || fdwname FROM pg_foreign_data_wrapper";
+
+/// A URL as shown: without its password.
+fn shown_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:…{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// psql's `psql:FILE:LINE: ERROR:  …` and what follows it (DETAIL, HINT, CONTEXT).
+fn psql_error(stderr: &str, file: &Path) -> (Option<usize>, String) {
+    let prefix = format!("psql:{}:", file.display());
+    let lines: Vec<&str> = stderr.lines().collect();
+    let Some(at) = lines.iter().position(|l| l.starts_with(&prefix) && l.contains(" ERROR: ")) else {
+        return (None, stderr.trim().to_string());
+    };
+    let rest = &lines[at][prefix.len()..];
+    let (line, message) = rest.split_once(": ").unwrap_or(("", rest));
+    let mut text = vec![message.trim().to_string()];
+    text.extend(lines[at + 1..].iter().filter(|l| !l.starts_with("psql:")).map(|l| l.trim().to_string()));
+    (line.parse().ok(), text.join("\n"))
+}
+
+/// One script to prove: where it starts, what it must reach, and the texts.
+pub struct Task<'a> {
+    pub direction: Direction,
+    pub start: (&'a str, &'a str, &'a Catalog),
+    pub target: (&'a str, &'a Catalog, Option<u32>),
+    pub script: &'a str,
+    pub options: &'a DiffOptions,
+}
+
+/// Proves one script on `server` in the `index`-th database.
+pub fn prove(server: &Server, index: usize, task: &Task<'_>, work: &Path) -> Proof {
+    let (start_name, start_text, start_catalog) = task.start;
+    let (target_name, target_catalog, target_major) = task.target;
+    let script = proof::script_statements(task.script);
+    let version = server_version(server).unwrap_or_else(|_| "PostgreSQL".to_string());
+    let mut outcome = Proof {
+        direction: task.direction,
+        start: start_name.to_string(),
+        target: target_name.to_string(),
+        server: version.clone(),
+        statements: script.statements.len(),
+        verdict: Verdict::Proven,
+        caveats: Vec::new(),
+    };
+    outcome.verdict = match run(server, index, task, &script, work, (&version, start_text, start_catalog)) {
+        Ok(result) => {
+            let server_major = proof::major_version(&version);
+            let left = proof::residual(&result, target_catalog, task.options, target_major, server_major);
+            if left.is_empty() {
+                Verdict::Proven
+            } else {
+                Verdict::Differs { differences: proof::describe_changes(&left) }
+            }
+        }
+        Err(verdict) => verdict,
+    };
+    if task.options.ignore_owners || task.options.ignore_grants || task.options.ignore_comments {
+        outcome.caveats.push(
+            "compared with the same options as the diff: what they leave out (owners, privileges or comments) is not proven"
+                .to_string(),
+        );
+    }
+    outcome
+}
+
+fn server_version(server: &Server) -> Result<String, String> {
+    let database = match server {
+        Server::Cluster(_) => Database::Named("postgres".into()),
+        Server::Scratch { urls, .. } => Database::Url(urls[0].clone()),
+    };
+    let number = server.query(&database, "SHOW server_version")?;
+    Ok(format!("PostgreSQL {}", number.split_whitespace().next().unwrap_or(&number)))
+}
+
+/// Builds the start, applies the script, dumps the result: its catalog, or the verdict that stops.
+fn run(
+    server: &Server,
+    index: usize,
+    task: &Task<'_>,
+    script: &Script,
+    work: &Path,
+    (version, start_text, start_catalog): (&str, &str, &Catalog),
+) -> Result<Catalog, Verdict> {
+    let cannot = |reason: String| Verdict::CannotProve { reason };
+    if !script.manual.is_empty() {
+        return Err(cannot(format!(
+            "the script leaves {} step{} to you ({}): write {}, then apply and compare by hand",
+            script.manual.len(),
+            if script.manual.len() == 1 { "" } else { "s" },
+            script.manual.join("; "),
+            if script.manual.len() == 1 { "it" } else { "them" }
+        )));
+    }
+    if let Some((line, command)) = script.meta_commands.first() {
+        return Err(cannot(format!("line {line} of the script is a psql meta-command ({command}) that a proof does not run")));
+    }
+    let database = server.database(index).map_err(cannot)?;
+    let available = server.query(&database, "SELECT name FROM pg_available_extensions").map_err(cannot)?;
+    let available: Vec<&str> = available.lines().collect();
+    let missing: Vec<String> = proof::extensions(&[start_catalog, task.target.1])
+        .into_iter()
+        .filter(|e| !available.contains(&e.as_str()))
+        .collect();
+    if !missing.is_empty() {
+        return Err(cannot(format!(
+            "{version} here does not have the extension{} {} that the dumps use: install {} on this server (or prove with --pg-bin of a PostgreSQL that has {})",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            if missing.len() == 1 { "it" } else { "them" },
+            if missing.len() == 1 { "it" } else { "them" }
+        )));
+    }
+    for role in proof::roles(&[start_catalog, task.target.1]) {
+        // A role that exists already (or cannot be made here) shows up when a statement needs it.
+        let _ = server.query(&database, &proof::create_role(&role));
+    }
+    let start_file = work.join(format!("start-{index}.sql"));
+    let script_file = work.join(format!("script-{index}.sql"));
+    let write = |path: &Path, text: &str| {
+        std::fs::write(path, text).map_err(|e| cannot(format!("cannot write {}: {e}", path.display())))
+    };
+    write(&start_file, start_text)?;
+    write(&script_file, task.script)?;
+    if let Err((line, error)) = server.run_file(&database, &start_file) {
+        let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+        return Err(cannot(format!("{} does not build on {version}{at}: {error}", task.start.0)));
+    }
+    if let Err((line, error)) = server.run_file(&database, &script_file) {
+        let at = line.and_then(|l| proof::statement_at(script, l));
+        return Err(match at {
+            Some((number, statement)) => Verdict::Failed {
+                number,
+                line: statement.line,
+                phase: statement.phase.clone(),
+                statement: statement.sql.clone(),
+                error,
+            },
+            None => Verdict::Failed { number: 0, line: line.unwrap_or(0), phase: None, statement: String::new(), error },
+        });
+    }
+    let dump = server.dump(&database, &proof::dump_options(task.target.1)).map_err(cannot)?;
+    Ok(build_catalog(&read(&dump)))
+}

@@ -1,0 +1,411 @@
+//! Proof that a migration works: FROM built on a real PostgreSQL, the script applied to it as
+//! `psql -v ON_ERROR_STOP=1` applies it, the result dumped and compared with TO.
+//!
+//! Running PostgreSQL belongs to the callers (the CLI's `prove` on a throw-away cluster, the page on
+//! PGlite in a worker, the tests on a shared cluster); this module holds what they all need so that
+//! they judge alike:
+//! * [`script_statements`] and [`dump_statements`]: the statements a script or a dump sends, one by
+//!   one, with their line and the script's phase;
+//! * [`roles`] and [`extensions`]: what must exist before FROM can be built;
+//! * [`dump_options`]: how to dump the result so that it is comparable with TO;
+//! * [`residual`]: what still differs, without what the server itself decides;
+//! * [`Proof`] and [`Verdict`]: the outcome, with the sentence users read.
+//!
+//! Invariant: a verdict is *proven* only when the residual is empty; anything the proof had to do
+//! differently from production is listed in [`Proof::caveats`], never hidden.
+
+use crate::catalog::Catalog;
+use crate::diff::{diff, Change, DiffOptions};
+use crate::plan::Phase;
+use crate::reader::{read, PieceKind};
+use serde::{Deserialize, Serialize};
+
+/// One statement as psql sends it to the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    /// 1-based line of the script or dump where it starts.
+    pub line: usize,
+    /// The title of the script's phase it belongs to (`Phase 1: …`), if any.
+    pub phase: Option<String>,
+    pub sql: String,
+}
+
+/// A script read for running: its statements and what it leaves to a person.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Script {
+    pub statements: Vec<Statement>,
+    /// The `-- MANUAL:` steps: without them the schema cannot reach its target.
+    pub manual: Vec<String>,
+    /// psql meta-commands (`\if`, `\gexec`, …) with their line: only psql can run them.
+    pub meta_commands: Vec<(usize, String)>,
+}
+
+/// The statements of a migration or rollback script written by [`crate::plan`], with their phase.
+pub fn script_statements(script: &str) -> Script {
+    let mut phases: Vec<(usize, &'static str)> = Vec::new();
+    let mut manual = Vec::new();
+    for (index, line) in script.lines().enumerate() {
+        if let Some(comment) = line.strip_prefix("-- ") {
+            if let Some(phase) = Phase::ALL.iter().find(|p| p.title() == comment) {
+                phases.push((index + 1, phase.title()));
+            }
+            if let Some(step) = comment.strip_prefix("MANUAL: ") {
+                manual.push(step.to_string());
+            }
+        }
+    }
+    let mut out = Script { manual, ..Script::default() };
+    for piece in read(script).pieces {
+        match piece.kind {
+            PieceKind::Statement | PieceKind::Unterminated => {
+                let phase = phases.iter().rev().find(|(line, _)| *line < piece.line).map(|(_, t)| t.to_string());
+                out.statements.push(Statement { line: piece.line, phase, sql: piece.text.to_string() });
+            }
+            PieceKind::MetaCommand => out.meta_commands.push((piece.line, piece.text.to_string())),
+            PieceKind::CopyData { .. } | PieceKind::Lost { .. } => {}
+        }
+    }
+    out
+}
+
+/// The statements that build a dump's schema, as psql would send them. `\restrict` and
+/// `\unrestrict` (pg_dump's guard against a file that runs meta-commands) change nothing in the
+/// database and are left out; any other meta-command is listed, because only psql can run it.
+pub fn dump_statements(dump: &str) -> Script {
+    let mut out = Script::default();
+    for piece in read(dump).pieces {
+        match piece.kind {
+            PieceKind::Statement => out.statements.push(Statement { line: piece.line, phase: None, sql: piece.text.into() }),
+            PieceKind::MetaCommand if is_restrict(piece.text) => {}
+            PieceKind::MetaCommand | PieceKind::Unterminated => out.meta_commands.push((piece.line, piece.text.into())),
+            PieceKind::CopyData { .. } | PieceKind::Lost { .. } => {}
+        }
+    }
+    out
+}
+
+fn is_restrict(meta: &str) -> bool {
+    let command = meta.split_whitespace().next().unwrap_or("");
+    command == "\\restrict" || command == "\\unrestrict"
+}
+
+/// Roles the two catalogs name as owners, grantees or policy roles: they live outside a dump, so
+/// they must exist before it is built. Sorted, without `public` and the `CURRENT_USER` forms.
+pub fn roles(catalogs: &[&Catalog]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |name: &str| {
+        let name = name.trim();
+        let unquoted = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+            Some(inner) => inner.replace("\"\"", "\""),
+            None if name.contains(' ') => return,
+            None => name.to_ascii_lowercase(),
+        };
+        let special = ["public", "current_user", "session_user", "current_role"];
+        if !unquoted.is_empty() && !special.contains(&unquoted.as_str()) {
+            out.push(unquoted);
+        }
+    };
+    for catalog in catalogs {
+        for owner in catalog.owners.values() {
+            add(&format!("\"{}\"", owner.replace('"', "\"\"")));
+        }
+        for grant in &catalog.grants {
+            for marker in [" to ", " from "] {
+                if let Some((_, grantees)) = grant.rsplit_once(marker) {
+                    for grantee in grantees.replace(" with grant option", "").replace(" granted by ", ",").split(',') {
+                        add(grantee.trim().trim_end_matches(" cascade").trim_start_matches("group "));
+                    }
+                }
+            }
+        }
+        for policy in catalog.policies.values() {
+            for role in &policy.roles {
+                add(role);
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `CREATE ROLE` for a role named by [`roles`], quoted.
+pub fn create_role(name: &str) -> String {
+    format!("CREATE ROLE {}", quote(name))
+}
+
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The extensions the two catalogs create (PL/pgSQL aside: every database has it).
+pub fn extensions(catalogs: &[&Catalog]) -> Vec<String> {
+    let mut out: Vec<String> =
+        catalogs.iter().flat_map(|c| c.extensions.keys().cloned()).filter(|name| name != "plpgsql").collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// pg_dump options that dump the result the way `target` was dumped: without owners or privileges
+/// when it has none (`--no-owner`, `--no-privileges`).
+pub fn dump_options(target: &Catalog) -> Vec<&'static str> {
+    let mut options = vec!["--schema-only"];
+    if target.owners.is_empty() {
+        options.push("--no-owner");
+    }
+    if target.grants.is_empty() {
+        options.push("--no-privileges");
+    }
+    options
+}
+
+/// The major version in a `Dumped from database version 15.18 (…)` header or a `version()` text
+/// (`PostgreSQL 17.5 on …`).
+pub fn major_version(version: &str) -> Option<u32> {
+    let digits = version.trim().trim_start_matches("PostgreSQL").trim_start();
+    let number: String = digits.chars().take_while(char::is_ascii_digit).collect();
+    let major: u32 = number.parse().ok()?;
+    // Before 10 the major version had two parts (9.6): the first one tells enough here.
+    Some(major)
+}
+
+/// What still differs between the migrated database (`result`, read from its dump) and `target`,
+/// compared with the user's options (renames aside: they were for FROM → TO). Left out: versions in
+/// migration-tracking tables (rows, which a schema-only dump lacks) and, when `target` was dumped
+/// from another major version than the one the proof ran on, the public schema's owner and
+/// privileges (PostgreSQL 15 changed their defaults; the server decides them, not the script).
+pub fn residual(
+    result: &Catalog,
+    target: &Catalog,
+    options: &DiffOptions,
+    target_major: Option<u32>,
+    server_major: Option<u32>,
+) -> Vec<Change> {
+    let options = DiffOptions { renames: Vec::new(), ..options.clone() };
+    let mut left = diff(result, target, &options).changes;
+    left.retain(|c| c.object_kind != "migration_version");
+    if target_major != server_major {
+        left.retain(|c| {
+            !(c.object_kind == "grant" && c.object.contains(" on schema public ")
+                || c.object_kind == "owner" && c.object == "schema public")
+        });
+    }
+    left
+}
+
+/// One line per residual change: `+ table public.t`, `~ column public.t.c: type: int → bigint`.
+pub fn describe_changes(changes: &[Change]) -> Vec<String> {
+    changes
+        .iter()
+        .map(|c| {
+            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+            let details: Vec<String> = if c.change.compares() {
+                c.details.iter().map(|d| format!("{}: {} → {}", d.property, show(&d.from), show(&d.to))).collect()
+            } else {
+                Vec::new()
+            };
+            let head = format!("{} {} {}", c.change.sign(), c.object_kind, c.object);
+            if details.is_empty() {
+                head
+            } else {
+                format!("{head}: {}", details.join("; "))
+            }
+        })
+        .collect()
+}
+
+/// Which script a proof ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// The migration, FROM → TO.
+    Migration,
+    /// The rollback, TO → FROM.
+    Rollback,
+}
+
+/// The outcome of one proof.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    /// The result dumps equal to the target (column order aside).
+    Proven,
+    /// A statement failed: the script stopped there, as `psql -v ON_ERROR_STOP=1` stops.
+    Failed {
+        /// Its position among the script's statements, from 1.
+        number: usize,
+        line: usize,
+        phase: Option<String>,
+        statement: String,
+        error: String,
+    },
+    /// Every statement ran, but the result still differs from the target.
+    Differs { differences: Vec<String> },
+    /// The proof could not be made: what stopped it.
+    CannotProve { reason: String },
+}
+
+impl Verdict {
+    /// `proven`, `failed`, `differs` or `cannot prove`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Verdict::Proven => "proven",
+            Verdict::Failed { .. } => "failed",
+            Verdict::Differs { .. } => "differs",
+            Verdict::CannotProve { .. } => "cannot prove",
+        }
+    }
+}
+
+/// One proof, as users read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proof {
+    pub direction: Direction,
+    /// The file the script starts from, and the one it must reach.
+    pub start: String,
+    pub target: String,
+    /// e.g. `PostgreSQL 15.18`.
+    pub server: String,
+    /// How many statements the script has.
+    pub statements: usize,
+    pub verdict: Verdict,
+    /// Where the proof ran differently from production, or what it left out.
+    pub caveats: Vec<String>,
+}
+
+impl Proof {
+    /// The verdict in one sentence, e.g. `proven: applying the 56 statements of the migration to
+    /// production.sql on PostgreSQL 17.5 gives staging.sql's schema: 0 differences (column order
+    /// aside)`.
+    pub fn headline(&self) -> String {
+        let script = match self.direction {
+            Direction::Migration => "the migration",
+            Direction::Rollback => "the rollback",
+        };
+        let (start, target, server, n) = (&self.start, &self.target, &self.server, self.statements);
+        let statements = if n == 1 { "statement".to_string() } else { format!("{n} statements") };
+        let the = if n == 1 { "the 1" } else { "the" };
+        match &self.verdict {
+            Verdict::Proven => format!(
+                "proven: applying {the} {statements} of {script} to {start} on {server} gives {target}'s schema: 0 differences (column order aside)"
+            ),
+            Verdict::Failed { number, line, phase, error, .. } => {
+                let phase = phase.as_deref().map(|p| format!(", {}", phase_name(p))).unwrap_or_default();
+                format!(
+                    "failed: statement {number} of {n} of {script} (line {line}{phase}) fails on {server} after {start} is built: {error}"
+                )
+            }
+            Verdict::Differs { differences } => format!(
+                "differs: after {the} {statements} of {script}, {start} on {server} still differs from {target} in {} {}",
+                differences.len(),
+                if differences.len() == 1 { "place" } else { "places" }
+            ),
+            Verdict::CannotProve { reason } => format!("cannot prove {script}: {reason}"),
+        }
+    }
+}
+
+/// `Phase 1: schema preparation (safe while …)` → `phase 1 (schema preparation)`.
+fn phase_name(title: &str) -> String {
+    let (number, rest) = title.split_once(": ").unwrap_or((title, ""));
+    let what = rest.split(" (").next().unwrap_or(rest);
+    format!("{} ({what})", number.to_ascii_lowercase())
+}
+
+/// The statement number and line of the statement that covers `line` of a script (psql names the
+/// line where the failing statement starts or where the error is).
+pub fn statement_at(script: &Script, line: usize) -> Option<(usize, &Statement)> {
+    script.statements.iter().enumerate().rev().find(|(_, s)| s.line <= line).map(|(i, s)| (i + 1, s))
+}
+
+/// A statement as a single-user PostgreSQL (PGlite) can run it: `CONCURRENTLY` taken out, since it
+/// needs other backends to wait for. `None` when the statement runs as written.
+pub fn for_single_user(sql: &str) -> Option<String> {
+    let upper = sql.to_ascii_uppercase();
+    let at = upper.find(" CONCURRENTLY")?;
+    let head = upper[..at].trim_start();
+    let concurrent = ["CREATE INDEX", "CREATE UNIQUE INDEX", "DROP INDEX", "REINDEX", "ALTER TABLE", "REFRESH MATERIALIZED VIEW"]
+        .iter()
+        .any(|start| head.starts_with(start));
+    concurrent.then(|| format!("{}{}", &sql[..at], &sql[at + " CONCURRENTLY".len()..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCRIPT: &str = "-- Migration a → b\n-- MANUAL: column public.t.c: write it\n\nSET lock_timeout = '5s';\n\n-- Phase 1: schema preparation (safe while the old code runs)\nBEGIN;\nCREATE TABLE public.t (id integer);\nCOMMIT;\n\n-- Phase 2: indexes and constraints built online, subscriptions (no transaction: CONCURRENTLY cannot run inside one)\nCREATE INDEX CONCURRENTLY t_id ON public.t (id);\n";
+
+    #[test]
+    fn a_script_is_read_as_psql_sends_it_with_lines_and_phases() {
+        let script = script_statements(SCRIPT);
+        assert_eq!(script.statements.len(), 5);
+        assert_eq!(script.statements[0].phase, None);
+        assert_eq!(script.statements[2].line, 8);
+        assert_eq!(script.statements[2].phase.as_deref(), Some(Phase::Prepare.title()));
+        assert_eq!(script.statements[4].phase.as_deref(), Some(Phase::Online.title()));
+        assert_eq!(script.manual, ["column public.t.c: write it"]);
+        assert_eq!(statement_at(&script, 8).map(|(n, _)| n), Some(3));
+        assert_eq!(statement_at(&script, 10).map(|(n, _)| n), Some(4));
+    }
+
+    #[test]
+    fn a_dump_leaves_out_restrict_and_lists_other_meta_commands() {
+        let dump = dump_statements("\\restrict abc\nSET x = 1;\n\\connect other\nCREATE TABLE t ();\n\\unrestrict abc\n");
+        assert_eq!(dump.statements.len(), 2);
+        assert_eq!(dump.meta_commands, [(3, "\\connect other".to_string())]);
+    }
+
+    #[test]
+    fn concurrently_is_taken_out_only_where_it_is_a_keyword_of_the_statement() {
+        assert_eq!(for_single_user("CREATE UNIQUE INDEX CONCURRENTLY i ON t (a);").as_deref(), Some("CREATE UNIQUE INDEX i ON t (a);"));
+        assert_eq!(for_single_user("DROP INDEX CONCURRENTLY IF EXISTS public.i;").as_deref(), Some("DROP INDEX IF EXISTS public.i;"));
+        assert_eq!(for_single_user("ALTER TABLE p DETACH PARTITION c CONCURRENTLY;").as_deref(), Some("ALTER TABLE p DETACH PARTITION c;"));
+        assert_eq!(for_single_user("CREATE INDEX i ON t (a);"), None);
+        assert_eq!(for_single_user("COMMENT ON TABLE t IS ' CONCURRENTLY';"), None);
+    }
+
+    #[test]
+    fn headlines_say_what_ran_where_and_what_came_of_it() {
+        let proof = Proof {
+            direction: Direction::Migration,
+            start: "production.sql".into(),
+            target: "staging.sql".into(),
+            server: "PostgreSQL 17.5".into(),
+            statements: 56,
+            verdict: Verdict::Proven,
+            caveats: Vec::new(),
+        };
+        assert_eq!(proof.headline(), "proven: applying the 56 statements of the migration to production.sql on PostgreSQL 17.5 gives staging.sql's schema: 0 differences (column order aside)");
+        let failed = Proof {
+            verdict: Verdict::Failed {
+                number: 3,
+                line: 8,
+                phase: Some(Phase::Prepare.title().into()),
+                statement: "CREATE TABLE t ();".into(),
+                error: "ERROR:  relation \"t\" already exists".into(),
+            },
+            ..proof.clone()
+        };
+        assert_eq!(failed.headline(), "failed: statement 3 of 56 of the migration (line 8, phase 1 (schema preparation)) fails on PostgreSQL 17.5 after production.sql is built: ERROR:  relation \"t\" already exists");
+        let differs = Proof { verdict: Verdict::Differs { differences: vec!["+ table public.t".into()] }, ..proof.clone() };
+        assert!(differs.headline().ends_with("still differs from staging.sql in 1 place"), "{}", differs.headline());
+    }
+
+    #[test]
+    fn roles_come_from_owners_grants_and_policies_without_public() {
+        let catalog = crate::build_catalog(&read(
+            "CREATE TABLE public.t (a int);\nALTER TABLE public.t OWNER TO \"App Owner\";\nGRANT SELECT ON TABLE public.t TO reader, PUBLIC;\nALTER TABLE public.t ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON public.t TO authenticated USING (true);\n",
+        ));
+        assert_eq!(roles(&[&catalog]), ["App Owner", "authenticated", "reader"], "{:?} {:?}", catalog.owners, catalog.grants);
+    }
+
+    #[test]
+    fn versions_are_read_from_headers_and_from_version_texts() {
+        assert_eq!(major_version("15.18 (Debian 15.18-0+deb12u1)"), Some(15));
+        assert_eq!(major_version("PostgreSQL 17.5 on aarch64-unknown-linux-gnu"), Some(17));
+        assert_eq!(major_version("9.6.2"), Some(9));
+        assert_eq!(major_version("unknown"), None);
+    }
+}
