@@ -451,32 +451,50 @@ fn prove_command(inputs: &Inputs, place: &Place, format: Format, options: &DiffO
         eprintln!("schemadrift: cannot make a folder for the proof's files ({}): {error}", work.display());
         return ExitCode::from(CANNOT_PROVE);
     }
-    let major = |side: &Side| side.facts.server_version.as_deref().and_then(major_version);
+    fn dumped<'a>(side: &'a Side, text: &'a str) -> prove::Dumped<'a> {
+        prove::Dumped {
+            name: &side.facts.name,
+            text,
+            catalog: &side.catalog,
+            major: side.facts.server_version.as_deref().and_then(major_version),
+        }
+    }
     let tasks = [
         prove::Task {
             direction: Direction::Migration,
-            start: (&names.0, &from_text, &old.catalog),
-            target: (&names.1, &new.catalog, major(&new)),
+            start: dumped(&old, &from_text),
+            target: dumped(&new, &to_text),
             script: &release.script,
             options,
         },
         prove::Task {
             direction: Direction::Rollback,
-            start: (&names.1, &to_text, &new.catalog),
-            target: (&names.0, &old.catalog, major(&old)),
+            start: dumped(&new, &to_text),
+            target: dumped(&old, &from_text),
             script: &rollback,
             options,
         },
     ];
     let started = std::time::Instant::now();
-    let proofs: Vec<_> = tasks.iter().enumerate().map(|(index, task)| prove::prove(&server, index, task, &work)).collect();
+    let proofs: Vec<_> =
+        tasks.iter().enumerate().map(|(index, task)| prove::prove(&server, index, task, &work)).collect();
     drop(server);
     let _ = std::fs::remove_dir_all(&work);
     let secrets: Vec<Secret> = old.secrets.iter().chain(&new.secrets).cloned().collect();
     let shown = |text: String| if inputs.keep_secrets { text } else { redact(&text, &secrets) };
     match format {
         Format::Json => {
-            let json = serde_json::to_string_pretty(&serde_json::json!({ "proofs": proofs })).expect("plain data serializes");
+            // Each proof with its headline, the sentence the text output prints.
+            let proofs: Vec<serde_json::Value> = proofs
+                .iter()
+                .map(|proof| {
+                    let mut value = serde_json::to_value(proof).expect("plain data serializes");
+                    value["headline"] = proof.headline().into();
+                    value
+                })
+                .collect();
+            let json =
+                serde_json::to_string_pretty(&serde_json::json!({ "proofs": proofs })).expect("plain data serializes");
             out.push_str(&schemadrift_engine::render::visible::json(&shown(json)));
             out.push('\n');
         }
@@ -485,7 +503,13 @@ fn prove_command(inputs: &Inputs, place: &Place, format: Format, options: &DiffO
             for proof in &proofs {
                 say!(text, "{}", proof.headline());
                 match &proof.verdict {
-                    Verdict::Failed { statement, .. } if !statement.is_empty() => {
+                    Verdict::Failed { statement, error, .. } => {
+                        for line in error.lines().skip(1) {
+                            say!(text, "  {line}");
+                        }
+                        if !statement.is_empty() {
+                            say!(text, "  the statement:");
+                        }
                         for line in statement.lines() {
                             say!(text, "    {line}");
                         }

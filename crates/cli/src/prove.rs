@@ -110,11 +110,8 @@ impl Server {
     }
 
     fn dump(&self, database: &Database, options: &[&str]) -> Result<String, String> {
-        let output = self
-            .client("pg_dump", database)
-            .args(options)
-            .output()
-            .map_err(|e| format!("cannot run pg_dump: {e}"))?;
+        let output =
+            self.client("pg_dump", database).args(options).output().map_err(|e| format!("cannot run pg_dump: {e}"))?;
         if !output.status.success() {
             return Err(format!("pg_dump: {}", String::from_utf8_lossy(&output.stderr).trim()));
         }
@@ -161,34 +158,40 @@ fn psql_error(stderr: &str, file: &Path) -> (Option<usize>, String) {
     (line.parse().ok(), text.join("\n"))
 }
 
-/// One script to prove: where it starts, what it must reach, and the texts.
+/// One dump in a proof: its name, its text, its catalog, and the major version it was dumped from.
+pub struct Dumped<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+    pub catalog: &'a Catalog,
+    pub major: Option<u32>,
+}
+
+/// One script to prove: the dump it starts from and the one it must reach.
 pub struct Task<'a> {
     pub direction: Direction,
-    pub start: (&'a str, &'a str, &'a Catalog),
-    pub target: (&'a str, &'a Catalog, Option<u32>),
+    pub start: Dumped<'a>,
+    pub target: Dumped<'a>,
     pub script: &'a str,
     pub options: &'a DiffOptions,
 }
 
 /// Proves one script on `server` in the `index`-th database.
 pub fn prove(server: &Server, index: usize, task: &Task<'_>, work: &Path) -> Proof {
-    let (start_name, start_text, start_catalog) = task.start;
-    let (target_name, target_catalog, target_major) = task.target;
     let script = proof::script_statements(task.script);
     let version = server_version(server).unwrap_or_else(|_| "PostgreSQL".to_string());
     let mut outcome = Proof {
         direction: task.direction,
-        start: start_name.to_string(),
-        target: target_name.to_string(),
+        start: task.start.name.to_string(),
+        target: task.target.name.to_string(),
         server: version.clone(),
         statements: script.statements.len(),
         verdict: Verdict::Proven,
         caveats: Vec::new(),
     };
-    outcome.verdict = match run(server, index, task, &script, work, (&version, start_text, start_catalog)) {
+    outcome.verdict = match run(server, index, task, &script, work, &version) {
         Ok(result) => {
             let server_major = proof::major_version(&version);
-            let left = proof::residual(&result, target_catalog, task.options, target_major, server_major);
+            let left = proof::residual(&result, task.target.catalog, task.options, task.target.major, server_major);
             if left.is_empty() {
                 Verdict::Proven
             } else {
@@ -222,8 +225,9 @@ fn run(
     task: &Task<'_>,
     script: &Script,
     work: &Path,
-    (version, start_text, start_catalog): (&str, &str, &Catalog),
+    version: &str,
 ) -> Result<Catalog, Verdict> {
+    let (start, target) = (&task.start, &task.target);
     let cannot = |reason: String| Verdict::CannotProve { reason };
     if !script.manual.is_empty() {
         return Err(cannot(format!(
@@ -235,25 +239,34 @@ fn run(
         )));
     }
     if let Some((line, command)) = script.meta_commands.first() {
-        return Err(cannot(format!("line {line} of the script is a psql meta-command ({command}) that a proof does not run")));
+        return Err(cannot(format!(
+            "line {line} of the script is a psql meta-command ({command}) that a proof does not run"
+        )));
     }
     let database = server.database(index).map_err(cannot)?;
     let available = server.query(&database, "SELECT name FROM pg_available_extensions").map_err(cannot)?;
     let available: Vec<&str> = available.lines().collect();
-    let missing: Vec<String> = proof::extensions(&[start_catalog, task.target.1])
+    let missing: Vec<String> = proof::extensions(&[start.catalog, target.catalog])
         .into_iter()
         .filter(|e| !available.contains(&e.as_str()))
         .collect();
     if !missing.is_empty() {
+        let named: Vec<String> = missing
+            .iter()
+            .map(|extension| match proof::dependents(&[start.catalog, target.catalog], extension).as_slice() {
+                [] => extension.clone(),
+                objects => format!("{extension} (used by {})", objects.join(", ")),
+            })
+            .collect();
         return Err(cannot(format!(
             "{version} here does not have the extension{} {} that the dumps use: install {} on this server (or prove with --pg-bin of a PostgreSQL that has {})",
             if missing.len() == 1 { "" } else { "s" },
-            missing.join(", "),
+            named.join(", "),
             if missing.len() == 1 { "it" } else { "them" },
             if missing.len() == 1 { "it" } else { "them" }
         )));
     }
-    for role in proof::roles(&[start_catalog, task.target.1]) {
+    for role in proof::roles(&[start.catalog, target.catalog]) {
         // A role that exists already (or cannot be made here) shows up when a statement needs it.
         let _ = server.query(&database, &proof::create_role(&role));
     }
@@ -262,11 +275,17 @@ fn run(
     let write = |path: &Path, text: &str| {
         std::fs::write(path, text).map_err(|e| cannot(format!("cannot write {}: {e}", path.display())))
     };
-    write(&start_file, start_text)?;
+    write(&start_file, start.text)?;
     write(&script_file, task.script)?;
     if let Err((line, error)) = server.run_file(&database, &start_file) {
         let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
-        return Err(cannot(format!("{} does not build on {version}{at}: {error}", task.start.0)));
+        let newer = match (start.major, proof::major_version(version)) {
+            (Some(dumped), Some(here)) if dumped > here => format!(
+                "; it was dumped from PostgreSQL {dumped}: prove on that version (--pg-bin DIR of a PostgreSQL {dumped})"
+            ),
+            _ => String::new(),
+        };
+        return Err(cannot(format!("{} does not build on {version}{at}: {error}{newer}", start.name)));
     }
     if let Err((line, error)) = server.run_file(&database, &script_file) {
         let at = line.and_then(|l| proof::statement_at(script, l));
@@ -278,9 +297,11 @@ fn run(
                 statement: statement.sql.clone(),
                 error,
             },
-            None => Verdict::Failed { number: 0, line: line.unwrap_or(0), phase: None, statement: String::new(), error },
+            None => {
+                Verdict::Failed { number: 0, line: line.unwrap_or(0), phase: None, statement: String::new(), error }
+            }
         });
     }
-    let dump = server.dump(&database, &proof::dump_options(task.target.1)).map_err(cannot)?;
+    let dump = server.dump(&database, &proof::dump_options(target.catalog)).map_err(cannot)?;
     Ok(build_catalog(&read(&dump)))
 }

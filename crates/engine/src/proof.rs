@@ -75,7 +75,9 @@ pub fn dump_statements(dump: &str) -> Script {
     let mut out = Script::default();
     for piece in read(dump).pieces {
         match piece.kind {
-            PieceKind::Statement => out.statements.push(Statement { line: piece.line, phase: None, sql: piece.text.into() }),
+            PieceKind::Statement => {
+                out.statements.push(Statement { line: piece.line, phase: None, sql: piece.text.into() })
+            }
             PieceKind::MetaCommand if is_restrict(piece.text) => {}
             PieceKind::MetaCommand | PieceKind::Unterminated => out.meta_commands.push((piece.line, piece.text.into())),
             PieceKind::CopyData { .. } | PieceKind::Lost { .. } => {}
@@ -147,6 +149,53 @@ pub fn extensions(catalogs: &[&Catalog]) -> Vec<String> {
     out
 }
 
+/// Types some common extensions make (others are named without their dependents).
+const EXTENSION_TYPES: &[(&str, &[&str])] = &[
+    ("postgis", &["geometry", "geography", "box2d", "box3d"]),
+    ("postgis_raster", &["raster"]),
+    ("vector", &["vector", "halfvec", "sparsevec"]),
+    ("hstore", &["hstore"]),
+    ("citext", &["citext"]),
+    ("ltree", &["ltree", "lquery", "ltxtquery"]),
+    ("cube", &["cube"]),
+    ("seg", &["seg"]),
+    ("isn", &["isbn", "isbn13", "issn", "issn13", "ean13", "upc", "ismn", "ismn13"]),
+];
+
+/// The columns (with the indexes on them) whose type comes from `extension`, as `column
+/// public.t.c` / `index public.i`: what cannot be built without it.
+pub fn dependents(catalogs: &[&Catalog], extension: &str) -> Vec<String> {
+    let Some((_, types)) = EXTENSION_TYPES.iter().find(|(name, _)| *name == extension) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for catalog in catalogs {
+        for (table_name, table) in &catalog.tables {
+            let columns: Vec<&str> = table
+                .columns
+                .iter()
+                .filter(|c| {
+                    let base = c.data_type.split(['(', '[']).next().unwrap_or("").trim();
+                    let base = base.rsplit('.').next().unwrap_or(base).trim_matches('"');
+                    types.contains(&base)
+                })
+                .map(|c| c.name.as_str())
+                .collect();
+            out.extend(columns.iter().map(|c| format!("column {}.{c}", table_name)));
+            for (index_name, index) in &catalog.indexes {
+                let uses = index.table == *table_name
+                    && index.keys.iter().any(|k| columns.iter().any(|c| k.split_whitespace().next() == Some(*c)));
+                if uses {
+                    out.push(format!("index {}", index_name));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// pg_dump options that dump the result the way `target` was dumped: without owners or privileges
 /// when it has none (`--no-owner`, `--no-privileges`).
 pub fn dump_options(target: &Catalog) -> Vec<&'static str> {
@@ -194,7 +243,9 @@ pub fn residual(
     left
 }
 
-/// One line per residual change: `+ table public.t`, `~ column public.t.c: type: int → bigint`.
+/// One line per residual change, said from the target's side: `missing table public.t` (the target
+/// has it, the result does not), `extra …` (the other way), `different column public.t.c: type:
+/// integer → bigint` (the result's value, then the target's).
 pub fn describe_changes(changes: &[Change]) -> Vec<String> {
     changes
         .iter()
@@ -205,7 +256,14 @@ pub fn describe_changes(changes: &[Change]) -> Vec<String> {
             } else {
                 Vec::new()
             };
-            let head = format!("{} {} {}", c.change.sign(), c.object_kind, c.object);
+            let how = match c.change {
+                crate::diff::ChangeKind::Added => "missing",
+                crate::diff::ChangeKind::Removed => "extra",
+                crate::diff::ChangeKind::Altered => "different",
+                crate::diff::ChangeKind::Renamed => "renamed",
+                crate::diff::ChangeKind::Uncompared => "not compared",
+            };
+            let head = format!("{how} {} {}", c.object_kind, c.object);
             if details.is_empty() {
                 head
             } else {
@@ -292,6 +350,7 @@ impl Proof {
             ),
             Verdict::Failed { number, line, phase, error, .. } => {
                 let phase = phase.as_deref().map(|p| format!(", {}", phase_name(p))).unwrap_or_default();
+                let error = error.lines().next().unwrap_or_default();
                 format!(
                     "failed: statement {number} of {n} of {script} (line {line}{phase}) fails on {server} after {start} is built: {error}"
                 )
@@ -325,9 +384,10 @@ pub fn for_single_user(sql: &str) -> Option<String> {
     let upper = sql.to_ascii_uppercase();
     let at = upper.find(" CONCURRENTLY")?;
     let head = upper[..at].trim_start();
-    let concurrent = ["CREATE INDEX", "CREATE UNIQUE INDEX", "DROP INDEX", "REINDEX", "ALTER TABLE", "REFRESH MATERIALIZED VIEW"]
-        .iter()
-        .any(|start| head.starts_with(start));
+    let concurrent =
+        ["CREATE INDEX", "CREATE UNIQUE INDEX", "DROP INDEX", "REINDEX", "ALTER TABLE", "REFRESH MATERIALIZED VIEW"]
+            .iter()
+            .any(|start| head.starts_with(start));
     concurrent.then(|| format!("{}{}", &sql[..at], &sql[at + " CONCURRENTLY".len()..]))
 }
 
@@ -352,16 +412,26 @@ mod tests {
 
     #[test]
     fn a_dump_leaves_out_restrict_and_lists_other_meta_commands() {
-        let dump = dump_statements("\\restrict abc\nSET x = 1;\n\\connect other\nCREATE TABLE t ();\n\\unrestrict abc\n");
+        let dump =
+            dump_statements("\\restrict abc\nSET x = 1;\n\\connect other\nCREATE TABLE t ();\n\\unrestrict abc\n");
         assert_eq!(dump.statements.len(), 2);
         assert_eq!(dump.meta_commands, [(3, "\\connect other".to_string())]);
     }
 
     #[test]
     fn concurrently_is_taken_out_only_where_it_is_a_keyword_of_the_statement() {
-        assert_eq!(for_single_user("CREATE UNIQUE INDEX CONCURRENTLY i ON t (a);").as_deref(), Some("CREATE UNIQUE INDEX i ON t (a);"));
-        assert_eq!(for_single_user("DROP INDEX CONCURRENTLY IF EXISTS public.i;").as_deref(), Some("DROP INDEX IF EXISTS public.i;"));
-        assert_eq!(for_single_user("ALTER TABLE p DETACH PARTITION c CONCURRENTLY;").as_deref(), Some("ALTER TABLE p DETACH PARTITION c;"));
+        assert_eq!(
+            for_single_user("CREATE UNIQUE INDEX CONCURRENTLY i ON t (a);").as_deref(),
+            Some("CREATE UNIQUE INDEX i ON t (a);")
+        );
+        assert_eq!(
+            for_single_user("DROP INDEX CONCURRENTLY IF EXISTS public.i;").as_deref(),
+            Some("DROP INDEX IF EXISTS public.i;")
+        );
+        assert_eq!(
+            for_single_user("ALTER TABLE p DETACH PARTITION c CONCURRENTLY;").as_deref(),
+            Some("ALTER TABLE p DETACH PARTITION c;")
+        );
         assert_eq!(for_single_user("CREATE INDEX i ON t (a);"), None);
         assert_eq!(for_single_user("COMMENT ON TABLE t IS ' CONCURRENTLY';"), None);
     }
@@ -389,7 +459,8 @@ mod tests {
             ..proof.clone()
         };
         assert_eq!(failed.headline(), "failed: statement 3 of 56 of the migration (line 8, phase 1 (schema preparation)) fails on PostgreSQL 17.5 after production.sql is built: ERROR:  relation \"t\" already exists");
-        let differs = Proof { verdict: Verdict::Differs { differences: vec!["+ table public.t".into()] }, ..proof.clone() };
+        let differs =
+            Proof { verdict: Verdict::Differs { differences: vec!["+ table public.t".into()] }, ..proof.clone() };
         assert!(differs.headline().ends_with("still differs from staging.sql in 1 place"), "{}", differs.headline());
     }
 
@@ -398,7 +469,25 @@ mod tests {
         let catalog = crate::build_catalog(&read(
             "CREATE TABLE public.t (a int);\nALTER TABLE public.t OWNER TO \"App Owner\";\nGRANT SELECT ON TABLE public.t TO reader, PUBLIC;\nALTER TABLE public.t ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON public.t TO authenticated USING (true);\n",
         ));
-        assert_eq!(roles(&[&catalog]), ["App Owner", "authenticated", "reader"], "{:?} {:?}", catalog.owners, catalog.grants);
+        assert_eq!(
+            roles(&[&catalog]),
+            ["App Owner", "authenticated", "reader"],
+            "{:?} {:?}",
+            catalog.owners,
+            catalog.grants
+        );
+    }
+
+    #[test]
+    fn an_extensions_dependents_are_its_typed_columns_and_their_indexes() {
+        let catalog = crate::build_catalog(&read(
+            "CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;\nCREATE TABLE public.places (id integer, location public.geometry(Point,4326));\nCREATE INDEX places_location ON public.places USING gist (location);\nCREATE INDEX places_id ON public.places USING btree (id);\n",
+        ));
+        assert_eq!(
+            dependents(&[&catalog], "postgis"),
+            ["column public.places.location", "index public.places_location"]
+        );
+        assert!(dependents(&[&catalog], "pg_trgm").is_empty());
     }
 
     #[test]
