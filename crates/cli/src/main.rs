@@ -420,7 +420,7 @@ struct Place<'a> {
 const CANNOT_PROVE: u8 = 2;
 
 fn prove_command(inputs: &Inputs, place: &Place, format: Format, options: &DiffOptions, out: &mut String) -> ExitCode {
-    use schemadrift_engine::proof::{major_version, Direction, Verdict};
+    use schemadrift_engine::proof::{self, major_version, Direction, Verdict};
     let texts = [&inputs.from, &inputs.to].map(|source| {
         let bytes = read_bytes(source.path).map_err(|message| {
             eprintln!("schemadrift: {message}");
@@ -451,33 +451,40 @@ fn prove_command(inputs: &Inputs, place: &Place, format: Format, options: &DiffO
         eprintln!("schemadrift: cannot make a folder for the proof's files ({}): {error}", work.display());
         return ExitCode::from(CANNOT_PROVE);
     }
-    fn dumped<'a>(side: &'a Side, text: &'a str) -> prove::Dumped<'a> {
-        prove::Dumped {
+    let statements = [proof::dump_statements(&from_text), proof::dump_statements(&to_text)];
+    let scripts = [proof::script_statements(&release.script), proof::script_statements(&rollback)];
+    fn dumped<'a>(side: &'a Side, statements: &'a proof::Script) -> proof::Dumped<'a> {
+        proof::Dumped {
             name: &side.facts.name,
-            text,
             catalog: &side.catalog,
             major: side.facts.server_version.as_deref().and_then(major_version),
+            statements,
         }
     }
-    let tasks = [
-        prove::Task {
+    let cases = [
+        proof::Case {
             direction: Direction::Migration,
-            start: dumped(&old, &from_text),
-            target: dumped(&new, &to_text),
-            script: &release.script,
+            start: dumped(&old, &statements[0]),
+            target: dumped(&new, &statements[1]),
+            script: &scripts[0],
             options,
         },
-        prove::Task {
+        proof::Case {
             direction: Direction::Rollback,
-            start: dumped(&new, &to_text),
-            target: dumped(&old, &from_text),
-            script: &rollback,
+            start: dumped(&new, &statements[1]),
+            target: dumped(&old, &statements[0]),
+            script: &scripts[1],
             options,
         },
     ];
+    let texts = [(from_text.as_str(), release.script.as_str()), (to_text.as_str(), rollback.as_str())];
     let started = std::time::Instant::now();
-    let proofs: Vec<_> =
-        tasks.iter().enumerate().map(|(index, task)| prove::prove(&server, index, task, &work)).collect();
+    let proofs: Vec<_> = cases
+        .iter()
+        .zip(texts)
+        .enumerate()
+        .map(|(index, (case, texts))| prove::prove(&server, index, case, texts, &work))
+        .collect();
     drop(server);
     let _ = std::fs::remove_dir_all(&work);
     let secrets: Vec<Secret> = old.secrets.iter().chain(&new.secrets).cloned().collect();

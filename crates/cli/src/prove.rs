@@ -6,8 +6,7 @@
 //! built with psql, the script applied with `psql -v ON_ERROR_STOP=1`, the result dumped with the
 //! cluster's pg_dump and compared with the target by the engine ([`schemadrift_engine::proof`]).
 
-use schemadrift_engine::proof::{self, Direction, Proof, Script, Verdict};
-use schemadrift_engine::{build_catalog, read, Catalog, DiffOptions};
+use schemadrift_engine::proof::{self, Case, Outcome, Proof};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -158,55 +157,20 @@ fn psql_error(stderr: &str, file: &Path) -> (Option<usize>, String) {
     (line.parse().ok(), text.join("\n"))
 }
 
-/// One dump in a proof: its name, its text, its catalog, and the major version it was dumped from.
-pub struct Dumped<'a> {
-    pub name: &'a str,
-    pub text: &'a str,
-    pub catalog: &'a Catalog,
-    pub major: Option<u32>,
-}
-
-/// One script to prove: the dump it starts from and the one it must reach.
-pub struct Task<'a> {
-    pub direction: Direction,
-    pub start: Dumped<'a>,
-    pub target: Dumped<'a>,
-    pub script: &'a str,
-    pub options: &'a DiffOptions,
-}
-
-/// Proves one script on `server` in the `index`-th database.
-pub fn prove(server: &Server, index: usize, task: &Task<'_>, work: &Path) -> Proof {
-    let script = proof::script_statements(task.script);
-    let version = server_version(server).unwrap_or_else(|_| "PostgreSQL".to_string());
-    let mut outcome = Proof {
-        direction: task.direction,
-        start: task.start.name.to_string(),
-        target: task.target.name.to_string(),
-        server: version.clone(),
-        statements: script.statements.len(),
-        verdict: Verdict::Proven,
-        caveats: Vec::new(),
-    };
-    outcome.verdict = match run(server, index, task, &script, work, &version) {
-        Ok(result) => {
-            let server_major = proof::major_version(&version);
-            let left = proof::residual(&result, task.target.catalog, task.options, task.target.major, server_major);
-            if left.is_empty() {
-                Verdict::Proven
-            } else {
-                Verdict::Differs { differences: proof::describe_changes(&left) }
-            }
-        }
-        Err(verdict) => verdict,
-    };
-    if task.options.ignore_owners || task.options.ignore_grants || task.options.ignore_comments {
-        outcome.caveats.push(
-            "compared with the same options as the diff: what they leave out (owners, privileges or comments) is not proven"
-                .to_string(),
-        );
+/// Proves one case on `server` in the `index`-th database: the start dump's text is run with psql
+/// as a user restores it, the script with `psql -v ON_ERROR_STOP=1`.
+pub fn prove(
+    server: &Server,
+    index: usize,
+    case: &Case<'_>,
+    (start_text, script_text): (&str, &str),
+    work: &Path,
+) -> Proof {
+    if let Some(reason) = case.cannot_run() {
+        return case.refused(reason);
     }
-    outcome
+    let outcome = run(server, index, case, (start_text, script_text), work);
+    case.judge(&outcome)
 }
 
 fn server_version(server: &Server) -> Result<String, String> {
@@ -218,90 +182,53 @@ fn server_version(server: &Server) -> Result<String, String> {
     Ok(format!("PostgreSQL {}", number.split_whitespace().next().unwrap_or(&number)))
 }
 
-/// Builds the start, applies the script, dumps the result: its catalog, or the verdict that stops.
+/// Builds the start, applies the script, dumps the result.
 fn run(
     server: &Server,
     index: usize,
-    task: &Task<'_>,
-    script: &Script,
+    case: &Case<'_>,
+    (start_text, script_text): (&str, &str),
     work: &Path,
-    version: &str,
-) -> Result<Catalog, Verdict> {
-    let (start, target) = (&task.start, &task.target);
-    let cannot = |reason: String| Verdict::CannotProve { reason };
-    if !script.manual.is_empty() {
-        return Err(cannot(format!(
-            "the script leaves {} step{} to you ({}): write {}, then apply and compare by hand",
-            script.manual.len(),
-            if script.manual.len() == 1 { "" } else { "s" },
-            script.manual.join("; "),
-            if script.manual.len() == 1 { "it" } else { "them" }
-        )));
-    }
-    if let Some((line, command)) = script.meta_commands.first() {
-        return Err(cannot(format!(
-            "line {line} of the script is a psql meta-command ({command}) that a proof does not run"
-        )));
-    }
-    let database = server.database(index).map_err(cannot)?;
-    let available = server.query(&database, "SELECT name FROM pg_available_extensions").map_err(cannot)?;
+) -> Outcome {
+    let server_name = match server_version(server) {
+        Ok(version) => version,
+        Err(error) => return Outcome::Crashed { error },
+    };
+    let crashed = |error: String| Outcome::Crashed { error };
+    let database = match server.database(index) {
+        Ok(database) => database,
+        Err(error) => return crashed(error),
+    };
+    let job = case.job();
+    let available = match server.query(&database, "SELECT name FROM pg_available_extensions") {
+        Ok(names) => names,
+        Err(error) => return crashed(error),
+    };
     let available: Vec<&str> = available.lines().collect();
-    let missing: Vec<String> = proof::extensions(&[start.catalog, target.catalog])
-        .into_iter()
-        .filter(|e| !available.contains(&e.as_str()))
-        .collect();
+    let missing: Vec<String> = job.extensions.iter().filter(|e| !available.contains(&e.as_str())).cloned().collect();
     if !missing.is_empty() {
-        let named: Vec<String> = missing
-            .iter()
-            .map(|extension| match proof::dependents(&[start.catalog, target.catalog], extension).as_slice() {
-                [] => extension.clone(),
-                objects => format!("{extension} (used by {})", objects.join(", ")),
-            })
-            .collect();
-        return Err(cannot(format!(
-            "{version} here does not have the extension{} {} that the dumps use: install {} on this server (or prove with --pg-bin of a PostgreSQL that has {})",
-            if missing.len() == 1 { "" } else { "s" },
-            named.join(", "),
-            if missing.len() == 1 { "it" } else { "them" },
-            if missing.len() == 1 { "it" } else { "them" }
-        )));
+        return Outcome::MissingExtensions { server: server_name, extensions: missing };
     }
-    for role in proof::roles(&[start.catalog, target.catalog]) {
+    for role in &job.roles {
         // A role that exists already (or cannot be made here) shows up when a statement needs it.
-        let _ = server.query(&database, &proof::create_role(&role));
+        let _ = server.query(&database, &proof::create_role(role));
     }
     let start_file = work.join(format!("start-{index}.sql"));
     let script_file = work.join(format!("script-{index}.sql"));
-    let write = |path: &Path, text: &str| {
-        std::fs::write(path, text).map_err(|e| cannot(format!("cannot write {}: {e}", path.display())))
-    };
-    write(&start_file, start.text)?;
-    write(&script_file, task.script)?;
+    for (path, text) in [(&start_file, start_text), (&script_file, script_text)] {
+        if let Err(e) = std::fs::write(path, text) {
+            return crashed(format!("cannot write {}: {e}", path.display()));
+        }
+    }
     if let Err((line, error)) = server.run_file(&database, &start_file) {
-        let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
-        let newer = match (start.major, proof::major_version(version)) {
-            (Some(dumped), Some(here)) if dumped > here => format!(
-                "; it was dumped from PostgreSQL {dumped}: prove on that version (--pg-bin DIR of a PostgreSQL {dumped})"
-            ),
-            _ => String::new(),
-        };
-        return Err(cannot(format!("{} does not build on {version}{at}: {error}{newer}", start.name)));
+        return Outcome::BuildFailed { server: server_name, index: None, line, error };
     }
     if let Err((line, error)) = server.run_file(&database, &script_file) {
-        let at = line.and_then(|l| proof::statement_at(script, l));
-        return Err(match at {
-            Some((number, statement)) => Verdict::Failed {
-                number,
-                line: statement.line,
-                phase: statement.phase.clone(),
-                statement: statement.sql.clone(),
-                error,
-            },
-            None => {
-                Verdict::Failed { number: 0, line: line.unwrap_or(0), phase: None, statement: String::new(), error }
-            }
-        });
+        return Outcome::Failed { server: server_name, index: None, line, error };
     }
-    let dump = server.dump(&database, &proof::dump_options(target.catalog)).map_err(cannot)?;
-    Ok(build_catalog(&read(&dump)))
+    let options: Vec<&str> = job.dump_args.iter().map(String::as_str).collect();
+    match server.dump(&database, &options) {
+        Ok(dump) => Outcome::Dumped { server: server_name, dump, rewritten: 0 },
+        Err(error) => crashed(error),
+    }
 }

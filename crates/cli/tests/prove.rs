@@ -149,7 +149,10 @@ fn a_scratch_database_must_be_empty_and_one_is_needed_per_script() {
     let (status, stdout, stderr) = prove("failing", &["--pg-bin", &bin, "--scratch-url", &url("empty1")]);
     assert_eq!(status, 1, "{stdout}{stderr}");
     assert!(stdout.starts_with("failed: statement 7 of 8 of the migration"), "{stdout}");
-    assert!(stdout.contains("cannot prove the rollback: each script needs an empty database of its own"), "{stdout}");
+    assert!(
+        stdout.contains("cannot prove the rollback: the proof stopped: each script needs an empty database of its own"),
+        "{stdout}"
+    );
 
     let two = ["--pg-bin", &bin, "--scratch-url", &url("empty2"), "--scratch-url", &url("empty3")];
     let (status, stdout, stderr) = common::schemadrift(

@@ -391,6 +391,232 @@ pub fn for_single_user(sql: &str) -> Option<String> {
     concurrent.then(|| format!("{}{}", &sql[..at], &sql[at + " CONCURRENTLY".len()..]))
 }
 
+/// One dump in a proof: its name, its catalog, the major version it was dumped from, and its
+/// statements (to build it).
+#[derive(Debug, Clone, Copy)]
+pub struct Dumped<'a> {
+    pub name: &'a str,
+    pub catalog: &'a Catalog,
+    pub major: Option<u32>,
+    pub statements: &'a Script,
+}
+
+/// One script to prove: the dump it starts from and the one it must reach.
+#[derive(Debug, Clone, Copy)]
+pub struct Case<'a> {
+    pub direction: Direction,
+    pub start: Dumped<'a>,
+    pub target: Dumped<'a>,
+    pub script: &'a Script,
+    pub options: &'a DiffOptions,
+}
+
+/// What a runner needs to run a case: extensions to load, roles to make, statements to build the
+/// start and to apply, and pg_dump's arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+    pub extensions: Vec<String>,
+    pub roles: Vec<String>,
+    pub build: Vec<String>,
+    pub script: Vec<String>,
+    pub dump_args: Vec<String>,
+}
+
+/// What a runner reports after running a [`Job`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every statement ran; the result's dump.
+    Dumped {
+        server: String,
+        dump: String,
+        /// Statements run without `CONCURRENTLY` (a single-user server cannot run it).
+        #[serde(default)]
+        rewritten: usize,
+    },
+    /// The start did not build: at its `index`-th statement (from 0) or at a `line`.
+    BuildFailed {
+        server: String,
+        #[serde(default)]
+        index: Option<usize>,
+        #[serde(default)]
+        line: Option<usize>,
+        error: String,
+    },
+    /// The script stopped at its `index`-th statement (from 0) or at a `line`.
+    Failed {
+        server: String,
+        #[serde(default)]
+        index: Option<usize>,
+        #[serde(default)]
+        line: Option<usize>,
+        error: String,
+    },
+    /// The server has no such extensions.
+    MissingExtensions { server: String, extensions: Vec<String> },
+    /// The runner itself failed.
+    Crashed { error: String },
+}
+
+impl Case<'_> {
+    /// What to run.
+    pub fn job(&self) -> Job {
+        let catalogs = [self.start.catalog, self.target.catalog];
+        Job {
+            extensions: extensions(&catalogs),
+            roles: roles(&catalogs),
+            build: self.start.statements.statements.iter().map(|s| s.sql.clone()).collect(),
+            script: self.script.statements.iter().map(|s| s.sql.clone()).collect(),
+            dump_args: dump_options(self.target.catalog).into_iter().map(String::from).collect(),
+        }
+    }
+
+    /// The verdict before anything runs, when the case cannot be proven as it stands: the script
+    /// leaves steps to a person, or it or the start holds psql meta-commands.
+    pub fn cannot_run(&self) -> Option<String> {
+        let manual = &self.script.manual;
+        if !manual.is_empty() {
+            let (s, them) = if manual.len() == 1 { ("", "it") } else { ("s", "them") };
+            return Some(format!(
+                "the script leaves {} step{s} to you ({}): write {them}, then apply and compare by hand",
+                manual.len(),
+                manual.join("; ")
+            ));
+        }
+        if let Some((line, command)) = self.script.meta_commands.first() {
+            return Some(format!(
+                "line {line} of the script is a psql meta-command ({command}) that a proof does not run"
+            ));
+        }
+        if let Some((line, command)) = self.start.statements.meta_commands.first() {
+            return Some(format!(
+                "line {line} of {} is a psql meta-command ({command}) that a proof does not run",
+                self.start.name
+            ));
+        }
+        None
+    }
+
+    /// The proof, from what the runner reports (or from [`Case::cannot_run`]).
+    pub fn judge(&self, outcome: &Outcome) -> Proof {
+        let server = match outcome {
+            Outcome::Dumped { server, .. }
+            | Outcome::BuildFailed { server, .. }
+            | Outcome::Failed { server, .. }
+            | Outcome::MissingExtensions { server, .. } => server.clone(),
+            Outcome::Crashed { .. } => "PostgreSQL".to_string(),
+        };
+        let server_major = major_version(&server);
+        let mut proof = Proof {
+            direction: self.direction,
+            start: self.start.name.to_string(),
+            target: self.target.name.to_string(),
+            server: server.clone(),
+            statements: self.script.statements.len(),
+            verdict: Verdict::Proven,
+            caveats: Vec::new(),
+        };
+        let cannot = |reason: String| Verdict::CannotProve { reason };
+        proof.verdict = match outcome {
+            Outcome::Dumped { dump, rewritten, .. } => {
+                if *rewritten > 0 {
+                    proof.caveats.push(format!(
+                        "{rewritten} statement{} ran without CONCURRENTLY: this PostgreSQL has one user, so nothing waits; on your server {} as written",
+                        if *rewritten == 1 { "" } else { "s" },
+                        if *rewritten == 1 { "it runs" } else { "they run" }
+                    ));
+                }
+                let result = crate::build_catalog(&read(dump));
+                let left = residual(&result, self.target.catalog, self.options, self.target.major, server_major);
+                if left.is_empty() {
+                    Verdict::Proven
+                } else {
+                    Verdict::Differs { differences: describe_changes(&left) }
+                }
+            }
+            Outcome::BuildFailed { index, line, error, .. } => {
+                let line = line.or_else(|| index.and_then(|i| self.start.statements.statements.get(i)).map(|s| s.line));
+                let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+                let newer = match (self.start.major, server_major) {
+                    (Some(dumped), Some(here)) if dumped > here => {
+                        format!("; it was dumped from PostgreSQL {dumped}: prove it on a PostgreSQL {dumped}")
+                    }
+                    _ => String::new(),
+                };
+                let first = error.lines().next().unwrap_or_default();
+                cannot(format!("{} does not build on {server}{at}: {first}{newer}", self.start.name))
+            }
+            Outcome::Failed { index, line, error, .. } => {
+                let at = match (index, line) {
+                    (Some(i), _) => self.script.statements.get(*i).map(|s| (i + 1, s)),
+                    (None, Some(line)) => statement_at(self.script, *line),
+                    (None, None) => None,
+                };
+                match at {
+                    Some((number, statement)) => Verdict::Failed {
+                        number,
+                        line: statement.line,
+                        phase: statement.phase.clone(),
+                        statement: statement.sql.clone(),
+                        error: error.clone(),
+                    },
+                    None => Verdict::Failed {
+                        number: 0,
+                        line: line.unwrap_or(0),
+                        phase: None,
+                        statement: String::new(),
+                        error: error.clone(),
+                    },
+                }
+            }
+            Outcome::MissingExtensions { extensions, .. } => {
+                let catalogs = [self.start.catalog, self.target.catalog];
+                let named: Vec<String> = extensions
+                    .iter()
+                    .map(|extension| match dependents(&catalogs, extension).as_slice() {
+                        [] => extension.clone(),
+                        objects => format!("{extension} (used by {})", objects.join(", ")),
+                    })
+                    .collect();
+                let (s, it) = if extensions.len() == 1 { ("", "it") } else { ("s", "them") };
+                cannot(format!(
+                    "{server} here does not have the extension{s} {} that the dumps use: prove on a PostgreSQL that has {it}",
+                    named.join(", ")
+                ))
+            }
+            Outcome::Crashed { error } => cannot(format!("the proof stopped: {error}")),
+        };
+        if let (Some(dumped), Some(here)) = (self.target.major.or(self.start.major), server_major) {
+            if dumped != here && !matches!(proof.verdict, Verdict::CannotProve { .. }) {
+                proof.caveats.push(format!(
+                    "proven on PostgreSQL {here}, while the dumps come from PostgreSQL {dumped}: behaviour that differs between the two versions is not covered"
+                ));
+            }
+        }
+        if self.options.ignore_owners || self.options.ignore_grants || self.options.ignore_comments {
+            proof.caveats.push(
+                "compared with the same options as the diff: what they leave out (owners, privileges or comments) is not proven"
+                    .to_string(),
+            );
+        }
+        proof
+    }
+
+    /// The proof when [`Case::cannot_run`] says it cannot run.
+    pub fn refused(&self, reason: String) -> Proof {
+        Proof {
+            direction: self.direction,
+            start: self.start.name.to_string(),
+            target: self.target.name.to_string(),
+            server: "PostgreSQL".to_string(),
+            statements: self.script.statements.len(),
+            verdict: Verdict::CannotProve { reason },
+            caveats: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -232,7 +232,10 @@ fn generated_migrations_take_from_to_to_on_postgresql() {
     for suite in ["project", "corpus"] {
         let of_suite: Vec<bool> = pairs.iter().filter(|((s, _), _)| *s == suite).map(|(_, ok)| *ok).collect();
         let both_ways = of_suite.iter().filter(|ok| **ok).count();
-        eprintln!("proof: {both_ways} of {} pairs converge in both directions ({suite}, PostgreSQL 15)", of_suite.len());
+        eprintln!(
+            "proof: {both_ways} of {} pairs converge in both directions ({suite}, PostgreSQL 15)",
+            of_suite.len()
+        );
     }
     assert!(
         failures.is_empty(),
