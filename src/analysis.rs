@@ -12,6 +12,7 @@ use schemadrift_engine::diff::{align_columns, inventory, table_of, ColumnPair, T
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
 use schemadrift_engine::pipeline::{read_side, Side as ReadSide};
 use schemadrift_engine::plan::Plan;
+use schemadrift_engine::proof::Direction;
 use schemadrift_engine::release::{release_of, Release};
 use schemadrift_engine::render::{html, markdown};
 use schemadrift_engine::report::orm::Orm;
@@ -47,13 +48,17 @@ pub struct LoadedDump {
 pub struct Parsed {
     pub dump: LoadedDump,
     pub catalog: Arc<Catalog>,
+    /// The dump's text as decoded: a proof builds it statement by statement. It never goes to the
+    /// page.
+    pub text: Arc<str>,
 }
 
 impl Parsed {
     /// Decodes and reads a dump in one go (for a `pg_dumpall` file, its `database`), as the command
     /// line does; the error says what the file is and what to do instead.
     pub fn from_bytes(file_name: &str, bytes: &[u8], database: Option<&str>) -> Result<Parsed, InputError> {
-        read_side(file_name, bytes, database).map(Parsed::from_side)
+        let text: Arc<str> = schemadrift_engine::prepare(bytes, database)?.text.into();
+        read_side(file_name, bytes, database).map(|side| Parsed::from_side(side, text))
     }
 
     /// Puts together what reading produced (the worker builds the catalog in slices).
@@ -61,13 +66,14 @@ impl Parsed {
     pub fn from_parts(
         file_name: &str,
         raw: &[u8],
+        text: Arc<str>,
         (summary, catalog, warnings, secrets): (DumpSummary, Catalog, Vec<String>, Vec<Secret>),
     ) -> Parsed {
         let facts = InputFacts::new(file_name, raw, &summary);
-        Parsed::from_side(ReadSide { catalog, summary, facts, secrets, warnings })
+        Parsed::from_side(ReadSide { catalog, summary, facts, secrets, warnings }, text)
     }
 
-    fn from_side(side: ReadSide) -> Parsed {
+    fn from_side(side: ReadSide, text: Arc<str>) -> Parsed {
         let ReadSide { catalog, summary, facts, secrets, warnings } = side;
         let dump = LoadedDump {
             file_name: facts.name.clone(),
@@ -79,7 +85,7 @@ impl Parsed {
             warnings,
             secrets,
         };
-        Parsed { dump, catalog: Arc::new(catalog) }
+        Parsed { dump, catalog: Arc::new(catalog), text }
     }
 }
 
@@ -332,6 +338,19 @@ impl Analyst {
         let report = &self.completed.as_ref()?.1;
         let (from, to) = report.names();
         Some((export.file_name(from, to), export.text(report, keep_secrets)))
+    }
+
+    /// What proving the last comparison's migration (or rollback) takes: a job for the PGlite
+    /// worker, or the verdict at once when it cannot run (a step left to the user).
+    pub fn prove(&self, direction: Direction) -> Option<crate::proving::Start> {
+        let ([Some(from), Some(to)], Some(release)) = (&self.sides, &self.release) else { return None };
+        Some(crate::proving::start(from, to, &self.options, release, direction))
+    }
+
+    /// The proof, from what the PGlite worker reported (`outcome`: its JSON).
+    pub fn judge(&self, direction: Direction, outcome: &[u8]) -> Option<crate::proving::Card> {
+        let ([Some(from), Some(to)], Some(release)) = (&self.sides, &self.release) else { return None };
+        Some(crate::proving::judge(from, to, &self.options, release, direction, outcome))
     }
 
     /// One table of both sides, by the name the comparison shows.

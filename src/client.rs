@@ -3,8 +3,11 @@
 
 use crate::analysis::{Comparison, Completion, TableView};
 use crate::protocol::{decode, encode, pack, unpack, Request, Response};
+use crate::prover::Proving;
+use crate::proving::{Card, Start};
 use crate::state::{Activity, Replay, Side, Source, Sources, Workspace};
 use leptos::prelude::*;
+use schemadrift_engine::proof::Direction;
 use schemadrift_engine::DiffOptions;
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -23,6 +26,8 @@ pub struct Analysis {
     pub status: RwSignal<Option<Status>>,
     /// The table the per-table view shows.
     pub table: RwSignal<Option<Arc<TableView>>>,
+    /// The proofs of the comparison's migration and rollback on PostgreSQL (PGlite).
+    pub proving: RwSignal<Proving>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +76,40 @@ impl Analysis {
             completion: RwSignal::new(None),
             status: RwSignal::new(None),
             table: RwSignal::new(None),
+            proving: RwSignal::new(Proving::default()),
+        }
+    }
+
+    /// Proves the comparison's migration, then its rollback, in the browser.
+    pub fn prove(self) {
+        crate::prover::stop();
+        self.proving.set(Proving::default());
+        self.send(Request::Prove { direction: Direction::Migration }, None);
+    }
+
+    /// Stops the proof running now; the verdicts already made stay.
+    pub fn cancel_proof(self) {
+        crate::prover::stop();
+        self.proving.update(|p| {
+            if let Some(running) = p.running.take() {
+                let what = match running.direction {
+                    Direction::Migration => "migration",
+                    Direction::Rollback => "rollback",
+                };
+                p.stopped = Some(format!("Cancelled while proving the {what} ({}).", running.stage));
+            }
+        });
+    }
+
+    /// A verdict came: keep it, and go on with the rollback after the migration.
+    fn proved(self, card: Card) {
+        let direction = card.direction;
+        self.proving.update(|p| {
+            let seconds = p.running.take().map_or(0.0, |r| (crate::prover::now() - r.started) / 1000.0);
+            p.done.push((card, seconds));
+        });
+        if direction == Direction::Migration {
+            self.send(Request::Prove { direction: Direction::Rollback }, None);
         }
     }
 
@@ -188,6 +227,9 @@ impl Analysis {
             }
             Response::Crashed { message } => self.crashed(&message),
             Response::Compared(comparison) => {
+                // A proof was of the comparison before.
+                crate::prover::stop();
+                self.proving.set(Proving::default());
                 self.completion.set(None);
                 self.comparison.set(comparison.map(|c| Arc::new(*c)));
                 self.status.set(None);
@@ -195,6 +237,24 @@ impl Analysis {
             Response::Completed(completion) => self.completion.set(completion.map(|c| Arc::new(*c))),
             Response::Exported { export, file_name, text } => save(&file_name, export.mime(), &text),
             Response::Table(view) => self.table.set(Some(Arc::new(*view))),
+            Response::ProofStart { direction, start } => match *start {
+                Start::Done(card) => {
+                    self.proving.update(|p| {
+                        p.running = Some(crate::prover::Running {
+                            direction,
+                            stage: String::new(),
+                            done: 0,
+                            total: 1,
+                            started: crate::prover::now(),
+                        })
+                    });
+                    self.proved(*card);
+                }
+                Start::Job { job, .. } => crate::prover::run(direction, job, self.proving, move |outcome| {
+                    self.send(Request::Judge { direction, outcome }, None)
+                }),
+            },
+            Response::Proved { proof, .. } => self.proved(*proof),
         }
     }
 

@@ -9,6 +9,8 @@ pub mod client;
 pub mod components;
 pub mod demo;
 pub mod protocol;
+pub mod prover;
+pub mod proving;
 pub mod state;
 pub mod worker;
 

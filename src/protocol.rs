@@ -5,8 +5,10 @@
 //! its own memory).
 
 use crate::analysis::{Comparison, Completion, Export, LoadedDump, TableView};
+use crate::proving::{Card, Start};
 use crate::state::Side;
 use schemadrift_engine::input::Database;
+use schemadrift_engine::proof::Direction;
 use schemadrift_engine::DiffOptions;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
@@ -38,6 +40,16 @@ pub enum Request {
     Table {
         table: String,
         renamed_from: Option<String>,
+    },
+    /// Start proving the last comparison's migration or rollback (answered with
+    /// [`Response::ProofStart`]).
+    Prove {
+        direction: Direction,
+    },
+    /// What the PGlite worker reported for a proof: its JSON, passed on unread.
+    Judge {
+        direction: Direction,
+        outcome: Vec<u8>,
     },
 }
 
@@ -87,6 +99,17 @@ pub enum Response {
         text: String,
     },
     Table(Box<TableView>),
+    /// A proof's job for the PGlite worker (bytes the page passes on unread), or its verdict when
+    /// nothing can run.
+    ProofStart {
+        direction: Direction,
+        start: Box<Start>,
+    },
+    /// A proof's verdict, secrets redacted.
+    Proved {
+        direction: Direction,
+        proof: Box<Card>,
+    },
 }
 
 pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {

@@ -95,6 +95,16 @@ impl Host {
                 let view = self.analyst.borrow().table(&table, renamed_from.as_deref());
                 (self.post)(Response::Table(Box::new(view)));
             }
+            Request::Prove { direction } => {
+                if let Some(start) = self.analyst.borrow().prove(direction) {
+                    (self.post)(Response::ProofStart { direction, start: Box::new(start) });
+                }
+            }
+            Request::Judge { direction, outcome } => {
+                if let Some(proof) = self.analyst.borrow().judge(direction, &outcome) {
+                    (self.post)(Response::Proved { direction, proof: Box::new(proof) });
+                }
+            }
         }
     }
 
@@ -187,7 +197,8 @@ impl Host {
         let secrets = schemadrift_engine::secrets::find_secrets(&decoded.text);
         let catalog = builder.finish();
         decoded.warnings.extend(catalog.refusals());
-        Some(Ok(Parsed::from_parts(file_name, bytes, (summary, catalog, decoded.warnings, secrets))))
+        let text: std::sync::Arc<str> = decoded.text.into();
+        Some(Ok(Parsed::from_parts(file_name, bytes, text, (summary, catalog, decoded.warnings, secrets))))
     }
 
     /// Compares once no side is being read and the requests already queued were taken.

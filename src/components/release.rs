@@ -182,6 +182,7 @@ pub fn migration_view(
                 {copy_button("Copy script", "copy-migration", comparison.script.clone())}
                 {download_button("Download rollback.sql", "download-rollback", analysis, Export::Rollback, keep)}
             </div>
+            {super::proof::proof_view(analysis)}
             {(secrets > 0).then(|| keep_secrets_toggle(secrets, keep))}
             {secrets_header(&comparison.script).map(|header| view! {
                 <pre class="sql" data-testid="script-secrets"><span class="cm">{header}</span></pre>
@@ -210,8 +211,22 @@ pub fn migration_view(
                                 .into_iter()
                                 .map(|step| {
                                     let marked = highlight.as_ref().is_some_and(|h| step.changes.contains(h));
+                                    let sql = step.sql.clone();
+                                    // The statement a proof found failing is marked and can be scrolled to.
+                                    let failing = move || {
+                                        analysis.proving.with(super::proof::failed_statement).is_some_and(|f| !f.trim().is_empty() && sql.contains(f.trim()))
+                                    };
+                                    let failing_id = failing.clone();
                                     view! {
-                                        <div class=if marked { "step marked" } else { "step" } data-testid="script-step">
+                                        <div
+                                            class=move || match (marked, failing()) {
+                                                (_, true) => "step failed",
+                                                (true, false) => "step marked",
+                                                (false, false) => "step",
+                                            }
+                                            id=move || failing_id().then_some(super::proof::FAILED_STEP_ID)
+                                            data-testid="script-step"
+                                        >
                                             {step.note.map(|n| view! { <pre class="sql"><span class="cm">{format!("-- {}", schemadrift_engine::sql::comment(&n))}</span></pre> })}
                                             <pre class="sql">{highlighted(&step.sql)}</pre>
                                         </div>

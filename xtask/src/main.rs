@@ -6,6 +6,7 @@
 mod bench;
 mod csp;
 mod fuzz;
+mod pglite;
 mod postgres;
 mod run;
 mod setup;
@@ -27,7 +28,8 @@ commands:
            --target NAME, --keep); says executions, coverage and findings
   bench    install what is missing, then measure the performance budgets (native engine on
            generated 1–50 MB pairs, browser timings, wasm size, apgdiff for comparison)
-  csp      (Trunk's post-build hook) write the Content-Security-Policy into the built index.html";
+  csp      (Trunk's post-build hook) write the Content-Security-Policy into the built index.html
+  pglite   (Trunk's post-build hook) copy PGlite (PostgreSQL in WebAssembly, for proofs) beside the app";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         }
         Some("demo") => postgres::regenerate_demo(),
         Some("csp") => csp::apply(),
+        Some("pglite") => pglite::apply(),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("bench") => setup::ensure(setup::Purpose::Bench).and_then(|env| bench::run(&env)),
         Some("help" | "--help" | "-h") | None => {

@@ -112,11 +112,12 @@ fn ensure_node_packages(env: &Env, root: &Path) -> Result<(), String> {
     let stamp = root.join("node_modules/.schemadrift-package.json");
     let complete = root.join("node_modules/.bin/wasm-opt").exists()
         && root.join("node_modules/playwright-core/package.json").exists()
+        && root.join("node_modules/@electric-sql/pglite/dist/pglite.wasm").exists()
         && std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str());
     if complete {
         return Ok(());
     }
-    say("installing node packages from package.json (binaryen's wasm-opt for release builds, playwright-core for end-to-end tests)");
+    say("installing node packages from package.json (binaryen's wasm-opt for release builds, PGlite for the in-browser proof, playwright-core for end-to-end tests)");
     env.status("npm", &["install", "--no-audit", "--no-fund", "--no-package-lock"])?;
     std::fs::write(&stamp, wanted).map_err(|e| e.to_string())
 }

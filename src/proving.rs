@@ -1,0 +1,199 @@
+//! The analysis worker's half of a proof in the browser: it turns the last comparison into a job
+//! for the PGlite worker (`assets/prove-worker.js`) and judges what that worker reports, both
+//! through the engine's [`schemadrift_engine::proof::Case`], as `schemadrift prove` does.
+//!
+//! The job holds the dumps' statements and the script with their secrets (PostgreSQL must run
+//! them as they are): the page passes it on as bytes it never reads. The verdict the page gets is
+//! redacted.
+
+use crate::analysis::Parsed;
+use schemadrift_engine::proof::{self, Case, Direction, Dumped, Outcome, Proof, Script, Verdict};
+use schemadrift_engine::release::Release;
+use schemadrift_engine::secrets::{redact, Secret};
+use schemadrift_engine::DiffOptions;
+use serde::{Deserialize, Serialize};
+
+/// How a proof starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Start {
+    /// Run this job (JSON for the PGlite worker) of `statements` statements.
+    Job { job: Vec<u8>, statements: usize },
+    /// Nothing to run: the verdict is known (e.g. the script leaves a step to the user).
+    Done(Box<Card>),
+}
+
+/// A proof as the page shows it (plain fields: the page renders, it does not judge).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Card {
+    pub direction: Direction,
+    /// `proven`, `failed`, `differs` or `cannot prove`.
+    pub verdict: String,
+    /// The verdict in one sentence ([`Proof::headline`]).
+    pub headline: String,
+    /// For a failed statement: its SQL, where it is, and PostgreSQL's whole message.
+    pub statement: Option<String>,
+    pub line: Option<usize>,
+    pub error: Option<String>,
+    /// What still differs (for `differs`).
+    pub differences: Vec<String>,
+    pub caveats: Vec<String>,
+}
+
+impl Card {
+    pub fn of(proof: &Proof) -> Card {
+        let (statement, line, error, differences) = match &proof.verdict {
+            Verdict::Failed { statement, line, error, .. } => {
+                (Some(statement.clone()), Some(*line), Some(error.clone()), Vec::new())
+            }
+            Verdict::Differs { differences } => (None, None, None, differences.clone()),
+            Verdict::Proven | Verdict::CannotProve { .. } => (None, None, None, Vec::new()),
+        };
+        Card {
+            direction: proof.direction,
+            verdict: proof.verdict.label().to_string(),
+            headline: proof.headline(),
+            statement,
+            line,
+            error,
+            differences,
+            caveats: proof.caveats.clone(),
+        }
+    }
+}
+
+/// The start and the target of a direction, and its script, as the engine reads them.
+struct Parts {
+    statements: [Script; 2],
+    script: Script,
+}
+
+fn parts(from: &Parsed, to: &Parsed, options: &DiffOptions, release: &Release, direction: Direction) -> Parts {
+    let (start, target) = match direction {
+        Direction::Migration => (from, to),
+        Direction::Rollback => (to, from),
+    };
+    let script = match direction {
+        Direction::Migration => release.script.clone(),
+        Direction::Rollback => {
+            release.rollback(&from.catalog, &to.catalog, options, (&from.dump.file_name, &to.dump.file_name))
+        }
+    };
+    Parts {
+        statements: [proof::dump_statements(&start.text), proof::dump_statements(&target.text)],
+        script: proof::script_statements(&script),
+    }
+}
+
+fn case<'a>(
+    (from, to): (&'a Parsed, &'a Parsed),
+    options: &'a DiffOptions,
+    direction: Direction,
+    parts: &'a Parts,
+) -> Case<'a> {
+    let (start, target) = match direction {
+        Direction::Migration => (from, to),
+        Direction::Rollback => (to, from),
+    };
+    let dumped = |parsed: &'a Parsed, statements: &'a Script| Dumped {
+        name: &parsed.dump.file_name,
+        catalog: &parsed.catalog,
+        major: parsed.dump.facts.server_version.as_deref().and_then(proof::major_version),
+        statements,
+    };
+    Case {
+        direction,
+        start: dumped(start, &parts.statements[0]),
+        target: dumped(target, &parts.statements[1]),
+        script: &parts.script,
+        options,
+    }
+}
+
+pub fn start(from: &Parsed, to: &Parsed, options: &DiffOptions, release: &Release, direction: Direction) -> Start {
+    let parts = parts(from, to, options, release, direction);
+    let case = case((from, to), options, direction, &parts);
+    if let Some(reason) = case.cannot_run() {
+        return Start::Done(Box::new(Card::of(&redacted(case.refused(reason), &secrets(from, to)))));
+    }
+    let job = serde_json::to_vec(&case.job()).expect("plain data serializes");
+    Start::Job { job, statements: parts.script.statements.len() }
+}
+
+pub fn judge(
+    from: &Parsed,
+    to: &Parsed,
+    options: &DiffOptions,
+    release: &Release,
+    direction: Direction,
+    outcome: &[u8],
+) -> Card {
+    let parts = parts(from, to, options, release, direction);
+    let case = case((from, to), options, direction, &parts);
+    let outcome = serde_json::from_slice::<Outcome>(outcome).unwrap_or_else(|error| Outcome::Crashed {
+        error: format!("the proof worker's report could not be read ({error})"),
+    });
+    Card::of(&redacted(case.judge(&outcome), &secrets(from, to)))
+}
+
+fn secrets(from: &Parsed, to: &Parsed) -> Vec<Secret> {
+    from.dump.secrets.iter().chain(&to.dump.secrets).cloned().collect()
+}
+
+/// The proof with every secret's value replaced: it goes to the page.
+fn redacted(mut proof: Proof, secrets: &[Secret]) -> Proof {
+    if secrets.is_empty() {
+        return proof;
+    }
+    match &mut proof.verdict {
+        Verdict::Failed { statement, error, .. } => {
+            *statement = redact(statement, secrets);
+            *error = redact(error, secrets);
+        }
+        Verdict::Differs { differences } => differences.iter_mut().for_each(|d| *d = redact(d, secrets)),
+        Verdict::CannotProve { reason } => *reason = redact(reason, secrets),
+        Verdict::Proven => {}
+    }
+    proof
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::Analyst;
+    use schemadrift_engine::proof::{Direction, Job, Outcome};
+
+    #[test]
+    fn the_demo_gives_a_job_with_its_extensions_and_a_dumped_result_is_judged() {
+        let mut analyst = Analyst::default();
+        analyst.demo();
+        analyst.compare().unwrap();
+        let Some(super::Start::Job { job, statements }) = analyst.prove(Direction::Migration) else { panic!("a job") };
+        let job: Job = serde_json::from_slice(&job).unwrap();
+        assert_eq!(job.extensions, ["pg_trgm", "pgcrypto"]);
+        assert_eq!(job.script.len(), statements);
+        assert!(job.build.iter().all(|s| !s.starts_with('\\')), "no meta-command is sent");
+        // The target's own dump, as a runner would report it, proves the migration.
+        let target = analyst.side(crate::state::Side::To).unwrap().text.to_string();
+        let outcome = Outcome::Dumped { server: "PostgreSQL 17.5 (PGlite)".into(), dump: target, rewritten: 2 };
+        let proof = analyst.judge(Direction::Migration, &serde_json::to_vec(&outcome).unwrap()).unwrap();
+        assert_eq!(proof.verdict, "proven");
+        assert!(proof.headline.starts_with("proven: applying the "), "{}", proof.headline);
+        assert!(proof.caveats[0].starts_with("2 statements ran without CONCURRENTLY"), "{:?}", proof.caveats);
+        // The start's dump does not: the residual is the whole migration.
+        let start = analyst.side(crate::state::Side::From).unwrap().text.to_string();
+        let outcome = Outcome::Dumped { server: "PostgreSQL 17.5 (PGlite)".into(), dump: start, rewritten: 0 };
+        let proof = analyst.judge(Direction::Migration, &serde_json::to_vec(&outcome).unwrap()).unwrap();
+        assert_eq!(proof.verdict, "differs", "{proof:?}");
+        assert!(!proof.differences.is_empty());
+        let failed = Outcome::Failed {
+            server: "PostgreSQL 17.5 (PGlite)".into(),
+            index: Some(7),
+            line: None,
+            error: "ERROR:  boom".into(),
+        };
+        let proof = analyst.judge(Direction::Migration, &serde_json::to_vec(&failed).unwrap()).unwrap();
+        assert_eq!(proof.verdict, "failed");
+        assert!(proof.headline.starts_with("failed: statement 8 of "), "{}", proof.headline);
+        assert_eq!(proof.statement.as_deref(), Some(job.script[7].as_str()));
+        assert!(analyst.judge(Direction::Rollback, b"not json").is_some_and(|p| p.verdict == "cannot prove"));
+    }
+}
