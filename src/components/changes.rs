@@ -139,7 +139,7 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
         </nav>
     };
     view! {
-        {move || comparison.with(|c| c.as_deref().map(summary_view))}
+        {move || comparison.with(|c| c.as_deref().map(|c| summary_view(c, view, analysis)))}
         {controls}
         {tabs}
         {move || status_view(analysis.status.get())}
@@ -211,11 +211,12 @@ fn change_cells(
 }
 
 /// The headline and the counts per kind: they follow the drift controls, not the filters.
-fn summary_view(comparison: &Comparison) -> impl IntoView {
+fn summary_view(comparison: &Comparison, view: RwSignal<ViewState>, analysis: Analysis) -> impl IntoView {
     let headline = comparison.headline();
     let findings = comparison.findings();
     let counts = comparison.diff.counts_by_kind();
     let chart = chart_view(&counts);
+    let statements = comparison.plan.steps.len();
     view! {
         <section class="comparison" data-testid="summary" aria-labelledby="summary-heading">
             <h2 id="summary-heading">"What differs"</h2>
@@ -223,6 +224,22 @@ fn summary_view(comparison: &Comparison) -> impl IntoView {
             <ul class="findings" data-testid="key-findings">
                 {findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
             </ul>
+            {(statements > 0).then(|| view! {
+                <p class="hint">
+                    "Does the migration work? "
+                    <button
+                        type="button"
+                        class="link"
+                        data-testid="summary-prove"
+                        on:click=move |_| {
+                            view.update(|v| v.tab = Tab::Migration);
+                            analysis.prove();
+                        }
+                    >
+                        "Prove it on PostgreSQL, in your browser"
+                    </button>
+                </p>
+            })}
             {chart}
             {(!counts.is_empty()).then(|| view! {
                 <table class="per-kind">

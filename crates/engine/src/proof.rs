@@ -590,7 +590,7 @@ impl Case<'_> {
         if let (Some(dumped), Some(here)) = (self.target.major.or(self.start.major), server_major) {
             if dumped != here && !matches!(proof.verdict, Verdict::CannotProve { .. }) {
                 proof.caveats.push(format!(
-                    "proven on PostgreSQL {here}, while the dumps come from PostgreSQL {dumped}: behaviour that differs between the two versions is not covered"
+                    "the proof ran on PostgreSQL {here}, while the dumps come from PostgreSQL {dumped}: behaviour that differs between the two versions is not covered"
                 ));
             }
         }
