@@ -8,6 +8,7 @@
 // Messages out: { stage, done, total } while it works, then { outcome: ArrayBuffer } holding JSON:
 //   { result: 'dumped', server, dump, rewritten } | { result: 'build_failed', server, index, error }
 //   | { result: 'failed', server, index, error } | { result: 'missing_extensions', server, extensions }
+//   | { result: 'dump_failed', server, error }
 //   | { result: 'crashed', error }
 // The analysis worker judges the outcome; this file only runs PostgreSQL.
 
@@ -18,8 +19,22 @@ function finish(outcome) {
   self.postMessage({ outcome: bytes.buffer }, [bytes.buffer]);
 }
 
+let currentStage = 'starting';
+
 function progress(stage, done, total) {
+  currentStage = stage;
   self.postMessage({ stage, done, total });
+}
+
+// Any thrown value as text: PGlite and Emscripten throw Errors, strings and plain objects.
+function describe(error) {
+  if (error?.message) return String(error.message);
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
 }
 
 // An extension PGlite ships as a loadable module: contrib ones under contrib/, others in a folder.
@@ -38,7 +53,7 @@ async function extensionModule(name) {
 
 // What a failing statement's error says, as psql prints it: the message, then DETAIL, HINT, CONTEXT.
 function errorText(error) {
-  const lines = [`ERROR:  ${error.message ?? String(error)}`];
+  const lines = [`ERROR:  ${describe(error)}`];
   if (error.detail) lines.push(`DETAIL:  ${error.detail}`);
   if (error.hint) lines.push(`HINT:  ${error.hint}`);
   if (error.where) lines.push(`CONTEXT:  ${error.where}`);
@@ -94,8 +109,12 @@ async function prove(job) {
   }
   progress('dumping the result', 0, 1);
   const { pgDump } = await import('./pglite-tools/pg_dump.js');
-  const file = await pgDump({ pg, args: job.dumpArgs });
-  const dump = await file.text();
+  let dump;
+  try {
+    dump = await (await pgDump({ pg, args: job.dumpArgs })).text();
+  } catch (error) {
+    return { result: 'dump_failed', server, error: describe(error) };
+  }
   await pg.close();
   return { result: 'dumped', server, dump, rewritten };
 }
@@ -105,6 +124,6 @@ self.onmessage = async (event) => {
     const job = JSON.parse(new TextDecoder().decode(event.data.job));
     finish(await prove(job));
   } catch (error) {
-    finish({ result: 'crashed', error: String(error?.message ?? error) });
+    finish({ result: 'crashed', error: `${describe(error)} (while ${currentStage})` });
   }
 };

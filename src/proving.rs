@@ -195,5 +195,14 @@ mod tests {
         assert!(proof.headline.starts_with("failed: statement 8 of "), "{}", proof.headline);
         assert_eq!(proof.statement.as_deref(), Some(job.script[7].as_str()));
         assert!(analyst.judge(Direction::Rollback, b"not json").is_some_and(|p| p.verdict == "cannot prove"));
+        let undumped =
+            Outcome::DumpFailed { server: "PostgreSQL 17.5 (PGlite)".into(), error: "{\"errno\":44}".into() };
+        let proof = analyst.judge(Direction::Migration, &serde_json::to_vec(&undumped).unwrap()).unwrap();
+        assert_eq!(proof.verdict, "cannot prove");
+        assert!(
+            proof.headline.contains("pg_dump could not dump the result (PGlite's pg_dump stops on larger schemas"),
+            "{}",
+            proof.headline
+        );
     }
 }

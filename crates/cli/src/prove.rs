@@ -229,6 +229,6 @@ fn run(
     let options: Vec<&str> = job.dump_args.iter().map(String::as_str).collect();
     match server.dump(&database, &options) {
         Ok(dump) => Outcome::Dumped { server: server_name, dump, rewritten: 0 },
-        Err(error) => crashed(error),
+        Err(error) => Outcome::DumpFailed { server: server_name, error },
     }
 }

@@ -455,6 +455,8 @@ pub enum Outcome {
     },
     /// The server has no such extensions.
     MissingExtensions { server: String, extensions: Vec<String> },
+    /// Every statement ran, but pg_dump could not dump the result.
+    DumpFailed { server: String, error: String },
     /// The runner itself failed.
     Crashed { error: String },
 }
@@ -504,7 +506,8 @@ impl Case<'_> {
             Outcome::Dumped { server, .. }
             | Outcome::BuildFailed { server, .. }
             | Outcome::Failed { server, .. }
-            | Outcome::MissingExtensions { server, .. } => server.clone(),
+            | Outcome::MissingExtensions { server, .. }
+            | Outcome::DumpFailed { server, .. } => server.clone(),
             Outcome::Crashed { .. } => "PostgreSQL".to_string(),
         };
         let server_major = major_version(&server);
@@ -583,6 +586,18 @@ impl Case<'_> {
                 cannot(format!(
                     "{server} here does not have the extension{s} {} that the dumps use: prove on a PostgreSQL that has {it}",
                     named.join(", ")
+                ))
+            }
+            Outcome::DumpFailed { error, .. } => {
+                // PGlite's pg_dump (pglite-tools 0.2) stops on larger schemas, whatever they hold.
+                let pglite = if server.contains("PGlite") {
+                    " (PGlite's pg_dump stops on larger schemas: prove it with `schemadrift prove` on a PostgreSQL of your own)"
+                } else {
+                    ""
+                };
+                cannot(format!(
+                    "every statement of the script ran, but pg_dump could not dump the result{pglite}: {}",
+                    error.lines().next().unwrap_or_default()
                 ))
             }
             Outcome::Crashed { error } => cannot(format!("the proof stopped: {error}")),
