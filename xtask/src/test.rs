@@ -65,6 +65,9 @@ pub fn run_all() -> ExitCode {
     // are skipped on purpose and the summary says so; under CI a missing corpus fails them.
     let corpus = env.root.join("../shared/corpus");
     let corpus_missing = !corpus.is_dir() && std::env::var_os("CI").is_none();
+    // The proof counts the database tests record (see crates/engine/tests/common): fresh each run.
+    let proof_summary = env.root.join("target/proof-summary");
+    let _ = std::fs::remove_dir_all(&proof_summary);
     timed("native tests", &mut stages, || {
         // Every test binary runs even when one fails, so one run shows everything that is wrong.
         let mut command = env.command("cargo", &["test", "--workspace", "--no-fail-fast"]);
@@ -95,7 +98,25 @@ pub fn run_all() -> ExitCode {
     } else {
         stages.push(Stage { name: "end-to-end", outcome: Outcome::NotRun("the release build failed"), seconds: 0.0 });
     }
+    print_proof_summary(&proof_summary);
     finish(&stages, started)
+}
+
+/// The `proof: N of M pairs converge in both directions` lines the database tests recorded.
+fn print_proof_summary(dir: &std::path::Path) {
+    let mut files: Vec<_> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    files.sort();
+    let lines: Vec<String> = files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .flat_map(|text| text.lines().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    if !lines.is_empty() {
+        println!("\nmigrations proven on PostgreSQL (the browser's proofs are in the end-to-end output):");
+        for line in lines {
+            println!("  {line}");
+        }
+    }
 }
 
 /// Runs a stage, records its outcome, and returns its value when it passed.

@@ -229,13 +229,20 @@ fn generated_migrations_take_from_to_to_on_postgresql() {
         let failed = failures.iter().any(|f| f.starts_with(&format!("{name}:")));
         *pairs.entry((suite, pair)).or_insert(true) &= !failed;
     }
+    let mut summary = Vec::new();
     for suite in ["project", "corpus"] {
         let of_suite: Vec<bool> = pairs.iter().filter(|((s, _), _)| *s == suite).map(|(_, ok)| *ok).collect();
         let both_ways = of_suite.iter().filter(|ok| **ok).count();
-        eprintln!(
-            "proof: {both_ways} of {} pairs converge in both directions ({suite}, PostgreSQL 15)",
-            of_suite.len()
-        );
+        let total = of_suite.len();
+        summary.push(format!(
+            "proof: {both_ways} of {total} pairs converge in both directions ({suite}, round trip, PostgreSQL 15)"
+        ));
+    }
+    for line in &summary {
+        eprintln!("{line}");
+    }
+    if only.is_empty() {
+        common::record_proof_summary("round_trip", &summary);
     }
     assert!(
         failures.is_empty(),

@@ -430,10 +430,19 @@ fn peer_suites_converge_in_both_directions() {
             Verdict::Failed(_) => {}
         }
     }
+    let mut summary = Vec::new();
     for (suite, cases) in &pairs {
         let loaded = cases.values().filter(|n| **n < 10).count();
         let both = cases.values().filter(|n| **n == 2).count();
-        eprintln!("proof: {both} of {loaded} pairs converge in both directions ({suite}, PostgreSQL 15)");
+        summary.push(format!(
+            "proof: {both} of {loaded} pairs converge in both directions ({suite}, peer harness, PostgreSQL 15)"
+        ));
+    }
+    for line in &summary {
+        eprintln!("{line}");
+    }
+    if only.is_empty() {
+        common::record_proof_summary("peer_suites", &summary);
     }
     for problem in &problems {
         eprintln!("FAIL {}", problem.lines().next().unwrap_or_default());

@@ -106,3 +106,12 @@ pub const CORPUS_PAIRS: &[(&str, &str)] = &[
     ("public/openstreetmap-website/2025-07-17_a024a079.sql", "public/openstreetmap-website/2026-08-11_d57114c8.sql"),
     ("public/pagila/2020-08-22_9197cf7_pgdump13beta3.sql", "public/pagila/2022-12-13_fef9675_pgdump15beta2.sql"),
 ];
+
+/// Records the proof counts a suite prints (`proof: N of M pairs converge in both directions (…)`)
+/// in `target/proof-summary/NAME.txt`, which `cargo xtask test` shows in its summary (cargo hides
+/// what passing tests print).
+pub fn record_proof_summary(name: &str, lines: &[String]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/proof-summary");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join(format!("{name}.txt")), lines.join("\n") + "\n");
+}
