@@ -4,7 +4,9 @@
 // app's own files (`pglite/`, `pglite-tools/`, copied there by the build): nothing leaves the origin.
 //
 // Message in (one per worker): { job: ArrayBuffer } holding the JSON the analysis worker wrote:
-//   { extensions: [name], roles: [name], build: [sql], script: [sql], dumpArgs: [arg] }
+//   { extensions: [name], roles: [name], build: [sql], script: [sql], dumpArgs: [arg], rewritten }
+// (the script already without CONCURRENTLY, which a single-user PGlite cannot run: `rewritten` counts
+// those statements and goes back in the outcome)
 // Messages out: { stage, done, total } while it works, then { outcome: ArrayBuffer } holding JSON:
 //   { result: 'dumped', server, dump, rewritten } | { result: 'build_failed', server, index, error }
 //   | { result: 'failed', server, index, error } | { result: 'missing_extensions', server, extensions }
@@ -60,10 +62,6 @@ function errorText(error) {
   return lines.join('\n');
 }
 
-// CONCURRENTLY needs other backends to wait for: a single-user PGlite cannot run it (the analysis
-// worker says so in the verdict).
-const CONCURRENTLY = /^(\s*(?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX|REINDEX\b[^;]*?|ALTER\s+TABLE\b[^;]*?DETACH\s+PARTITION\b[^;]*?|REFRESH\s+MATERIALIZED\s+VIEW))\s+CONCURRENTLY\b/i;
-
 async function prove(job) {
   progress('starting PostgreSQL', 0, 1);
   const { PGlite } = await import('./pglite/index.js');
@@ -93,16 +91,10 @@ async function prove(job) {
       return { result: 'build_failed', server, index, error: errorText(error) };
     }
   }
-  let rewritten = 0;
   for (let index = 0; index < job.script.length; index++) {
     progress('applying the script', index, job.script.length);
-    let sql = job.script[index];
-    if (CONCURRENTLY.test(sql)) {
-      sql = sql.replace(CONCURRENTLY, '$1');
-      rewritten += 1;
-    }
     try {
-      await pg.exec(sql);
+      await pg.exec(job.script[index]);
     } catch (error) {
       return { result: 'failed', server, index, error: errorText(error) };
     }
@@ -116,7 +108,7 @@ async function prove(job) {
     return { result: 'dump_failed', server, error: describe(error) };
   }
   await pg.close();
-  return { result: 'dumped', server, dump, rewritten };
+  return { result: 'dumped', server, dump, rewritten: job.rewritten };
 }
 
 self.onmessage = async (event) => {

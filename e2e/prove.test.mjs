@@ -25,8 +25,8 @@ async function open(pair) {
   });
   await byTestId(page, 'headline').waitFor();
   if (pair) {
-    for (const [side, end] of [['from', 'from'], ['to', 'to']]) {
-      const name = `${pair}_${end}.dump.sql`;
+    for (const side of ['from', 'to']) {
+      const name = `${pair}_${side}.dump.sql`;
       await byTestId(page, `${side}-input`).setInputFiles({ name, mimeType: 'text/plain', buffer: readFileSync(join(PAIRS, name)) });
     }
     await page.waitForFunction((pair) => document.querySelector('[data-testid="headline"]')?.textContent.includes(`${pair}_to.dump.sql`), pair);

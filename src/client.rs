@@ -92,10 +92,7 @@ impl Analysis {
         crate::prover::stop();
         self.proving.update(|p| {
             if let Some(running) = p.running.take() {
-                let what = match running.direction {
-                    Direction::Migration => "migration",
-                    Direction::Rollback => "rollback",
-                };
+                let what = running.direction.name();
                 p.stopped = Some(format!("Cancelled while proving the {what} ({}).", running.stage));
             }
         });

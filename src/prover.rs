@@ -46,13 +46,6 @@ pub fn now() -> f64 {
     js_sys::Date::now()
 }
 
-fn label(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Migration => "migration",
-        Direction::Rollback => "rollback",
-    }
-}
-
 /// Stops the proof running now, if any (the worker is terminated: PostgreSQL stops with it).
 pub fn stop() {
     RUN.with(|r| *r.borrow_mut() += 1);
@@ -124,7 +117,7 @@ pub fn run(direction: Direction, job: Vec<u8>, proving: RwSignal<Proving>, on_ou
                 p.running = None;
                 p.stopped = Some(format!(
                     "PostgreSQL stopped while proving the {}: {}",
-                    label(direction),
+                    direction.name(),
                     if message.is_empty() { "its files could not be loaded".to_string() } else { message }
                 ));
             });

@@ -115,7 +115,7 @@ pub fn start(from: &Parsed, to: &Parsed, options: &DiffOptions, release: &Releas
     if let Some(reason) = case.cannot_run() {
         return Start::Done(Box::new(Card::of(&redacted(case.refused(reason), &secrets(from, to)))));
     }
-    let job = serde_json::to_vec(&case.job()).expect("plain data serializes");
+    let job = serde_json::to_vec(&case.job(true)).expect("plain data serializes");
     Start::Job { job, statements: parts.script.statements.len() }
 }
 
@@ -170,6 +170,8 @@ mod tests {
         let job: Job = serde_json::from_slice(&job).unwrap();
         assert_eq!(job.extensions, ["pg_trgm", "pgcrypto"]);
         assert_eq!(job.script.len(), statements);
+        // PGlite has one user: CONCURRENTLY is taken out here, and counted for the verdict.
+        assert!(job.rewritten > 0 && job.script.iter().all(|s| !s.contains(" CONCURRENTLY")), "{job:?}");
         assert!(job.build.iter().all(|s| !s.starts_with('\\')), "no meta-command is sent");
         // The target's own dump, as a runner would report it, proves the migration.
         let target = analyst.side(crate::state::Side::To).unwrap().text.to_string();

@@ -43,10 +43,7 @@ pub fn proof_view(analysis: Analysis) -> impl IntoView {
                 })}
             </div>
             {move || proving.with(|p| p.running.clone()).map(|r| {
-                let what = match r.direction {
-                    Direction::Migration => "migration",
-                    Direction::Rollback => "rollback",
-                };
+                let what = r.direction.name();
                 let percent = (u64::from(r.done) * 100 / u64::from(r.total.max(1))).min(100);
                 view! {
                     <p class="progress" data-testid="proof-progress" role="status">
@@ -66,10 +63,7 @@ pub fn proof_view(analysis: Analysis) -> impl IntoView {
 }
 
 fn card_view((card, seconds): (Card, f64)) -> impl IntoView {
-    let id = match card.direction {
-        Direction::Migration => "proof-migration",
-        Direction::Rollback => "proof-rollback",
-    };
+    let id = format!("proof-{}", card.direction.name());
     let class = format!("verdict {}", card.verdict.replace(' ', "-"));
     let failed = card.statement.clone().filter(|s| !s.is_empty());
     view! {

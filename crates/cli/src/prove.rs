@@ -199,7 +199,7 @@ fn run(
         Ok(database) => database,
         Err(error) => return crashed(error),
     };
-    let job = case.job();
+    let job = case.job(false);
     let available = match server.query(&database, "SELECT name FROM pg_available_extensions") {
         Ok(names) => names,
         Err(error) => return crashed(error),

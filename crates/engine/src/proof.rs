@@ -283,6 +283,16 @@ pub enum Direction {
     Rollback,
 }
 
+impl Direction {
+    /// `migration` or `rollback`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Migration => "migration",
+            Direction::Rollback => "rollback",
+        }
+    }
+}
+
 /// The outcome of one proof.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
@@ -421,6 +431,10 @@ pub struct Job {
     pub build: Vec<String>,
     pub script: Vec<String>,
     pub dump_args: Vec<String>,
+    /// How many script statements were changed for a single-user server ([`for_single_user`]);
+    /// the runner reports it back in [`Outcome::Dumped`].
+    #[serde(default)]
+    pub rewritten: usize,
 }
 
 /// What a runner reports after running a [`Job`].
@@ -462,15 +476,30 @@ pub enum Outcome {
 }
 
 impl Case<'_> {
-    /// What to run.
-    pub fn job(&self) -> Job {
+    /// What to run. For a single-user server (PGlite), `CONCURRENTLY` is taken out of the script
+    /// ([`for_single_user`]) and counted, so that the verdict can say so.
+    pub fn job(&self, single_user: bool) -> Job {
         let catalogs = [self.start.catalog, self.target.catalog];
+        let mut rewritten = 0;
+        let script = self
+            .script
+            .statements
+            .iter()
+            .map(|s| match for_single_user(&s.sql).filter(|_| single_user) {
+                Some(sql) => {
+                    rewritten += 1;
+                    sql
+                }
+                None => s.sql.clone(),
+            })
+            .collect();
         Job {
             extensions: extensions(&catalogs),
             roles: roles(&catalogs),
             build: self.start.statements.statements.iter().map(|s| s.sql.clone()).collect(),
-            script: self.script.statements.iter().map(|s| s.sql.clone()).collect(),
+            script,
             dump_args: dump_options(self.target.catalog).into_iter().map(String::from).collect(),
+            rewritten,
         }
     }
 
