@@ -112,7 +112,7 @@ fn print_proof_summary(dir: &std::path::Path) {
         .flat_map(|text| text.lines().map(str::to_string).collect::<Vec<_>>())
         .collect();
     if !lines.is_empty() {
-        println!("\nmigrations proven on PostgreSQL (the browser's proofs are in the end-to-end output):");
+        println!("\nmigrations proven on PostgreSQL (natively, and in the browser with PGlite):");
         for line in lines {
             println!("  {line}");
         }

@@ -16,25 +16,10 @@ use schemadrift_engine::proof;
 use schemadrift_engine::{build_catalog, decode, diff, read, Catalog, DiffOptions};
 use std::path::{Path, PathBuf};
 
-/// Corpus pairs that cannot be tested on PostgreSQL 15 here, and why.
-pub const NOT_TESTABLE: &[(&str, &str)] = &[
-    ("shrinkchat_staging_vs_production", "needs the pgvector extension, not packaged for Debian 12"),
-    ("supabase-postgres", "needs Supabase's roles and extensions (pgsodium, pg_graphql, …)"),
-    ("openstreetmap-website/2017-06-29", "calls OpenStreetMap's own C library libpgosm"),
-    ("pagila/2024-10-06 and 2026-08-01", "pg_dump 17 settings and PostgreSQL 18 syntax, unknown to PostgreSQL 15"),
-    (
-        "pagila/2020-08-22_5605657_pgdump10beta1",
-        "its views keep `::text` casts from when the columns were varchar; restored, PostgreSQL drops casts of text to text, so the file's view text is not what any database dumps",
-    ),
-];
-
-/// Pairs whose migration has a step the script leaves to a person (`Plan::manual`), with that step's
-/// subject: PostgreSQL cannot make the change in place. Strict: a pair listed here must still need
-/// it, and no other pair may.
-const NEEDS_MANUAL_STEP: &[(&str, &str)] = &[
-    // Class 3 of #17: bigint ↔ timestamp and smallint ↔ boolean have no cast either way.
-    ("fixture class3_no_cast", "column public.events.active: PostgreSQL has no cast from "),
-];
+// Corpus pairs that cannot be tested on PostgreSQL 15 here, and pairs whose migration has a step
+// the script leaves to a person (`Plan::manual`: PostgreSQL cannot make the change in place), are in
+// `tests/known_failures.txt` (`pair-not-testable`, `pair-manual-step`). Strict: a pair listed with a
+// manual step must still need it, and no other pair may.
 
 fn text(path: &Path) -> String {
     decode(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap().text.into_owned()
@@ -96,9 +81,10 @@ fn round_trip(
     let changes = diff(&from, &to, &options);
     let migration = plan(&from, &to, &changes);
     let mut sql = script(&migration, name, &[]);
-    let expected_manual = NEEDS_MANUAL_STEP.iter().find(|(pair, _)| name.contains(pair));
+    let manual_steps = common::known("pair-manual-step");
+    let expected_manual = manual_steps.iter().find(|(pair, _)| name.contains(pair.as_str()));
     match (expected_manual, migration.manual.as_slice()) {
-        (Some((_, subject)), manual) if manual.iter().any(|m| m.starts_with(subject)) => {
+        (Some((_, subject)), manual) if manual.iter().any(|m| m.starts_with(subject.as_str())) => {
             // A step that says which statement to write, with an example for its expression, is
             // proven too: the statement, so completed, is run after the script.
             let written: Vec<String> = manual.iter().filter_map(|m| completed_statement(m)).collect();
@@ -405,4 +391,25 @@ fn a_new_partition_key_keeps_every_row() {
     );
     let result = build_catalog(&read(&cluster.dump_schema("keys_before", &["--no-owner"]).unwrap()));
     assert!(diff(&result, &to, &DiffOptions::default()).changes.is_empty(), "{sql}");
+}
+
+/// The `pair-not-testable` entries name pairs that exist and that the round trip really leaves out:
+/// an entry for a pair that was taken into `CORPUS_PAIRS`, or for one that is gone, is stale.
+#[test]
+fn the_pairs_left_out_of_the_round_trip_exist_and_are_left_out() {
+    let Some(corpus) = common::corpus_dir() else { return };
+    let files: Vec<String> = common::dumps(&corpus)
+        .iter()
+        .map(|f| f.strip_prefix(&corpus).unwrap_or(f).to_string_lossy().into_owned())
+        .collect();
+    let left_out = common::known("pair-not-testable");
+    assert!(!left_out.is_empty());
+    for (pair, reason) in &left_out {
+        assert!(files.iter().any(|f| f.contains(pair.as_str())), "{pair} ({reason}): no such corpus file");
+        let tested: Vec<_> = common::CORPUS_PAIRS
+            .iter()
+            .filter(|(a, b)| a.contains(pair.as_str()) || b.contains(pair.as_str()))
+            .collect();
+        assert!(tested.is_empty(), "{pair} is listed as not testable but the round trip tests {tested:?}");
+    }
 }

@@ -115,3 +115,38 @@ pub fn record_proof_summary(name: &str, lines: &[String]) {
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join(format!("{name}.txt")), lines.join("\n") + "\n");
 }
+
+/// The entries (`case`, `reason`) of one section of `tests/known_failures.txt`, the one list of
+/// what the database tests expect not to work. An unknown section is a mistake in the test.
+pub fn known(section: &str) -> Vec<(String, String)> {
+    const SECTIONS: &[&str] = &[
+        "dump-cannot-load",
+        "pair-not-testable",
+        "pair-manual-step",
+        "peer-cannot-load",
+        "peer-refused",
+        "peer-not-yet",
+    ];
+    assert!(SECTIONS.contains(&section), "known_failures.txt has no section [{section}]");
+    let mut current = "";
+    let mut out = Vec::new();
+    for (number, line) in include_str!("../known_failures.txt").lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            assert!(SECTIONS.contains(&name), "known_failures.txt:{}: unknown section [{name}]", number + 1);
+            current = name;
+            continue;
+        }
+        let (case, reason) = line
+            .split_once(" | ")
+            .unwrap_or_else(|| panic!("known_failures.txt:{}: expected `case | reason`, got {line:?}", number + 1));
+        assert!(!current.is_empty(), "known_failures.txt:{}: an entry before any [section]", number + 1);
+        if current == section {
+            out.push((case.trim().to_string(), reason.trim().to_string()));
+        }
+    }
+    out
+}
