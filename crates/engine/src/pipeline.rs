@@ -82,6 +82,31 @@ pub mod laws {
     use crate::diff::{diff, ChangeKind, DiffOptions, Rename};
     use crate::input::InputError;
 
+    /// Memory the analysis of one input may take, per byte of input, beyond [`FIXED_BYTES`].
+    pub const MEMORY_PER_INPUT_BYTE: usize = 20;
+    /// Time the analysis may take per MB of input, natively (a release build on the 2-core machine
+    /// CI runs on), beyond [`FIXED_SECONDS`].
+    pub const SECONDS_PER_MB: f64 = 1.0;
+    /// What any input may cost whatever its size: starting up, the tables of known names.
+    pub const FIXED_BYTES: usize = 64 << 20;
+    pub const FIXED_SECONDS: f64 = 0.5;
+
+    /// The cost law: what the whole analysis of `input_bytes` of input (both sides, every output)
+    /// may take at most. `tests/cost_law.rs` grows awkward inputs against it, and `cargo xtask fuzz`
+    /// gives libFuzzer its `-timeout` and `-rss_limit_mb` from it.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct Budget {
+        pub seconds: f64,
+        pub peak_bytes: usize,
+    }
+
+    pub fn budget(input_bytes: usize) -> Budget {
+        Budget {
+            seconds: FIXED_SECONDS + SECONDS_PER_MB * input_bytes as f64 / (1 << 20) as f64,
+            peak_bytes: FIXED_BYTES.saturating_add(input_bytes.saturating_mul(MEMORY_PER_INPUT_BYTE)),
+        }
+    }
+
     /// One file as a user drops it. A refusal must say something; a `pg_dumpall` file must let
     /// every database it offers be read; a dump compared with itself shows no difference.
     /// Returns the sides read (one, or one per database).

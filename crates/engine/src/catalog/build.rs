@@ -18,6 +18,9 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use std::collections::BTreeSet;
 
+/// The most columns a PostgreSQL table can have (`MaxHeapAttributeNumber`).
+pub const MAX_COLUMNS: usize = 1600;
+
 /// What became of one statement.
 pub(super) enum Outcome {
     Understood,
@@ -467,6 +470,14 @@ impl Builder {
             table.partition_of = Some((parent, text(bound)));
         }
         table.options = table_options(&create.table_options);
+        // PostgreSQL refuses a table of more than 1,600 columns; it is not compared (and every
+        // pass over a table's columns stays bounded by that).
+        if create.columns.len() > MAX_COLUMNS {
+            return Outcome::NotUnderstood(format!(
+                "this table has {} columns: tables can have at most {MAX_COLUMNS} columns, PostgreSQL refuses this CREATE TABLE",
+                create.columns.len()
+            ));
+        }
         // PostgreSQL refuses a table with two columns of one name (also two long names alike in
         // their first 63 bytes); the table then is not what the file means, so it is not compared.
         let mut names = BTreeSet::new();

@@ -441,11 +441,12 @@ impl Differ<'_> {
 
     fn columns(&mut self, table: &QualifiedName, old: &Table, new: &Table) {
         let by_name = |t: &Table| t.columns.iter().map(|c| (c.name.clone(), c.clone())).collect::<BTreeMap<_, _>>();
-        self.keyed("column", &by_name(old), &by_name(new), |c| format!("{table}.{c}"), |_| None);
-        let order = |t: &Table, other: &Table| -> Vec<String> {
-            t.columns.iter().filter(|c| other.column(&c.name).is_some()).map(|c| c.name.clone()).collect()
+        let (old_columns, new_columns) = (by_name(old), by_name(new));
+        self.keyed("column", &old_columns, &new_columns, |c| format!("{table}.{c}"), |_| None);
+        let order = |t: &Table, other: &BTreeMap<String, crate::catalog::Column>| -> Vec<String> {
+            t.columns.iter().filter(|c| other.contains_key(&c.name)).map(|c| c.name.clone()).collect()
         };
-        let (old_order, new_order) = (order(old, new), order(new, old));
+        let (old_order, new_order) = (order(old, &new_columns), order(new, &old_columns));
         if old_order != new_order {
             self.notes.push(Note {
                 object_kind: "table",

@@ -60,12 +60,16 @@ pub fn table_of(change: &Change, from: &Catalog, to: &Catalog) -> Option<String>
 
 /// Every table of either side (outside excluded schemas), with how it differs, by name.
 pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOptions) -> Vec<TableEntry> {
-    let renamed_from: Vec<&str> = diff
+    // Confirmed table renames, old name by new and the old names: found once, not per table.
+    let renames: std::collections::BTreeMap<&str, &Change> = diff
         .changes
         .iter()
         .filter(|c| c.object_kind == "table" && c.change == ChangeKind::Renamed)
-        .filter_map(|c| c.details.first().and_then(|d| d.from.as_deref()))
+        .rev()
+        .map(|c| (c.object.as_str(), c))
         .collect();
+    let renamed_from: std::collections::BTreeSet<&str> =
+        renames.values().filter_map(|c| c.details.first().and_then(|d| d.from.as_deref())).collect();
     let mut changes_per_table: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for change in &diff.changes {
         if let Some(table) = table_of(change, from, to) {
@@ -77,14 +81,11 @@ pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOption
     names.dedup();
     let mut entries: Vec<TableEntry> = names
         .into_iter()
-        .filter(|name| !options.excludes(&name.schema) && !renamed_from.contains(&name.to_string().as_str()))
+        .filter(|name| !options.excludes(&name.schema) && !renamed_from.contains(name.to_string().as_str()))
         .map(|name| {
             let shown = name.to_string();
             let changes = changes_per_table.get(&shown).copied().unwrap_or(0);
-            let renamed = diff
-                .changes
-                .iter()
-                .find(|c| c.object_kind == "table" && c.object == shown && c.change == ChangeKind::Renamed);
+            let renamed = renames.get(shown.as_str());
             let old_name = renamed.and_then(|c| c.details.first()).and_then(|d| d.from.clone());
             let from_table = match &old_name {
                 Some(old) => crate::catalog::find_shown(&from.tables, old).map(|(_, t)| t),
@@ -148,21 +149,25 @@ pub fn align_columns(from: Option<&Table>, to: Option<&Table>) -> Vec<ColumnPair
             differs: Vec::new(),
         }));
     };
+    // Each column's place in `from`, and the names `to` has: looked up, not searched for.
+    let old_places: std::collections::HashMap<&str, usize> =
+        old.columns.iter().enumerate().rev().map(|(i, c)| (c.name.as_str(), i)).collect();
+    let new_names: std::collections::HashSet<&str> = new.columns.iter().map(|c| c.name.as_str()).collect();
     let removed_after = |name: Option<&str>| -> Vec<&Column> {
         // The from-only columns that follow `name` (or start the table) in `from`, up to the next shared one.
         let start = match name {
-            Some(name) => match old.columns.iter().position(|c| c.name == name) {
+            Some(name) => match old_places.get(name) {
                 Some(at) => at + 1,
                 None => return Vec::new(),
             },
             None => 0,
         };
-        old.columns[start..].iter().take_while(|c| new.column(&c.name).is_none()).collect()
+        old.columns[start..].iter().take_while(|c| !new_names.contains(c.name.as_str())).collect()
     };
     pending.extend(removed_after(None));
     flush(&mut pending, &mut rows);
     for column in &new.columns {
-        match old.column(&column.name) {
+        match old_places.get(column.name.as_str()).map(|at| &old.columns[*at]) {
             None => rows.push(ColumnPair {
                 from: None,
                 to: Some(column.clone()),

@@ -20,6 +20,7 @@ mod casts;
 mod needs;
 mod objects;
 mod tables;
+mod view_mentions;
 
 use crate::catalog::{Catalog, QualifiedName};
 use crate::diff::{Change, Diff};
@@ -180,8 +181,35 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
     } else {
         diff
     };
-    let mut planner =
-        Planner { from, to, diff, steps: Vec::new(), manual, created: BTreeMap::new(), moved: BTreeMap::new() };
+    let mut by_kind: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+    for change in &diff.changes {
+        by_kind.entry(change.object_kind).or_default().push(change);
+    }
+    // The `from` name behind each renamed table, found once (the planner asks for every table).
+    let renamed_tables = by_kind
+        .get("table")
+        .into_iter()
+        .flatten()
+        .filter(|c| c.change == crate::diff::ChangeKind::Renamed)
+        .filter_map(|c| {
+            let old = find(&from.tables, c.details.first()?.from.as_deref()?)?.0.clone();
+            Some((c.object.clone(), old))
+        })
+        .fold(BTreeMap::new(), |mut map, (shown, names)| {
+            map.entry(shown).or_insert(names);
+            map
+        });
+    let mut planner = Planner {
+        from,
+        to,
+        diff,
+        by_kind,
+        renamed_tables,
+        steps: Vec::new(),
+        manual,
+        created: BTreeMap::new(),
+        moved: BTreeMap::new(),
+    };
     planner.run();
     let mut steps = planner.steps;
     free_replaced_names(&mut steps, diff, from);
@@ -255,6 +283,10 @@ pub(crate) struct Planner<'a> {
     pub(crate) from: &'a Catalog,
     pub(crate) to: &'a Catalog,
     pub(crate) diff: &'a Diff,
+    /// The diff's changes by kind, in their order ([`Planner::changes_of`]).
+    by_kind: BTreeMap<&'a str, Vec<&'a Change>>,
+    /// Confirmed table renames: the old name, by the new name as shown.
+    renamed_tables: BTreeMap<String, QualifiedName>,
     pub(crate) steps: Vec<Step>,
     pub(crate) manual: Vec<String>,
     /// The phase in which an object (`<kind> <object>`) is created, for what must follow it.
@@ -288,13 +320,7 @@ impl Planner<'_> {
 
     /// The `from` table behind a `to` table: itself, or the old one of a confirmed rename.
     pub(crate) fn old_table_name(&self, name: &QualifiedName) -> QualifiedName {
-        let shown = name.to_string();
-        self.changes_of("table")
-            .filter(|c| c.change == crate::diff::ChangeKind::Renamed)
-            .find(|c| c.object == shown)
-            .and_then(|c| c.details.first()?.from.as_deref())
-            .and_then(|old| find(&self.from.tables, old))
-            .map_or_else(|| name.clone(), |(old, _)| old.clone())
+        self.renamed_tables.get(&name.to_string()).cloned().unwrap_or_else(|| name.clone())
     }
 
     /// What an object the script drops and creates again must get back from `to`, as statements
@@ -338,7 +364,7 @@ impl Planner<'_> {
     }
 
     pub(crate) fn changes_of<'c>(&'c self, kind: &'c str) -> impl Iterator<Item = &'c Change> + 'c {
-        self.diff.changes.iter().filter(move |c| c.object_kind == kind)
+        self.by_kind.get(kind).into_iter().flatten().copied()
     }
 }
 

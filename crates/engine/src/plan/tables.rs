@@ -91,8 +91,10 @@ fn settings(p: &mut Planner) {
         let (new, old) = (&p.to.tables[&name], p.from.tables.get(&old_name));
         let shown = qualified(&name);
         let mut steps: Vec<(Phase, Rank, String, String)> = Vec::new();
+        let old_columns: std::collections::HashMap<&str, &Column> =
+            old.iter().flat_map(|t| t.columns.iter().rev()).map(|c| (c.name.as_str(), c)).collect();
         for column in &new.columns {
-            let before = old.and_then(|t| t.column(&column.name));
+            let before = old_columns.get(column.name.as_str()).copied();
             let previous = before.and_then(|c| c.statistics.as_ref());
             if previous != column.statistics.as_ref() && (before.is_some() || column.statistics.is_some()) {
                 let target = column.statistics.as_deref().unwrap_or("-1");
@@ -1532,41 +1534,72 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
         })
         .filter_map(|c| find(&p.from.views, &c.object).map(|(n, _)| n.clone()))
         .collect();
-    loop {
-        let before = out.len();
-        for (name, view) in &p.from.views {
-            if out.contains(name) {
-                continue;
-            }
-            if rewritten.iter().chain(out.iter()).any(|over| mentions(&view.definition, over)) {
-                out.push(name.clone());
-            }
+    // The views over those, and the views over them, … : one walk over who mentions whom.
+    let names = rewritten.iter().cloned().chain(p.from.views.keys().cloned());
+    let index = super::view_mentions::mentions_of(p.from.views.iter().map(|(n, v)| (n, v.definition.as_str())), names);
+    let mut read_by: std::collections::BTreeMap<&QualifiedName, Vec<&QualifiedName>> = Default::default();
+    for (view, mentioned) in &index {
+        for over in mentioned {
+            read_by.entry(over).or_default().push(view);
         }
-        if out.len() == before {
-            break;
+    }
+    let mut seen: BTreeSet<QualifiedName> = out.iter().cloned().collect();
+    let mut queue: Vec<QualifiedName> = rewritten.iter().chain(out.iter()).cloned().collect();
+    while let Some(over) = queue.pop() {
+        for view in read_by.get(&over).into_iter().flatten() {
+            if seen.insert((*view).clone()) {
+                out.push((*view).clone());
+                queue.push((*view).clone());
+            }
         }
     }
     out.sort();
+    out.dedup();
     out
 }
 
 /// Views in dependency order: a view after the views it mentions.
+/// Round by round: first the views that mention none of the others, then those that mention only
+/// those, …, each round in the order given; views in a cycle (or over one) come last, in that order.
+/// A view's round is the length of the longest chain of mentions below it, found in one walk.
 fn views_in_order<'c>(catalog: &'c Catalog, names: Vec<&'c QualifiedName>) -> Vec<&'c QualifiedName> {
-    let mut out: Vec<&QualifiedName> = Vec::new();
-    let mut left = names;
-    while !left.is_empty() {
-        let before = left.len();
-        let (ready, waiting): (Vec<&QualifiedName>, Vec<&QualifiedName>) = left.iter().partition(|name| {
-            let view = &catalog.views[**name];
-            !left.iter().any(|other| other != *name && mentions(&view.definition, other))
-        });
-        out.extend(ready);
-        left = waiting;
-        if left.len() == before {
-            out.append(&mut left);
+    let index = super::view_mentions::mentions_of(
+        names.iter().map(|n| (*n, catalog.views[*n].definition.as_str())),
+        names.iter().map(|n| (*n).clone()),
+    );
+    // None while a view's round is being found (met again: a cycle), Some(None) for "in or over a cycle".
+    let mut round: std::collections::BTreeMap<&QualifiedName, Option<Option<usize>>> = Default::default();
+    for start in &names {
+        if round.contains_key(start) {
+            continue;
+        }
+        // Depth first without recursion: (view, whether its mentions were pushed).
+        let mut stack: Vec<(&QualifiedName, bool)> = vec![(start, false)];
+        while let Some((view, expanded)) = stack.pop() {
+            let below = || index.get(view).into_iter().flatten();
+            if !expanded {
+                if round.contains_key(view) {
+                    continue;
+                }
+                round.insert(view, None);
+                stack.push((view, true));
+                // One met again while still open is on the path: a cycle, settled below.
+                stack.extend(below().filter(|over| !round.contains_key(over)).map(|over| (over, false)));
+                continue;
+            }
+            let mut level = Some(0);
+            for over in below() {
+                level = match (level, round.get(over).copied().flatten()) {
+                    (Some(l), Some(Some(o))) => Some(l.max(o + 1)),
+                    _ => None,
+                };
+            }
+            round.insert(view, Some(level));
         }
     }
-    out
+    let mut order: Vec<(usize, &QualifiedName)> = names.iter().copied().enumerate().collect();
+    order.sort_by_key(|(i, n)| (round.get(n).copied().flatten().flatten().unwrap_or(usize::MAX), *i));
+    order.into_iter().map(|(_, n)| n).collect()
 }
 
 fn view_word(view: &View) -> &'static str {

@@ -592,20 +592,28 @@ fn column_differences(
 fn column_order(from: &Catalog, to: &Catalog, shown: &str) -> Option<ColumnOrder> {
     let (_, old) = find_table(from, shown)?;
     let (_, new) = find_table(to, shown)?;
-    let shared = |a: &crate::catalog::Table, b: &crate::catalog::Table| -> Vec<String> {
-        a.columns.iter().filter(|c| b.column(&c.name).is_some()).map(|c| c.name.clone()).collect()
+    // Each column's place (from 1), looked up by name: not one search per column.
+    let places = |t: &crate::catalog::Table| -> std::collections::HashMap<String, usize> {
+        t.columns.iter().enumerate().rev().map(|(i, c)| (c.name.clone(), i + 1)).collect()
     };
-    let (old_order, new_order) = (shared(old, new), shared(new, old));
+    let (old_places, new_places) = (places(old), places(new));
+    let shared = |a: &crate::catalog::Table, b: &std::collections::HashMap<String, usize>| -> Vec<String> {
+        a.columns.iter().filter(|c| b.contains_key(&c.name)).map(|c| c.name.clone()).collect()
+    };
+    let (old_order, new_order) = (shared(old, &new_places), shared(new, &old_places));
     if old_order == new_order {
         return None;
     }
-    let position = |t: &crate::catalog::Table, name: &str| t.columns.iter().position(|c| c.name == name).map(|p| p + 1);
+    let position = |places: &std::collections::HashMap<String, usize>, name: &str| places.get(name).copied();
     let moved = old_order
         .iter()
         .zip(&new_order)
         .filter(|(a, b)| a != b)
         .filter_map(|(_, name)| {
-            Some(MovedColumn { column: name.clone(), positions: [position(old, name)?, position(new, name)?] })
+            Some(MovedColumn {
+                column: name.clone(),
+                positions: [position(&old_places, name)?, position(&new_places, name)?],
+            })
         })
         .collect();
     Some(ColumnOrder {

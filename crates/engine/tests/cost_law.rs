@@ -1,0 +1,212 @@
+//! The cost law (`pipeline::laws::budget`): for any input, the whole analysis — both sides read,
+//! compared, planned, and every report format written — takes time and memory linear in the input.
+//! Awkward shapes (runs of every secret detector's prefix, unbalanced quotes, deep nesting, long
+//! lines, long chains of views, many changes) are grown 1×, 4× and 16×: the test fails when a
+//! shape's cost grows faster than its size, or leaves the law's budget.
+
+use schemadrift_engine::pipeline::{compare_sides, laws, read_side};
+use schemadrift_engine::DiffOptions;
+use std::time::Instant;
+
+/// Counts the bytes in use and their peak. Each measurement runs in a process of its own (this test
+/// binary again), so the peak is that measurement's.
+#[global_allocator]
+static ALLOCATOR: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);
+
+/// Set in the child process: which shape to measure, at which size.
+const RUN: &str = "SCHEMADRIFT_COST_RUN";
+
+/// What one run of the whole analysis cost.
+struct Cost {
+    bytes: usize,
+    seconds: f64,
+    peak: usize,
+}
+
+/// Reads both sides, compares them and writes every format (Markdown, HTML, JSON, the scripts).
+fn analyse(from: &[u8], to: &[u8]) -> Cost {
+    let base = ALLOCATOR.allocated();
+    let started = Instant::now();
+    let sides = (read_side("from.sql", from, None), read_side("to.sql", to, None));
+    let read = started.elapsed().as_secs_f64();
+    assert!(
+        sides.0.is_ok() || std::env::var_os("SCHEMADRIFT_COST_ANY").is_some(),
+        "from is refused: {:?}",
+        sides.0.as_ref().err()
+    );
+    if let (Ok(from), Ok(to)) = &sides {
+        let outputs = compare_sides(from, to, &DiffOptions::default());
+        eprintln!("read {read:.3} s, compared {:.3} s", started.elapsed().as_secs_f64() - read);
+        let json = serde_json::to_string(&outputs.report).expect("plain data serializes");
+        std::hint::black_box((&outputs, json));
+    }
+    drop(sides);
+    Cost {
+        bytes: from.len() + to.len(),
+        seconds: started.elapsed().as_secs_f64(),
+        peak: ALLOCATOR.max_allocated().saturating_sub(base),
+    }
+}
+
+/// Longer than any measurement may take, even in a debug build on a busy machine.
+const MAX_SECONDS: u64 = 60;
+
+/// Measures one shape at one size in a fresh process (the peak counter only grows).
+fn measure(shape: usize, times: usize) -> Cost {
+    let mut child = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        .args(["every_shape_costs_time_and_memory_linear_in_its_size", "--exact", "--nocapture", "--test-threads=1"])
+        .env(RUN, format!("{shape}:{times}"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the test binary runs");
+    // A shape that takes minutes is a failure, said as one (not a test that hangs).
+    let started = Instant::now();
+    while child.try_wait().expect("the child can be waited for").is_none() {
+        if started.elapsed().as_secs() >= MAX_SECONDS {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Cost { bytes: 0, seconds: f64::INFINITY, peak: 0 };
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let output = child.wait_with_output().expect("the child's output");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().find_map(|l| l.split_once("cost: ").map(|(_, c)| c)).unwrap_or_else(|| {
+        panic!(
+            "shape {} ×{times} did not report its cost ({}):\n{stdout}\n{}",
+            SHAPES[shape].0,
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let numbers: Vec<f64> = line.split(' ').filter_map(|n| n.parse().ok()).collect();
+    Cost { bytes: numbers[0] as usize, seconds: numbers[1], peak: numbers[2] as usize }
+}
+
+/// A shape: its name and the pair it makes at a size (`n` repetitions of its unit).
+type Shape = (&'static str, fn(usize) -> (String, String));
+
+fn comment(text: &str) -> String {
+    format!("CREATE TABLE public.t (id integer);\nCOMMENT ON TABLE public.t IS '{text}';\n")
+}
+
+/// `sql` compared with a dump that holds nothing (as pg_dump writes for an empty database): every
+/// object of it is a change, and every output describes it.
+fn against_empty(sql: String) -> (String, String) {
+    (String::from("SET client_encoding = 'UTF8';\n"), sql)
+}
+
+const SHAPES: &[Shape] = &[
+    ("AKIA run", |n| against_empty(comment(&"AKIA".repeat(n)))),
+    ("password= run", |n| against_empty(comment(&"password=".repeat(n)))),
+    ("password ' run", |n| against_empty(comment(&"password ''".repeat(n)))),
+    ("eyJ. run", |n| against_empty(comment(&"eyJ.".repeat(n)))),
+    ("ghp_ run", |n| against_empty(comment(&"ghp_".repeat(n)))),
+    ("api_key := run", |n| against_empty(comment(&"api_key := ''".repeat(n)))),
+    ("URL credentials run", |n| against_empty(comment(&"://a:b@".repeat(n)))),
+    ("private key run", |n| against_empty(comment(&"-----BEGIN PRIVATE KEY-----".repeat(n)))),
+    ("unbalanced quote", |n| against_empty(format!("CREATE TABLE t (a text DEFAULT '{}", "x y ".repeat(n)))),
+    ("unbalanced dollar quote", |n| {
+        against_empty(format!("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ {}", "select 1; ".repeat(n)))
+    }),
+    ("nested parentheses", |n| {
+        against_empty(format!("CREATE VIEW v AS SELECT {}1{};\n", "(".repeat(n), ")".repeat(n)))
+    }),
+    ("nested comments", |n| against_empty(format!("{}x{}\nCREATE TABLE t (a int);\n", "/*".repeat(n), "*/".repeat(n)))),
+    ("empty statements", |n| against_empty(format!("{}CREATE TABLE t (a int);\n", ";\n".repeat(n)))),
+    ("one long line", |n| against_empty(comment(&"abcdefgh".repeat(n)))),
+    ("chain of views", |n| {
+        let views = |to: bool| {
+            let mut sql = String::from("CREATE TABLE public.v0 (id integer, name text);\n");
+            for i in 1..=n / 16 {
+                let extra = if to && i == 1 { ", 1 AS one" } else { "" };
+                sql.push_str(&format!(
+                    "CREATE VIEW public.v{i} AS\n SELECT v{}.id, v{}.name{extra}\n   FROM public.v{} v{};\n",
+                    i - 1,
+                    i - 1,
+                    i - 1,
+                    i - 1
+                ));
+            }
+            sql
+        };
+        (views(false), views(true))
+    }),
+    ("many new tables", |n| {
+        against_empty(
+            (0..n / 16).map(|i| format!("CREATE TABLE public.t{i} (id integer NOT NULL, note text);\n")).collect(),
+        )
+    }),
+    ("many columns, one changed", |n| {
+        // Tables as wide as PostgreSQL allows (1,600 columns), the first column of each changed.
+        let tables = |kind: &str| {
+            let mut sql = String::new();
+            for (table, first) in (0..n / 4).step_by(1600).enumerate() {
+                let columns: Vec<String> = (first..(first + 1600).min(n / 4))
+                    .map(|i| format!("    c{i} {}", if i == first { kind } else { "integer" }))
+                    .collect();
+                sql.push_str(&format!("CREATE TABLE public.wide{table} (\n{}\n);\n", columns.join(",\n")));
+            }
+            sql
+        };
+        (tables("integer"), tables("bigint"))
+    }),
+    ("one table wider than PostgreSQL allows", |n| {
+        let table = |kind: &str| {
+            let columns: Vec<String> =
+                (0..n / 4).map(|i| format!("    c{i} {}", if i == 0 { kind } else { "integer" })).collect();
+            format!("CREATE TABLE public.wide (\n{}\n);\n", columns.join(",\n"))
+        };
+        (table("integer"), table("bigint"))
+    }),
+];
+
+/// Unit repetitions at 1× (the sizes grow 4× and 16× from there).
+const BASE: usize = 4_000;
+
+#[test]
+fn every_shape_costs_time_and_memory_linear_in_its_size() {
+    if let Ok(run) = std::env::var(RUN) {
+        let (shape, times) = run.split_once(':').expect("shape:times");
+        let (from, to) =
+            SHAPES[shape.parse::<usize>().expect("a shape")].1(BASE * times.parse::<usize>().expect("a size"));
+        let cost = analyse(from.as_bytes(), to.as_bytes());
+        println!("cost: {} {} {}", cost.bytes, cost.seconds, cost.peak);
+        return;
+    }
+    let mut problems = Vec::new();
+    // `SCHEMADRIFT_COST=text` measures only the shapes whose name contains the text.
+    let only = std::env::var("SCHEMADRIFT_COST").unwrap_or_default();
+    for (index, (name, _)) in SHAPES.iter().enumerate().filter(|(_, (name, _))| name.contains(only.as_str())) {
+        let costs: Vec<Cost> = [1, 4, 16].iter().map(|times| measure(index, *times)).collect();
+        let line = costs
+            .iter()
+            .map(|c| match c.seconds.is_finite() {
+                true => format!("{} KB: {:.3} s, {:.1} MB", c.bytes >> 10, c.seconds, c.peak as f64 / 1e6),
+                false => format!("stopped after {MAX_SECONDS} s"),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        eprintln!("{name}: {line}");
+        let (small, large) = (&costs[0], &costs[2]);
+        // Sixteen times the input may cost sixteen times as much, with room for noise and for a
+        // fixed start-up cost; a quadratic pass costs 256 times as much.
+        let grows = |small: f64, large: f64, floor: f64| large > floor && large / small.max(floor / 16.0) > 40.0;
+        if grows(small.seconds, large.seconds, 0.2) {
+            problems.push(format!("{name}: time grows faster than the input: {line}"));
+        }
+        if grows(small.peak as f64, large.peak as f64, 64e6) {
+            problems.push(format!("{name}: memory grows faster than the input: {line}"));
+        }
+        let budget = laws::budget(large.bytes);
+        if large.peak > budget.peak_bytes {
+            problems.push(format!(
+                "{name}: {} MB is over the law's {} MB: {line}",
+                large.peak >> 20,
+                budget.peak_bytes >> 20
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
