@@ -133,3 +133,49 @@ test('?from=URL&to=URL loads the two dumps, keeps the link, and a failed downloa
     rmSync(join(dist, 'e2e-to.sql'), { force: true });
   }
 });
+
+test('a ?from= download larger than the limit stops at the limit and says so; the other side stays loaded', async () => {
+  const { createServer } = await import('node:http');
+  const { copyFileSync, rmSync } = await import('node:fs');
+  const dist = join(projectRoot, 'dist');
+  copyFileSync(join(projectRoot, 'demo', 'fieldbook_production.sql'), join(dist, 'e2e-limit-from.sql'));
+  // Another origin that allows the page to read it: one file without end, one that says it is huge.
+  let sent = 0;
+  const server = createServer((req, res) => {
+    const headers = { 'access-control-allow-origin': '*', 'content-type': 'text/plain' };
+    if (req.url.startsWith('/huge.sql')) {
+      res.writeHead(200, { ...headers, 'content-length': String(300 << 20) });
+      res.write('-- the rest never comes\n');
+      return;
+    }
+    res.writeHead(200, headers);
+    const piece = Buffer.alloc(1 << 20, 0x20);
+    const more = () => {
+      while (!res.destroyed && res.write(piece)) sent += piece.length;
+      if (!res.destroyed) res.once('drain', more);
+    };
+    res.on('close', () => res.destroy());
+    more();
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const other = `http://127.0.0.1:${server.address().port}`;
+  try {
+    for (const [file, message] of [
+      ['endless.sql', /endless\.sql: the download holds more \(stopped at the limit\), more than the 256 MB this reads/],
+      ['huge.sql', /huge\.sql: the server says the file is 300 MB, more than the 256 MB this reads/],
+    ]) {
+      const { page, problems } = await openPage(app.context, `${app.server.url}?from=e2e-limit-from.sql&to=${encodeURIComponent(`${other}/${file}`)}`);
+      const alert = page.locator('[data-side="to"] [role="alert"]');
+      await alert.waitFor({ timeout: 120_000 });
+      assert.match(await alert.textContent(), message);
+      await page.waitForFunction(() => document.querySelector('[data-testid="from-file-name"]')?.textContent === 'e2e-limit-from.sql');
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+    assert.ok(sent < (300 << 20), `the page stopped reading near the limit (${sent >> 20} MB sent)`);
+  } finally {
+    server.closeAllConnections?.();
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(join(dist, 'e2e-limit-from.sql'), { force: true });
+  }
+});

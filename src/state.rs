@@ -163,6 +163,16 @@ impl Panel {
         }
     }
 
+    /// `bytes` of `file_name` downloaded so far (`percent` of it, when its length is known).
+    pub fn downloaded(&mut self, file_name: &str, downloaded: u64, new_percent: u8) {
+        if let Activity::Reading { file_name: reading, bytes, percent, .. } = &mut self.activity {
+            if reading == file_name {
+                *bytes = usize::try_from(downloaded).unwrap_or(usize::MAX);
+                *percent = new_percent;
+            }
+        }
+    }
+
     /// The read of `file_name` was stopped: the side keeps what it held.
     pub fn cancel(&mut self, file_name: &str) {
         if matches!(&self.activity, Activity::Reading { file_name: reading, .. } if reading == file_name) {

@@ -94,15 +94,14 @@ pub fn load_url(analysis: Analysis, side: Side, url: String) {
         panel.progress(&name, "downloading", 0);
     });
     spawn_local(async move {
-        match fetch_blob(&url).await {
-            Ok(blob) => {
-                let still_wanted = analysis.workspace.with_untracked(
-                    |w| matches!(&w.panel(side).activity, crate::state::Activity::Reading { file_name: f, .. } if *f == name),
-                );
-                if still_wanted {
-                    read_source(analysis, side, Source::File { blob, file_name: name, database: None }, true);
-                }
-            }
+        let result = fetch_blob(analysis, side, &name, &url).await;
+        // Cancelled, or another file chosen meanwhile: the side keeps what it shows now.
+        let still_wanted = analysis.workspace.with_untracked(
+            |w| matches!(&w.panel(side).activity, crate::state::Activity::Reading { file_name: f, .. } if *f == name),
+        );
+        match result {
+            _ if !still_wanted => {}
+            Ok(blob) => read_source(analysis, side, Source::File { blob, file_name: name, database: None }, true),
             Err(message) => analysis.workspace.update(|w| w.panel_mut(side).finish(&name, Err(message))),
         }
     });
@@ -114,7 +113,10 @@ pub fn url_file_name(url: &str) -> String {
     path.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or(path).to_string()
 }
 
-async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
+/// Downloads `url`, counting while it reads: a download over [`BROWSER_MAX_BYTES`] stops at the
+/// limit (one that says its length up front is refused before its body is read), so a link to an
+/// endless or huge file cannot fill the tab's memory. Shows how much came so far.
+async fn fetch_blob(analysis: Analysis, side: Side, name: &str, url: &str) -> Result<web_sys::Blob, String> {
     let window = web_sys::window().ok_or("no browser window")?;
     let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| {
         format!(
@@ -129,9 +131,51 @@ async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
             response.status_text()
         ));
     }
-    let blob = response.blob().map_err(|_| format!("{url}: the response has no body"))?;
-    let blob = JsFuture::from(blob).await.map_err(|_| format!("{url}: the download was interrupted"))?;
-    Ok(blob.unchecked_into())
+    let too_large = |what: String| {
+        format!(
+            "could not load {url}: {what}, more than the {} MB this reads: dump fewer schemas at a time (`pg_dump --schema-only -n SCHEMA`), or compare it with the schemadrift command line, which reads up to {} MB",
+            BROWSER_MAX_BYTES >> 20,
+            schemadrift_engine::input::MAX_INPUT_BYTES >> 20
+        )
+    };
+    let length = response.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(length) = length.filter(|l| *l > BROWSER_MAX_BYTES) {
+        return Err(too_large(format!("the server says the file is {} MB", length.div_ceil(1 << 20))));
+    }
+    let body = response.body().ok_or_else(|| format!("{url}: the response has no body"))?;
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let interrupted = || {
+        format!("could not download {url}: the download was interrupted; try again, or download it and drop it here")
+    };
+    let chunks = js_sys::Array::new();
+    let mut total: u64 = 0;
+    loop {
+        let result = JsFuture::from(reader.read()).await.map_err(|_| interrupted())?;
+        let field = |key: &str| js_sys::Reflect::get(&result, &wasm_bindgen::JsValue::from_str(key)).ok();
+        if field("done").and_then(|d| d.as_bool()).unwrap_or(true) {
+            break;
+        }
+        let Some(chunk) = field("value").and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok()) else {
+            return Err(interrupted());
+        };
+        total += u64::from(chunk.length());
+        if total > BROWSER_MAX_BYTES {
+            let _ = reader.cancel();
+            return Err(too_large("the download holds more (stopped at the limit)".into()));
+        }
+        chunks.push(&chunk);
+        // Cancelled (or another file chosen) meanwhile: stop downloading.
+        let still_wanted = analysis.workspace.with_untracked(
+            |w| matches!(&w.panel(side).activity, crate::state::Activity::Reading { file_name: f, .. } if f == name),
+        );
+        if !still_wanted {
+            let _ = reader.cancel();
+            return Err(format!("the download of {url} was cancelled"));
+        }
+        let percent = length.map_or(0, |l| (total.saturating_mul(100) / l.max(1)).min(100) as u8);
+        analysis.workspace.update(|w| w.panel_mut(side).downloaded(name, total, percent));
+    }
+    web_sys::Blob::new_with_u8_array_sequence(&chunks).map_err(|_| interrupted())
 }
 
 /// Loads pasted SQL text into the given side under the name "pasted text".

@@ -226,3 +226,55 @@ fn a_stream_without_end_is_refused_at_the_limit() {
         "{stderr}"
     );
 }
+
+/// Feeds `sink` 1 MB pieces of spaces until the reader stops taking them (it refused the input).
+#[cfg(unix)]
+fn feed_without_end(mut sink: impl std::io::Write) {
+    let piece = vec![b' '; 1 << 20];
+    while sink.write_all(&piece).is_ok() {}
+}
+
+/// #20: an endless FIFO is refused at the limit with exit 2, like a device.
+#[cfg(unix)]
+#[test]
+fn an_endless_fifo_is_refused_at_the_limit() {
+    let dir = std::env::temp_dir().join(format!("schemadrift-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("endless.sql");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || feed_without_end(std::fs::OpenOptions::new().write(true).open(fifo).unwrap()))
+    };
+    let (status, stdout, stderr) = schemadrift(&["inspect", fifo.to_str().unwrap()], None);
+    writer.join().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("endless.sql: it holds more than 1024 MB (a stream or device, read up to the limit)"),
+        "{stderr}"
+    );
+}
+
+/// #20: standard input that goes on past the limit is refused there with exit 2.
+#[cfg(unix)]
+#[test]
+fn an_oversized_standard_input_is_refused_at_the_limit() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_schemadrift"))
+        .args(["inspect", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || feed_without_end(stdin));
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert!(stderr.contains("standard input: it holds more than 1024 MB (read up to the limit)"), "{stderr}");
+}
