@@ -1325,7 +1325,7 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
         };
         let old = find(&p.from.indexes, &old_object);
         // Indexes of a view re-created in phase 3 are built with it (see `views`).
-        if new.is_some_and(|(_, i)| recreated.contains(&i.table)) {
+        if new.is_some_and(|(_, i)| recreated.binary_search(&i.table).is_ok()) {
             continue;
         }
         // An existing table attached as a partition gets the parent's indexes from the attach
@@ -1476,6 +1476,7 @@ pub(super) fn mentions(text: &str, name: &QualifiedName) -> bool {
 
 /// Views (and materialized views) of `from` that must be dropped and created again in phase 3:
 /// changed ones, those over a table whose columns are rewritten, and views over those.
+/// Sorted: callers look names up in it by binary search.
 fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
     let mut rewritten: BTreeSet<QualifiedName> = BTreeSet::new();
     for change in p.diff.changes.iter().filter(|c| c.object_kind == "table" && c.change.compares()) {
@@ -1620,7 +1621,7 @@ fn create_view_sql(p: &Planner, name: &QualifiedName) -> Option<String> {
 
 fn views(p: &mut Planner, recreated: &[QualifiedName]) {
     // Phase 3: drop the views to re-create, dependents first, then create them after the rewrites.
-    let dropped = views_in_order(p.from, p.from.views.keys().filter(|n| recreated.contains(n)).collect());
+    let dropped = views_in_order(p.from, p.from.views.keys().filter(|n| recreated.binary_search(n).is_ok()).collect());
     for name in dropped.iter().rev() {
         let view = &p.from.views[*name];
         let sql = format!("DROP {} IF EXISTS {};", view_word(view), qualified(name));
@@ -1671,7 +1672,7 @@ fn views(p: &mut Planner, recreated: &[QualifiedName]) {
             (c.object_kind == "view" || c.object_kind == "materialized_view") && c.change == ChangeKind::Removed
         })
         .filter_map(|c| find(&p.from.views, &c.object).map(|(n, _)| n))
-        .filter(|n| !recreated.contains(n))
+        .filter(|n| recreated.binary_search(n).is_err())
         .collect();
     for name in views_in_order(p.from, removed).into_iter().rev() {
         let sql = format!("DROP {} IF EXISTS {};", view_word(&p.from.views[name]), qualified(name));
