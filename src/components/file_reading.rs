@@ -64,15 +64,20 @@ fn hand_over(
     announce: bool,
 ) {
     if announce {
-        let still_wanted = analysis.workspace.with_untracked(
-            |w| matches!(&w.panel(side).activity, crate::state::Activity::Reading { file_name: f, .. } if *f == file_name),
-        );
+        let still_wanted = still_reading(analysis, side, &file_name);
         if !still_wanted {
             return;
         }
         analysis.workspace.update(|w| w.panel_mut(side).progress(&file_name, "parsing", 0));
     }
     analysis.send(Request::Load { side, file_name, database }, Some(buffer));
+}
+
+/// Whether `side` is still reading `file_name` (not cancelled, no other file chosen meanwhile).
+fn still_reading(analysis: Analysis, side: Side, file_name: &str) -> bool {
+    analysis.workspace.with_untracked(
+        |w| matches!(&w.panel(side).activity, crate::state::Activity::Reading { file_name: f, .. } if f == file_name),
+    )
 }
 
 /// Reads the `pg_dumpall` file a side is choosing in again, for the database the user picked.
@@ -96,9 +101,7 @@ pub fn load_url(analysis: Analysis, side: Side, url: String) {
     spawn_local(async move {
         let result = fetch_blob(analysis, side, &name, &url).await;
         // Cancelled, or another file chosen meanwhile: the side keeps what it shows now.
-        let still_wanted = analysis.workspace.with_untracked(
-            |w| matches!(&w.panel(side).activity, crate::state::Activity::Reading { file_name: f, .. } if *f == name),
-        );
+        let still_wanted = still_reading(analysis, side, &name);
         match result {
             _ if !still_wanted => {}
             Ok(blob) => read_source(analysis, side, Source::File { blob, file_name: name, database: None }, true),
@@ -165,9 +168,7 @@ async fn fetch_blob(analysis: Analysis, side: Side, name: &str, url: &str) -> Re
         }
         chunks.push(&chunk);
         // Cancelled (or another file chosen) meanwhile: stop downloading.
-        let still_wanted = analysis.workspace.with_untracked(
-            |w| matches!(&w.panel(side).activity, crate::state::Activity::Reading { file_name: f, .. } if f == name),
-        );
+        let still_wanted = still_reading(analysis, side, name);
         if !still_wanted {
             let _ = reader.cancel();
             return Err(format!("the download of {url} was cancelled"));
