@@ -124,6 +124,11 @@ fn read_into<'a>(scanner: &mut Scanner<'a>, pieces: &mut Vec<Piece<'a>>) {
         let terminated = scanner.scan_statement();
         let text = &source[start..scanner.pos];
         let kind = if terminated { PieceKind::Statement } else { PieceKind::Unterminated };
+        // An empty statement (`;` alone) is nothing to PostgreSQL: a file of a million of them
+        // must not become a million pieces.
+        if text.trim_end() == ";" {
+            continue;
+        }
         pieces.push(Piece { line, kind, text: text.trim_end(), backslash_quotes });
         if terminated {
             if let Some(off) = conforming_strings_setting(text) {
@@ -638,6 +643,11 @@ mod tests {
         let dump = read(source);
         let actual: Vec<String> = dump.pieces.iter().map(|p| format!("{} {:?}: {}", p.line, p.kind, p.text)).collect();
         assert_eq!(actual, expected, "pieces of {source:?}");
+    }
+
+    #[test]
+    fn empty_statements_are_no_pieces() {
+        check(";\n;;\nSELECT 1;\n ; \nSELECT 2;", &["3 Statement: SELECT 1;", "5 Statement: SELECT 2;"]);
     }
 
     #[test]
