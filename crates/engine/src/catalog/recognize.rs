@@ -1143,9 +1143,19 @@ pub(super) fn statement_object(sql: &str, default_schema: &str) -> Option<(&'sta
     }
 }
 
-/// The tokens of a statement's head: all of it when it tokenizes, else the part before the first
-/// `(`, quote or `$` (a statement cut inside a string still names its object).
+/// How much of a statement [`head_tokens`] reads: the object is named in its first words, and a
+/// statement of a million parentheses must not become a million tokens to find that out.
+const HEAD_BYTES: usize = 16 << 10;
+
+/// The tokens of a statement's head (its first [`HEAD_BYTES`]): all of it when it tokenizes, else
+/// the part before the first `(`, quote or `$` (a statement cut inside a string still names its
+/// object).
 fn head_tokens(sql: &str) -> Option<Vec<Token>> {
+    let mut end = sql.len().min(HEAD_BYTES);
+    while !sql.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sql = &sql[..end];
     let whole = tokens(sql);
     if !whole.is_empty() {
         return Some(whole);
@@ -1164,6 +1174,18 @@ mod tests {
             Recognized::Fact(fact) => fact,
             _ => panic!("no fact recognized in {sql}"),
         }
+    }
+
+    /// Only the head of a long statement is tokenized: its object is still found, whether the cut
+    /// falls between tokens or inside a string.
+    #[test]
+    fn a_long_statement_names_its_object_from_its_head() {
+        let deep = format!("CREATE VIEW public.v AS SELECT {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(statement_object(&deep, "public"), Some(("view", "public.v".to_string())));
+        let long_body = format!("CREATE TABLE public.t (a text DEFAULT '{}')", "x".repeat(3 * HEAD_BYTES));
+        assert_eq!(statement_object(&long_body, "public"), Some(("table", "public.t".to_string())));
+        let index = format!("CREATE INDEX i ON public.t USING btree ({})", "a, ".repeat(HEAD_BYTES));
+        assert_eq!(statement_object(&index, "public"), Some(("index", "public.i".to_string())));
     }
 
     /// Found by the read_catalog fuzz target (fuzz/regressions/read_catalog/crash-48ce…): a quote
