@@ -11,64 +11,67 @@
 
 use crate::diff::ColumnStatus;
 use crate::report::{method_name, ChangeRow, ColumnFact, Item, Report, Span};
+use std::borrow::Cow;
 
+/// Text borrowed from the report where it is there already (definitions, scripts, rule texts):
+/// the document costs little more than its structure.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Inline {
-    Text(String),
-    Code(String),
-    Strong(String),
+pub enum Inline<'a> {
+    Text(Cow<'a, str>),
+    Code(Cow<'a, str>),
+    Strong(Cow<'a, str>),
     /// A line break inside a table cell.
     Break,
 }
 
-pub type Line = Vec<Inline>;
+pub type Line<'a> = Vec<Inline<'a>>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
+pub enum Block<'a> {
     /// Level 1–4, with an anchor id.
-    Heading(u8, String, Line),
-    Paragraph(Line),
+    Heading(u8, String, Line<'a>),
+    Paragraph(Line<'a>),
     /// A highlighted remark (a blockquote in Markdown).
-    Callout(Line),
-    List(Vec<Line>),
-    Numbered(Vec<Line>),
-    Checklist(Vec<Line>),
-    Table(Vec<Line>, Vec<Vec<Line>>),
-    Code(&'static str, String),
+    Callout(Line<'a>),
+    List(Vec<Line<'a>>),
+    Numbered(Vec<Line<'a>>),
+    Checklist(Vec<Line<'a>>),
+    Table(Vec<Line<'a>>, Vec<Vec<Line<'a>>>),
+    Code(&'static str, Cow<'a, str>),
     /// A horizontal rule.
     Rule,
 }
 
-pub struct Document {
+pub struct Document<'a> {
     pub title: String,
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<Block<'a>>,
 }
 
-fn t(text: impl Into<String>) -> Inline {
+fn t<'a>(text: impl Into<Cow<'a, str>>) -> Inline<'a> {
     Inline::Text(text.into())
 }
 
-fn c(code: impl Into<String>) -> Inline {
+fn c<'a>(code: impl Into<Cow<'a, str>>) -> Inline<'a> {
     Inline::Code(code.into())
 }
 
-fn b(text: impl Into<String>) -> Inline {
+fn b<'a>(text: impl Into<Cow<'a, str>>) -> Inline<'a> {
     Inline::Strong(text.into())
 }
 
-fn cell(inline: Inline) -> Line {
+fn cell(inline: Inline<'_>) -> Line<'_> {
     vec![inline]
 }
 
-fn text_cell(text: impl Into<String>) -> Line {
+fn text_cell<'a>(text: impl Into<Cow<'a, str>>) -> Line<'a> {
     vec![t(text)]
 }
 
-fn code_cell(code: impl Into<String>) -> Line {
+fn code_cell<'a>(code: impl Into<Cow<'a, str>>) -> Line<'a> {
     vec![c(code)]
 }
 
-fn or_dash(value: Option<&str>, as_code: bool) -> Line {
+fn or_dash(value: Option<&str>, as_code: bool) -> Line<'_> {
     match value {
         Some(v) if as_code => code_cell(v),
         Some(v) => text_cell(v),
@@ -76,34 +79,34 @@ fn or_dash(value: Option<&str>, as_code: bool) -> Line {
     }
 }
 
-fn value(v: &Option<String>) -> Inline {
+fn value(v: &Option<String>) -> Inline<'_> {
     v.as_deref().map_or_else(|| t("(none)"), c)
 }
 
-struct Builder {
-    blocks: Vec<Block>,
+struct Builder<'a> {
+    blocks: Vec<Block<'a>>,
 }
 
-impl Builder {
-    fn heading(&mut self, level: u8, id: &str, line: Line) {
+impl<'a> Builder<'a> {
+    fn heading(&mut self, level: u8, id: &str, line: Line<'a>) {
         self.blocks.push(Block::Heading(level, id.to_string(), line));
     }
 
     fn h(&mut self, level: u8, id: &str, title: &str) {
-        self.heading(level, id, vec![t(title)]);
+        self.heading(level, id, vec![t(title.to_string())]);
     }
 
-    fn p(&mut self, line: Line) {
+    fn p(&mut self, line: Line<'a>) {
         self.blocks.push(Block::Paragraph(line));
     }
 
-    fn table(&mut self, header: &[&str], rows: Vec<Vec<Line>>) {
-        self.blocks.push(Block::Table(header.iter().map(|h| text_cell(*h)).collect(), rows));
+    fn table(&mut self, header: &[&str], rows: Vec<Vec<Line<'a>>>) {
+        self.blocks.push(Block::Table(header.iter().map(|h| text_cell(h.to_string())).collect(), rows));
     }
 }
 
 /// The report laid out as a document.
-pub fn document(report: &Report) -> Document {
+pub fn document(report: &Report) -> Document<'_> {
     let (from, to) = report.names();
     let mut d = Builder { blocks: Vec::new() };
     inputs(&mut d, report);
@@ -128,9 +131,9 @@ pub fn document(report: &Report) -> Document {
     Document { title: format!("Schema comparison: {from} → {to}"), blocks: d.blocks }
 }
 
-fn inputs(d: &mut Builder, report: &Report) {
+fn inputs<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let [from, to] = &report.inputs;
-    let version = |v: &Option<String>| or_dash(v.as_deref(), false);
+    let version = |v: &'a Option<String>| or_dash(v.as_deref(), false);
     let size = |bytes: usize, lines: usize| text_cell(format!("{bytes} bytes, {lines} lines"));
     d.table(
         &["", "From", "To"],
@@ -144,7 +147,7 @@ fn inputs(d: &mut Builder, report: &Report) {
     );
 }
 
-fn summary(d: &mut Builder, report: &Report) {
+fn summary<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let (from, to) = report.names();
     let s = &report.summary;
     d.h(2, "summary", "Executive summary");
@@ -181,7 +184,7 @@ fn summary(d: &mut Builder, report: &Report) {
     }
 }
 
-fn inventory(d: &mut Builder, report: &Report) {
+fn inventory<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let (from, to) = report.names();
     let inv = &report.inventory;
     d.h(2, "differences", "1. Schema differences summary");
@@ -239,7 +242,7 @@ fn inventory(d: &mut Builder, report: &Report) {
     d.blocks.push(Block::List(items));
 }
 
-fn column_rows(columns: &[ColumnFact]) -> Vec<Vec<Line>> {
+fn column_rows(columns: &[ColumnFact]) -> Vec<Vec<Line<'_>>> {
     columns
         .iter()
         .map(|column| {
@@ -256,7 +259,7 @@ fn column_rows(columns: &[ColumnFact]) -> Vec<Vec<Line>> {
 
 const COLUMN_HEADER: [&str; 5] = ["Column", "Type", "Default", "Not null", "Purpose (comment)"];
 
-fn columns(d: &mut Builder, report: &Report) {
+fn columns<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let (from, to) = report.names();
     d.h(2, "columns", "2. Column-level differences");
     if report.column_differences.is_empty() && report.type_changes.is_empty() && report.column_order.is_empty() {
@@ -330,7 +333,7 @@ fn columns(d: &mut Builder, report: &Report) {
     }
 }
 
-fn change_line(change: &ChangeRow) -> Line {
+fn change_line(change: &ChangeRow) -> Line<'_> {
     let mut line =
         vec![t(format!("{} {} ", change.change.label(), change.object_kind.replace('_', " "))), c(&change.object)];
     if change.change.compares() && !change.details.is_empty() {
@@ -349,7 +352,7 @@ fn change_line(change: &ChangeRow) -> Line {
     line
 }
 
-fn deep_dives(d: &mut Builder, report: &Report) {
+fn deep_dives<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let (from, to) = report.names();
     d.h(2, "tables", "3. Changed tables in detail");
     if report.deep_dives.is_empty() {
@@ -383,7 +386,7 @@ fn deep_dives(d: &mut Builder, report: &Report) {
     }
 }
 
-fn new_tables(d: &mut Builder, report: &Report) {
+fn new_tables<'a>(d: &mut Builder<'a>, report: &'a Report) {
     d.h(2, "new-tables", "4. New tables");
     if report.new_tables.is_empty() {
         d.p(vec![t("None.")]);
@@ -393,7 +396,7 @@ fn new_tables(d: &mut Builder, report: &Report) {
         if let Some(comment) = &table.comment {
             d.p(vec![b("Purpose (comment): "), t(comment)]);
         }
-        d.blocks.push(Block::Code("sql", table.definition.clone()));
+        d.blocks.push(Block::Code("sql", Cow::Borrowed(&table.definition)));
         d.p(vec![b(format!("Indexes ({}):", table.indexes.len()))]);
         let items = table
             .indexes
@@ -407,7 +410,7 @@ fn new_tables(d: &mut Builder, report: &Report) {
     }
 }
 
-fn indexes(d: &mut Builder, report: &Report) {
+fn indexes<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let (from, to) = report.names();
     let ix = &report.indexes;
     d.h(2, "indexes", "5. Index comparison");
@@ -463,7 +466,7 @@ fn indexes(d: &mut Builder, report: &Report) {
     }
 }
 
-fn migration_status(d: &mut Builder, report: &Report) {
+fn migration_status<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let status = &report.migration_status;
     let (from, to) = report.names();
     d.h(2, "migration-status", "6. Migration status");
@@ -496,7 +499,7 @@ fn migration_status(d: &mut Builder, report: &Report) {
     }
 }
 
-fn all_changes(d: &mut Builder, report: &Report) {
+fn all_changes<'a>(d: &mut Builder<'a>, report: &'a Report) {
     d.h(2, "changes", "7. All changes");
     if report.changes.is_empty() {
         d.p(vec![t("The two schemas are the same.")]);
@@ -557,7 +560,7 @@ fn all_changes(d: &mut Builder, report: &Report) {
     }
 }
 
-fn risks(d: &mut Builder, report: &Report) {
+fn risks<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let (from, to) = report.names();
     d.h(2, "risks", "8. Risk assessment");
     d.h(3, "risk-matrix", "8.1 Risk matrix");
@@ -576,18 +579,30 @@ fn risks(d: &mut Builder, report: &Report) {
     d.table(&["Area", "High", "Medium", "Low"], rows);
     if !report.risks.is_empty() {
         d.h(3, "risk-list", "8.2 Risks");
-        let rows = report
-            .risks
+        // One rule's finding on many objects says why and what to do once, with every object.
+        let groups = grouped(&report.risks, |r| (r.level, r.area, r.rule, r.why, r.mitigation, r.caveat));
+        let rows = groups
             .iter()
-            .map(|risk| {
+            .map(|group| {
+                let risk = group[0];
                 let mut mitigation = vec![t(risk.mitigation)];
                 if let Some(caveat) = risk.caveat {
                     mitigation.push(t(format!(" {caveat}")));
                 }
+                let finding = match group.len() {
+                    1 => vec![t(format!("{} (", risk.finding)), c(risk.rule), t(")")],
+                    n => {
+                        let mut line = vec![t(format!("{n} findings (")), c(risk.rule), t("):")];
+                        for risk in group {
+                            line.extend([Inline::Break, t(&risk.finding)]);
+                        }
+                        line
+                    }
+                };
                 vec![
                     cell(b(risk.level.label().to_uppercase())),
                     text_cell(risk.area),
-                    vec![t(format!("{} (", risk.finding)), c(risk.rule), t(")")],
+                    finding,
                     text_cell(risk.why),
                     mitigation,
                 ]
@@ -600,12 +615,27 @@ fn risks(d: &mut Builder, report: &Report) {
     if report.compatibility.is_empty() {
         return;
     }
-    let rows = report
-        .compatibility
+    // The same verdict for many objects of one kind and change is one row naming them all.
+    let groups = grouped(&report.compatibility, |e| {
+        (e.change, e.object_kind, e.old_code_after_migration, e.new_code_before_migration, e.order, e.reason.as_str())
+    });
+    let rows = groups
         .iter()
-        .map(|entry| {
+        .map(|group| {
+            let entry = group[0];
+            let kind = entry.object_kind.replace('_', " ");
+            let mut change = match group.len() {
+                1 => vec![t(format!("{} {kind} ", entry.change.label()))],
+                n => vec![t(format!("{} {kind} ({n}): ", entry.change.label()))],
+            };
+            for (i, entry) in group.iter().enumerate() {
+                if i > 0 {
+                    change.push(t(", "));
+                }
+                change.push(c(&entry.object));
+            }
             vec![
-                vec![t(format!("{} {} ", entry.change.label(), entry.object_kind.replace('_', " "))), c(&entry.object)],
+                change,
                 text_cell(entry.old_code_after_migration.label()),
                 text_cell(entry.new_code_before_migration.label()),
                 text_cell(entry.order.label()),
@@ -625,7 +655,21 @@ fn risks(d: &mut Builder, report: &Report) {
     );
 }
 
-fn item(item: &Item) -> Line {
+/// `items` in groups of equal `key`, each group where its first item is, items in their order.
+fn grouped<'a, T, K: Ord>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<Vec<&'a T>> {
+    let mut at: std::collections::BTreeMap<K, usize> = std::collections::BTreeMap::new();
+    let mut groups: Vec<Vec<&T>> = Vec::new();
+    for item in items {
+        let index = *at.entry(key(item)).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[index].push(item);
+    }
+    groups
+}
+
+fn item(item: &Item) -> Line<'_> {
     item.0
         .iter()
         .map(|span| match span {
@@ -635,7 +679,7 @@ fn item(item: &Item) -> Line {
         .collect()
 }
 
-fn migration(d: &mut Builder, report: &Report) {
+fn migration<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let m = &report.migration;
     d.h(2, "migration", "9. Migration");
     if m.phases.is_empty() {
@@ -655,7 +699,7 @@ fn migration(d: &mut Builder, report: &Report) {
     phases.extend(m.manual.iter().map(|manual| vec![b("Manual step: "), t(manual)]));
     d.blocks.push(Block::List(phases));
     d.h(3, "script", "9.2 Migration script");
-    d.blocks.push(Block::Code("sql", m.script.clone()));
+    d.blocks.push(Block::Code("sql", Cow::Borrowed(&m.script)));
     if !report.orm.tables.is_empty() {
         d.h(3, "orm", "9.3 ORM schema changes");
         d.p(vec![b("Drizzle ORM"), t(" ("), c("drizzle-orm/pg-core"), t("):")]);
@@ -664,10 +708,10 @@ fn migration(d: &mut Builder, report: &Report) {
             drizzle.push('\n');
             drizzle.push_str(&hint.drizzle);
         }
-        d.blocks.push(Block::Code("typescript", drizzle));
+        d.blocks.push(Block::Code("typescript", drizzle.into()));
         d.p(vec![b("Prisma"), t(" ("), c("schema.prisma"), t("):")]);
         let prisma: Vec<&str> = report.orm.tables.iter().map(|h| h.prisma.as_str()).collect();
-        d.blocks.push(Block::Code("prisma", prisma.join("\n")));
+        d.blocks.push(Block::Code("prisma", prisma.join("\n").into()));
     }
     if !report.testing.is_empty() {
         d.h(3, "testing", "9.4 Testing strategy");
@@ -685,10 +729,10 @@ fn migration(d: &mut Builder, report: &Report) {
         }
     }
     d.h(3, "rollback", "9.6 Rollback script");
-    d.blocks.push(Block::Code("sql", m.rollback.clone()));
+    d.blocks.push(Block::Code("sql", Cow::Borrowed(&m.rollback)));
 }
 
-fn cleanup(d: &mut Builder, report: &Report) {
+fn cleanup<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let (from, to) = report.names();
     let cleanup = &report.cleanup;
     d.h(2, "cleanup", "10. Cleanup candidates");
@@ -716,7 +760,7 @@ fn cleanup(d: &mut Builder, report: &Report) {
     }
 }
 
-fn secrets(d: &mut Builder, report: &Report) {
+fn secrets<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let (from, to) = report.names();
     let rows: Vec<Vec<Line>> = [from, to]
         .iter()
@@ -742,7 +786,7 @@ fn secrets(d: &mut Builder, report: &Report) {
     d.table(&["File", "Line", "Kind", "Where"], rows);
 }
 
-fn appendix(d: &mut Builder, report: &Report) {
+fn appendix<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let (from, to) = report.names();
     let a = &report.appendix;
     d.h(2, "appendix", "Appendix");
