@@ -222,7 +222,7 @@ impl Export {
         let report = if keep_secrets {
             report
         } else {
-            withheld = report.withheld();
+            withheld = report.clone().withheld();
             &withheld
         };
         let text = match self {

@@ -585,14 +585,23 @@ fn compare(
     let cleanup = [cleanup_candidates(from), cleanup_candidates(to)];
     let tracking = [tracking_tables(from), tracking_tables(to)];
     let findings = key_findings(result, &names.0, &names.1);
+    // A whole output is taken as it is, not copied: it may be a hundred MB.
+    let put = |out: &mut String, text: String| match out.is_empty() {
+        true => *out = text,
+        false => out.push_str(&text),
+    };
     match format {
-        DiffFormat::Md => out.push_str(&report_markdown(&report(&release))),
-        DiffFormat::Html => out.push_str(&report_html(&report(&release))),
-        DiffFormat::Sql if rollback => out.push_str(&script(release.rollback(from, to, options, (&names.0, &names.1)))),
-        DiffFormat::Sql => out.push_str(&script(release.script.clone())),
+        DiffFormat::Md => put(out, report_markdown(&report(&release))),
+        DiffFormat::Html => put(out, report_html(&report(&release))),
+        DiffFormat::Sql if rollback => put(out, script(release.rollback(from, to, options, (&names.0, &names.1)))),
+        DiffFormat::Sql => put(out, script(release.script.clone())),
         DiffFormat::Json => {
             let json = serde_json::to_string_pretty(&report(&release)).expect("plain data serializes");
-            out.push_str(&schemadrift_engine::render::visible::json(&json));
+            let shown = match schemadrift_engine::render::visible::json(&json) {
+                std::borrow::Cow::Owned(shown) => Some(shown),
+                std::borrow::Cow::Borrowed(_) => None,
+            };
+            put(out, shown.unwrap_or(json));
             out.push('\n');
         }
         DiffFormat::Text => {

@@ -323,12 +323,11 @@ impl Report {
     /// The report as exports write it when secrets are redacted: its scripts take each secret
     /// from a psql variable ([`crate::secrets::withhold`]), never apply a placeholder. The rest of
     /// the text is redacted where it is rendered.
-    pub fn withheld(&self) -> Report {
+    pub fn withheld(mut self) -> Report {
         let secrets = self.secrets.concat();
-        let mut report = self.clone();
-        report.migration.script = crate::secrets::withhold(&self.migration.script, &secrets);
-        report.migration.rollback = crate::secrets::withhold(&self.migration.rollback, &secrets);
-        report
+        self.migration.script = crate::secrets::withhold(&self.migration.script, &secrets);
+        self.migration.rollback = crate::secrets::withhold(&self.migration.rollback, &secrets);
+        self
     }
 
     /// The names the two sides are known by (their file names).
