@@ -138,6 +138,38 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// The longest input libFuzzer makes.
+const MAX_LEN: usize = 32_768;
+
+/// How much slower and larger the fuzz build is than a release build: coverage counters,
+/// AddressSanitizer (its shadow memory and redzones) and debug assertions.
+const INSTRUMENTED_SLOWDOWN: f64 = 10.0;
+const INSTRUMENTED_MEMORY: usize = 3;
+/// What libFuzzer and the sanitizer hold whatever the input: the corpus in memory, the shadow of
+/// the program's own tables.
+const FUZZER_BASE_MB: usize = 512;
+
+/// libFuzzer's `-timeout` and `-rss_limit_mb`, from the cost law (`pipeline::laws::budget`) for
+/// the longest input: an input that takes longer or more is a finding, as in `tests/cost_law.rs`.
+struct Limits {
+    law: schemadrift_engine::pipeline::laws::Budget,
+    seconds: u64,
+    rss_mb: usize,
+}
+
+impl Limits {
+    fn of(max_len: usize) -> Limits {
+        // One fuzz input is both sides of a comparison (split at a NUL byte), so the law's input
+        // is the whole input.
+        let law = schemadrift_engine::pipeline::laws::budget(max_len);
+        Limits {
+            law,
+            seconds: (law.seconds * INSTRUMENTED_SLOWDOWN).ceil() as u64,
+            rss_mb: FUZZER_BASE_MB + (law.peak_bytes >> 20) * INSTRUMENTED_MEMORY,
+        }
+    }
+}
+
 fn run_target(env: &Env, target: &str, seconds: u64, work: &Path) -> Result<Outcome, String> {
     let found = work.join("found").join(target);
     std::fs::create_dir_all(&found).map_err(|e| e.to_string())?;
@@ -151,15 +183,20 @@ fn run_target(env: &Env, target: &str, seconds: u64, work: &Path) -> Result<Outc
     let artifact_prefix = format!("-artifact_prefix={}/", artifacts.display());
     let dict = format!("-dict={}", env.root.join("fuzz/sql.dict").display());
     let seeds = work.join("seeds").join(target);
-    let options = [
-        &max_time,
-        "-max_len=32768",
-        "-timeout=20",
-        "-rss_limit_mb=4096",
-        "-print_final_stats=1",
-        &dict,
-        &artifact_prefix,
-    ];
+    let limits = Limits::of(MAX_LEN);
+    let (max_len, timeout, rss) = (
+        format!("-max_len={MAX_LEN}"),
+        format!("-timeout={}", limits.seconds),
+        format!("-rss_limit_mb={}", limits.rss_mb),
+    );
+    eprintln!(
+        "xtask: inputs up to {MAX_LEN} bytes; the cost law allows {:.2} s and {} MB for one, so an input over {} s or {} MB is a finding",
+        limits.law.seconds,
+        limits.law.peak_bytes >> 20,
+        limits.seconds,
+        limits.rss_mb
+    );
+    let options = [&max_time, &max_len, &timeout, &rss, "-print_final_stats=1", &dict, &artifact_prefix];
     let args = cargo_fuzz_run(target, &[&found, &corpus, &seeds], &options);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut child = env
@@ -342,4 +379,20 @@ fn write_seeds(root: &Path, seeds: &Path) -> Result<(), String> {
         std::fs::write(pairs.join(format!("seed-{n:02}")), pair).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Limits;
+
+    #[test]
+    fn the_fuzzers_limits_follow_the_cost_law() {
+        let limits = Limits::of(32_768);
+        // 0.5 s + 1 s/MB of 32 KB, ten times over for the instrumented build.
+        assert_eq!(limits.seconds, 6);
+        // 64 MB + 20 B per byte (64.6 MB), three times for AddressSanitizer, on 512 MB.
+        assert_eq!(limits.rss_mb, 512 + 64 * 3);
+        // A larger law gives larger limits: they are computed from it, not written down.
+        assert!(Limits::of(1 << 20).rss_mb > limits.rss_mb && Limits::of(8 << 20).seconds > limits.seconds);
+    }
 }
