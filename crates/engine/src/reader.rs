@@ -359,7 +359,7 @@ impl RoutineBody {
 
 /// End (exclusive) of a possibly nested `/* … */` comment starting at `from`; `None` when the
 /// text ends first. The one scanner of block comments: every lexical pass here uses it.
-fn block_comment_end(bytes: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn block_comment_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = from;
     while i + 1 < bytes.len() {

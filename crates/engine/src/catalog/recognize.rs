@@ -272,30 +272,76 @@ fn ident(word: &Word) -> String {
 /// identifiers alike, both case-insensitive) in lower case. Two formattings of one statement give
 /// the same text.
 pub fn normalized_tokens(sql: &str) -> String {
+    normalized_in_pieces(sql, TOKEN_PIECE_BYTES)
+}
+
+fn normalized_in_pieces(sql: &str, piece_bytes: usize) -> String {
     let dialect = PostgreSqlDialect {};
-    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize() else {
-        return sql.split_whitespace().collect::<Vec<_>>().join(" ");
-    };
     let mut out = String::with_capacity(sql.len());
     let mut previous_was_space = true;
-    for token in tokens.into_iter().map(plain_word) {
-        let text = match &token {
-            Token::Whitespace(Whitespace::Space | Whitespace::Newline | Whitespace::Tab) => {
-                if !previous_was_space {
-                    out.push(' ');
-                    previous_was_space = true;
-                }
-                continue;
-            }
-            Token::Whitespace(_) => continue,
-            Token::SemiColon => continue,
-            Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
-            other => other.to_string(),
+    // A long statement is tokenized a piece at a time (cut where a token always ends), so its
+    // tokens are never all in memory at once: a million parentheses cost the text, not 60 bytes
+    // per token.
+    for piece in token_pieces(sql, piece_bytes) {
+        let Ok(tokens) = Tokenizer::new(&dialect, piece).tokenize() else {
+            return sql.split_whitespace().collect::<Vec<_>>().join(" ");
         };
-        out.push_str(&text);
-        previous_was_space = false;
+        for token in tokens.into_iter().map(plain_word) {
+            let text = match &token {
+                Token::Whitespace(Whitespace::Space | Whitespace::Newline | Whitespace::Tab) => {
+                    if !previous_was_space {
+                        out.push(' ');
+                        previous_was_space = true;
+                    }
+                    continue;
+                }
+                Token::Whitespace(_) => continue,
+                Token::SemiColon => continue,
+                Token::Word(w) if w.quote_style.is_none() => w.value.to_lowercase(),
+                other => other.to_string(),
+            };
+            out.push_str(&text);
+            previous_was_space = false;
+        }
     }
-    out.trim_end().to_string()
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// How much of a statement is tokenized at once.
+const TOKEN_PIECE_BYTES: usize = 64 << 10;
+
+/// `sql` cut into pieces of about `size` bytes, each cut just after whitespace, `(`, `)` or `,`
+/// outside quotes, comments and dollar bodies: a token never spans a cut, so tokenizing the pieces
+/// one by one gives the tokens of the whole. A statement shorter than `size` is one piece.
+fn token_pieces(sql: &str, size: usize) -> impl Iterator<Item = &str> {
+    use crate::reader::{block_comment_end, dollar_quote_end, is_escape_string_prefix, line_end, quoted_end};
+    let bytes = sql.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let mut i = start;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\'' => i = quoted_end(bytes, i, b'\'', is_escape_string_prefix(bytes, i)),
+                b'"' => i = quoted_end(bytes, i, b'"', false),
+                b'-' if bytes.get(i + 1) == Some(&b'-') => i = line_end(bytes, i),
+                b'/' if bytes.get(i + 1) == Some(&b'*') => i = block_comment_end(bytes, i).unwrap_or(bytes.len()),
+                b'$' => i = dollar_quote_end(sql, i).unwrap_or(i + 1),
+                b' ' | b'\n' | b'\t' | b'\r' | b'(' | b')' | b',' if i - start >= size => {
+                    i += 1;
+                    break;
+                }
+                _ => i += 1,
+            }
+        }
+        let end = i.min(bytes.len());
+        let piece = &sql[start..end];
+        start = end;
+        Some(piece)
+    })
 }
 
 /// Reads a possibly qualified name starting at `tokens[at]`: returns it and the index after it.
@@ -1178,6 +1224,23 @@ mod tests {
 
     /// Only the head of a long statement is tokenized: its object is still found, whether the cut
     /// falls between tokens or inside a string.
+    #[test]
+    fn a_statement_tokenized_in_pieces_normalizes_as_a_whole() {
+        let statements = [
+            "CREATE VIEW public.\"V\" AS  SELECT (a, 'x, (y'), \"Quoted Name\" -- a comment, (\n FROM t /* a /* nested */ comment, */ WHERE b = E'it\\'s (' AND c = $f$ body ( , $f$;",
+            "CREATE FUNCTION f(integer, text) RETURNS SETOF public.t\n    LANGUAGE sql\n    AS $_$ SELECT $1, $2 $_$;",
+            "SELECT ((((1)))), U&'d\\0061t', B'101', x'ff',\t\"a\"\"b\" ;",
+        ];
+        for sql in statements {
+            let whole = normalized_in_pieces(sql, usize::MAX);
+            for size in [0, 1, 2, 3, 5, 8, 13, 40] {
+                assert_eq!(normalized_in_pieces(sql, size), whole, "{sql:?} in pieces of {size} bytes");
+            }
+        }
+        let nested = format!("SELECT {}1{}", "(".repeat(200_000), ")".repeat(200_000));
+        assert_eq!(normalized_tokens(&nested), nested.to_lowercase());
+    }
+
     #[test]
     fn a_long_statement_names_its_object_from_its_head() {
         let deep = format!("CREATE VIEW public.v AS SELECT {}1{}", "(".repeat(100_000), ")".repeat(100_000));
