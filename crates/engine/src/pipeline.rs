@@ -82,8 +82,17 @@ pub mod laws {
     use crate::diff::{diff, ChangeKind, DiffOptions, Rename};
     use crate::input::InputError;
 
-    /// Memory the analysis of one input may take, per byte of input, beyond [`FIXED_BYTES`].
+    /// Memory the analysis of one input may take per byte of input (the text, both catalogs, the
+    /// changes, the plan), beyond [`FIXED_BYTES`] and what it writes.
     pub const MEMORY_PER_INPUT_BYTE: usize = 20;
+    /// Memory per byte of output written (every format the analysis holds at once: the report's
+    /// model, its Markdown and HTML, the scripts). A report is as long as what it describes.
+    pub const MEMORY_PER_OUTPUT_BYTE: usize = 4;
+    /// How much all outputs together may hold per byte of input. The most is reached by many tiny
+    /// objects that every section describes (a 60-byte new table is listed, described, created,
+    /// dropped by the rollback, assessed, checked and typed for each ORM: about 100 bytes of
+    /// output for each of its bytes across the formats); a real dump writes 3 to 5.
+    pub const OUTPUT_PER_INPUT_BYTE: usize = 128;
     /// Time the analysis may take per MB of input, natively (a release build on the 2-core machine
     /// CI runs on), beyond [`FIXED_SECONDS`].
     pub const SECONDS_PER_MB: f64 = 1.0;
@@ -92,19 +101,31 @@ pub mod laws {
     pub const FIXED_SECONDS: f64 = 0.5;
 
     /// The cost law: what the whole analysis of `input_bytes` of input (both sides, every output)
-    /// may take at most. `tests/cost_law.rs` grows awkward inputs against it, and `cargo xtask fuzz`
-    /// gives libFuzzer its `-timeout` and `-rss_limit_mb` from it.
+    /// may take at most, and how much it may write. `tests/cost_law.rs` grows awkward inputs
+    /// against it, and `cargo xtask fuzz` gives libFuzzer its `-timeout` and `-rss_limit_mb` from it.
     #[derive(Debug, Clone, Copy, PartialEq)]
     pub struct Budget {
         pub seconds: f64,
+        /// Peak memory, for the most output the input may give.
         pub peak_bytes: usize,
+        /// The most all outputs together may hold.
+        pub output_bytes: usize,
     }
 
     pub fn budget(input_bytes: usize) -> Budget {
+        let output_bytes = input_bytes.saturating_mul(OUTPUT_PER_INPUT_BYTE);
         Budget {
             seconds: FIXED_SECONDS + SECONDS_PER_MB * input_bytes as f64 / (1 << 20) as f64,
-            peak_bytes: FIXED_BYTES.saturating_add(input_bytes.saturating_mul(MEMORY_PER_INPUT_BYTE)),
+            peak_bytes: memory_for(input_bytes, output_bytes),
+            output_bytes,
         }
+    }
+
+    /// The memory an analysis of `input_bytes` that wrote `output_bytes` may take.
+    pub fn memory_for(input_bytes: usize, output_bytes: usize) -> usize {
+        FIXED_BYTES
+            .saturating_add(input_bytes.saturating_mul(MEMORY_PER_INPUT_BYTE))
+            .saturating_add(output_bytes.saturating_mul(MEMORY_PER_OUTPUT_BYTE))
     }
 
     /// One file as a user drops it. A refusal must say something; a `pg_dumpall` file must let

@@ -2,7 +2,11 @@
 //! compared, planned, and every report format written — takes time and memory linear in the input.
 //! Awkward shapes (runs of every secret detector's prefix, unbalanced quotes, deep nesting, long
 //! lines, long chains of views, many changes) are grown 1×, 4× and 16×: the test fails when a
-//! shape's cost grows faster than its size, or leaves the law's budget.
+//! shape's time, memory or output grows faster than its size, when memory leaves the law's budget
+//! (so much per input byte, so much per output byte, beyond a fixed start-up cost), or when each
+//! further byte between 4× and 16× costs more than the law's slope (the fixed allowance hides
+//! nothing). Checked: with the AKIA detector made quadratic again (each match keeps a copy of the
+//! rest of the line), the AKIA shape fails here — a measurement stops at four times the law.
 
 use schemadrift_engine::pipeline::{compare_sides, laws, read_side};
 use schemadrift_engine::DiffOptions;
@@ -21,12 +25,15 @@ struct Cost {
     bytes: usize,
     seconds: f64,
     peak: usize,
+    /// Every output together: the Markdown, the HTML, the JSON, the migration and the rollback.
+    output: usize,
 }
 
 /// Reads both sides, compares them and writes every format (Markdown, HTML, JSON, the scripts).
 fn analyse(from: &[u8], to: &[u8]) -> Cost {
     let base = ALLOCATOR.allocated();
     let started = Instant::now();
+    let mut output = 0;
     let sides = (read_side("from.sql", from, None), read_side("to.sql", to, None));
     let read = started.elapsed().as_secs_f64();
     // Every shape is a dump both sides read: a refused side would measure nothing.
@@ -40,6 +47,8 @@ fn analyse(from: &[u8], to: &[u8]) -> Cost {
         let outputs = compare_sides(from, to, &DiffOptions::default());
         eprintln!("read {read:.3} s, compared {:.3} s", started.elapsed().as_secs_f64() - read);
         let json = serde_json::to_string(&outputs.report).expect("plain data serializes");
+        output = outputs.markdown.len() + outputs.html.len() + json.len() + outputs.rollback.len();
+        output += outputs.release.script.len();
         std::hint::black_box((&outputs, json));
     }
     drop(sides);
@@ -47,6 +56,7 @@ fn analyse(from: &[u8], to: &[u8]) -> Cost {
         bytes: from.len() + to.len(),
         seconds: started.elapsed().as_secs_f64(),
         peak: ALLOCATOR.max_allocated().saturating_sub(base),
+        output,
     }
 }
 
@@ -68,12 +78,16 @@ fn measure(shape: usize, times: usize) -> Cost {
         if started.elapsed().as_secs() >= MAX_SECONDS {
             let _ = child.kill();
             let _ = child.wait();
-            return Cost { bytes: 0, seconds: f64::INFINITY, peak: 0 };
+            return Cost { bytes: 0, seconds: f64::INFINITY, peak: 0, output: 0 };
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     let output = child.wait_with_output().expect("the child's output");
     let stdout = String::from_utf8_lossy(&output.stdout);
+    if String::from_utf8_lossy(&output.stderr).contains("memory allocation of") {
+        // Over four times the law: as over as anything can be.
+        return Cost { bytes: 0, seconds: f64::INFINITY, peak: usize::MAX, output: 0 };
+    }
     let line = stdout.lines().find_map(|l| l.split_once("cost: ").map(|(_, c)| c)).unwrap_or_else(|| {
         panic!(
             "shape {} ×{times} did not report its cost ({}):\n{stdout}\n{}",
@@ -83,7 +97,7 @@ fn measure(shape: usize, times: usize) -> Cost {
         )
     });
     let numbers: Vec<f64> = line.split(' ').filter_map(|n| n.parse().ok()).collect();
-    Cost { bytes: numbers[0] as usize, seconds: numbers[1], peak: numbers[2] as usize }
+    Cost { bytes: numbers[0] as usize, seconds: numbers[1], peak: numbers[2] as usize, output: numbers[3] as usize }
 }
 
 /// A shape: its name and the pair it makes at a size (`n` repetitions of its unit).
@@ -164,6 +178,12 @@ const SHAPES: &[Shape] = &[
     }),
 ];
 
+/// What each further byte of input costs in memory between two sizes: the slope, which a fixed
+/// start-up cost does not hide.
+fn marginal_bytes_per_byte(smaller: &Cost, larger: &Cost) -> f64 {
+    (larger.peak as f64 - smaller.peak as f64) / (larger.bytes as f64 - smaller.bytes as f64).max(1.0)
+}
+
 /// Unit repetitions at 1× (the sizes grow 4× and 16× from there).
 const BASE: usize = 4_000;
 
@@ -173,8 +193,12 @@ fn every_shape_costs_time_and_memory_linear_in_its_size() {
         let (shape, times) = run.split_once(':').expect("shape:times");
         let (from, to) =
             SHAPES[shape.parse::<usize>().expect("a shape")].1(BASE * times.parse::<usize>().expect("a size"));
+        // A pass that grows with the square would take the machine's memory: the child stops at
+        // four times what the law allows (an allocation that fails aborts it, reported as such).
+        let limit = laws::budget(from.len() + to.len()).peak_bytes.saturating_mul(4);
+        ALLOCATOR.set_limit(ALLOCATOR.allocated() + limit).expect("a limit above what is in use");
         let cost = analyse(from.as_bytes(), to.as_bytes());
-        println!("cost: {} {} {}", cost.bytes, cost.seconds, cost.peak);
+        println!("cost: {} {} {} {}", cost.bytes, cost.seconds, cost.peak, cost.output);
         return;
     }
     let mut problems = Vec::new();
@@ -185,12 +209,24 @@ fn every_shape_costs_time_and_memory_linear_in_its_size() {
         let line = costs
             .iter()
             .map(|c| match c.seconds.is_finite() {
-                true => format!("{} KB: {:.3} s, {:.1} MB", c.bytes >> 10, c.seconds, c.peak as f64 / 1e6),
+                true => format!(
+                    "{} KB: {:.3} s, {:.1} MB, {:.1} MB out",
+                    c.bytes >> 10,
+                    c.seconds,
+                    c.peak as f64 / 1e6,
+                    c.output as f64 / 1e6
+                ),
+                false if c.peak == usize::MAX => String::from("stopped at four times the law's memory"),
                 false => format!("stopped after {MAX_SECONDS} s"),
             })
             .collect::<Vec<_>>()
             .join("; ");
-        eprintln!("{name}: {line}");
+        let slope = marginal_bytes_per_byte(&costs[1], &costs[2]);
+        eprintln!("{name}: {line}; each further input byte {slope:.1} B of memory");
+        if costs.iter().any(|c| !c.seconds.is_finite()) {
+            problems.push(format!("{name}: a measurement was stopped: {line}"));
+            continue;
+        }
         let (small, large) = (&costs[0], &costs[2]);
         // Sixteen times the input may cost sixteen times as much, with room for noise and for a
         // fixed start-up cost; a quadratic pass costs 256 times as much.
@@ -201,12 +237,31 @@ fn every_shape_costs_time_and_memory_linear_in_its_size() {
         if grows(small.peak as f64, large.peak as f64, 64e6) {
             problems.push(format!("{name}: memory grows faster than the input: {line}"));
         }
+        if grows(small.output as f64, large.output as f64, 1e6) {
+            problems.push(format!("{name}: the output grows faster than the input: {line}"));
+        }
         let budget = laws::budget(large.bytes);
-        if large.peak > budget.peak_bytes {
+        if large.output > budget.output_bytes {
             problems.push(format!(
-                "{name}: {} MB is over the law's {} MB: {line}",
-                large.peak >> 20,
-                budget.peak_bytes >> 20
+                "{name}: {} KB of output is over the law's {} per input byte: {line}",
+                large.output >> 10,
+                laws::OUTPUT_PER_INPUT_BYTE
+            ));
+        }
+        let allowed = laws::memory_for(large.bytes, large.output);
+        if large.peak > allowed {
+            problems.push(format!("{name}: {} MB is over the law's {} MB: {line}", large.peak >> 20, allowed >> 20));
+        }
+        // The fixed allowance hides nothing: each further byte between 4× and 16× must cost no more
+        // than the law's slope (a pass that keeps a copy per item, or grows with the square, does).
+        let (medium, further_output) = (&costs[1], large.output.saturating_sub(costs[1].output));
+        let further_input = large.bytes.saturating_sub(medium.bytes).max(1);
+        let slope_allowed = (laws::MEMORY_PER_INPUT_BYTE * further_input
+            + laws::MEMORY_PER_OUTPUT_BYTE * further_output) as f64
+            / further_input as f64;
+        if slope > slope_allowed {
+            problems.push(format!(
+                "{name}: each further input byte takes {slope:.1} B of memory, over the law's {slope_allowed:.1}: {line}"
             ));
         }
     }

@@ -21,6 +21,12 @@ use std::collections::BTreeSet;
 /// The most columns a PostgreSQL table can have (`MaxHeapAttributeNumber`).
 pub const MAX_COLUMNS: usize = 1600;
 
+/// Whether `sql` is a `CREATE [UNLOGGED | TEMPORARY] TABLE`, by its first words.
+fn is_create_table(sql: &str) -> bool {
+    let mut words = sql.split_ascii_whitespace().map(str::to_ascii_lowercase);
+    words.next().as_deref() == Some("create") && words.take(3).any(|w| w == "table")
+}
+
 /// What became of one statement.
 pub(super) enum Outcome {
     Understood,
@@ -192,6 +198,17 @@ impl Builder {
             return Outcome::NotUnderstood(format!(
                 "the statement nests {depth} levels (parentheses and CASE), more than the {MAX_NESTING} schemadrift reads{DEEPER}; its object is known but not compared"
             ));
+        }
+        // A table listing far more columns and constraints than PostgreSQL allows is refused before
+        // it is parsed: its syntax tree would cost tens of bytes per byte, for a table PostgreSQL
+        // refuses anyway.
+        if is_create_table(sql) {
+            let listed = crate::reader::first_level_commas(sql) + 1;
+            if listed > 2 * MAX_COLUMNS {
+                return Outcome::NotUnderstood(format!(
+                    "this table lists {listed} columns and constraints: tables can have at most {MAX_COLUMNS} columns, PostgreSQL refuses this CREATE TABLE"
+                ));
+            }
         }
         if depth <= SHALLOW {
             return self.statement(sql);
@@ -1159,6 +1176,35 @@ mod tests {
         let unread = &catalog.not_understood[0];
         assert!(unread.reason.contains("is specified more than once (names are cut to 63 bytes)"), "{}", unread.reason);
         assert_eq!(unread.object, Some(super::StatementObject { kind: "table", name: "public.t".into() }));
+    }
+
+    #[test]
+    fn a_table_wider_than_postgresql_allows_is_refused_with_its_width() {
+        let table = |columns: usize| {
+            let list: Vec<String> = (0..columns).map(|i| format!("c{i} integer")).collect();
+            build_catalog(&read(&format!("CREATE UNLOGGED TABLE public.wide (\n{}\n);\n", list.join(",\n"))))
+        };
+        // Just over the limit: parsed, and refused by its column count.
+        let over = table(super::MAX_COLUMNS + 1);
+        assert!(over.tables.is_empty());
+        assert!(
+            over.not_understood[0].reason.contains("this table has 1601 columns"),
+            "{}",
+            over.not_understood[0].reason
+        );
+        // Far over: refused before it is parsed, by what it lists.
+        let far = table(10_000);
+        assert!(far.tables.is_empty());
+        assert!(
+            far.not_understood[0].reason.contains("this table lists 10000 columns and constraints"),
+            "{}",
+            far.not_understood[0].reason
+        );
+        assert_eq!(
+            far.not_understood[0].object,
+            Some(super::StatementObject { kind: "table", name: "public.wide".into() })
+        );
+        assert_eq!(table(super::MAX_COLUMNS).tables.len(), 1);
     }
 
     #[test]

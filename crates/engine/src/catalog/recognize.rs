@@ -309,7 +309,7 @@ fn normalized_in_pieces(sql: &str, piece_bytes: usize) -> String {
 }
 
 /// How much of a statement is tokenized at once.
-const TOKEN_PIECE_BYTES: usize = 64 << 10;
+const TOKEN_PIECE_BYTES: usize = 8 << 10;
 
 /// `sql` cut into pieces of about `size` bytes, each cut just after whitespace, `(`, `)` or `,`
 /// outside quotes, comments and dollar bodies: a token never spans a cut, so tokenizing the pieces
