@@ -9,7 +9,7 @@ use crate::analysis::{Analyst, Parsed};
 use crate::protocol::{Request, Response};
 use crate::state::Side;
 use schemadrift_engine::catalog::CatalogBuilder;
-use schemadrift_engine::{prepare, read, reading_notes, summarize, InputError};
+use schemadrift_engine::{prepare, read, reading_notes, summarize, InputError, ReadingBudget};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -181,10 +181,16 @@ impl Host {
         let summary = summarize(&decoded.text, &dump);
         let mut builder = CatalogBuilder::new();
         let total = dump.pieces.len().max(1);
-        let mut slice_start = js_sys::Date::now();
+        let budget = ReadingBudget::for_bytes(bytes.len());
+        let started = js_sys::Date::now();
+        let mut slice_start = started;
         for (done, piece) in dump.pieces.iter().enumerate() {
             builder.add(piece);
-            if js_sys::Date::now() - slice_start > SLICE_MS {
+            let now = js_sys::Date::now();
+            if let Err(too_slow) = budget.check((now - started) / 1000.0, piece) {
+                return Some(Err(too_slow));
+            }
+            if now - slice_start > SLICE_MS {
                 progress("parsing", (done * 100 / total) as u8);
                 next_task().await;
                 if !self.wanted(side, generation) {

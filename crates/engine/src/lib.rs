@@ -27,6 +27,6 @@ pub mod summary;
 
 pub use catalog::{build as build_catalog, Catalog, Counts};
 pub use diff::{diff, Diff, DiffOptions};
-pub use input::{decode, prepare, reading_notes, DecodedInput, InputError};
+pub use input::{decode, prepare, reading_notes, DecodedInput, InputError, ReadingBudget};
 pub use reader::{read, Dump, Piece, PieceKind};
 pub use summary::{summarize, DumpSummary};

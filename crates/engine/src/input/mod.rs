@@ -51,6 +51,12 @@ pub enum InputError {
         name: String,
         databases: Vec<Database>,
     },
+    /// Reading took longer than its time budget ([`ReadingBudget`]); stopped at this statement.
+    TooSlow {
+        seconds: u64,
+        line: usize,
+        statement: String,
+    },
 }
 
 impl fmt::Display for InputError {
@@ -94,7 +100,36 @@ impl fmt::Display for InputError {
                 "this pg_dumpall file has no database named \"{name}\"; it has {}",
                 names(databases)
             ),
+            InputError::TooSlow { seconds, line, statement } => write!(
+                f,
+                "reading stopped after {seconds} s at the statement on line {line} (`{statement}`): no real dump takes this long to read, so this file has a shape schemadrift reads too slowly. The other side stays loaded; please report the file's shape (not its contents) so it can be fixed, or compare a dump of fewer schemas"
+            ),
         }
+    }
+}
+
+/// How long reading one file may take before it stops with [`InputError::TooSlow`]: far more than
+/// the cost law allows (`pipeline::laws::budget`), so only a shape the law's test has not met
+/// reaches it, and then the user gets a message instead of a worker that never answers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReadingBudget {
+    pub seconds: f64,
+}
+
+impl ReadingBudget {
+    /// Ten times the law's time for `bytes`, and at least 30 s (a slow phone, a busy machine).
+    pub fn for_bytes(bytes: usize) -> ReadingBudget {
+        ReadingBudget { seconds: (crate::pipeline::laws::budget(bytes).seconds * 10.0).max(30.0) }
+    }
+
+    /// `Err` once `elapsed` seconds are over the budget, naming the statement being read.
+    pub fn check(&self, elapsed: f64, piece: &crate::reader::Piece<'_>) -> Result<(), InputError> {
+        if elapsed <= self.seconds {
+            return Ok(());
+        }
+        let head: String = piece.text.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+        let statement: String = head.chars().take(60).collect();
+        Err(InputError::TooSlow { seconds: elapsed as u64, line: piece.line, statement })
     }
 }
 
@@ -358,6 +393,30 @@ fn decode_utf32(body: &[u8], unit: fn([u8; 4]) -> u32, name: &str, how: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_over_its_time_budget_stops_naming_the_statement() {
+        let budget = ReadingBudget::for_bytes(10 << 20);
+        // Ten times the law (0.5 s + 1 s per MB): 105 s for 10 MB; small files get 30 s.
+        assert_eq!(budget.seconds, 105.0);
+        assert_eq!(ReadingBudget::for_bytes(1000).seconds, 30.0);
+        let dump = crate::read("SELECT 1;\n\nCREATE VIEW public.v AS\n SELECT 1 AS one, 2 AS two, 3 AS three;\n");
+        let piece = dump.pieces.iter().find(|p| p.text.starts_with("CREATE VIEW")).unwrap();
+        assert!(budget.check(104.9, piece).is_ok());
+        let error = budget.check(106.2, piece).unwrap_err();
+        assert_eq!(
+            error,
+            InputError::TooSlow { seconds: 106, line: 3, statement: "CREATE VIEW public.v AS SELECT 1".into() }
+        );
+        let message = error.to_string();
+        assert!(
+            message.starts_with(
+                "reading stopped after 106 s at the statement on line 3 (`CREATE VIEW public.v AS SELECT 1`)"
+            ),
+            "{message}"
+        );
+        assert!(message.contains("The other side stays loaded"), "{message}");
+    }
 
     fn error_of(bytes: &[u8]) -> InputError {
         decode(bytes).expect_err("input should have been refused")
