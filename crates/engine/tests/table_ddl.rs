@@ -10,8 +10,11 @@ use schemadrift_engine::{build_catalog, read};
 fn table_ddl_reads_back_as_the_same_table() {
     let mut checked = 0;
     let mut files = common::project_dumps();
+    // The project's dumps hold 72 tables of this kind; the corpus more than as many again.
+    let mut minimum = 70;
     if let Some(corpus) = common::corpus_dir() {
         files.extend(common::dumps(&corpus));
+        minimum = 100;
     }
     let mut failures = Vec::new();
     for path in files {
@@ -44,7 +47,7 @@ fn table_ddl_reads_back_as_the_same_table() {
             checked += 1;
         }
     }
-    assert!(checked > 100, "only {checked} tables checked");
+    assert!(checked > minimum, "only {checked} tables checked");
     assert!(
         failures.is_empty(),
         "{} tables differ; first:\n{}",
