@@ -677,8 +677,14 @@ impl Builder {
                 return Outcome::Understood;
             }
             AlterTableOperation::SetOptionsParens { options } => {
-                table.options.extend(options.iter().map(|o| o.to_string()));
-                table.options.sort();
+                // PostgreSQL replaces an option set again in place and appends the others.
+                for option in options.iter().map(|o| o.to_string().replace([' ', '\''], "")) {
+                    let key = option.split('=').next().unwrap_or(&option).to_string();
+                    match table.options.iter_mut().find(|o| o.split('=').next() == Some(key.as_str())) {
+                        Some(kept) => *kept = option,
+                        None => table.options.push(option),
+                    }
+                }
             }
             other => return Outcome::NotUnderstood(format!("ALTER TABLE … {other} is not understood yet")),
         }
@@ -900,6 +906,12 @@ impl Builder {
                         };
                         column.statistics = (target != "-1").then_some(target);
                     }
+                    recognize::TableSetting::Storage { column, storage } => {
+                        let Some(column) = found.column_mut(&column) else {
+                            return Outcome::NotUnderstood(format!("column {table}.{column} is not in the table"));
+                        };
+                        column.storage = Some(storage);
+                    }
                 }
             }
             Fact::SequenceOwnedBy { sequence, column } => {
@@ -981,6 +993,14 @@ impl Builder {
                 let publication = self.catalog.publications.entry(name).or_default();
                 publication.definition.push_str("; ");
                 publication.definition.push_str(&change);
+            }
+            Fact::OtherAltered { key, change } => {
+                let Some(object) = self.catalog.other_objects.get_mut(&key) else {
+                    return Outcome::NotUnderstood(format!("{key} is changed but not created"));
+                };
+                object.definition.push_str("; ");
+                object.definition.push_str(&change);
+                self.remember(format!("other {key}"), true);
             }
             Fact::Other { key, definition } => {
                 self.remember(format!("other {key}"), false);
@@ -1066,9 +1086,9 @@ fn table_options(options: &sqlparser::ast::CreateTableOptions) -> Vec<String> {
         CreateTableOptions::With(list) | CreateTableOptions::Options(list) | CreateTableOptions::Plain(list) => list,
         _ => &[],
     };
-    let mut out: Vec<String> = list.iter().map(|o| text(o).replace([' ', '\''], "")).collect();
-    out.sort();
-    out
+    // In the order written: PostgreSQL keeps them so, and a migration that gives the target's
+    // order makes the same dump (`plan::tables` sets them so). Compared as a set.
+    list.iter().map(|o| text(o).replace([' ', '\''], "")).collect()
 }
 
 fn constraint_name(constraint: &TableConstraint) -> Option<String> {

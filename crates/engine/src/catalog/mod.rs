@@ -258,6 +258,9 @@ pub struct Column {
     /// The column's statistics target when it is not the default (`SET STATISTICS n`).
     #[serde(default)]
     pub statistics: Option<String>,
+    /// The column's storage when it is not its type's (`SET STORAGE external`), lower case.
+    #[serde(default)]
+    pub storage: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

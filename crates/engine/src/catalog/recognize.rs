@@ -53,6 +53,12 @@ pub(super) enum Fact {
         table: QualifiedName,
         setting: TableSetting,
     },
+    /// A statement that adds to an object known by its definition (a text search configuration's
+    /// mappings): appended to that definition and to its source.
+    OtherAltered {
+        key: String,
+        change: String,
+    },
     SequenceOwnedBy {
         sequence: QualifiedName,
         column: String,
@@ -235,6 +241,9 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
         ["CREATE", "TABLE", ..] if sql.contains("VIRTUAL") => virtual_columns(sql),
         ["CREATE", "PROCEDURE", ..] | ["CREATE", "OR", "REPLACE", "PROCEDURE"] => {
             routine(sql, default_schema, "procedure")
+        }
+        ["ALTER", "TEXT", "SEARCH", "CONFIGURATION", ..] if sql.to_uppercase().contains(" MAPPING ") => {
+            configuration_mapping(sql, default_schema)
         }
         ["ALTER", "PUBLICATION", name, ..] => {
             Recognized::Fact(Fact::PublicationAltered { name: name.to_lowercase(), change: normalized_tokens(sql) })
@@ -507,6 +516,10 @@ fn object_key(tokens: &[Token], kind: &str, start: usize, end: usize, default_sc
         .position(|t| matches!(t, Token::Word(w) if w.keyword == Keyword::ON && w.quote_style.is_none()))
         .unwrap_or(name_end);
     let object = match read_name(rest, 0) {
+        _ if kind == "operator" => match operator_name(rest, 0, default_schema) {
+            Some((name, _)) => name,
+            None => join_tokens(&rest[..name_end]).to_lowercase(),
+        },
         Some((parts, consumed)) if consumed == name_end => {
             if kind == "column" && parts.len() == 2 {
                 format!("{default_schema}.{}.{}", parts[0], parts[1])
@@ -665,12 +678,20 @@ fn identity(sql: &str, default_schema: &str) -> Recognized {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum TableSetting {
     ClusterOn(String),
-    Statistics { column: String, target: String },
+    Statistics {
+        column: String,
+        target: String,
+    },
+    /// `SET STORAGE plain|external|extended|main`, lower case.
+    Storage {
+        column: String,
+        storage: String,
+    },
 }
 
 fn is_table_setting(sql: &str) -> bool {
     let upper = sql.to_uppercase();
-    upper.contains(" CLUSTER ON ") || upper.contains(" SET STATISTICS ")
+    upper.contains(" CLUSTER ON ") || upper.contains(" SET STATISTICS ") || upper.contains(" SET STORAGE ")
 }
 
 /// `ALTER TABLE [ONLY] t CLUSTER ON i` and `ALTER TABLE [ONLY] t ALTER [COLUMN] c SET STATISTICS n`.
@@ -691,6 +712,21 @@ fn table_setting(sql: &str, default_schema: &str) -> Recognized {
         }
     } else if is_word(rest.first(), Keyword::ALTER) {
         let at = if is_word(rest.get(1), Keyword::COLUMN) { 2 } else { 1 };
+        if let (Some(Token::Word(column)), true, true, Some(Token::Word(storage))) = (
+            rest.get(at),
+            is_word(rest.get(at + 1), Keyword::SET),
+            is_word(rest.get(at + 2), Keyword::STORAGE),
+            rest.get(at + 3),
+        ) {
+            let storage = storage.value.to_lowercase();
+            if !end(at + 4) || !["plain", "external", "extended", "main"].contains(&storage.as_str()) {
+                return Recognized::No;
+            }
+            return Recognized::Fact(Fact::TableSetting {
+                table,
+                setting: TableSetting::Storage { column: ident(column), storage },
+            });
+        }
         let (Some(Token::Word(column)), true, true) =
             (rest.get(at), is_word(rest.get(at + 1), Keyword::SET), is_word(rest.get(at + 2), Keyword::STATISTICS))
         else {
@@ -1010,12 +1046,79 @@ fn other_object(sql: &str, default_schema: &str) -> Recognized {
     if kind.is_empty() {
         return Recognized::No;
     }
+    // `CREATE OPERATOR schema.=== (LEFTARG = a, RIGHTARG = b, …)`: known, as PostgreSQL knows it,
+    // by its name and argument types, `operator schema.===(a, b)` (how `ALTER OPERATOR` names it).
+    if kind == "operator" {
+        let Some((name, after)) = operator_name(&tokens, start, default_schema) else { return Recognized::No };
+        let argument = |word: &str| operator_argument(&tokens[after..], word).unwrap_or_else(|| "none".into());
+        let key = format!("operator {name}({}, {})", argument("leftarg"), argument("rightarg"));
+        return Recognized::Fact(Fact::Other { key, definition: normalized_tokens(sql) });
+    }
     let name = match read_name(&tokens, start) {
         Some((parts, _)) if schema_scoped(&kind) => qualified(parts, default_schema).to_string(),
         Some((parts, _)) => parts.join("."),
         None => join_tokens(&tokens[start..tokens.len().min(start + 6)]),
     };
     Recognized::Fact(Fact::Other { key: format!("{kind} {name}"), definition: normalized_tokens(sql) })
+}
+
+/// `ALTER TEXT SEARCH CONFIGURATION c ADD|ALTER MAPPING …`, which pg_dump writes after the
+/// configuration for each of its mappings: part of the configuration's definition.
+fn configuration_mapping(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let (kind, start) = read_kind(&tokens, 1);
+    if kind != "text search configuration" {
+        return Recognized::No;
+    }
+    let Some((name, _)) = read_name(&tokens, start) else { return Recognized::No };
+    Recognized::Fact(Fact::OtherAltered {
+        key: format!("{kind} {}", qualified(name, default_schema)),
+        change: normalized_tokens(sql),
+    })
+}
+
+/// An operator's name at `tokens[at]`, `[schema.]chars` (the characters as one name, however the
+/// tokenizer cut them), qualified; and the index after it.
+fn operator_name(tokens: &[Token], at: usize, default_schema: &str) -> Option<(String, usize)> {
+    let (schema, mut i) = match (tokens.get(at), tokens.get(at + 1)) {
+        (Some(Token::Word(w)), Some(Token::Period)) => (ident(w), at + 2),
+        _ => (default_schema.to_string(), at),
+    };
+    let mut name = String::new();
+    while let Some(token) = tokens.get(i) {
+        if matches!(token, Token::LParen | Token::Word(_) | Token::EOF | Token::SemiColon) {
+            break;
+        }
+        name.push_str(&token.to_string());
+        i += 1;
+    }
+    (!name.is_empty()).then(|| (format!("{schema}.{name}"), i))
+}
+
+/// The type after `word =` in an operator's parenthesized options (`LEFTARG = integer`), as
+/// `ALTER OPERATOR` writes argument types.
+fn operator_argument(tokens: &[Token], word: &str) -> Option<String> {
+    let at = tokens.iter().position(|t| matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case(word)))?;
+    if !matches!(tokens.get(at + 1), Some(Token::Eq)) {
+        return None;
+    }
+    let mut depth = 0usize;
+    let end = tokens[at + 2..]
+        .iter()
+        .position(|t| match t {
+            Token::LParen | Token::LBracket => {
+                depth += 1;
+                false
+            }
+            Token::RParen | Token::RBracket if depth > 0 => {
+                depth -= 1;
+                false
+            }
+            Token::Comma | Token::RParen => depth == 0,
+            _ => false,
+        })
+        .map_or(tokens.len(), |e| at + 2 + e);
+    Some(lower_unquoted(&tokens[at + 2..end]))
 }
 
 /// `CREATE USER MAPPING FOR role SERVER server [OPTIONS (…)]`: kept by its definition under the key
@@ -1220,6 +1323,41 @@ mod tests {
             Recognized::Fact(fact) => fact,
             _ => panic!("no fact recognized in {sql}"),
         }
+    }
+
+    #[test]
+    fn operators_are_known_by_their_characters_and_argument_types() {
+        let Fact::Other { key, .. } = fact("CREATE OPERATOR public.=== (\n    FUNCTION = public.eqi,\n    LEFTARG = integer,\n    RIGHTARG = integer\n);")
+        else {
+            panic!()
+        };
+        assert_eq!(key, "operator public.===(integer, integer)");
+        let Fact::Other { key, .. } = fact("CREATE OPERATOR app.!! (FUNCTION = app.fact, LEFTARG = bigint);") else {
+            panic!()
+        };
+        assert_eq!(key, "operator app.!!(bigint, none)");
+        // ALTER OPERATOR … OWNER TO names it the same way.
+        let Fact::Owner { object, .. } = fact("ALTER OPERATOR public.=== (integer, integer) OWNER TO app;") else {
+            panic!()
+        };
+        assert_eq!(object, "operator public.===(integer, integer)");
+    }
+
+    #[test]
+    fn column_storage_and_configuration_mappings_are_read() {
+        let Fact::TableSetting { setting: TableSetting::Storage { column, storage }, .. } =
+            fact("ALTER TABLE ONLY public.t ALTER COLUMN note SET STORAGE EXTERNAL;")
+        else {
+            panic!()
+        };
+        assert_eq!((column.as_str(), storage.as_str()), ("note", "external"));
+        let Fact::OtherAltered { key, change } =
+            fact("ALTER TEXT SEARCH CONFIGURATION public.plain ADD MAPPING FOR asciiword WITH english_stem;")
+        else {
+            panic!()
+        };
+        assert_eq!(key, "text search configuration public.plain");
+        assert_eq!(change, "alter text search configuration public.plain add mapping for asciiword with english_stem");
     }
 
     /// Only the head of a long statement is tokenized: its object is still found, whether the cut

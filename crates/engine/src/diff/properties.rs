@@ -73,7 +73,8 @@ impl Properties for Table {
                 self.partition_of.as_ref().map(|(parent, bound)| format!("{parent} {bound}")).unwrap_or_default(),
             ),
             ("inherits", self.inherits.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
-            ("storage parameters", list(&self.options)),
+            // A set: the order they were written in is not a difference.
+            ("storage parameters", list(&sorted(&self.options))),
             ("row level security", yes(self.row_level_security)),
             ("forced row level security", yes(self.force_row_level_security)),
             ("replica identity", some(&self.replica_identity)),
@@ -93,6 +94,7 @@ impl Properties for Column {
             ("identity", some(&self.identity)),
             ("generated", some(&self.generated)),
             ("statistics", some(&self.statistics)),
+            ("storage", some(&self.storage)),
         ]
     }
 }
@@ -134,6 +136,8 @@ impl Properties for Function {
     fn properties(&self) -> Vec<(&'static str, String)> {
         vec![
             ("kind", self.kind.clone()),
+            // The key holds the argument types; their names, modes and defaults are compared here.
+            ("arguments", self.arguments.clone()),
             ("returns", some(&self.returns)),
             ("language", some(&self.language)),
             ("volatility", self.volatility.clone()),
@@ -176,4 +180,10 @@ impl Properties for String {
     fn properties(&self) -> Vec<(&'static str, String)> {
         vec![("value", self.clone())]
     }
+}
+
+fn sorted(list: &[String]) -> Vec<String> {
+    let mut sorted = list.to_vec();
+    sorted.sort();
+    sorted
 }

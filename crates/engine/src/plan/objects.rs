@@ -2,7 +2,7 @@
 //! triggers, policies, event triggers, publications, other objects; then comments, owners, grants.
 
 use super::{change_id, find, Phase, Planner, Rank};
-use crate::catalog::{QualifiedName, TypeDef};
+use crate::catalog::{Catalog, QualifiedName, TypeDef};
 use crate::diff::{Change, ChangeKind};
 use crate::sql::{ident, literal, qualified};
 
@@ -450,6 +450,43 @@ fn owned_by(owner: &str) -> String {
 }
 
 /// `name(arguments)` for DROP FUNCTION: argument defaults left out.
+/// Why a changed function cannot be replaced in place, if it cannot: CREATE OR REPLACE keeps the
+/// return type, the kind, and the arguments' names and defaults, so a change of any of them drops
+/// the function and creates it again.
+pub(super) fn recreated_function(
+    old: &crate::catalog::Function,
+    new: &crate::catalog::Function,
+) -> Option<&'static str> {
+    if old.returns != new.returns {
+        Some("the return type changes")
+    } else if old.kind != new.kind || old.kind == "aggregate" {
+        Some("CREATE OR REPLACE cannot change it")
+    } else if old.arguments != new.arguments {
+        Some("its arguments' names or defaults change")
+    } else {
+        None
+    }
+}
+
+/// The column defaults that call `function` (`schema.name(` in the default): the statements that
+/// drop them (before the function is dropped) and set the target's back (once it is made again,
+/// for the columns the target still has with a default).
+fn defaults_calling(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<String>) {
+    let call = format!("{}(", qualified(function));
+    let (mut unset, mut set) = (Vec::new(), Vec::new());
+    for (table, t) in &p.from.tables {
+        for column in t.columns.iter().filter(|c| c.default.as_deref().is_some_and(|d| d.contains(&call))) {
+            let col = ident(&column.name);
+            unset.push(format!("ALTER TABLE {} ALTER COLUMN {col} DROP DEFAULT;", qualified(table)));
+            let target = p.to.tables.get(table).and_then(|t| t.column(&column.name));
+            if let Some(default) = target.and_then(|c| c.default.as_deref()) {
+                set.push(format!("ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {default};", qualified(table)));
+            }
+        }
+    }
+    (unset, set)
+}
+
 fn signature(function: &crate::catalog::Function) -> String {
     let arguments: Vec<&str> = crate::catalog::split_top_level(&function.arguments, ',')
         .into_iter()
@@ -505,23 +542,23 @@ fn function(p: &mut Planner, change: &Change) {
         _ => {
             let Some(source) = source(p, change) else { return };
             let (old, new) = (&p.from.functions[&change.object], &p.to.functions[&change.object]);
-            // CREATE OR REPLACE keeps the return type, the kind, and the arguments' names and
-            // defaults: a change of any of them drops the function and creates it again.
-            let why = if old.returns != new.returns {
-                Some("the return type changes")
-            } else if old.kind != new.kind || old.kind == "aggregate" {
-                Some("CREATE OR REPLACE cannot change it")
-            } else if old.arguments != new.arguments {
-                Some("its arguments' names or defaults change")
-            } else {
-                None
-            };
-            if let Some(why) = why {
-                let mut sql = format!("DROP {} IF EXISTS {};\n{}", word(old), signature(old), source.trim());
+            if let Some(why) = recreated_function(old, new) {
+                // Column defaults calling it would stop the drop: they go first and come back after
+                // (the views over it are made again around this step, see `tables::recreated_views`).
+                let (unset, set) = defaults_calling(p, &old.name);
+                let mut sql = unset.join("\n");
+                if !sql.is_empty() {
+                    sql.push('\n');
+                }
+                sql.push_str(&format!("DROP {} IF EXISTS {};\n{}", word(old), signature(old), source.trim()));
                 let kind = if new.kind == "procedure" { "procedure" } else { "function" };
                 for carried in p.carried_along(kind, &change.object, &signature(new)) {
                     sql.push('\n');
                     sql.push_str(&carried);
+                }
+                for again in set {
+                    sql.push('\n');
+                    sql.push_str(&again);
                 }
                 p.push_step(
                     Phase::Rewrite,
@@ -620,12 +657,89 @@ fn other(p: &mut Planner, change: &Change) {
     if kind == "subscription" {
         return subscription(p, change, &drop, create.as_ref());
     }
+    if change.change == ChangeKind::Altered {
+        // A server, wrapper or user mapping whose options change is altered in place: dropping it
+        // would need its foreign tables and user mappings dropped first.
+        let definition = |c: &Catalog| c.other_objects.get(&change.object).map(|d| d.definition.clone());
+        if let (Some(old), Some(new)) = (definition(p.from), definition(p.to)) {
+            if let Some(alter) = options_in_place(kind, name, &old, &new) {
+                return p.push(Phase::Prepare, create_rank, alter, change);
+            }
+        }
+    }
     match (change.change, create) {
         (ChangeKind::Added, Some(create)) => p.push(Phase::Prepare, create_rank, create, change),
         (ChangeKind::Removed, _) => p.push(Phase::Cleanup, drop_rank, drop, change),
         (_, Some(create)) => p.push(Phase::Prepare, create_rank, format!("{drop}\n{}", create.trim()), change),
         _ => {}
     }
+}
+
+/// A normalized definition split into what comes before its `OPTIONS (…)` (the server's `VERSION`
+/// left out) and the options, each `name 'value'`; the version on its own.
+fn split_options(definition: &str) -> (String, Option<String>, Vec<(String, String)>) {
+    let (mut head, options) = match definition.rfind(" options (") {
+        Some(at) if definition.ends_with(')') => {
+            let list = &definition[at + " options (".len()..definition.len() - 1];
+            let options = crate::catalog::split_top_level(list, ',')
+                .into_iter()
+                .filter_map(|o| o.trim().split_once(' ').map(|(k, v)| (k.to_string(), v.trim().to_string())))
+                .collect();
+            (definition[..at].to_string(), options)
+        }
+        _ => (definition.to_string(), Vec::new()),
+    };
+    let mut version = None;
+    if let Some(at) = head.find(" version '") {
+        let value_start = at + " version ".len();
+        let end = crate::catalog::split_top_level(&head[value_start..], ' ')[0].len();
+        version = Some(head[value_start..value_start + end].to_string());
+        head = format!("{}{}", &head[..at], &head[value_start + end..]);
+    }
+    (head, version, options)
+}
+
+/// `ALTER SERVER s [VERSION 'v'] OPTIONS (SET host 'y', ADD port '5432', DROP dbname)` (and the same
+/// for wrappers and user mappings) when only options (or a server's version) differ.
+fn options_in_place(kind: &str, name: &str, old: &str, new: &str) -> Option<String> {
+    let target = match kind {
+        "server" => format!("SERVER {}", ident(name)),
+        "foreign data wrapper" => format!("FOREIGN DATA WRAPPER {}", ident(name)),
+        // `user mapping for app server s`
+        "user mapping" => {
+            let (role, server) = name.strip_prefix("for ")?.split_once(" server ")?;
+            format!("USER MAPPING FOR {role} SERVER {server}")
+        }
+        _ => return None,
+    };
+    let (old_head, old_version, old_options) = split_options(old);
+    let (new_head, new_version, new_options) = split_options(new);
+    if old_head != new_head {
+        return None;
+    }
+    let mut changes = Vec::new();
+    for (key, value) in &new_options {
+        match old_options.iter().find(|(k, _)| k == key) {
+            Some((_, before)) if before == value => {}
+            Some(_) => changes.push(format!("SET {key} {value}")),
+            None => changes.push(format!("ADD {key} {value}")),
+        }
+    }
+    for (key, _) in old_options.iter().filter(|(k, _)| !new_options.iter().any(|(n, _)| n == k)) {
+        changes.push(format!("DROP {key}"));
+    }
+    let version = match (&old_version, &new_version) {
+        (a, b) if a == b => String::new(),
+        (_, Some(v)) => format!(" VERSION {v}"),
+        // A version cannot be taken away in place.
+        (Some(_), None) => return None,
+        (None, None) => String::new(),
+    };
+    if changes.is_empty() && version.is_empty() {
+        return None;
+    }
+    let options = if changes.is_empty() { String::new() } else { format!(" OPTIONS ({})", changes.join(", ")) };
+    Some(format!("ALTER {target}{version}{options};"))
 }
 
 /// PostgreSQL refuses `CREATE SUBSCRIPTION` that makes a replication slot and `DROP SUBSCRIPTION`
@@ -876,6 +990,11 @@ fn object_sql(p: &Planner, kind: &str, object: &str) -> String {
             Some((table, column)) => format!("{}.{}", qualified(&table), ident(column)),
             None => object.splitn(3, '.').map(ident).collect::<Vec<_>>().join("."),
         },
+        // `public.===(integer, integer)`: the operator's characters are never quoted.
+        "operator" => match object.split_once('.') {
+            Some((schema, rest)) => format!("{}.{rest}", ident(schema)),
+            None => object.to_string(),
+        },
         "schema" | "extension" | "role" | "database" | "publication" | "event trigger" | "server" => ident(object),
         _ => table_sql(object),
     }
@@ -926,6 +1045,36 @@ fn undo_grant(statement: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_of_servers_and_user_mappings_change_in_place() {
+        let server =
+            |options: &str| format!("create server remote foreign data wrapper postgres_fdw options ({options})");
+        assert_eq!(
+            options_in_place(
+                "server",
+                "remote",
+                &server("host 'old', dbname 'app'"),
+                &server("host 'new', port '5433'")
+            )
+            .as_deref(),
+            Some("ALTER SERVER remote OPTIONS (SET host 'new', ADD port '5433', DROP dbname);")
+        );
+        let versioned = "create server remote version '2' foreign data wrapper postgres_fdw options (host 'a')";
+        assert_eq!(
+            options_in_place("server", "remote", &server("host 'a'"), versioned).as_deref(),
+            Some("ALTER SERVER remote VERSION '2';")
+        );
+        // Another wrapper cannot be set in place; nor can a version be taken away.
+        let other = "create server remote foreign data wrapper file_fdw options (host 'a')";
+        assert_eq!(options_in_place("server", "remote", &server("host 'a'"), other), None);
+        assert_eq!(options_in_place("server", "remote", versioned, &server("host 'a'")), None);
+        let mapping = |user: &str| format!("create user mapping for app server remote options (user '{user}')");
+        assert_eq!(
+            options_in_place("user mapping", "for app server remote", &mapping("r"), &mapping("w")).as_deref(),
+            Some("ALTER USER MAPPING FOR app SERVER remote OPTIONS (SET user 'w');")
+        );
+    }
 
     /// Found by the diff_plan fuzz target (fuzz/regressions/diff_plan/crash-ca30…): the grantee
     /// was searched in the whole statement, and `revoke from bob` found ` from ` inside `revoke `.

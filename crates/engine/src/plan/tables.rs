@@ -81,6 +81,64 @@ fn columns_that_stay_own(p: &mut Planner) {
     }
 }
 
+/// The storage a column of `data_type` has by default (its type's `typstorage`), which
+/// PostgreSQL 15 cannot be told to go back to by name (`SET STORAGE DEFAULT` is 16+): fixed-length
+/// types are PLAIN, `numeric` MAIN, other variable-length types EXTENDED.
+fn type_storage(data_type: &str) -> &'static str {
+    let base = data_type.trim().to_lowercase();
+    if base.ends_with(']') {
+        return "EXTENDED";
+    }
+    let base = base.split('(').next().unwrap_or(&base).trim().trim_start_matches("pg_catalog.").to_string();
+    const PLAIN: &[&str] = &[
+        "smallint",
+        "integer",
+        "int",
+        "int2",
+        "int4",
+        "int8",
+        "bigint",
+        "real",
+        "float4",
+        "float8",
+        "double precision",
+        "boolean",
+        "bool",
+        "date",
+        "time without time zone",
+        "time",
+        "timestamp",
+        "timestamp without time zone",
+        "timestamp with time zone",
+        "timestamptz",
+        "time with time zone",
+        "timetz",
+        "interval",
+        "uuid",
+        "money",
+        "oid",
+        "\"char\"",
+        "macaddr",
+        "macaddr8",
+        "point",
+        "box",
+        "line",
+        "lseg",
+        "circle",
+        "pg_lsn",
+        "serial",
+        "bigserial",
+        "smallserial",
+    ];
+    if base == "numeric" || base == "decimal" {
+        "MAIN"
+    } else if PLAIN.contains(&base.as_str()) {
+        "PLAIN"
+    } else {
+        "EXTENDED"
+    }
+}
+
 /// Settings pg_dump writes as statements of their own after a table: each column's statistics
 /// target, and the index `CLUSTER` uses. For new tables and columns too (a CREATE TABLE cannot say
 /// them); the index clustered on is named after it is built.
@@ -105,6 +163,24 @@ fn settings(p: &mut Planner) {
                 };
                 let sql =
                     format!("ALTER TABLE ONLY {shown} ALTER COLUMN {} SET STATISTICS {target};", ident(&column.name));
+                steps.push((Phase::Prepare, Rank::TableProperty, sql, id));
+            }
+        }
+        for column in &new.columns {
+            let before = old_columns.get(column.name.as_str()).copied();
+            let previous = before.and_then(|c| c.storage.as_ref());
+            if previous != column.storage.as_ref() && (before.is_some() || column.storage.is_some()) {
+                let storage = match column.storage.as_deref() {
+                    Some(storage) => storage.to_uppercase(),
+                    None => type_storage(&column.data_type).to_string(),
+                };
+                let id = if before.is_some() || old.is_some() {
+                    format!("column {name}.{}", column.name)
+                } else {
+                    format!("table {name}")
+                };
+                let sql =
+                    format!("ALTER TABLE ONLY {shown} ALTER COLUMN {} SET STORAGE {storage};", ident(&column.name));
                 steps.push((Phase::Prepare, Rank::TableProperty, sql, id));
             }
         }
@@ -552,7 +628,8 @@ fn altered_tables(p: &mut Planner) {
                 if dropping { (Phase::Cleanup, Rank::Inherit) } else { (Phase::Rewrite, Rank::TableProperty) };
             p.push(phase, rank, format!("ALTER TABLE {shown} INHERIT {};", qualified(parent)), &change);
         }
-        if old.options != new.options {
+        let as_set = |options: &[String]| options.iter().cloned().collect::<BTreeSet<String>>();
+        if as_set(&old.options) != as_set(&new.options) {
             let names = |options: &[String]| -> Vec<String> {
                 options.iter().map(|o| o.split('=').next().unwrap_or(o).trim().to_string()).collect()
             };
@@ -566,6 +643,8 @@ fn altered_tables(p: &mut Planner) {
                     &change,
                 );
             }
+            // All of the target's, in its order: PostgreSQL keeps the options not set here first
+            // and appends these, so the table ends with the target's order.
             if !new.options.is_empty() {
                 p.push(
                     Phase::Prepare,
@@ -1483,6 +1562,14 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
         if let Some((name, _)) = find(&p.to.tables, &change.object) {
             if recreated_table(p, name) {
                 rewritten.insert(p.old_table_name(name));
+            }
+        }
+    }
+    // A function dropped and made again (its return type or arguments change): the views calling it.
+    for change in p.changes_of("function").filter(|c| c.change == ChangeKind::Altered) {
+        if let (Some(old), Some(new)) = (p.from.functions.get(&change.object), p.to.functions.get(&change.object)) {
+            if super::objects::recreated_function(old, new).is_some() {
+                rewritten.insert(old.name.clone());
             }
         }
     }
