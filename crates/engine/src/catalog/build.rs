@@ -407,7 +407,7 @@ impl Builder {
                 );
             }
             Statement::CreateView(view) => self.create_view(view, adjust),
-            Statement::CreateFunction(function) => self.create_function(function),
+            Statement::CreateFunction(function) => self.create_function(function, adjust),
             Statement::CreateTrigger(trigger) => {
                 let table = self.qualify(&trigger.table_name);
                 let name = name_parts(&trigger.name).pop().unwrap_or_default();
@@ -809,7 +809,7 @@ impl Builder {
         );
     }
 
-    fn create_function(&mut self, function: CreateFunction) {
+    fn create_function(&mut self, function: CreateFunction, adjust: &Adjust) {
         let name = self.qualify(&function.name);
         let arguments =
             function.args.as_ref().map(|args| args.iter().map(text).collect::<Vec<_>>().join(", ")).unwrap_or_default();
@@ -850,6 +850,10 @@ impl Builder {
                     .collect(),
                 body: function.function_body.as_ref().map(function_body),
                 definition,
+                extras: match adjust {
+                    Adjust::FunctionExtras(extras) => extras.clone(),
+                    _ => Vec::new(),
+                },
             },
         );
     }

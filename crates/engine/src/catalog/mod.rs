@@ -346,6 +346,9 @@ pub struct Function {
     pub body: Option<String>,
     /// The whole statement, normalized.
     pub definition: String,
+    /// `cost 5`, `rows 10`, `leakproof`, `support f` as written (see `recognize::function_extras`).
+    #[serde(default)]
+    pub extras: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

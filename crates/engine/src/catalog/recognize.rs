@@ -35,6 +35,9 @@ pub(super) enum Adjust {
     DomainNotNull,
     /// PostgreSQL 18 `GENERATED ALWAYS AS (…) VIRTUAL` columns, read as STORED, then marked.
     VirtualColumns(Vec<String>),
+    /// A function's `COST n`, `ROWS n`, `[NOT] LEAKPROOF`, `SUPPORT f`, which sqlparser does not
+    /// read: taken out before parsing, kept as written (lower case).
+    FunctionExtras(Vec<String>),
 }
 
 pub(super) enum Fact {
@@ -245,6 +248,7 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
         ["ALTER", "TEXT", "SEARCH", "CONFIGURATION", ..] if sql.to_uppercase().contains(" MAPPING ") => {
             configuration_mapping(sql, default_schema)
         }
+        ["CREATE", "FUNCTION", ..] | ["CREATE", "OR", "REPLACE", "FUNCTION"] => function_extras(sql),
         ["ALTER", "PUBLICATION", name, ..] => {
             Recognized::Fact(Fact::PublicationAltered { name: name.to_lowercase(), change: normalized_tokens(sql) })
         }
@@ -1057,9 +1061,81 @@ fn other_object(sql: &str, default_schema: &str) -> Recognized {
     let name = match read_name(&tokens, start) {
         Some((parts, _)) if schema_scoped(&kind) => qualified(parts, default_schema).to_string(),
         Some((parts, _)) => parts.join("."),
+        // `CREATE CAST (a AS b) …`: the parenthesized pair, whole.
+        None if matches!(tokens.get(start), Some(Token::LParen)) => match parenthesized_list(&tokens, start) {
+            Some((_, after)) => lower_unquoted(&tokens[start..after]),
+            None => join_tokens(&tokens[start..tokens.len().min(start + 6)]),
+        },
         None => join_tokens(&tokens[start..tokens.len().min(start + 6)]),
     };
     Recognized::Fact(Fact::Other { key: format!("{kind} {name}"), definition: normalized_tokens(sql) })
+}
+
+/// `CREATE FUNCTION … COST 5 ROWS 10 LEAKPROOF SUPPORT f …`: the statement without those options
+/// (outside its body), to be parsed, and the options. `No` when it has none.
+fn function_extras(sql: &str) -> Recognized {
+    let dialect = PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize() else { return Recognized::No };
+    let word =
+        |t: Option<&Token>, k: Keyword| matches!(t, Some(Token::Word(w)) if w.keyword == k && w.quote_style.is_none());
+    // The next token that is not whitespace, from `at`.
+    let next = |at: usize| (at..tokens.len()).find(|&i| !matches!(tokens[i], Token::Whitespace(_)));
+    let (mut kept, mut extras) = (String::with_capacity(sql.len()), Vec::new());
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = &tokens[i];
+        let after = next(i + 1);
+        let value = after.map(|a| &tokens[a]);
+        let taken = if word(Some(token), Keyword::COST)
+            || matches!(token, Token::Word(w) if w.value.eq_ignore_ascii_case("rows") && w.quote_style.is_none())
+        {
+            match (value, after) {
+                (Some(Token::Number(n, _)), Some(a)) => {
+                    Some((format!("{} {n}", token.to_string().to_lowercase()), a + 1))
+                }
+                _ => None,
+            }
+        } else if matches!(token, Token::Word(w) if w.value.eq_ignore_ascii_case("leakproof") && w.quote_style.is_none())
+        {
+            Some(("leakproof".to_string(), i + 1))
+        } else if word(Some(token), Keyword::NOT)
+            && matches!(value, Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("leakproof"))
+        {
+            after.map(|a| ("not leakproof".to_string(), a + 1))
+        } else if matches!(token, Token::Word(w) if w.value.eq_ignore_ascii_case("support") && w.quote_style.is_none())
+        {
+            // SUPPORT [schema.]name
+            let mut end = after.unwrap_or(tokens.len());
+            let mut name = String::new();
+            while let Some(Token::Word(w)) = tokens.get(end) {
+                name.push_str(&Token::Word(w.clone()).to_string());
+                end += 1;
+                if tokens.get(end) == Some(&Token::Period) {
+                    name.push('.');
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            (!name.is_empty()).then(|| (format!("support {}", name.to_lowercase()), end))
+        } else {
+            None
+        };
+        match taken {
+            Some((extra, end)) => {
+                extras.push(extra);
+                i = end;
+            }
+            None => {
+                kept.push_str(&token.to_string());
+                i += 1;
+            }
+        }
+    }
+    if extras.is_empty() {
+        return Recognized::No;
+    }
+    Recognized::Reparse { sql: kept, adjust: Adjust::FunctionExtras(extras) }
 }
 
 /// `ALTER TEXT SEARCH CONFIGURATION c ADD|ALTER MAPPING …`, which pg_dump writes after the
@@ -1341,6 +1417,22 @@ mod tests {
             panic!()
         };
         assert_eq!(object, "operator public.===(integer, integer)");
+    }
+
+    #[test]
+    fn function_options_sqlparser_does_not_read_are_taken_out_and_kept() {
+        let sql = "CREATE FUNCTION public.f(integer) RETURNS SETOF integer\n    LANGUAGE sql STRICT LEAKPROOF COST 5 ROWS 10 SUPPORT public.helper\n    AS $$SELECT cost FROM rows$$;";
+        let Recognized::Reparse { sql: kept, adjust: Adjust::FunctionExtras(extras) } = recognize(sql, "public") else {
+            panic!("not taken apart")
+        };
+        assert_eq!(extras, ["leakproof", "cost 5", "rows 10", "support public.helper"]);
+        // The body is one token: words inside it stay.
+        assert!(kept.contains("LANGUAGE sql STRICT") && kept.contains("AS $$SELECT cost FROM rows$$"), "{kept}");
+        assert!(!kept.contains("COST 5") && !kept.contains("LEAKPROOF"), "{kept}");
+        assert!(matches!(
+            recognize("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';", "public"),
+            Recognized::No
+        ));
     }
 
     #[test]

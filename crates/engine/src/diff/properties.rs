@@ -145,6 +145,7 @@ impl Properties for Function {
             ("security definer", yes(self.security_definer)),
             ("parallel", self.parallel.clone()),
             ("set", list(&self.set_options)),
+            ("options", list(&self.extras)),
             ("body", some(&self.body)),
             // Functions read from tokens have no separate body: their whole statement stands in.
             ("definition", if self.body.is_some() { String::new() } else { self.definition.clone() }),

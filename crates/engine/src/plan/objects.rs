@@ -487,7 +487,7 @@ fn defaults_calling(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<
     (unset, set)
 }
 
-fn signature(function: &crate::catalog::Function) -> String {
+pub(super) fn signature(function: &crate::catalog::Function) -> String {
     let arguments: Vec<&str> = crate::catalog::split_top_level(&function.arguments, ',')
         .into_iter()
         .filter(|a| !a.trim().is_empty())
@@ -567,6 +567,8 @@ fn function(p: &mut Planner, change: &Change) {
                     vec![change_id(change)],
                     Some(format!("{why}, so the function is dropped and created again")),
                 );
+                // Its owner, comment and privileges follow it (`phase_after`).
+                p.created.insert(change_id(change), Phase::Rewrite);
             } else {
                 p.push(Phase::Prepare, Rank::Function, or_replace(&source), change);
             }
@@ -834,6 +836,16 @@ pub(super) fn plan_access(p: &mut Planner) {
                 {
                     continue; // the object goes, and its comment with it
                 }
+                // A view made again loses its columns' comments, and may lose the column itself.
+                let view_made_again = |relation: &str| {
+                    ["view", "materialized_view"].iter().any(|k| p.created.contains_key(&format!("{k} {relation}")))
+                };
+                if change.change == ChangeKind::Removed
+                    && kind == "column"
+                    && object.rsplit_once('.').is_some_and(|(relation, _)| view_made_again(relation))
+                {
+                    continue;
+                }
                 // A dump leaves out the public schema's comment while it is the default, which
                 // PostgreSQL gives every new database: that is what `to` has, not no comment.
                 let default = (change.object == "schema public").then_some("standard public schema");
@@ -964,12 +976,19 @@ fn linked_throughout(p: &Planner, sequence: &str) -> bool {
 /// The phase in which statements about an object can run: after it is created.
 fn phase_after(p: &Planner, kind: &str, object: &str) -> Phase {
     let base = object.split_whitespace().next().unwrap_or(object);
+    let relation = base.rsplit_once('.').map_or(base, |(t, _)| t);
     let candidates = [
         format!("{} {object}", kind.replace(' ', "_")),
-        format!("table {}", base.rsplit_once('.').map_or(base, |(t, _)| t)),
+        // A routine's change is a `function` change whatever its kind (a function that becomes a
+        // procedure, a procedure whose arguments change).
+        format!("function {object}"),
+        format!("table {relation}"),
         format!("table {base}"),
         format!("index {base}"),
         format!("view {base}"),
+        // A view's column (`COMMENT ON COLUMN v.c`): after the view is made (again).
+        format!("view {relation}"),
+        format!("materialized_view {relation}"),
     ];
     candidates.iter().filter_map(|c| p.created.get(c)).copied().max().unwrap_or(Phase::Prepare).max(Phase::Prepare)
 }

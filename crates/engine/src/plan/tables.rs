@@ -283,6 +283,79 @@ fn free_names(p: &mut Planner) {
 }
 
 /// A column as `ADD COLUMN` / `CREATE TABLE` writes it, with the identity's own sequence options.
+/// Whether `text` names `word` as a whole word (an identifier, bare or quoted), not as part of one.
+fn names_word(text: &str, word: &str) -> bool {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let quoted = format!("\"{}\"", word.replace('"', "\"\""));
+    text.contains(&quoted)
+        || text.match_indices(word).any(|(at, _)| {
+            !text[..at].chars().next_back().is_some_and(is_name)
+                && !text[at + word.len()..].chars().next().is_some_and(is_name)
+        })
+}
+
+/// What PostgreSQL will not change a column's type under, on the FROM side: policies and triggers
+/// of the table whose expressions name the column, generated columns computed from it, and
+/// functions with SQL-standard bodies (`BEGIN ATOMIC`, `RETURN`) that read the table. The
+/// statements that take them away before the type changes, and those that make the target's
+/// again after.
+fn column_dependents(p: &Planner, table: &QualifiedName, column: &str) -> (Vec<String>, Vec<String>) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    let shown = qualified(table);
+    let source = |key: String| p.to.sources.get(&key).map(|s| s.trim().to_string());
+    for (key, policy) in p.from.policies.iter().filter(|(_, x)| &x.table == table) {
+        let expressions = [policy.using.as_deref(), policy.with_check.as_deref()];
+        if expressions.iter().flatten().any(|e| names_word(e, column)) {
+            let name = key.rsplit_once('.').map_or(key.as_str(), |(_, n)| n);
+            before.push(format!("DROP POLICY IF EXISTS {} ON {shown};", ident(name)));
+            after.extend(source(format!("policy {key}")));
+        }
+    }
+    for (key, trigger) in p.from.triggers.iter().filter(|(_, x)| &x.table == table) {
+        if names_word(&trigger.definition, column) {
+            let name = key.rsplit_once('.').map_or(key.as_str(), |(_, n)| n);
+            before.push(format!("DROP TRIGGER IF EXISTS {} ON {shown};", ident(name)));
+            if let Some(create) = source(format!("trigger {key}")) {
+                after.push(create);
+                let word = match p.to.triggers.get(key).and_then(|t| t.enabled.as_deref()) {
+                    Some("disabled") => Some("DISABLE"),
+                    Some("always") => Some("ENABLE ALWAYS"),
+                    Some("replica") => Some("ENABLE REPLICA"),
+                    _ => None,
+                };
+                after.extend(word.map(|w| format!("ALTER TABLE {shown} {w} TRIGGER {};", ident(name))));
+            }
+        }
+    }
+    if let Some(from_table) = p.from.tables.get(table) {
+        for generated in from_table.columns.iter().filter(|c| c.name != column) {
+            if !generated.generated.as_deref().is_some_and(|g| names_word(g, column)) {
+                continue;
+            }
+            before.push(format!("ALTER TABLE {shown} DROP COLUMN IF EXISTS {};", ident(&generated.name)));
+            let target = p.to.tables.get(table).and_then(|t| t.column(&generated.name));
+            if let Some(target) = target {
+                after.push(format!("ALTER TABLE {shown} ADD COLUMN {};", column_sql(p.to, table, target)));
+            }
+        }
+    }
+    let standard_body = |f: &crate::catalog::Function| f.body.as_deref().is_some_and(|b| !b.starts_with(['$', '\'']));
+    for (key, function) in p.from.functions.iter().filter(|(_, f)| standard_body(f)) {
+        let body = function.body.as_deref().unwrap_or_default();
+        if !(body.contains(&shown) || names_word(body, &table.name)) || !names_word(body, column) {
+            continue;
+        }
+        let word = if function.kind == "procedure" { "PROCEDURE" } else { "FUNCTION" };
+        before.push(format!("DROP {word} IF EXISTS {};", super::objects::signature(function)));
+        if let (Some(create), Some(target)) = (source(format!("function {key}")), p.to.functions.get(key)) {
+            after.push(create);
+            let kind = if target.kind == "procedure" { "procedure" } else { "function" };
+            after.extend(p.carried_along(kind, key, &super::objects::signature(target)));
+        }
+    }
+    (before, after)
+}
+
 fn column_sql(catalog: &Catalog, table: &QualifiedName, column: &Column) -> String {
     let mut text = column_definition(column);
     if column.identity.is_some() {
@@ -1058,10 +1131,19 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
         } else {
             ""
         };
-        let sql = format!(
-            "ALTER TABLE {shown} ALTER COLUMN {col} TYPE {}{collate} USING {col}{through}::{};",
-            new.data_type, new.data_type
-        );
+        // A generated column is computed again in its new type: PostgreSQL takes no USING for it.
+        let sql = if new.generated.is_some() {
+            format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {}{collate};", new.data_type)
+        } else {
+            format!(
+                "ALTER TABLE {shown} ALTER COLUMN {col} TYPE {}{collate} USING {col}{through}::{};",
+                new.data_type, new.data_type
+            )
+        };
+        let (before, after) = column_dependents(p, table, &old.name);
+        for sql in before {
+            p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
+        }
         p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
         if let Some(default) = &new.default {
             p.push(
@@ -1070,6 +1152,9 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
                 format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"),
                 change,
             );
+        }
+        for sql in after {
+            p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
         }
     } else if old.default != new.default && new.identity.is_none() && old.identity.is_none() {
         let sql = match &new.default {
