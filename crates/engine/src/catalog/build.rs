@@ -938,6 +938,14 @@ impl Builder {
                 self.remember(format!("event_trigger {name}"), false);
                 self.catalog.event_triggers.insert(name, Definition { definition });
             }
+            Fact::EventTriggerAltered { name, change } => {
+                let Some(trigger) = self.catalog.event_triggers.get_mut(&name) else {
+                    return Outcome::NotUnderstood(format!("event trigger {name} is changed but not created"));
+                };
+                trigger.definition.push_str("; ");
+                trigger.definition.push_str(&change);
+                self.remember(format!("event_trigger {name}"), true);
+            }
             Fact::Publication { name, definition } => {
                 self.remember(format!("publication {name}"), false);
                 self.catalog.publications.insert(name, Definition { definition });

@@ -56,6 +56,11 @@ pub(super) enum Fact {
         table: QualifiedName,
         setting: TableSetting,
     },
+    /// `ALTER EVENT TRIGGER e ENABLE|DISABLE …`: appended to the event trigger's definition.
+    EventTriggerAltered {
+        name: String,
+        change: String,
+    },
     /// A statement that adds to an object known by its definition (a text search configuration's
     /// mappings): appended to that definition and to its source.
     OtherAltered {
@@ -244,6 +249,24 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
         ["CREATE", "TABLE", ..] if sql.contains("VIRTUAL") => virtual_columns(sql),
         ["CREATE", "PROCEDURE", ..] | ["CREATE", "OR", "REPLACE", "PROCEDURE"] => {
             routine(sql, default_schema, "procedure")
+        }
+        // `ALTER STATISTICS s SET STATISTICS n`, `ALTER EVENT TRIGGER e DISABLE`: part of the
+        // object's definition, as pg_dump writes them right after it.
+        ["ALTER", "STATISTICS", name, ..] if sql.to_uppercase().contains(" SET STATISTICS ") => {
+            let tokens = tokens(sql);
+            let Some((parts, _)) = read_name(&tokens, 2) else { return Recognized::No };
+            let _ = name;
+            Recognized::Fact(Fact::OtherAltered {
+                key: format!("statistics {}", qualified(parts, default_schema)),
+                change: normalized_tokens(sql),
+            })
+        }
+        ["ALTER", "EVENT", "TRIGGER", name] if !sql.to_uppercase().contains(" OWNER TO ") => {
+            let upper = sql.to_uppercase();
+            if !(upper.contains(" DISABLE") || upper.contains(" ENABLE")) {
+                return Recognized::No;
+            }
+            Recognized::Fact(Fact::EventTriggerAltered { name: name.to_lowercase(), change: normalized_tokens(sql) })
         }
         ["ALTER", "TEXT", "SEARCH", "CONFIGURATION", ..] if sql.to_uppercase().contains(" MAPPING ") => {
             configuration_mapping(sql, default_schema)
@@ -1052,6 +1075,22 @@ fn other_object(sql: &str, default_schema: &str) -> Recognized {
     }
     // `CREATE OPERATOR schema.=== (LEFTARG = a, RIGHTARG = b, …)`: known, as PostgreSQL knows it,
     // by its name and argument types, `operator schema.===(a, b)` (how `ALTER OPERATOR` names it).
+    // `CREATE OPERATOR CLASS|FAMILY name [FOR TYPE t] USING method`: known by name and method, as
+    // `ALTER OPERATOR CLASS … OWNER TO` and `DROP OPERATOR CLASS … USING` name it.
+    if kind == "operator class" || kind == "operator family" {
+        let Some((parts, _)) = read_name(&tokens, start) else { return Recognized::No };
+        let method =
+            tokens.iter().position(|t| is_word(Some(t), Keyword::USING)).and_then(|at| match tokens.get(at + 1) {
+                Some(Token::Word(w)) => Some(ident(w)),
+                _ => None,
+            });
+        let name = qualified(parts, default_schema);
+        let key = match method {
+            Some(method) => format!("{kind} {name} using {method}"),
+            None => format!("{kind} {name}"),
+        };
+        return Recognized::Fact(Fact::Other { key, definition: normalized_tokens(sql) });
+    }
     if kind == "operator" {
         let Some((name, after)) = operator_name(&tokens, start, default_schema) else { return Recognized::No };
         let argument = |word: &str| operator_argument(&tokens[after..], word).unwrap_or_else(|| "none".into());

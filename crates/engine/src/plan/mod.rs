@@ -208,6 +208,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         steps: Vec::new(),
         manual,
         created: BTreeMap::new(),
+        made_in: BTreeMap::new(),
         moved: BTreeMap::new(),
     };
     planner.run();
@@ -291,6 +292,9 @@ pub(crate) struct Planner<'a> {
     pub(crate) manual: Vec<String>,
     /// The phase in which an object (`<kind> <object>`) is created, for what must follow it.
     pub(crate) created: BTreeMap<String, Phase>,
+    /// The last phase (cleanup aside) in which a step carries out each change (`<kind> <object>`):
+    /// what is said about a constraint or an index comes after it is made.
+    pub(crate) made_in: BTreeMap<String, Phase>,
     /// Indexes (and the constraints they back) of `from` that go away later and whose names the
     /// new objects need: renamed out of the way first, to this name.
     pub(crate) moved: BTreeMap<QualifiedName, String>,
@@ -315,6 +319,12 @@ impl Planner<'_> {
         changes: Vec<String>,
         note: Option<String>,
     ) {
+        if phase != Phase::Cleanup {
+            for change in &changes {
+                let made = self.made_in.entry(change.clone()).or_insert(phase);
+                *made = (*made).max(phase);
+            }
+        }
         self.steps.push(Step { phase, rank, sql, changes, note });
     }
 

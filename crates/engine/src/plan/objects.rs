@@ -248,6 +248,20 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     }) else {
         return;
     };
+    // A range type cannot be moved aside: its constructor functions and its multirange (and the
+    // multirange's constructors) keep their names, and the new range would make them again. One
+    // that no column uses is dropped and made again in place.
+    if matches!(p.from.types.get(name), Some(TypeDef::Range { .. })) {
+        let uses =
+            |c: &crate::catalog::Column| crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name);
+        if !p.from.tables.values().any(|t| t.columns.iter().any(uses)) {
+            let mut sql = vec![format!("DROP TYPE IF EXISTS {shown};"), create.trim().to_string()];
+            sql.extend(p.carried_along("type", &name.to_string(), &shown));
+            p.push(Phase::Rewrite, Rank::Type, sql.join("\n"), change);
+            p.created.insert(change_id(change), Phase::Rewrite);
+            return;
+        }
+    }
     // Functions taking or returning the type would keep the old one: they are dropped before it is
     // renamed (whichever side has them) and the target's made again once the columns are converted.
     let mentions = |f: &crate::catalog::Function| {
@@ -468,9 +482,9 @@ pub(super) fn recreated_function(
     }
 }
 
-/// The column defaults that call `function` (`schema.name(` in the default): the statements that
-/// drop them (before the function is dropped) and set the target's back (once it is made again,
-/// for the columns the target still has with a default).
+/// The column defaults, CHECK constraints and indexes that call `function` (`schema.name(` in
+/// their text): the statements that take them away (before the function is dropped) and make the
+/// target's again (once it is made again, where the target still has them).
 fn defaults_calling(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<String>) {
     let call = format!("{}(", qualified(function));
     let (mut unset, mut set) = (Vec::new(), Vec::new());
@@ -481,6 +495,23 @@ fn defaults_calling(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<
             let target = p.to.tables.get(table).and_then(|t| t.column(&column.name));
             if let Some(default) = target.and_then(|c| c.default.as_deref()) {
                 set.push(format!("ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {default};", qualified(table)));
+            }
+        }
+        // CHECK constraints calling it: dropped, and the target's added again.
+        for (key, _) in t.constraints.iter().filter(|(_, c)| c.definition.contains(&call)) {
+            unset.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
+            if let Some(new) = p.to.tables.get(table).and_then(|t| t.constraints.get(key)) {
+                set.push(super::tables::constraint_sql(table, key, new, new.not_valid));
+            }
+        }
+    }
+    // Indexes whose keys or predicate call it: dropped, and the target's built again.
+    for (index_name, index) in &p.from.indexes {
+        if index.keys.iter().any(|k| k.contains(&call)) || index.predicate.as_deref().is_some_and(|w| w.contains(&call))
+        {
+            unset.push(format!("DROP INDEX IF EXISTS {};", qualified(index_name)));
+            if let Some(new) = p.to.indexes.get(index_name) {
+                set.push(crate::sql::create_index(index_name, new));
             }
         }
     }
@@ -527,8 +558,16 @@ fn function(p: &mut Planner, change: &Change) {
                 p.push(Phase::Prepare, Rank::Function, or_replace(&source), change);
                 Phase::Prepare
             } else {
-                let sql = format!("{}\n{}", clash.join("\n"), source.trim());
-                p.push(Phase::Rewrite, Rank::Function, sql, change);
+                // What calls the one that goes would stop its drop: taken away first, made again
+                // after (calling the new one).
+                let (unset, set) = defaults_calling(p, &new.name);
+                let mut sql: Vec<String> = unset;
+                sql.extend(clash);
+                sql.push(source.trim().to_string());
+                p.push(Phase::Rewrite, Rank::Function, sql.join("\n"), change);
+                if !set.is_empty() {
+                    p.push(Phase::Rewrite, Rank::Validate, set.join("\n"), change);
+                }
                 Phase::Rewrite
             };
             // Its owner, comment and privileges follow it (`phase_after`).
@@ -556,9 +595,9 @@ fn function(p: &mut Planner, change: &Change) {
                     sql.push('\n');
                     sql.push_str(&carried);
                 }
-                for again in set {
-                    sql.push('\n');
-                    sql.push_str(&again);
+                // Made again after the columns they read have their new types.
+                if !set.is_empty() {
+                    p.push(Phase::Rewrite, Rank::Validate, set.join("\n"), change);
                 }
                 p.push_step(
                     Phase::Rewrite,
@@ -990,7 +1029,24 @@ fn phase_after(p: &Planner, kind: &str, object: &str) -> Phase {
         format!("view {relation}"),
         format!("materialized_view {relation}"),
     ];
-    candidates.iter().filter_map(|c| p.created.get(c)).copied().max().unwrap_or(Phase::Prepare).max(Phase::Prepare)
+    let made = match kind {
+        // Members added by the table's own steps, in whichever phase those run; a change names
+        // them `constraint schema.table.name` where a comment says `name on schema.table`.
+        "constraint" | "trigger" | "policy" => match object.split_once(" on ") {
+            Some((member, table)) => p.made_in.get(&format!("{kind} {table}.{member}")).copied(),
+            None => p.made_in.get(&candidates[0]).copied(),
+        },
+        "index" => p.made_in.get(&candidates[0]).copied(),
+        _ => None,
+    };
+    candidates
+        .iter()
+        .filter_map(|c| p.created.get(c))
+        .copied()
+        .chain(made)
+        .max()
+        .unwrap_or(Phase::Prepare)
+        .max(Phase::Prepare)
 }
 
 /// An object name in a comment or owner key as SQL (`column public.t.c`, `constraint c on public.t`,
@@ -1008,6 +1064,11 @@ fn object_sql(p: &Planner, kind: &str, object: &str) -> String {
         "column" => match crate::catalog::split_member(&[&p.to.tables, &p.from.tables], object) {
             Some((table, column)) => format!("{}.{}", qualified(&table), ident(column)),
             None => object.splitn(3, '.').map(ident).collect::<Vec<_>>().join("."),
+        },
+        // `public.ops using btree`: the name, then the access method.
+        "operator class" | "operator family" => match object.split_once(" using ") {
+            Some((name, method)) => format!("{} USING {}", table_sql(name), ident(method)),
+            None => table_sql(object),
         },
         // `public.===(integer, integer)`: the operator's characters are never quoted.
         "operator" => match object.split_once('.') {
