@@ -52,6 +52,8 @@ fn cases(dir: &Path) -> Vec<Case> {
         ("migra", dir.join("migra"), "a.sql", "b.sql"),
         ("apgdiff", dir.join("apgdiff"), "original.sql", "new.sql"),
         ("schemadrift", own, "build_before.sql", "build_after.sql"),
+        // Cases the project wrote in the peer suites' shape (`fixtures/peer_cases/README.md`).
+        ("cases", Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/peer_cases"), "a.sql", "b.sql"),
     ];
     // The corpus pairs too, from their dumps.
     if let Some(corpus) = common::corpus_dir() {
