@@ -219,6 +219,7 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
         ["ALTER", "INDEX", ..] => index_attach(sql, default_schema),
         ["ALTER", "TABLE", ..] if sql.to_uppercase().contains("AS IDENTITY") => identity(sql, default_schema),
         ["ALTER", "TABLE", ..] if is_table_setting(sql) => table_setting(sql, default_schema),
+        ["ALTER", "TABLE", ..] if sql.to_uppercase().contains(" RULE ") => rule_enabled(sql, default_schema),
         ["COMMENT", "ON", ..] => comment(sql, default_schema),
         ["GRANT" | "REVOKE", ..] | ["ALTER", "DEFAULT", "PRIVILEGES", ..] => {
             Recognized::Fact(Fact::Grant(normalized_tokens(sql)))
@@ -1177,6 +1178,30 @@ fn function_extras(sql: &str) -> Recognized {
     Recognized::Reparse { sql: kept, adjust: Adjust::FunctionExtras(extras) }
 }
 
+/// `ALTER TABLE [ONLY] t ENABLE [REPLICA | ALWAYS] | DISABLE RULE r`: part of the rule's definition,
+/// as pg_dump writes it right after the rule.
+fn rule_enabled(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let mut i = 2;
+    if is_word(tokens.get(i), Keyword::ONLY) {
+        i += 1;
+    }
+    let Some((table, after)) = read_name(&tokens, i) else { return Recognized::No };
+    let rest = &tokens[after..];
+    let Some(at) = rest.iter().position(|t| is_word(Some(t), Keyword::RULE)) else { return Recognized::No };
+    let toggles = rest[..at].iter().all(|t| {
+        [Keyword::ENABLE, Keyword::DISABLE, Keyword::REPLICA, Keyword::ALWAYS].iter().any(|k| is_word(Some(t), *k))
+    });
+    let (true, Some(Token::Word(rule))) = (toggles && at > 0, rest.get(at + 1)) else { return Recognized::No };
+    if !rest[at + 2..].iter().all(|t| matches!(t, Token::SemiColon | Token::EOF)) {
+        return Recognized::No;
+    }
+    Recognized::Fact(Fact::OtherAltered {
+        key: format!("rule {} on {}", ident(rule), qualified(table, default_schema)),
+        change: normalized_tokens(sql),
+    })
+}
+
 /// `ALTER TEXT SEARCH CONFIGURATION c ADD|ALTER MAPPING …`, which pg_dump writes after the
 /// configuration for each of its mappings: part of the configuration's definition.
 fn configuration_mapping(sql: &str, default_schema: &str) -> Recognized {
@@ -1472,6 +1497,14 @@ mod tests {
             recognize("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';", "public"),
             Recognized::No
         ));
+    }
+
+    #[test]
+    fn a_rule_disabled_after_it_is_made_is_part_of_it() {
+        let Fact::OtherAltered { key, change } = fact("ALTER TABLE ONLY public.t DISABLE RULE r;") else { panic!() };
+        assert_eq!((key.as_str(), change.as_str()), ("rule r on public.t", "alter table only public.t disable rule r"));
+        let Fact::OtherAltered { key, .. } = fact("ALTER TABLE app.t ENABLE ALWAYS RULE \"R\";") else { panic!() };
+        assert_eq!(key, "rule R on app.t");
     }
 
     #[test]
