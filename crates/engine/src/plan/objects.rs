@@ -482,7 +482,7 @@ pub(super) fn recreated_function(
     }
 }
 
-/// The column defaults, CHECK constraints and indexes that call `function` (`schema.name(` in
+/// The column defaults, CHECK constraints, policies and indexes that call `function` (`schema.name(` in
 /// their text): the statements that take them away (before the function is dropped) and make the
 /// target's again (once it is made again, where the target still has them).
 fn defaults_calling(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<String>) {
@@ -503,6 +503,15 @@ fn defaults_calling(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<
             if let Some(new) = p.to.tables.get(table).and_then(|t| t.constraints.get(key)) {
                 set.push(super::tables::constraint_sql(table, key, new, new.not_valid));
             }
+        }
+    }
+    // Policies calling it: dropped, and the target's made again.
+    for (key, policy) in &p.from.policies {
+        let expressions = [policy.using.as_deref(), policy.with_check.as_deref()];
+        if expressions.iter().flatten().any(|e| e.contains(&call)) {
+            let name = key.rsplit_once('.').map_or(key.as_str(), |(_, n)| n);
+            unset.push(format!("DROP POLICY IF EXISTS {} ON {};", ident(name), qualified(&policy.table)));
+            set.extend(p.to.sources.get(&format!("policy {key}")).map(|s| s.trim().to_string()));
         }
     }
     // Indexes whose keys or predicate call it: dropped, and the target's built again.

@@ -818,18 +818,8 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
         let kind = if p.to.triggers.contains_key(key) { "trigger" } else { "policy" };
         prepare.extend(p.to.sources.get(&format!("{kind} {key}")));
     }
-    if let Some(comment) = p.to.comments.get(&format!("table {name}")) {
-        prepare.push(format!("COMMENT ON TABLE {shown} IS {};", crate::sql::literal(comment)));
-    }
-    for column in &new.columns {
-        if let Some(comment) = p.to.comments.get(&format!("column {name}.{}", column.name)) {
-            prepare.push(format!(
-                "COMMENT ON COLUMN {shown}.{} IS {};",
-                ident(&column.name),
-                crate::sql::literal(comment)
-            ));
-        }
-    }
+    // The new table gets the target's owner, comments and privileges.
+    prepare.extend(p.carried_along("table", &name.to_string(), &shown));
     let note = format!(
         "{name} changes its partitioning ({} → {}): PostgreSQL cannot convert a table in place, so a new one is created and the rows are copied in phase 3; stop writes to it from here until then",
         old.partition_by.as_deref().unwrap_or("not partitioned"),
@@ -1029,6 +1019,9 @@ fn columns(p: &mut Planner) {
                 let from_table = p.old_table_name(&table);
                 let rank = if inherited(p.from, &from_table, &old.name) {
                     Rank::DropInheritedColumn
+                } else if old.generated.is_some() {
+                    // Before the columns it is computed from, which PostgreSQL will not drop under it.
+                    Rank::DropDependentOther
                 } else {
                     Rank::DropColumn
                 };
