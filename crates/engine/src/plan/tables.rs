@@ -1358,8 +1358,19 @@ fn constraints(p: &mut Planner) {
                     && p.to.tables.get(&name).is_some_and(|t| {
                         t.constraints.iter().any(|(k, c)| c.kind == ConstraintKind::PrimaryKey && k != key)
                     });
+                // A foreign key to a table that a view (or another relation) replaces goes before
+                // that table is dropped in phase 1.
+                let to_replaced = foreign
+                    && p.from
+                        .tables
+                        .keys()
+                        .filter(|t| p.to.views.contains_key(*t))
+                        .any(|t| old.definition.contains(&format!("references {t}(")));
                 if replaced {
                     p.push(Phase::Online, Rank::DropKey, sql, &change);
+                } else if to_replaced {
+                    // (`free_replaced_names` drops the replaced table at `FreeName`.)
+                    p.push(Phase::Prepare, Rank::EarlyOther, sql, &change);
                 } else {
                     let rank = if foreign { Rank::DropConstraint } else { Rank::DropColumn };
                     p.push(Phase::Cleanup, rank, sql, &change);
