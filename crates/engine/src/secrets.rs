@@ -543,8 +543,10 @@ COPY public.t (token, note) FROM stdin;
             };
             let small = cost(4_000).max(1e-4);
             let large = cost(64_000);
+            // The ratio is the check (linear gives about 16, quadratic 256); the bound on time only
+            // catches a pass that never ends, generous for a debug build on a busy 2-core machine.
             assert!(
-                large < 1.0 && large / small < 64.0,
+                large < 10.0 && large / small < 64.0,
                 "{unit}: 4,000 copies {small:.4} s, 64,000 copies {large:.4} s"
             );
         }
