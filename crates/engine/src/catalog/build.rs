@@ -372,6 +372,7 @@ impl Builder {
             Statement::CreateSequence { name, sequence_options, .. } => {
                 let name = self.qualify(&name);
                 let sequence = self.catalog.sequences.entry(name).or_default();
+                sequence.unlogged = matches!(adjust, Adjust::UnloggedSequence);
                 for option in &sequence_options {
                     match option {
                         sqlparser::ast::SequenceOptions::DataType(data_type) => {
@@ -960,7 +961,9 @@ impl Builder {
                 target.not_null = true;
                 if let Some((name, options)) = sequence {
                     let owned_by = Some(format!("{table}.{column}"));
-                    self.catalog.sequences.insert(name, Sequence { data_type: None, options, owned_by });
+                    self.catalog
+                        .sequences
+                        .insert(name, Sequence { data_type: None, options, owned_by, unlogged: false });
                 }
             }
             Fact::Trigger { table, name, definition } => {

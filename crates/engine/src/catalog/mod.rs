@@ -208,6 +208,9 @@ pub struct Sequence {
     pub options: Vec<String>,
     /// `table.column` that owns the sequence (`ALTER SEQUENCE … OWNED BY`).
     pub owned_by: Option<String>,
+    /// `CREATE UNLOGGED SEQUENCE` (PostgreSQL 15+).
+    #[serde(default)]
+    pub unlogged: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

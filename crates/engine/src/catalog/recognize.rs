@@ -35,6 +35,8 @@ pub(super) enum Adjust {
     DomainNotNull,
     /// PostgreSQL 18 `GENERATED ALWAYS AS (…) VIRTUAL` columns, read as STORED, then marked.
     VirtualColumns(Vec<String>),
+    /// `CREATE UNLOGGED SEQUENCE`, which sqlparser does not read: read without the word, then marked.
+    UnloggedSequence,
     /// A function's `COST n`, `ROWS n`, `[NOT] LEAKPROOF`, `SUPPORT f`, which sqlparser does not
     /// read: taken out before parsing, kept as written (lower case).
     FunctionExtras(Vec<String>),
@@ -273,6 +275,18 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
             configuration_mapping(sql, default_schema)
         }
         ["CREATE", "FUNCTION", ..] | ["CREATE", "OR", "REPLACE", "FUNCTION"] => function_extras(sql),
+        ["CREATE", "UNLOGGED", "SEQUENCE", ..] => match sql.trim_start().get(..6) {
+            // `CREATE` + the rest after `UNLOGGED` (found case-insensitively, outside any quote:
+            // it is the second word).
+            Some(create) => {
+                let rest = sql.trim_start()[6..].trim_start();
+                Recognized::Reparse {
+                    sql: format!("{create} {}", rest["UNLOGGED".len()..].trim_start()),
+                    adjust: Adjust::UnloggedSequence,
+                }
+            }
+            None => Recognized::No,
+        },
         ["ALTER", "PUBLICATION", name, ..] => {
             Recognized::Fact(Fact::PublicationAltered { name: name.to_lowercase(), change: normalized_tokens(sql) })
         }
@@ -1497,6 +1511,19 @@ mod tests {
             recognize("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';", "public"),
             Recognized::No
         ));
+    }
+
+    #[test]
+    fn an_unlogged_sequence_is_read_without_the_word_and_marked() {
+        let Recognized::Reparse { sql, adjust: Adjust::UnloggedSequence } =
+            recognize("CREATE UNLOGGED SEQUENCE public.s\n    START WITH 1;", "public")
+        else {
+            panic!("not recognized")
+        };
+        assert_eq!(sql, "CREATE SEQUENCE public.s\n    START WITH 1;");
+        let catalog = crate::build_catalog(&crate::read("create unlogged sequence app.q;\nCREATE SEQUENCE app.r;\n"));
+        let unlogged: Vec<bool> = catalog.sequences.values().map(|s| s.unlogged).collect();
+        assert_eq!(unlogged, [true, false]);
     }
 
     #[test]

@@ -59,7 +59,12 @@ impl Properties for TypeDef {
 
 impl Properties for Sequence {
     fn properties(&self) -> Vec<(&'static str, String)> {
-        vec![("data type", some(&self.data_type)), ("options", list(&self.options)), ("owned by", some(&self.owned_by))]
+        vec![
+            ("data type", some(&self.data_type)),
+            ("options", list(&self.options)),
+            ("owned by", some(&self.owned_by)),
+            ("unlogged", yes(self.unlogged)),
+        ]
     }
 }
 

@@ -364,10 +364,11 @@ fn sequence(p: &mut Planner, change: &Change) {
             let new = &p.to.sequences[&name];
             let data_type = new.data_type.as_ref().map(|t| format!(" AS {t}")).unwrap_or_default();
             let options = if new.options.is_empty() { String::new() } else { format!(" {}", new.options.join(" ")) };
+            let unlogged = if new.unlogged { "UNLOGGED " } else { "" };
             p.push(
                 Phase::Prepare,
                 Rank::Sequence,
-                format!("CREATE SEQUENCE IF NOT EXISTS {shown}{data_type}{options};"),
+                format!("CREATE {unlogged}SEQUENCE IF NOT EXISTS {shown}{data_type}{options};"),
                 change,
             );
             if let Some(owner) = &new.owned_by {
@@ -418,6 +419,10 @@ fn sequence(p: &mut Planner, change: &Change) {
                     format!("ALTER SEQUENCE {shown} {};", clauses.join(" ")),
                     change,
                 );
+            }
+            if old.unlogged != new.unlogged {
+                let word = if new.unlogged { "UNLOGGED" } else { "LOGGED" };
+                p.push(Phase::Prepare, Rank::Sequence, format!("ALTER SEQUENCE {shown} SET {word};"), change);
             }
             if old.owned_by != new.owned_by && !identity(p.to) {
                 // Unlinked before its owner changes, linked again after (see `Rank::SequenceLink`).
