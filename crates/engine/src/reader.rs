@@ -538,40 +538,60 @@ pub fn with_escape_strings(statement: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The bytes of a statement that are code: every `(index, byte)` outside quotes (`'…'`, `E'…'`,
+/// `"…"`), comments (`--`, nested `/* */`) and dollar-quoted bodies, in order. The one walk over
+/// code that the cheap passes before parsing share (nesting depth, first-level commas, the cuts
+/// between tokens of `recognize::normalized_tokens`).
+pub(crate) fn code_bytes(statement: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let bytes = statement.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            match bytes[at] {
+                b'\'' => i = quoted_end(bytes, at, b'\'', is_escape_string_prefix(bytes, at)),
+                b'"' => i = quoted_end(bytes, at, b'"', false),
+                b'-' if bytes.get(at + 1) == Some(&b'-') => i = line_end(bytes, at),
+                b'/' if bytes.get(at + 1) == Some(&b'*') => i = block_comment_end(bytes, at).unwrap_or(bytes.len()),
+                b'$' => match dollar_quote_end(statement, at) {
+                    Some(end) => i = end,
+                    None => {
+                        i += 1;
+                        return Some((at, b'$'));
+                    }
+                },
+                b => {
+                    i += 1;
+                    return Some((at, b));
+                }
+            }
+        }
+        None
+    })
+}
+
 /// How deep a statement can nest, outside quotes, comments and dollar bodies: the deepest nesting
 /// of parentheses, plus each `CASE` and `BEGIN` (which nest without parentheses). An upper bound of
 /// the depth of the statement's syntax tree, cheap to take before parsing.
 pub fn nesting_depth(statement: &str) -> usize {
     let bytes = statement.as_bytes();
     let (mut depth, mut deepest, mut blocks) = (0usize, 0usize, 0usize);
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
+    for (i, b) in code_bytes(statement) {
+        match b {
             b'(' => {
                 depth += 1;
                 deepest = deepest.max(depth);
-                i += 1;
             }
-            b')' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            b'\'' => i = quoted_end(bytes, i, b'\'', is_escape_string_prefix(bytes, i)),
-            b'"' => i = quoted_end(bytes, i, b'"', false),
-            b'-' if bytes.get(i + 1) == Some(&b'-') => i = line_end(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'*') => i = block_comment_end(bytes, i).unwrap_or(bytes.len()),
-            b'$' => i = dollar_quote_end(statement, i).unwrap_or(i + 1),
-            b if b.is_ascii_alphabetic() || b == b'_' => {
-                let start = i;
-                while i < bytes.len() && is_identifier_byte(bytes[i]) {
-                    i += 1;
-                }
-                let word = &bytes[start..i];
+            b')' => depth = depth.saturating_sub(1),
+            // A word starts here: `CASE` and `BEGIN` nest without parentheses.
+            b if (b.is_ascii_alphabetic() || b == b'_') && (i == 0 || !is_identifier_byte(bytes[i - 1])) => {
+                let length = bytes[i..].iter().take_while(|&&c| is_identifier_byte(c)).count();
+                let word = &bytes[i..i + length];
                 if word.eq_ignore_ascii_case(b"case") || word.eq_ignore_ascii_case(b"begin") {
                     blocks += 1;
                 }
             }
-            _ => i += 1,
+            _ => {}
         }
     }
     deepest + blocks
@@ -580,37 +600,15 @@ pub fn nesting_depth(statement: &str) -> usize {
 /// The commas at the first level of parentheses, outside quotes, comments and dollar bodies: an
 /// upper bound of the columns and constraints a `CREATE TABLE` lists, cheap to take before parsing.
 pub fn first_level_commas(statement: &str) -> usize {
-    let bytes = statement.as_bytes();
-    let (mut depth, mut commas) = (0usize, 0usize);
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
+    let mut depth = 0usize;
+    let mut commas = 0;
+    for (_, b) in code_bytes(statement) {
+        match b {
             b'(' => depth += 1,
             b')' => depth = depth.saturating_sub(1),
             b',' if depth == 1 => commas += 1,
-            b'\'' => {
-                i = quoted_end(bytes, i, b'\'', is_escape_string_prefix(bytes, i));
-                continue;
-            }
-            b'"' => {
-                i = quoted_end(bytes, i, b'"', false);
-                continue;
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i = line_end(bytes, i);
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = block_comment_end(bytes, i).unwrap_or(bytes.len());
-                continue;
-            }
-            b'$' => {
-                i = dollar_quote_end(statement, i).unwrap_or(i + 1);
-                continue;
-            }
             _ => {}
         }
-        i += 1;
     }
     commas
 }

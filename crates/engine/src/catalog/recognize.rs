@@ -366,31 +366,18 @@ const TOKEN_PIECE_BYTES: usize = 8 << 10;
 /// outside quotes, comments and dollar bodies: a token never spans a cut, so tokenizing the pieces
 /// one by one gives the tokens of the whole. A statement shorter than `size` is one piece.
 fn token_pieces(sql: &str, size: usize) -> impl Iterator<Item = &str> {
-    use crate::reader::{block_comment_end, dollar_quote_end, is_escape_string_prefix, line_end, quoted_end};
-    let bytes = sql.as_bytes();
+    let mut code = crate::reader::code_bytes(sql);
     let mut start = 0;
     std::iter::from_fn(move || {
-        if start >= bytes.len() {
+        if start >= sql.len() {
             return None;
         }
-        let mut i = start;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\'' => i = quoted_end(bytes, i, b'\'', is_escape_string_prefix(bytes, i)),
-                b'"' => i = quoted_end(bytes, i, b'"', false),
-                b'-' if bytes.get(i + 1) == Some(&b'-') => i = line_end(bytes, i),
-                b'/' if bytes.get(i + 1) == Some(&b'*') => i = block_comment_end(bytes, i).unwrap_or(bytes.len()),
-                b'$' => i = dollar_quote_end(sql, i).unwrap_or(i + 1),
-                b' ' | b'\n' | b'\t' | b'\r' | b'(' | b')' | b',' if i - start >= size => {
-                    i += 1;
-                    break;
-                }
-                _ => i += 1,
-            }
-        }
-        let end = i.min(bytes.len());
-        let piece = &sql[start..end];
-        start = end;
+        // The first code byte after which a token always ends, `size` bytes or more into the piece.
+        let cut = code
+            .find(|&(i, b)| i - start >= size && matches!(b, b' ' | b'\n' | b'\t' | b'\r' | b'(' | b')' | b','))
+            .map_or(sql.len(), |(i, _)| i + 1);
+        let piece = &sql[start..cut];
+        start = cut;
         Some(piece)
     })
 }
