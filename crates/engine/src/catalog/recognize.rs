@@ -255,10 +255,9 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
         }
         // `ALTER STATISTICS s SET STATISTICS n`, `ALTER EVENT TRIGGER e DISABLE`: part of the
         // object's definition, as pg_dump writes them right after it.
-        ["ALTER", "STATISTICS", name, ..] if sql.to_uppercase().contains(" SET STATISTICS ") => {
+        ["ALTER", "STATISTICS", ..] if sql.to_uppercase().contains(" SET STATISTICS ") => {
             let tokens = tokens(sql);
             let Some((parts, _)) = read_name(&tokens, 2) else { return Recognized::No };
-            let _ = name;
             Recognized::Fact(Fact::OtherAltered {
                 key: format!("statistics {}", qualified(parts, default_schema)),
                 change: normalized_tokens(sql),

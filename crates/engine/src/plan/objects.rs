@@ -290,24 +290,8 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     let type_text = shown.clone();
     // Indexes and CHECKs that compare with the type's values would compare old and new types:
     // they are dropped first and built again after the columns are converted.
-    let uses_type = |text: &str| text.contains(&type_text);
-    let mut rebuild = Vec::new();
-    for (index_name, index) in &p.from.indexes {
-        if index.keys.iter().any(|k| uses_type(k)) || index.predicate.as_deref().is_some_and(uses_type) {
-            sql.push(format!("DROP INDEX IF EXISTS {};", qualified(index_name)));
-            if let Some(new) = p.to.indexes.get(index_name) {
-                rebuild.push(crate::sql::create_index(index_name, new));
-            }
-        }
-    }
-    for (table, t) in &p.from.tables {
-        for (key, _) in t.constraints.iter().filter(|(_, c)| uses_type(&c.definition)) {
-            sql.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
-            if let Some(new) = p.to.tables.get(table).and_then(|t| t.constraints.get(key)) {
-                rebuild.push(super::tables::constraint_sql(table, key, new, new.not_valid));
-            }
-        }
-    }
+    let (dropped, rebuild) = checks_and_indexes_reading(p, &|text: &str| text.contains(&type_text));
+    sql.extend(dropped);
     for (table, t) in &p.to.tables {
         let of_type =
             |c: &&crate::catalog::Column| crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name);
@@ -490,7 +474,7 @@ pub(super) fn recreated_function(
 /// The column defaults, CHECK constraints, policies and indexes that call `function` (`schema.name(` in
 /// their text): the statements that take them away (before the function is dropped) and make the
 /// target's again (once it is made again, where the target still has them).
-fn defaults_calling(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<String>) {
+fn callers_of(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<String>) {
     let call = format!("{}(", qualified(function));
     let (mut unset, mut set) = (Vec::new(), Vec::new());
     for (table, t) in &p.from.tables {
@@ -502,34 +486,55 @@ fn defaults_calling(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<
                 set.push(format!("ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {default};", qualified(table)));
             }
         }
-        // CHECK constraints calling it: dropped, and the target's added again.
-        for (key, _) in t.constraints.iter().filter(|(_, c)| c.definition.contains(&call)) {
-            unset.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
-            if let Some(new) = p.to.tables.get(table).and_then(|t| t.constraints.get(key)) {
-                set.push(super::tables::constraint_sql(table, key, new, new.not_valid));
-            }
-        }
     }
-    // Policies calling it: dropped, and the target's made again.
-    for (key, policy) in &p.from.policies {
-        let expressions = [policy.using.as_deref(), policy.with_check.as_deref()];
-        if expressions.iter().flatten().any(|e| e.contains(&call)) {
-            let name = key.rsplit_once('.').map_or(key.as_str(), |(_, n)| n);
-            unset.push(format!("DROP POLICY IF EXISTS {} ON {};", ident(name), qualified(&policy.table)));
-            set.extend(p.to.sources.get(&format!("policy {key}")).map(|s| s.trim().to_string()));
-        }
-    }
-    // Indexes whose keys or predicate call it: dropped, and the target's built again.
-    for (index_name, index) in &p.from.indexes {
-        if index.keys.iter().any(|k| k.contains(&call)) || index.predicate.as_deref().is_some_and(|w| w.contains(&call))
-        {
-            unset.push(format!("DROP INDEX IF EXISTS {};", qualified(index_name)));
-            if let Some(new) = p.to.indexes.get(index_name) {
-                set.push(crate::sql::create_index(index_name, new));
-            }
-        }
+    let calls = |text: &str| text.contains(&call);
+    for (away, again) in
+        [checks_and_indexes_reading(p, &calls), policies_reading(p, &|policy| policy_reads(policy, &calls))]
+    {
+        unset.extend(away);
+        set.extend(again);
     }
     (unset, set)
+}
+
+/// Constraints and indexes of the FROM side whose text `reads` says they read (a type, a function
+/// call): the statements that take them away, and those that make the target's again.
+fn checks_and_indexes_reading(p: &Planner, reads: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<String>) {
+    let (mut away, mut again) = (Vec::new(), Vec::new());
+    for (index_name, index) in &p.from.indexes {
+        if index.keys.iter().any(|k| reads(k)) || index.predicate.as_deref().is_some_and(reads) {
+            away.push(format!("DROP INDEX IF EXISTS {};", qualified(index_name)));
+            again.extend(p.to.indexes.get(index_name).map(|new| crate::sql::create_index(index_name, new)));
+        }
+    }
+    for (table, t) in &p.from.tables {
+        for (key, _) in t.constraints.iter().filter(|(_, c)| reads(&c.definition)) {
+            away.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
+            let new = p.to.tables.get(table).and_then(|t| t.constraints.get(key));
+            again.extend(new.map(|new| super::tables::constraint_sql(table, key, new, new.not_valid)));
+        }
+    }
+    (away, again)
+}
+
+/// Whether a policy's USING or WITH CHECK expression `reads` as `reads` says.
+pub(super) fn policy_reads(policy: &crate::catalog::Policy, reads: &dyn Fn(&str) -> bool) -> bool {
+    [policy.using.as_deref(), policy.with_check.as_deref()].into_iter().flatten().any(reads)
+}
+
+/// The FROM side's policies that `chosen` picks: the statements that drop them, and those that
+/// make the target's again (from its source).
+pub(super) fn policies_reading(
+    p: &Planner,
+    chosen: &dyn Fn(&crate::catalog::Policy) -> bool,
+) -> (Vec<String>, Vec<String>) {
+    let (mut away, mut again) = (Vec::new(), Vec::new());
+    for (key, policy) in p.from.policies.iter().filter(|(_, policy)| chosen(policy)) {
+        let name = key.rsplit_once('.').map_or(key.as_str(), |(_, n)| n);
+        away.push(format!("DROP POLICY IF EXISTS {} ON {};", ident(name), qualified(&policy.table)));
+        again.extend(p.to.sources.get(&format!("policy {key}")).map(|s| s.trim().to_string()));
+    }
+    (away, again)
 }
 
 pub(super) fn signature(function: &crate::catalog::Function) -> String {
@@ -574,7 +579,7 @@ fn function(p: &mut Planner, change: &Change) {
             } else {
                 // What calls the one that goes would stop its drop: taken away first, made again
                 // after (calling the new one).
-                let (unset, set) = defaults_calling(p, &new.name);
+                let (unset, set) = callers_of(p, &new.name);
                 let mut sql: Vec<String> = unset;
                 sql.extend(clash);
                 sql.push(source.trim().to_string());
@@ -598,7 +603,7 @@ fn function(p: &mut Planner, change: &Change) {
             if let Some(why) = recreated_function(old, new) {
                 // Column defaults calling it would stop the drop: they go first and come back after
                 // (the views over it are made again around this step, see `tables::recreated_views`).
-                let (unset, set) = defaults_calling(p, &old.name);
+                let (unset, set) = callers_of(p, &old.name);
                 let mut sql = unset.join("\n");
                 if !sql.is_empty() {
                     sql.push('\n');
@@ -664,12 +669,10 @@ fn enabled(p: &mut Planner, change: &Change) {
     if old == new && change.change != ChangeKind::Added {
         return;
     }
-    let word = match new.as_deref() {
-        Some("disabled") => "DISABLE",
-        Some("always") => "ENABLE ALWAYS",
-        Some("replica") => "ENABLE REPLICA",
-        _ if change.change == ChangeKind::Added => return,
-        _ => "ENABLE",
+    let word = match enabled_word(new.as_deref()) {
+        Some(word) => word,
+        None if change.change == ChangeKind::Added => return,
+        None => "ENABLE",
     };
     p.push(
         Phase::Prepare,
@@ -677,6 +680,17 @@ fn enabled(p: &mut Planner, change: &Change) {
         format!("ALTER TABLE {} {word} TRIGGER {};", qualified(&table), ident(name)),
         change,
     );
+}
+
+/// The `ALTER TABLE … <word> TRIGGER` that gives a trigger its `enabled` state; `None` for the
+/// default (enabled on origin).
+pub(super) fn enabled_word(enabled: Option<&str>) -> Option<&'static str> {
+    match enabled {
+        Some("disabled") => Some("DISABLE"),
+        Some("always") => Some("ENABLE ALWAYS"),
+        Some("replica") => Some("ENABLE REPLICA"),
+        _ => None,
+    }
 }
 
 fn policy(p: &mut Planner, change: &Change) {

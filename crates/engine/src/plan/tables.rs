@@ -285,7 +285,7 @@ fn free_names(p: &mut Planner) {
 /// A column as `ADD COLUMN` / `CREATE TABLE` writes it, with the identity's own sequence options.
 /// Whether `text` names `word` as a whole word (an identifier, bare or quoted), not as part of one.
 fn names_word(text: &str, word: &str) -> bool {
-    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let is_name = super::view_mentions::is_name_char;
     let quoted = format!("\"{}\"", word.replace('"', "\"\""));
     text.contains(&quoted)
         || text.match_indices(word).any(|(at, _)| {
@@ -303,26 +303,19 @@ fn column_dependents(p: &Planner, table: &QualifiedName, column: &str) -> (Vec<S
     let (mut before, mut after) = (Vec::new(), Vec::new());
     let shown = qualified(table);
     let source = |key: String| p.to.sources.get(&key).map(|s| s.trim().to_string());
-    for (key, policy) in p.from.policies.iter().filter(|(_, x)| &x.table == table) {
-        let expressions = [policy.using.as_deref(), policy.with_check.as_deref()];
-        if expressions.iter().flatten().any(|e| names_word(e, column)) {
-            let name = key.rsplit_once('.').map_or(key.as_str(), |(_, n)| n);
-            before.push(format!("DROP POLICY IF EXISTS {} ON {shown};", ident(name)));
-            after.extend(source(format!("policy {key}")));
-        }
-    }
+    let reads_column = |policy: &crate::catalog::Policy| {
+        &policy.table == table && super::objects::policy_reads(policy, &|e| names_word(e, column))
+    };
+    let (away, again) = super::objects::policies_reading(p, &reads_column);
+    before.extend(away);
+    after.extend(again);
     for (key, trigger) in p.from.triggers.iter().filter(|(_, x)| &x.table == table) {
         if names_word(&trigger.definition, column) {
             let name = key.rsplit_once('.').map_or(key.as_str(), |(_, n)| n);
             before.push(format!("DROP TRIGGER IF EXISTS {} ON {shown};", ident(name)));
             if let Some(create) = source(format!("trigger {key}")) {
                 after.push(create);
-                let word = match p.to.triggers.get(key).and_then(|t| t.enabled.as_deref()) {
-                    Some("disabled") => Some("DISABLE"),
-                    Some("always") => Some("ENABLE ALWAYS"),
-                    Some("replica") => Some("ENABLE REPLICA"),
-                    _ => None,
-                };
+                let word = super::objects::enabled_word(p.to.triggers.get(key).and_then(|t| t.enabled.as_deref()));
                 after.extend(word.map(|w| format!("ALTER TABLE {shown} {w} TRIGGER {};", ident(name))));
             }
         }

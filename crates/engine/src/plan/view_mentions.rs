@@ -9,7 +9,7 @@ use crate::catalog::QualifiedName;
 use crate::sql::ident;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-fn is_name_char(c: char) -> bool {
+pub(super) fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '$'
 }
 
