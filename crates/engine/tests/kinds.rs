@@ -21,7 +21,7 @@ fn name(qualified: &str) -> QualifiedName {
 fn types_domains_and_sequences() {
     let c = kinds();
     assert_eq!(c.types[&name("app.mood")], TypeDef::Enum { labels: vec!["sad".into(), "ok".into(), "happy".into()] });
-    let TypeDef::Domain { base, not_null, default, checks } = &c.types[&name("app.positive_int")] else { panic!() };
+    let TypeDef::Domain { base, not_null, default, checks, .. } = &c.types[&name("app.positive_int")] else { panic!() };
     assert_eq!((base.as_str(), *not_null, default.as_deref()), ("integer", true, Some("1")));
     assert!(checks[0].contains("value > 0"), "{checks:?}");
     assert!(matches!(c.types[&name("app.floatrange")], TypeDef::Range { .. }));

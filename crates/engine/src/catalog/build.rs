@@ -364,8 +364,12 @@ impl Builder {
                     TypeDef::Domain {
                         base: normalize_type(&domain.data_type, &self.default_schema),
                         default: domain.default.as_ref().map(text),
-                        not_null: *adjust == Adjust::DomainNotNull,
+                        not_null: matches!(adjust, Adjust::Domain { not_null: true, .. }),
                         checks,
+                        collation: match adjust {
+                            Adjust::Domain { collation: Some(c), .. } => Some(c.clone()),
+                            _ => domain.collation.as_ref().map(|c| c.to_string()),
+                        },
                     },
                 );
             }
@@ -394,9 +398,39 @@ impl Builder {
                 if alter.if_exists && !self.catalog.tables.contains_key(&name) {
                     return Outcome::Ignored;
                 }
+                if !self.catalog.tables.contains_key(&name) && self.catalog.views.contains_key(&name) {
+                    return self.alter_view_columns(&name, alter.operations);
+                }
+                let added: Vec<String> = alter
+                    .operations
+                    .iter()
+                    .filter_map(|o| match o {
+                        AlterTableOperation::AddConstraint { constraint, .. } => Some(
+                            constraint_name(constraint)
+                                .unwrap_or_else(|| default_constraint_name(&name.name, "", constraint)),
+                        ),
+                        _ => None,
+                    })
+                    .collect();
                 for operation in alter.operations {
                     if let Outcome::NotUnderstood(reason) = self.alter_table(&name, operation) {
                         return Outcome::NotUnderstood(reason);
+                    }
+                }
+                // `ON DELETE SET NULL (a)`: the column list sqlparser could not read goes back.
+                if let Adjust::DeleteSetColumns(columns) = adjust {
+                    let table = self.catalog.tables.get_mut(&name);
+                    for constraint in table.into_iter().flat_map(|t| t.constraints.iter_mut()) {
+                        let (key, constraint) = constraint;
+                        if !added.contains(key) {
+                            continue;
+                        }
+                        for action in ["on delete set null", "on delete set default"] {
+                            if let Some(at) = constraint.definition.find(action) {
+                                constraint.definition.insert_str(at + action.len(), &format!(" {columns}"));
+                                break;
+                            }
+                        }
                     }
                 }
             }
@@ -595,6 +629,27 @@ impl Builder {
             super::qualify::qualify_reference(&mut foreign_key.foreign_table, &self.default_schema);
         }
         Constraint { kind, definition: text(&constraint).trim().to_string(), not_valid }
+    }
+
+    /// `ALTER TABLE ONLY v ALTER COLUMN c SET DEFAULT x` on a view: the one form pg_dump writes.
+    fn alter_view_columns(&mut self, name: &QualifiedName, operations: Vec<AlterTableOperation>) -> Outcome {
+        let mut defaults = Vec::new();
+        for operation in operations {
+            let AlterTableOperation::AlterColumn { column_name, op: AlterColumnOperation::SetDefault { value } } =
+                operation
+            else {
+                return Outcome::NotUnderstood(format!("this ALTER of view {name} is not read yet"));
+            };
+            defaults.push((normalize_ident(&column_name), text(&value)));
+        }
+        let Some(view) = self.catalog.views.get_mut(name) else { return Outcome::NotUnderstood(String::new()) };
+        for (column, default) in defaults {
+            view.column_defaults.retain(|(c, _)| *c != column);
+            view.column_defaults.push((column, default));
+        }
+        view.column_defaults.sort();
+        self.remember(format!("view {name}"), true);
+        Outcome::Understood
     }
 
     fn alter_table(&mut self, name: &QualifiedName, operation: AlterTableOperation) -> Outcome {
@@ -806,6 +861,7 @@ impl Builder {
                 options,
                 definition: view_definition(*view.query),
                 with_no_data: *adjust == Adjust::WithNoData,
+                column_defaults: Vec::new(),
             },
         );
     }
@@ -917,7 +973,26 @@ impl Builder {
                         };
                         column.storage = Some(storage);
                     }
+                    recognize::TableSetting::Compression { column, method } => {
+                        let Some(column) = found.column_mut(&column) else {
+                            return Outcome::NotUnderstood(format!("column {table}.{column} is not in the table"));
+                        };
+                        column.compression = Some(method);
+                    }
+                    recognize::TableSetting::Options { column, options } => {
+                        let Some(column) = found.column_mut(&column) else {
+                            return Outcome::NotUnderstood(format!("column {table}.{column} is not in the table"));
+                        };
+                        column.options = options;
+                    }
                 }
+            }
+            Fact::DomainCheck { domain, check } => {
+                let Some(TypeDef::Domain { checks, .. }) = self.catalog.types.get_mut(&domain) else {
+                    return Outcome::NotUnderstood(format!("ALTER DOMAIN of {domain}, which the dump does not create"));
+                };
+                checks.push(check);
+                self.remember(format!("type {domain}"), true);
             }
             Fact::SequenceOwnedBy { sequence, column } => {
                 self.catalog.sequences.entry(sequence).or_default().owned_by = Some(column);

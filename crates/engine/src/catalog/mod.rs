@@ -194,11 +194,27 @@ pub struct Extension {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TypeDef {
-    Enum { labels: Vec<String> },
-    Composite { attributes: Vec<(String, String)> },
-    Domain { base: String, default: Option<String>, not_null: bool, checks: Vec<String> },
-    Range { options: Vec<String> },
-    Other { definition: String },
+    Enum {
+        labels: Vec<String>,
+    },
+    Composite {
+        attributes: Vec<(String, String)>,
+    },
+    Domain {
+        base: String,
+        default: Option<String>,
+        not_null: bool,
+        checks: Vec<String>,
+        /// `COLLATE c` as written (`pg_catalog."C"`).
+        #[serde(default)]
+        collation: Option<String>,
+    },
+    Range {
+        options: Vec<String>,
+    },
+    Other {
+        definition: String,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -264,6 +280,12 @@ pub struct Column {
     /// The column's storage when it is not its type's (`SET STORAGE external`), lower case.
     #[serde(default)]
     pub storage: Option<String>,
+    /// The column's compression method when one is set (`SET COMPRESSION lz4`), lower case.
+    #[serde(default)]
+    pub compression: Option<String>,
+    /// The column's options (`SET (n_distinct=100)`), each `name=value`, sorted.
+    #[serde(default)]
+    pub options: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -327,6 +349,10 @@ pub struct View {
     pub options: Vec<String>,
     pub definition: String,
     pub with_no_data: bool,
+    /// Defaults of the view's columns (`ALTER VIEW v ALTER COLUMN c SET DEFAULT x`, which pg_dump
+    /// writes as `ALTER TABLE ONLY v …`): `(column, default)` by column.
+    #[serde(default)]
+    pub column_defaults: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

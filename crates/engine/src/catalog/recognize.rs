@@ -31,8 +31,12 @@ pub(super) enum Adjust {
     WithNoData,
     /// `CREATE VIEW … WITH [CASCADED | LOCAL] CHECK OPTION`.
     CheckOption(String),
-    /// `CREATE DOMAIN … NOT NULL`.
-    DomainNotNull,
+    /// `CREATE DOMAIN … [COLLATE c] … [NOT NULL]`: sqlparser reads neither a qualified collation
+    /// nor NOT NULL, so both are taken out before parsing and kept here.
+    Domain { not_null: bool, collation: Option<String> },
+    /// `ALTER TABLE … ON DELETE SET NULL (a, b)` (PostgreSQL 15), which sqlparser does not read:
+    /// the column list is taken out before parsing, kept as written (lower case, `(a, b)`).
+    DeleteSetColumns(String),
     /// PostgreSQL 18 `GENERATED ALWAYS AS (…) VIRTUAL` columns, read as STORED, then marked.
     VirtualColumns(Vec<String>),
     /// `CREATE UNLOGGED SEQUENCE`, which sqlparser does not read: read without the word, then marked.
@@ -68,6 +72,12 @@ pub(super) enum Fact {
     OtherAltered {
         key: String,
         change: String,
+    },
+    /// `ALTER DOMAIN d ADD CONSTRAINT c CHECK (…) NOT VALID`, as pg_dump writes a check not yet
+    /// validated: `check` is the constraint as the domain's checks keep it (normalized tokens).
+    DomainCheck {
+        domain: QualifiedName,
+        check: String,
     },
     SequenceOwnedBy {
         sequence: QualifiedName,
@@ -221,6 +231,9 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
         ["ALTER", "INDEX", ..] => index_attach(sql, default_schema),
         ["ALTER", "TABLE", ..] if sql.to_uppercase().contains("AS IDENTITY") => identity(sql, default_schema),
         ["ALTER", "TABLE", ..] if is_table_setting(sql) => table_setting(sql, default_schema),
+        ["ALTER", "TABLE", ..] if sql.to_uppercase().contains(" ON DELETE SET ") => delete_set_columns(sql),
+        ["ALTER", "FOREIGN", "TABLE", ..] => configuration_mapping(sql, default_schema),
+        ["ALTER", "DOMAIN", ..] => domain_constraint(sql, default_schema),
         ["ALTER", "TABLE", ..] if sql.to_uppercase().contains(" RULE ") => rule_enabled(sql, default_schema),
         ["COMMENT", "ON", ..] => comment(sql, default_schema),
         ["GRANT" | "REVOKE", ..] | ["ALTER", "DEFAULT", "PRIVILEGES", ..] => {
@@ -248,7 +261,7 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
                 None => Recognized::No,
             }
         }
-        ["CREATE", "DOMAIN", ..] => domain_not_null(sql),
+        ["CREATE", "DOMAIN", ..] => domain(sql),
         ["CREATE", "TABLE", ..] if sql.contains("VIRTUAL") => virtual_columns(sql),
         ["CREATE", "PROCEDURE", ..] | ["CREATE", "OR", "REPLACE", "PROCEDURE"] => {
             routine(sql, default_schema, "procedure")
@@ -715,11 +728,26 @@ pub(super) enum TableSetting {
         column: String,
         storage: String,
     },
+    /// `SET COMPRESSION pglz|lz4`, lower case.
+    Compression {
+        column: String,
+        method: String,
+    },
+    /// `ALTER COLUMN c SET (n_distinct=100, …)`: the column's options, each `name=value` as
+    /// normalized tokens.
+    Options {
+        column: String,
+        options: Vec<String>,
+    },
 }
 
 fn is_table_setting(sql: &str) -> bool {
     let upper = sql.to_uppercase();
-    upper.contains(" CLUSTER ON ") || upper.contains(" SET STATISTICS ") || upper.contains(" SET STORAGE ")
+    upper.contains(" CLUSTER ON ")
+        || upper.contains(" SET STATISTICS ")
+        || upper.contains(" SET STORAGE ")
+        || upper.contains(" SET COMPRESSION ")
+        || (upper.contains(" ALTER COLUMN ") && upper.contains(" SET ("))
 }
 
 /// `ALTER TABLE [ONLY] t CLUSTER ON i` and `ALTER TABLE [ONLY] t ALTER [COLUMN] c SET STATISTICS n`.
@@ -753,6 +781,34 @@ fn table_setting(sql: &str, default_schema: &str) -> Recognized {
             return Recognized::Fact(Fact::TableSetting {
                 table,
                 setting: TableSetting::Storage { column: ident(column), storage },
+            });
+        }
+        if let (Some(Token::Word(column)), true, true, Some(Token::Word(method))) = (
+            rest.get(at),
+            is_word(rest.get(at + 1), Keyword::SET),
+            is_word(rest.get(at + 2), Keyword::COMPRESSION),
+            rest.get(at + 3),
+        ) {
+            if !end(at + 4) {
+                return Recognized::No;
+            }
+            return Recognized::Fact(Fact::TableSetting {
+                table,
+                setting: TableSetting::Compression { column: ident(column), method: method.value.to_lowercase() },
+            });
+        }
+        if let (Some(Token::Word(column)), true, Some(Token::LParen)) =
+            (rest.get(at), is_word(rest.get(at + 1), Keyword::SET), rest.get(at + 2))
+        {
+            let Some((items, after)) = parenthesized_list(rest, at + 2) else { return Recognized::No };
+            if !end(after) || items.iter().any(|item| item.is_empty()) {
+                return Recognized::No;
+            }
+            let mut options: Vec<String> = items.iter().map(|item| storage_parameter(item)).collect();
+            options.sort();
+            return Recognized::Fact(Fact::TableSetting {
+                table,
+                setting: TableSetting::Options { column: ident(column), options },
             });
         }
         let (Some(Token::Word(column)), true, true) =
@@ -982,16 +1038,102 @@ fn strip_suffix_words(sql: &str, words: &[&str]) -> Option<String> {
     Some(rest.to_string())
 }
 
-/// `CREATE DOMAIN … NOT NULL …`: sqlparser rejects NOT NULL on domains; it is taken out and recorded.
-fn domain_not_null(sql: &str) -> Recognized {
-    let upper = sql.to_uppercase();
-    match upper.find(" NOT NULL") {
-        Some(at) => Recognized::Reparse {
-            sql: format!("{}{}", &sql[..at], &sql[at + " NOT NULL".len()..]),
-            adjust: Adjust::DomainNotNull,
-        },
-        None => Recognized::No,
+/// `CREATE DOMAIN … [COLLATE c] … [[CONSTRAINT n] NOT NULL] …`: sqlparser rejects NOT NULL on
+/// domains and a qualified collation; both are taken out (as words of the statement itself, never
+/// inside a CHECK's parentheses or a quote) and recorded.
+fn domain(sql: &str) -> Recognized {
+    let words = top_level_words(sql);
+    let upper = |i: usize| words.get(i).map(|&(a, b)| sql[a..b].to_ascii_uppercase()).unwrap_or_default();
+    let clause = |w: &str| ["DEFAULT", "CONSTRAINT", "NOT", "NULL", "CHECK", "COLLATE"].contains(&w);
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut collation = None;
+    if let Some(at) = (0..words.len()).find(|&i| clause(&upper(i))).filter(|&i| upper(i) == "COLLATE") {
+        let start = words[at].1;
+        let end = (at + 1..words.len()).find(|&i| clause(&upper(i))).map_or(sql.len(), |i| words[i].0);
+        let name = sql[start..end].trim().trim_end_matches(';').trim();
+        if name.is_empty() {
+            return Recognized::No;
+        }
+        collation = Some(name.to_string());
+        cuts.push((words[at].0, start + sql[start..end].trim_end().trim_end_matches(';').trim_end().len()));
     }
+    let not_null = (0..words.len()).find(|&i| upper(i) == "NOT" && upper(i + 1) == "NULL");
+    if let Some(at) = not_null {
+        let from = if at >= 2 && upper(at - 2) == "CONSTRAINT" { at - 2 } else { at };
+        cuts.push((words[from].0, words[at + 1].1));
+    }
+    if cuts.is_empty() {
+        return Recognized::No;
+    }
+    let mut out = sql.to_string();
+    cuts.sort();
+    for (from, to) in cuts.into_iter().rev() {
+        out.replace_range(from..to, "");
+    }
+    Recognized::Reparse { sql: out, adjust: Adjust::Domain { not_null: not_null.is_some(), collation } }
+}
+
+/// `ALTER DOMAIN d ADD CONSTRAINT c CHECK (…) [NOT VALID]`.
+fn domain_constraint(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let Some((name, after)) = read_name(&tokens, 2) else { return Recognized::No };
+    if !(is_word(tokens.get(after), Keyword::ADD) && is_word(tokens.get(after + 1), Keyword::CONSTRAINT)) {
+        return Recognized::No;
+    }
+    let upper = sql.to_uppercase();
+    let Some(at) = upper.find(" ADD ") else { return Recognized::No };
+    Recognized::Fact(Fact::DomainCheck {
+        domain: qualified(name, default_schema),
+        check: normalized_tokens(sql[at + " ADD ".len()..].trim().trim_end_matches(';')),
+    })
+}
+
+/// `… ON DELETE SET NULL (a, b)` / `SET DEFAULT (a)`: the column list is taken out for sqlparser
+/// and kept.
+fn delete_set_columns(sql: &str) -> Recognized {
+    let words = top_level_words(sql);
+    let upper = |i: usize| words.get(i).map(|&(a, b)| sql[a..b].to_ascii_uppercase()).unwrap_or_default();
+    let Some(at) = (0..words.len()).find(|&i| {
+        upper(i) == "ON"
+            && upper(i + 1) == "DELETE"
+            && upper(i + 2) == "SET"
+            && ["NULL", "DEFAULT"].contains(&upper(i + 3).as_str())
+    }) else {
+        return Recognized::No;
+    };
+    let after = words[at + 3].1;
+    let rest = &sql[after..];
+    let open = after + (rest.len() - rest.trim_start().len());
+    if !sql[open..].starts_with('(') {
+        return Recognized::No;
+    }
+    let Some(close) = sql[open..].find(')').map(|c| open + c) else { return Recognized::No };
+    let columns = normalized_tokens(&sql[open..=close]);
+    Recognized::Reparse {
+        sql: format!("{}{}", &sql[..after], &sql[close + 1..]),
+        adjust: Adjust::DeleteSetColumns(columns),
+    }
+}
+
+/// The words of a statement outside parentheses, quotes, comments and dollar bodies, as byte
+/// ranges in order.
+fn top_level_words(sql: &str) -> Vec<(usize, usize)> {
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut last: Option<usize> = None;
+    for (i, b) in crate::reader::code_bytes(sql) {
+        match b {
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b if depth == 0 && (b.is_ascii_alphanumeric() || b == b'_') => match words.last_mut() {
+                Some(word) if last == Some(i.wrapping_sub(1)) && word.1 == i => word.1 = i + 1,
+                _ => words.push((i, i + 1)),
+            },
+            _ => {}
+        }
+        last = Some(i);
+    }
+    words
 }
 
 /// PostgreSQL 18 virtual generated columns: `GENERATED ALWAYS AS (expr) VIRTUAL` is read as STORED
@@ -1207,7 +1349,14 @@ fn rule_enabled(sql: &str, default_schema: &str) -> Recognized {
 fn configuration_mapping(sql: &str, default_schema: &str) -> Recognized {
     let tokens = tokens(sql);
     let (kind, start) = read_kind(&tokens, 1);
-    if kind != "text search configuration" {
+    let upper = sql.to_uppercase();
+    let understood = match kind.as_str() {
+        "text search configuration" => true,
+        // A foreign table's column options, which pg_dump writes after the table.
+        "foreign table" => upper.contains(" ALTER COLUMN ") && upper.contains(" OPTIONS "),
+        _ => false,
+    };
+    if !understood {
         return Recognized::No;
     }
     let Some((name, _)) = read_name(&tokens, start) else { return Recognized::No };
@@ -1500,6 +1649,41 @@ mod tests {
     }
 
     #[test]
+    fn column_settings_foreign_keys_and_domain_checks_pg_dump_writes_apart_are_read() {
+        let catalog = crate::build_catalog(&crate::read(
+            "CREATE TABLE public.p (a integer NOT NULL, b integer NOT NULL);\n\
+             CREATE TABLE public.t (a integer, b integer, body text);\n\
+             ALTER TABLE ONLY public.t ALTER COLUMN body SET COMPRESSION lz4;\n\
+             ALTER TABLE ONLY public.t ALTER COLUMN b SET (n_distinct='100', n_distinct_inherited=-1);\n\
+             ALTER TABLE ONLY public.t ADD CONSTRAINT t_fk FOREIGN KEY (a, b) REFERENCES public.p(a, b) ON DELETE SET NULL (b);\n\
+             CREATE DOMAIN public.d AS text COLLATE pg_catalog.\"C\";\n\
+             ALTER DOMAIN public.d ADD CONSTRAINT d_ne CHECK ((VALUE <> ''::text)) NOT VALID;\n\
+             CREATE VIEW public.v AS SELECT t.a FROM public.t;\n\
+             ALTER TABLE ONLY public.v ALTER COLUMN a SET DEFAULT 0;\n",
+        ));
+        let t = &catalog.tables[&QualifiedName::new("public", "t")];
+        assert_eq!(t.column("body").and_then(|c| c.compression.as_deref()), Some("lz4"));
+        assert_eq!(
+            t.column("b").map(|c| c.options.clone()),
+            Some(vec!["n_distinct=100".into(), "n_distinct_inherited=-1".into()])
+        );
+        assert!(
+            t.constraints["t_fk"].definition.ends_with("on delete set null (b)"),
+            "{}",
+            t.constraints["t_fk"].definition
+        );
+        let Some(super::super::TypeDef::Domain { collation, checks, .. }) =
+            catalog.types.get(&QualifiedName::new("public", "d"))
+        else {
+            panic!("no domain")
+        };
+        assert_eq!(collation.as_deref(), Some("pg_catalog.\"C\""));
+        assert_eq!(checks, &["constraint d_ne check ((value <> ''::text)) not valid"]);
+        let v = &catalog.views[&QualifiedName::new("public", "v")];
+        assert_eq!(v.column_defaults, [("a".to_string(), "0".to_string())]);
+    }
+
+    #[test]
     fn an_unlogged_sequence_is_read_without_the_word_and_marked() {
         let Recognized::Reparse { sql, adjust: Adjust::UnloggedSequence } =
             recognize("CREATE UNLOGGED SEQUENCE public.s\n    START WITH 1;", "public")
@@ -1710,11 +1894,21 @@ mod tests {
     #[test]
     fn rewrites_that_sqlparser_needs_record_what_they_took_out() {
         match recognize("CREATE DOMAIN d AS integer NOT NULL DEFAULT 1;", "public") {
-            Recognized::Reparse { sql, adjust: Adjust::DomainNotNull } => {
-                assert_eq!(sql, "CREATE DOMAIN d AS integer DEFAULT 1;")
+            Recognized::Reparse { sql, adjust: Adjust::Domain { not_null: true, collation: None } } => {
+                assert_eq!(sql, "CREATE DOMAIN d AS integer  DEFAULT 1;")
             }
             _ => panic!("not rewritten"),
         }
+        let sql =
+            "CREATE DOMAIN d AS text COLLATE pg_catalog.\"C\" CONSTRAINT d_nn NOT NULL CHECK (VALUE IS NOT NULL);";
+        match recognize(sql, "public") {
+            Recognized::Reparse { sql, adjust: Adjust::Domain { not_null: true, collation: Some(collation) } } => {
+                assert_eq!(collation, "pg_catalog.\"C\"");
+                assert_eq!(sql, "CREATE DOMAIN d AS text   CHECK (VALUE IS NOT NULL);")
+            }
+            _ => panic!("not rewritten"),
+        }
+        assert!(matches!(recognize("CREATE DOMAIN d AS text CHECK (VALUE IS NOT NULL);", "public"), Recognized::No));
         match recognize("CREATE VIEW v AS SELECT 1 AS x\n  WITH LOCAL CHECK OPTION;", "public") {
             Recognized::Reparse { sql, adjust: Adjust::CheckOption(option) } => {
                 assert_eq!((sql.as_str(), option.as_str()), ("CREATE VIEW v AS SELECT 1 AS x", "local"));

@@ -44,9 +44,10 @@ impl Properties for TypeDef {
                 ("kind", "composite".into()),
                 ("attributes", attributes.iter().map(|(n, t)| format!("{n} {t}")).collect::<Vec<_>>().join(", ")),
             ],
-            TypeDef::Domain { base, default, not_null, checks } => vec![
+            TypeDef::Domain { base, default, not_null, checks, collation } => vec![
                 ("kind", "domain".into()),
                 ("base type", base.clone()),
+                ("collation", some(collation)),
                 ("default", some(default)),
                 ("not null", yes(*not_null)),
                 ("checks", list(checks)),
@@ -100,6 +101,8 @@ impl Properties for Column {
             ("generated", some(&self.generated)),
             ("statistics", some(&self.statistics)),
             ("storage", some(&self.storage)),
+            ("compression", some(&self.compression)),
+            ("options", list(&self.options)),
         ]
     }
 }
@@ -133,6 +136,10 @@ impl Properties for View {
             ("options", list(&self.options)),
             ("definition", self.definition.clone()),
             ("with no data", yes(self.with_no_data)),
+            (
+                "column defaults",
+                self.column_defaults.iter().map(|(c, d)| format!("{c} {d}")).collect::<Vec<_>>().join(", "),
+            ),
         ]
     }
 }

@@ -210,6 +210,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         created: BTreeMap::new(),
         made_in: BTreeMap::new(),
         moved: BTreeMap::new(),
+        remade_constraints: Default::default(),
     };
     planner.run();
     let mut steps = planner.steps;
@@ -298,6 +299,9 @@ pub(crate) struct Planner<'a> {
     /// Indexes (and the constraints they back) of `from` that go away later and whose names the
     /// new objects need: renamed out of the way first, to this name.
     pub(crate) moved: BTreeMap<QualifiedName, String>,
+    /// Constraints (table, name) that a type or function made again takes away and makes again
+    /// (`objects::checks_and_indexes_reading`).
+    pub(crate) remade_constraints: std::collections::BTreeSet<(QualifiedName, String)>,
 }
 
 impl Planner<'_> {
@@ -305,6 +309,16 @@ impl Planner<'_> {
         tables::plan_tables(self);
         objects::plan_objects(self);
         objects::plan_access(self);
+        // A constraint that changes and that a type or function made again also makes again: its
+        // own ADD drops what may be there first, so either order of the two works.
+        for (table, key) in std::mem::take(&mut self.remade_constraints) {
+            let shown = crate::sql::qualified(&table);
+            let adding = format!("ALTER TABLE {shown} ADD CONSTRAINT {} ", crate::sql::ident(&key));
+            let drop = format!("ALTER TABLE {shown} DROP CONSTRAINT IF EXISTS {};", crate::sql::ident(&key));
+            for step in self.steps.iter_mut().filter(|s| s.sql.starts_with(&adding)) {
+                step.sql = format!("{drop}\n{}", step.sql);
+            }
+        }
     }
 
     pub(crate) fn push(&mut self, phase: Phase, rank: Rank, sql: String, change: &Change) {

@@ -167,14 +167,16 @@ fn type_change(p: &mut Planner, change: &Change) {
                         default: old_default,
                         not_null: old_not_null,
                         checks: old_checks,
+                        collation: old_collation,
                     },
                     TypeDef::Domain {
                         base: new_base,
                         default: new_default,
                         not_null: new_not_null,
                         checks: new_checks,
+                        collation: new_collation,
                     },
-                ) if old_base == new_base => {
+                ) if old_base == new_base && old_collation == new_collation => {
                     if old_default != new_default {
                         let sql = match new_default {
                             Some(default) => format!("ALTER DOMAIN {shown} SET DEFAULT {default};"),
@@ -206,11 +208,48 @@ fn type_change(p: &mut Planner, change: &Change) {
                     for check in new_checks.iter().filter(|c| !old_checks.contains(c)) {
                         p.push(Phase::Rewrite, Rank::Key, format!("ALTER DOMAIN {shown} ADD {check};"), change);
                     }
+                    // PostgreSQL cannot check a new constraint (or NOT NULL) of a domain that a
+                    // column holds in an array: those columns are parked as arrays of the base
+                    // type meanwhile, then converted back (which checks every element).
+                    let checks_more = (*new_not_null && !*old_not_null)
+                        || new_checks.iter().any(|c| !old_checks.contains(c) && !c.ends_with(" not valid"));
+                    if checks_more {
+                        let (park, unpark) = park_domain_arrays(p, &name, new_base);
+                        if !park.is_empty() {
+                            p.push(Phase::Rewrite, Rank::DropForeignKey, park.join("\n"), change);
+                            p.push(Phase::Rewrite, Rank::Validate, unpark.join("\n"), change);
+                        }
+                    }
                 }
                 _ => recreate_type(p, &name, change),
             }
         }
     }
+}
+
+/// The columns of FROM that hold arrays of domain `name` (of base type `base`): statements that
+/// convert them to arrays of the base type, and back to arrays of the domain.
+fn park_domain_arrays(p: &Planner, name: &QualifiedName, base: &str) -> (Vec<String>, Vec<String>) {
+    let (mut park, mut unpark) = (Vec::new(), Vec::new());
+    for (table, t) in &p.from.tables {
+        let arrays = t.columns.iter().filter(|c| {
+            c.data_type.ends_with("[]") && crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name)
+        });
+        for column in arrays {
+            let (shown, col) = (qualified(table), ident(&column.name));
+            let dims = &column.data_type[column.data_type.find('[').unwrap_or(column.data_type.len())..];
+            if column.default.is_some() {
+                park.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"));
+            }
+            park.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {base}{dims} USING {col}::{base}{dims};"));
+            let data_type = &column.data_type;
+            unpark.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {data_type} USING {col}::{data_type};"));
+            if let Some(default) = &column.default {
+                unpark.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"));
+            }
+        }
+    }
+    (park, unpark)
 }
 
 /// Whether a changed type is made again (`recreate_type`) rather than altered in place: the cases
@@ -222,10 +261,31 @@ pub(super) fn recreates_type(p: &Planner, name: &QualifiedName) -> bool {
         (Some(TypeDef::Composite { attributes: old }), Some(TypeDef::Composite { attributes: new })) => {
             !(new.starts_with(&old[..old.len().min(new.len())]) || old.iter().all(|a| new.contains(a)))
         }
-        (Some(TypeDef::Domain { base: old, .. }), Some(TypeDef::Domain { base: new, .. })) => old != new,
+        (
+            Some(TypeDef::Domain { base: old, collation: old_collation, .. }),
+            Some(TypeDef::Domain { base: new, collation: new_collation, .. }),
+        ) => old != new || old_collation != new_collation,
         (Some(_), Some(_)) => true,
         _ => false,
     }
+}
+
+/// The multirange type PostgreSQL makes with a range type: `multirange_type_name` when given,
+/// else the range's name with its first `range` made `multirange`, or `_multirange` appended.
+fn multirange_name(range: &QualifiedName, options: &[String]) -> QualifiedName {
+    let given = options.iter().find_map(|o| {
+        let (key, value) = o.split_once('=')?;
+        (key.trim().eq_ignore_ascii_case("multirange_type_name")).then(|| value.trim().to_string())
+    });
+    if let Some(given) = given {
+        return crate::catalog::datatype::type_name(&given)
+            .unwrap_or_else(|| QualifiedName::new(&range.schema, given.trim_matches('"')));
+    }
+    let name = match range.name.find("range") {
+        Some(at) => format!("{}multirange{}", &range.name[..at], &range.name[at + "range".len()..]),
+        None => format!("{}_multirange", range.name),
+    };
+    QualifiedName::new(&range.schema, &name)
 }
 
 fn is_subsequence(old: &[String], new: &[String]) -> bool {
@@ -249,18 +309,54 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
         return;
     };
     // A range type cannot be moved aside: its constructor functions and its multirange (and the
-    // multirange's constructors) keep their names, and the new range would make them again. One
-    // that no column uses is dropped and made again in place.
-    if matches!(p.from.types.get(name), Some(TypeDef::Range { .. })) {
-        let uses =
-            |c: &crate::catalog::Column| crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name);
-        if !p.from.tables.values().any(|t| t.columns.iter().any(uses)) {
-            let mut sql = vec![format!("DROP TYPE IF EXISTS {shown};"), create.trim().to_string()];
-            sql.extend(p.carried_along("type", &name.to_string(), &shown));
-            p.push(Phase::Rewrite, Rank::Type, sql.join("\n"), change);
-            p.created.insert(change_id(change), Phase::Rewrite);
-            return;
+    // multirange's constructors) keep their names, and the new range would make them again. Its
+    // columns (of the range or its multirange) are parked as text, the type dropped and made
+    // again, and the target's columns converted back; one that no column uses is made again in
+    // phase 1, before the new tables that use it.
+    if let Some(TypeDef::Range { options }) = p.from.types.get(name) {
+        let multirange = multirange_name(name, options);
+        let of_range = |data_type: &str| {
+            let used = crate::catalog::datatype::type_name(data_type);
+            used.as_ref() == Some(name) || used.as_ref() == Some(&multirange)
+        };
+        let parked: Vec<(&QualifiedName, &crate::catalog::Column)> = p
+            .from
+            .tables
+            .iter()
+            .flat_map(|(table, t)| t.columns.iter().map(move |c| (table, c)))
+            .filter(|(_, c)| of_range(&c.data_type))
+            .collect();
+        let mut sql = Vec::new();
+        for (table, column) in &parked {
+            let text = if column.data_type.ends_with("[]") { "text[]" } else { "text" };
+            let col = ident(&column.name);
+            if column.default.is_some() {
+                sql.push(format!("ALTER TABLE {} ALTER COLUMN {col} DROP DEFAULT;", qualified(table)));
+            }
+            sql.push(format!("ALTER TABLE {} ALTER COLUMN {col} TYPE {text} USING {col}::{text};", qualified(table)));
         }
+        sql.push(format!("DROP TYPE IF EXISTS {shown};"));
+        sql.push(create.trim().to_string());
+        sql.extend(p.carried_along("type", &name.to_string(), &shown));
+        for (table, column) in &parked {
+            let Some(target) = p.to.tables.get(*table).and_then(|t| t.column(&column.name)) else { continue };
+            let col = ident(&column.name);
+            if of_range(&target.data_type) {
+                sql.push(format!(
+                    "ALTER TABLE {} ALTER COLUMN {col} TYPE {} USING {col}::{};",
+                    qualified(table),
+                    target.data_type,
+                    target.data_type
+                ));
+            }
+            if let Some(default) = target.default.as_ref().filter(|_| column.default.is_some()) {
+                sql.push(format!("ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {default};", qualified(table)));
+            }
+        }
+        let phase = if parked.is_empty() { Phase::Prepare } else { Phase::Rewrite };
+        p.push(phase, Rank::Type, sql.join("\n"), change);
+        p.created.insert(change_id(change), phase);
+        return;
     }
     // Functions taking or returning the type would keep the old one: they are dropped before it is
     // renamed (whichever side has them) and the target's made again once the columns are converted.
@@ -471,10 +567,22 @@ pub(super) fn recreated_function(
     }
 }
 
+/// The functions the plan drops and makes again (`recreated_function`), by name.
+pub(super) fn recreated_functions(p: &Planner) -> Vec<QualifiedName> {
+    p.from
+        .functions
+        .iter()
+        .filter_map(|(key, old)| {
+            let new = p.to.functions.get(key)?;
+            recreated_function(old, new).map(|_| old.name.clone())
+        })
+        .collect()
+}
+
 /// The column defaults, CHECK constraints, policies and indexes that call `function` (`schema.name(` in
 /// their text): the statements that take them away (before the function is dropped) and make the
 /// target's again (once it is made again, where the target still has them).
-fn callers_of(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<String>) {
+fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<String>) {
     let call = format!("{}(", qualified(function));
     let (mut unset, mut set) = (Vec::new(), Vec::new());
     for (table, t) in &p.from.tables {
@@ -484,6 +592,21 @@ fn callers_of(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<String
             let target = p.to.tables.get(table).and_then(|t| t.column(&column.name));
             if let Some(default) = target.and_then(|c| c.default.as_deref()) {
                 set.push(format!("ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {default};", qualified(table)));
+            }
+        }
+    }
+    // A generated column cannot drop its expression's call and keep it (SET EXPRESSION is
+    // PostgreSQL 17): it is dropped and added again, computed by the new function.
+    for (table, t) in &p.from.tables {
+        for column in t.columns.iter().filter(|c| c.generated.as_deref().is_some_and(|g| g.contains(&call))) {
+            unset.push(format!("ALTER TABLE {} DROP COLUMN IF EXISTS {};", qualified(table), ident(&column.name)));
+            let target = p.to.tables.get(table).and_then(|t| t.column(&column.name)).filter(|c| c.generated.is_some());
+            if let Some(target) = target {
+                set.push(format!(
+                    "ALTER TABLE {} ADD COLUMN {};",
+                    qualified(table),
+                    super::tables::column_sql(p.to, table, target)
+                ));
             }
         }
     }
@@ -499,8 +622,8 @@ fn callers_of(p: &Planner, function: &QualifiedName) -> (Vec<String>, Vec<String
 
 /// Constraints and indexes of the FROM side whose text `reads` says they read (a type, a function
 /// call): the statements that take them away, and those that make the target's again.
-fn checks_and_indexes_reading(p: &Planner, reads: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<String>) {
-    let (mut away, mut again) = (Vec::new(), Vec::new());
+fn checks_and_indexes_reading(p: &mut Planner, reads: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<String>) {
+    let (mut away, mut again, mut remade) = (Vec::new(), Vec::new(), Vec::new());
     for (index_name, index) in &p.from.indexes {
         if index.keys.iter().any(|k| reads(k)) || index.predicate.as_deref().is_some_and(reads) {
             away.push(format!("DROP INDEX IF EXISTS {};", qualified(index_name)));
@@ -512,8 +635,12 @@ fn checks_and_indexes_reading(p: &Planner, reads: &dyn Fn(&str) -> bool) -> (Vec
             away.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
             let new = p.to.tables.get(table).and_then(|t| t.constraints.get(key));
             again.extend(new.map(|new| super::tables::constraint_sql(table, key, new, new.not_valid)));
+            if new.is_some() {
+                remade.push((table.clone(), key.clone()));
+            }
         }
     }
+    p.remade_constraints.extend(remade);
     (away, again)
 }
 
@@ -739,9 +866,51 @@ fn other(p: &mut Planner, change: &Change) {
     match (change.change, create) {
         (ChangeKind::Added, Some(create)) => p.push(Phase::Prepare, create_rank, create, change),
         (ChangeKind::Removed, _) => p.push(Phase::Cleanup, drop_rank, drop, change),
-        (_, Some(create)) => p.push(Phase::Prepare, create_rank, format!("{drop}\n{}", create.trim()), change),
+        (_, Some(create)) => {
+            // What is built on it (a server's user mappings and foreign tables, a wrapper's
+            // servers) would stop the drop: taken away first and made again after, where they do
+            // not change themselves (their own change makes the target's).
+            let (away, again) = built_on(p, kind, name);
+            let mut sql = away;
+            sql.push(drop);
+            sql.push(create.trim().to_string());
+            sql.extend(again);
+            p.push(Phase::Prepare, create_rank, sql.join("\n"), change)
+        }
         _ => {}
     }
+}
+
+/// The other objects built on a server or foreign data wrapper `name` (user mappings and foreign
+/// tables on a server, servers of a wrapper and what is built on them): statements that drop those
+/// of FROM, deepest first, and that make again those the target has unchanged.
+fn built_on(p: &Planner, kind: &str, name: &str) -> (Vec<String>, Vec<String>) {
+    let (mut away, mut again) = (Vec::new(), Vec::new());
+    let word = match kind {
+        "server" => "server",
+        "foreign data wrapper" => "wrapper",
+        _ => return (away, again),
+    };
+    let on = |definition: &str| {
+        let words: Vec<&str> = definition.split(|c: char| c.is_whitespace() || c == ';').collect();
+        words.windows(2).any(|w| w[0] == word && w[1] == name)
+    };
+    for (key, object) in &p.from.other_objects {
+        let Some((dependent_kind, dependent)) = split_kind(key) else { continue };
+        let dependents: &[&str] = if kind == "server" { &["user mapping", "foreign table"] } else { &["server"] };
+        if !dependents.contains(&dependent_kind) || !on(&object.definition) {
+            continue;
+        }
+        let (deeper_away, deeper_again) = built_on(p, dependent_kind, dependent);
+        away.extend(deeper_away);
+        away.push(format!("DROP {} IF EXISTS {dependent};", dependent_kind.to_uppercase()));
+        let unchanged = p.to.other_objects.get(key).is_some_and(|o| o.definition == object.definition);
+        if unchanged {
+            again.extend(p.to.sources.get(&format!("other {key}")).map(|s| s.trim().to_string()));
+            again.extend(deeper_again);
+        }
+    }
+    (away, again)
 }
 
 /// A normalized definition split into what comes before its `OPTIONS (…)` (the server's `VERSION`
@@ -779,6 +948,7 @@ fn options_in_place(kind: &str, name: &str, old: &str, new: &str) -> Option<Stri
             let (role, server) = name.strip_prefix("for ")?.split_once(" server ")?;
             format!("USER MAPPING FOR {role} SERVER {server}")
         }
+        "text search dictionary" => return dictionary_in_place(name, old, new),
         _ => return None,
     };
     let (old_head, old_version, old_options) = split_options(old);
@@ -809,6 +979,37 @@ fn options_in_place(kind: &str, name: &str, old: &str, new: &str) -> Option<Stri
     }
     let options = if changes.is_empty() { String::new() } else { format!(" OPTIONS ({})", changes.join(", ")) };
     Some(format!("ALTER {target}{version}{options};"))
+}
+
+/// `ALTER TEXT SEARCH DICTIONARY d (stopwords = 'x', accept)` when the template stays: each option
+/// set to the target's value, or named alone to go back to the template's default.
+fn dictionary_in_place(name: &str, old: &str, new: &str) -> Option<String> {
+    let options = |definition: &str| -> Option<Vec<(String, String)>> {
+        let open = definition.find('(')?;
+        let list = definition[open + 1..].trim_end().strip_suffix(')')?;
+        Some(
+            crate::catalog::split_top_level(list, ',')
+                .into_iter()
+                .filter_map(|o| o.split_once('=').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+                .collect(),
+        )
+    };
+    let (old, new) = (options(old)?, options(new)?);
+    let template = |o: &[(String, String)]| o.iter().find(|(k, _)| k == "template").map(|(_, v)| v.clone());
+    if template(&old) != template(&new) {
+        return None;
+    }
+    let mut changes: Vec<String> = new
+        .iter()
+        .filter(|(k, _)| k != "template")
+        .filter(|option| !old.contains(option))
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect();
+    changes.extend(old.iter().filter(|(k, _)| !new.iter().any(|(n, _)| n == k)).map(|(k, _)| k.clone()));
+    if changes.is_empty() {
+        return None;
+    }
+    Some(format!("ALTER TEXT SEARCH DICTIONARY {name} ({});", changes.join(", ")))
 }
 
 /// PostgreSQL refuses `CREATE SUBSCRIPTION` that makes a replication slot and `DROP SUBSCRIPTION`

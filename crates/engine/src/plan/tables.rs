@@ -184,6 +184,38 @@ fn settings(p: &mut Planner) {
                 steps.push((Phase::Prepare, Rank::TableProperty, sql, id));
             }
         }
+        for column in &new.columns {
+            let before = old_columns.get(column.name.as_str()).copied();
+            let id = if before.is_some() || old.is_some() {
+                format!("column {name}.{}", column.name)
+            } else {
+                format!("table {name}")
+            };
+            let col = ident(&column.name);
+            let previous = before.and_then(|c| c.compression.as_ref());
+            if previous != column.compression.as_ref() && (before.is_some() || column.compression.is_some()) {
+                let method = column.compression.as_deref().unwrap_or("default");
+                let sql = format!("ALTER TABLE ONLY {shown} ALTER COLUMN {col} SET COMPRESSION {method};");
+                steps.push((Phase::Prepare, Rank::TableProperty, sql, id.clone()));
+            }
+            let previous: &[String] = before.map_or(&[], |c| c.options.as_slice());
+            let option_name = |o: &String| o.split_once('=').map_or(o.clone(), |(n, _)| n.trim().to_string());
+            let reset: Vec<String> = previous
+                .iter()
+                .map(option_name)
+                .filter(|n| !column.options.iter().any(|o| option_name(o) == *n))
+                .collect();
+            if !reset.is_empty() {
+                let sql = format!("ALTER TABLE ONLY {shown} ALTER COLUMN {col} RESET ({});", reset.join(", "));
+                steps.push((Phase::Prepare, Rank::TableProperty, sql, id.clone()));
+            }
+            let set: Vec<&String> = column.options.iter().filter(|o| !previous.contains(o)).collect();
+            if !set.is_empty() {
+                let set: Vec<&str> = set.iter().map(|o| o.as_str()).collect();
+                let sql = format!("ALTER TABLE ONLY {shown} ALTER COLUMN {col} SET ({});", set.join(", "));
+                steps.push((Phase::Prepare, Rank::TableProperty, sql, id));
+            }
+        }
         let previous = old.and_then(|t| t.cluster_on.as_ref());
         if previous != new.cluster_on.as_ref() {
             let id = format!("table {name}");
@@ -349,7 +381,7 @@ fn column_dependents(p: &Planner, table: &QualifiedName, column: &str) -> (Vec<S
     (before, after)
 }
 
-fn column_sql(catalog: &Catalog, table: &QualifiedName, column: &Column) -> String {
+pub(super) fn column_sql(catalog: &Catalog, table: &QualifiedName, column: &Column) -> String {
     let mut text = column_definition(column);
     if column.identity.is_some() {
         if let Some(options) = identity_options(catalog, table, &column.name) {
@@ -642,7 +674,9 @@ fn altered_tables(p: &mut Planner) {
             // is detached first. One attached before the parent's drops (phase 4) must have the
             // columns still to be dropped.
             if let Some((parent, _)) = &old.partition_of {
-                let sql = format!("ALTER TABLE {} DETACH PARTITION {shown};", qualified(parent));
+                // A parent made again is under its moved name by then.
+                let parent = if recreated_from(p, parent) { moved_table(parent) } else { parent.clone() };
+                let sql = format!("ALTER TABLE {} DETACH PARTITION {shown};", qualified(&parent));
                 p.push(Phase::Prepare, Rank::Table, sql, &change);
             }
             if let Some((parent, bound)) = &new.partition_of {
@@ -753,6 +787,16 @@ fn altered_tables(p: &mut Planner) {
 
 /// Whether a table is re-created (its partitioning changes): its columns, constraints and indexes
 /// come with the new table instead of being altered one by one.
+/// The name a table made again is moved to (`t_sdold`) while the new one is built.
+fn moved_table(old_name: &QualifiedName) -> QualifiedName {
+    QualifiedName::new(&old_name.schema, &format!("{}_sdold", old_name.name).chars().take(63).collect::<String>())
+}
+
+/// Whether the table named `old_name` in FROM is made again (its target is `recreated_table`).
+fn recreated_from(p: &Planner, old_name: &QualifiedName) -> bool {
+    p.to.tables.keys().any(|new_name| p.old_table_name(new_name) == *old_name && recreated_table(p, new_name))
+}
+
 fn recreated_table(p: &Planner, name: &QualifiedName) -> bool {
     let new = p.to.tables.get(name);
     let old = p.from.tables.get(&p.old_table_name(name));
@@ -765,8 +809,7 @@ fn recreated_table(p: &Planner, name: &QualifiedName) -> bool {
 /// foreign keys that point at it are dropped first and added again after the copy.
 fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Table, change: &Change) {
     let old_name = p.old_table_name(name);
-    let moved =
-        QualifiedName::new(&old_name.schema, &format!("{}_sdold", old_name.name).chars().take(63).collect::<String>());
+    let moved = moved_table(&old_name);
     let id = vec![change_id(change)];
     let mut prepare = Vec::new();
     let reference = format!("references {old_name}(");
@@ -799,7 +842,16 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
         prepare.push(format!("ALTER INDEX {} RENAME TO {};", qualified(index_name), ident(&free)));
         p.moved.insert(index_name.clone(), free);
     }
+    // A partition made again (it becomes partitioned itself, or stops being) leaves its parent
+    // under its old name, and the new table takes its place.
+    if let Some((parent, _)) = &old.partition_of {
+        let parent = if recreated_from(p, parent) { moved_table(parent) } else { parent.clone() };
+        prepare.push(format!("ALTER TABLE {} DETACH PARTITION {};", qualified(&parent), qualified(&moved)));
+    }
     prepare.push(create_table_sql(p.to, name, new));
+    if let Some((parent, bound)) = &new.partition_of {
+        prepare.push(format!("ALTER TABLE {} ATTACH PARTITION {} {bound};", qualified(parent), qualified(name)));
+    }
     for (index_name, index) in p.to.indexes.iter().filter(|(_, i)| i.table == *name) {
         prepare.push(create_index(index_name, index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1));
     }
@@ -938,6 +990,23 @@ fn from_the_parent(
     fn parent<'c>(catalog: &'c Catalog, table: &QualifiedName) -> Option<&'c QualifiedName> {
         catalog.tables.get(table).and_then(|t| t.partition_of.as_ref()).map(|(p, _)| p)
     }
+    // An inherited column's type, collation and name change with its parent's: PostgreSQL passes
+    // the parent's ALTER down and refuses the child's alone ("cannot alter inherited column").
+    if matches!(change.change, ChangeKind::Altered | ChangeKind::Renamed)
+        && change.details.iter().all(|d| matches!(d.property.as_str(), "type" | "collation" | "name"))
+    {
+        let before = giving_parent(p.from, &p.old_table_name(table), before_name);
+        let after = giving_parent(p.to, table, after_name);
+        if let (Some(before), Some(after)) = (before, after) {
+            let same_change = |catalog: &Catalog, parent: &QualifiedName, child: &QualifiedName, column: &str| {
+                let of = |t: &QualifiedName| catalog.tables.get(t).and_then(|t| t.column(column));
+                of(parent).zip(of(child)).is_some_and(|(a, b)| a.data_type == b.data_type && a.collation == b.collation)
+            };
+            if *before == p.old_table_name(after) && same_change(p.to, after, table, after_name) {
+                return true;
+            }
+        }
+    }
     let (Some(before), Some(after)) = (parent(p.from, &p.old_table_name(table)), parent(p.to, table)) else {
         return false;
     };
@@ -1057,6 +1126,15 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
         let sql = format!("ALTER TABLE {shown} RENAME COLUMN {} TO {col};", ident(&old.name));
         p.push(Phase::Prepare, Rank::Table, sql, change);
     }
+    // A generated column calling a function made again is dropped and added again around it
+    // (`objects::callers_of`), with the target's definition.
+    let calls_remade = |column: &Column| {
+        let generated = column.generated.as_deref().unwrap_or_default();
+        super::objects::recreated_functions(p).iter().any(|f| generated.contains(&format!("{}(", qualified(f))))
+    };
+    if old.generated.is_some() && new.generated.is_some() && calls_remade(old) {
+        return;
+    }
     if old.generated != new.generated {
         // A generation expression cannot be changed in place: the column is computed again.
         let sql = format!(
@@ -1108,7 +1186,17 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
                 .and_then(|name| catalog.types.get(&name))
                 .is_some_and(|t| matches!(t, crate::catalog::TypeDef::Enum { .. }))
         };
-        let through = if is_enum(p.from, &old.data_type) || is_enum(p.to, &new.data_type) {
+        // Nor does it know casts between a type an extension or the user defines (other than a
+        // domain, which casts as its base type) and another type, but the ones the extension
+        // brings: text, which every type reads and writes, is the way that always exists (hstore
+        // has casts of its own to json and jsonb, which keep its meaning).
+        let defined = |catalog: &Catalog, data_type: &str| {
+            crate::catalog::datatype::type_name(data_type)
+                .is_some_and(|name| !matches!(catalog.types.get(&name), Some(crate::catalog::TypeDef::Domain { .. })))
+        };
+        let own_cast = old.data_type.ends_with(".hstore") && ["json", "jsonb"].contains(&new.data_type.as_str());
+        let through_text = (defined(p.from, &old.data_type) || defined(p.to, &new.data_type)) && !own_cast;
+        let through = if is_enum(p.from, &old.data_type) || is_enum(p.to, &new.data_type) || through_text {
             if new.data_type.ends_with("[]") {
                 "::text[]"
             } else {
@@ -1407,7 +1495,6 @@ fn replace_constraint(
     p.push(Phase::Rewrite, drop_rank, format!("ALTER TABLE {shown} DROP CONSTRAINT IF EXISTS {};", ident(key)), change);
     add_constraint(p, table, key, new, change, Phase::Rewrite, add_rank);
 }
-
 fn add_constraint(
     p: &mut Planner,
     table: &QualifiedName,
