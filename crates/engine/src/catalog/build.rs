@@ -726,6 +726,14 @@ impl Builder {
             AlterTableOperation::AttachPartitionOf { partition, for_values } => {
                 let child = self.qualify(&partition);
                 let Some(child_table) = self.catalog.tables.get_mut(&child) else {
+                    // A foreign table as a partition: the attachment is part of its definition.
+                    let key = format!("foreign table {child}");
+                    if let Some(object) = self.catalog.other_objects.get_mut(&key) {
+                        object.definition.push_str(&format!("; attach partition of {name} {}", text(&for_values)));
+                        let statement = self.current.clone();
+                        self.catalog.sources.0.entry(format!("other {key}")).or_default().push(statement);
+                        return Outcome::Understood;
+                    }
                     return Outcome::NotUnderstood(format!("partition {child} is attached but not created"));
                 };
                 child_table.partition_of = Some((name.clone(), text(&for_values)));

@@ -5,6 +5,7 @@ use super::{change_id, find, Phase, Planner, Rank};
 use crate::catalog::{Catalog, QualifiedName, TypeDef};
 use crate::diff::{Change, ChangeKind};
 use crate::sql::{ident, literal, qualified};
+use std::collections::BTreeMap;
 
 pub(super) fn plan_objects(p: &mut Planner) {
     let changes: Vec<Change> = p.diff.changes.clone();
@@ -391,7 +392,16 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     for (table, t) in &p.to.tables {
         let of_type =
             |c: &&crate::catalog::Column| crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name);
-        for column in t.columns.iter().filter(of_type) {
+        // A partition's or child's column changes with its parent's (PostgreSQL passes the ALTER
+        // down and refuses it on the inherited column alone).
+        let parents: Vec<&QualifiedName> = t.partition_of.iter().map(|(parent, _)| parent).chain(&t.inherits).collect();
+        let from_parent = |column: &crate::catalog::Column| {
+            parents.iter().any(|parent| {
+                p.to.tables.get(*parent).and_then(|pt| pt.column(&column.name)).is_some_and(|c| of_type(&c))
+                    && p.from.tables.get(*parent).is_some_and(|pt| pt.column(&column.name).is_some())
+            })
+        };
+        for column in t.columns.iter().filter(of_type).filter(|c| !from_parent(c)) {
             let col = ident(&column.name);
             let t_shown = qualified(table);
             if p.from.tables.get(table).and_then(|f| f.column(&column.name)).is_some_and(|c| c.default.is_some()) {
@@ -608,6 +618,24 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
                     super::tables::column_sql(p.to, table, target)
                 ));
             }
+        }
+    }
+    // Functions whose argument defaults call it: dropped and made again around it.
+    let defaults_call: Vec<(String, crate::catalog::Function)> = p
+        .from
+        .functions
+        .iter()
+        .filter(|(_, f)| f.name != *function && f.kind != "aggregate" && f.arguments.contains(&call))
+        .map(|(k, f)| (k.clone(), f.clone()))
+        .collect();
+    for (key, caller) in defaults_call {
+        let word = if caller.kind == "procedure" { "PROCEDURE" } else { "FUNCTION" };
+        unset.push(format!("DROP {word} IF EXISTS {};", signature(&caller)));
+        if let (Some(source), Some(target)) = (p.to.sources.get(&format!("function {key}")), p.to.functions.get(&key)) {
+            set.push(source.trim().to_string());
+            let kind = if target.kind == "procedure" { "procedure" } else { "function" };
+            let signature = signature(target);
+            set.extend(p.carried_along(kind, &key, &signature));
         }
     }
     let calls = |text: &str| text.contains(&call);
@@ -870,7 +898,10 @@ fn other(p: &mut Planner, change: &Change) {
             // What is built on it (a server's user mappings and foreign tables, a wrapper's
             // servers) would stop the drop: taken away first and made again after, where they do
             // not change themselves (their own change makes the target's).
-            let (away, again) = built_on(p, kind, name);
+            let (mut away, mut again) = built_on(p, kind, name);
+            let (park, unpark) = if kind == "collation" { park_collated(p, name) } else { Default::default() };
+            away.extend(park);
+            again.extend(unpark);
             let mut sql = away;
             sql.push(drop);
             sql.push(create.trim().to_string());
@@ -879,6 +910,27 @@ fn other(p: &mut Planner, change: &Change) {
         }
         _ => {}
     }
+}
+
+/// The columns of FROM that use collation `name` (as written, `public.c`): statements that move
+/// them to the database's default collation while it is made again, and give the target's back.
+fn park_collated(p: &Planner, name: &str) -> (Vec<String>, Vec<String>) {
+    let (mut park, mut unpark) = (Vec::new(), Vec::new());
+    for (table, t) in &p.from.tables {
+        for column in t.columns.iter().filter(|c| c.collation.as_deref() == Some(name)) {
+            let (shown, col) = (qualified(table), ident(&column.name));
+            park.push(format!(
+                "ALTER TABLE {shown} ALTER COLUMN {col} TYPE {} COLLATE pg_catalog.\"default\";",
+                column.data_type
+            ));
+            let target = p.to.tables.get(table).and_then(|t| t.column(&column.name));
+            if let Some(target) = target.filter(|c| c.collation.as_deref() == Some(name)) {
+                unpark
+                    .push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {} COLLATE {name};", target.data_type));
+            }
+        }
+    }
+    (park, unpark)
 }
 
 /// The other objects built on a server or foreign data wrapper `name` (user mappings and foreign
@@ -949,6 +1001,7 @@ fn options_in_place(kind: &str, name: &str, old: &str, new: &str) -> Option<Stri
             format!("USER MAPPING FOR {role} SERVER {server}")
         }
         "text search dictionary" => return dictionary_in_place(name, old, new),
+        "text search configuration" => return configuration_in_place(name, old, new),
         _ => return None,
     };
     let (old_head, old_version, old_options) = split_options(old);
@@ -979,6 +1032,43 @@ fn options_in_place(kind: &str, name: &str, old: &str, new: &str) -> Option<Stri
     }
     let options = if changes.is_empty() { String::new() } else { format!(" OPTIONS ({})", changes.join(", ")) };
     Some(format!("ALTER {target}{version}{options};"))
+}
+
+/// A text search configuration on the same parser: its mappings altered, added and dropped one
+/// token type at a time (dropping it would need every index and column using it dropped first).
+fn configuration_in_place(name: &str, old: &str, new: &str) -> Option<String> {
+    let read = |definition: &str| -> (String, BTreeMap<String, String>) {
+        let mut pieces = definition.split("; ");
+        let head = pieces.next().unwrap_or_default().to_string();
+        let mut mappings = BTreeMap::new();
+        for piece in pieces {
+            let Some((_, rest)) = piece.split_once(" add mapping for ") else { continue };
+            let Some((tokens, dictionaries)) = rest.split_once(" with ") else { continue };
+            for token in tokens.split(',') {
+                mappings.insert(token.trim().to_string(), dictionaries.trim().trim_end_matches(';').to_string());
+            }
+        }
+        (head, mappings)
+    };
+    let ((old_head, old_map), (new_head, new_map)) = (read(old), read(new));
+    if old_head != new_head {
+        return None;
+    }
+    let mut sql = Vec::new();
+    for (token, dictionaries) in &new_map {
+        match old_map.get(token) {
+            Some(before) if before == dictionaries => {}
+            Some(_) => sql
+                .push(format!("ALTER TEXT SEARCH CONFIGURATION {name} ALTER MAPPING FOR {token} WITH {dictionaries};")),
+            None => {
+                sql.push(format!("ALTER TEXT SEARCH CONFIGURATION {name} ADD MAPPING FOR {token} WITH {dictionaries};"))
+            }
+        }
+    }
+    for token in old_map.keys().filter(|t| !new_map.contains_key(*t)) {
+        sql.push(format!("ALTER TEXT SEARCH CONFIGURATION {name} DROP MAPPING FOR {token};"));
+    }
+    (!sql.is_empty()).then(|| sql.join("\n"))
 }
 
 /// `ALTER TEXT SEARCH DICTIONARY d (stopwords = 'x', accept)` when the template stays: each option

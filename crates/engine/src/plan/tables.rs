@@ -335,8 +335,10 @@ fn column_dependents(p: &Planner, table: &QualifiedName, column: &str) -> (Vec<S
     let (mut before, mut after) = (Vec::new(), Vec::new());
     let shown = qualified(table);
     let source = |key: String| p.to.sources.get(&key).map(|s| s.trim().to_string());
+    // A policy of another table that reads this one (a subquery naming it) counts too.
     let reads_column = |policy: &crate::catalog::Policy| {
-        &policy.table == table && super::objects::policy_reads(policy, &|e| names_word(e, column))
+        let reads_table = |e: &str| &policy.table == table || e.contains(&shown) || names_word(e, &table.name);
+        super::objects::policy_reads(policy, &|e| reads_table(e) && names_word(e, column))
     };
     let (away, again) = super::objects::policies_reading(p, &reads_column);
     before.extend(away);
@@ -597,6 +599,31 @@ fn removed_tables(p: &mut Planner) {
         .filter(|c| c.change == ChangeKind::Removed)
         .filter_map(|c| find(&p.from.tables, &c.object).map(|(name, _)| name))
         .collect();
+    // A partition that goes, of a parent that stays and takes partitions in (new ones, or ones
+    // whose bounds change): detached in phase 1, so its bounds never overlap theirs; dropped at
+    // cleanup.
+    let attaching: BTreeSet<QualifiedName> = p
+        .to
+        .tables
+        .iter()
+        .filter_map(|(name, t)| {
+            let (parent, bound) = t.partition_of.as_ref()?;
+            let before = p.from.tables.get(&p.old_table_name(name)).and_then(|o| o.partition_of.as_ref());
+            let same = before
+                .is_some_and(|(old_parent, old_bound)| *old_parent == p.old_table_name(parent) && old_bound == bound);
+            (!same).then(|| p.old_table_name(parent))
+        })
+        .collect();
+    for name in &removed {
+        let Some((parent, _)) = &p.from.tables[*name].partition_of else { continue };
+        if attaching.contains(parent) && !recreated_from(p, parent) {
+            let sql = format!("ALTER TABLE {} DETACH PARTITION {};", qualified(parent), qualified(name));
+            let note = Some(format!(
+                "{name} goes at cleanup; it leaves {parent} now, so the partitions that come in never overlap it"
+            ));
+            p.push_step(Phase::Prepare, Rank::Table, sql, vec![format!("table {name}")], note);
+        }
+    }
     // Foreign keys between dropped tables go first, so the drops need no CASCADE.
     for name in &removed {
         for (key, _) in p.from.tables[*name].constraints.iter().filter(|(_, c)| is_foreign(c)) {
@@ -1685,23 +1712,72 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
     }
 }
 
+/// What an index made again carries: foreign keys bound to it (a unique index whose columns they
+/// reference), which PostgreSQL will not let it drop, are dropped first and added again after; the
+/// table's `REPLICA IDENTITY USING INDEX` and `CLUSTER ON` it are said again.
+fn index_dependents(p: &Planner, name: &QualifiedName, index: &crate::catalog::Index) -> (Vec<String>, Vec<String>) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    let old_table = p.old_table_name(&index.table);
+    let old = p.from.indexes.get(name).filter(|i| i.unique && i.predicate.is_none());
+    if let Some(old) = old {
+        let reference = format!("references {old_table}(");
+        let mut keys: Vec<String> = old.keys.clone();
+        keys.sort();
+        for (table, t) in &p.from.tables {
+            for (key, constraint) in t.constraints.iter().filter(|(_, c)| is_foreign(c)) {
+                let Some(at) = constraint.definition.find(&reference) else { continue };
+                let rest = &constraint.definition[at + reference.len()..];
+                let mut columns: Vec<String> =
+                    rest.split(')').next().unwrap_or_default().split(',').map(|c| c.trim().to_string()).collect();
+                columns.sort();
+                if columns != keys {
+                    continue;
+                }
+                before.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
+                if let Some(again) = p.to.tables.get(table).and_then(|t| t.constraints.get(key)) {
+                    after.push(constraint_sql(table, key, again, true));
+                    if !again.not_valid {
+                        after.push(format!("ALTER TABLE {} VALIDATE CONSTRAINT {};", qualified(table), ident(key)));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(table) = p.to.tables.get(&index.table) {
+        let shown = qualified(&index.table);
+        if table.replica_identity.as_deref().is_some_and(|i| uses_index(i) && i.ends_with(&ident(&name.name))) {
+            after.push(format!("ALTER TABLE {shown} REPLICA IDENTITY USING INDEX {};", ident(&name.name)));
+        }
+        if table.cluster_on.as_deref() == Some(name.name.as_str()) {
+            after.push(format!("ALTER TABLE {shown} CLUSTER ON {};", ident(&name.name)));
+        }
+    }
+    (before, after)
+}
+
 /// A changed index: the new one is built concurrently under a temporary name, then swapped in.
 fn rebuild_index(p: &mut Planner, name: &QualifiedName, index: &crate::catalog::Index, change: &Change) {
+    let (before, after) = index_dependents(p, name, index);
     let partitioned = p.to.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
     if partitioned || index.attached_to.is_some() {
-        let sql = format!("DROP INDEX IF EXISTS {};\n{}", qualified(name), create_index(name, index));
-        p.push(Phase::Rewrite, Rank::Index, sql, change);
+        let mut sql = before;
+        sql.push(format!("DROP INDEX IF EXISTS {};\n{}", qualified(name), create_index(name, index)));
+        sql.extend(after);
+        p.push(Phase::Rewrite, Rank::Index, sql.join("\n"), change);
         return;
     }
     let temporary =
         QualifiedName::new(&name.schema, &format!("{}_sdnew", name.name).chars().take(63).collect::<String>());
-    let sql = format!(
-        "{}\nDROP INDEX CONCURRENTLY IF EXISTS {};\nALTER INDEX {} RENAME TO {};",
-        create_index(&temporary, index).replacen(" INDEX ", " INDEX CONCURRENTLY IF NOT EXISTS ", 1),
+    let mut sql = vec![create_index(&temporary, index).replacen(" INDEX ", " INDEX CONCURRENTLY IF NOT EXISTS ", 1)];
+    sql.extend(before);
+    sql.push(format!(
+        "DROP INDEX CONCURRENTLY IF EXISTS {};\nALTER INDEX {} RENAME TO {};",
         qualified(name),
         qualified(&temporary),
         ident(&name.name)
-    );
+    ));
+    sql.extend(after);
+    let sql = sql.join("\n");
     p.push_step(
         Phase::Online,
         Rank::Index,
