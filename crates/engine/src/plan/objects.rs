@@ -143,7 +143,7 @@ fn type_change(p: &mut Planner, change: &Change) {
                     }
                 }
                 (TypeDef::Composite { attributes: old }, TypeDef::Composite { attributes: new })
-                    if new.starts_with(&old[..old.len().min(new.len())]) || old.iter().all(|a| new.contains(a)) =>
+                    if composite_in_place(old, new) =>
                 {
                     for (attribute, _) in old.iter().filter(|(n, _)| !new.iter().any(|(m, _)| m == n)) {
                         p.push(
@@ -260,7 +260,7 @@ pub(super) fn recreates_type(p: &Planner, name: &QualifiedName) -> bool {
     match (p.from.types.get(name), p.to.types.get(name)) {
         (Some(TypeDef::Enum { labels: old }), Some(TypeDef::Enum { labels: new })) => !is_subsequence(old, new),
         (Some(TypeDef::Composite { attributes: old }), Some(TypeDef::Composite { attributes: new })) => {
-            !(new.starts_with(&old[..old.len().min(new.len())]) || old.iter().all(|a| new.contains(a)))
+            !composite_in_place(old, new)
         }
         (
             Some(TypeDef::Domain { base: old, collation: old_collation, .. }),
@@ -287,6 +287,17 @@ fn multirange_name(range: &QualifiedName, options: &[String]) -> QualifiedName {
         None => format!("{}_multirange", range.name),
     };
     QualifiedName::new(&range.schema, &name)
+}
+
+/// Whether `ALTER TYPE … DROP / ADD ATTRIBUTE` reach `new` from `old`: the attributes both have
+/// keep their order and their types (PostgreSQL refuses ALTER ATTRIBUTE … TYPE while a column holds
+/// the type), and the new ones come after them (ADD ATTRIBUTE appends).
+fn composite_in_place(old: &[(String, String)], new: &[(String, String)]) -> bool {
+    let kept_old: Vec<&(String, String)> = old.iter().filter(|a| new.iter().any(|(m, _)| *m == a.0)).collect();
+    let kept_new: Vec<&(String, String)> = new.iter().filter(|a| old.iter().any(|(m, _)| *m == a.0)).collect();
+    let first_added = new.iter().position(|(n, _)| !old.iter().any(|(m, _)| m == n)).unwrap_or(new.len());
+    let last_kept = new.iter().rposition(|(n, _)| old.iter().any(|(m, _)| m == n)).map_or(0, |i| i + 1);
+    kept_old == kept_new && last_kept <= first_added
 }
 
 fn is_subsequence(old: &[String], new: &[String]) -> bool {
@@ -389,6 +400,10 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     // they are dropped first and built again after the columns are converted.
     let (dropped, rebuild) = checks_and_indexes_reading(p, &|text: &str| text.contains(&type_text));
     sql.extend(dropped);
+    // What reads a converted column (policies, triggers, generated columns, SQL-standard bodies)
+    // goes before the conversions and comes back after them.
+    let (mut dependents_before, mut dependents_after): (Vec<String>, Vec<String>) = Default::default();
+    let conversions_at = sql.len();
     for (table, t) in &p.to.tables {
         let of_type =
             |c: &&crate::catalog::Column| crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name);
@@ -404,6 +419,19 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
         for column in t.columns.iter().filter(of_type).filter(|c| !from_parent(c)) {
             let col = ident(&column.name);
             let t_shown = qualified(table);
+            if p.from.tables.get(table).is_some_and(|f| f.column(&column.name).is_some()) {
+                let (before, after) = super::tables::column_dependents(p, table, &column.name);
+                for statement in before {
+                    if !dependents_before.contains(&statement) {
+                        dependents_before.push(statement);
+                    }
+                }
+                for statement in after {
+                    if !dependents_after.contains(&statement) {
+                        dependents_after.push(statement);
+                    }
+                }
+            }
             if p.from.tables.get(table).and_then(|f| f.column(&column.name)).is_some_and(|c| c.default.is_some()) {
                 sql.push(format!("ALTER TABLE {t_shown} ALTER COLUMN {col} DROP DEFAULT;"));
             }
@@ -417,6 +445,9 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
             }
         }
     }
+    dependents_after.retain(|statement| !remade.contains(statement));
+    sql.splice(conversions_at..conversions_at, dependents_before);
+    sql.extend(dependents_after);
     sql.extend(rebuild);
     sql.extend(remade);
     p.push_step(
@@ -620,19 +651,26 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
             }
         }
     }
-    // Functions whose argument defaults call it: dropped and made again around it.
+    // Functions whose argument defaults or SQL-standard bodies (which PostgreSQL binds to what they
+    // call) call it: dropped and made again around it (OR REPLACE: their own change may have made
+    // them already).
+    let standard_body = |f: &crate::catalog::Function| {
+        f.body.as_deref().is_some_and(|b| !b.starts_with(['$', '\'']) && b.contains(&call))
+    };
     let defaults_call: Vec<(String, crate::catalog::Function)> = p
         .from
         .functions
         .iter()
-        .filter(|(_, f)| f.name != *function && f.kind != "aggregate" && f.arguments.contains(&call))
+        .filter(|(_, f)| {
+            f.name != *function && f.kind != "aggregate" && (f.arguments.contains(&call) || standard_body(f))
+        })
         .map(|(k, f)| (k.clone(), f.clone()))
         .collect();
     for (key, caller) in defaults_call {
         let word = if caller.kind == "procedure" { "PROCEDURE" } else { "FUNCTION" };
         unset.push(format!("DROP {word} IF EXISTS {};", signature(&caller)));
         if let (Some(source), Some(target)) = (p.to.sources.get(&format!("function {key}")), p.to.functions.get(&key)) {
-            set.push(source.trim().to_string());
+            set.push(or_replace(source.trim()));
             let kind = if target.kind == "procedure" { "procedure" } else { "function" };
             let signature = signature(target);
             set.extend(p.carried_along(kind, &key, &signature));

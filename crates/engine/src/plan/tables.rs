@@ -331,7 +331,7 @@ fn names_word(text: &str, word: &str) -> bool {
 /// functions with SQL-standard bodies (`BEGIN ATOMIC`, `RETURN`) that read the table. The
 /// statements that take them away before the type changes, and those that make the target's
 /// again after.
-fn column_dependents(p: &Planner, table: &QualifiedName, column: &str) -> (Vec<String>, Vec<String>) {
+pub(super) fn column_dependents(p: &Planner, table: &QualifiedName, column: &str) -> (Vec<String>, Vec<String>) {
     let (mut before, mut after) = (Vec::new(), Vec::new());
     let shown = qualified(table);
     let source = |key: String| p.to.sources.get(&key).map(|s| s.trim().to_string());
@@ -723,6 +723,10 @@ fn altered_tables(p: &mut Planner) {
                             column_sql(p.from, &old_parent, column)
                         ));
                     }
+                }
+                // A partition has its parent's columns only: the ones it drops go before it joins.
+                for column in old.columns.iter().filter(|c| new.column(&c.name).is_none()) {
+                    sql.push(format!("ALTER TABLE {shown} DROP COLUMN IF EXISTS {};", ident(&column.name)));
                 }
                 sql.push(format!("ALTER TABLE {} ATTACH PARTITION {shown} {bound};", qualified(parent)));
                 p.push(Phase::Rewrite, Rank::ForeignKey, sql.join("\n"), &change);
@@ -1257,7 +1261,12 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
         for sql in after {
             p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
         }
-    } else if old.default != new.default && new.identity.is_none() && old.identity.is_none() {
+    } else if old.default != new.default
+        && new.identity.is_none()
+        && old.identity.is_none()
+        && !crate::catalog::datatype::type_name(&new.data_type).is_some_and(|t| super::objects::recreates_type(p, &t))
+    {
+        // (A column of a type made again gets the target's default with its conversion.)
         let sql = match &new.default {
             Some(default) => format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"),
             None => format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"),
@@ -1456,7 +1465,11 @@ fn constraints(p: &mut Planner) {
             if foreign { (Rank::DropForeignKey, Rank::ForeignKey) } else { (Rank::DropKey, Rank::Key) };
         match (change.change, old, new) {
             (ChangeKind::Added, _, Some(new)) if passed_down(p, &name, new) => {}
-            (ChangeKind::Added, _, Some(new)) => add_constraint(p, &name, key, new, &change, Phase::Online, add_rank),
+            (ChangeKind::Added, _, Some(new)) => {
+                // A foreign key waits for the key it references when that key is new or made again.
+                let phase = if foreign { Phase::Online.max(referenced_key_phase(p, new)) } else { Phase::Online };
+                add_constraint(p, &name, key, new, &change, phase, add_rank)
+            }
             (ChangeKind::Removed, Some(old), _) => {
                 let key = p.moved.get(&QualifiedName::new(&name.schema, key)).map_or(key, |k| k.as_str());
                 let sql = format!("ALTER TABLE IF EXISTS {shown} DROP CONSTRAINT IF EXISTS {};", ident(key));
@@ -1518,6 +1531,28 @@ fn replace_constraint(
             change,
         );
         return;
+    }
+    // A key made again: the foreign keys that reference it would stop its drop; they go first, and
+    // those the target keeps as they are come back after it.
+    if matches!(old.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
+        let reference = format!("references {}({})", p.old_table_name(table), old.key_columns().join(", "));
+        for (other, t) in &p.from.tables {
+            for (fk, constraint) in t.constraints.iter().filter(|(_, c)| is_foreign(c)) {
+                if !constraint.definition.contains(&reference) {
+                    continue;
+                }
+                let drop = format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(other), ident(fk));
+                p.push(Phase::Rewrite, Rank::DropForeignKey, drop, change);
+                let kept = p.to.tables.get(other).and_then(|t| t.constraints.get(fk)).filter(|c| *c == constraint);
+                if let Some(kept) = kept {
+                    p.push(Phase::Rewrite, Rank::ForeignKey, constraint_sql(other, fk, kept, true), change);
+                    if !kept.not_valid {
+                        let sql = format!("ALTER TABLE {} VALIDATE CONSTRAINT {};", qualified(other), ident(fk));
+                        p.push(Phase::Rewrite, Rank::Validate, sql, change);
+                    }
+                }
+            }
+        }
     }
     p.push(Phase::Rewrite, drop_rank, format!("ALTER TABLE {shown} DROP CONSTRAINT IF EXISTS {};", ident(key)), change);
     add_constraint(p, table, key, new, change, Phase::Rewrite, add_rank);
@@ -1587,6 +1622,15 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
         p.diff.changes.iter().filter(|c| c.change == change).map(|c| c.object.clone()).collect()
     };
     let (added_objects, dropped_tables) = (objects(ChangeKind::Added), objects(ChangeKind::Removed));
+    let rebuilt: BTreeSet<String> = changes
+        .iter()
+        .filter(|c| c.change == ChangeKind::Altered)
+        .filter(|c| {
+            find(&p.to.tables, &find(&p.to.indexes, &c.object).map(|(_, i)| i.table.to_string()).unwrap_or_default())
+                .is_some_and(|(_, t)| t.partition_by.is_some())
+        })
+        .map(|c| c.object.clone())
+        .collect();
     let attached_parents: BTreeSet<QualifiedName> = p
         .changes_of("table")
         .filter(|c| c.change == ChangeKind::Added)
@@ -1611,6 +1655,12 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                 && p.from.tables.get(&index.table).is_some_and(|t| t.partition_of.is_none())
         };
         if new.is_some_and(|(_, i)| attached_later(i)) && change.change == ChangeKind::Added {
+            continue;
+        }
+        // A partition's index attached to a parent index made again is made with it (`rebuild_index`).
+        if new.is_some_and(|(_, i)| i.attached_to.as_ref().is_some_and(|parent| rebuilt.contains(&parent.to_string())))
+            && matches!(change.change, ChangeKind::Added | ChangeKind::Altered)
+        {
             continue;
         }
         match (change.change, old, new) {
@@ -1761,7 +1811,18 @@ fn rebuild_index(p: &mut Planner, name: &QualifiedName, index: &crate::catalog::
     let partitioned = p.to.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
     if partitioned || index.attached_to.is_some() {
         let mut sql = before;
-        sql.push(format!("DROP INDEX IF EXISTS {};\n{}", qualified(name), create_index(name, index)));
+        sql.push(format!("DROP INDEX IF EXISTS {};", qualified(name)));
+        if partitioned {
+            // As pg_dump builds it: the parent index on the parent only, each partition's index
+            // (the target's name), attached; PostgreSQL drops the old ones with the old parent.
+            sql.push(create_index(name, index).replacen(" ON ", " ON ONLY ", 1));
+            for (child, child_index) in p.to.indexes.iter().filter(|(_, i)| i.attached_to.as_ref() == Some(name)) {
+                sql.push(create_index(child, child_index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1));
+                sql.push(format!("ALTER INDEX {} ATTACH PARTITION {};", qualified(name), qualified(child)));
+            }
+        } else {
+            sql.push(create_index(name, index));
+        }
         sql.extend(after);
         p.push(Phase::Rewrite, Rank::Index, sql.join("\n"), change);
         return;
