@@ -271,6 +271,20 @@ pub(super) fn recreates_type(p: &Planner, name: &QualifiedName) -> bool {
     }
 }
 
+/// The column (`schema.table.column`) whose default in FROM calls `nextval` of sequence `shown`
+/// and whose type change the plan leaves to the user (no cast: `casts::missing_cast`).
+fn default_left_to_the_user(p: &Planner, shown: &str) -> Option<String> {
+    let reference = format!("'{shown}'");
+    p.from.tables.iter().find_map(|(table, t)| {
+        t.columns.iter().find_map(|column| {
+            column.default.as_deref().filter(|d| d.contains(&reference))?;
+            let target = p.to.tables.get(table)?.column(&column.name)?;
+            super::casts::missing_cast(&column.data_type, &target.data_type, &column.name)?;
+            Some(format!("{table}.{}", column.name))
+        })
+    })
+}
+
 /// The multirange type PostgreSQL makes with a range type: `multirange_type_name` when given,
 /// else the range's name with its first `range` made `multirange`, or `_multirange` appended.
 fn multirange_name(range: &QualifiedName, options: &[String]) -> QualifiedName {
@@ -496,6 +510,14 @@ fn sequence(p: &mut Planner, change: &Change) {
                 link_sequence(p, &shown, owner, change);
             }
             p.created.insert(change_id(change), Phase::Prepare);
+        }
+        ChangeKind::Removed if !identity(p.from) && default_left_to_the_user(p, &shown).is_some() => {
+            // A column whose type change is left to the user keeps its default, which uses the
+            // sequence: it goes once the user has made that change.
+            let column = default_left_to_the_user(p, &shown).unwrap_or_default();
+            p.manual.push(format!(
+                "sequence {name}: still used by the default of column {column} until you make its type change; then run DROP SEQUENCE IF EXISTS {shown};"
+            ));
         }
         ChangeKind::Removed if !identity(p.from) => {
             p.push(Phase::Cleanup, Rank::DropSequence, format!("DROP SEQUENCE IF EXISTS {shown};"), change)

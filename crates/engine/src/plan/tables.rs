@@ -686,7 +686,25 @@ fn altered_tables(p: &mut Planner) {
         }
         if old.unlogged != new.unlogged {
             let sql = format!("ALTER TABLE {shown} SET {};", if new.unlogged { "UNLOGGED" } else { "LOGGED" });
-            p.push(Phase::Rewrite, Rank::TableProperty, sql, &change);
+            // A logged table cannot reference an unlogged one: going logged, the tables it
+            // references go first; going unlogged, the tables referencing it do.
+            let toggled = |t: &QualifiedName| {
+                p.from
+                    .tables
+                    .get(&p.old_table_name(t))
+                    .zip(p.to.tables.get(t))
+                    .is_some_and(|(a, b)| a.unlogged != b.unlogged && b.unlogged == new.unlogged)
+            };
+            let references = |from: &Table, to: &QualifiedName| {
+                from.constraints.values().any(|c| is_foreign(c) && c.definition.contains(&format!("references {to}(")))
+            };
+            let wait = if new.unlogged {
+                p.to.tables.iter().any(|(other, t)| other != name && toggled(other) && references(t, name))
+            } else {
+                p.to.tables.iter().any(|(other, _)| other != name && toggled(other) && references(new, other))
+            };
+            let rank = if wait { Rank::Key } else { Rank::TableProperty };
+            p.push(Phase::Rewrite, rank, sql, &change);
         }
         // The same parent under a confirmed new name is the same parent.
         let same_partition = match (&old.partition_of, &new.partition_of) {
@@ -1467,7 +1485,26 @@ fn constraints(p: &mut Planner) {
             (ChangeKind::Added, _, Some(new)) if passed_down(p, &name, new) => {}
             (ChangeKind::Added, _, Some(new)) => {
                 // A foreign key waits for the key it references when that key is new or made again.
-                let phase = if foreign { Phase::Online.max(referenced_key_phase(p, new)) } else { Phase::Online };
+                // A CHECK reading a column whose type changes is added after the change (phase 3):
+                // added before, PostgreSQL would keep it written for the old type.
+                let retyped = || {
+                    let (Some(before), Some(after)) =
+                        (p.from.tables.get(&p.old_table_name(&name)), p.to.tables.get(&name))
+                    else {
+                        return false;
+                    };
+                    after.columns.iter().any(|c| {
+                        before.column(&c.name).is_some_and(|b| b.data_type != c.data_type)
+                            && names_word(&new.definition, &c.name)
+                    })
+                };
+                let phase = if foreign {
+                    Phase::Online.max(referenced_key_phase(p, new))
+                } else if new.kind == ConstraintKind::Check && retyped() {
+                    Phase::Rewrite
+                } else {
+                    Phase::Online
+                };
                 add_constraint(p, &name, key, new, &change, phase, add_rank)
             }
             (ChangeKind::Removed, Some(old), _) => {
