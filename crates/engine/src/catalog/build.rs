@@ -969,29 +969,23 @@ impl Builder {
                 };
                 match setting {
                     recognize::TableSetting::ClusterOn(index) => found.cluster_on = Some(index),
-                    recognize::TableSetting::Statistics { column, target } => {
-                        let Some(column) = found.column_mut(&column) else {
+                    recognize::TableSetting::Statistics { ref column, .. }
+                    | recognize::TableSetting::Storage { ref column, .. }
+                    | recognize::TableSetting::Compression { ref column, .. }
+                    | recognize::TableSetting::Options { ref column, .. } => {
+                        let column = column.clone();
+                        let Some(found) = found.column_mut(&column) else {
                             return Outcome::NotUnderstood(format!("column {table}.{column} is not in the table"));
                         };
-                        column.statistics = (target != "-1").then_some(target);
-                    }
-                    recognize::TableSetting::Storage { column, storage } => {
-                        let Some(column) = found.column_mut(&column) else {
-                            return Outcome::NotUnderstood(format!("column {table}.{column} is not in the table"));
-                        };
-                        column.storage = Some(storage);
-                    }
-                    recognize::TableSetting::Compression { column, method } => {
-                        let Some(column) = found.column_mut(&column) else {
-                            return Outcome::NotUnderstood(format!("column {table}.{column} is not in the table"));
-                        };
-                        column.compression = Some(method);
-                    }
-                    recognize::TableSetting::Options { column, options } => {
-                        let Some(column) = found.column_mut(&column) else {
-                            return Outcome::NotUnderstood(format!("column {table}.{column} is not in the table"));
-                        };
-                        column.options = options;
+                        match setting {
+                            recognize::TableSetting::Statistics { target, .. } => {
+                                found.statistics = (target != "-1").then_some(target)
+                            }
+                            recognize::TableSetting::Storage { storage, .. } => found.storage = Some(storage),
+                            recognize::TableSetting::Compression { method, .. } => found.compression = Some(method),
+                            recognize::TableSetting::Options { options, .. } => found.options = options,
+                            recognize::TableSetting::ClusterOn(_) => {}
+                        }
                     }
                 }
             }

@@ -153,12 +153,9 @@ fn type_change(p: &mut Planner, change: &Change) {
                             change,
                         );
                     }
+                    // (`composite_in_place`: the attributes both have are the same, so only added ones differ.)
                     for (attribute, data_type) in new.iter().filter(|a| !old.contains(a)) {
-                        let sql = if old.iter().any(|(n, _)| n == attribute) {
-                            format!("ALTER TYPE {shown} ALTER ATTRIBUTE {} TYPE {data_type};", ident(attribute))
-                        } else {
-                            format!("ALTER TYPE {shown} ADD ATTRIBUTE {} {data_type};", ident(attribute))
-                        };
+                        let sql = format!("ALTER TYPE {shown} ADD ATTRIBUTE {} {data_type};", ident(attribute));
                         p.push(Phase::Prepare, Rank::Type, sql, change);
                     }
                 }

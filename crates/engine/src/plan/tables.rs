@@ -153,45 +153,27 @@ fn settings(p: &mut Planner) {
             old.iter().flat_map(|t| t.columns.iter().rev()).map(|c| (c.name.as_str(), c)).collect();
         for column in &new.columns {
             let before = old_columns.get(column.name.as_str()).copied();
-            let previous = before.and_then(|c| c.statistics.as_ref());
-            if previous != column.statistics.as_ref() && (before.is_some() || column.statistics.is_some()) {
-                let target = column.statistics.as_deref().unwrap_or("-1");
-                let id = if before.is_some() || old.is_some() {
-                    format!("column {name}.{}", column.name)
-                } else {
-                    format!("table {name}")
-                };
-                let sql =
-                    format!("ALTER TABLE ONLY {shown} ALTER COLUMN {} SET STATISTICS {target};", ident(&column.name));
-                steps.push((Phase::Prepare, Rank::TableProperty, sql, id));
-            }
-        }
-        for column in &new.columns {
-            let before = old_columns.get(column.name.as_str()).copied();
-            let previous = before.and_then(|c| c.storage.as_ref());
-            if previous != column.storage.as_ref() && (before.is_some() || column.storage.is_some()) {
-                let storage = match column.storage.as_deref() {
-                    Some(storage) => storage.to_uppercase(),
-                    None => type_storage(&column.data_type).to_string(),
-                };
-                let id = if before.is_some() || old.is_some() {
-                    format!("column {name}.{}", column.name)
-                } else {
-                    format!("table {name}")
-                };
-                let sql =
-                    format!("ALTER TABLE ONLY {shown} ALTER COLUMN {} SET STORAGE {storage};", ident(&column.name));
-                steps.push((Phase::Prepare, Rank::TableProperty, sql, id));
-            }
-        }
-        for column in &new.columns {
-            let before = old_columns.get(column.name.as_str()).copied();
             let id = if before.is_some() || old.is_some() {
                 format!("column {name}.{}", column.name)
             } else {
                 format!("table {name}")
             };
             let col = ident(&column.name);
+            let previous = before.and_then(|c| c.statistics.as_ref());
+            if previous != column.statistics.as_ref() && (before.is_some() || column.statistics.is_some()) {
+                let target = column.statistics.as_deref().unwrap_or("-1");
+                let sql = format!("ALTER TABLE ONLY {shown} ALTER COLUMN {col} SET STATISTICS {target};");
+                steps.push((Phase::Prepare, Rank::TableProperty, sql, id.clone()));
+            }
+            let previous = before.and_then(|c| c.storage.as_ref());
+            if previous != column.storage.as_ref() && (before.is_some() || column.storage.is_some()) {
+                let storage = match column.storage.as_deref() {
+                    Some(storage) => storage.to_uppercase(),
+                    None => type_storage(&column.data_type).to_string(),
+                };
+                let sql = format!("ALTER TABLE ONLY {shown} ALTER COLUMN {col} SET STORAGE {storage};");
+                steps.push((Phase::Prepare, Rank::TableProperty, sql, id.clone()));
+            }
             let previous = before.and_then(|c| c.compression.as_ref());
             if previous != column.compression.as_ref() && (before.is_some() || column.compression.is_some()) {
                 let method = column.compression.as_deref().unwrap_or("default");
