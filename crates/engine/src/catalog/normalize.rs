@@ -12,10 +12,6 @@ pub(super) fn normalize(catalog: &mut Catalog) {
         sequence.data_type.get_or_insert_with(|| "bigint".to_string());
     }
     remove_the_implied_plpgsql_extension(catalog);
-    // An extension's comment comes from the extension's own install script (`COMMENT ON EXTENSION`
-    // in its SQL files), not from the schema's authors; Rails' structure.sql leaves it out, so it is
-    // not compared.
-    catalog.comments.retain(|key, _| !key.starts_with("extension "));
     add_inherited_columns(catalog);
     resolve_owner_kinds(catalog);
     remove_checks_inherited_by_partitions(catalog);

@@ -295,10 +295,19 @@ impl Differ<'_> {
         self.keyed("publication", &from.publications, &to.publications, |k| k.clone(), |_| None);
         self.keyed("other", &from.other_objects, &to.other_objects, |k| k.clone(), |_| None);
         if !options.ignore_comments {
+            // An extension's comment comes from its install script unless someone set another;
+            // Rails' structure.sql (and `--no-comments`) leaves every one out. Extension comments
+            // are compared when both sides carry them, not where one side left them all out.
+            let leaves_them_out =
+                |c: &Catalog| !c.extensions.is_empty() && !c.comments.keys().any(|k| k.starts_with("extension "));
+            let extension_comments = !leaves_them_out(from) && !leaves_them_out(to);
             let comments = |c: &Catalog| -> BTreeMap<String, String> {
                 c.comments
                     .iter()
-                    .filter(|(key, _)| !key.strip_prefix("extension ").is_some_and(|e| excluded_extensions.contains(e)))
+                    .filter(|(key, _)| {
+                        key.strip_prefix("extension ")
+                            .is_none_or(|e| extension_comments && !excluded_extensions.contains(e))
+                    })
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect()
             };

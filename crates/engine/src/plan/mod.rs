@@ -349,7 +349,7 @@ impl Planner<'_> {
 
     /// What an object the script drops and creates again must get back from `to`, as statements
     /// to follow its CREATE: its owner, its comment and its columns' comments, its privileges
-    /// (PostgreSQL gives a new object the defaults), and for a view its triggers. `kind` and
+    /// (PostgreSQL gives a new object the defaults), and for a view its triggers and rules. `kind` and
     /// `shown` name it as the catalog keys it (`function`, `public.f(integer)`); `sql_object` is
     /// how a statement names it.
     pub(crate) fn carried_along(&self, kind: &str, shown: &str, sql_object: &str) -> Vec<String> {
@@ -380,6 +380,13 @@ impl Planner<'_> {
             let triggers = format!("{shown}.");
             for trigger in self.to.triggers.keys().filter(|k| k.starts_with(&triggers)) {
                 if let Some(source) = self.to.sources.get(&format!("trigger {trigger}")) {
+                    out.push(source.trim().to_string());
+                }
+            }
+            // Its rules (`ON UPDATE TO v DO INSTEAD …`) went with it too.
+            let on = format!(" on {shown}");
+            for rule in self.to.other_objects.keys().filter(|k| k.starts_with("rule ") && k.ends_with(&on)) {
+                if let Some(source) = self.to.sources.get(&format!("other {rule}")) {
                     out.push(source.trim().to_string());
                 }
             }

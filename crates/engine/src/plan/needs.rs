@@ -42,7 +42,8 @@ fn order_phase(steps: &[Step], from: &crate::catalog::Catalog) -> Vec<Step> {
         }
     }
     for (index, step) in steps.iter().enumerate() {
-        if !starts_with_word(&step.sql, "create") {
+        // A step that makes an object again (drops, then creates) provides it too.
+        if !step.sql.lines().any(|line| starts_with_word(line.trim_start(), "create")) {
             continue;
         }
         for id in &step.changes {
@@ -72,7 +73,9 @@ fn order_phase(steps: &[Step], from: &crate::catalog::Catalog) -> Vec<Step> {
     for (index, step) in steps.iter().enumerate().filter(|(_, s)| starts_with_word(&s.sql, "drop")) {
         for id in &step.changes {
             let Some(definition) = from.sources.get(id) else { continue };
-            for name in qualified_names(&definition) {
+            let own = provided_name(id);
+            // (A definition names its own object: `CREATE VIEW public.v AS …`.)
+            for name in qualified_names(&definition).into_iter().filter(|n| own.as_ref() != Some(n)) {
                 if let Some(&later) = dropper.get(&name) {
                     if later != index {
                         needs[later].insert(index);

@@ -198,7 +198,7 @@ fn type_change(p: &mut Planner, change: &Change) {
                             p.push(
                                 Phase::Rewrite,
                                 Rank::DropKey,
-                                format!("ALTER DOMAIN {shown} DROP CONSTRAINT {constraint};"),
+                                format!("ALTER DOMAIN {shown} DROP CONSTRAINT IF EXISTS {constraint};"),
                                 change,
                             );
                         }
@@ -223,6 +223,59 @@ fn type_change(p: &mut Planner, change: &Change) {
             }
         }
     }
+}
+
+/// For a type made again, the statements that give the composite types whose attributes use it
+/// the new type: the columns of the composites are parked as text around the change.
+fn composites_using(p: &Planner, name: &QualifiedName) -> Vec<String> {
+    let uses =
+        |data_type: &str, of: &QualifiedName| crate::catalog::datatype::type_name(data_type).as_ref() == Some(of);
+    let mut sql = Vec::new();
+    for (composite, def) in &p.from.types {
+        let TypeDef::Composite { attributes } = def else { continue };
+        let Some(TypeDef::Composite { attributes: target }) = p.to.types.get(composite) else { continue };
+        let changed: Vec<&(String, String)> = target
+            .iter()
+            .filter(|(a, t)| uses(t, name) && attributes.iter().any(|(b, u)| a == b && uses(u, name)))
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        let holders: Vec<(&QualifiedName, &crate::catalog::Column)> = p
+            .from
+            .tables
+            .iter()
+            .flat_map(|(table, t)| t.columns.iter().map(move |c| (table, c)))
+            .filter(|(table, c)| {
+                uses(&c.data_type, composite)
+                    && p.from.tables[*table].partition_of.is_none()
+                    && p.from.tables[*table].inherits.is_empty()
+            })
+            .collect();
+        let mut back = Vec::new();
+        for (table, column) in &holders {
+            let (shown, col) = (qualified(table), ident(&column.name));
+            let text = if column.data_type.ends_with("[]") { "text[]" } else { "text" };
+            if column.default.is_some() {
+                sql.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"));
+            }
+            sql.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {text} USING {col}::{text};"));
+            let data_type = &column.data_type;
+            back.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {data_type} USING {col}::{data_type};"));
+            if let Some(default) = &column.default {
+                back.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"));
+            }
+        }
+        for (attribute, data_type) in changed {
+            sql.push(format!(
+                "ALTER TYPE {} ALTER ATTRIBUTE {} TYPE {data_type};",
+                qualified(composite),
+                ident(attribute)
+            ));
+        }
+        sql.extend(back);
+    }
+    sql
 }
 
 /// The columns of FROM that hold arrays of domain `name` (of base type `base`): statements that
@@ -456,6 +509,11 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
             }
         }
     }
+    // A composite type's attribute of the type keeps the old one: the table columns holding the
+    // composite are parked as text (PostgreSQL refuses to alter a composite a column uses), the
+    // attribute takes the new type, and the columns convert back (the text form of a row reads as
+    // the composite again).
+    sql.extend(composites_using(p, name));
     dependents_after.retain(|statement| !remade.contains(statement));
     sql.splice(conversions_at..conversions_at, dependents_before);
     sql.extend(dependents_after);
@@ -534,21 +592,29 @@ fn sequence(p: &mut Planner, change: &Change) {
                 if has_option(&old.options, "cycle") && !has_option(&new.options, "cycle") {
                     clauses.push("no cycle".to_string());
                 }
-                // PostgreSQL refuses limits that exclude the sequence's current value: a value
-                // outside them moves to the new limit first (not yet handed out, so the next
-                // value is the limit itself).
-                for (limit, outside) in [("minvalue", "<"), ("maxvalue", ">")] {
-                    let bound = |options: &[String]| option_value(options, limit);
-                    if let Some(value) = bound(&new.options).filter(|v| bound(&old.options).as_ref() != Some(v)) {
-                        let sequence = literal(&shown);
-                        p.push(
-                            Phase::Prepare,
-                            Rank::Sequence,
-                            format!(
-                                "SELECT pg_catalog.setval({sequence}, {value}, false) FROM {shown} WHERE last_value {outside} {value};"
-                            ),
-                            change,
-                        );
+                // PostgreSQL refuses limits that exclude the sequence's current value. Where the
+                // new range overlaps the old one, a value outside it moves to the new limit first
+                // (not yet handed out, so the next value is the limit itself); where the ranges
+                // share no value, no such move is valid, and the sequence restarts at its new
+                // start in the same statement.
+                let (was, will) = (SequenceRange::of(old), SequenceRange::of(new));
+                if will.min > was.max || will.max < was.min {
+                    clauses.push(format!("restart with {}", will.start));
+                } else {
+                    for (value, outside, narrower) in
+                        [(will.min, "<", will.min > was.min), (will.max, ">", will.max < was.max)]
+                    {
+                        if narrower {
+                            let sequence = literal(&shown);
+                            p.push(
+                                Phase::Prepare,
+                                Rank::Sequence,
+                                format!(
+                                    "SELECT pg_catalog.setval({sequence}, {value}, false) FROM {shown} WHERE last_value {outside} {value};"
+                                ),
+                                change,
+                            );
+                        }
                     }
                 }
             }
@@ -583,16 +649,47 @@ fn sequence(p: &mut Planner, change: &Change) {
     }
 }
 
+/// The values a sequence may take and where it starts, from its options and type with
+/// PostgreSQL's defaults (ascending: 1 to the type's maximum; descending: the type's minimum to -1).
+struct SequenceRange {
+    min: i128,
+    max: i128,
+    start: i128,
+}
+
+impl SequenceRange {
+    fn of(sequence: &crate::catalog::Sequence) -> SequenceRange {
+        let (low, high) = match sequence.data_type.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("smallint") => (i16::MIN as i128, i16::MAX as i128),
+            Some("integer") | Some("int") | Some("int4") => (i32::MIN as i128, i32::MAX as i128),
+            _ => (i64::MIN as i128, i64::MAX as i128),
+        };
+        let value = |word: &str| option_value(&sequence.options, word);
+        let increment = value("increment").unwrap_or(1);
+        let min = value("minvalue").unwrap_or(if increment < 0 { low } else { 1 });
+        let max = value("maxvalue").unwrap_or(if increment < 0 { -1 } else { high });
+        let start = value("start").unwrap_or(if increment < 0 { max } else { min });
+        SequenceRange { min, max, start }
+    }
+}
+
 /// Whether a sequence's options (as the catalog keeps them, lower case) hold `word` alone.
 fn has_option(options: &[String], word: &str) -> bool {
     options.iter().any(|o| o.eq_ignore_ascii_case(word))
 }
 
-/// The number after `word` in a sequence's options (`minvalue 1000` → `1000`).
-fn option_value(options: &[String], word: &str) -> Option<String> {
+/// The number after `word` in a sequence's options (`minvalue 1000` → 1000, `increment by -1`
+/// → -1, `start with 5` → 5).
+fn option_value(options: &[String], word: &str) -> Option<i128> {
     options.iter().find_map(|o| {
-        let (key, value) = o.split_once(' ')?;
-        (key.eq_ignore_ascii_case(word) && value.trim().parse::<i128>().is_ok()).then(|| value.trim().to_string())
+        let mut words = o.split_whitespace();
+        if !words.next()?.eq_ignore_ascii_case(word) {
+            return None;
+        }
+        let value = words.next()?;
+        let value =
+            if value.eq_ignore_ascii_case("by") || value.eq_ignore_ascii_case("with") { words.next()? } else { value };
+        value.parse::<i128>().ok()
     })
 }
 
@@ -693,6 +790,24 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
             let kind = if target.kind == "procedure" { "procedure" } else { "function" };
             let signature = signature(target);
             set.extend(p.carried_along(kind, &key, &signature));
+        }
+    }
+    // Domain checks that call it: the checks both sides have are taken away and added again (a
+    // check the domain's own change adds or drops is its change's, see `type_change`).
+    for (name, old) in &p.from.types {
+        let TypeDef::Domain { checks, .. } = old else { continue };
+        let kept = match p.to.types.get(name) {
+            Some(TypeDef::Domain { checks, .. }) => checks.clone(),
+            _ => Vec::new(),
+        };
+        for check in checks.iter().filter(|c| c.contains(&call)) {
+            let Some(constraint) = check.strip_prefix("constraint ").and_then(|c| c.split_whitespace().next()) else {
+                continue;
+            };
+            unset.push(format!("ALTER DOMAIN {} DROP CONSTRAINT IF EXISTS {constraint};", qualified(name)));
+            if kept.contains(check) {
+                set.push(format!("ALTER DOMAIN {} ADD {check};", qualified(name)));
+            }
         }
     }
     let calls = |text: &str| text.contains(&call);
@@ -905,14 +1020,65 @@ pub(super) fn enabled_word(enabled: Option<&str>) -> Option<&'static str> {
     }
 }
 
+/// The functions the script drops and makes again in phase 3 (a new signature, or a change
+/// CREATE OR REPLACE cannot make), as their calls are written (`schema.name(`): what calls them
+/// is made after them.
+fn remade_in_rewrite(p: &Planner) -> Vec<String> {
+    let mut names = recreated_functions(p);
+    let removed: Vec<&QualifiedName> = p
+        .changes_of("function")
+        .filter(|c| c.change == ChangeKind::Removed)
+        .filter_map(|c| p.from.functions.get(&c.object))
+        .map(|f| &f.name)
+        .collect();
+    names.extend(
+        p.changes_of("function")
+            .filter(|c| c.change == ChangeKind::Added)
+            .filter_map(|c| p.to.functions.get(&c.object))
+            .filter(|f| removed.contains(&&f.name))
+            .map(|f| f.name.clone()),
+    );
+    names.iter().map(|n| format!("{}(", qualified(n))).collect()
+}
+
 fn policy(p: &mut Planner, change: &Change) {
     let Some((table, name)) = member(p, change) else { return };
     let drop = format!("DROP POLICY IF EXISTS {} ON {};", ident(name), qualified(&table));
     let create = source(p, change);
+    // A policy calling a function made again in phase 3 is made after it.
+    let calls_remade = p.to.policies.get(&change.object).is_some_and(|policy| {
+        let remade = remade_in_rewrite(p);
+        policy_reads(policy, &|text| remade.iter().any(|call| text.contains(call.as_str())))
+    });
+    // So is one reading a column whose type changes there (of its table, or of another in a
+    // subquery): made before, PostgreSQL would compare with the old type.
+    let reads_retyped = p.to.policies.get(&change.object).is_some_and(|policy| {
+        p.to.tables.iter().any(|(other, after)| {
+            let Some(before) = p.from.tables.get(&p.old_table_name(other)) else { return false };
+            let shown = qualified(other);
+            after.columns.iter().any(|c| {
+                before.column(&c.name).is_some_and(|b| b.data_type != c.data_type)
+                    && policy_reads(policy, &|text| {
+                        (policy.table == *other
+                            || text.contains(&shown)
+                            || super::tables::names_word(text, &other.name))
+                            && super::tables::names_word(text, &c.name)
+                    })
+            })
+        })
+    });
+    let phase = if calls_remade || reads_retyped { Phase::Rewrite } else { Phase::Prepare };
+    // One that already calls it is dropped before it and made again after it (`callers_of`).
+    let remade_around = calls_remade
+        && p.from.policies.get(&change.object).is_some_and(|policy| {
+            let remade = remade_in_rewrite(p);
+            policy_reads(policy, &|text| remade.iter().any(|call| text.contains(call.as_str())))
+        });
     match (change.change, create) {
-        (ChangeKind::Added, Some(create)) => p.push(Phase::Prepare, Rank::Policy, create, change),
+        (ChangeKind::Altered, _) if remade_around => {}
+        (ChangeKind::Added, Some(create)) => p.push(phase, Rank::Policy, create, change),
         (ChangeKind::Removed, _) => p.push(Phase::Cleanup, Rank::DropPolicy, drop, change),
-        (_, Some(create)) => p.push(Phase::Prepare, Rank::Policy, format!("{drop}\n{}", create.trim()), change),
+        (_, Some(create)) => p.push(phase, Rank::Policy, format!("{drop}\n{}", create.trim()), change),
         _ => {}
     }
 }

@@ -296,9 +296,8 @@ fn free_names(p: &mut Planner) {
     }
 }
 
-/// A column as `ADD COLUMN` / `CREATE TABLE` writes it, with the identity's own sequence options.
 /// Whether `text` names `word` as a whole word (an identifier, bare or quoted), not as part of one.
-fn names_word(text: &str, word: &str) -> bool {
+pub(super) fn names_word(text: &str, word: &str) -> bool {
     let is_name = super::view_mentions::is_name_char;
     let quoted = format!("\"{}\"", word.replace('"', "\"\""));
     text.contains(&quoted)
@@ -365,6 +364,7 @@ pub(super) fn column_dependents(p: &Planner, table: &QualifiedName, column: &str
     (before, after)
 }
 
+/// A column as `ADD COLUMN` / `CREATE TABLE` writes it, with the identity's own sequence options.
 pub(super) fn column_sql(catalog: &Catalog, table: &QualifiedName, column: &Column) -> String {
     let mut text = column_definition(column);
     if column.identity.is_some() {
@@ -530,9 +530,25 @@ fn uses_index(identity: &str) -> bool {
 }
 
 /// `REPLICA IDENTITY USING INDEX i` once `i` exists: new indexes are built in phase 2.
+/// An index whose column becomes NOT NULL in phase 3 can serve only after that (PostgreSQL
+/// refuses an index over a nullable column).
 fn replica_identity_index(p: &mut Planner, name: &QualifiedName, identity: &str, change_id: String) {
     let sql = format!("ALTER TABLE {} REPLICA IDENTITY {identity};", qualified(name));
-    p.push_step(Phase::Online, Rank::IndexAttach, sql, vec![change_id], None);
+    let index = identity.rsplit(' ').next().map(|i| QualifiedName::new(&name.schema, i.trim_matches('"')));
+    let keys = index.and_then(|i| p.to.indexes.get(&i)).map(|i| i.keys.clone()).unwrap_or_default();
+    let old = p.from.tables.get(&p.old_table_name(name));
+    let gains_not_null = p.to.tables.get(name).is_some_and(|t| {
+        t.columns.iter().any(|c| {
+            c.not_null
+                && old.and_then(|o| o.column(&c.name)).is_some_and(|o| !o.not_null)
+                && keys.iter().any(|k| names_word(k, &c.name))
+        })
+    });
+    if gains_not_null {
+        p.push_step(Phase::Rewrite, Rank::Validate, sql, vec![change_id], None);
+    } else {
+        p.push_step(Phase::Online, Rank::IndexAttach, sql, vec![change_id], None);
+    }
 }
 
 fn added_tables(p: &mut Planner) {
@@ -662,7 +678,7 @@ fn altered_tables(p: &mut Planner) {
                 }
             }
         }
-        if old.partition_by != new.partition_by {
+        if old.partition_by != new.partition_by || partition_key_retyped(old, new) {
             recreate_table(p, name, old, new, &change);
             continue;
         }
@@ -797,12 +813,10 @@ fn altered_tables(p: &mut Planner) {
             replica_identity_index(p, name, new.replica_identity.as_deref().unwrap_or_default(), change_id(&change));
         } else if old.replica_identity != new.replica_identity {
             let identity = new.replica_identity.as_deref().unwrap_or("DEFAULT");
-            p.push(
-                Phase::Prepare,
-                Rank::TableProperty,
-                format!("ALTER TABLE {shown} REPLICA IDENTITY {identity};"),
-                &change,
-            );
+            // Leaving an index: before its columns may drop NOT NULL (which it would refuse).
+            let rank =
+                if old.replica_identity.as_deref().is_some_and(uses_index) { Rank::Table } else { Rank::TableProperty };
+            p.push(Phase::Prepare, rank, format!("ALTER TABLE {shown} REPLICA IDENTITY {identity};"), &change);
         }
         if old.tablespace != new.tablespace {
             let tablespace = new.tablespace.as_deref().map_or("pg_default".to_string(), ident);
@@ -813,6 +827,22 @@ fn altered_tables(p: &mut Planner) {
                 &change,
             );
         }
+    }
+    // A table whose only changes are its columns' is made again when its partition key reads a
+    // column whose type changes, carrying out the first of those column changes.
+    let column_changes: Vec<Change> = p.changes_of("column").cloned().collect();
+    let mut done: BTreeSet<QualifiedName> = BTreeSet::new();
+    for change in column_changes {
+        let Some((table, Some(_), Some(_))) = column_pair(p, &change) else { continue };
+        let has_table_change =
+            p.changes_of("table").any(|c| find(&p.to.tables, &c.object).is_some_and(|(n, _)| *n == table));
+        if has_table_change || !recreated_table(p, &table) || !done.insert(table.clone()) {
+            continue;
+        }
+        let (Some(new), Some(old)) = (p.to.tables.get(&table), p.from.tables.get(&p.old_table_name(&table))) else {
+            continue;
+        };
+        recreate_table(p, &table, old, new, &change);
     }
 }
 
@@ -831,7 +861,22 @@ fn recreated_from(p: &Planner, old_name: &QualifiedName) -> bool {
 fn recreated_table(p: &Planner, name: &QualifiedName) -> bool {
     let new = p.to.tables.get(name);
     let old = p.from.tables.get(&p.old_table_name(name));
-    matches!((old, new), (Some(old), Some(new)) if old.partition_by != new.partition_by)
+    matches!((old, new), (Some(old), Some(new)) if old.partition_by != new.partition_by || partition_key_retyped(old, new))
+}
+
+/// Whether a column the partition key reads changes its type: PostgreSQL refuses to alter it
+/// ("cannot alter column … because it is part of the partition key"), so the table is made again.
+fn partition_key_retyped(old: &Table, new: &Table) -> bool {
+    let Some(key) = old.partition_by.as_deref() else { return false };
+    let words: Vec<String> = key
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"' || c == '$'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches('"').to_string())
+        .collect();
+    old.columns.iter().any(|column| {
+        words.contains(&column.name)
+            && new.column(&column.name).is_some_and(|target| target.data_type != column.data_type)
+    })
 }
 
 /// A table whose partitioning changes: PostgreSQL cannot convert it in place. The old table is
@@ -896,11 +941,17 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
     }
     // The new table gets the target's owner, comments and privileges.
     prepare.extend(p.carried_along("table", &name.to_string(), &shown));
-    let note = format!(
-        "{name} changes its partitioning ({} → {}): PostgreSQL cannot convert a table in place, so a new one is created and the rows are copied in phase 3; stop writes to it from here until then",
-        old.partition_by.as_deref().unwrap_or("not partitioned"),
-        new.partition_by.as_deref().unwrap_or("not partitioned")
-    );
+    let note = if old.partition_by == new.partition_by {
+        format!(
+            "{name} changes the type of a column its partition key reads: PostgreSQL cannot alter it in place, so a new table is created and the rows are copied in phase 3; stop writes to it from here until then"
+        )
+    } else {
+        format!(
+            "{name} changes its partitioning ({} → {}): PostgreSQL cannot convert a table in place, so a new one is created and the rows are copied in phase 3; stop writes to it from here until then",
+            old.partition_by.as_deref().unwrap_or("not partitioned"),
+            new.partition_by.as_deref().unwrap_or("not partitioned")
+        )
+    };
     p.push_step(Phase::Prepare, Rank::FreeName, prepare.join("\n"), id.clone(), Some(note));
     p.created.insert(format!("table {name}"), Phase::Prepare);
     // Phase 3: the rows, sequences owned by the new columns, then the old table goes.
@@ -1020,6 +1071,10 @@ fn from_the_parent(
 ) -> bool {
     fn parent<'c>(catalog: &'c Catalog, table: &QualifiedName) -> Option<&'c QualifiedName> {
         catalog.tables.get(table).and_then(|t| t.partition_of.as_ref()).map(|(p, _)| p)
+    }
+    // A partition whose parent is made again is detached meanwhile: its columns change alone.
+    if parent(p.to, table).is_some_and(|parent| recreated_table(p, parent)) {
+        return false;
     }
     // An inherited column's type, collation and name change with its parent's: PostgreSQL passes
     // the parent's ALTER down and refuses the child's alone ("cannot alter inherited column").
@@ -1167,11 +1222,31 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
         return;
     }
     if old.generated != new.generated {
-        // A generation expression cannot be changed in place: the column is computed again.
-        let sql = format!(
-            "ALTER TABLE {shown} DROP COLUMN IF EXISTS {col};\nALTER TABLE {shown} ADD COLUMN {};",
-            column_sql(p.to, table, new)
-        );
+        // A generation expression cannot be changed in place: the column is computed again. What
+        // PostgreSQL drops with it (the table's indexes and constraints reading it) is made again
+        // after, as are the policies, triggers and other columns that read it.
+        let (before, mut after) = column_dependents(p, table, &old.name);
+        let reads = |text: &str| names_word(text, &old.name) || names_word(text, &new.name);
+        for (index_name, index) in p.from.indexes.iter().filter(|(_, i)| i.table == *table) {
+            let read = index.keys.iter().any(|k| reads(k)) || index.predicate.as_deref().is_some_and(reads);
+            if read && p.to.indexes.get(index_name) == Some(index) {
+                after.push(crate::sql::create_index(index_name, index));
+            }
+        }
+        if let (Some(from_table), Some(to_table)) =
+            (p.from.tables.get(&p.old_table_name(table)), p.to.tables.get(table))
+        {
+            for (key, constraint) in from_table.constraints.iter().filter(|(_, c)| reads(&c.definition)) {
+                if to_table.constraints.get(key) == Some(constraint) {
+                    after.push(constraint_sql(table, key, constraint, constraint.not_valid));
+                }
+            }
+        }
+        let mut statements = before;
+        statements.push(format!("ALTER TABLE {shown} DROP COLUMN IF EXISTS {col};"));
+        statements.push(format!("ALTER TABLE {shown} ADD COLUMN {};", column_sql(p.to, table, new)));
+        statements.extend(after);
+        let sql = statements.join("\n");
         p.push_step(
             Phase::Rewrite,
             Rank::ColumnRewrite,
@@ -1226,7 +1301,16 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
                 .is_some_and(|name| !matches!(catalog.types.get(&name), Some(crate::catalog::TypeDef::Domain { .. })))
         };
         let own_cast = old.data_type.ends_with(".hstore") && ["json", "jsonb"].contains(&new.data_type.as_str());
-        let through_text = (defined(p.from, &old.data_type) || defined(p.to, &new.data_type)) && !own_cast;
+        // Built-in range types have no casts between them either (tsrange to tstzrange): their
+        // text form is read by each (a bound's time zone as a timestamp's would be).
+        let range = |data_type: &str| {
+            let base = data_type.trim_end_matches("[]");
+            ["int4", "int8", "num", "ts", "tstz", "date"]
+                .iter()
+                .any(|kind| base == format!("{kind}range") || base == format!("{kind}multirange"))
+        };
+        let ranges = range(&old.data_type) && range(&new.data_type) && old.data_type != new.data_type;
+        let through_text = ((defined(p.from, &old.data_type) || defined(p.to, &new.data_type)) && !own_cast) || ranges;
         let through = if is_enum(p.from, &old.data_type) || is_enum(p.to, &new.data_type) || through_text {
             if new.data_type.ends_with("[]") {
                 "::text[]"
@@ -2031,9 +2115,41 @@ fn create_view_sql(p: &Planner, name: &QualifiedName) -> Option<String> {
     }
 }
 
+/// What PostgreSQL will not drop a view under, on the FROM side: functions taking or returning its
+/// row type, and policies (of any table) that read it. The statements that take them away before
+/// the views are dropped, and those that make the target's again once they are made again.
+fn view_dependents(p: &Planner, views: &[&QualifiedName]) -> (Vec<String>, Vec<String>) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    let names: Vec<String> = views.iter().map(|v| qualified(v)).collect();
+    let mentions = |text: &str| names.iter().any(|n| names_word(text, n));
+    for (key, function) in &p.from.functions {
+        if function.kind == "aggregate"
+            || !(mentions(&function.arguments) || function.returns.as_deref().is_some_and(mentions))
+        {
+            continue;
+        }
+        let word = if function.kind == "procedure" { "PROCEDURE" } else { "FUNCTION" };
+        before.push(format!("DROP {word} IF EXISTS {};", super::objects::signature(function)));
+        if let (Some(create), Some(target)) = (p.to.sources.get(&format!("function {key}")), p.to.functions.get(key)) {
+            after.push(create.trim().to_string());
+            let kind = if target.kind == "procedure" { "procedure" } else { "function" };
+            after.extend(p.carried_along(kind, key, &super::objects::signature(target)));
+        }
+    }
+    let (away, again) = super::objects::policies_reading(p, &|policy| super::objects::policy_reads(policy, &mentions));
+    before.extend(away);
+    after.extend(again);
+    (before, after)
+}
+
 fn views(p: &mut Planner, recreated: &[QualifiedName]) {
     // Phase 3: drop the views to re-create, dependents first, then create them after the rewrites.
     let dropped = views_in_order(p.from, p.from.views.keys().filter(|n| recreated.binary_search(n).is_ok()).collect());
+    let (before, after) = view_dependents(p, &dropped);
+    let ids: Vec<String> = dropped.iter().map(|name| format!("view {name}")).collect();
+    if !before.is_empty() {
+        p.push_step(Phase::Rewrite, Rank::DropDependentView, before.join("\n"), ids.clone(), None);
+    }
     for name in dropped.iter().rev() {
         let view = &p.from.views[*name];
         let sql = format!("DROP {} IF EXISTS {};", view_word(view), qualified(name));
@@ -2075,6 +2191,9 @@ fn views(p: &mut Planner, recreated: &[QualifiedName]) {
                 }
             }
         }
+    }
+    if !after.is_empty() {
+        p.push_step(Phase::Rewrite, Rank::Trigger, after.join("\n"), ids, None);
     }
     let removed: Vec<&QualifiedName> = p
         .diff
