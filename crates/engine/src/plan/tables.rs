@@ -1597,6 +1597,8 @@ fn constraints(p: &mut Planner) {
                     p.push(Phase::Prepare, Rank::EarlyOther, sql, &change);
                 } else {
                     let rank = if foreign { Rank::DropConstraint } else { Rank::DropColumn };
+                    let (before, after) = foreign_keys_bound_to(p, &name, old);
+                    let sql = before.into_iter().chain([sql]).chain(after).collect::<Vec<_>>().join("\n");
                     p.push(Phase::Cleanup, rank, sql, &change);
                 }
             }
@@ -1611,6 +1613,39 @@ fn constraints(p: &mut Planner) {
             _ => {}
         }
     }
+}
+
+/// The target's foreign keys that reference the columns of a primary or unique key `key` of
+/// `table` that goes: PostgreSQL binds a foreign key to one key when it is added and refuses to
+/// drop that key under it, so they are dropped before it and added again after (binding to the
+/// key the target keeps), NOT VALID then validated, as the rows already satisfy them.
+fn foreign_keys_bound_to(p: &Planner, table: &QualifiedName, key: &Constraint) -> (Vec<String>, Vec<String>) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    if !matches!(key.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
+        return (before, after);
+    }
+    let inside = |text: &str| -> Option<String> {
+        let open = text.find('(')?;
+        let close = open + text[open..].find(')')?;
+        Some(text[open + 1..close].split(',').map(|c| c.trim()).collect::<Vec<_>>().join(", "))
+    };
+    let Some(columns) = inside(&key.definition) else { return (before, after) };
+    let reference = format!("references {table}(");
+    for (other, t) in &p.to.tables {
+        for (name, constraint) in t.constraints.iter().filter(|(_, c)| is_foreign(c)) {
+            let Some(at) = constraint.definition.find(&reference) else { continue };
+            if inside(&constraint.definition[at + reference.len() - 1..]).as_deref() != Some(columns.as_str()) {
+                continue;
+            }
+            let shown = qualified(other);
+            before.push(format!("ALTER TABLE {shown} DROP CONSTRAINT IF EXISTS {};", ident(name)));
+            after.push(constraint_sql(other, name, constraint, true));
+            if !constraint.not_valid {
+                after.push(format!("ALTER TABLE {shown} VALIDATE CONSTRAINT {};", ident(name)));
+            }
+        }
+    }
+    (before, after)
 }
 
 /// A constraint whose definition changed: validated when only that differs, else dropped and added.
