@@ -1457,6 +1457,9 @@ pub(super) fn plan_access(p: &mut Planner) {
                 let phase = phase_after(p, kind, object);
                 p.push(phase, Rank::Access, sql, change);
             }
+            // A privilege on an object the script drops, or drops and makes again (which then
+            // gets the target's privileges), goes with it: no revoke.
+            "grant" if change.change != ChangeKind::Added && grant_on_gone(p, &change.object, &removed) => {}
             "grant" => {
                 let sql = match change.change {
                     ChangeKind::Added => format!("{};", change.object),
@@ -1474,6 +1477,27 @@ pub(super) fn plan_access(p: &mut Planner) {
         }
     }
     revoke_default_privileges(p);
+}
+
+/// Whether the object a privilege is on (`grant select(b) on table public.v to r`) is one the
+/// script removes or makes again.
+fn grant_on_gone(p: &Planner, grant: &str, removed: &[String]) -> bool {
+    let lower = grant.to_ascii_lowercase();
+    let Some(at) = lower.find(" on ") else { return false };
+    let rest = &grant[at + 4..];
+    let Some((kind, rest)) = rest.split_once(' ') else { return false };
+    let object = match rest.rfind(" to ").or_else(|| rest.rfind(" from ")) {
+        Some(end) => rest[..end].trim(),
+        None => return false,
+    };
+    let kinds: &[&str] = match kind.to_ascii_lowercase().as_str() {
+        "table" => &["table", "view", "materialized_view", "foreign_table"],
+        "function" | "procedure" | "routine" => &["function"],
+        "sequence" => &["sequence"],
+        "type" | "domain" => &["type"],
+        _ => return false,
+    };
+    removed.iter().any(|r| *r == object) || kinds.iter().any(|k| p.created.contains_key(&format!("{k} {object}")))
 }
 
 /// `grant` or `revoke`: the verb of a privilege statement (after `alter default privileges …`).
