@@ -51,14 +51,19 @@ fn columns_that_stay_own(p: &mut Planner) {
         if new.inherits.is_empty() {
             continue;
         }
+        // (A column the child lacks is added to it before it joins a new parent, as PostgreSQL
+        // requires, and so is its own too; one a parent it already had gains reaches it inherited.)
         let own: Vec<String> = new
             .columns
             .iter()
-            .filter(|c| old.column(&c.name).is_some())
             .filter_map(|c| {
                 let after = giving_parent(p.to, name, &c.name)?;
+                let parent_before = p.old_table_name(after);
+                if old.column(&c.name).is_none() {
+                    return (!old.inherits.contains(&parent_before)).then(|| c.name.clone());
+                }
                 let before = giving_parent(p.from, &old_name, &c.name);
-                (before != Some(&p.old_table_name(after))).then(|| c.name.clone())
+                (before != Some(&parent_before)).then(|| c.name.clone())
             })
             .collect();
         if !own.is_empty() {
