@@ -583,6 +583,19 @@ mod tests {
     }
 
     #[test]
+    fn extension_comments_compare_when_both_sides_carry_them() {
+        let dump = |comment: &str| {
+            format!("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public; COMMENT ON EXTENSION pg_trgm IS '{comment}';")
+        };
+        let plain = dump("text similarity measurement and index searching based on trigrams");
+        check(&plain, &dump("trigrams"), &["~ comment extension pg_trgm: value text similarity measurement and index searching based on trigrams → trigrams"]);
+        // Rails' structure.sql (and `--no-comments`) leaves every extension comment out.
+        let rails = "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;";
+        check(&plain, rails, &[]);
+        check(rails, &dump("trigrams"), &[]);
+    }
+
+    #[test]
     fn a_catalog_compared_with_itself_has_no_changes() {
         let sql = "CREATE TABLE t (id int PRIMARY KEY, a text DEFAULT 'x'); CREATE INDEX i ON t (a);";
         check(sql, sql, &[]);

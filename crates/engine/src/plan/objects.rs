@@ -175,6 +175,10 @@ fn type_change(p: &mut Planner, change: &Change) {
                         collation: new_collation,
                     },
                 ) if old_base == new_base && old_collation == new_collation => {
+                    // Over a type made again, the domain is made again with it (`domains_over`).
+                    if crate::catalog::datatype::type_name(new_base).is_some_and(|base| recreates_type(p, &base)) {
+                        return;
+                    }
                     if old_default != new_default {
                         let sql = match new_default {
                             Some(default) => format!("ALTER DOMAIN {shown} SET DEFAULT {default};"),
@@ -223,6 +227,55 @@ fn type_change(p: &mut Planner, change: &Change) {
             }
         }
     }
+}
+
+/// For a type made again, the domains over it, which PostgreSQL cannot give another base: their
+/// columns are parked as text, the domain dropped and made again from the target over the new
+/// type, and the columns converted back.
+fn domains_over(p: &Planner, name: &QualifiedName) -> Vec<String> {
+    let of = |data_type: &str, t: &QualifiedName| crate::catalog::datatype::type_name(data_type).as_ref() == Some(t);
+    let mut sql = Vec::new();
+    for (domain, def) in &p.from.types {
+        let TypeDef::Domain { base, .. } = def else { continue };
+        if !of(base, name) {
+            continue;
+        }
+        let Some(TypeDef::Domain { base: new_base, .. }) = p.to.types.get(domain) else { continue };
+        let Some(create) = p.to.sources.get(&format!("type {domain}")) else { continue };
+        if !of(new_base, name) {
+            continue;
+        }
+        let holders: Vec<(&QualifiedName, &crate::catalog::Column)> = p
+            .from
+            .tables
+            .iter()
+            .flat_map(|(table, t)| t.columns.iter().map(move |c| (table, c)))
+            .filter(|(table, c)| of(&c.data_type, domain) && p.from.tables[*table].partition_of.is_none())
+            .collect();
+        let mut back = Vec::new();
+        for (table, column) in &holders {
+            let (shown, col) = (qualified(table), ident(&column.name));
+            let text = if column.data_type.ends_with("[]") { "text[]" } else { "text" };
+            if column.default.is_some() {
+                sql.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"));
+            }
+            sql.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {text} USING {col}::{text};"));
+            let Some(target) = p.to.tables.get(*table).and_then(|t| t.column(&column.name)) else { continue };
+            if of(&target.data_type, domain) {
+                let data_type = &target.data_type;
+                back.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {data_type} USING {col}::{data_type};"));
+                if let Some(default) = &target.default {
+                    back.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"));
+                }
+            }
+        }
+        let shown = qualified(domain);
+        sql.push(format!("DROP DOMAIN IF EXISTS {shown};"));
+        sql.push(create.trim().to_string());
+        sql.extend(p.carried_along("domain", &domain.to_string(), &shown));
+        sql.extend(back);
+    }
+    sql
 }
 
 /// For a type made again, the statements that give the composite types whose attributes use it
@@ -514,6 +567,12 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     // attribute takes the new type, and the columns convert back (the text form of a row reads as
     // the composite again).
     sql.extend(composites_using(p, name));
+    let conversions_at = conversions_at + {
+        let over = domains_over(p, name);
+        let n = over.len();
+        sql.splice(conversions_at..conversions_at, over);
+        n
+    };
     dependents_after.retain(|statement| !remade.contains(statement));
     sql.splice(conversions_at..conversions_at, dependents_before);
     sql.extend(dependents_after);
