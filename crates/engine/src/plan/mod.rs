@@ -124,6 +124,9 @@ pub(crate) enum Rank {
     /// A child joins a parent once the parent's columns it lacks are dropped.
     Inherit,
     DropTable,
+    /// A partition's own key again, once its parent's key (which took the partition's copy along)
+    /// and the NOT NULLs the parent no longer has are gone.
+    PartitionKeyAgain,
     DropSequence,
     DropServer,
     DropFunctionDependent,

@@ -1605,6 +1605,10 @@ fn constraints(p: &mut Planner) {
                     let (before, after) = foreign_keys_bound_to(p, &name, old);
                     let sql = before.into_iter().chain([sql]).chain(after).collect::<Vec<_>>().join("\n");
                     p.push(Phase::Cleanup, rank, sql, &change);
+                    let again = partition_keys_kept(p, &name, old);
+                    if !again.is_empty() {
+                        p.push(Phase::Cleanup, Rank::PartitionKeyAgain, again.join("\n"), &change);
+                    }
                 }
             }
             (ChangeKind::Renamed, Some(old), Some(new)) => {
@@ -1618,6 +1622,29 @@ fn constraints(p: &mut Planner) {
             _ => {}
         }
     }
+}
+
+/// A partitioned table's primary or unique key that goes takes its partitions' copies along
+/// (PostgreSQL drops the attached constraints with it): the partitions the target gives a key of
+/// their own with that definition get it again.
+fn partition_keys_kept(p: &Planner, table: &QualifiedName, key: &Constraint) -> Vec<String> {
+    if !matches!(key.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (partition, before) in &p.from.tables {
+        if before.partition_of.as_ref().map(|(parent, _)| parent) != Some(table) {
+            continue;
+        }
+        let Some(after) = p.to.tables.get(partition) else { continue };
+        for (name, constraint) in &before.constraints {
+            let same = constraint.kind == key.kind && constraint.definition == key.definition;
+            if same && after.constraints.get(name) == Some(constraint) {
+                out.push(constraint_sql(partition, name, constraint, false));
+            }
+        }
+    }
+    out
 }
 
 /// The target's foreign keys that reference the columns of a primary or unique key `key` of
