@@ -229,6 +229,40 @@ fn type_change(p: &mut Planner, change: &Change) {
     }
 }
 
+/// The columns of FROM whose type `holds` says (an array of it too) parked as text while their
+/// type is made again or changed under them: the statements that park them (their default dropped
+/// first), and those that convert the target's columns back (with the target's default where a
+/// default was dropped). A partition's or an inheriting child's column changes with its parent's.
+fn park_as_text(p: &Planner, holds: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<String>) {
+    let (mut park, mut back) = (Vec::new(), Vec::new());
+    for (table, t) in &p.from.tables {
+        let from_parent = |column: &str| {
+            t.partition_of
+                .iter()
+                .map(|(parent, _)| parent)
+                .chain(&t.inherits)
+                .any(|parent| p.from.tables.get(parent).is_some_and(|pt| pt.column(column).is_some()))
+        };
+        for column in t.columns.iter().filter(|c| holds(&c.data_type) && !from_parent(&c.name)) {
+            let (shown, col) = (qualified(table), ident(&column.name));
+            let text = if column.data_type.ends_with("[]") { "text[]" } else { "text" };
+            if column.default.is_some() {
+                park.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"));
+            }
+            park.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {text} USING {col}::{text};"));
+            let Some(target) = p.to.tables.get(table).and_then(|t| t.column(&column.name)) else { continue };
+            if holds(&target.data_type) {
+                let data_type = &target.data_type;
+                back.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {data_type} USING {col}::{data_type};"));
+            }
+            if let Some(default) = target.default.as_ref().filter(|_| column.default.is_some()) {
+                back.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"));
+            }
+        }
+    }
+    (park, back)
+}
+
 /// For a type made again, the domains over it, which PostgreSQL cannot give another base: their
 /// columns are parked as text, the domain dropped and made again from the target over the new
 /// type, and the columns converted back.
@@ -245,30 +279,8 @@ fn domains_over(p: &Planner, name: &QualifiedName) -> Vec<String> {
         if !of(new_base, name) {
             continue;
         }
-        let holders: Vec<(&QualifiedName, &crate::catalog::Column)> = p
-            .from
-            .tables
-            .iter()
-            .flat_map(|(table, t)| t.columns.iter().map(move |c| (table, c)))
-            .filter(|(table, c)| of(&c.data_type, domain) && p.from.tables[*table].partition_of.is_none())
-            .collect();
-        let mut back = Vec::new();
-        for (table, column) in &holders {
-            let (shown, col) = (qualified(table), ident(&column.name));
-            let text = if column.data_type.ends_with("[]") { "text[]" } else { "text" };
-            if column.default.is_some() {
-                sql.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"));
-            }
-            sql.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {text} USING {col}::{text};"));
-            let Some(target) = p.to.tables.get(*table).and_then(|t| t.column(&column.name)) else { continue };
-            if of(&target.data_type, domain) {
-                let data_type = &target.data_type;
-                back.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {data_type} USING {col}::{data_type};"));
-                if let Some(default) = &target.default {
-                    back.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"));
-                }
-            }
-        }
+        let (park, back) = park_as_text(p, &|data_type| of(data_type, domain));
+        sql.extend(park);
         let shown = qualified(domain);
         sql.push(format!("DROP DOMAIN IF EXISTS {shown};"));
         sql.push(create.trim().to_string());
@@ -294,31 +306,8 @@ fn composites_using(p: &Planner, name: &QualifiedName) -> Vec<String> {
         if changed.is_empty() {
             continue;
         }
-        let holders: Vec<(&QualifiedName, &crate::catalog::Column)> = p
-            .from
-            .tables
-            .iter()
-            .flat_map(|(table, t)| t.columns.iter().map(move |c| (table, c)))
-            .filter(|(table, c)| {
-                uses(&c.data_type, composite)
-                    && p.from.tables[*table].partition_of.is_none()
-                    && p.from.tables[*table].inherits.is_empty()
-            })
-            .collect();
-        let mut back = Vec::new();
-        for (table, column) in &holders {
-            let (shown, col) = (qualified(table), ident(&column.name));
-            let text = if column.data_type.ends_with("[]") { "text[]" } else { "text" };
-            if column.default.is_some() {
-                sql.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"));
-            }
-            sql.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {text} USING {col}::{text};"));
-            let data_type = &column.data_type;
-            back.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {data_type} USING {col}::{data_type};"));
-            if let Some(default) = &column.default {
-                back.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"));
-            }
-        }
+        let (park, back) = park_as_text(p, &|data_type| uses(data_type, composite));
+        sql.extend(park);
         for (attribute, data_type) in changed {
             sql.push(format!(
                 "ALTER TYPE {} ALTER ATTRIBUTE {} TYPE {data_type};",
@@ -448,41 +437,14 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
             let used = crate::catalog::datatype::type_name(data_type);
             used.as_ref() == Some(name) || used.as_ref() == Some(&multirange)
         };
-        let parked: Vec<(&QualifiedName, &crate::catalog::Column)> = p
-            .from
-            .tables
-            .iter()
-            .flat_map(|(table, t)| t.columns.iter().map(move |c| (table, c)))
-            .filter(|(_, c)| of_range(&c.data_type))
-            .collect();
-        let mut sql = Vec::new();
-        for (table, column) in &parked {
-            let text = if column.data_type.ends_with("[]") { "text[]" } else { "text" };
-            let col = ident(&column.name);
-            if column.default.is_some() {
-                sql.push(format!("ALTER TABLE {} ALTER COLUMN {col} DROP DEFAULT;", qualified(table)));
-            }
-            sql.push(format!("ALTER TABLE {} ALTER COLUMN {col} TYPE {text} USING {col}::{text};", qualified(table)));
-        }
+        let (parked, back) = park_as_text(p, &of_range);
+        // One that no column uses is made again in phase 1, before the new tables that use it.
+        let phase = if parked.is_empty() { Phase::Prepare } else { Phase::Rewrite };
+        let mut sql = parked;
         sql.push(format!("DROP TYPE IF EXISTS {shown};"));
         sql.push(create.trim().to_string());
         sql.extend(p.carried_along("type", &name.to_string(), &shown));
-        for (table, column) in &parked {
-            let Some(target) = p.to.tables.get(*table).and_then(|t| t.column(&column.name)) else { continue };
-            let col = ident(&column.name);
-            if of_range(&target.data_type) {
-                sql.push(format!(
-                    "ALTER TABLE {} ALTER COLUMN {col} TYPE {} USING {col}::{};",
-                    qualified(table),
-                    target.data_type,
-                    target.data_type
-                ));
-            }
-            if let Some(default) = target.default.as_ref().filter(|_| column.default.is_some()) {
-                sql.push(format!("ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {default};", qualified(table)));
-            }
-        }
-        let phase = if parked.is_empty() { Phase::Prepare } else { Phase::Rewrite };
+        sql.extend(back);
         p.push(phase, Rank::Type, sql.join("\n"), change);
         p.created.insert(change_id(change), phase);
         return;
@@ -1105,10 +1067,11 @@ fn policy(p: &mut Planner, change: &Change) {
     let drop = format!("DROP POLICY IF EXISTS {} ON {};", ident(name), qualified(&table));
     let create = source(p, change);
     // A policy calling a function made again in phase 3 is made after it.
-    let calls_remade = p.to.policies.get(&change.object).is_some_and(|policy| {
-        let remade = remade_in_rewrite(p);
+    let remade = remade_in_rewrite(p);
+    let calls = |policy: &crate::catalog::Policy| {
         policy_reads(policy, &|text| remade.iter().any(|call| text.contains(call.as_str())))
-    });
+    };
+    let calls_remade = p.to.policies.get(&change.object).is_some_and(calls);
     // So is one reading a column whose type changes there (of its table, or of another in a
     // subquery): made before, PostgreSQL would compare with the old type.
     let reads_retyped = p.to.policies.get(&change.object).is_some_and(|policy| {
@@ -1128,11 +1091,7 @@ fn policy(p: &mut Planner, change: &Change) {
     });
     let phase = if calls_remade || reads_retyped { Phase::Rewrite } else { Phase::Prepare };
     // One that already calls it is dropped before it and made again after it (`callers_of`).
-    let remade_around = calls_remade
-        && p.from.policies.get(&change.object).is_some_and(|policy| {
-            let remade = remade_in_rewrite(p);
-            policy_reads(policy, &|text| remade.iter().any(|call| text.contains(call.as_str())))
-        });
+    let remade_around = calls_remade && p.from.policies.get(&change.object).is_some_and(calls);
     match (change.change, create) {
         (ChangeKind::Altered, _) if remade_around => {}
         (ChangeKind::Added, Some(create)) => p.push(phase, Rank::Policy, create, change),
