@@ -391,7 +391,12 @@ impl Builder {
                     Adjust::VirtualColumns(columns) => columns.as_slice(),
                     _ => &[],
                 };
-                return self.create_table(table, virtual_columns);
+                let name = self.qualify(&table.name);
+                let outcome = self.create_table(table, virtual_columns);
+                if let (Adjust::OfType(of), Some(table)) = (adjust, self.catalog.tables.get_mut(&name)) {
+                    table.of_type = Some(of.clone());
+                }
+                return outcome;
             }
             Statement::AlterTable(alter) => {
                 let name = self.qualify(&alter.name);
@@ -1288,6 +1293,24 @@ mod tests {
         let unread = &catalog.not_understood[0];
         assert!(unread.reason.contains("is specified more than once (names are cut to 63 bytes)"), "{}", unread.reason);
         assert_eq!(unread.object, Some(super::StatementObject { kind: "table", name: "public.t".into() }));
+    }
+
+    #[test]
+    fn a_typed_table_has_its_types_attributes_with_the_options_it_lists() {
+        let sql = "CREATE TYPE public.pt AS (x integer, y text, z date);\n\
+                   CREATE TABLE public.pts OF public.pt (\n    y WITH OPTIONS NOT NULL DEFAULT 'a'::text\n);\n\
+                   CREATE UNLOGGED TABLE public.plain OF public.pt;\n";
+        let catalog = build_catalog(&read(sql));
+        assert!(catalog.not_understood.is_empty(), "{:?}", catalog.not_understood);
+        let table = &catalog.tables[&crate::catalog::QualifiedName::new("public", "pts")];
+        assert_eq!(table.of_type.as_ref().map(ToString::to_string).as_deref(), Some("public.pt"));
+        let columns: Vec<(&str, &str, bool)> =
+            table.columns.iter().map(|c| (c.name.as_str(), c.data_type.as_str(), c.not_null)).collect();
+        assert_eq!(columns, [("x", "integer", false), ("y", "text", true), ("z", "date", false)]);
+        assert_eq!(table.columns[1].default.as_deref(), Some("'a'::text"));
+        let plain = &catalog.tables[&crate::catalog::QualifiedName::new("public", "plain")];
+        assert_eq!(plain.columns.len(), 3);
+        assert!(plain.unlogged);
     }
 
     #[test]

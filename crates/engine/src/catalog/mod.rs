@@ -249,6 +249,10 @@ pub struct Table {
     /// The index `CLUSTER` uses when no index is named (`ALTER TABLE … CLUSTER ON`).
     #[serde(default)]
     pub cluster_on: Option<String>,
+    /// The composite type of a typed table (`CREATE TABLE … OF type`): its columns are the type's
+    /// attributes.
+    #[serde(default)]
+    pub of_type: Option<QualifiedName>,
 }
 
 impl Table {

@@ -12,6 +12,7 @@ pub(super) fn normalize(catalog: &mut Catalog) {
         sequence.data_type.get_or_insert_with(|| "bigint".to_string());
     }
     remove_the_implied_plpgsql_extension(catalog);
+    add_typed_table_columns(catalog);
     add_inherited_columns(catalog);
     resolve_owner_kinds(catalog);
     remove_checks_inherited_by_partitions(catalog);
@@ -75,6 +76,27 @@ fn add_the_public_schema(catalog: &mut Catalog) {
 fn remove_the_implied_plpgsql_extension(catalog: &mut Catalog) {
     catalog.extensions.remove("plpgsql");
     catalog.comments.remove("extension plpgsql");
+}
+
+/// A typed table's columns are its type's attributes, in their order: what `CREATE TABLE … OF
+/// type (…)` lists are their options (NOT NULL, a default).
+fn add_typed_table_columns(catalog: &mut Catalog) {
+    for table in catalog.tables.values_mut() {
+        let Some(of) = &table.of_type else { continue };
+        let Some(super::TypeDef::Composite { attributes }) = catalog.types.get(of) else { continue };
+        let listed = std::mem::take(&mut table.columns);
+        table.columns = attributes
+            .iter()
+            .enumerate()
+            .map(|(index, (name, data_type))| {
+                let mut column = listed.iter().find(|c| c.name == *name).cloned().unwrap_or_default();
+                column.name = name.clone();
+                column.data_type = data_type.clone();
+                column.position = index + 1;
+                column
+            })
+            .collect();
+    }
 }
 
 /// A child created with `INHERITS (parent)` or `PARTITION OF parent` without listing all columns

@@ -44,6 +44,10 @@ pub(super) enum Adjust {
     /// A function's `COST n`, `ROWS n`, `[NOT] LEAKPROOF`, `SUPPORT f`, which sqlparser does not
     /// read: taken out before parsing, kept as written (lower case).
     FunctionExtras(Vec<String>),
+    /// A typed table, `CREATE TABLE t OF type (x WITH OPTIONS NOT NULL, …)`, which sqlparser does
+    /// not read: read as a table whose listed columns have the placeholder type `unknown` (no
+    /// table column can have it), given the type's attributes once the dump is read.
+    OfType(QualifiedName),
 }
 
 pub(super) enum Fact {
@@ -262,6 +266,11 @@ pub(super) fn recognize(sql: &str, default_schema: &str) -> Recognized {
             }
         }
         ["CREATE", "DOMAIN", ..] => domain(sql),
+        ["CREATE", "TABLE", ..] | ["CREATE", "UNLOGGED", "TABLE", ..]
+            if head_words(sql, 5).iter().any(|w| w == "OF") && !sql.to_uppercase().contains(" PARTITION OF ") =>
+        {
+            typed_table(sql, default_schema)
+        }
         ["CREATE", "TABLE", ..] if sql.contains("VIRTUAL") => virtual_columns(sql),
         ["CREATE", "PROCEDURE", ..] | ["CREATE", "OR", "REPLACE", "PROCEDURE"] => {
             routine(sql, default_schema, "procedure")
@@ -1134,6 +1143,49 @@ fn top_level_words(sql: &str) -> Vec<(usize, usize)> {
         last = Some(i);
     }
     words
+}
+
+/// `CREATE [UNLOGGED] TABLE name OF type [(items)] [rest]` → `CREATE [UNLOGGED] TABLE name
+/// (items) [rest]`, each column item given the placeholder type (`Adjust::OfType`).
+fn typed_table(sql: &str, default_schema: &str) -> Recognized {
+    let tokens = tokens(sql);
+    let Some(at) = tokens.iter().position(|t| is_word(Some(t), Keyword::TABLE)) else { return Recognized::No };
+    let Some((_, after_name)) = read_name(&tokens, at + 1) else { return Recognized::No };
+    if !is_word(tokens.get(after_name), Keyword::OF) {
+        return Recognized::No;
+    }
+    let Some((type_name, after_type)) = read_name(&tokens, after_name + 1) else { return Recognized::No };
+    let (items, rest) = if tokens.get(after_type) == Some(&Token::LParen) {
+        match parenthesized_list(&tokens, after_type) {
+            Some((items, end)) => (items, end),
+            None => return Recognized::No,
+        }
+    } else {
+        (Vec::new(), after_type)
+    };
+    const CONSTRAINTS: &[Keyword] =
+        &[Keyword::CONSTRAINT, Keyword::PRIMARY, Keyword::UNIQUE, Keyword::CHECK, Keyword::FOREIGN, Keyword::EXCLUDE];
+    let items: Vec<String> = items
+        .iter()
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let is_constraint = matches!(&item[0], Token::Word(w) if CONSTRAINTS.contains(&w.keyword));
+            if is_constraint {
+                return join_tokens(item);
+            }
+            let mut options = &item[1..];
+            if is_word(options.first(), Keyword::WITH) && is_word(options.get(1), Keyword::OPTIONS) {
+                options = &options[2..];
+            }
+            format!("{} unknown {}", join_tokens(&item[..1]), join_tokens(options))
+        })
+        .collect();
+    let head = join_tokens(&tokens[..after_name]);
+    let tail = join_tokens(&tokens[rest.min(tokens.len())..]);
+    Recognized::Reparse {
+        sql: format!("{head} ({}) {tail}", items.join(", ")),
+        adjust: Adjust::OfType(qualified(type_name, default_schema)),
+    }
 }
 
 /// PostgreSQL 18 virtual generated columns: `GENERATED ALWAYS AS (expr) VIRTUAL` is read as STORED

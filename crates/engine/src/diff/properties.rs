@@ -86,6 +86,7 @@ impl Properties for Table {
             ("replica identity", some(&self.replica_identity)),
             ("tablespace", some(&self.tablespace)),
             ("clustered on", some(&self.cluster_on)),
+            ("of type", self.of_type.as_ref().map(ToString::to_string).unwrap_or_default()),
         ]
     }
 }

@@ -143,19 +143,31 @@ fn type_change(p: &mut Planner, change: &Change) {
                     }
                 }
                 (TypeDef::Composite { attributes: old }, TypeDef::Composite { attributes: new })
-                    if composite_in_place(old, new) =>
+                    if composite_in_place(p, &name, old, new) =>
                 {
+                    // The typed tables of the type change with it (PostgreSQL refuses it without).
+                    let cascade = if has_typed_tables(p, &name) { " CASCADE" } else { "" };
                     for (attribute, _) in old.iter().filter(|(n, _)| !new.iter().any(|(m, _)| m == n)) {
                         p.push(
                             Phase::Rewrite,
                             Rank::ColumnRewrite,
-                            format!("ALTER TYPE {shown} DROP ATTRIBUTE {};", ident(attribute)),
+                            format!("ALTER TYPE {shown} DROP ATTRIBUTE {}{cascade};", ident(attribute)),
                             change,
                         );
                     }
-                    // (`composite_in_place`: the attributes both have are the same, so only added ones differ.)
-                    for (attribute, data_type) in new.iter().filter(|a| !old.contains(a)) {
-                        let sql = format!("ALTER TYPE {shown} ADD ATTRIBUTE {} {data_type};", ident(attribute));
+                    // (`composite_in_place`: the attributes both have are the same but for their types
+                    // under typed tables, which change with the type.)
+                    for (attribute, data_type) in new.iter().filter(|(n, t)| old.iter().any(|(m, u)| m == n && u != t))
+                    {
+                        let sql = format!(
+                            "ALTER TYPE {shown} ALTER ATTRIBUTE {} SET DATA TYPE {data_type}{cascade};",
+                            ident(attribute)
+                        );
+                        p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
+                    }
+                    for (attribute, data_type) in new.iter().filter(|(n, _)| !old.iter().any(|(m, _)| m == n)) {
+                        let sql =
+                            format!("ALTER TYPE {shown} ADD ATTRIBUTE {} {data_type}{cascade};", ident(attribute));
                         p.push(Phase::Prepare, Rank::Type, sql, change);
                     }
                 }
@@ -352,7 +364,7 @@ pub(super) fn recreates_type(p: &Planner, name: &QualifiedName) -> bool {
     match (p.from.types.get(name), p.to.types.get(name)) {
         (Some(TypeDef::Enum { labels: old }), Some(TypeDef::Enum { labels: new })) => !is_subsequence(old, new),
         (Some(TypeDef::Composite { attributes: old }), Some(TypeDef::Composite { attributes: new })) => {
-            !composite_in_place(old, new)
+            !composite_in_place(p, name, old, new)
         }
         (
             Some(TypeDef::Domain { base: old, collation: old_collation, .. }),
@@ -398,12 +410,33 @@ fn multirange_name(range: &QualifiedName, options: &[String]) -> QualifiedName {
 /// Whether `ALTER TYPE … DROP / ADD ATTRIBUTE` reach `new` from `old`: the attributes both have
 /// keep their order and their types (PostgreSQL refuses ALTER ATTRIBUTE … TYPE while a column holds
 /// the type), and the new ones come after them (ADD ATTRIBUTE appends).
-fn composite_in_place(old: &[(String, String)], new: &[(String, String)]) -> bool {
+fn composite_in_place(p: &Planner, name: &QualifiedName, old: &[(String, String)], new: &[(String, String)]) -> bool {
     let kept_old: Vec<&(String, String)> = old.iter().filter(|a| new.iter().any(|(m, _)| *m == a.0)).collect();
     let kept_new: Vec<&(String, String)> = new.iter().filter(|a| old.iter().any(|(m, _)| *m == a.0)).collect();
     let first_added = new.iter().position(|(n, _)| !old.iter().any(|(m, _)| m == n)).unwrap_or(new.len());
     let last_kept = new.iter().rposition(|(n, _)| old.iter().any(|(m, _)| m == n)).map_or(0, |i| i + 1);
-    kept_old == kept_new && last_kept <= first_added
+    let same_names = kept_old.iter().map(|a| &a.0).eq(kept_new.iter().map(|a| &a.0));
+    // An attribute's type changes in place (`ALTER ATTRIBUTE … CASCADE`) when what uses the type
+    // are typed tables, whose columns change with it; a column of the type would have to be
+    // rewritten, which PostgreSQL refuses there, so such a type is made again.
+    let retypes_in_place = has_typed_tables(p, name) && !column_of_type(p.from, name);
+    (kept_old == kept_new || (same_names && retypes_in_place)) && last_kept <= first_added
+}
+
+/// Whether `name` is the type of a typed table (`CREATE TABLE … OF name`) in FROM.
+fn has_typed_tables(p: &Planner, name: &QualifiedName) -> bool {
+    p.from.tables.values().any(|t| t.of_type.as_ref() == Some(name))
+}
+
+/// Whether a table column or a composite's attribute in `catalog` has type `name` (or its array).
+fn column_of_type(catalog: &crate::catalog::Catalog, name: &QualifiedName) -> bool {
+    let is = |data_type: &str| crate::catalog::datatype::type_name(data_type).as_ref() == Some(name);
+    let in_tables = catalog.tables.values().flat_map(|t| &t.columns).any(|c| is(&c.data_type));
+    let in_types = catalog.types.values().any(|t| match t {
+        TypeDef::Composite { attributes } => attributes.iter().any(|(_, data_type)| is(data_type)),
+        _ => false,
+    });
+    in_tables || in_types
 }
 
 fn is_subsequence(old: &[String], new: &[String]) -> bool {
@@ -1738,6 +1771,26 @@ mod tests {
             options_in_place("user mapping", "for app server remote", &mapping("r"), &mapping("w")).as_deref(),
             Some("ALTER USER MAPPING FOR app SERVER remote OPTIONS (SET user 'w');")
         );
+    }
+
+    #[test]
+    fn a_sequence_range_follows_postgresql_defaults() {
+        let sequence = |data_type: &str, options: &[&str]| crate::catalog::Sequence {
+            data_type: Some(data_type.to_string()),
+            options: options.iter().map(|o| o.to_string()).collect(),
+            ..Default::default()
+        };
+        let range = |s: &crate::catalog::Sequence| {
+            let r = SequenceRange::of(s);
+            (r.min, r.max, r.start)
+        };
+        assert_eq!(range(&sequence("bigint", &["start with 1", "increment by 1"])), (1, i64::MAX as i128, 1));
+        assert_eq!(range(&sequence("integer", &[])), (1, i32::MAX as i128, 1));
+        // Descending: from the type's minimum to -1, starting at the maximum.
+        assert_eq!(range(&sequence("smallint", &["increment by -1", "minvalue -100"])), (-100, -1, -1));
+        assert_eq!(range(&sequence("bigint", &["start with 5", "maxvalue 1000"])), (1, 1000, 5));
+        assert_eq!(option_value(&["cache 20".into()], "cache"), Some(20));
+        assert_eq!(option_value(&["no maxvalue".into()], "maxvalue"), None);
     }
 
     /// Found by the diff_plan fuzz target (fuzz/regressions/diff_plan/crash-ca30…): the grantee

@@ -474,12 +474,31 @@ fn create_table_sql(catalog: &Catalog, name: &QualifiedName, table: &Table) -> S
             .filter(|c| !inherited.contains(c.name.as_str()))
             .map(|c| column_sql(catalog, name, c))
             .collect();
+        // A typed table's columns come from its type: what it lists are their options.
+        let of = match &table.of_type {
+            Some(of) => {
+                lines = table
+                    .columns
+                    .iter()
+                    .filter(|c| c.not_null || c.default.is_some())
+                    .map(|c| {
+                        let not_null = if c.not_null { " NOT NULL" } else { "" };
+                        let default = c.default.as_ref().map(|d| format!(" DEFAULT {d}")).unwrap_or_default();
+                        format!("{} WITH OPTIONS{not_null}{default}", ident(&c.name))
+                    })
+                    .collect();
+                format!(" OF {}", qualified(of))
+            }
+            None => String::new(),
+        };
         lines.extend(keys);
-        out.push_str(&format!("CREATE {unlogged}TABLE IF NOT EXISTS {} (", qualified(name)));
-        if lines.is_empty() {
+        out.push_str(&format!("CREATE {unlogged}TABLE IF NOT EXISTS {}{of}", qualified(name)));
+        if !of.is_empty() && lines.is_empty() {
+        } else if lines.is_empty() {
+            out.push_str(" (");
             out.push(')');
         } else {
-            out.push_str(&format!("\n    {}\n)", lines.join(",\n    ")));
+            out.push_str(&format!(" (\n    {}\n)", lines.join(",\n    ")));
         }
         if !table.inherits.is_empty() {
             let parents: Vec<String> = table.inherits.iter().map(qualified).collect();
@@ -823,6 +842,21 @@ fn altered_tables(p: &mut Planner) {
                 if old.replica_identity.as_deref().is_some_and(uses_index) { Rank::Table } else { Rank::TableProperty };
             p.push(Phase::Prepare, rank, format!("ALTER TABLE {shown} REPLICA IDENTITY {identity};"), &change);
         }
+        if old.of_type != new.of_type {
+            // Leaving its type first (its columns then change freely); joining one once its
+            // columns are the type's.
+            if old.of_type.is_some() {
+                p.push(Phase::Prepare, Rank::Table, format!("ALTER TABLE {shown} NOT OF;"), &change);
+            }
+            if let Some(of) = &new.of_type {
+                p.push(
+                    Phase::Prepare,
+                    Rank::TableProperty,
+                    format!("ALTER TABLE {shown} OF {};", qualified(of)),
+                    &change,
+                );
+            }
+        }
         if old.tablespace != new.tablespace {
             let tablespace = new.tablespace.as_deref().map_or("pg_default".to_string(), ident);
             p.push(
@@ -1126,6 +1160,34 @@ fn columns(p: &mut Planner) {
         if recreated_table(p, &table) {
             continue; // the new table has its columns already
         }
+        // A typed table's columns come and go, and change type, with its type's attributes.
+        let of_type = |catalog: &Catalog, t: &QualifiedName| catalog.tables.get(t).and_then(|t| t.of_type.clone());
+        let typed =
+            of_type(p.to, &table).is_some() && of_type(p.to, &table) == of_type(p.from, &p.old_table_name(&table));
+        let type_only = change.details.iter().all(|d| d.property == "type");
+        if typed && change.change == ChangeKind::Added {
+            // The type's ADD ATTRIBUTE … CASCADE gave it the column; its options follow.
+            if let Some(new) = new {
+                let shown = qualified(&table);
+                if let Some(default) = &new.default {
+                    let sql = format!("ALTER TABLE {shown} ALTER COLUMN {} SET DEFAULT {default};", ident(&new.name));
+                    p.push(Phase::Prepare, Rank::Column, sql, &change);
+                }
+                if new.not_null {
+                    set_not_null(
+                        p,
+                        &table,
+                        &new.name,
+                        &change,
+                        Some("fill the new column for every existing row before this phase"),
+                    );
+                }
+            }
+            continue;
+        }
+        if typed && (change.change == ChangeKind::Removed || type_only) {
+            continue;
+        }
         let names = (old.or(new).map(|c| c.name.as_str()), new.or(old).map(|c| c.name.as_str()));
         if from_the_parent(p, &table, &change, (names.0.unwrap_or_default(), names.1.unwrap_or_default())) {
             continue; // PostgreSQL changes a partition's columns with its parent's, and refuses it alone
@@ -1185,6 +1247,11 @@ fn columns(p: &mut Planner) {
                     vec![change_id(&change)],
                     Some(format!("data loss: the values of {}.{} are deleted", table, old.name)),
                 );
+            }
+            // (A typed table's column changes type with the type's attribute.)
+            (ChangeKind::Altered | ChangeKind::Renamed, Some(old), Some(new)) if typed => {
+                let old = Column { data_type: new.data_type.clone(), ..old.clone() };
+                altered_column(p, &table, &old, new, &change)
             }
             (ChangeKind::Altered | ChangeKind::Renamed, Some(old), Some(new)) => {
                 altered_column(p, &table, old, new, &change)
