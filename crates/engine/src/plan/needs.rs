@@ -9,7 +9,7 @@
 //! sorted topologically, the planned order breaking ties, so a plan without such references keeps
 //! its order exactly. A cycle (two functions calling each other) keeps the planned order for the
 //! steps in it. Drops go the other way: an object is dropped after the objects whose definition in
-//! `from` names it (a function reading a table goes before the table). Renames need nothing.
+//! `from` names it (a function reading a table goes before the table). A rename statement needs nothing.
 
 use super::{Phase, Step};
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
@@ -58,10 +58,14 @@ fn order_phase(steps: &[Step], from: &crate::catalog::Catalog) -> Vec<Step> {
     // needs[i]: the steps i must follow; waiting[j]: the steps that follow j.
     let mut needs: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); steps.len()];
     for (index, step) in steps.iter().enumerate() {
-        if starts_with_word(&step.sql, "drop") || step.sql.to_ascii_uppercase().contains(" RENAME TO ") {
+        if starts_with_word(&step.sql, "drop") {
             continue;
         }
-        for name in qualified_names(&step.sql) {
+        // A rename needs nothing (it frees a name the step, or a later one, creates again); the
+        // step's other statements still need what they name.
+        let rest: Vec<&str> =
+            step.sql.lines().filter(|line| !line.to_ascii_uppercase().contains(" RENAME TO ")).collect();
+        for name in qualified_names(&rest.join("\n")) {
             if let Some(&from) = provider.get(&name) {
                 if from != index {
                     needs[index].insert(from);

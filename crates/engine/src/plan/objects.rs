@@ -507,6 +507,23 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     sql.push(create);
     let kind = if matches!(p.to.types.get(name), Some(TypeDef::Domain { .. })) { "domain" } else { "type" };
     sql.extend(p.carried_along(kind, &name.to_string(), &shown));
+    // A partition key reading a column of the type: its table is made again in phase 1 with the
+    // new type (`tables::recreate_table`), so the type is made there, its columns converted in
+    // phase 3.
+    let made_early = super::tables::partition_key_of_type(p, name);
+    if made_early {
+        let note = format!(
+            "{shown} is made again in phase 1 for the partitioned tables whose key reads it; the other columns keep the old type (renamed {old_name}) until phase 3"
+        );
+        p.push_step(
+            Phase::Prepare,
+            Rank::Type,
+            std::mem::take(&mut sql).join("\n"),
+            vec![change_id(change)],
+            Some(note),
+        );
+        p.created.insert(change_id(change), Phase::Prepare);
+    }
     let type_text = shown.clone();
     // Indexes and CHECKs that compare with the type's values would compare old and new types:
     // they are dropped first and built again after the columns are converted.
@@ -517,18 +534,33 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     let (mut dependents_before, mut dependents_after): (Vec<String>, Vec<String>) = Default::default();
     let conversions_at = sql.len();
     for (table, t) in &p.to.tables {
+        // A table made again has the new type already.
+        if super::tables::recreated_table(p, table) {
+            continue;
+        }
         let of_type =
             |c: &&crate::catalog::Column| crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name);
         // A partition's or child's column changes with its parent's (PostgreSQL passes the ALTER
-        // down and refuses it on the inherited column alone).
-        let parents: Vec<&QualifiedName> = t.partition_of.iter().map(|(parent, _)| parent).chain(&t.inherits).collect();
+        // down and refuses it on the inherited column alone); a partition of a table made again is
+        // detached meanwhile and changes alone.
+        let parents: Vec<&QualifiedName> = t
+            .partition_of
+            .iter()
+            .map(|(parent, _)| parent)
+            .filter(|parent| !super::tables::recreated_table(p, parent))
+            .chain(&t.inherits)
+            .collect();
         let from_parent = |column: &crate::catalog::Column| {
             parents.iter().any(|parent| {
                 p.to.tables.get(*parent).and_then(|pt| pt.column(&column.name)).is_some_and(|c| of_type(&c))
                     && p.from.tables.get(*parent).is_some_and(|pt| pt.column(&column.name).is_some())
             })
         };
-        for column in t.columns.iter().filter(of_type).filter(|c| !from_parent(c)) {
+        // Made in phase 1, the type is the new one for the tables and columns made there.
+        let made_with_new_type = |column: &crate::catalog::Column| {
+            made_early && p.from.tables.get(&p.old_table_name(table)).and_then(|f| f.column(&column.name)).is_none()
+        };
+        for column in t.columns.iter().filter(of_type).filter(|c| !from_parent(c) && !made_with_new_type(c)) {
             let col = ident(&column.name);
             let t_shown = qualified(table);
             if p.from.tables.get(table).is_some_and(|f| f.column(&column.name).is_some()) {

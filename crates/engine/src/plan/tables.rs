@@ -672,6 +672,7 @@ fn removed_tables(p: &mut Planner) {
 
 fn altered_tables(p: &mut Planner) {
     let changes: Vec<Change> = p.changes_of("table").filter(|c| c.change.compares()).cloned().collect();
+    let mut made_again: BTreeSet<QualifiedName> = BTreeSet::new();
     for change in changes {
         let (Some((name, new)), Some(old)) = (find(&p.to.tables, &change.object), old_table(p, &change)) else {
             continue;
@@ -702,8 +703,9 @@ fn altered_tables(p: &mut Planner) {
                 }
             }
         }
-        if old.partition_by != new.partition_by || partition_key_retyped(old, new) {
-            recreate_table(p, name, old, new, &change);
+        if recreated_table(p, name) {
+            made_again.insert(name.clone());
+            recreate_table(p, name, old, new, &change_id(&change));
             continue;
         }
         if old.unlogged != new.unlogged {
@@ -728,15 +730,7 @@ fn altered_tables(p: &mut Planner) {
             let rank = if wait { Rank::Key } else { Rank::TableProperty };
             p.push(Phase::Rewrite, rank, sql, &change);
         }
-        // The same parent under a confirmed new name is the same parent.
-        let same_partition = match (&old.partition_of, &new.partition_of) {
-            (Some((old_parent, old_bound)), Some((new_parent, new_bound))) => {
-                *old_parent == p.old_table_name(new_parent) && old_bound == new_bound
-            }
-            (None, None) => true,
-            _ => false,
-        };
-        if !same_partition {
+        if !same_partition(p, old, new) {
             // A partition gets whatever its parent gains (columns, keys, indexes): one that leaves
             // is detached first. One attached before the parent's drops (phase 4) must have the
             // columns still to be dropped.
@@ -870,23 +864,54 @@ fn altered_tables(p: &mut Planner) {
     // A table whose only changes are its columns' is made again when its partition key reads a
     // column whose type changes, carrying out the first of those column changes.
     let column_changes: Vec<Change> = p.changes_of("column").cloned().collect();
-    let mut done: BTreeSet<QualifiedName> = BTreeSet::new();
     for change in column_changes {
         let Some((table, Some(_), Some(_))) = column_pair(p, &change) else { continue };
         let has_table_change =
             p.changes_of("table").any(|c| find(&p.to.tables, &c.object).is_some_and(|(n, _)| *n == table));
-        if has_table_change || !recreated_table(p, &table) || !done.insert(table.clone()) {
+        if has_table_change || !recreated_table(p, &table) || !made_again.insert(table.clone()) {
             continue;
         }
         let (Some(new), Some(old)) = (p.to.tables.get(&table), p.from.tables.get(&p.old_table_name(&table))) else {
             continue;
         };
-        recreate_table(p, &table, old, new, &change);
+        recreate_table(p, &table, old, new, &change_id(&change));
+    }
+    // A table whose partition key reads a column of a type made again (an enum losing a value):
+    // its column keeps the type's name, so nothing else made it again.
+    let keyed: Vec<QualifiedName> =
+        p.to.tables.keys().filter(|name| !made_again.contains(*name) && key_type_remade(p, name)).cloned().collect();
+    for table in keyed {
+        let (Some(new), Some(old)) = (p.to.tables.get(&table), p.from.tables.get(&p.old_table_name(&table))) else {
+            continue;
+        };
+        recreate_table(p, &table, old, new, &format!("table {table}"));
     }
 }
 
-/// Whether a table is re-created (its partitioning changes): its columns, constraints and indexes
-/// come with the new table instead of being altered one by one.
+/// Whether a table is the same partition (or no partition) on both sides: the same parent (under
+/// a confirmed new name too) and the same bound.
+fn same_partition(p: &Planner, old: &Table, new: &Table) -> bool {
+    match (&old.partition_of, &new.partition_of) {
+        (Some((old_parent, old_bound)), Some((new_parent, new_bound))) => {
+            *old_parent == p.old_table_name(new_parent) && old_bound == new_bound
+        }
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// Whether a table on both sides, under the same partitioning, has a partition key reading a
+/// column of type `name` (which a type made again must be made in phase 1 for: the new table is).
+pub(super) fn partition_key_of_type(p: &Planner, name: &QualifiedName) -> bool {
+    p.to.tables.iter().any(|(table, new)| {
+        p.from.tables.get(&p.old_table_name(table)).is_some_and(|old| {
+            old.partition_by == new.partition_by
+                && partition_key_columns(old)
+                    .any(|c| crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name))
+        })
+    })
+}
+
 /// The name a table made again is moved to (`t_sdold`) while the new one is built.
 fn moved_table(old_name: &QualifiedName) -> QualifiedName {
     QualifiedName::new(&old_name.schema, &format!("{}_sdold", old_name.name).chars().take(63).collect::<String>())
@@ -897,35 +922,59 @@ fn recreated_from(p: &Planner, old_name: &QualifiedName) -> bool {
     p.to.tables.keys().any(|new_name| p.old_table_name(new_name) == *old_name && recreated_table(p, new_name))
 }
 
-fn recreated_table(p: &Planner, name: &QualifiedName) -> bool {
+/// Whether a table is made again (its partitioning changes, or the type of a column its partition
+/// key reads): its columns, constraints and indexes come with the new table instead of being
+/// altered one by one.
+pub(super) fn recreated_table(p: &Planner, name: &QualifiedName) -> bool {
     let new = p.to.tables.get(name);
     let old = p.from.tables.get(&p.old_table_name(name));
     matches!((old, new), (Some(old), Some(new)) if old.partition_by != new.partition_by || partition_key_retyped(old, new))
+        || key_type_remade(p, name)
+}
+
+/// The columns of `table` its partition key reads.
+fn partition_key_columns(table: &Table) -> impl Iterator<Item = &Column> {
+    let words: Vec<String> = table
+        .partition_by
+        .as_deref()
+        .unwrap_or_default()
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"' || c == '$'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches('"').to_string())
+        .collect();
+    table.columns.iter().filter(move |column| words.contains(&column.name))
 }
 
 /// Whether a column the partition key reads changes its type: PostgreSQL refuses to alter it
 /// ("cannot alter column … because it is part of the partition key"), so the table is made again.
 fn partition_key_retyped(old: &Table, new: &Table) -> bool {
-    let Some(key) = old.partition_by.as_deref() else { return false };
-    let words: Vec<String> = key
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"' || c == '$'))
-        .filter(|w| !w.is_empty())
-        .map(|w| w.trim_matches('"').to_string())
-        .collect();
-    old.columns.iter().any(|column| {
-        words.contains(&column.name)
-            && new.column(&column.name).is_some_and(|target| target.data_type != column.data_type)
-    })
+    partition_key_columns(old)
+        .any(|column| new.column(&column.name).is_some_and(|target| target.data_type != column.data_type))
+}
+
+/// Whether a column the partition key of a table on both sides (under the same partitioning)
+/// reads keeps its type's name while the type is made again (`objects::recreates_type`): the
+/// column cannot be converted in place either.
+fn key_type_remade(p: &Planner, name: &QualifiedName) -> bool {
+    let (Some(old), Some(new)) = (p.from.tables.get(&p.old_table_name(name)), p.to.tables.get(name)) else {
+        return false;
+    };
+    old.partition_by == new.partition_by
+        && partition_key_columns(old).any(|column| {
+            new.column(&column.name).is_some_and(|target| target.data_type == column.data_type)
+                && crate::catalog::datatype::type_name(&column.data_type)
+                    .is_some_and(|t| super::objects::recreates_type(p, &t))
+        })
 }
 
 /// A table whose partitioning changes: PostgreSQL cannot convert it in place. The old table is
 /// renamed (with its keys and indexes, freeing their names), the new one created in phase 1 (its
 /// partitions are attached in phase 2), the rows copied in phase 3, then the old table dropped;
 /// foreign keys that point at it are dropped first and added again after the copy.
-fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Table, change: &Change) {
+fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Table, id: &str) {
     let old_name = p.old_table_name(name);
     let moved = moved_table(&old_name);
-    let id = vec![change_id(change)];
+    let id = vec![id.to_string()];
     let mut prepare = Vec::new();
     let reference = format!("references {old_name}(");
     let mut referencing: Vec<(QualifiedName, String, Constraint)> = Vec::new();
@@ -963,6 +1012,21 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
         let parent = if recreated_from(p, parent) { moved_table(parent) } else { parent.clone() };
         prepare.push(format!("ALTER TABLE {} DETACH PARTITION {};", qualified(&parent), qualified(&moved)));
     }
+    // Its partitions that stay where they are leave the old table (those that change their bound
+    // leave it as `altered_tables` plans), change alone and join the new one in phase 3.
+    let staying: Vec<(QualifiedName, String)> = p
+        .to
+        .tables
+        .iter()
+        .filter_map(|(partition, t)| {
+            let (_, bound) = t.partition_of.as_ref().filter(|(parent, _)| parent == name)?;
+            let before = p.from.tables.get(&p.old_table_name(partition))?;
+            (same_partition(p, before, t) && !recreated_table(p, partition)).then(|| (partition.clone(), bound.clone()))
+        })
+        .collect();
+    for (partition, _) in &staying {
+        prepare.push(format!("ALTER TABLE {} DETACH PARTITION {};", qualified(&moved), qualified(partition)));
+    }
     prepare.push(create_table_sql(p.to, name, new));
     if let Some((parent, bound)) = &new.partition_of {
         prepare.push(format!("ALTER TABLE {} ATTACH PARTITION {} {bound};", qualified(parent), qualified(name)));
@@ -994,11 +1058,21 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
     p.push_step(Phase::Prepare, Rank::FreeName, prepare.join("\n"), id.clone(), Some(note));
     p.created.insert(format!("table {name}"), Phase::Prepare);
     // Phase 3: the rows, sequences owned by the new columns, then the old table goes.
-    let columns: Vec<String> = new
-        .columns
+    let copied: Vec<&Column> =
+        new.columns.iter().filter(|c| c.generated.is_none() && old.column(&c.name).is_some()).collect();
+    let columns: Vec<String> = copied.iter().map(|c| ident(&c.name)).collect();
+    // A column of a type made again holds the old type (renamed away), which converts through text.
+    let values: Vec<String> = copied
         .iter()
-        .filter(|c| c.generated.is_none() && old.column(&c.name).is_some())
-        .map(|c| ident(&c.name))
+        .map(|c| {
+            let remade = old.column(&c.name).and_then(|o| crate::catalog::datatype::type_name(&o.data_type));
+            if remade.is_some_and(|t| super::objects::recreates_type(p, &t)) {
+                let through = if c.data_type.ends_with("[]") { "text[]" } else { "text" };
+                format!("{}::{through}::{}", ident(&c.name), c.data_type)
+            } else {
+                ident(&c.name)
+            }
+        })
         .collect();
     let overriding = if new.columns.iter().any(|c| c.identity.as_deref() == Some("ALWAYS")) {
         " OVERRIDING SYSTEM VALUE"
@@ -1006,9 +1080,10 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
         ""
     };
     let mut copy = vec![format!(
-        "INSERT INTO {shown} ({cols}){overriding} SELECT {cols} FROM {};",
+        "INSERT INTO {shown} ({}){overriding} SELECT {} FROM {};",
+        columns.join(", "),
+        values.join(", "),
         qualified(&moved),
-        cols = columns.join(", ")
     )];
     for (sequence, s) in &p.to.sequences {
         if s.owned_by.as_deref().is_some_and(|o| o.starts_with(&format!("{name}."))) {
@@ -1024,6 +1099,10 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
         "rows that no partition accepts make the copy fail: add a DEFAULT partition or fix them first".to_string(),
     );
     p.push_step(Phase::Rewrite, Rank::ColumnRewrite, copy.join("\n"), id.clone(), note);
+    for (partition, bound) in staying {
+        let sql = format!("ALTER TABLE {shown} ATTACH PARTITION {} {bound};", qualified(&partition));
+        p.push_step(Phase::Rewrite, Rank::PartitionAttach, sql, vec![format!("table {partition}")], None);
+    }
     // Its own foreign keys once its rows are in (checked: a partitioned table takes no NOT VALID one).
     for (key, constraint) in new.constraints.iter().filter(|(_, c)| is_foreign(c)) {
         let not_valid = constraint.not_valid && new.partition_by.is_none();
