@@ -126,6 +126,7 @@ impl Properties for Index {
             ("parameters", list(&self.parameters)),
             ("nulls not distinct", yes(self.nulls_not_distinct)),
             ("tablespace", some(&self.tablespace)),
+            ("attached to", self.attached_to.as_ref().map(ToString::to_string).unwrap_or_default()),
         ]
     }
 }

@@ -217,7 +217,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
     };
     planner.run();
     let mut steps = planner.steps;
-    free_replaced_names(&mut steps, diff, from);
+    free_replaced_names(&mut steps, diff, from, to);
     steps.sort_by_key(|s| (s.phase, s.rank));
     needs::order_by_needs(&mut steps, from);
     // What a dump holds shows, never acts: characters that would drive a terminal are escapes.
@@ -229,43 +229,60 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
     Plan { steps, manual: planner.manual }
 }
 
-/// Tables, views, materialized views, sequences and foreign tables share one namespace: a relation
-/// replaced by one of another kind under the same name (a view that becomes a materialized view)
-/// is dropped before its successor is created, not at cleanup.
-fn free_replaced_names(steps: &mut [Step], diff: &Diff, from: &Catalog) {
+/// Tables, views, materialized views, sequences and foreign tables share one namespace, and the
+/// row types of tables, views and composite types share another with every other type: an object
+/// replaced by one of another kind under the same name (a view that becomes a materialized view, a
+/// composite type that becomes a table) makes way for its successor. It is renamed out of the way
+/// (`x_sdold`) just before the successor is created, keeping its rows and everything that uses it
+/// until the cleanup drops it under that name; one with views over it is swapped in phase 3
+/// instead, between dropping those views and making them again.
+fn free_replaced_names(steps: &mut Vec<Step>, diff: &Diff, from: &Catalog, to: &Catalog) {
     const RELATIONS: &[&str] = &["table", "view", "materialized_view", "sequence", "foreign_table"];
-    let relation = |c: &&Change| RELATIONS.contains(&c.object_kind);
+    let namespaced = |c: &&Change| RELATIONS.contains(&c.object_kind) || c.object_kind == "type";
     let added: Vec<&Change> =
-        diff.changes.iter().filter(relation).filter(|c| c.change == crate::diff::ChangeKind::Added).collect();
-    for gone in diff.changes.iter().filter(relation).filter(|c| c.change == crate::diff::ChangeKind::Removed) {
-        let Some(successor) = added.iter().find(|a| a.object == gone.object && a.object_kind != gone.object_kind)
-        else {
+        diff.changes.iter().filter(namespaced).filter(|c| c.change == crate::diff::ChangeKind::Added).collect();
+    for gone in diff.changes.iter().filter(namespaced).filter(|c| c.change == crate::diff::ChangeKind::Removed) {
+        // Two types of different kinds under one name are one type made again (`objects`).
+        let Some(successor) = added.iter().find(|a| {
+            a.object == gone.object
+                && a.object_kind != gone.object_kind
+                && (gone.object_kind != "type" || a.object_kind != "type")
+        }) else {
             continue;
         };
-        // Steps name a view of either kind as `view <name>`.
-        let ids = |c: &Change| [change_id(c), format!("view {}", c.object)];
+        // Steps name a view of either kind as `view <name>`: of the two views, the one that goes
+        // is the one dropped.
         let carries = |step: &Step, c: &Change| {
-            let [own, as_view] = ids(c);
-            step.changes.contains(&own) || c.object_kind.ends_with("view") && step.changes.contains(&as_view)
+            let as_view = format!("view {}", c.object);
+            let dropping = step.sql.trim_start().get(..5).is_some_and(|w| w.eq_ignore_ascii_case("drop "));
+            if c.object_kind.ends_with("view") && step.changes.contains(&as_view) {
+                dropping == (c.change == crate::diff::ChangeKind::Removed)
+            } else {
+                step.changes.contains(&change_id(c))
+            }
         };
         let Some(phase) = steps.iter().filter(|s| carries(s, successor)).map(|s| s.phase).min() else {
             continue;
         };
-        // A table that becomes a view with views over it: the swap happens in phase 3, between
-        // dropping those views and creating them again (`tables::recreated_views`).
-        // A view that becomes a table, likewise.
         let gone_name = match gone.object_kind {
-            "table" => crate::catalog::find_shown(&from.tables, &gone.object).map(|(name, _)| name),
+            "table" | "foreign_table" => crate::catalog::find_shown(&from.tables, &gone.object).map(|(name, _)| name),
+            "sequence" => crate::catalog::find_shown(&from.sequences, &gone.object).map(|(name, _)| name),
+            "type" => crate::catalog::find_shown(&from.types, &gone.object).map(|(name, _)| name),
             kind if kind.ends_with("view") => {
                 crate::catalog::find_shown(&from.views, &gone.object).map(|(name, _)| name)
             }
             _ => None,
         };
-        let read_by_views = (gone.object_kind == "table" || successor.object_kind == "table")
-            && gone_name.is_some_and(|name| {
-                from.views.iter().any(|(other, v)| other != name && tables::mentions(&v.definition, name))
-            });
-        if read_by_views {
+        let Some(gone_name) = gone_name else { continue };
+        let read_by_views =
+            from.views.iter().any(|(other, v)| other != gone_name && tables::mentions(&v.definition, gone_name));
+        if read_by_views && gone.object_kind != "type" {
+            let indexes_on: Vec<String> = to
+                .indexes
+                .iter()
+                .filter(|(_, i)| *i.table.to_string() == successor.object)
+                .map(|(name, _)| format!("index {name}"))
+                .collect();
             // Its owner, comment and privileges (`owner view x.v`, …) follow it.
             let about = format!(" {} {}", successor.object_kind.replace('_', " "), successor.object);
             for step in steps.iter_mut() {
@@ -273,15 +290,57 @@ fn free_replaced_names(steps: &mut [Step], diff: &Diff, from: &Catalog) {
                     (step.phase, step.rank) = (Phase::Rewrite, Rank::DropReplaced);
                 } else if carries(step, successor) || step.changes.iter().any(|c| c.ends_with(&about)) {
                     step.phase = step.phase.max(Phase::Rewrite);
+                } else if step.phase < Phase::Rewrite && step.changes.iter().any(|c| indexes_on.contains(c)) {
+                    // Its indexes are built once it is made, in that transaction.
+                    (step.phase, step.rank) = (Phase::Rewrite, Rank::ViewIndex);
+                    step.sql = step.sql.replace(" INDEX CONCURRENTLY ", " INDEX ");
                 }
             }
             continue;
         }
-        for step in steps.iter_mut().filter(|s| carries(s, gone) && s.phase > phase) {
-            step.phase = phase;
-            step.rank = Rank::FreeName;
+        let moved = QualifiedName::new(
+            &gone_name.schema,
+            &format!("{}_sdold", gone_name.name).chars().take(63).collect::<String>(),
+        );
+        let (old_sql, new_sql) = (crate::sql::qualified(gone_name), crate::sql::qualified(&moved));
+        for step in steps.iter_mut().filter(|s| carries(s, gone)) {
+            step.sql = replace_name(&step.sql, &old_sql, &new_sql);
         }
+        let word = gone.object_kind.replace('_', " ").to_uppercase();
+        steps.push(Step {
+            phase,
+            rank: Rank::FreeName,
+            sql: format!("ALTER {word} {old_sql} RENAME TO {};", crate::sql::ident(&moved.name)),
+            changes: vec![change_id(gone)],
+            note: Some(format!(
+                "{} {} makes way for the {} of its name; it is dropped at cleanup as {}",
+                gone.object_kind.replace('_', " "),
+                gone.object,
+                successor.object_kind.replace('_', " "),
+                moved
+            )),
+        });
     }
+}
+
+/// `sql` with each whole occurrence of the (qualified, as SQL) name `old` written as `new`.
+fn replace_name(sql: &str, old: &str, new: &str) -> String {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '"' || c == '.';
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find(old) {
+        let before = rest[..at].chars().next_back().or_else(|| out.chars().next_back());
+        let after = rest[at + old.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if before.is_some_and(word) || after.is_some_and(word) {
+            out.push_str(old);
+        } else {
+            out.push_str(new);
+        }
+        rest = &rest[at + old.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 pub(crate) struct Planner<'a> {
@@ -497,5 +556,23 @@ fn write_body(out: &mut String, plan: &Plan, risks: &[crate::risks::Risk]) {
         if phase == Phase::Online || phase == Phase::CleanupIndexes {
             let _ = writeln!(out, "SET statement_timeout = '15min';");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_name;
+
+    #[test]
+    fn a_name_is_replaced_only_where_it_is_whole() {
+        let sql = "DROP TABLE IF EXISTS public.addr; DROP TABLE public.addr_x; SELECT x.public.addr, public.addr";
+        assert_eq!(
+            replace_name(sql, "public.addr", "public.addr_sdold"),
+            "DROP TABLE IF EXISTS public.addr_sdold; DROP TABLE public.addr_x; SELECT x.public.addr, public.addr_sdold"
+        );
+        assert_eq!(
+            replace_name("DROP TYPE public.\"A\";", "public.\"A\"", "public.\"A_sdold\""),
+            "DROP TYPE public.\"A_sdold\";"
+        );
     }
 }

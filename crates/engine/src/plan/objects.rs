@@ -615,6 +615,8 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
                 .into(),
         ),
     );
+    // What is said about the type (its owner, comment, privileges) follows it.
+    p.created.entry(change_id(change)).or_insert(Phase::Rewrite);
     // The old type goes at cleanup, after the tables and columns still using it.
     let drop = format!("DROP TYPE IF EXISTS {};", qualified(&QualifiedName::new(&name.schema, &old_name)));
     p.push(Phase::Cleanup, Rank::DropType, drop, change);
@@ -1670,6 +1672,8 @@ fn phase_after(p: &Planner, kind: &str, object: &str) -> Phase {
         // A routine's change is a `function` change whatever its kind (a function that becomes a
         // procedure, a procedure whose arguments change).
         format!("function {object}"),
+        // A domain's change is a `type` change (a type can become a domain and back).
+        format!("{} {object}", if kind == "domain" { "type" } else { "function" }),
         format!("table {relation}"),
         format!("table {base}"),
         format!("index {base}"),

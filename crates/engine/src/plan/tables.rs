@@ -1704,17 +1704,7 @@ fn constraints(p: &mut Planner) {
                 // A foreign key waits for the key it references when that key is new or made again.
                 // A CHECK reading a column whose type changes is added after the change (phase 3):
                 // added before, PostgreSQL would keep it written for the old type.
-                let retyped = || {
-                    let (Some(before), Some(after)) =
-                        (p.from.tables.get(&p.old_table_name(&name)), p.to.tables.get(&name))
-                    else {
-                        return false;
-                    };
-                    after.columns.iter().any(|c| {
-                        before.column(&c.name).is_some_and(|b| b.data_type != c.data_type)
-                            && names_word(&new.definition, &c.name)
-                    })
-                };
+                let retyped = || reads_retyped_column(p, &name, &new.definition);
                 let phase = if foreign {
                     Phase::Online.max(referenced_key_phase(p, new))
                 } else if new.kind == ConstraintKind::Check && retyped() {
@@ -1931,6 +1921,25 @@ fn add_constraint(
     }
 }
 
+/// Whether `text` (a CHECK's or an index's definition on `table`, named as in `to`) reads a column
+/// whose type changes. A CHECK or index added before the change would be written for the old type
+/// (an operator class of the new type refuses the old one); one that goes is dropped before it, or
+/// PostgreSQL would rebuild it for the new type.
+fn reads_retyped_column(p: &Planner, table: &QualifiedName, text: &str) -> bool {
+    let (Some(before), Some(after)) = (p.from.tables.get(&p.old_table_name(table)), p.to.tables.get(table)) else {
+        return false;
+    };
+    after
+        .columns
+        .iter()
+        .any(|c| before.column(&c.name).is_some_and(|b| b.data_type != c.data_type) && names_word(text, &c.name))
+}
+
+/// An index's columns, expressions and predicate as one text.
+fn index_text(index: &crate::catalog::Index) -> String {
+    index.keys.iter().chain(&index.include).chain(&index.predicate).cloned().collect::<Vec<_>>().join(" ")
+}
+
 fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
     let changes: Vec<Change> = p.changes_of("index").cloned().collect();
     // Looked up for every index: computed once.
@@ -2003,6 +2012,15 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                     && index.attached_to.is_none()
                     && p.to.tables.get(&index.table).is_some_and(|t| t.partition_of.is_some());
                 let rank = if new_partition { Rank::IndexAttach } else { Rank::Index };
+                // On a column whose type changes (phase 3): built after the change, in its
+                // transaction (which CONCURRENTLY cannot run in).
+                if !partitioned && !on_new_relation && reads_retyped_column(p, &index.table, &index_text(index)) {
+                    let sql = create_index(name, index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1);
+                    let note = "built after the type change of a column it reads, in the same maintenance window";
+                    p.push_step(Phase::Rewrite, Rank::Index, sql, vec![change_id(&change)], Some(note.into()));
+                    p.created.insert(format!("index {name}"), Phase::Rewrite);
+                    continue;
+                }
                 p.push(Phase::Online, rank, sql, &change);
                 if let Some(parent) = &index.attached_to {
                     // A partition attached after this index exists has it attached already.
@@ -2036,7 +2054,17 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                 } else {
                     format!("DROP INDEX CONCURRENTLY IF EXISTS {};", qualified(name))
                 };
-                if partitioned && attaching {
+                let to_table =
+                    p.to.tables
+                        .get_key_value(&index.table)
+                        .map(|(t, _)| t)
+                        .filter(|t| p.old_table_name(t) == index.table);
+                if !partitioned && to_table.is_some_and(|t| reads_retyped_column(p, t, &index_text(index))) {
+                    let sql = format!("DROP INDEX IF EXISTS {};", qualified(name));
+                    let note =
+                        "dropped before the type change of a column it reads, which would rebuild it for the new type";
+                    p.push_step(Phase::Rewrite, Rank::DropKey, sql, vec![change_id(&change)], Some(note.into()));
+                } else if partitioned && attaching {
                     let note = "dropped before the new partitions are attached, so that they do not get a copy of it";
                     p.push_step(Phase::Online, Rank::Index, sql, vec![change_id(&change)], Some(note.into()));
                 } else if partitioned {
@@ -2072,9 +2100,56 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                     rebuild_index(p, name, index, &change);
                 }
             }
+            (ChangeKind::Altered, Some((_, old)), Some((name, index)))
+                if crate::catalog::Index { attached_to: index.attached_to.clone(), ..old.clone() } == *index =>
+            {
+                attachment_changed(p, name, old, index, &change)
+            }
             (ChangeKind::Altered, Some(_), Some((name, index))) => rebuild_index(p, name, index, &change),
             _ => {}
         }
+    }
+}
+
+/// A partition's index that stays the same but is attached to a parent index on one side only.
+/// Attached in `to`: attached once the parent index exists (a partition attached meanwhile has it
+/// attached already). Attached in `from` only: a partition that leaves its table takes it along
+/// (`DETACH PARTITION`); one that stays loses it with the parent index (PostgreSQL has no detach
+/// for an index), so it is built again once that is dropped.
+fn attachment_changed(
+    p: &mut Planner,
+    name: &QualifiedName,
+    old: &crate::catalog::Index,
+    index: &crate::catalog::Index,
+    change: &Change,
+) {
+    // A partition of the same table on both sides (one that joins or leaves has its indexes
+    // attached or detached with it).
+    let stays_partition = match (p.to.tables.get(&index.table), p.from.tables.get(&old.table)) {
+        (Some(new), Some(from)) => new.partition_of.is_some() && same_partition(p, from, new),
+        _ => false,
+    };
+    match (&old.attached_to, &index.attached_to) {
+        (_, Some(parent)) if stays_partition => {
+            let sql = format!(
+                "DO $$ BEGIN\n  IF NOT EXISTS (SELECT FROM pg_catalog.pg_inherits WHERE inhrelid = {}::regclass) THEN\n    ALTER INDEX {} ATTACH PARTITION {};\n  END IF;\nEND $$;",
+                crate::sql::literal(&qualified(name)),
+                qualified(parent),
+                qualified(name)
+            );
+            p.push(Phase::Online, Rank::IndexAttach, sql, change);
+        }
+        (Some(old_parent), None) => {
+            let parent_goes = !p.to.indexes.contains_key(old_parent);
+            if stays_partition && parent_goes {
+                let sql = create_index(name, index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1);
+                let note = format!(
+                    "{name} goes with the parent index {old_parent} it is attached to; built again on its own after it"
+                );
+                p.push_step(Phase::Cleanup, Rank::PartitionKeyAgain, sql, vec![change_id(change)], Some(note));
+            }
+        }
+        _ => {}
     }
 }
 
@@ -2203,10 +2278,12 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
             }
         }
     }
-    // A view replaced by a table of its name, likewise.
+    // A view replaced by a table of its name, or by a view of the other kind (materialized or
+    // not), likewise.
     for change in p.diff.changes.iter().filter(|c| c.object_kind.ends_with("view") && c.change == ChangeKind::Removed) {
-        if let Some((name, _)) = find(&p.from.views, &change.object) {
-            if p.to.tables.contains_key(name) {
+        if let Some((name, old)) = find(&p.from.views, &change.object) {
+            let other_kind = p.to.views.get(name).is_some_and(|new| new.materialized != old.materialized);
+            if p.to.tables.contains_key(name) || other_kind {
                 rewritten.insert(name.clone());
             }
         }
