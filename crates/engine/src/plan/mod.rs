@@ -214,6 +214,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         made_in: BTreeMap::new(),
         moved: BTreeMap::new(),
         remade_constraints: Default::default(),
+        remade_indexes: Default::default(),
     };
     planner.run();
     let mut steps = planner.steps;
@@ -237,19 +238,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
 /// until the cleanup drops it under that name; one with views over it is swapped in phase 3
 /// instead, between dropping those views and making them again.
 fn free_replaced_names(steps: &mut Vec<Step>, diff: &Diff, from: &Catalog, to: &Catalog) {
-    const RELATIONS: &[&str] = &["table", "view", "materialized_view", "sequence", "foreign_table"];
-    let namespaced = |c: &&Change| RELATIONS.contains(&c.object_kind) || c.object_kind == "type";
-    let added: Vec<&Change> =
-        diff.changes.iter().filter(namespaced).filter(|c| c.change == crate::diff::ChangeKind::Added).collect();
-    for gone in diff.changes.iter().filter(namespaced).filter(|c| c.change == crate::diff::ChangeKind::Removed) {
-        // Two types of different kinds under one name are one type made again (`objects`).
-        let Some(successor) = added.iter().find(|a| {
-            a.object == gone.object
-                && a.object_kind != gone.object_kind
-                && (gone.object_kind != "type" || a.object_kind != "type")
-        }) else {
-            continue;
-        };
+    for (gone, successor, gone_kind, successor_kind) in replaced_pairs(diff) {
         // Steps name a view of either kind as `view <name>`: of the two views, the one that goes
         // is the one dropped.
         let carries = |step: &Step, c: &Change| {
@@ -264,27 +253,32 @@ fn free_replaced_names(steps: &mut Vec<Step>, diff: &Diff, from: &Catalog, to: &
         let Some(phase) = steps.iter().filter(|s| carries(s, successor)).map(|s| s.phase).min() else {
             continue;
         };
-        let gone_name = match gone.object_kind {
-            "table" | "foreign_table" => crate::catalog::find_shown(&from.tables, &gone.object).map(|(name, _)| name),
-            "sequence" => crate::catalog::find_shown(&from.sequences, &gone.object).map(|(name, _)| name),
-            "type" => crate::catalog::find_shown(&from.types, &gone.object).map(|(name, _)| name),
-            kind if kind.ends_with("view") => {
-                crate::catalog::find_shown(&from.views, &gone.object).map(|(name, _)| name)
-            }
-            _ => None,
+        let shown = namespace_key(gone).map_or("", |(_, name)| name);
+        let gone_name = shown_relation(from, to, shown);
+        let Some(gone_name) = gone_name.as_ref() else { continue };
+        // The successor is a new object: the privileges both sides give under its name (which the
+        // diff sees as unchanged) are granted again.
+        let grant_word = match successor_kind {
+            "sequence" => "sequence",
+            "type" => "type",
+            _ => "table",
         };
-        let Some(gone_name) = gone_name else { continue };
-        let read_by_views =
-            from.views.iter().any(|(other, v)| other != gone_name && tables::mentions(&v.definition, gone_name));
-        if read_by_views && gone.object_kind != "type" {
+        let on = format!(" on {grant_word} {shown} ");
+        let grants: Vec<String> =
+            to.grants.iter().filter(|g| g.contains(&on) && from.grants.contains(*g)).map(|g| format!("{g};")).collect();
+        let last = steps.iter().filter(|s| carries(s, successor)).map(|s| s.phase).max().unwrap_or(phase);
+        // (A view over a type reads its row type, not a relation: a type is renamed away.)
+        let read_by_views = gone_kind != "type"
+            && from.views.iter().any(|(other, v)| other != gone_name && tables::mentions(&v.definition, gone_name));
+        if read_by_views {
             let indexes_on: Vec<String> = to
                 .indexes
                 .iter()
-                .filter(|(_, i)| *i.table.to_string() == successor.object)
+                .filter(|(_, i)| i.table == *gone_name)
                 .map(|(name, _)| format!("index {name}"))
                 .collect();
             // Its owner, comment and privileges (`owner view x.v`, …) follow it.
-            let about = format!(" {} {}", successor.object_kind.replace('_', " "), successor.object);
+            let about = format!(" {} {shown}", successor_kind.replace('_', " "));
             for step in steps.iter_mut() {
                 if carries(step, gone) {
                     (step.phase, step.rank) = (Phase::Rewrite, Rank::DropReplaced);
@@ -296,31 +290,111 @@ fn free_replaced_names(steps: &mut Vec<Step>, diff: &Diff, from: &Catalog, to: &
                     step.sql = step.sql.replace(" INDEX CONCURRENTLY ", " INDEX ");
                 }
             }
-            continue;
+        } else {
+            rename_aside(steps, gone, gone_name, (gone_kind, successor_kind), phase, &carries);
         }
-        let moved = QualifiedName::new(
-            &gone_name.schema,
-            &format!("{}_sdold", gone_name.name).chars().take(63).collect::<String>(),
-        );
-        let (old_sql, new_sql) = (crate::sql::qualified(gone_name), crate::sql::qualified(&moved));
-        for step in steps.iter_mut().filter(|s| carries(s, gone)) {
-            step.sql = replace_name(&step.sql, &old_sql, &new_sql);
+        if !grants.is_empty() {
+            let phase = if read_by_views { last.max(Phase::Rewrite) } else { last.max(phase) };
+            let sql = grants.join("\n");
+            steps.push(Step { phase, rank: Rank::Access, sql, changes: vec![change_id(successor)], note: None });
         }
-        let word = gone.object_kind.replace('_', " ").to_uppercase();
-        steps.push(Step {
-            phase,
-            rank: Rank::FreeName,
-            sql: format!("ALTER {word} {old_sql} RENAME TO {};", crate::sql::ident(&moved.name)),
-            changes: vec![change_id(gone)],
-            note: Some(format!(
-                "{} {} makes way for the {} of its name; it is dropped at cleanup as {}",
-                gone.object_kind.replace('_', " "),
-                gone.object,
-                successor.object_kind.replace('_', " "),
-                moved
-            )),
-        });
     }
+}
+
+/// Renames an object that goes (`gone`, under `name`) out of its successor's way in `phase`; its
+/// own steps (its drop at cleanup) name it by the name it is moved to.
+fn rename_aside(
+    steps: &mut Vec<Step>,
+    gone: &Change,
+    name: &QualifiedName,
+    (gone_kind, successor_kind): (&str, &str),
+    phase: Phase,
+    carries: &dyn Fn(&Step, &Change) -> bool,
+) {
+    let shown = namespace_key(gone).map_or("", |(_, name)| name);
+    let moved = QualifiedName::new(&name.schema, &aside_name(&name.name));
+    let (old_sql, new_sql) = (crate::sql::qualified(name), crate::sql::qualified(&moved));
+    for step in steps.iter_mut().filter(|s| carries(s, gone)) {
+        step.sql = replace_name(&step.sql, &old_sql, &new_sql);
+    }
+    let word = gone_kind.replace('_', " ").to_uppercase();
+    let gone_kind = gone_kind.replace('_', " ");
+    let successor_kind = successor_kind.replace('_', " ");
+    steps.push(Step {
+        phase,
+        rank: Rank::FreeName,
+        sql: format!("ALTER {word} {old_sql} RENAME TO {};", crate::sql::ident(&moved.name)),
+        changes: vec![change_id(gone)],
+        note: Some(format!(
+            "{gone_kind} {shown} makes way for the {successor_kind} of its name; it is dropped at cleanup as {moved}"
+        )),
+    });
+}
+
+/// Relation and type kinds, whose objects share PostgreSQL's relation and type namespaces.
+const NAMESPACED: &[&str] = &["table", "view", "materialized_view", "sequence", "type"];
+
+/// The kind and name (as shown) of a change to an object in the relation or type namespace: a
+/// foreign table is an `other` change (`foreign table public.t`).
+pub(crate) fn namespace_key(change: &Change) -> Option<(&str, &str)> {
+    match change.object_kind {
+        kind if NAMESPACED.contains(&kind) => Some((kind, change.object.as_str())),
+        "other" => change.object.strip_prefix("foreign table ").map(|name| ("foreign_table", name)),
+        _ => None,
+    }
+}
+
+/// Objects replaced by one of another kind under the same name (a view by a materialized view, a
+/// composite type by a table): (the one that goes, its successor, their kinds). Two types of
+/// different kinds under one name are one type made again (`objects::recreate_type`), not a pair.
+pub(crate) fn replaced_pairs(diff: &Diff) -> Vec<(&Change, &Change, &str, &str)> {
+    use crate::diff::ChangeKind;
+    let added: BTreeMap<&str, Vec<(&Change, &str)>> = diff
+        .changes
+        .iter()
+        .filter(|c| c.change == ChangeKind::Added)
+        .filter_map(|c| namespace_key(c).map(|(kind, name)| (name, (c, kind))))
+        .fold(BTreeMap::new(), |mut map, (name, entry)| {
+            map.entry(name).or_default().push(entry);
+            map
+        });
+    let mut out = Vec::new();
+    for gone in diff.changes.iter().filter(|c| c.change == ChangeKind::Removed) {
+        let Some((gone_kind, name)) = namespace_key(gone) else { continue };
+        let successor = added
+            .get(name)
+            .into_iter()
+            .flatten()
+            .find(|(_, kind)| *kind != gone_kind && !(gone_kind == "type" && *kind == "type"));
+        if let Some((successor, successor_kind)) = successor {
+            out.push((gone, *successor, gone_kind, *successor_kind));
+        }
+    }
+    out
+}
+
+/// The name of a relation or type shown as `shown`, from whichever side holds it under a kind the
+/// catalog keys by name (a foreign table's replacement holds the same name).
+pub(crate) fn shown_relation(from: &Catalog, to: &Catalog, shown: &str) -> Option<QualifiedName> {
+    [from, to].into_iter().find_map(|c| {
+        crate::catalog::find_shown(&c.tables, shown)
+            .map(|(n, _)| n)
+            .or_else(|| crate::catalog::find_shown(&c.views, shown).map(|(n, _)| n))
+            .or_else(|| crate::catalog::find_shown(&c.sequences, shown).map(|(n, _)| n))
+            .or_else(|| crate::catalog::find_shown(&c.types, shown).map(|(n, _)| n))
+            .cloned()
+    })
+}
+
+/// The name an object is moved to while the one that replaces it takes its name (`x_sdold`),
+/// shortened so that it stays within PostgreSQL's 63 bytes and differs from the name itself.
+pub(crate) fn aside_name(name: &str) -> String {
+    const SUFFIX: &str = "_sdold";
+    let mut end = name.len().min(63 - SUFFIX.len());
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{SUFFIX}", &name[..end])
 }
 
 /// `sql` with each whole occurrence of the (qualified, as SQL) name `old` written as `new`.
@@ -364,6 +438,9 @@ pub(crate) struct Planner<'a> {
     /// Constraints (table, name) that a type or function made again takes away and makes again
     /// (`objects::checks_and_indexes_reading`).
     pub(crate) remade_constraints: std::collections::BTreeSet<(QualifiedName, String)>,
+    /// Indexes of `from` that a type or function made again takes away and makes again as `to`
+    /// has them: their own rebuild (phase 2, before the type exists) is left out.
+    pub(crate) remade_indexes: std::collections::BTreeSet<QualifiedName>,
 }
 
 impl Planner<'_> {
@@ -373,6 +450,15 @@ impl Planner<'_> {
         objects::plan_access(self);
         // A constraint that changes and that a type or function made again also makes again: its
         // own ADD drops what may be there first, so either order of the two works.
+        let remade_indexes: std::collections::BTreeSet<String> =
+            self.remade_indexes.iter().map(|name| format!("index {name}")).collect();
+        let rebuilt_alone = |step: &Step| {
+            step.phase == Phase::Online && step.changes.len() == 1 && remade_indexes.contains(&step.changes[0])
+        };
+        let changed_index = |id: &String| {
+            self.diff.changes.iter().any(|c| c.change == crate::diff::ChangeKind::Altered && change_id(c) == *id)
+        };
+        self.steps.retain(|step| !(rebuilt_alone(step) && changed_index(&step.changes[0])));
         for (table, key) in std::mem::take(&mut self.remade_constraints) {
             let shown = crate::sql::qualified(&table);
             let adding = format!("ALTER TABLE {shown} ADD CONSTRAINT {} ", crate::sql::ident(&key));

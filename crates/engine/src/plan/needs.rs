@@ -136,6 +136,10 @@ fn starts_with_word(sql: &str, word: &str) -> bool {
 /// `function public.f(integer)` → `public.f`; `table public.t` → `public.t`.
 fn provided_name(id: &str) -> Option<String> {
     let (kind, object) = id.split_once(' ')?;
+    // A foreign table is an `other` object (`other foreign table public.t`).
+    if let Some(name) = object.strip_prefix("foreign table ").filter(|_| kind == "other") {
+        return Some(name.to_string());
+    }
     if !PROVIDES.contains(&kind) {
         return None;
     }

@@ -448,7 +448,7 @@ fn is_subsequence(old: &[String], new: &[String]) -> bool {
 /// the old one is renamed, the new one created, columns converted through text, the old one dropped.
 fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     let shown = qualified(name);
-    let old_name = format!("{}_sdold", name.name);
+    let old_name = super::aside_name(&name.name);
     let Some(create) = (match (p.to.types.get(name), source(p, change)) {
         (_, Some(source)) => Some(source),
         (Some(TypeDef::Enum { labels }), None) => {
@@ -638,6 +638,40 @@ fn sequence(p: &mut Planner, change: &Change) {
         })
     };
     match change.change {
+        // An identity column that keeps its identity under a sequence of another name: the
+        // sequence is renamed (and moved), its options said again.
+        ChangeKind::Added if identity(p.to) => {
+            let new = &p.to.sequences[&name];
+            let Some(owner) = new.owned_by.as_ref() else { return };
+            let identity_in_from =
+                crate::catalog::split_member(&[&p.from.tables], owner).is_some_and(|(table, column)| {
+                    p.from.tables.get(&table).and_then(|t| t.column(column)).is_some_and(|c| c.identity.is_some())
+                });
+            let Some((old_name, old)) =
+                p.from.sequences.iter().find(|(n, s)| {
+                    **n != name && s.owned_by.as_ref() == Some(owner) && !p.to.sequences.contains_key(*n)
+                })
+            else {
+                return;
+            };
+            if !identity_in_from {
+                return; // the column becomes an identity: its change makes the sequence
+            }
+            let mut sql = Vec::new();
+            let mut at = old_name.clone();
+            if old_name.schema != name.schema {
+                sql.push(format!("ALTER SEQUENCE {} SET SCHEMA {};", qualified(&at), ident(&name.schema)));
+                at = QualifiedName::new(&name.schema, &at.name);
+            }
+            if at.name != name.name {
+                sql.push(format!("ALTER SEQUENCE {} RENAME TO {};", qualified(&at), ident(&name.name)));
+            }
+            if old.options != new.options || old.data_type != new.data_type {
+                let data_type = new.data_type.as_ref().map(|t| format!(" AS {t}")).unwrap_or_default();
+                sql.push(format!("ALTER SEQUENCE {shown}{data_type} {};", new.options.join(" ")));
+            }
+            p.push(Phase::Prepare, Rank::Sequence, sql.join("\n"), change);
+        }
         ChangeKind::Added if !identity(p.to) => {
             let new = &p.to.sequences[&name];
             let data_type = new.data_type.as_ref().map(|t| format!(" AS {t}")).unwrap_or_default();
@@ -916,6 +950,7 @@ fn checks_and_indexes_reading(p: &mut Planner, reads: &dyn Fn(&str) -> bool) -> 
         if index.keys.iter().any(|k| reads(k)) || index.predicate.as_deref().is_some_and(reads) {
             away.push(format!("DROP INDEX IF EXISTS {};", qualified(index_name)));
             again.extend(p.to.indexes.get(index_name).map(|new| crate::sql::create_index(index_name, new)));
+            p.remade_indexes.insert(index_name.clone());
         }
     }
     for (table, t) in &p.from.tables {
@@ -1734,7 +1769,7 @@ fn object_sql(p: &Planner, kind: &str, object: &str) -> String {
 }
 
 /// `schema.name` as SQL: a schema name holding a dot is not told apart here (table names may).
-fn table_sql(shown: &str) -> String {
+pub(super) fn table_sql(shown: &str) -> String {
     match shown.split_once('.') {
         Some((schema, name)) => qualified(&QualifiedName::new(schema, name)),
         None => ident(shown),

@@ -284,7 +284,7 @@ fn free_names(p: &mut Planner) {
         }
     }
     for (name, table) in vanishing.into_iter().filter(|(name, _)| created.contains(name)) {
-        let moved = format!("{}_sdold", name.name).chars().take(63).collect::<String>();
+        let moved = super::aside_name(&name.name);
         let sql = match &table {
             Some(table) => format!(
                 "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
@@ -914,7 +914,7 @@ pub(super) fn partition_key_of_type(p: &Planner, name: &QualifiedName) -> bool {
 
 /// The name a table made again is moved to (`t_sdold`) while the new one is built.
 fn moved_table(old_name: &QualifiedName) -> QualifiedName {
-    QualifiedName::new(&old_name.schema, &format!("{}_sdold", old_name.name).chars().take(63).collect::<String>())
+    QualifiedName::new(&old_name.schema, &super::aside_name(&old_name.name))
 }
 
 /// Whether the table named `old_name` in FROM is made again (its target is `recreated_table`).
@@ -993,7 +993,7 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
     for (key, _) in old.constraints.iter().filter(|(_, c)| {
         matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclusion)
     }) {
-        let free = format!("{key}_sdold").chars().take(63).collect::<String>();
+        let free = super::aside_name(key);
         prepare.push(format!(
             "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
             qualified(&moved),
@@ -1002,7 +1002,7 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
         ));
     }
     for (index_name, _) in p.from.indexes.iter().filter(|(_, i)| i.table == old_name && i.attached_to.is_none()) {
-        let free = format!("{}_sdold", index_name.name).chars().take(63).collect::<String>();
+        let free = super::aside_name(&index_name.name);
         prepare.push(format!("ALTER INDEX {} RENAME TO {};", qualified(index_name), ident(&free)));
         p.moved.insert(index_name.clone(), free);
     }
@@ -1041,6 +1041,27 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
     for key in p.to.triggers.keys().chain(p.to.policies.keys()).filter(|k| k.starts_with(&format!("{name}."))) {
         let kind = if p.to.triggers.contains_key(key) { "trigger" } else { "policy" };
         prepare.extend(p.to.sources.get(&format!("{kind} {key}")));
+    }
+    // Its extended statistics and rules went with the old table: made again on the new one (the
+    // statistics' names, which the old table's keep, are freed first).
+    let rules_on = format!(" on {name}");
+    for key in p.to.other_objects.keys() {
+        let Some(source) = p.to.sources.get(&format!("other {key}")) else { continue };
+        if let Some(statistics) = key.strip_prefix("statistics ").filter(|_| mentions(&source, name)) {
+            if p.from.other_objects.contains_key(key) {
+                prepare.push(format!("DROP STATISTICS IF EXISTS {};", super::objects::table_sql(statistics)));
+            }
+            prepare.push(source.trim().to_string());
+            if let Some(role) = p.to.owners.get(key) {
+                prepare.push(format!(
+                    "ALTER STATISTICS {} OWNER TO {};",
+                    super::objects::table_sql(statistics),
+                    ident(role)
+                ));
+            }
+        } else if key.starts_with("rule ") && key.ends_with(&rules_on) {
+            prepare.push(source.trim().to_string());
+        }
     }
     // The new table gets the target's owner, comments and privileges.
     prepare.extend(p.carried_along("table", &name.to_string(), &shown));
@@ -1485,7 +1506,9 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
             p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
         }
         p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
-        if let Some(default) = &new.default {
+        // (A column that stops being an identity gets its default once its sequence is made.)
+        let identity_goes = old.identity.is_some() && new.identity.is_none();
+        if let Some(default) = new.default.as_ref().filter(|_| !identity_goes) {
             p.push(
                 Phase::Rewrite,
                 Rank::ColumnRewrite,
@@ -1618,10 +1641,32 @@ fn altered_column(p: &mut Planner, table: &QualifiedName, old: &Column, new: &Co
                 Some(kept) if kept.definition != c.definition => Phase::Rewrite,
                 _ => Phase::Cleanup,
             });
-            match (key_fate, old.identity.is_some()) {
-                (Some(Phase::Cleanup), _) => p.push(Phase::Cleanup, Rank::DropTable, sql, change),
-                (Some(_), _) | (None, true) => p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change),
-                (None, false) => p.push(Phase::Prepare, Rank::Column, sql, change),
+            let (phase, rank, again) = match (key_fate, old.identity.is_some()) {
+                (Some(Phase::Cleanup), _) => (Phase::Cleanup, Rank::DropTable, Rank::PartitionKeyAgain),
+                (Some(_), _) | (None, true) => (Phase::Rewrite, Rank::ColumnRewrite, Rank::Key),
+                (None, false) => (Phase::Prepare, Rank::Column, Rank::TableProperty),
+            };
+            p.push(phase, rank, sql, change);
+            // On a partitioned table the drop reaches every partition: those that keep NOT NULL
+            // get it again.
+            let mut parents = vec![table.clone()];
+            while let Some(parent) = parents.pop() {
+                for (child, t) in
+                    p.to.tables.iter().filter(|(_, t)| t.partition_of.as_ref().is_some_and(|(of, _)| *of == parent))
+                {
+                    parents.push(child.clone());
+                    let kept = t.column(&new.name).is_some_and(|c| c.not_null)
+                        && p.from
+                            .tables
+                            .get(&p.old_table_name(child))
+                            .and_then(|f| f.column(&old.name))
+                            .is_some_and(|c| c.not_null);
+                    if kept {
+                        let sql = format!("ALTER TABLE {} ALTER COLUMN {col} SET NOT NULL;", qualified(child));
+                        let note = format!("{child} keeps its NOT NULL, which the parent's DROP NOT NULL takes away");
+                        p.push_step(phase, again, sql, vec![change_id(change)], Some(note));
+                    }
+                }
             }
         }
     }
@@ -1705,7 +1750,9 @@ fn constraints(p: &mut Planner) {
                 // A CHECK reading a column whose type changes is added after the change (phase 3):
                 // added before, PostgreSQL would keep it written for the old type.
                 let retyped = || reads_retyped_column(p, &name, &new.definition);
-                let phase = if foreign {
+                let phase = if foreign && retyped() {
+                    Phase::Rewrite
+                } else if foreign {
                     Phase::Online.max(referenced_key_phase(p, new))
                 } else if new.kind == ConstraintKind::Check && retyped() {
                     Phase::Rewrite
@@ -1731,8 +1778,15 @@ fn constraints(p: &mut Planner) {
                         .keys()
                         .filter(|t| p.to.views.contains_key(*t))
                         .any(|t| old.definition.contains(&format!("references {t}(")));
+                // A foreign key or CHECK reading a column whose type changes goes before the
+                // change, which would otherwise convert it (or refuse to).
+                let reads_retyped = (foreign || old.kind == ConstraintKind::Check)
+                    && p.to.tables.contains_key(&name)
+                    && reads_retyped_column(p, &name, &old.definition);
                 if replaced {
                     p.push(Phase::Online, Rank::DropKey, sql, &change);
+                } else if reads_retyped {
+                    p.push(Phase::Rewrite, drop_rank, sql, &change);
                 } else if to_replaced {
                     // (`free_replaced_names` drops the replaced table at `FreeName`.)
                     p.push(Phase::Prepare, Rank::EarlyOther, sql, &change);
@@ -2270,33 +2324,19 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
             }
         }
     }
-    // A table replaced by a view of its name: the views over it are made again around the swap.
-    for change in p.changes_of("table").filter(|c| c.change == ChangeKind::Removed) {
-        if let Some((name, _)) = find(&p.from.tables, &change.object) {
-            if p.to.views.contains_key(name) {
-                rewritten.insert(name.clone());
-            }
+    // A relation replaced by one of another kind under its name (a table by a view, a view by a
+    // materialized view, a foreign table by a table): the views over it are made again around the
+    // swap (`super::free_replaced_names`).
+    for (gone, _, kind, _) in super::replaced_pairs(p.diff) {
+        if kind == "type" {
+            continue;
         }
-    }
-    // A view replaced by a table of its name, or by a view of the other kind (materialized or
-    // not), likewise.
-    for change in p.diff.changes.iter().filter(|c| c.object_kind.ends_with("view") && c.change == ChangeKind::Removed) {
-        if let Some((name, old)) = find(&p.from.views, &change.object) {
-            let other_kind = p.to.views.get(name).is_some_and(|new| new.materialized != old.materialized);
-            if p.to.tables.contains_key(name) || other_kind {
-                rewritten.insert(name.clone());
-            }
-        }
-    }
-    for change in p.diff.changes.iter().filter(|c| c.object_kind == "column" && c.change.compares()) {
-        let rewrites =
-            change.details.iter().any(|d| matches!(d.property.as_str(), "type" | "collation" | "generated" | "name"));
-        if let Some((name, _)) =
-            rewrites.then(|| crate::catalog::split_member(&[&p.from.tables], &change.object)).flatten()
-        {
+        let shown = super::namespace_key(gone).map_or("", |(_, name)| name);
+        if let Some(name) = super::shown_relation(p.from, p.to, shown) {
             rewritten.insert(name);
         }
     }
+    rewritten.extend(retyped_tables(p));
     for change in p.diff.changes.iter().filter(|c| c.object_kind == "type" && c.change == ChangeKind::Altered) {
         if let Some((name, _)) = find(&p.from.types, &change.object) {
             rewritten.insert(name.clone());
@@ -2342,6 +2382,22 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
     }
     out.sort();
     out.dedup();
+    out
+}
+
+/// Tables (named as in `from`) with a column whose type, collation, generation or name changes:
+/// PostgreSQL will not make such a change under a view.
+fn retyped_tables(p: &Planner) -> BTreeSet<QualifiedName> {
+    let mut out = BTreeSet::new();
+    for change in p.diff.changes.iter().filter(|c| c.object_kind == "column" && c.change.compares()) {
+        let rewrites =
+            change.details.iter().any(|d| matches!(d.property.as_str(), "type" | "collation" | "generated" | "name"));
+        if let Some((name, _)) =
+            rewrites.then(|| crate::catalog::split_member(&[&p.from.tables], &change.object)).flatten()
+        {
+            out.insert(name);
+        }
+    }
     out
 }
 
@@ -2454,7 +2510,27 @@ fn views(p: &mut Planner, recreated: &[QualifiedName]) {
         .filter(|c| (c.object_kind == "view" || c.object_kind == "materialized_view") && c.change == ChangeKind::Added)
         .filter_map(|c| find(&p.to.views, &c.object).map(|(n, _)| n.clone()))
         .collect();
-    let again: Vec<QualifiedName> = recreated.iter().filter(|n| p.to.views.contains_key(*n)).cloned().collect();
+    let mut again: Vec<QualifiedName> = recreated.iter().filter(|n| p.to.views.contains_key(*n)).cloned().collect();
+    // A new view over a table whose columns change type (or over such a new view) is made after
+    // the change: PostgreSQL will not change a column's type under a view.
+    let retyped = retyped_tables(p);
+    let mut late: BTreeSet<QualifiedName> = BTreeSet::new();
+    loop {
+        let before = late.len();
+        for name in &added {
+            let definition = &p.to.views[name].definition;
+            if !late.contains(name)
+                && (retyped.iter().any(|t| mentions(definition, t)) || late.iter().any(|v| mentions(definition, v)))
+            {
+                late.insert(name.clone());
+            }
+        }
+        if late.len() == before {
+            break;
+        }
+    }
+    let added: Vec<QualifiedName> = added.into_iter().filter(|n| !late.contains(n)).collect();
+    again.extend(late);
     for (phase, names) in [(Phase::Prepare, added), (Phase::Rewrite, again)] {
         let ordered: Vec<QualifiedName> =
             views_in_order(p.to, p.to.views.keys().filter(|n| names.contains(n)).collect())
