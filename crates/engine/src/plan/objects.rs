@@ -502,7 +502,19 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
             remade.extend(p.carried_along(kind, key, &signature(function)));
         }
     }
-    let mut sql: Vec<String> = dropped.into_iter().collect();
+    // What calls those functions (column defaults, CHECKs, indexes, policies) goes before them and
+    // comes back after them.
+    let callees: std::collections::BTreeSet<QualifiedName> =
+        p.from.functions.values().filter(|f| mentions(f) && f.kind != "aggregate").map(|f| f.name.clone()).collect();
+    let (mut callers_unset, mut callers_set) = (Vec::new(), Vec::new());
+    for callee in &callees {
+        let (unset, set) = callers_of(p, callee);
+        callers_unset.extend(unset.into_iter().filter(|s| !callers_unset.contains(s)).collect::<Vec<_>>());
+        callers_set.extend(set.into_iter().filter(|s| !callers_set.contains(s)).collect::<Vec<_>>());
+    }
+    remade.extend(callers_set.iter().cloned());
+    let mut sql: Vec<String> = callers_unset;
+    sql.extend(dropped);
     sql.push(format!("ALTER TYPE {shown} RENAME TO {};", ident(&old_name)));
     sql.push(create);
     let kind = if matches!(p.to.types.get(name), Some(TypeDef::Domain { .. })) { "domain" } else { "type" };
@@ -585,7 +597,11 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
                 column.data_type, column.data_type
             ));
             if let Some(default) = &column.default {
-                sql.push(format!("ALTER TABLE {t_shown} ALTER COLUMN {col} SET DEFAULT {default};"));
+                let set = format!("ALTER TABLE {t_shown} ALTER COLUMN {col} SET DEFAULT {default};");
+                // (One calling a function made again is set once that is made.)
+                if !callers_set.contains(&set) {
+                    sql.push(set);
+                }
             }
         }
     }
@@ -601,6 +617,7 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
         n
     };
     dependents_after.retain(|statement| !remade.contains(statement));
+    remade.retain(|statement| !rebuild.contains(statement));
     sql.splice(conversions_at..conversions_at, dependents_before);
     sql.extend(dependents_after);
     sql.extend(rebuild);
