@@ -389,12 +389,18 @@ pub(crate) fn shown_relation(from: &Catalog, to: &Catalog, shown: &str) -> Optio
 /// The name an object is moved to while the one that replaces it takes its name (`x_sdold`),
 /// shortened so that it stays within PostgreSQL's 63 bytes and differs from the name itself.
 pub(crate) fn aside_name(name: &str) -> String {
-    const SUFFIX: &str = "_sdold";
-    let mut end = name.len().min(63 - SUFFIX.len());
+    with_suffix(name, "_sdold")
+}
+
+/// `name` followed by `suffix`, the name shortened (at a character boundary) so that the whole
+/// stays within PostgreSQL's 63 bytes, which it would otherwise cut itself (and a cut suffix could
+/// name the object it was meant to stand beside).
+pub(crate) fn with_suffix(name: &str, suffix: &str) -> String {
+    let mut end = name.len().min(63usize.saturating_sub(suffix.len()));
     while !name.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}{SUFFIX}", &name[..end])
+    format!("{}{suffix}", &name[..end])
 }
 
 /// `sql` with each whole occurrence of the (qualified, as SQL) name `old` written as `new`.
@@ -660,5 +666,15 @@ mod tests {
             replace_name("DROP TYPE public.\"A\";", "public.\"A\"", "public.\"A_sdold\""),
             "DROP TYPE public.\"A_sdold\";"
         );
+    }
+
+    #[test]
+    fn a_suffixed_name_stays_within_63_bytes_and_keeps_its_suffix() {
+        let long = "é".repeat(40);
+        let moved = super::with_suffix(&long, "_sdold");
+        assert!(moved.len() <= 63 && moved.ends_with("_sdold") && moved != long, "{moved}");
+        let long = "a".repeat(63);
+        assert_eq!(super::aside_name(&long), format!("{}_sdold", "a".repeat(57)));
+        assert_eq!(super::aside_name("t"), "t_sdold");
     }
 }

@@ -748,7 +748,13 @@ fn altered_tables(p: &mut Planner) {
                         .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
                         .unwrap_or_default();
                 let old_parent = p.old_table_name(parent);
-                if let Some(previous) = p.from.tables.get(&old_parent) {
+                let previous = p.from.tables.get(&old_parent);
+                // Columns the parent keeps until cleanup (it drops them then, and its partitions'
+                // with them).
+                let still_to_go = |column: &str| {
+                    !after.iter().any(|a| a == column) && previous.is_some_and(|t| t.column(column).is_some())
+                };
+                if let Some(previous) = previous {
                     for column in
                         previous.columns.iter().filter(|c| !after.contains(&c.name) && new.column(&c.name).is_none())
                     {
@@ -759,7 +765,7 @@ fn altered_tables(p: &mut Planner) {
                     }
                 }
                 // A partition has its parent's columns only: the ones it drops go before it joins.
-                for column in old.columns.iter().filter(|c| new.column(&c.name).is_none()) {
+                for column in old.columns.iter().filter(|c| new.column(&c.name).is_none() && !still_to_go(&c.name)) {
                     sql.push(format!("ALTER TABLE {shown} DROP COLUMN IF EXISTS {};", ident(&column.name)));
                 }
                 sql.push(format!("ALTER TABLE {} ATTACH PARTITION {shown} {bound};", qualified(parent)));
@@ -1364,7 +1370,7 @@ fn columns(p: &mut Planner) {
 /// `SET NOT NULL` without a long exclusive lock: a CHECK added NOT VALID, validated, then used.
 fn set_not_null(p: &mut Planner, table: &QualifiedName, column: &str, change: &Change, note: Option<&str>) {
     let shown = qualified(table);
-    let check = ident(&format!("{}_{column}_not_null", table.name).chars().take(63).collect::<String>());
+    let check = ident(&super::with_suffix(&format!("{}_{column}", table.name), "_not_null"));
     let sql = format!(
         "ALTER TABLE {shown} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;\n\
          ALTER TABLE {shown} VALIDATE CONSTRAINT {check};\n\
@@ -2261,7 +2267,14 @@ fn rebuild_index(p: &mut Planner, name: &QualifiedName, index: &crate::catalog::
             // As pg_dump builds it: the parent index on the parent only, each partition's index
             // (the target's name), attached; PostgreSQL drops the old ones with the old parent.
             sql.push(create_index(name, index).replacen(" ON ", " ON ONLY ", 1));
-            for (child, child_index) in p.to.indexes.iter().filter(|(_, i)| i.attached_to.as_ref() == Some(name)) {
+            // (A table that becomes a partition later gets its index from the attach.)
+            let partition_now = |table: &QualifiedName| match p.from.tables.get(&p.old_table_name(table)) {
+                Some(t) => t.partition_of.as_ref().is_some_and(|(parent, _)| *parent == p.old_table_name(&index.table)),
+                None => true, // a new partition, attached in phase 2
+            };
+            for (child, child_index) in
+                p.to.indexes.iter().filter(|(_, i)| i.attached_to.as_ref() == Some(name) && partition_now(&i.table))
+            {
                 sql.push(create_index(child, child_index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1));
                 sql.push(format!("ALTER INDEX {} ATTACH PARTITION {};", qualified(name), qualified(child)));
             }
@@ -2272,8 +2285,7 @@ fn rebuild_index(p: &mut Planner, name: &QualifiedName, index: &crate::catalog::
         p.push(Phase::Rewrite, Rank::Index, sql.join("\n"), change);
         return;
     }
-    let temporary =
-        QualifiedName::new(&name.schema, &format!("{}_sdnew", name.name).chars().take(63).collect::<String>());
+    let temporary = QualifiedName::new(&name.schema, &super::with_suffix(&name.name, "_sdnew"));
     let mut sql = vec![create_index(&temporary, index).replacen(" INDEX ", " INDEX CONCURRENTLY IF NOT EXISTS ", 1)];
     sql.extend(before);
     sql.push(format!(
