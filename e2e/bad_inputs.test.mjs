@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdtempSync, openSync, closeSync, ftruncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, ftruncateSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { useApp, byTestId } from './support/suite.mjs';
 import { openPage, projectRoot, screenshotDir } from './support/browser.mjs';
@@ -183,5 +183,36 @@ test('when the worker fails on a file, that side says so, both dumps stay, and a
   await page.waitForFunction(() => document.querySelector('[data-testid="to-file-name"]')?.textContent === 'next.sql');
   await page.waitForFunction(() => document.querySelector('[data-testid="headline"]')?.textContent.includes('next.sql'));
   assert.deepEqual(problems.filter((p) => !p.includes('injected failure')), []);
+  await page.close();
+});
+
+test('a cut-short To is a verdict: flagged in the headline, its removals left out of the script until confirmed', async () => {
+  const { page, problems } = await dropOnTo(join(FIXTURES, 'truncated.sql'));
+  await byTestId(page, 'from-input').setInputFiles(join(FIXTURES, 'app.sql'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="from-file-name"]')?.textContent === 'app.sql');
+  await page.waitForFunction(() => document.querySelector('[data-testid="headline"]')?.textContent.includes('truncated.sql'));
+  const flagged = byTestId(page, 'cut-short-headline');
+  await flagged.waitFor();
+  assert.match(await flagged.textContent(), /To \(truncated\.sql\) looks cut short: it ends inside the statement that starts on line 25\..*removals may only be missing from the file/s);
+  await byTestId(page, 'tab-migration').click();
+  const warning = byTestId(page, 'cut-short');
+  await warning.waitFor();
+  assert.match(await warning.textContent(), /truncated\.sql looks cut short.*leaves out the \d+ removals below/s);
+  assert.match(await warning.textContent(), /table public\.users/);
+  assert.doesNotMatch(await byTestId(page, 'migration').locator('[data-testid="script-phase"]').allTextContents().then((t) => t.join('\n')), /DROP TABLE/);
+  let [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'download-migration').click()]);
+  let script = readFileSync(await download.path(), 'utf8');
+  assert.match(script, /-- WARNING: the target dump looks cut short: it ends inside the statement that starts on line 25\./);
+  assert.doesNotMatch(script, /^DROP TABLE/m);
+  // Confirmed, the removals are made, and the warning says they were confirmed.
+  await byTestId(page, 'confirm-cut-short').check();
+  await page.waitForFunction(() => document.querySelector('[data-testid="cut-short"]')?.textContent.includes('You confirmed'));
+  assert.match(await page.url(), /removals=confirmed/);
+  [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'download-migration').click()]);
+  script = readFileSync(await download.path(), 'utf8');
+  assert.match(script, /You confirmed that the \d+ removals below are real/);
+  assert.match(script, /^DROP TABLE IF EXISTS public\.users;/m);
+  await page.screenshot({ path: join(screenshotDir, 'cut-short-confirmed.png'), fullPage: false });
+  assert.deepEqual(problems, []);
   await page.close();
 });

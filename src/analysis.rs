@@ -384,7 +384,7 @@ pub fn compare(from: &Parsed, to: &Parsed, options: &DiffOptions, step: &mut dyn
     step("comparing");
     let result = diff(fc, tc, options);
     step("planning");
-    let planned = release_of(fc, tc, result, names);
+    let planned = release_of(fc, tc, result, options, names);
     let secrets = secrets_of(from, to);
     let mut release = planned.clone();
     release.redact(&secrets);

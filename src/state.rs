@@ -356,6 +356,9 @@ pub struct ViewState {
     pub highlight: Option<String>,
     /// Dumps to load from URLs (`?from=…&to=…`), kept so that a link keeps working.
     pub urls: [Option<String>; 2],
+    /// The user confirmed that what a cut-short dump lacks is really gone (`?removals=confirmed`):
+    /// the migration keeps those removals.
+    pub confirm_cut_short: bool,
 }
 
 /// The column rows are ordered by.
@@ -469,6 +472,7 @@ impl ViewState {
                     }
                 }
                 "platform" => state.hide_platform_schemas = value == "supabase",
+                "removals" => state.confirm_cut_short = value == "confirmed",
                 "exclude" => {
                     state.exclude_schemas = value.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
                 }
@@ -522,6 +526,9 @@ impl ViewState {
         if !self.exclude_schemas.is_empty() {
             parts.push(format!("exclude={}", percent_encode(&self.exclude_schemas.join(","))));
         }
+        if self.confirm_cut_short {
+            parts.push("removals=confirmed".to_string());
+        }
         if self.tab != Tab::All {
             parts.push(format!("tab={}", self.tab.id()));
         }
@@ -565,6 +572,7 @@ impl ViewState {
             exclude_schemas: self.exclude_schemas.iter().cloned().collect(),
             exclude_platform_schemas: self.hide_platform_schemas,
             renames: self.renames.clone(),
+            confirm_cut_short: self.confirm_cut_short,
         }
     }
 

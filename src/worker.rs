@@ -201,7 +201,8 @@ impl Host {
         }
         progress("parsing", 100);
         let secrets = schemadrift_engine::secrets::find_secrets(&decoded.text);
-        let catalog = builder.finish();
+        let mut catalog = builder.finish();
+        catalog.cut_short = summary.cut_short.clone();
         decoded.warnings.extend(catalog.refusals());
         let text: std::sync::Arc<str> = decoded.text.into();
         Some(Ok(Parsed::from_parts(file_name, bytes, text, (summary, catalog, decoded.warnings, secrets))))

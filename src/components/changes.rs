@@ -210,6 +210,36 @@ fn change_cells(
     (class, cells.into_any())
 }
 
+/// A side that looks cut short is part of the verdict: what comes after the cut looks removed (a
+/// cut TO) or added (a cut FROM), and the script leaves such removals out until they are confirmed.
+fn cut_short_headline(comparison: &Comparison) -> impl IntoView {
+    let removals = comparison.plan.cut_short.as_ref().map_or(0, |c| c.removals.len());
+    let confirmed = comparison.plan.cut_short.as_ref().is_some_and(|c| c.confirmed);
+    let lines: Vec<String> = ["From", "To"]
+        .into_iter()
+        .zip(&comparison.inputs)
+        .filter_map(|(role, input)| {
+            let reason = input.cut_short.as_ref()?;
+            let effect = match (role, confirmed) {
+                ("To", false) => format!(
+                    "its {removals} removal{} may only be missing from the file: the migration leaves them out until you confirm them on the Migration tab",
+                    if removals == 1 { "" } else { "s" }
+                ),
+                ("To", true) => format!("you confirmed its {removals} removals are real: the migration makes them"),
+                _ => "what comes after the cut looks added, and the rollback leaves its removals out until you confirm them".to_string(),
+            };
+            Some(format!("{role} ({}) looks cut short: {reason}. {effect}.", input.name))
+        })
+        .collect();
+    (!lines.is_empty()).then(|| {
+        view! {
+            <div class="warnings" role="alert" data-testid="cut-short-headline">
+                {lines.into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
+            </div>
+        }
+    })
+}
+
 /// The headline and the counts per kind: they follow the drift controls, not the filters.
 fn summary_view(comparison: &Comparison, view: RwSignal<ViewState>, analysis: Analysis) -> impl IntoView {
     let headline = comparison.headline();
@@ -221,6 +251,7 @@ fn summary_view(comparison: &Comparison, view: RwSignal<ViewState>, analysis: An
         <section class="comparison" data-testid="summary" aria-labelledby="summary-heading">
             <h2 id="summary-heading">"What differs"</h2>
             <p class="headline" data-testid="headline">{headline}</p>
+            {cut_short_headline(comparison)}
             <ul class="findings" data-testid="key-findings">
                 {findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
             </ul>

@@ -155,6 +155,40 @@ fn secrets_header(script: &str) -> Option<String> {
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
+/// A target dump that looks cut short: the removals the script leaves out (or keeps, once
+/// confirmed), and the checkbox that confirms them. The same warning opens the script itself.
+fn cut_short_view(comparison: &Comparison, view: RwSignal<ViewState>) -> Option<impl IntoView> {
+    let cut = comparison.plan.cut_short.clone()?;
+    let n = cut.removals.len();
+    let plural = if n == 1 { "" } else { "s" };
+    let said = if cut.confirmed {
+        format!("You confirmed that the {n} removal{plural} below are real: the script makes them.")
+    } else {
+        format!("What comes after the cut would look removed, so the script leaves out the {n} removal{plural} below. Dump the schema again, or confirm they are real.")
+    };
+    Some(view! {
+        <div class="warnings" role="alert" data-testid="cut-short">
+            <p><strong>{format!("{} looks cut short: ", comparison.to_name)}</strong>{format!("{}. {said}", cut.reason)}</p>
+            <details>
+                <summary>{format!("{n} removal{plural}")}</summary>
+                <ul>{cut.removals.iter().map(|r| view! { <li><code>{r.replace('_', " ")}</code></li> }).collect_view()}</ul>
+            </details>
+            <label>
+                <input
+                    type="checkbox"
+                    data-testid="confirm-cut-short"
+                    prop:checked=cut.confirmed
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        view.update(|v| v.confirm_cut_short = on);
+                    }
+                />
+                {format!(" These {n} removal{plural} are real: keep them in the script")}
+            </label>
+        </div>
+    })
+}
+
 /// The script phase by phase, highlighted, with copy and download buttons; the rollback below.
 pub fn migration_view(
     comparison: &Comparison,
@@ -182,6 +216,7 @@ pub fn migration_view(
                 {copy_button("Copy script", "copy-migration", comparison.script.clone())}
                 {download_button("Download rollback.sql", "download-rollback", analysis, Export::Rollback, keep)}
             </div>
+            {cut_short_view(comparison, view)}
             {super::proof::proof_view(analysis)}
             {(secrets > 0).then(|| keep_secrets_toggle(secrets, keep))}
             {secrets_header(&comparison.script).map(|header| view! {

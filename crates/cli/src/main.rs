@@ -63,6 +63,11 @@ enum Command {
         /// Print the rollback script (TO back to FROM) instead of the migration.
         #[arg(long)]
         rollback: bool,
+        /// Write the script even when its target dump looks cut short (TO for the migration, FROM
+        /// for the rollback), keeping the removals the cut may have caused: you confirm they are
+        /// real. Without it such a script is refused (exit status 2).
+        #[arg(long)]
+        allow_truncated: bool,
         /// Exit with status 1 when any change carries a risk at or above this level (for CI gates).
         #[arg(long, value_name = "LEVEL")]
         fail_on: Option<FailOn>,
@@ -164,6 +169,7 @@ impl DriftFlags {
             exclude_schemas: self.exclude_schemas.iter().cloned().collect(),
             exclude_platform_schemas: self.exclude_supabase_schemas,
             renames,
+            confirm_cut_short: false,
         })
     }
 }
@@ -301,13 +307,15 @@ fn main() -> ExitCode {
             to,
             format,
             rollback,
+            allow_truncated,
             fail_on,
             no_redact,
             database,
             from_database,
             to_database,
             drift,
-        } => match (drift.options(), format, rollback) {
+        } => match (drift.options().map(|o| DiffOptions { confirm_cut_short: allow_truncated, ..o }), format, rollback)
+        {
             (Ok(_), Some(format), true) if format != DiffFormat::Sql => {
                 eprintln!("schemadrift: --rollback prints SQL: leave out --format, or use --format sql");
                 ExitCode::from(BAD_INPUT)
@@ -569,6 +577,19 @@ fn compare(
     let secrets: Vec<Secret> = old.secrets.iter().chain(&new.secrets).cloned().collect();
     let (from, to, from_secrets, to_secrets) = (&old.catalog, &new.catalog, &old.secrets, &new.secrets);
     let names = (old.facts.name.clone(), new.facts.name.clone());
+    // A script to a dump that looks cut short would drop what the cut left out: refused unless the
+    // user confirms the removals are real.
+    if format == DiffFormat::Sql && !options.confirm_cut_short {
+        let (target, path, role) = if rollback { (from, from_path, "FROM") } else { (to, to_path, "TO") };
+        if let Some(reason) = &target.cut_short {
+            eprintln!(
+                "schemadrift: {role} ({}) looks cut short: {reason}. What comes after the cut would look removed, so the {} would drop objects that may still exist. Dump the schema again, or pass --allow-truncated if the removals are real (the script then opens with a warning listing them)",
+                path.display(),
+                if rollback { "rollback" } else { "migration" }
+            );
+            return ExitCode::from(BAD_INPUT);
+        }
+    }
     let release = release(from, to, options, (&names.0, &names.1));
     let (result, risks, order) = (&release.diff, &release.risks, &release.deploy_order);
     // Redacted scripts take each secret from a psql variable (never apply a placeholder); the rest

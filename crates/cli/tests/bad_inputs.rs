@@ -278,3 +278,62 @@ fn an_oversized_standard_input_is_refused_at_the_limit() {
     assert!(output.stdout.is_empty());
     assert!(stderr.contains("standard input: it holds more than 1024 MB (read up to the limit)"), "{stderr}");
 }
+
+/// Issue 21: a script to a dump that looks cut short would drop what the cut left out. Refused
+/// (exit 2) unless `--allow-truncated` confirms the removals, and then it opens with a warning.
+#[test]
+fn a_script_to_a_cut_short_dump_is_refused_unless_its_removals_are_confirmed() {
+    // Cut inside a statement, as the migration's target.
+    let (status, script, stderr) = script_to(&fixture("truncated.sql"), &[]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(script.is_empty(), "no script: {script}");
+    assert!(
+        stderr.contains("TO (")
+            && stderr.contains("looks cut short: it ends inside the statement that starts on line 25"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-truncated"), "says what to do: {stderr}");
+    let (status, script, stderr) = script_to(&fixture("truncated.sql"), &["--allow-truncated"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        script.contains(
+            "-- WARNING: the target dump looks cut short: it ends inside the statement that starts on line 25."
+        ),
+        "{script}"
+    );
+    assert!(
+        script.contains("-- You confirmed that the 2 removals below are real: this script makes them."),
+        "{script}"
+    );
+    assert!(
+        script.contains("--   table public.users") && script.contains("DROP TABLE IF EXISTS public.users;"),
+        "{script}"
+    );
+    // As the rollback's target (FROM), likewise.
+    let (truncated, app) = (fixture("truncated.sql"), fixture("app.sql"));
+    let (status, _, stderr) = schemadrift(&["diff", &truncated, &app, "--rollback"], None);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("FROM (") && stderr.contains("the rollback would drop objects"), "{stderr}");
+    // Other formats say so and go on: nothing destructive is written.
+    let (status, stdout, _) = schemadrift(&["diff", &app, &truncated], None);
+    assert_eq!(status, 0);
+    assert!(stdout.contains("public.users"), "{stdout}");
+    // Cut between two statements: pg_dump's closing line is missing.
+    let dir = std::env::temp_dir().join(format!("schemadrift-cut-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let whole = std::fs::read_to_string(project_root().join(fixture("app.sql"))).unwrap();
+    let cut = &whole[..whole.find("CREATE TABLE public.orders").expect("app.sql creates orders")];
+    let path = dir.join("cut_between.sql");
+    std::fs::write(&path, cut).unwrap();
+    let (status, script, stderr) = script_to(path.to_str().unwrap(), &[]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(script.is_empty());
+    assert!(stderr.contains("`-- PostgreSQL database dump complete`, is missing"), "{stderr}");
+    let (status, script, _) = script_to(path.to_str().unwrap(), &["--allow-truncated"]);
+    assert_eq!(status, 0);
+    assert!(
+        script.contains("--   table public.orders") && script.contains("DROP TABLE IF EXISTS public.orders;"),
+        "{script}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

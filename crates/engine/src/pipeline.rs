@@ -29,7 +29,8 @@ pub fn read_side(file_name: &str, bytes: &[u8], database: Option<&str>) -> Resul
     let dump = read(&decoded.text);
     decoded.warnings.extend(reading_notes(&decoded.text, &dump));
     let summary = summarize(&decoded.text, &dump);
-    let catalog = build_catalog(&dump);
+    let mut catalog = build_catalog(&dump);
+    catalog.cut_short = summary.cut_short.clone();
     decoded.warnings.extend(catalog.refusals());
     Ok(Side {
         facts: InputFacts::new(file_name, bytes, &summary),

@@ -38,6 +38,12 @@ pub struct Header {
     pub pg_dump_version: Option<String>,
     /// e.g. `15.20` from `-- Dumped from database version …`.
     pub server_version: Option<String>,
+    /// pg_dump wrote the file: it opens with `-- PostgreSQL database dump` or names pg_dump's version.
+    #[serde(default)]
+    pub written_by_pg_dump: bool,
+    /// The file carries the line pg_dump writes last, `-- PostgreSQL database dump complete`.
+    #[serde(default)]
+    pub complete: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -637,7 +643,43 @@ fn read_header(source: &str) -> Header {
             header.server_version = Some(version.trim().to_string());
         }
     }
+    // The opening and closing comment lines pg_dump writes: looked for near the start and the end
+    // only (a dump's last lines after the closing one are `\unrestrict` and blank lines).
+    let head = &source[..floor_boundary(source, 4096)];
+    header.written_by_pg_dump = header.pg_dump_version.is_some()
+        || head.split(['\n', '\r']).any(|line| line.trim_end() == "-- PostgreSQL database dump");
+    let tail = &source[ceil_boundary(source, source.len().saturating_sub(4096))..];
+    header.complete = tail.contains("-- PostgreSQL database dump complete");
     header
+}
+
+/// The largest character boundary of `text` at or before `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The smallest character boundary of `text` at or after `at`.
+fn ceil_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+/// Why a dump looks cut short, if it does: it ends inside a statement, or pg_dump wrote it and its
+/// closing line is missing (a copy cut between two statements). Everything a cut-short file lacks
+/// would look removed.
+pub fn cut_short(dump: &Dump<'_>) -> Option<String> {
+    if let Some(cut) = dump.pieces.iter().find(|p| p.kind == PieceKind::Unterminated) {
+        return Some(format!("it ends inside the statement that starts on line {}", cut.line));
+    }
+    (dump.header.written_by_pg_dump && !dump.header.complete)
+        .then(|| "pg_dump wrote it, but its last line, `-- PostgreSQL database dump complete`, is missing".to_string())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use crate::catalog::Catalog;
 use crate::compat::{compatibility, recommendation, Compatibility};
 use crate::diff::{diff, Diff, DiffOptions, Rename};
-use crate::plan::{plan, rollback_script, script, Plan};
+use crate::plan::{hold_back, plan, rollback_script, script, Plan};
 use crate::risks::{assess, Risk};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,16 +23,17 @@ pub struct Release {
 
 /// Compares `from` with `to` (named as the user named them) and plans the migration.
 pub fn release(from: &Catalog, to: &Catalog, options: &DiffOptions, names: (&str, &str)) -> Release {
-    release_of(from, to, diff(from, to, options), names)
+    release_of(from, to, diff(from, to, options), options, names)
 }
 
 /// [`release`] for a diff already made (the browser's worker reports comparing and planning as two
 /// steps).
-pub fn release_of(from: &Catalog, to: &Catalog, result: Diff, names: (&str, &str)) -> Release {
+pub fn release_of(from: &Catalog, to: &Catalog, result: Diff, options: &DiffOptions, names: (&str, &str)) -> Release {
     let risks = assess(from, to, &result);
     let compatibility = compatibility(from, to, &result);
     let deploy_order = recommendation(&compatibility, &risks);
-    let migration = plan(from, to, &result);
+    let mut migration = plan(from, to, &result);
+    hold_back(&mut migration, &result, to, options.confirm_cut_short);
     let script = script(&migration, &format!("Migration {} → {}", names.0, names.1), &risks);
     Release { diff: result, risks, compatibility, deploy_order, plan: migration, script }
 }
@@ -67,6 +68,8 @@ impl Release {
         let back = diff(to, from, &reversed);
         let back_risks = assess(to, from, &back);
         let title = format!("Rollback of {} → {}: {} back to {}", names.0, names.1, names.1, names.0);
-        rollback_script(&self.plan, &plan(to, from, &back), &title, &back_risks)
+        let mut backward = plan(to, from, &back);
+        hold_back(&mut backward, &back, from, options.confirm_cut_short);
+        rollback_script(&self.plan, &backward, &title, &back_risks)
     }
 }

@@ -16,6 +16,9 @@ pub struct DumpSummary {
     pub copy_rows: usize,
     pub pg_dump_version: Option<String>,
     pub server_version: Option<String>,
+    /// Why the file looks cut short ([`crate::reader::cut_short`]), if it does.
+    #[serde(default)]
+    pub cut_short: Option<String>,
 }
 
 /// Counts what [`crate::read`] found in `source`.
@@ -26,6 +29,7 @@ pub fn summarize(source: &str, dump: &Dump<'_>) -> DumpSummary {
             + usize::from(!source.is_empty() && !source.ends_with(['\n', '\r'])),
         pg_dump_version: dump.header.pg_dump_version.clone(),
         server_version: dump.header.server_version.clone(),
+        cut_short: crate::reader::cut_short(dump),
         ..DumpSummary::default()
     };
     for piece in &dump.pieces {
@@ -67,6 +71,7 @@ mod tests {
                 copy_rows: 2,
                 pg_dump_version: Some("15.20".into()),
                 server_version: None,
+                cut_short: Some("it ends inside the statement that starts on line 8".into()),
             }
         );
     }

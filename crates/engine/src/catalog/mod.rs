@@ -50,6 +50,10 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
+    /// Why the dump this catalog was read from looks cut short, if it does: what it lacks would look
+    /// removed, so a migration to it leaves removals out until the user confirms them.
+    #[serde(default)]
+    pub cut_short: Option<String>,
     pub schemas: BTreeMap<String, Schema>,
     pub extensions: BTreeMap<String, Extension>,
     pub types: BTreeMap<QualifiedName, TypeDef>,

@@ -164,6 +164,10 @@ pub struct DiffOptions {
     pub exclude_platform_schemas: bool,
     /// Renames the user confirmed (see [`Diff::rename_candidates`]): compared as one object.
     pub renames: Vec<Rename>,
+    /// The user confirmed that what a cut-short target lacks is really gone: the migration keeps
+    /// those removals ([`crate::plan::hold_back`]; the CLI's `--allow-truncated`).
+    #[serde(default)]
+    pub confirm_cut_short: bool,
 }
 
 impl DiffOptions {

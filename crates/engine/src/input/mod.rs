@@ -155,6 +155,14 @@ pub fn prepare<'a>(bytes: &'a [u8], database: Option<&str>) -> Result<DecodedInp
             decoded.warnings.push(format!(
                 "line {line}: `\\connect {name}` switches to another database after objects were created: psql puts what follows into database \"{name}\", so it is not read as part of this schema. Everything before line {line} was read; to compare database \"{name}\", dump it on its own"
             ));
+            // The part kept ends where another database's begins, not where a copy was cut: it
+            // keeps pg_dump's closing line when the file has one.
+            let tail = text.len().saturating_sub(4096);
+            let tail = (tail..=text.len()).find(|&at| text.is_char_boundary(at)).unwrap_or(text.len());
+            let mut kept = kept;
+            if text[tail..].contains("-- PostgreSQL database dump complete") {
+                kept.push_str("\n--\n-- PostgreSQL database dump complete\n--\n");
+            }
             decoded.text = Cow::Owned(kept);
         }
         return Ok(decoded);

@@ -16,6 +16,11 @@ pub fn reading_notes(source: &str, dump: &Dump<'_>) -> Vec<String> {
             cut.line
         ));
     }
+    if dump.header.written_by_pg_dump && !dump.header.complete && notes.is_empty() {
+        notes.push(
+            "pg_dump wrote this file, but its last line, `-- PostgreSQL database dump complete`, is missing: it looks cut short between two statements. Objects after the cut would look removed, so the migration leaves removals out until you confirm them. Check the file was copied whole, or dump the schema again".to_string(),
+        );
+    }
     for loss in &dump.losses {
         let lines = format!("{} line{}", loss.lines, if loss.lines == 1 { "" } else { "s" });
         notes.push(if loss.what == "COPY data" {
@@ -120,9 +125,23 @@ mod tests {
     }
 
     #[test]
+    fn a_pg_dump_file_without_its_closing_line_is_cut_short() {
+        let source =
+            "--\n-- PostgreSQL database dump\n--\nCREATE TABLE t (id integer);\nCREATE TABLE u (id integer);\n";
+        let notes = notes(source);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("`-- PostgreSQL database dump complete`, is missing"), "{}", notes[0]);
+        assert!(notes[0].contains("leaves removals out until you confirm them"), "{}", notes[0]);
+        // A file pg_dump did not write (a hand-written schema) has no closing line to miss.
+        assert!(self::notes("CREATE TABLE t (id integer);\n").is_empty());
+    }
+
+    #[test]
     fn a_whole_dump_has_no_notes() {
-        assert!(notes("-- PostgreSQL database dump\nCREATE TABLE t (id integer);\nALTER TABLE t DROP COLUMN id;\n")
-            .is_empty());
+        assert!(notes(
+            "-- PostgreSQL database dump\nCREATE TABLE t (id integer);\nALTER TABLE t DROP COLUMN id;\n--\n-- PostgreSQL database dump complete\n--\n"
+        )
+        .is_empty());
         assert!(
             notes("CREATE TABLE t (id integer);\nALTER TABLE ONLY t ADD CONSTRAINT p PRIMARY KEY (id);\n").is_empty()
         );

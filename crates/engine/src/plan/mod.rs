@@ -155,6 +155,49 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Changes the script cannot carry out by itself, with what to do instead.
     pub manual: Vec<String>,
+    /// The target dump looks cut short: what it says about the removals (see [`hold_back`]).
+    #[serde(default)]
+    pub cut_short: Option<CutShort>,
+}
+
+/// A migration whose target dump looks cut short: everything after the cut would look removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CutShort {
+    /// Why the target looks cut short.
+    pub reason: String,
+    /// The removals (`<kind> <object>`) the cut may have caused.
+    pub removals: Vec<String>,
+    /// The user confirmed the removals are real: their statements are in the script.
+    pub confirmed: bool,
+}
+
+/// A target that looks cut short ([`Catalog::cut_short`]) turns into no destructive statement
+/// unless the user confirms: the steps that only remove what the target lacks (drops, revokes)
+/// are left out, and the script opens with a warning that lists them. Confirmed, they stay, and the
+/// warning says so.
+pub fn hold_back(plan: &mut Plan, diff: &Diff, to: &Catalog, confirmed: bool) {
+    let Some(reason) = &to.cut_short else { return };
+    let removed: std::collections::BTreeSet<String> =
+        diff.changes.iter().filter(|c| c.change == crate::diff::ChangeKind::Removed).map(change_id).collect();
+    // (An owner or comment goes with its object: listed as the object.)
+    let removals: Vec<String> = diff
+        .changes
+        .iter()
+        .filter(|c| c.change == crate::diff::ChangeKind::Removed && !["owner", "comment"].contains(&c.object_kind))
+        .map(change_id)
+        .collect();
+    if !confirmed {
+        let destructive = |sql: &str| {
+            sql.lines().any(|line| {
+                let upper = line.trim_start().to_ascii_uppercase();
+                upper.starts_with("DROP ") || upper.starts_with("REVOKE ") || upper.contains(" DROP ")
+            })
+        };
+        plan.steps.retain(|step| {
+            !(destructive(&step.sql) && !step.changes.is_empty() && step.changes.iter().all(|c| removed.contains(c)))
+        });
+    }
+    plan.cut_short = Some(CutShort { reason: reason.clone(), removals, confirmed });
 }
 
 impl Plan {
@@ -227,7 +270,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
             step.sql = inert;
         }
     }
-    Plan { steps, manual: planner.manual }
+    Plan { steps, manual: planner.manual, cut_short: None }
 }
 
 /// Tables, views, materialized views, sequences and foreign tables share one namespace, and the
@@ -593,7 +636,36 @@ pub fn rollback_script(forward: &Plan, backward: &Plan, title: &str, risks: &[cr
 
 fn write_body(out: &mut String, plan: &Plan, risks: &[crate::risks::Risk]) {
     let by_change = crate::risks::by_change(risks);
-    if plan.steps.is_empty() && plan.manual.is_empty() {
+    if let Some(cut) = &plan.cut_short {
+        let _ = writeln!(out, "--");
+        let _ = writeln!(out, "-- WARNING: the target dump looks cut short: {}.", comment(&cut.reason));
+        let n = cut.removals.len();
+        let them = if n == 1 { "it" } else { "them" };
+        if cut.confirmed {
+            let _ = writeln!(
+                out,
+                "-- You confirmed that the {n} removal{} below are real: this script makes {them}.",
+                if n == 1 { "" } else { "s" }
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "-- What comes after the cut would look removed, so this script leaves out the {n} removal{} below.",
+                if n == 1 { "" } else { "s" }
+            );
+            let _ = writeln!(
+                out,
+                "-- Dump the schema again, or confirm they are real (`--allow-truncated`, or the checkbox in the app)."
+            );
+        }
+        for removal in &cut.removals {
+            let _ = writeln!(out, "--   {}", comment(&removal.replace('_', " ")));
+        }
+        let _ = writeln!(out, "--");
+    }
+    if plan.steps.is_empty() && plan.manual.is_empty() && plan.cut_short.is_some() {
+        let _ = writeln!(out, "-- No statement to run: see the warning above.");
+    } else if plan.steps.is_empty() && plan.manual.is_empty() {
         let _ = writeln!(out, "-- Nothing to do: the two schemas are the same.");
     } else if plan.steps.is_empty() {
         let _ = writeln!(out, "-- No statement to run, but the schemas may differ: see the manual steps.");

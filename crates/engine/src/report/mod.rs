@@ -45,6 +45,10 @@ pub struct InputFacts {
     /// SHA-256 of the file's bytes as read (before decoding), in lower-case hex: what
     /// `sha256sum` prints for the same file.
     pub sha256: String,
+    /// Why the file looks cut short, if it does ([`crate::reader::cut_short`]). (Always written:
+    /// the page's binary messages have no field left out.)
+    #[serde(default)]
+    pub cut_short: Option<String>,
 }
 
 impl InputFacts {
@@ -56,6 +60,7 @@ impl InputFacts {
             pg_dump_version: summary.pg_dump_version.clone(),
             server_version: summary.server_version.clone(),
             sha256: sha256_hex(raw),
+            cut_short: summary.cut_short.clone(),
         }
     }
 }
