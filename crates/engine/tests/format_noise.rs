@@ -89,7 +89,7 @@ fn pg_dump_9_5_against_modern_pg_dump_shows_schema_changes_only() {
 /// what the option leaves out, on a database with the kinds whose text the options change: arrays of
 /// built-in and user types, domains, policies with roles, grants, storage parameters, partitions.
 #[test]
-fn every_pg_dump_option_gives_the_same_catalog_of_one_database() {
+fn class13_every_pg_dump_option_gives_the_same_catalog_of_one_database() {
     if std::env::var_os("SCHEMADRIFT_POSTGRES").is_some_and(|v| v == "skip") {
         eprintln!("SCHEMADRIFT_POSTGRES=skip: the dump-options test does not run");
         return;

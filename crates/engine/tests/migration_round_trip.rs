@@ -243,7 +243,7 @@ fn generated_migrations_take_from_to_to_on_postgresql() {
 /// takes each secret from a psql variable: run without them, it stops before changing anything;
 /// run with them, it reaches `to`, secrets included.
 #[test]
-fn a_redacted_script_asks_for_its_secrets_and_then_converges() {
+fn class12_a_redacted_script_asks_for_its_secrets_and_then_converges() {
     if std::env::var_os("SCHEMADRIFT_POSTGRES").is_some_and(|v| v == "skip") {
         return;
     }
@@ -311,7 +311,7 @@ fn a_redacted_script_asks_for_its_secrets_and_then_converges() {
 /// Class 10 of #17: statements PostgreSQL refuses inside a transaction block (a subscription's
 /// create and drop) run outside one, both ways.
 #[test]
-fn subscriptions_are_made_and_dropped_outside_a_transaction() {
+fn class10_subscriptions_are_made_and_dropped_outside_a_transaction() {
     if std::env::var_os("SCHEMADRIFT_POSTGRES").is_some_and(|v| v == "skip") {
         return;
     }

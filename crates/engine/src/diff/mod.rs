@@ -544,7 +544,7 @@ mod tests {
     }
 
     #[test]
-    fn extension_versions_a_plain_dump_leaves_out_are_said_to_be_uncompared() {
+    fn class15_extension_versions_a_plain_dump_leaves_out_are_said_to_be_uncompared() {
         let a = "CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public; CREATE EXTENSION citext;";
         let b = "CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public; CREATE EXTENSION citext VERSION '1.6';";
         let found = diff(&catalog(a), &catalog(b), &DiffOptions::default());
