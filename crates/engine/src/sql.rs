@@ -242,6 +242,11 @@ pub fn create_index(name: &QualifiedName, index: &Index) -> String {
         let _ = write!(out, " WHERE {predicate}");
     }
     out.push(';');
+    for statistics in &index.statistics {
+        let (column, target) = statistics.split_once('=').unwrap_or((statistics, "-1"));
+        let shown = qualified(&QualifiedName::new(&index.table.schema, &name.name));
+        let _ = write!(out, "\nALTER INDEX {shown} ALTER COLUMN {column} SET STATISTICS {target};");
+    }
     out
 }
 

@@ -1004,6 +1004,18 @@ impl Builder {
             Fact::SequenceOwnedBy { sequence, column } => {
                 self.catalog.sequences.entry(sequence).or_default().owned_by = Some(column);
             }
+            Fact::IndexStatistics { index, column, target } => {
+                let Some(found) = self.catalog.indexes.get_mut(&index) else {
+                    return Outcome::NotUnderstood(format!(
+                        "statistics of index {index}, which the dump does not create"
+                    ));
+                };
+                found.statistics.retain(|s| s.split('=').next() != Some(column.as_str()));
+                if target != "-1" {
+                    found.statistics.push(format!("{column}={target}"));
+                    found.statistics.sort_by_key(|s| s.split('=').next().and_then(|n| n.parse::<u32>().ok()));
+                }
+            }
             Fact::IndexAttached { parent, child } => {
                 // A child that is not a CREATE INDEX backs a partition's constraint; the
                 // constraint itself is already in the catalog, so nothing more is recorded.

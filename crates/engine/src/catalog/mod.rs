@@ -348,6 +348,10 @@ pub struct Index {
     pub attached_to: Option<QualifiedName>,
     /// The tablespace, as for tables.
     pub tablespace: Option<String>,
+    /// Statistics targets of expression columns (`ALTER INDEX … ALTER COLUMN n SET STATISTICS m`),
+    /// as `n=m`, by column number.
+    #[serde(default)]
+    pub statistics: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -87,6 +87,13 @@ pub(super) enum Fact {
         sequence: QualifiedName,
         column: String,
     },
+    /// `ALTER INDEX i ALTER [COLUMN] n SET STATISTICS m`: the statistics target of an index's
+    /// expression column `n` (1-based).
+    IndexStatistics {
+        index: QualifiedName,
+        column: String,
+        target: String,
+    },
     IndexAttached {
         parent: QualifiedName,
         child: QualifiedName,
@@ -675,6 +682,31 @@ fn sequence_owned_by(sql: &str, default_schema: &str) -> Recognized {
 fn index_attach(sql: &str, default_schema: &str) -> Recognized {
     let tokens = tokens(sql);
     let Some((parent, after)) = read_name(&tokens, 2) else { return Recognized::No };
+    // `ALTER INDEX i ALTER [COLUMN] n SET STATISTICS m`
+    if is_word(tokens.get(after), Keyword::ALTER) {
+        let at = after + 1 + usize::from(is_word(tokens.get(after + 1), Keyword::COLUMN));
+        let number = |t: Option<&Token>| match t {
+            Some(Token::Number(n, _)) => Some(n.clone()),
+            _ => None,
+        };
+        let target = match (tokens.get(at + 3), tokens.get(at + 4)) {
+            (Some(Token::Minus), t) => number(t).map(|n| format!("-{n}")),
+            (t, _) => number(t),
+        };
+        if let (Some(column), true, true, Some(target)) = (
+            number(tokens.get(at)),
+            is_word(tokens.get(at + 1), Keyword::SET),
+            is_word(tokens.get(at + 2), Keyword::STATISTICS),
+            target,
+        ) {
+            return Recognized::Fact(Fact::IndexStatistics {
+                index: qualified(parent, default_schema),
+                column,
+                target,
+            });
+        }
+        return Recognized::No;
+    }
     if !(is_word(tokens.get(after), Keyword::ATTACH) && is_word(tokens.get(after + 1), Keyword::PARTITION)) {
         return Recognized::No;
     }
@@ -1842,6 +1874,24 @@ mod tests {
             panic!()
         };
         assert_eq!((parent.name.as_str(), child.name.as_str()), ("payment_pkey", "payment_p2022_01_pkey"));
+    }
+
+    #[test]
+    fn an_index_columns_statistics_target_is_read() {
+        let found = recognize("ALTER INDEX public.p_lower ALTER COLUMN 1 SET STATISTICS 500;", "public");
+        let Recognized::Fact(Fact::IndexStatistics { index, column, target }) = found else {
+            panic!("not read as an index's statistics")
+        };
+        assert_eq!((index.to_string(), column.as_str(), target.as_str()), ("public.p_lower".into(), "1", "500"));
+        let reset = recognize("ALTER INDEX p_lower ALTER 2 SET STATISTICS -1;", "public");
+        assert!(
+            matches!(reset, Recognized::Fact(Fact::IndexStatistics { ref target, .. }) if target == "-1"),
+            "-1 resets the target"
+        );
+        assert!(matches!(
+            recognize("ALTER INDEX p_lower ALTER COLUMN 1 SET (fillfactor = 70);", "public"),
+            Recognized::No
+        ));
     }
 
     #[test]

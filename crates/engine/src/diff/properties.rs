@@ -127,6 +127,7 @@ impl Properties for Index {
             ("nulls not distinct", yes(self.nulls_not_distinct)),
             ("tablespace", some(&self.tablespace)),
             ("attached to", self.attached_to.as_ref().map(ToString::to_string).unwrap_or_default()),
+            ("statistics", list(&self.statistics)),
         ]
     }
 }

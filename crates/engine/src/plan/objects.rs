@@ -1116,7 +1116,32 @@ fn trigger(p: &mut Planner, change: &Change) {
                 enabled(p, change);
             }
         }
-        ChangeKind::Removed => p.push(Phase::Cleanup, Rank::DropTrigger, drop, change),
+        ChangeKind::Removed => {
+            // A trigger of the same name coming on its partitioned parent (which clones it onto
+            // the partition) or on a partition (beside the parent's clone): this one goes first.
+            let parent = |c: &crate::catalog::Catalog, t: &QualifiedName| {
+                c.tables.get(t).and_then(|t| t.partition_of.as_ref()).map(|(parent, _)| parent.clone())
+            };
+            // (Partitions are looked for only under a partitioned table.)
+            let partitioned = p.to.tables.get(&table).is_some_and(|t| t.partition_by.is_some());
+            let partitions =
+                p.to.tables
+                    .iter()
+                    .take(if partitioned { usize::MAX } else { 0 })
+                    .filter(|(_, t)| t.partition_of.as_ref().is_some_and(|(of, _)| *of == table))
+                    .map(|(n, _)| n.clone());
+            let related: Vec<QualifiedName> =
+                [parent(p.to, &table), parent(p.from, &table)].into_iter().flatten().chain(partitions).collect();
+            let coming = related.iter().any(|t| {
+                let key = format!("{t}.{name}");
+                p.to.triggers.contains_key(&key) && !p.from.triggers.contains_key(&key)
+            });
+            if coming {
+                p.push(Phase::Prepare, Rank::FreeName, drop, change);
+            } else {
+                p.push(Phase::Cleanup, Rank::DropTrigger, drop, change);
+            }
+        }
         _ => {
             let (old, new) = (&p.from.triggers[&change.object], &p.to.triggers[&change.object]);
             if old.definition != new.definition {

@@ -2160,6 +2160,25 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                     rebuild_index(p, name, index, &change);
                 }
             }
+            // Only the statistics targets of its expression columns: set in place.
+            (ChangeKind::Altered, Some((_, old)), Some((name, index)))
+                if crate::catalog::Index { statistics: index.statistics.clone(), ..old.clone() } == *index =>
+            {
+                let column = |s: &String| s.split('=').next().unwrap_or_default().to_string();
+                let mut sql: Vec<String> = Vec::new();
+                for gone in old.statistics.iter().filter(|s| !index.statistics.iter().any(|n| column(n) == column(s))) {
+                    sql.push(format!(
+                        "ALTER INDEX {} ALTER COLUMN {} SET STATISTICS -1;",
+                        qualified(name),
+                        column(gone)
+                    ));
+                }
+                for set in index.statistics.iter().filter(|s| !old.statistics.contains(s)) {
+                    let (number, target) = set.split_once('=').unwrap_or((set, "-1"));
+                    sql.push(format!("ALTER INDEX {} ALTER COLUMN {number} SET STATISTICS {target};", qualified(name)));
+                }
+                p.push(Phase::Prepare, Rank::TableProperty, sql.join("\n"), &change);
+            }
             (ChangeKind::Altered, Some((_, old)), Some((name, index)))
                 if crate::catalog::Index { attached_to: index.attached_to.clone(), ..old.clone() } == *index =>
             {
@@ -2523,16 +2542,19 @@ fn views(p: &mut Planner, recreated: &[QualifiedName]) {
         .filter_map(|c| find(&p.to.views, &c.object).map(|(n, _)| n.clone()))
         .collect();
     let mut again: Vec<QualifiedName> = recreated.iter().filter(|n| p.to.views.contains_key(*n)).cloned().collect();
-    // A new view over a table whose columns change type (or over such a new view) is made after
-    // the change: PostgreSQL will not change a column's type under a view.
+    // A new view over a table whose columns change type, over a view made again in phase 3, or over
+    // such a new view, is made after them: PostgreSQL will not change a column's type under a view,
+    // and a view made again is not there before.
     let retyped = retyped_tables(p);
     let mut late: BTreeSet<QualifiedName> = BTreeSet::new();
     loop {
         let before = late.len();
         for name in &added {
             let definition = &p.to.views[name].definition;
+            // (Views made again in phase 3 count too: a new view over one follows it.)
             if !late.contains(name)
-                && (retyped.iter().any(|t| mentions(definition, t)) || late.iter().any(|v| mentions(definition, v)))
+                && (retyped.iter().chain(recreated).any(|t| mentions(definition, t))
+                    || late.iter().any(|v| mentions(definition, v)))
             {
                 late.insert(name.clone());
             }
