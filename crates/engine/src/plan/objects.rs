@@ -757,13 +757,21 @@ fn sequence(p: &mut Planner, change: &Change) {
                     }
                 }
             }
+            // An identity's sequence takes its column's type when that changes (phase 3): limits
+            // that only the new type holds are set after it.
+            let column_retyped = identity(p.to)
+                && new.owned_by.as_ref().is_some_and(|owner| {
+                    let column = |c: &crate::catalog::Catalog| {
+                        crate::catalog::split_member(&[&c.tables], owner).and_then(|(table, column)| {
+                            c.tables.get(&table)?.column(column).map(|c| c.data_type.clone())
+                        })
+                    };
+                    column(p.from) != column(p.to)
+                });
             if !clauses.is_empty() {
-                p.push(
-                    Phase::Prepare,
-                    Rank::Sequence,
-                    format!("ALTER SEQUENCE {shown} {};", clauses.join(" ")),
-                    change,
-                );
+                let (phase, rank) =
+                    if column_retyped { (Phase::Rewrite, Rank::Key) } else { (Phase::Prepare, Rank::Sequence) };
+                p.push(phase, rank, format!("ALTER SEQUENCE {shown} {};", clauses.join(" ")), change);
             }
             if old.unlogged != new.unlogged {
                 let word = if new.unlogged { "UNLOGGED" } else { "LOGGED" };
