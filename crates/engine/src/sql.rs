@@ -159,6 +159,23 @@ pub fn literal(text: &str) -> String {
     }
 }
 
+/// `text` with each whole occurrence of `old` (a name, or a qualified name as SQL) written as
+/// `new`: an occurrence next to a character `part` says belongs to a longer name is kept.
+pub(crate) fn replace_whole(text: &str, old: &str, new: &str, part: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(old) {
+        // (Before the occurrence: what this pass already wrote when it follows the last one.)
+        let before = rest[..at].chars().next_back().or_else(|| out.chars().next_back());
+        let after = rest[at + old.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        out.push_str(if before.is_some_and(&part) || after.is_some_and(&part) { old } else { new });
+        rest = &rest[at + old.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod visible_tests {
     use super::*;

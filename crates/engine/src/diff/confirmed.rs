@@ -234,22 +234,7 @@ fn rename_constraint(catalog: &mut Catalog, old: &str, new: &str) -> bool {
 
 /// `text` with each whole-word `old` (an identifier, quoted or not) replaced by `new`.
 fn replace_word(text: &str, old: &str, new: &str) -> String {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(old) {
-        let before = rest[..at].chars().next_back();
-        let after = rest[at + old.len()..].chars().next();
-        out.push_str(&rest[..at]);
-        if before.is_some_and(is_word) || after.is_some_and(is_word) {
-            out.push_str(old);
-        } else {
-            out.push_str(new);
-        }
-        rest = &rest[at + old.len()..];
-    }
-    out.push_str(rest);
-    out
+    crate::sql::replace_whole(text, old, new, |c| c.is_alphanumeric() || c == '_' || c == '$')
 }
 
 #[cfg(test)]
@@ -260,5 +245,7 @@ mod tests {
     fn only_whole_words_are_replaced() {
         assert_eq!(replace_word("primary key (a, ab, b_a)", "a", "x"), "primary key (x, ab, b_a)");
         assert_eq!(replace_word("check ((price > 0))", "price", "cost"), "check ((cost > 0))");
+        // An occurrence right after another is part of one longer name.
+        assert_eq!(replace_word("check ((aa > 0) and (a > 1))", "a", "x"), "check ((aa > 0) and (x > 1))");
     }
 }

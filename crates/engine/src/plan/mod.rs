@@ -448,22 +448,7 @@ pub(crate) fn with_suffix(name: &str, suffix: &str) -> String {
 
 /// `sql` with each whole occurrence of the (qualified, as SQL) name `old` written as `new`.
 fn replace_name(sql: &str, old: &str, new: &str) -> String {
-    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '"' || c == '.';
-    let mut out = String::with_capacity(sql.len());
-    let mut rest = sql;
-    while let Some(at) = rest.find(old) {
-        let before = rest[..at].chars().next_back().or_else(|| out.chars().next_back());
-        let after = rest[at + old.len()..].chars().next();
-        out.push_str(&rest[..at]);
-        if before.is_some_and(word) || after.is_some_and(word) {
-            out.push_str(old);
-        } else {
-            out.push_str(new);
-        }
-        rest = &rest[at + old.len()..];
-    }
-    out.push_str(rest);
-    out
+    crate::sql::replace_whole(sql, old, new, |c| c.is_alphanumeric() || matches!(c, '_' | '$' | '"' | '.'))
 }
 
 pub(crate) struct Planner<'a> {

@@ -2546,21 +2546,13 @@ fn views(p: &mut Planner, recreated: &[QualifiedName]) {
     // such a new view, is made after them: PostgreSQL will not change a column's type under a view,
     // and a view made again is not there before.
     let retyped = retyped_tables(p);
+    // One pass in dependency order: a view comes after the new views it reads.
     let mut late: BTreeSet<QualifiedName> = BTreeSet::new();
-    loop {
-        let before = late.len();
-        for name in &added {
-            let definition = &p.to.views[name].definition;
-            // (Views made again in phase 3 count too: a new view over one follows it.)
-            if !late.contains(name)
-                && (retyped.iter().chain(recreated).any(|t| mentions(definition, t))
-                    || late.iter().any(|v| mentions(definition, v)))
-            {
-                late.insert(name.clone());
-            }
-        }
-        if late.len() == before {
-            break;
+    for name in views_in_order(p.to, added.iter().collect()) {
+        let definition = &p.to.views[name].definition;
+        // (Views made again in phase 3 count too: a new view over one follows it.)
+        if retyped.iter().chain(recreated).chain(&late).any(|t| mentions(definition, t)) {
+            late.insert(name.clone());
         }
     }
     let added: Vec<QualifiedName> = added.into_iter().filter(|n| !late.contains(n)).collect();
