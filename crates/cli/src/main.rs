@@ -379,12 +379,17 @@ fn open_text<'b>(source: &Source<'_>, bytes: &'b [u8]) -> Result<DecodedInput<'b
 
 /// Says why a file cannot be read, and what to do (exit status 2).
 fn refused(source: &Source<'_>, error: &InputError) -> ExitCode {
+    eprintln!("schemadrift: {}", refusal(source, error));
+    ExitCode::from(BAD_INPUT)
+}
+
+/// Why a file cannot be read, and what to do.
+fn refusal(source: &Source<'_>, error: &InputError) -> String {
     let hint = match error {
         InputError::ChooseDatabase { .. } => " with --database NAME",
         _ => "",
     };
-    eprintln!("schemadrift: {}: {error}{hint}", source.path.display());
-    ExitCode::from(BAD_INPUT)
+    format!("{}: {error}{hint}", source.path.display())
 }
 
 /// Says what decoding and reading found about the file as a whole (re-encoded, cut short, a migration).
@@ -394,15 +399,25 @@ fn warn_about_reading(source: &Source<'_>, notes: &[String]) {
     }
 }
 
-/// Reads a dump into its catalog, or says on stderr why it cannot (exit status 2).
-fn load_catalog(source: &Source<'_>) -> Result<Side, ExitCode> {
-    let bytes = read_bytes(source.path).map_err(|message| {
-        eprintln!("schemadrift: {message}");
-        ExitCode::from(BAD_INPUT)
-    })?;
-    let side = read_side(&file_name(source.path), &bytes, source.database).map_err(|error| refused(source, &error))?;
-    warn_about_reading(source, &side.warnings);
-    Ok(side)
+/// Reads a dump into its catalog, saying nothing yet: the message for stderr when it cannot be read.
+/// Two sides read at once say what they found afterwards, FROM first, so stderr is the same each run.
+fn read_catalog(source: &Source<'_>) -> Result<Side, String> {
+    let bytes = read_bytes(source.path)?;
+    read_side(&file_name(source.path), &bytes, source.database).map_err(|error| refusal(source, &error))
+}
+
+/// Says on stderr what reading found (its warnings, or why the file was refused: exit status 2).
+fn said(source: &Source<'_>, read: Result<Side, String>) -> Result<Side, ExitCode> {
+    match read {
+        Ok(side) => {
+            warn_about_reading(source, &side.warnings);
+            Ok(side)
+        }
+        Err(message) => {
+            eprintln!("schemadrift: {message}");
+            Err(ExitCode::from(BAD_INPUT))
+        }
+    }
 }
 
 /// The name a file is known by in reports: its name without the directory.
@@ -564,9 +579,12 @@ fn compare(
     let (from_path, to_path) = (inputs.from.path, inputs.to.path);
     // The two sides are read on two threads: reading is most of the work.
     let (old, new) = std::thread::scope(|scope| {
-        let old = scope.spawn(|| load_catalog(&inputs.from));
-        let new = load_catalog(&inputs.to);
-        (old.join().unwrap_or(Err(ExitCode::FAILURE)), new)
+        let old = scope.spawn(|| read_catalog(&inputs.from));
+        let new = read_catalog(&inputs.to);
+        let old = old
+            .join()
+            .unwrap_or_else(|_| Err(format!("{}: reading stopped on an internal error", from_path.display())));
+        (said(&inputs.from, old), said(&inputs.to, new))
     });
     let (old, new) = match (old, new) {
         (Ok(from), Ok(to)) => (from, to),
