@@ -10,17 +10,17 @@ use schemadrift_engine::catalog::{find_shown, Catalog, NotUnderstood, StatementC
 use schemadrift_engine::compat::Compatibility;
 use schemadrift_engine::diff::{align_columns, inventory, table_of, ColumnPair, TableEntry};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
-use schemadrift_engine::pipeline::{read_side, Side as ReadSide};
+use schemadrift_engine::pipeline::{self, read_side, Side as ReadSide};
 use schemadrift_engine::plan::Plan;
 use schemadrift_engine::proof::Direction;
-use schemadrift_engine::release::{release_of, Release};
+use schemadrift_engine::release::Release;
 use schemadrift_engine::render::{html, markdown};
 use schemadrift_engine::report::orm::Orm;
-use schemadrift_engine::report::{self, InputFacts, Report};
+use schemadrift_engine::report::{InputFacts, Report};
 use schemadrift_engine::risks::Risk;
 use schemadrift_engine::secrets::{redact, withhold, Secret};
 use schemadrift_engine::sql::table_ddl;
-use schemadrift_engine::{diff, Counts, Diff, DiffOptions, DumpSummary, InputError};
+use schemadrift_engine::{Counts, Diff, DiffOptions, DumpSummary, InputError};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -43,49 +43,40 @@ pub struct LoadedDump {
     pub facts: InputFacts,
 }
 
-/// A dump read into its catalog, as the worker keeps it.
+/// A dump read into its catalog, as the worker keeps it: what the page is sent of it, and the side
+/// as the engine's pipeline read it (its catalog, and its text for a proof; neither goes to the
+/// page).
 #[derive(Debug, Clone)]
 pub struct Parsed {
     pub dump: LoadedDump,
-    pub catalog: Arc<Catalog>,
-    /// The dump's text as decoded: a proof builds it statement by statement. It never goes to the
-    /// page.
-    pub text: Arc<str>,
+    pub side: Arc<ReadSide>,
 }
 
 impl Parsed {
     /// Decodes and reads a dump in one go (for a `pg_dumpall` file, its `database`), as the command
     /// line does; the error says what the file is and what to do instead.
     pub fn from_bytes(file_name: &str, bytes: &[u8], database: Option<&str>) -> Result<Parsed, InputError> {
-        let text: Arc<str> = schemadrift_engine::prepare(bytes, database)?.text.into();
-        read_side(file_name, bytes, database).map(|side| Parsed::from_side(side, text))
+        read_side(file_name, bytes, database).map(Parsed::from_side)
     }
 
-    /// Puts together what reading produced (the worker builds the catalog in slices).
-    /// `raw` is the file as read, for its hash; `warnings` what decoding and reading noted.
-    pub fn from_parts(
-        file_name: &str,
-        raw: &[u8],
-        text: Arc<str>,
-        (summary, catalog, warnings, secrets): (DumpSummary, Catalog, Vec<String>, Vec<Secret>),
-    ) -> Parsed {
-        let facts = InputFacts::new(file_name, raw, &summary);
-        Parsed::from_side(ReadSide { catalog, summary, facts, secrets, warnings }, text)
-    }
-
-    fn from_side(side: ReadSide, text: Arc<str>) -> Parsed {
-        let ReadSide { catalog, summary, facts, secrets, warnings } = side;
+    /// What the page is sent of a side read (the worker reads in slices with the pipeline's
+    /// `Reading`).
+    pub fn from_side(side: ReadSide) -> Parsed {
         let dump = LoadedDump {
-            file_name: facts.name.clone(),
-            facts,
-            summary,
-            counts: catalog.counts(),
-            statements: catalog.statements.clone(),
-            not_understood: catalog.not_understood.clone(),
-            warnings,
-            secrets,
+            file_name: side.facts.name.clone(),
+            facts: side.facts.clone(),
+            summary: side.summary.clone(),
+            counts: side.catalog.counts(),
+            statements: side.catalog.statements.clone(),
+            not_understood: side.catalog.not_understood.clone(),
+            warnings: side.warnings.clone(),
+            secrets: side.secrets.clone(),
         };
-        Parsed { dump, catalog: Arc::new(catalog), text }
+        Parsed { dump, side: Arc::new(side) }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.side.catalog
     }
 }
 
@@ -258,14 +249,13 @@ impl Export {
     }
 }
 
-/// Both sides as the worker holds them, the options of the last comparison, its release (secrets
-/// kept) and, once completed, its report.
+/// Both sides as the worker holds them, the options, and the last comparison (secrets kept; its
+/// rollback and report made on first need).
 #[derive(Debug, Default)]
 pub struct Analyst {
     sides: [Option<Parsed>; 2],
     options: DiffOptions,
-    release: Option<Release>,
-    completed: Option<(Completion, Arc<Report>)>,
+    compared: Option<pipeline::Comparison>,
 }
 
 fn index(side: Side) -> usize {
@@ -292,8 +282,7 @@ impl Analyst {
 
     /// The last comparison no longer holds.
     fn forget(&mut self) {
-        self.release = None;
-        self.completed = None;
+        self.compared = None;
     }
 
     pub fn side(&self, side: Side) -> Option<&Parsed> {
@@ -318,24 +307,21 @@ impl Analyst {
     pub fn compare_with(&mut self, step: &mut dyn FnMut(&str)) -> Option<Comparison> {
         self.forget();
         let [Some(from), Some(to)] = &self.sides else { return None };
-        let (comparison, release) = compare(from, to, &self.options, step);
-        self.release = Some(release);
-        Some(comparison)
+        let compared =
+            pipeline::Comparison::with_progress(from.side.clone(), to.side.clone(), self.options.clone(), step);
+        let shown = Comparison::of(&compared);
+        self.compared = Some(compared);
+        Some(shown)
     }
 
     /// The rollback and the report of the last comparison (made once, on first need).
-    pub fn complete(&mut self) -> Option<Completion> {
-        if self.completed.is_none() {
-            let ([Some(from), Some(to)], Some(release)) = (&self.sides, &self.release) else { return None };
-            self.completed = Some(complete(from, to, &self.options, release));
-        }
-        self.completed.as_ref().map(|(completion, _)| completion.clone())
+    pub fn complete(&self) -> Option<Completion> {
+        self.compared.as_ref().map(Completion::of)
     }
 
     /// An export of the last comparison: (file name, text).
-    pub fn export(&mut self, export: Export, keep_secrets: bool) -> Option<(String, String)> {
-        self.complete()?;
-        let report = &self.completed.as_ref()?.1;
+    pub fn export(&self, export: Export, keep_secrets: bool) -> Option<(String, String)> {
+        let report = self.compared.as_ref()?.report();
         let (from, to) = report.names();
         Some((export.file_name(from, to), export.text(report, keep_secrets)))
     }
@@ -343,27 +329,25 @@ impl Analyst {
     /// What proving the last comparison's migration (or rollback) takes: a job for the PGlite
     /// worker, or the verdict at once when it cannot run (a step left to the user).
     pub fn prove(&self, direction: Direction) -> Option<crate::proving::Start> {
-        let ([Some(from), Some(to)], Some(release)) = (&self.sides, &self.release) else { return None };
-        Some(crate::proving::start(from, to, &self.options, release, direction))
+        Some(crate::proving::start(self.compared.as_ref()?, direction))
     }
 
     /// The proof, from what the PGlite worker reported (`outcome`: its JSON).
     pub fn judge(&self, direction: Direction, outcome: &[u8]) -> Option<crate::proving::Card> {
-        let ([Some(from), Some(to)], Some(release)) = (&self.sides, &self.release) else { return None };
-        Some(crate::proving::judge(from, to, &self.options, release, direction, outcome))
+        Some(crate::proving::judge(self.compared.as_ref()?, direction, outcome))
     }
 
     /// One table of both sides, by the name the comparison shows.
     pub fn table(&self, table: &str, renamed_from: Option<&str>) -> TableView {
         let find = |side: Side, name: &str| {
             let parsed = self.side(side)?;
-            let (key, table) = find_shown(&parsed.catalog.tables, name)?;
+            let (key, table) = find_shown(&parsed.catalog().tables, name)?;
             Some((parsed, key.clone(), table))
         };
         let from = find(Side::From, renamed_from.unwrap_or(table));
         let to = find(Side::To, table);
         let ddl = |found: &Option<(&Parsed, _, _)>, side: Side| match found {
-            Some((parsed, key, _)) => table_ddl(&parsed.catalog, key).unwrap_or_default(),
+            Some((parsed, key, _)) => table_ddl(parsed.catalog(), key).unwrap_or_default(),
             None => format!("-- not in {}", self.side(side).map_or("this side", |p| p.dump.file_name.as_str())),
         };
         TableView {
@@ -376,71 +360,50 @@ impl Analyst {
     }
 }
 
-/// Compares two read dumps: what the page shows (secrets redacted), and the release as planned (secrets
-/// kept, for the report). `step` hears each step as it starts: `comparing`, `planning`.
-pub fn compare(from: &Parsed, to: &Parsed, options: &DiffOptions, step: &mut dyn FnMut(&str)) -> (Comparison, Release) {
-    let names = (from.dump.file_name.as_str(), to.dump.file_name.as_str());
-    let (fc, tc) = (&from.catalog, &to.catalog);
-    step("comparing");
-    let result = diff(fc, tc, options);
-    step("planning");
-    let planned = release_of(fc, tc, result, options, names);
-    let secrets = secrets_of(from, to);
-    let mut release = planned.clone();
-    release.redact(&secrets);
-    let Release { diff: mut result, risks, compatibility: compat, deploy_order, plan, script } = release;
-    // The page shows secrets by line and kind only; their values stay in the worker.
-    if !secrets.is_empty() {
-        for change in &mut result.changes {
-            change.object = redact(&change.object, &secrets);
-            for detail in &mut change.details {
-                for value in [&mut detail.from, &mut detail.to].into_iter().flatten() {
-                    *value = redact(value, &secrets);
+impl Comparison {
+    /// What the page shows of a comparison: secrets redacted (their values stay in the worker).
+    pub fn of(compared: &pipeline::Comparison) -> Comparison {
+        let (fc, tc) = (&compared.from().catalog, &compared.to().catalog);
+        let (from_name, to_name) = compared.names();
+        let secrets = compared.secrets();
+        let mut release = compared.release().clone();
+        release.redact(&secrets);
+        let Release { diff: mut result, risks, compatibility: compat, deploy_order, plan, script } = release;
+        // The page shows secrets by line and kind only; their values stay in the worker.
+        if !secrets.is_empty() {
+            for change in &mut result.changes {
+                change.object = redact(&change.object, &secrets);
+                for detail in &mut change.details {
+                    for value in [&mut detail.from, &mut detail.to].into_iter().flatten() {
+                        *value = redact(value, &secrets);
+                    }
                 }
             }
         }
+        Comparison {
+            risks,
+            compat,
+            deploy_order,
+            plan,
+            script,
+            secrets,
+            inputs: [compared.from().facts.clone(), compared.to().facts.clone()],
+            from_name: from_name.to_string(),
+            to_name: to_name.to_string(),
+            tables: inventory(fc, tc, &result, compared.options()),
+            change_tables: result.changes.iter().map(|change| table_of(change, fc, tc)).collect(),
+            diff: result,
+            cleanup: [cleanup_candidates(fc), cleanup_candidates(tc)],
+            tracking: [tracking_tables(fc), tracking_tables(tc)],
+        }
     }
-    let comparison = Comparison {
-        risks,
-        compat,
-        deploy_order,
-        plan,
-        script,
-        secrets,
-        inputs: [from.dump.facts.clone(), to.dump.facts.clone()],
-        from_name: names.0.to_string(),
-        to_name: names.1.to_string(),
-        tables: inventory(fc, tc, &result, options),
-        change_tables: result.changes.iter().map(|change| table_of(change, fc, tc)).collect(),
-        diff: result,
-        cleanup: [cleanup_candidates(fc), cleanup_candidates(tc)],
-        tracking: [tracking_tables(fc), tracking_tables(tc)],
-    };
-    (comparison, planned)
 }
 
-/// The rollback and the report of a release: made after the page has the comparison.
-pub fn complete(from: &Parsed, to: &Parsed, options: &DiffOptions, release: &Release) -> (Completion, Arc<Report>) {
-    let names = (from.dump.file_name.as_str(), to.dump.file_name.as_str());
-    let (fc, tc) = (&from.catalog, &to.catalog);
-    let rollback = release.rollback(fc, tc, options, names);
-    let report = Arc::new(report::build(
-        release,
-        report::Sources {
-            from: fc,
-            to: tc,
-            inputs: [from.dump.facts.clone(), to.dump.facts.clone()],
-            options,
-            secrets: [from.dump.secrets.clone(), to.dump.secrets.clone()],
-            rollback: rollback.clone(),
-        },
-    ));
-    let completion = Completion { rollback: withhold(&rollback, &secrets_of(from, to)), orm: report.orm.clone() };
-    (completion, report)
-}
-
-fn secrets_of(from: &Parsed, to: &Parsed) -> Vec<Secret> {
-    from.dump.secrets.iter().chain(&to.dump.secrets).cloned().collect()
+impl Completion {
+    /// The rollback (secrets withheld) and the report's ORM lines of a comparison.
+    pub fn of(compared: &pipeline::Comparison) -> Completion {
+        Completion { rollback: withhold(compared.rollback(), &compared.secrets()), orm: compared.report().orm.clone() }
+    }
 }
 
 #[cfg(test)]
@@ -483,7 +446,7 @@ mod tests {
         analyst.set(Side::To, Parsed::from_bytes("b.sql", after, None).unwrap());
         assert!(analyst.export(Export::Markdown, false).is_none(), "nothing to export before a comparison");
         let comparison = analyst.compare().unwrap();
-        assert_eq!(comparison.inputs[1].sha256, report::sha256_hex(after));
+        assert_eq!(comparison.inputs[1].sha256, schemadrift_engine::report::sha256_hex(after));
         for export in Export::ALL {
             let (name, redacted) = analyst.export(export, false).unwrap();
             assert!(name.starts_with("a-to-b-"), "{name}");
@@ -542,11 +505,11 @@ mod tests {
     #[test]
     fn options_compare_again_without_reading_again() {
         let mut analyst = demo();
-        let catalog = analyst.side(Side::From).unwrap().catalog.clone();
+        let catalog = analyst.side(Side::From).unwrap().side.clone();
         let all = analyst.compare().unwrap().diff.changes.len();
         analyst.set_options(DiffOptions { ignore_comments: true, ..DiffOptions::default() });
         assert_eq!(analyst.compare().unwrap().diff.changes.len(), all - 1);
-        assert!(Arc::ptr_eq(&catalog, &analyst.side(Side::From).unwrap().catalog), "the catalog was kept");
+        assert!(Arc::ptr_eq(&catalog, &analyst.side(Side::From).unwrap().side), "the side read was kept");
     }
 
     #[test]
@@ -555,7 +518,7 @@ mod tests {
         let demo = analyst.compare().unwrap();
         let names: std::collections::BTreeSet<String> = [Side::From, Side::To]
             .iter()
-            .flat_map(|side| analyst.side(*side).unwrap().catalog.tables.keys().map(|k| k.to_string()))
+            .flat_map(|side| analyst.side(*side).unwrap().catalog().tables.keys().map(|k| k.to_string()))
             .collect();
         assert_eq!(demo.tables.len(), names.len());
         assert!(demo.tables.iter().any(|t| t.status == schemadrift_engine::diff::TableStatus::Unchanged));

@@ -6,11 +6,9 @@
 //! them as they are): the page passes it on as bytes it never reads. The verdict the page gets is
 //! redacted.
 
-use crate::analysis::Parsed;
+use schemadrift_engine::pipeline::{Comparison, Side};
 use schemadrift_engine::proof::{self, Case, Direction, Dumped, Outcome, Proof, Script, Verdict};
-use schemadrift_engine::release::Release;
 use schemadrift_engine::secrets::{redact, Secret};
-use schemadrift_engine::DiffOptions;
 use serde::{Deserialize, Serialize};
 
 /// How a proof starts.
@@ -67,37 +65,32 @@ struct Parts {
     script: Script,
 }
 
-fn parts(from: &Parsed, to: &Parsed, options: &DiffOptions, release: &Release, direction: Direction) -> Parts {
-    let (start, target) = match direction {
-        Direction::Migration => (from, to),
-        Direction::Rollback => (to, from),
-    };
-    let script = match direction {
-        Direction::Migration => release.script.clone(),
-        Direction::Rollback => {
-            release.rollback(&from.catalog, &to.catalog, options, (&from.dump.file_name, &to.dump.file_name))
-        }
-    };
-    Parts {
-        statements: [proof::dump_statements(&start.text), proof::dump_statements(&target.text)],
-        script: proof::script_statements(&script),
+/// The side a direction starts from and the one it must reach.
+fn ends(compared: &Comparison, direction: Direction) -> (&Side, &Side) {
+    match direction {
+        Direction::Migration => (compared.from(), compared.to()),
+        Direction::Rollback => (compared.to(), compared.from()),
     }
 }
 
-fn case<'a>(
-    (from, to): (&'a Parsed, &'a Parsed),
-    options: &'a DiffOptions,
-    direction: Direction,
-    parts: &'a Parts,
-) -> Case<'a> {
-    let (start, target) = match direction {
-        Direction::Migration => (from, to),
-        Direction::Rollback => (to, from),
+fn parts(compared: &Comparison, direction: Direction) -> Parts {
+    let (start, target) = ends(compared, direction);
+    let script = match direction {
+        Direction::Migration => compared.release().script.as_str(),
+        Direction::Rollback => compared.rollback(),
     };
-    let dumped = |parsed: &'a Parsed, statements: &'a Script| Dumped {
-        name: &parsed.dump.file_name,
-        catalog: &parsed.catalog,
-        major: parsed.dump.facts.server_version.as_deref().and_then(proof::major_version),
+    Parts {
+        statements: [proof::dump_statements(&start.text), proof::dump_statements(&target.text)],
+        script: proof::script_statements(script),
+    }
+}
+
+fn case<'a>(compared: &'a Comparison, direction: Direction, parts: &'a Parts) -> Case<'a> {
+    let (start, target) = ends(compared, direction);
+    let dumped = |side: &'a Side, statements: &'a Script| Dumped {
+        name: &side.facts.name,
+        catalog: &side.catalog,
+        major: side.facts.server_version.as_deref().and_then(proof::major_version),
         statements,
     };
     Case {
@@ -105,38 +98,27 @@ fn case<'a>(
         start: dumped(start, &parts.statements[0]),
         target: dumped(target, &parts.statements[1]),
         script: &parts.script,
-        options,
+        options: compared.options(),
     }
 }
 
-pub fn start(from: &Parsed, to: &Parsed, options: &DiffOptions, release: &Release, direction: Direction) -> Start {
-    let parts = parts(from, to, options, release, direction);
-    let case = case((from, to), options, direction, &parts);
+pub fn start(compared: &Comparison, direction: Direction) -> Start {
+    let parts = parts(compared, direction);
+    let case = case(compared, direction, &parts);
     if let Some(reason) = case.cannot_run() {
-        return Start::Done(Box::new(Card::of(&redacted(case.refused(reason), &secrets(from, to)))));
+        return Start::Done(Box::new(Card::of(&redacted(case.refused(reason), &compared.secrets()))));
     }
     let job = serde_json::to_vec(&case.job(true)).expect("plain data serializes");
     Start::Job { job, statements: parts.script.statements.len() }
 }
 
-pub fn judge(
-    from: &Parsed,
-    to: &Parsed,
-    options: &DiffOptions,
-    release: &Release,
-    direction: Direction,
-    outcome: &[u8],
-) -> Card {
-    let parts = parts(from, to, options, release, direction);
-    let case = case((from, to), options, direction, &parts);
+pub fn judge(compared: &Comparison, direction: Direction, outcome: &[u8]) -> Card {
+    let parts = parts(compared, direction);
+    let case = case(compared, direction, &parts);
     let outcome = serde_json::from_slice::<Outcome>(outcome).unwrap_or_else(|error| Outcome::Crashed {
         error: format!("the proof worker's report could not be read ({error})"),
     });
-    Card::of(&redacted(case.judge(&outcome), &secrets(from, to)))
-}
-
-fn secrets(from: &Parsed, to: &Parsed) -> Vec<Secret> {
-    from.dump.secrets.iter().chain(&to.dump.secrets).cloned().collect()
+    Card::of(&redacted(case.judge(&outcome), &compared.secrets()))
 }
 
 /// The proof with every secret's value replaced: it goes to the page.
@@ -174,14 +156,14 @@ mod tests {
         assert!(job.rewritten > 0 && job.script.iter().all(|s| !s.contains(" CONCURRENTLY")), "{job:?}");
         assert!(job.build.iter().all(|s| !s.starts_with('\\')), "no meta-command is sent");
         // The target's own dump, as a runner would report it, proves the migration.
-        let target = analyst.side(crate::state::Side::To).unwrap().text.to_string();
+        let target = analyst.side(crate::state::Side::To).unwrap().side.text.to_string();
         let outcome = Outcome::Dumped { server: "PostgreSQL 17.5 (PGlite)".into(), dump: target, rewritten: 2 };
         let proof = analyst.judge(Direction::Migration, &serde_json::to_vec(&outcome).unwrap()).unwrap();
         assert_eq!(proof.verdict, "proven");
         assert!(proof.headline.starts_with("proven: applying the "), "{}", proof.headline);
         assert!(proof.caveats[0].starts_with("2 statements ran without CONCURRENTLY"), "{:?}", proof.caveats);
         // The start's dump does not: the residual is the whole migration.
-        let start = analyst.side(crate::state::Side::From).unwrap().text.to_string();
+        let start = analyst.side(crate::state::Side::From).unwrap().side.text.to_string();
         let outcome = Outcome::Dumped { server: "PostgreSQL 17.5 (PGlite)".into(), dump: start, rewritten: 0 };
         let proof = analyst.judge(Direction::Migration, &serde_json::to_vec(&outcome).unwrap()).unwrap();
         assert_eq!(proof.verdict, "differs", "{proof:?}");

@@ -8,8 +8,8 @@
 use crate::analysis::{Analyst, Parsed};
 use crate::protocol::{Request, Response};
 use crate::state::Side;
-use schemadrift_engine::catalog::CatalogBuilder;
-use schemadrift_engine::{prepare, read, reading_notes, summarize, InputError, ReadingBudget};
+use schemadrift_engine::pipeline::Reading as SideReading;
+use schemadrift_engine::{prepare, InputError, ReadingBudget};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -172,26 +172,23 @@ impl Host {
             })
         };
         progress("parsing", 0);
-        let mut decoded = match prepare(bytes, database) {
+        let decoded = match prepare(bytes, database) {
             Ok(decoded) => decoded,
             Err(error) => return Some(Err(error)),
         };
-        let dump = read(&decoded.text);
-        decoded.warnings.extend(reading_notes(&decoded.text, &dump));
-        let summary = summarize(&decoded.text, &dump);
-        let mut builder = CatalogBuilder::new();
-        let total = dump.pieces.len().max(1);
+        // The pipeline's own reading, one statement at a time: the worker pauses between slices.
+        let mut reading = SideReading::start(&decoded);
         let budget = ReadingBudget::for_bytes(bytes.len());
         let started = js_sys::Date::now();
         let mut slice_start = started;
-        for (done, piece) in dump.pieces.iter().enumerate() {
-            builder.add(piece);
+        while let Some(piece) = reading.next_statement() {
             let now = js_sys::Date::now();
             if let Err(too_slow) = budget.check((now - started) / 1000.0, piece) {
                 return Some(Err(too_slow));
             }
             if now - slice_start > SLICE_MS {
-                progress("parsing", (done * 100 / total) as u8);
+                let (done, total) = reading.progress();
+                progress("parsing", (done * 100 / total.max(1)) as u8);
                 next_task().await;
                 if !self.wanted(side, generation) {
                     return None;
@@ -200,12 +197,7 @@ impl Host {
             }
         }
         progress("parsing", 100);
-        let secrets = schemadrift_engine::secrets::find_secrets(&decoded.text);
-        let mut catalog = builder.finish();
-        catalog.cut_short = summary.cut_short.clone();
-        decoded.warnings.extend(catalog.refusals());
-        let text: std::sync::Arc<str> = decoded.text.into();
-        Some(Ok(Parsed::from_parts(file_name, bytes, text, (summary, catalog, decoded.warnings, secrets))))
+        Some(Ok(Parsed::from_side(reading.finish(file_name, bytes))))
     }
 
     /// Compares once no side is being read and the requests already queued were taken.

@@ -6,8 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use schemadrift_engine::diff::{key_findings, Rename, RENAMEABLE};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
 use schemadrift_engine::input::MAX_INPUT_BYTES;
-use schemadrift_engine::pipeline::{read_side, report_of, Side};
-use schemadrift_engine::release::release;
+use schemadrift_engine::pipeline::{read_side, Comparison, Side};
 use schemadrift_engine::render::html::report_html;
 use schemadrift_engine::render::markdown::report_markdown;
 use schemadrift_engine::risks::{counts as risk_counts, Level};
@@ -444,24 +443,13 @@ const CANNOT_PROVE: u8 = 2;
 
 fn prove_command(inputs: &Inputs, place: &Place, format: Format, options: &DiffOptions, out: &mut String) -> ExitCode {
     use schemadrift_engine::proof::{self, major_version, Direction, Verdict};
-    let texts = [&inputs.from, &inputs.to].map(|source| {
-        let bytes = read_bytes(source.path).map_err(|message| {
-            eprintln!("schemadrift: {message}");
-            ExitCode::from(BAD_INPUT)
-        })?;
-        let text = open_text(source, &bytes)?.text.into_owned();
-        let side = read_side(&file_name(source.path), &bytes, source.database).map_err(|e| refused(source, &e))?;
-        warn_about_reading(source, &side.warnings);
-        Ok::<_, ExitCode>((text, side))
-    });
-    let [from, to] = texts;
-    let ((from_text, old), (to_text, new)) = match (from, to) {
+    let [from, to] = [&inputs.from, &inputs.to].map(|source| said(source, read_catalog(source)));
+    let (old, new) = match (from, to) {
         (Ok(from), Ok(to)) => (from, to),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let names = (old.facts.name.clone(), new.facts.name.clone());
-    let release = release(&old.catalog, &new.catalog, options, (&names.0, &names.1));
-    let rollback = release.rollback(&old.catalog, &new.catalog, options, (&names.0, &names.1));
+    let compared = Comparison::new(old, new, options.clone());
+    let (old, new) = (compared.from(), compared.to());
     let server = match prove::Server::open(place.pg_bin, place.scratch_urls) {
         Ok(server) => server,
         Err(message) => {
@@ -474,8 +462,8 @@ fn prove_command(inputs: &Inputs, place: &Place, format: Format, options: &DiffO
         eprintln!("schemadrift: cannot make a folder for the proof's files ({}): {error}", work.display());
         return ExitCode::from(CANNOT_PROVE);
     }
-    let statements = [proof::dump_statements(&from_text), proof::dump_statements(&to_text)];
-    let scripts = [proof::script_statements(&release.script), proof::script_statements(&rollback)];
+    let statements = [proof::dump_statements(&old.text), proof::dump_statements(&new.text)];
+    let scripts = [proof::script_statements(&compared.release().script), proof::script_statements(compared.rollback())];
     fn dumped<'a>(side: &'a Side, statements: &'a proof::Script) -> proof::Dumped<'a> {
         proof::Dumped {
             name: &side.facts.name,
@@ -487,20 +475,20 @@ fn prove_command(inputs: &Inputs, place: &Place, format: Format, options: &DiffO
     let cases = [
         proof::Case {
             direction: Direction::Migration,
-            start: dumped(&old, &statements[0]),
-            target: dumped(&new, &statements[1]),
+            start: dumped(old, &statements[0]),
+            target: dumped(new, &statements[1]),
             script: &scripts[0],
             options,
         },
         proof::Case {
             direction: Direction::Rollback,
-            start: dumped(&new, &statements[1]),
-            target: dumped(&old, &statements[0]),
+            start: dumped(new, &statements[1]),
+            target: dumped(old, &statements[0]),
             script: &scripts[1],
             options,
         },
     ];
-    let texts = [(from_text.as_str(), release.script.as_str()), (to_text.as_str(), rollback.as_str())];
+    let texts = [(&*old.text, compared.release().script.as_str()), (&*new.text, compared.rollback())];
     let started = std::time::Instant::now();
     let proofs: Vec<_> = cases
         .iter()
@@ -592,13 +580,11 @@ fn compare(
     };
     warn_about_secrets(from_path, &old.secrets, inputs.keep_secrets);
     warn_about_secrets(to_path, &new.secrets, inputs.keep_secrets);
-    let secrets: Vec<Secret> = old.secrets.iter().chain(&new.secrets).cloned().collect();
-    let (from, to, from_secrets, to_secrets) = (&old.catalog, &new.catalog, &old.secrets, &new.secrets);
-    let names = (old.facts.name.clone(), new.facts.name.clone());
     // A script to a dump that looks cut short would drop what the cut left out: refused unless the
     // user confirms the removals are real.
     if format == DiffFormat::Sql && !options.confirm_cut_short {
-        let (target, path, role) = if rollback { (from, from_path, "FROM") } else { (to, to_path, "TO") };
+        let (target, path, role) =
+            if rollback { (&old.catalog, from_path, "FROM") } else { (&new.catalog, to_path, "TO") };
         if let Some(reason) = &target.cut_short {
             eprintln!(
                 "schemadrift: {role} ({}) looks cut short: {reason}. What comes after the cut would look removed, so the {} would drop objects that may still exist. Dump the schema again, or pass --allow-truncated if the removals are real (the script then opens with a warning listing them)",
@@ -608,13 +594,18 @@ fn compare(
             return ExitCode::from(BAD_INPUT);
         }
     }
-    let release = release(from, to, options, (&names.0, &names.1));
+    let compared = Comparison::new(old, new, options.clone());
+    let release = compared.release();
+    let secrets = compared.secrets();
+    let (old, new) = (compared.from(), compared.to());
+    let (from, to, from_secrets, to_secrets) = (&old.catalog, &new.catalog, &old.secrets, &new.secrets);
+    let names = compared.names();
     let (result, risks, order) = (&release.diff, &release.risks, &release.deploy_order);
     // Redacted scripts take each secret from a psql variable (never apply a placeholder); the rest
     // of the output is redacted at the end.
     let script = |text: String| if inputs.keep_secrets { text } else { withhold(&text, &secrets) };
-    let report = |release: &schemadrift_engine::release::Release| {
-        let report = report_of(release, &old, &new, options, release.rollback(from, to, options, (&names.0, &names.1)));
+    let report = || {
+        let report = compared.report().clone();
         if inputs.keep_secrets {
             report
         } else {
@@ -623,19 +614,19 @@ fn compare(
     };
     let cleanup = [cleanup_candidates(from), cleanup_candidates(to)];
     let tracking = [tracking_tables(from), tracking_tables(to)];
-    let findings = key_findings(result, &names.0, &names.1);
+    let findings = key_findings(result, names.0, names.1);
     // A whole output is taken as it is, not copied: it may be a hundred MB.
     let put = |out: &mut String, text: String| match out.is_empty() {
         true => *out = text,
         false => out.push_str(&text),
     };
     match format {
-        DiffFormat::Md => put(out, report_markdown(&report(&release))),
-        DiffFormat::Html => put(out, report_html(&report(&release))),
-        DiffFormat::Sql if rollback => put(out, script(release.rollback(from, to, options, (&names.0, &names.1)))),
+        DiffFormat::Md => put(out, report_markdown(&report())),
+        DiffFormat::Html => put(out, report_html(&report())),
+        DiffFormat::Sql if rollback => put(out, script(compared.rollback().to_string())),
         DiffFormat::Sql => put(out, script(release.script.clone())),
         DiffFormat::Json => {
-            let json = serde_json::to_string_pretty(&report(&release)).expect("plain data serializes");
+            let json = serde_json::to_string_pretty(&report()).expect("plain data serializes");
             let shown = match schemadrift_engine::render::visible::json(&json) {
                 std::borrow::Cow::Owned(shown) => Some(shown),
                 std::borrow::Cow::Borrowed(_) => None,

@@ -1,20 +1,25 @@
-//! The whole analysis in two calls, from a file's bytes to every output: [`read_side`] for each
-//! file, then [`compare_sides`]. The command line and the browser's worker read through it; the
-//! fuzz targets (`fuzz/`) and the property test (`tests/never_panics.rs`) drive it with damaged and
-//! random input through [`laws`], so what they prove holds for what users run.
+//! The whole analysis, the one path every caller takes: [`read_side`] (or [`Reading`], one
+//! statement at a time) for each file, then [`Comparison`] for the pair. The command line, the
+//! browser's worker, the fuzz targets (`fuzz/`, through [`laws`]) and the property test
+//! (`tests/never_panics.rs`) all run it, so what the fuzzers prove holds for what users run.
 
-use crate::catalog::Catalog;
-use crate::input::{prepare, reading_notes, InputError};
-use crate::release::{release, Release};
+use crate::catalog::{Catalog, CatalogBuilder};
+use crate::diff::{diff, Rename};
+use crate::input::{prepare, reading_notes, DecodedInput, InputError};
+use crate::reader::{Dump, Piece};
+use crate::release::{release_of, Release};
 use crate::render::{html::report_html, markdown::report_markdown};
-use crate::report::{self, InputFacts};
+use crate::report::{self, InputFacts, Report};
 use crate::secrets::{find_secrets, Secret};
-use crate::{build_catalog, read, summarize, DiffOptions, DumpSummary};
+use crate::{read, summarize, DiffOptions, DumpSummary};
+use std::sync::{Arc, OnceLock};
 
 /// One file, read: its catalog, its summary and the facts reports name it by, the secrets found in
 /// it, and what decoding and reading noted (as warnings for the user).
 #[derive(Debug, Clone)]
 pub struct Side {
+    /// The file's text as decoded (a proof builds the schema from it, statement by statement).
+    pub text: Arc<str>,
     pub catalog: Catalog,
     pub summary: DumpSummary,
     pub facts: InputFacts,
@@ -25,62 +30,181 @@ pub struct Side {
 /// Reads one file (for a `pg_dumpall` file, its `database`). The error says what the file is and
 /// what to do instead.
 pub fn read_side(file_name: &str, bytes: &[u8], database: Option<&str>) -> Result<Side, InputError> {
-    let mut decoded = prepare(bytes, database)?;
-    let dump = read(&decoded.text);
-    decoded.warnings.extend(reading_notes(&decoded.text, &dump));
-    let summary = summarize(&decoded.text, &dump);
-    let mut catalog = build_catalog(&dump);
-    catalog.cut_short = summary.cut_short.clone();
-    decoded.warnings.extend(catalog.refusals());
-    Ok(Side {
-        facts: InputFacts::new(file_name, bytes, &summary),
-        summary,
-        secrets: find_secrets(&decoded.text),
-        catalog,
-        warnings: decoded.warnings,
-    })
+    let decoded = prepare(bytes, database)?;
+    let mut reading = Reading::start(&decoded);
+    while reading.next_statement().is_some() {}
+    Ok(reading.finish(file_name, bytes))
 }
 
-/// Everything made from two sides: the release (diff, risks, plan, script), the rollback, and the
-/// report as data and as Markdown and HTML. Secrets are left in; redact before showing.
+/// A file being read, one statement at a time, so that a caller can pause between statements (the
+/// browser's worker yields to its messages, shows progress and keeps a time budget).
+/// [`read_side`] is this with every statement at once.
+pub struct Reading<'t> {
+    text: &'t str,
+    dump: Dump<'t>,
+    summary: DumpSummary,
+    builder: CatalogBuilder,
+    next: usize,
+    warnings: Vec<String>,
+}
+
+impl<'t> Reading<'t> {
+    /// Splits the decoded text into statements; nothing is in the catalog yet.
+    pub fn start(decoded: &'t DecodedInput<'_>) -> Reading<'t> {
+        let text: &'t str = &decoded.text;
+        let dump = read(text);
+        let mut warnings = decoded.warnings.clone();
+        warnings.extend(reading_notes(text, &dump));
+        let summary = summarize(text, &dump);
+        Reading { text, dump, summary, builder: CatalogBuilder::new(), next: 0, warnings }
+    }
+
+    /// Adds the next statement to the catalog and returns it; `None` once every one is in.
+    pub fn next_statement(&mut self) -> Option<&Piece<'t>> {
+        let piece = self.dump.pieces.get(self.next)?;
+        self.builder.add(piece);
+        self.next += 1;
+        Some(piece)
+    }
+
+    /// Statements added, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.dump.pieces.len())
+    }
+
+    /// The side read (`raw`: the file's bytes as given, for the facts reports name it by).
+    pub fn finish(mut self, file_name: &str, raw: &[u8]) -> Side {
+        while self.next_statement().is_some() {}
+        let mut catalog = self.builder.finish();
+        catalog.cut_short = self.summary.cut_short.clone();
+        self.warnings.extend(catalog.refusals());
+        Side {
+            text: Arc::from(self.text),
+            facts: InputFacts::new(file_name, raw, &self.summary),
+            summary: self.summary,
+            secrets: find_secrets(self.text),
+            catalog,
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// Two sides compared under one set of options: the release (diff, risks, compatibility, plan and
+/// script) made at once, the rollback and the report on first need. It holds its inputs and its
+/// options, so nothing is handed to it twice. Secrets are left in; redact before showing.
 #[derive(Debug, Clone)]
-pub struct Outputs {
-    pub release: Release,
-    pub rollback: String,
-    pub report: report::Report,
-    pub markdown: String,
-    pub html: String,
+pub struct Comparison {
+    sides: [Arc<Side>; 2],
+    options: DiffOptions,
+    release: Release,
+    rollback: OnceLock<String>,
+    report: OnceLock<Report>,
 }
 
-pub fn compare_sides(from: &Side, to: &Side, options: &DiffOptions) -> Outputs {
-    let names = (from.facts.name.as_str(), to.facts.name.as_str());
-    let release = release(&from.catalog, &to.catalog, options, names);
-    let rollback = release.rollback(&from.catalog, &to.catalog, options, names);
-    let report = report_of(&release, from, to, options, rollback.clone());
-    Outputs { markdown: report_markdown(&report), html: report_html(&report), release, rollback, report }
-}
+impl Comparison {
+    /// The sides as read (`Side`) or shared (`Arc<Side>`).
+    pub fn new(from: impl Into<Arc<Side>>, to: impl Into<Arc<Side>>, options: DiffOptions) -> Comparison {
+        Comparison::with_progress(from.into(), to.into(), options, &mut |_| {})
+    }
 
-/// The report of a release between two sides (the CLI's `md`, `html` and `json` formats).
-pub fn report_of(release: &Release, from: &Side, to: &Side, options: &DiffOptions, rollback: String) -> report::Report {
-    report::build(
-        release,
-        report::Sources {
-            from: &from.catalog,
-            to: &to.catalog,
-            inputs: [from.facts.clone(), to.facts.clone()],
-            options,
-            secrets: [from.secrets.clone(), to.secrets.clone()],
-            rollback,
-        },
-    )
+    /// [`Comparison::new`], telling `step` each step as it starts: `comparing`, `planning`.
+    pub fn with_progress(
+        from: Arc<Side>,
+        to: Arc<Side>,
+        options: DiffOptions,
+        step: &mut dyn FnMut(&str),
+    ) -> Comparison {
+        step("comparing");
+        let result = diff(&from.catalog, &to.catalog, &options);
+        step("planning");
+        let names = (from.facts.name.as_str(), to.facts.name.as_str());
+        let release = release_of(&from.catalog, &to.catalog, result, &options, names);
+        Comparison { sides: [from, to], options, release, rollback: OnceLock::new(), report: OnceLock::new() }
+    }
+
+    pub fn from(&self) -> &Side {
+        &self.sides[0]
+    }
+
+    pub fn to(&self) -> &Side {
+        &self.sides[1]
+    }
+
+    /// The shared sides (from, to), to compare them again under other options without reading.
+    pub fn sides(&self) -> [Arc<Side>; 2] {
+        self.sides.clone()
+    }
+
+    pub fn options(&self) -> &DiffOptions {
+        &self.options
+    }
+
+    /// The files' names, as the user named them (from, to).
+    pub fn names(&self) -> (&str, &str) {
+        (self.from().facts.name.as_str(), self.to().facts.name.as_str())
+    }
+
+    pub fn release(&self) -> &Release {
+        &self.release
+    }
+
+    /// The script that takes `to` back to `from`: the migration the other way (confirmed renames
+    /// reversed), headed by what it cannot bring back.
+    pub fn rollback(&self) -> &str {
+        self.rollback.get_or_init(|| {
+            let reversed = DiffOptions {
+                renames: self
+                    .options
+                    .renames
+                    .iter()
+                    .map(|r| Rename { object_kind: r.object_kind.clone(), from: r.to.clone(), to: r.from.clone() })
+                    .collect(),
+                ..self.options.clone()
+            };
+            let (from, to) = (&self.from().catalog, &self.to().catalog);
+            self.release.rollback(from, to, &reversed, self.options.confirm_cut_short, self.names())
+        })
+    }
+
+    /// The report as data (the CLI's `json` format; Markdown and HTML are written from it).
+    pub fn report(&self) -> &Report {
+        self.report.get_or_init(|| {
+            let (from, to) = (self.from(), self.to());
+            report::build(
+                &self.release,
+                report::Sources {
+                    from: &from.catalog,
+                    to: &to.catalog,
+                    inputs: [from.facts.clone(), to.facts.clone()],
+                    options: &self.options,
+                    secrets: [from.secrets.clone(), to.secrets.clone()],
+                    rollback: self.rollback().to_string(),
+                },
+            )
+        })
+    }
+
+    pub fn markdown(&self) -> String {
+        report_markdown(self.report())
+    }
+
+    pub fn html(&self) -> String {
+        report_html(self.report())
+    }
+
+    /// Both sides' secrets (from, then to).
+    pub fn secrets(&self) -> Vec<Secret> {
+        self.from().secrets.iter().chain(&self.to().secrets).cloned().collect()
+    }
 }
 
 /// What the analysis promises for any bytes at all, as assertions: the fuzz targets call these on
 /// every input they make, and `tests/fuzz_regressions.rs` on every input they kept. A broken law
 /// panics, which is how libFuzzer and the tests notice it.
 pub mod laws {
-    use super::{compare_sides, read_side, Outputs, Side};
+    use super::{read_side, Comparison, Side};
     use crate::diff::{diff, ChangeKind, DiffOptions, Rename};
+    use std::sync::Arc;
     use crate::input::InputError;
 
     /// Memory the analysis of one input may take per byte of input (the text, both catalogs, the
@@ -160,22 +284,22 @@ pub mod laws {
 
     /// Two files (split at the first NUL byte; without one, the file against itself), compared
     /// with every output made. A confirmed rename candidate becomes one `renamed` change. Returns
-    /// the outputs, or `None` when a side was refused.
-    pub fn compare_any(bytes: &[u8]) -> Option<Outputs> {
+    /// the comparison with every output made, or `None` when a side was refused.
+    pub fn compare_any(bytes: &[u8]) -> Option<Comparison> {
         let split = bytes.iter().position(|&b| b == 0);
         let (from, to) = match split {
             Some(at) => (&bytes[..at], &bytes[at + 1..]),
             None => (bytes, bytes),
         };
-        let from = first_side(from, "from.sql")?;
-        let to = first_side(to, "to.sql")?;
-        let options = DiffOptions::default();
-        let outputs = compare_sides(&from, &to, &options);
+        let from = Arc::new(first_side(from, "from.sql")?);
+        let to = Arc::new(first_side(to, "to.sql")?);
+        let outputs = Comparison::new(from.clone(), to.clone(), DiffOptions::default());
+        let (_markdown, _html) = (outputs.markdown(), outputs.html());
         if split.is_none() {
-            assert!(outputs.release.diff.changes.is_empty(), "a file compared with itself differs");
-            assert!(outputs.release.plan.steps.is_empty(), "a file compared with itself needs a migration");
+            assert!(outputs.release().diff.changes.is_empty(), "a file compared with itself differs");
+            assert!(outputs.release().plan.steps.is_empty(), "a file compared with itself needs a migration");
         }
-        if let Some(candidate) = outputs.release.diff.rename_candidates.first() {
+        if let Some(candidate) = outputs.release().diff.rename_candidates.first() {
             let confirmed = DiffOptions {
                 renames: vec![Rename {
                     object_kind: candidate.object_kind.to_string(),
@@ -184,9 +308,9 @@ pub mod laws {
                 }],
                 ..DiffOptions::default()
             };
-            let renamed = compare_sides(&from, &to, &confirmed);
+            let renamed = Comparison::new(from, to, confirmed);
             assert!(
-                renamed.release.diff.changes.iter().any(|c| c.change == ChangeKind::Renamed),
+                renamed.release().diff.changes.iter().any(|c| c.change == ChangeKind::Renamed),
                 "the confirmed rename {candidate:?} is not a renamed change"
             );
         }

@@ -1,10 +1,10 @@
-//! Everything a release needs from two catalogs, computed in one place for the CLI and the browser:
-//! the diff, its risks, compatibility and deploy order, the phased migration with its script, and
-//! the rollback.
+//! Everything a release needs from two catalogs: the diff, its risks, compatibility and deploy
+//! order, the phased migration with its script, and the rollback. Made by
+//! [`crate::pipeline::Comparison`], the one path the CLI, the worker and the fuzz targets take.
 
 use crate::catalog::Catalog;
 use crate::compat::{compatibility, recommendation, Compatibility};
-use crate::diff::{diff, Diff, DiffOptions, Rename};
+use crate::diff::{diff, Diff, DiffOptions};
 use crate::plan::{hold_back, plan, rollback_script, script, Plan};
 use crate::risks::{assess, Risk};
 
@@ -21,14 +21,10 @@ pub struct Release {
     pub script: String,
 }
 
-/// Compares `from` with `to` (named as the user named them) and plans the migration.
-pub fn release(from: &Catalog, to: &Catalog, options: &DiffOptions, names: (&str, &str)) -> Release {
-    release_of(from, to, diff(from, to, options), options, names)
-}
-
-/// [`release`] for a diff already made (the browser's worker reports comparing and planning as two
-/// steps).
-pub fn release_of(from: &Catalog, to: &Catalog, result: Diff, options: &DiffOptions, names: (&str, &str)) -> Release {
+/// The release of a diff already made: its risks, compatibility and deploy order, and the phased
+/// migration with its script. [`crate::pipeline::Comparison`] is the way to it (it reports
+/// comparing and planning as two steps).
+pub(crate) fn release_of(from: &Catalog, to: &Catalog, result: Diff, options: &DiffOptions, names: (&str, &str)) -> Release {
     let risks = assess(from, to, &result);
     let compatibility = compatibility(from, to, &result);
     let deploy_order = recommendation(&compatibility, &risks);
@@ -54,22 +50,22 @@ impl Release {
         self.script = crate::secrets::withhold(&self.script, secrets);
     }
 
-    /// The script that takes `to` back to `from`: the migration the other way (confirmed renames
-    /// reversed), headed by what it cannot bring back.
-    pub fn rollback(&self, from: &Catalog, to: &Catalog, options: &DiffOptions, names: (&str, &str)) -> String {
-        let reversed = DiffOptions {
-            renames: options
-                .renames
-                .iter()
-                .map(|r| Rename { object_kind: r.object_kind.clone(), from: r.to.clone(), to: r.from.clone() })
-                .collect(),
-            ..options.clone()
-        };
-        let back = diff(to, from, &reversed);
+    /// The script that takes `to` back to `from` (`reversed`: the options with confirmed renames
+    /// the other way), headed by what it cannot bring back. [`crate::pipeline::Comparison::rollback`]
+    /// is the way to it.
+    pub(crate) fn rollback(
+        &self,
+        from: &Catalog,
+        to: &Catalog,
+        reversed: &DiffOptions,
+        confirm_cut_short: bool,
+        names: (&str, &str),
+    ) -> String {
+        let back = diff(to, from, reversed);
         let back_risks = assess(to, from, &back);
         let title = format!("Rollback of {} → {}: {} back to {}", names.0, names.1, names.1, names.0);
         let mut backward = plan(to, from, &back);
-        hold_back(&mut backward, &back, from, options.confirm_cut_short);
+        hold_back(&mut backward, &back, from, confirm_cut_short);
         rollback_script(&self.plan, &backward, &title, &back_risks)
     }
 }

@@ -8,7 +8,7 @@
 //! nothing). Checked: with the AKIA detector made quadratic again (each match keeps a copy of the
 //! rest of the line), the AKIA shape fails here — a measurement stops at four times the law.
 
-use schemadrift_engine::pipeline::{compare_sides, laws, read_side};
+use schemadrift_engine::pipeline::{laws, read_side, Comparison};
 use schemadrift_engine::DiffOptions;
 use std::time::Instant;
 
@@ -43,15 +43,14 @@ fn analyse(from: &[u8], to: &[u8]) -> Cost {
         sides.0.as_ref().err(),
         sides.1.as_ref().err()
     );
-    if let (Ok(from), Ok(to)) = &sides {
-        let outputs = compare_sides(from, to, &DiffOptions::default());
+    if let (Ok(from), Ok(to)) = sides {
+        let outputs = Comparison::new(from, to, DiffOptions::default());
         eprintln!("read {read:.3} s, compared {:.3} s", started.elapsed().as_secs_f64() - read);
-        let json = serde_json::to_string(&outputs.report).expect("plain data serializes");
-        output = outputs.markdown.len() + outputs.html.len() + json.len() + outputs.rollback.len();
-        output += outputs.release.script.len();
+        let json = serde_json::to_string(outputs.report()).expect("plain data serializes");
+        output = outputs.markdown().len() + outputs.html().len() + json.len() + outputs.rollback().len();
+        output += outputs.release().script.len();
         std::hint::black_box((&outputs, json));
     }
-    drop(sides);
     Cost {
         bytes: from.len() + to.len(),
         seconds: started.elapsed().as_secs_f64(),

@@ -11,7 +11,7 @@
 
 mod common;
 
-use schemadrift_engine::pipeline::{compare_sides, read_side};
+use schemadrift_engine::pipeline::{read_side, Comparison};
 use schemadrift_engine::report::sha256_hex;
 use schemadrift_engine::DiffOptions;
 use std::collections::BTreeMap;
@@ -52,15 +52,15 @@ fn outputs(a: &[u8], b: &[u8]) -> Vec<u8> {
     let (Ok(from), Ok(to)) = (read_side("a.sql", a, None), read_side("b.sql", b, None)) else {
         return b"refused".to_vec();
     };
-    let outputs = compare_sides(&from, &to, &DiffOptions::default());
-    let json = serde_json::to_string_pretty(&outputs.report).expect("plain data serializes");
+    let outputs = Comparison::new(from, to, DiffOptions::default());
+    let json = serde_json::to_string_pretty(outputs.report()).expect("plain data serializes");
     let mut all = Vec::new();
     for (name, text) in [
-        ("markdown", &outputs.markdown),
-        ("html", &outputs.html),
-        ("json", &json),
-        ("script", &outputs.release.script),
-        ("rollback", &outputs.rollback),
+        ("markdown", outputs.markdown().as_str()),
+        ("html", outputs.html().as_str()),
+        ("json", json.as_str()),
+        ("script", outputs.release().script.as_str()),
+        ("rollback", outputs.rollback()),
     ] {
         all.extend_from_slice(format!("=== {name}\n").as_bytes());
         all.extend_from_slice(text.as_bytes());

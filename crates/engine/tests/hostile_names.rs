@@ -5,34 +5,16 @@
 
 use schemadrift_engine::render::html::report_html;
 use schemadrift_engine::render::markdown::report_markdown;
-use schemadrift_engine::report::{self, InputFacts, Report};
-use schemadrift_engine::{build_catalog, decode, read, summarize, DiffOptions};
+use schemadrift_engine::pipeline::{read_side, Comparison};
+use schemadrift_engine::report::Report;
+use schemadrift_engine::DiffOptions;
 use std::path::Path;
 
 fn hostile_report() -> (Report, String) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations/hostile_names");
-    let load = |name: &str| {
-        let raw = std::fs::read(dir.join(name)).unwrap();
-        let text = decode(&raw).unwrap().text.into_owned();
-        let dump = read(&text);
-        let facts = InputFacts::new(name, &raw, &summarize(&text, &dump));
-        (build_catalog(&dump), facts)
-    };
-    let ((from, from_facts), (to, to_facts)) = (load("before.sql"), load("after.sql"));
-    let options = DiffOptions::default();
-    let names = ("before.sql", "after.sql");
-    let release = schemadrift_engine::release::release(&from, &to, &options, names);
-    let rollback = release.rollback(&from, &to, &options, names);
-    let script = release.script.clone();
-    let sources = report::Sources {
-        from: &from,
-        to: &to,
-        inputs: [from_facts, to_facts],
-        options: &options,
-        secrets: [vec![], vec![]],
-        rollback,
-    };
-    (report::build(&release, sources), script)
+    let load = |name: &str| read_side(name, &std::fs::read(dir.join(name)).unwrap(), None).unwrap();
+    let compared = Comparison::new(load("before.sql"), load("after.sql"), DiffOptions::default());
+    (compared.report().clone(), compared.release().script.clone())
 }
 
 /// Every tag in an HTML text: what a browser would make elements of.

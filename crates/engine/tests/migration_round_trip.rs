@@ -13,6 +13,7 @@ mod common;
 use schemadrift_engine::diff::Rename;
 use schemadrift_engine::plan::{plan, script};
 use schemadrift_engine::proof;
+use schemadrift_engine::pipeline::{read_side, Comparison};
 use schemadrift_engine::{build_catalog, decode, diff, read, Catalog, DiffOptions};
 use std::path::{Path, PathBuf};
 
@@ -64,8 +65,10 @@ fn round_trip(
     (from_sql, to_sql): (&str, &str),
     confirm_renames: bool,
 ) -> Outcome {
-    let (from, to) = (build_catalog(&read(from_sql)), build_catalog(&read(to_sql)));
-    for role in proof::roles(&[&from, &to]) {
+    let side = |name: &str, sql: &str| read_side(name, sql.as_bytes(), None).expect("a pg_dump file reads");
+    let (from_side, to_side) = (side("from.sql", from_sql), side("to.sql", to_sql));
+    let (from, to) = (&from_side.catalog, &to_side.catalog);
+    for role in proof::roles(&[from, to]) {
         let _ = cluster.query("postgres", &proof::create_role(&role));
     }
     let database = format!("rt{number}");
@@ -77,10 +80,11 @@ fn round_trip(
     if let Err(error) = cluster.psql_file(&database, &from_file) {
         return Outcome { converged: false, report: format!("{name}: `from` does not restore: {error}") };
     }
-    let options = if confirm_renames { all_renames(&from, &to) } else { DiffOptions::default() };
-    let changes = diff(&from, &to, &options);
-    let migration = plan(&from, &to, &changes);
-    let mut sql = script(&migration, name, &[]);
+    // The script exactly as users get it (risk lines, timeouts and all), secrets kept.
+    let options = if confirm_renames { all_renames(from, to) } else { DiffOptions::default() };
+    let compared = Comparison::new(from_side.clone(), to_side.clone(), options);
+    let (changes, migration) = (&compared.release().diff, &compared.release().plan);
+    let mut sql = compared.release().script.clone();
     let manual_steps = common::known("pair-manual-step");
     let expected_manual = manual_steps.iter().find(|(pair, _)| name.contains(pair.as_str()));
     match (expected_manual, migration.manual.as_slice()) {
@@ -119,11 +123,11 @@ fn round_trip(
         };
     }
     // The result is dumped the way `to` was, and judged as `schemadrift prove` judges it.
-    let dumped = cluster.dump(&database, &proof::dump_options(&to)).unwrap();
+    let dumped = cluster.dump(&database, &proof::dump_options(to)).unwrap();
     let result = build_catalog(&read(&dumped));
     let server_major = proof::major_version(&cluster.query("postgres", "SHOW server_version").unwrap());
     let to_major = read(to_sql).header.server_version.as_deref().and_then(proof::major_version);
-    let left = proof::residual(&result, &to, &DiffOptions::default(), to_major, server_major);
+    let left = proof::residual(&result, to, &DiffOptions::default(), to_major, server_major);
     if left.is_empty() {
         return Outcome { converged: true, report: format!("{name}: {} changes, converged", changes.changes.len()) };
     }
@@ -260,10 +264,11 @@ fn class12_a_redacted_script_asks_for_its_secrets_and_then_converges() {
         cluster.query(name, sql).unwrap();
         dumps.push(cluster.dump_schema(name, &["--no-owner"]).unwrap());
     }
-    let (from, to) = (build_catalog(&read(&dumps[0])), build_catalog(&read(&dumps[1])));
-    let secrets = schemadrift_engine::secrets::find_secrets(&dumps[1]);
+    let side = |name: &str, dump: &str| read_side(name, dump.as_bytes(), None).unwrap();
+    let compared = Comparison::new(side("a", &dumps[0]), side("b", &dumps[1]), DiffOptions::default());
+    let secrets = compared.secrets();
     assert_eq!(secrets.len(), 3, "{secrets:?}");
-    let mut release = schemadrift_engine::release::release(&from, &to, &DiffOptions::default(), ("a", "b"));
+    let mut release = compared.release().clone();
     release.redact(&secrets);
     let sql = &release.script;
     for value in ["Sup3rSecret!", "AKIAIOSFODNN7EXAMPLE", "sk_live_4eC39", "[REDACTED]"] {
@@ -304,7 +309,7 @@ fn class12_a_redacted_script_asks_for_its_secrets_and_then_converges() {
     let applied = run(&given);
     assert!(applied.status.success(), "{}\n{sql}", String::from_utf8_lossy(&applied.stderr));
     let result = build_catalog(&read(&cluster.dump_schema("secret_from", &["--no-owner"]).unwrap()));
-    let left = diff(&result, &to, &DiffOptions::default());
+    let left = diff(&result, &compared.to().catalog, &DiffOptions::default());
     assert!(left.changes.is_empty(), "{:#?}\n{sql}", left.changes);
 }
 

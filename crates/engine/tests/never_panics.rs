@@ -261,11 +261,11 @@ fn check_case(seed: u64, dumps: &[(String, Vec<u8>)]) -> bool {
         let compared = first.is_some();
         match (first, second) {
             (Some(a), Some(b)) => {
-                assert_eq!(a.release.script, b.release.script, "the script differs between two runs");
-                assert_eq!(a.rollback, b.rollback, "the rollback differs between two runs");
-                assert_eq!(a.markdown, b.markdown, "the Markdown report differs between two runs");
-                assert_eq!(a.html, b.html, "the HTML report differs between two runs");
-                let json = |o: &schemadrift_engine::pipeline::Outputs| serde_json::to_string(&o.report).unwrap();
+                assert_eq!(a.release().script, b.release().script, "the script differs between two runs");
+                assert_eq!(a.rollback(), b.rollback(), "the rollback differs between two runs");
+                assert_eq!(a.markdown(), b.markdown(), "the Markdown report differs between two runs");
+                assert_eq!(a.html(), b.html(), "the HTML report differs between two runs");
+                let json = |o: &schemadrift_engine::pipeline::Comparison| serde_json::to_string(o.report()).unwrap();
                 assert_eq!(json(&a), json(&b), "the JSON report differs between two runs");
             }
             (None, None) => {}

@@ -16,7 +16,7 @@
 
 mod common;
 
-use schemadrift_engine::pipeline::{compare_sides, read_side};
+use schemadrift_engine::pipeline::{read_side, Comparison};
 use schemadrift_engine::DiffOptions;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -284,9 +284,9 @@ impl Run<'_> {
     fn direction(&self, (from_db, from_dump): (&str, &str), to_dump: &str) -> Result<(), String> {
         let side = |name: &str, dump: &str| read_side(name, dump.as_bytes(), None).map_err(|e| e.to_string());
         let (from, to) = (side("from.sql", from_dump)?, side("to.sql", to_dump)?);
-        let outputs = compare_sides(&from, &to, &DiffOptions::default());
-        let script = outputs.release.script;
-        let script_file = self.file(&format!("{from_db}-migration.sql"), &script);
+        let outputs = Comparison::new(from, to, DiffOptions::default());
+        let script = &outputs.release().script;
+        let script_file = self.file(&format!("{from_db}-migration.sql"), script);
         if let Err(error) = self.cluster.psql_file(from_db, &script_file) {
             return Err(format!("the migration fails: {error}\n--- script ---\n{script}"));
         }
@@ -308,7 +308,7 @@ impl Run<'_> {
             }
         };
         let same = read_side("a.sql", a.1.as_bytes(), None)
-            .map(|side| compare_sides(&side, &side, &DiffOptions::default()).release.diff.changes.len());
+            .map(|side| Comparison::new(side.clone(), side, DiffOptions::default()).release().diff.changes.len());
         if !matches!(same, Ok(0)) {
             let e = format!("a dump compared with itself does not show zero changes: {same:?}");
             return [Verdict::Failed(e.clone()), Verdict::Failed(e)];

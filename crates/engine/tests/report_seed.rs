@@ -6,35 +6,16 @@
 mod common;
 
 use schemadrift_engine::render::markdown::report_markdown;
-use schemadrift_engine::report::{self, InputFacts, Report};
-use schemadrift_engine::{build_catalog, decode, read, summarize, DiffOptions};
+use schemadrift_engine::pipeline::{read_side, Comparison};
+use schemadrift_engine::report::Report;
+use schemadrift_engine::DiffOptions;
 
 fn shrinkchat_report() -> Option<Report> {
     let corpus = common::corpus_dir()?;
     let dir = corpus.join("selfmade/shrinkchat_staging_vs_production");
-    let load = |name: &str| {
-        let raw = std::fs::read(dir.join(name)).unwrap();
-        let text = decode(&raw).unwrap().text;
-        let dump = read(&text);
-        let facts = InputFacts::new(name, &raw, &summarize(&text, &dump));
-        (build_catalog(&dump), facts)
-    };
-    let ((production, from_facts), (staging, to_facts)) = (load("production.sql"), load("staging.sql"));
-    let options = DiffOptions::default();
-    let names = ("production.sql", "staging.sql");
-    let release = schemadrift_engine::release::release(&production, &staging, &options, names);
-    let rollback = release.rollback(&production, &staging, &options, names);
-    Some(report::build(
-        &release,
-        report::Sources {
-            from: &production,
-            to: &staging,
-            inputs: [from_facts, to_facts],
-            options: &options,
-            secrets: [Vec::new(), Vec::new()],
-            rollback,
-        },
-    ))
+    let load = |name: &str| read_side(name, &std::fs::read(dir.join(name)).unwrap(), None).unwrap();
+    let compared = Comparison::new(load("production.sql"), load("staging.sql"), DiffOptions::default());
+    Some(compared.report().clone())
 }
 
 /// The text under the first heading that starts with `heading`, up to the next heading of the

@@ -10,7 +10,7 @@
 
 mod common;
 
-use schemadrift_engine::pipeline::{compare_sides, read_side};
+use schemadrift_engine::pipeline::{read_side, Comparison};
 use schemadrift_engine::{build_catalog, diff, read, DiffOptions};
 use std::path::Path;
 
@@ -199,8 +199,8 @@ fn migrations_to_awkward_files_destroy_nothing_and_run_nothing_hidden() {
                 failures.push(format!("{}: no warning with {warning:?}: {:?}", case.name, to.warnings));
             }
         }
-        let outputs = compare_sides(&from, &to, &DiffOptions::default());
-        let script = &outputs.release.script;
+        let outputs = Comparison::new(from.clone(), to, DiffOptions::default());
+        let script = &outputs.release().script;
         for never in case.never {
             if script.contains(never) {
                 failures.push(format!("{}: the script holds {never:?}:\n{script}", case.name));
@@ -314,10 +314,10 @@ fn damaging_one_statement_never_drops_its_object() {
             let start = piece.text.as_ptr() as usize - text.as_ptr() as usize;
             let damaged = format!("{}{}{}", &text[..start], damaged_statement, &text[start + piece.text.len()..]);
             let side = read_side("damaged.sql", damaged.as_bytes(), None).unwrap();
-            let outputs = compare_sides(&whole, &side, &DiffOptions::default());
+            let outputs = Comparison::new(whole.clone(), side, DiffOptions::default());
             damaged_count += 1;
             let drops: Vec<&str> =
-                outputs.release.script.lines().filter(|l| l.trim_start().starts_with("DROP ")).collect();
+                outputs.release().script.lines().filter(|l| l.trim_start().starts_with("DROP ")).collect();
             assert!(
                 drops.is_empty(),
                 "{}: damaging the statement on line {} (`{}`) drops: {drops:?}",

@@ -857,25 +857,13 @@ fn migration_status(from: &Catalog, to: &Catalog, inputs: &[InputFacts; 2]) -> M
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::{build_catalog, read, summarize};
+    use crate::pipeline::{read_side, Comparison};
+    use std::sync::Arc;
 
+    /// The report of two SQL texts, through the pipeline every caller takes.
     pub(crate) fn report_of(before: &str, after: &str) -> Report {
-        let (from, to) = (build_catalog(&read(before)), build_catalog(&read(after)));
-        let options = DiffOptions::default();
-        let release = crate::release::release(&from, &to, &options, ("a.sql", "b.sql"));
-        let rollback = release.rollback(&from, &to, &options, ("a.sql", "b.sql"));
-        let facts = |name: &str, text: &str| InputFacts::new(name, text.as_bytes(), &summarize(text, &read(text)));
-        build(
-            &release,
-            Sources {
-                from: &from,
-                to: &to,
-                inputs: [facts("a.sql", before), facts("b.sql", after)],
-                options: &options,
-                secrets: [Vec::new(), Vec::new()],
-                rollback,
-            },
-        )
+        let side = |name: &str, text: &str| Arc::new(read_side(name, text.as_bytes(), None).expect("plain SQL reads"));
+        Comparison::new(side("a.sql", before), side("b.sql", after), DiffOptions::default()).report().clone()
     }
 
     #[test]
