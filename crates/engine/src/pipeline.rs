@@ -204,8 +204,8 @@ impl Comparison {
 pub mod laws {
     use super::{read_side, Comparison, Side};
     use crate::diff::{diff, ChangeKind, DiffOptions, Rename};
-    use std::sync::Arc;
     use crate::input::InputError;
+    use std::sync::Arc;
 
     /// Memory the analysis of one input may take per byte of input (the text, both catalogs, the
     /// changes, the plan), beyond [`FIXED_BYTES`] and what it writes.

@@ -24,7 +24,13 @@ pub struct Release {
 /// The release of a diff already made: its risks, compatibility and deploy order, and the phased
 /// migration with its script. [`crate::pipeline::Comparison`] is the way to it (it reports
 /// comparing and planning as two steps).
-pub(crate) fn release_of(from: &Catalog, to: &Catalog, result: Diff, options: &DiffOptions, names: (&str, &str)) -> Release {
+pub(crate) fn release_of(
+    from: &Catalog,
+    to: &Catalog,
+    result: Diff,
+    options: &DiffOptions,
+    names: (&str, &str),
+) -> Release {
     let risks = assess(from, to, &result);
     let compatibility = compatibility(from, to, &result);
     let deploy_order = recommendation(&compatibility, &risks);

@@ -3,9 +3,9 @@
 //! HTML, script, `|`, backticks, newlines, mixed case, reserved words, quotes, non-ASCII and a
 //! name cut at 63 bytes). `migration_round_trip.rs` applies its script to PostgreSQL.
 
+use schemadrift_engine::pipeline::{read_side, Comparison};
 use schemadrift_engine::render::html::report_html;
 use schemadrift_engine::render::markdown::report_markdown;
-use schemadrift_engine::pipeline::{read_side, Comparison};
 use schemadrift_engine::report::Report;
 use schemadrift_engine::DiffOptions;
 use std::path::Path;

@@ -11,9 +11,9 @@
 mod common;
 
 use schemadrift_engine::diff::Rename;
+use schemadrift_engine::pipeline::{read_side, Comparison};
 use schemadrift_engine::plan::{plan, script};
 use schemadrift_engine::proof;
-use schemadrift_engine::pipeline::{read_side, Comparison};
 use schemadrift_engine::{build_catalog, decode, diff, read, Catalog, DiffOptions};
 use std::path::{Path, PathBuf};
 

@@ -5,8 +5,8 @@
 
 mod common;
 
-use schemadrift_engine::render::markdown::report_markdown;
 use schemadrift_engine::pipeline::{read_side, Comparison};
+use schemadrift_engine::render::markdown::report_markdown;
 use schemadrift_engine::report::Report;
 use schemadrift_engine::DiffOptions;
 
