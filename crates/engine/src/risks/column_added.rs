@@ -40,3 +40,47 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_plain_column_is_added_instantly() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer, note text);"#
+        ));
+    }
+
+    #[test]
+    fn fires_on_a_column_with_a_volatile_default_rewrites_the_table() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer, u uuid DEFAULT gen_random_uuid());"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_the_columns_table_is_new() {
+        assert_eq!(
+            findings(RULE.id, r#""#, r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_a_column_is_dropped() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer, note text);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#
+            ),
+            ""
+        );
+    }
+}

@@ -75,3 +75,47 @@ mod tests {
         assert!(!binary_coercible("numeric", "double precision"));
     }
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_integer_to_bigint_rewrites_the_table() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k bigint);"#
+        ));
+    }
+
+    #[test]
+    fn fires_on_a_wider_varchar_needs_no_rewrite() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a character varying(20));"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a character varying(40));"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_only_the_default_changes() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text DEFAULT 'x'::text, k integer);"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_the_table_is_new() {
+        assert_eq!(
+            findings(RULE.id, r#""#, r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#),
+            ""
+        );
+    }
+}

@@ -38,3 +38,57 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_check_is_added_to_an_existing_table() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE public.t ADD CONSTRAINT t_k_check CHECK (k > 0);"#
+        ));
+    }
+
+    #[test]
+    fn fires_on_a_foreign_key_is_added_to_an_existing_table() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE TABLE public.p (id integer PRIMARY KEY);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE TABLE public.p (id integer PRIMARY KEY);
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_k_fkey FOREIGN KEY (k) REFERENCES public.p(id);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_check_on_a_new_table() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#""#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE public.t ADD CONSTRAINT t_k_check CHECK (k > 0);"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_a_check_is_dropped() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE public.t ADD CONSTRAINT t_k_check CHECK (k > 0);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#
+            ),
+            ""
+        );
+    }
+}

@@ -18,3 +18,43 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .map(|change| hit(change, Level::High, format!("{} is dropped with its values", change.object)))
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_column_is_dropped_from_a_kept_table() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_the_column_goes_with_its_table() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE TABLE public.old (id integer, v text);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_a_column_is_added() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#
+            ),
+            ""
+        );
+    }
+}

@@ -20,3 +20,32 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .map(|change| hit(change, Level::Medium, format!("{} {} is dropped", change.object_kind, change.object)))
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_sequence_is_dropped() {
+        insta::assert_snapshot!(fires(RULE.id, r#"CREATE SEQUENCE public.s;"#, r#""#));
+    }
+
+    #[test]
+    fn fires_on_a_type_is_dropped() {
+        insta::assert_snapshot!(fires(RULE.id, r#"CREATE TYPE public.mood AS ENUM ('sad', 'ok');"#, r#""#));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_sequence_is_added() {
+        assert_eq!(findings(RULE.id, r#""#, r#"CREATE SEQUENCE public.s;"#), "");
+    }
+
+    #[test]
+    fn does_not_fire_on_a_table_is_dropped() {
+        assert_eq!(
+            findings(RULE.id, r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#, r#""#),
+            ""
+        );
+    }
+}

@@ -22,3 +22,32 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_table_is_dropped() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE TABLE public.old (id integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_table_is_added() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE TABLE public.old (id integer);"#
+            ),
+            ""
+        );
+    }
+}

@@ -25,3 +25,38 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_domain_gains_a_check() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE DOMAIN public.pos AS integer;"#,
+            r#"CREATE DOMAIN public.pos AS integer CONSTRAINT pos_check CHECK (VALUE > 0);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_an_enum_changes() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TYPE public.mood AS ENUM ('sad', 'ok');"#,
+                r#"CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy');"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_a_new_domain() {
+        assert_eq!(
+            findings(RULE.id, r#""#, r#"CREATE DOMAIN public.pos AS integer CONSTRAINT pos_check CHECK (VALUE > 0);"#),
+            ""
+        );
+    }
+}

@@ -37,3 +37,48 @@ fn check(ctx: &Context) -> Vec<Hit> {
     }
     out
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_an_index_is_the_start_of_another() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE INDEX t_a ON public.t USING btree (a);
+CREATE INDEX t_a_k ON public.t USING btree (a, k);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_indexes_with_other_columns() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE INDEX t_a ON public.t USING btree (a);
+CREATE INDEX t_k_a ON public.t USING btree (k, a);"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_a_hash_index_beside_a_wider_btree() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE INDEX t_a ON public.t USING hash (a);
+CREATE INDEX t_a_k ON public.t USING btree (a, k);"#
+            ),
+            ""
+        );
+    }
+}

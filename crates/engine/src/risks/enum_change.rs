@@ -39,3 +39,53 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_value_is_added() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TYPE public.mood AS ENUM ('sad', 'ok');"#,
+            r#"CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy');"#
+        ));
+    }
+
+    #[test]
+    fn fires_on_a_value_is_removed() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TYPE public.mood AS ENUM ('sad', 'ok');"#,
+            r#"CREATE TYPE public.mood AS ENUM ('ok');"#
+        ));
+    }
+
+    #[test]
+    fn fires_on_values_are_reordered() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TYPE public.mood AS ENUM ('sad', 'ok');"#,
+            r#"CREATE TYPE public.mood AS ENUM ('ok', 'sad');"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_new_enum() {
+        assert_eq!(findings(RULE.id, r#""#, r#"CREATE TYPE public.mood AS ENUM ('sad', 'ok');"#), "");
+    }
+
+    #[test]
+    fn does_not_fire_on_a_domain_changes() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE DOMAIN public.pos AS integer;"#,
+                r#"CREATE DOMAIN public.pos AS integer CONSTRAINT pos_check CHECK (VALUE > 0);"#
+            ),
+            ""
+        );
+    }
+}

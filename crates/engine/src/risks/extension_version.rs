@@ -29,3 +29,36 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_an_extension_is_upgraded() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE EXTENSION vector WITH SCHEMA public VERSION '0.5.0';"#,
+            r#"CREATE EXTENSION vector WITH SCHEMA public VERSION '0.7.0';"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_an_extension_is_added() {
+        assert_eq!(findings(RULE.id, r#""#, r#"CREATE EXTENSION vector WITH SCHEMA public VERSION '0.7.0';"#), "");
+    }
+
+    #[test]
+    fn does_not_fire_on_an_extension_without_a_version_moves_schema() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE EXTENSION citext WITH SCHEMA public;"#,
+                r#"CREATE SCHEMA ext;
+CREATE EXTENSION citext WITH SCHEMA ext;"#
+            ),
+            ""
+        );
+    }
+}

@@ -46,3 +46,51 @@ fn check(ctx: &Context) -> Vec<Hit> {
     }
     out
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_new_foreign_key_has_no_index() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.p (id integer PRIMARY KEY);
+CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.p (id integer PRIMARY KEY);
+CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_k_fkey FOREIGN KEY (k) REFERENCES public.p(id);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_the_foreign_key_has_an_index() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.p (id integer PRIMARY KEY);
+CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+                r#"CREATE TABLE public.p (id integer PRIMARY KEY);
+CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_k_fkey FOREIGN KEY (k) REFERENCES public.p(id);
+CREATE INDEX t_k ON public.t USING btree (k);"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_the_foreign_key_leads_the_primary_key() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.p (id integer PRIMARY KEY);"#,
+                r#"CREATE TABLE public.p (id integer PRIMARY KEY);
+CREATE TABLE public.c (p_id integer, n integer, PRIMARY KEY (p_id, n));
+ALTER TABLE ONLY public.c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES public.p(id);"#
+            ),
+            ""
+        );
+    }
+}

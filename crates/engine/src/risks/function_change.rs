@@ -59,3 +59,56 @@ fn check(ctx: &Context) -> Vec<Hit> {
     }
     out
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_new_security_definer_function_without_a_search_path() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#""#,
+            r#"CREATE FUNCTION public.f() RETURNS integer LANGUAGE sql SECURITY DEFINER AS $$ SELECT 1 $$;"#
+        ));
+    }
+
+    #[test]
+    fn fires_on_a_function_is_dropped() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE FUNCTION public.f() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;"#,
+            r#""#
+        ));
+    }
+
+    #[test]
+    fn fires_on_a_function_changes_its_body() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE FUNCTION public.f() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;"#,
+            r#"CREATE FUNCTION public.f() RETURNS integer LANGUAGE sql AS $$ SELECT 2 $$;"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_new_security_definer_function_with_a_search_path() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#""#,
+                r#"CREATE FUNCTION public.f() RETURNS integer LANGUAGE sql SECURITY DEFINER SET search_path TO 'pg_catalog' AS $$ SELECT 1 $$;"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_a_new_plain_function() {
+        assert_eq!(
+            findings(RULE.id, r#""#, r#"CREATE FUNCTION public.f() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;"#),
+            ""
+        );
+    }
+}

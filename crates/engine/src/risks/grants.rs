@@ -24,3 +24,43 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_select_is_granted_to_public() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+GRANT SELECT ON TABLE public.t TO PUBLIC;"#
+        ));
+    }
+
+    #[test]
+    fn fires_on_a_grant_to_a_role_is_taken_away() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+GRANT SELECT ON TABLE public.t TO reporting;"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_the_same_grants_on_both_sides() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+GRANT SELECT ON TABLE public.t TO reporting;"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer, n integer);
+GRANT SELECT ON TABLE public.t TO reporting;"#
+            ),
+            ""
+        );
+    }
+}

@@ -30,3 +30,45 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_an_index_is_built_on_an_existing_table() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE INDEX t_a ON public.t USING btree (a);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_an_index_on_a_new_table() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#""#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE INDEX t_a ON public.t USING btree (a);"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_an_index_is_dropped() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE INDEX t_a ON public.t USING btree (a);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#
+            ),
+            ""
+        );
+    }
+}

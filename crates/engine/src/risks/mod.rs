@@ -343,3 +343,78 @@ pub(crate) fn hit(change: &Change, level: Level, finding: String) -> Hit {
 pub(crate) fn parent(object: &str) -> &str {
     object.rsplit_once('.').map_or(object, |(table, _)| table)
 }
+
+/// What rule tests share: the risks one rule finds between two schemas, as users read them.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::{build_catalog, diff, read, DiffOptions};
+
+    /// The risks `rule` finds going from `from` to `to` (each SQL read as written), each as its card
+    /// reads: level, rule, category, the object, the finding, why, the mitigation and the caveat.
+    /// Empty when the rule does not fire.
+    pub(crate) fn findings(rule: &str, from: &str, to: &str) -> String {
+        findings_with(rule, from, to, &DiffOptions::default())
+    }
+
+    /// [`findings`] for a case that must fire: it fails when the rule finds nothing.
+    pub(crate) fn fires(rule: &str, from: &str, to: &str) -> String {
+        fires_with(rule, from, to, &DiffOptions::default())
+    }
+
+    pub(crate) fn fires_with(rule: &str, from: &str, to: &str, options: &DiffOptions) -> String {
+        let found = findings_with(rule, from, to, options);
+        assert!(!found.is_empty(), "{rule} does not fire from\n{from}\nto\n{to}");
+        found
+    }
+
+    /// [`findings`] under chosen options (confirmed renames, what to ignore).
+    pub(crate) fn findings_with(rule: &str, from: &str, to: &str, options: &DiffOptions) -> String {
+        assert!(super::RULES.iter().any(|r| r.id == rule), "no rule {rule}");
+        let (from, to) = (build_catalog(&read(from)), build_catalog(&read(to)));
+        let result = diff(&from, &to, options);
+        super::assess(&from, &to, &result)
+            .into_iter()
+            .filter(|risk| risk.rule == rule)
+            .map(|risk| {
+                let mut card = format!(
+                    "{} · {} · {} · {} {}\nfinding: {}\nwhy: {}\nmitigation: {}\n",
+                    risk.level.label(),
+                    risk.rule,
+                    risk.category.label(),
+                    risk.object_kind,
+                    risk.object,
+                    risk.finding,
+                    risk.why,
+                    risk.mitigation
+                );
+                if let Some(caveat) = &risk.caveat {
+                    card.push_str(&format!("caveat: {caveat}\n"));
+                }
+                card
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Every rule file holds its own tests: at least one case that fires (with a snapshot of the
+    /// risk as users read it) and one that must not.
+    #[test]
+    fn every_rule_has_tests_that_fire_and_that_must_not() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/risks");
+        let mut rule_files = 0;
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".rs") || name == "mod.rs" {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            if !text.contains("pub(super) const RULE: Rule") {
+                continue;
+            }
+            rule_files += 1;
+            assert!(text.contains("insta::assert_snapshot!(fires"), "{name}: no case that fires, with its snapshot");
+            assert!(text.contains("fn does_not_fire_"), "{name}: no case that must not fire");
+        }
+        assert_eq!(rule_files, super::RULES.len(), "one file per rule");
+    }
+}

@@ -30,3 +30,39 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_new_table_has_no_primary_key() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#""#,
+            r#"CREATE TABLE public.log (at timestamp with time zone, line text);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_new_table_has_a_primary_key() {
+        assert_eq!(
+            findings(RULE.id, r#""#, r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_an_untouched_table_has_none() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.log (at timestamp with time zone, line text);"#,
+                r#"CREATE TABLE public.log (at timestamp with time zone, line text);
+CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#
+            ),
+            ""
+        );
+    }
+}

@@ -19,3 +19,38 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .map(|change| hit(change, Level::Medium, format!("{} becomes NOT NULL", change.object)))
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_column_of_an_existing_table_becomes_not_null() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text NOT NULL, k integer);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_column_becomes_nullable() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text NOT NULL, k integer);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_a_new_table_has_a_not_null_column() {
+        assert_eq!(
+            findings(RULE.id, r#""#, r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text NOT NULL, k integer);"#),
+            ""
+        );
+    }
+}

@@ -22,3 +22,38 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_not_null_column_without_a_default_is_added() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer, code text NOT NULL);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_the_new_not_null_column_has_a_default() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer, code text DEFAULT 'x'::text NOT NULL);"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_the_table_is_new() {
+        assert_eq!(
+            findings(RULE.id, r#""#, r#"CREATE TABLE public.t (id integer PRIMARY KEY, code text NOT NULL);"#),
+            ""
+        );
+    }
+}

@@ -24,3 +24,55 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_policy_is_added() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE public.t ENABLE ROW LEVEL SECURITY;"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE public.t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p ON public.t USING (k > 0);"#
+        ));
+    }
+
+    #[test]
+    fn fires_on_a_policy_is_removed() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE POLICY p ON public.t USING (k > 0);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#
+        ));
+    }
+
+    #[test]
+    fn fires_on_a_policy_changes() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE POLICY p ON public.t USING (k > 0);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE POLICY p ON public.t USING (k > 1);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_row_level_security_is_enabled_alone() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE public.t ENABLE ROW LEVEL SECURITY;"#
+            ),
+            ""
+        );
+    }
+}

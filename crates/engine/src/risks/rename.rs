@@ -27,3 +27,37 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires_with};
+
+    #[test]
+    fn fires_on_a_confirmed_column_rename() {
+        let rename = crate::diff::Rename {
+            object_kind: "column".into(),
+            from: "public.t.fullname".into(),
+            to: "public.t.full_name".into(),
+        };
+        let options = crate::DiffOptions { renames: vec![rename], ..crate::DiffOptions::default() };
+        insta::assert_snapshot!(fires_with(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, fullname text);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, full_name text);"#,
+            &options
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_an_unconfirmed_rename_candidate() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, fullname text);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, full_name text);"#
+            ),
+            ""
+        );
+    }
+}

@@ -23,3 +23,41 @@ fn check(ctx: &Context) -> Vec<Hit> {
     );
     out
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_the_replica_identity_becomes_full() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE ONLY public.t REPLICA IDENTITY FULL;"#
+        ));
+    }
+
+    #[test]
+    fn fires_on_a_publication_is_added() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE PUBLICATION pub FOR TABLE ONLY public.t;"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_column_is_added() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer, n integer);"#
+            ),
+            ""
+        );
+    }
+}

@@ -28,3 +28,28 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_table_with_a_foreign_key_is_created() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.p (id integer PRIMARY KEY);"#,
+            r#"CREATE TABLE public.p (id integer PRIMARY KEY);
+CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_k_fkey FOREIGN KEY (k) REFERENCES public.p(id);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_table_is_dropped() {
+        assert_eq!(
+            findings(RULE.id, r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#, r#""#),
+            ""
+        );
+    }
+}

@@ -37,3 +37,45 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_unique_constraint_is_added_to_an_existing_table() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_k_key UNIQUE (k);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_unique_constraint_on_a_new_table() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#""#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_k_key UNIQUE (k);"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_a_check_constraint_is_added() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+ALTER TABLE public.t ADD CONSTRAINT t_k_check CHECK (k > 0);"#
+            ),
+            ""
+        );
+    }
+}

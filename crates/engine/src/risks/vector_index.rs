@@ -53,3 +53,45 @@ fn check(ctx: &Context) -> Vec<Hit> {
     }
     out
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_an_hnsw_index_is_built_on_an_existing_table() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.docs (id integer PRIMARY KEY, e public.vector(3));"#,
+            r#"CREATE TABLE public.docs (id integer PRIMARY KEY, e public.vector(3));
+CREATE INDEX docs_e ON public.docs USING hnsw (e public.vector_cosine_ops);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_vector_index_on_a_new_table() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#""#,
+                r#"CREATE TABLE public.docs (id integer PRIMARY KEY, e public.vector(3));
+CREATE INDEX docs_e ON public.docs USING hnsw (e public.vector_cosine_ops);"#
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn does_not_fire_on_a_btree_index_on_an_existing_table() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.docs (id integer PRIMARY KEY, e text);"#,
+                r#"CREATE TABLE public.docs (id integer PRIMARY KEY, e text);
+CREATE INDEX docs_e ON public.docs USING btree (e);"#
+            ),
+            ""
+        );
+    }
+}

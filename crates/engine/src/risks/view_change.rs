@@ -33,3 +33,44 @@ fn check(ctx: &Context) -> Vec<Hit> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::RULE;
+    use crate::risks::testing::{findings, fires};
+
+    #[test]
+    fn fires_on_a_view_changes() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE VIEW public.v AS SELECT t.id FROM public.t;"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE VIEW public.v AS SELECT t.id, t.a FROM public.t;"#
+        ));
+    }
+
+    #[test]
+    fn fires_on_a_view_other_views_read_is_dropped() {
+        insta::assert_snapshot!(fires(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE VIEW public.v AS SELECT t.id FROM public.t;
+CREATE VIEW public.w AS SELECT v.id FROM public.v;"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#
+        ));
+    }
+
+    #[test]
+    fn does_not_fire_on_a_view_is_added() {
+        assert_eq!(
+            findings(
+                RULE.id,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+                r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);
+CREATE VIEW public.v AS SELECT t.id FROM public.t;"#
+            ),
+            ""
+        );
+    }
+}
