@@ -3,7 +3,7 @@
 //! No Leptos here, so the rules (what a failed load keeps, what swap does) are tested natively.
 
 pub use crate::analysis::{Comparison, Export, LoadedDump};
-use schemadrift_engine::diff::{Change, Rename, TableEntry, RENAMEABLE};
+use schemadrift_engine::diff::{Change, ObjectKind, Rename, TableEntry};
 use schemadrift_engine::input::Database;
 use schemadrift_engine::risks::Level;
 use schemadrift_engine::{Counts, DiffOptions};
@@ -312,14 +312,17 @@ impl Tab {
     }
 
     /// Whether changes of this object kind belong on this tab.
-    pub fn holds(self, object_kind: &str) -> bool {
+    pub fn holds(self, object_kind: ObjectKind) -> bool {
         match self {
             Tab::All => true,
-            Tab::Tables => object_kind == "table",
-            Tab::Columns => object_kind == "column",
-            Tab::Indexes => object_kind == "index",
-            Tab::Constraints => matches!(object_kind, "constraint" | "foreign_key"),
-            Tab::Other => !matches!(object_kind, "table" | "column" | "index" | "constraint" | "foreign_key"),
+            Tab::Tables => object_kind == ObjectKind::Table,
+            Tab::Columns => object_kind == ObjectKind::Column,
+            Tab::Indexes => object_kind == ObjectKind::Index,
+            Tab::Constraints => object_kind.is_constraint(),
+            Tab::Other => {
+                !matches!(object_kind, ObjectKind::Table | ObjectKind::Column | ObjectKind::Index)
+                    && !object_kind.is_constraint()
+            }
             Tab::Risks | Tab::Compatibility | Tab::Migration | Tab::Report => false,
         }
     }
@@ -341,7 +344,7 @@ pub struct ViewState {
     /// The tab of the list of changes.
     pub tab: Tab,
     /// Show only changes of this object kind.
-    pub kind: Option<String>,
+    pub kind: Option<ObjectKind>,
     /// Show only changes whose object name contains this text (case-insensitive).
     pub search: String,
     /// Renames the user confirmed.
@@ -477,18 +480,10 @@ impl ViewState {
                     state.exclude_schemas = value.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
                 }
                 "tab" => state.tab = Tab::from_id(&value),
-                "kind" if !value.is_empty() => state.kind = Some(value),
+                "kind" => state.kind = ObjectKind::parse(&value),
                 "q" => state.search = value,
                 "rename" => {
-                    let parsed = value.split_once(':').and_then(|(kind, names)| {
-                        let (from, to) = names.split_once('=')?;
-                        RENAMEABLE.contains(&kind).then(|| Rename {
-                            object_kind: kind.to_string(),
-                            from: from.to_string(),
-                            to: to.to_string(),
-                        })
-                    });
-                    state.renames.extend(parsed);
+                    state.renames.extend(Rename::parse(&value).ok());
                 }
                 "object" if !value.is_empty() => state.object = Some(value),
                 "sort" => state.sort = Sort::from_id(&value),
@@ -533,14 +528,13 @@ impl ViewState {
             parts.push(format!("tab={}", self.tab.id()));
         }
         if let Some(kind) = &self.kind {
-            parts.push(format!("kind={}", percent_encode(kind)));
+            parts.push(format!("kind={}", kind.as_str()));
         }
         if !self.search.is_empty() {
             parts.push(format!("q={}", percent_encode(&self.search)));
         }
         for rename in &self.renames {
-            let text = format!("{}:{}={}", rename.object_kind, rename.from, rename.to);
-            parts.push(format!("rename={}", percent_encode(&text)));
+            parts.push(format!("rename={}", percent_encode(&rename.to_string())));
         }
         if let Some(object) = &self.object {
             parts.push(format!("object={}", percent_encode(object)));
@@ -579,7 +573,7 @@ impl ViewState {
     /// Whether a change passes the kind filter and the search.
     pub fn shows(&self, change: &Change) -> bool {
         self.tab.holds(change.object_kind)
-            && self.kind.as_deref().is_none_or(|kind| kind == change.object_kind)
+            && self.kind.is_none_or(|kind| kind == change.object_kind)
             && (self.search.is_empty() || change.object.to_lowercase().contains(&self.search.to_lowercase()))
     }
 }
@@ -745,7 +739,7 @@ mod tests {
             ignore_comments: true,
             hide_platform_schemas: true,
             exclude_schemas: vec!["audit".into(), "Odd schema".into()],
-            kind: Some("index".into()),
+            kind: Some(ObjectKind::Index),
             search: "tasks & more".into(),
             ..ViewState::default()
         };
@@ -759,7 +753,7 @@ mod tests {
         assert_eq!(ViewState::from_query("?bogus=1&q=%zz"), ViewState { search: "%zz".into(), ..ViewState::default() });
         let chosen = ViewState {
             renames: vec![Rename {
-                object_kind: "column".into(),
+                object_kind: ObjectKind::Column,
                 from: "public.t.a b".into(),
                 to: "public.t.c".into(),
             }],
@@ -803,7 +797,7 @@ mod tests {
         state.ignore_comments = true;
         let without_comments = demo_changes(&state.options());
         assert_eq!(all.len(), without_comments.len() + 1);
-        state.kind = Some("index".into());
+        state.kind = Some(ObjectKind::Index);
         state.search = "TASKS".into();
         let shown: Vec<&str> = all.iter().filter(|c| state.shows(c)).map(|c| c.object.as_str()).collect();
         assert_eq!(shown, ["public.idx_tasks_external_key", "public.idx_tasks_title_search"]);

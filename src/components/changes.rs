@@ -5,7 +5,7 @@ use crate::client::{Analysis, Status};
 use crate::protocol::Request;
 use crate::state::{Comparison, Export, SortKey, Tab, ViewState};
 use leptos::prelude::*;
-use schemadrift_engine::diff::{Change, ChangeKind, Rename};
+use schemadrift_engine::diff::{Change, ChangeKind, ObjectKind, Rename};
 use schemadrift_engine::risks::ChangeRisk;
 use std::sync::Arc;
 
@@ -22,8 +22,7 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
     });
     let comparison = analysis.comparison;
     let kinds = Memo::new(move |_| {
-        comparison
-            .with(|c| c.as_ref().map(|c| c.diff.counts_by_kind().keys().map(|k| k.to_string()).collect::<Vec<_>>()))
+        comparison.with(|c| c.as_ref().map(|c| c.diff.counts_by_kind().keys().copied().collect::<Vec<_>>()))
     });
     let toggle = move |label: &'static str,
                        test_id: &'static str,
@@ -61,10 +60,10 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
                     "Kind "
                     <select
                         data-testid="kind-filter"
-                        prop:value=move || view.with(|v| v.kind.clone().unwrap_or_default())
+                        prop:value=move || view.with(|v| v.kind.map(|k| k.as_str()).unwrap_or_default())
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
-                            view.update(|v| v.kind = (!value.is_empty()).then_some(value));
+                            view.update(|v| v.kind = ObjectKind::parse(&value));
                         }
                     >
                         <option value="">"All kinds"</option>
@@ -74,9 +73,8 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
                                 .unwrap_or_default()
                                 .into_iter()
                                 .map(|kind| {
-                                    let label = kind.replace('_', " ");
-                                    let selected = view.with(|v| v.kind.as_deref() == Some(kind.as_str()));
-                                    view! { <option value=kind selected=selected>{label}</option> }
+                                    let selected = view.with(|v| v.kind == Some(kind));
+                                    view! { <option value=kind.as_str() selected=selected>{kind.words()}</option> }
                                 })
                                 .collect_view()
                         }}
@@ -184,7 +182,7 @@ fn change_cells(
     let risk = risk.clone();
     let cells = view! {
         <td><span class="badge">{label}</span></td>
-        <td>{change.object_kind.replace('_', " ")}</td>
+        <td>{change.object_kind.words()}</td>
         <td class="object">{object_cell(change.object.clone(), table.clone(), view)}</td>
         <td class="risk">
             {match risk {
@@ -287,7 +285,7 @@ fn summary_view(comparison: &Comparison, view: RwSignal<ViewState>, analysis: An
                             .into_iter()
                             .map(|(kind, s)| view! {
                                 <tr>
-                                    <th scope="row">{kind.replace('_', " ")}</th>
+                                    <th scope="row">{kind.words()}</th>
                                     <td>{s.added}</td>
                                     <td>{s.removed}</td>
                                     <td>{s.altered}</td>
@@ -424,10 +422,10 @@ fn comparison_view(
                     <p class="hint">"Listed above as removed and added: schemadrift never assumes a rename, because treating one wrongly loses data. Confirm the ones you know to be renames."</p>
                     <ul class="renames" data-testid="rename-candidates">
                         {renames.into_iter().map(|r| {
-                            let rename = Rename { object_kind: r.object_kind.to_string(), from: r.from.clone(), to: r.to.clone() };
+                            let rename = Rename { object_kind: r.object_kind, from: r.from.clone(), to: r.to.clone() };
                             view! {
                                 <li>
-                                    {r.object_kind.replace('_', " ")}" "<code>{r.from}</code>" → "<code>{r.to}</code>
+                                    {r.object_kind.words()}" "<code>{r.from}</code>" → "<code>{r.to}</code>
                                     {format!(" ({}%: {}) ", r.confidence, r.evidence.join(", "))}
                                     <button type="button" data-testid="confirm-rename"
                                         on:click=move |_| view.update(|v| v.renames.push(rename.clone()))>
@@ -445,7 +443,7 @@ fn comparison_view(
                             let undo = r.clone();
                             view! {
                                 <li>
-                                    {r.object_kind.replace('_', " ")}" "<code>{r.from}</code>" → "<code>{r.to}</code>" "
+                                    {r.object_kind.words()}" "<code>{r.from}</code>" → "<code>{r.to}</code>" "
                                     <button type="button" data-testid="undo-rename"
                                         on:click=move |_| view.update(|v| v.renames.retain(|x| *x != undo))>
                                         "Undo"
@@ -488,7 +486,7 @@ fn comparison_view(
 }
 
 /// Changes by kind as stacked horizontal bars (added, removed, changed), drawn as inline SVG.
-fn chart_view(counts: &std::collections::BTreeMap<&'static str, schemadrift_engine::diff::Summary>) -> impl IntoView {
+fn chart_view(counts: &std::collections::BTreeMap<ObjectKind, schemadrift_engine::diff::Summary>) -> impl IntoView {
     const ROW: f64 = 22.0;
     const LABEL: f64 = 140.0;
     const BAR: f64 = 320.0;
@@ -517,7 +515,7 @@ fn chart_view(counts: &std::collections::BTreeMap<&'static str, schemadrift_engi
             let total = s.added + s.removed + s.altered;
             view! {
                 <g>
-                    <text class="label" x=LABEL - 8.0 y=y + ROW * 0.68 text-anchor="end">{kind.replace('_', " ")}</text>
+                    <text class="label" x=LABEL - 8.0 y=y + ROW * 0.68 text-anchor="end">{kind.words()}</text>
                     {segments}
                     <text class="total" x=x + 6.0 y=y + ROW * 0.68>{total}</text>
                 </g>

@@ -133,7 +133,7 @@ pub fn compatibility_view(comparison: &Comparison) -> impl IntoView {
                             };
                             view! {
                                 <tr data-testid="compat-row">
-                                    <td>{format!("{} {} ", e.change.label(), e.object_kind.replace('_', " "))}<code>{e.object}</code></td>
+                                    <td>{format!("{} {} ", e.change.label(), e.object_kind.words())}<code>{e.object}</code></td>
                                     <td>{works(e.old_code_after_migration)}</td>
                                     <td>{works(e.new_code_before_migration)}</td>
                                     <td>{e.order.label()}</td>

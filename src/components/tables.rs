@@ -9,6 +9,7 @@ use crate::protocol::Request;
 use crate::state::{Comparison, SortKey, ViewState};
 use leptos::prelude::*;
 use schemadrift_engine::catalog::Column;
+use schemadrift_engine::diff::ObjectKind;
 use schemadrift_engine::diff::{ColumnStatus, TableEntry, TableStatus};
 use std::sync::Arc;
 
@@ -91,7 +92,9 @@ pub fn table_view(
         .changes
         .iter()
         .find(|c| {
-            c.object_kind == "table" && c.object == table && c.details.first().is_some_and(|d| d.property == "name")
+            c.object_kind == ObjectKind::Table
+                && c.object == table
+                && c.details.first().is_some_and(|d| d.property == "name")
         })
         .and_then(|c| c.details[0].from.clone());
     analysis.send(Request::Table { table: table.clone(), renamed_from }, None);

@@ -255,7 +255,15 @@ mod tests {
         assert!(new.not_understood.is_empty(), "{:?}", new.not_understood.first());
         assert!(old.counts().tables > 50 && old.counts().policies > 10 && old.counts().functions > 5);
         let result = diff(&old, &new, &DiffOptions::default());
-        for kind in ["column", "index", "function", "policy", "table", "type"] {
+        use schemadrift_engine::diff::ObjectKind;
+        for kind in [
+            ObjectKind::Column,
+            ObjectKind::Index,
+            ObjectKind::Function,
+            ObjectKind::Policy,
+            ObjectKind::Table,
+            ObjectKind::Type,
+        ] {
             assert!(result.changes.iter().any(|c| c.object_kind == kind), "no {kind} change");
         }
     }

@@ -3,7 +3,7 @@
 //! This file only parses arguments, reads files and prints; all domain work is in the engine.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schemadrift_engine::diff::{key_findings, Rename, RENAMEABLE};
+use schemadrift_engine::diff::{key_findings, Rename};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
 use schemadrift_engine::input::MAX_INPUT_BYTES;
 use schemadrift_engine::pipeline::{read_side, Comparison, Side};
@@ -178,15 +178,7 @@ fn parse_rename(text: &str) -> Result<Rename, String> {
     let wrong = |why: &str| {
         format!("--rename {text}: {why}; write KIND:OLD=NEW, e.g. column:public.t.old_name=public.t.new_name")
     };
-    let (kind, names) = text.split_once(':').ok_or_else(|| wrong("no KIND: before the names"))?;
-    if !RENAMEABLE.contains(&kind) {
-        return Err(wrong(&format!("KIND must be one of {}", RENAMEABLE.join(", "))));
-    }
-    let (from, to) = names.split_once('=').ok_or_else(|| wrong("no = between the old and the new name"))?;
-    if from.is_empty() || to.is_empty() {
-        return Err(wrong("a name is empty"));
-    }
-    Ok(Rename { object_kind: kind.to_string(), from: from.to_string(), to: to.to_string() })
+    Rename::parse(text).map_err(|why| wrong(&why))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

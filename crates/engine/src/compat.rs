@@ -3,6 +3,7 @@
 //! which goes first, the migration or the deploy.
 
 use crate::catalog::Catalog;
+use crate::diff::ObjectKind;
 use crate::diff::{Change, ChangeKind, Diff};
 use crate::risks::{Level, Risk};
 use serde::{Deserialize, Serialize};
@@ -52,8 +53,7 @@ impl Order {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Compatibility {
-    #[serde(deserialize_with = "crate::interned::one")]
-    pub object_kind: crate::interned::Word,
+    pub object_kind: ObjectKind,
     pub object: String,
     pub change: ChangeKind,
     /// Does the code written for `from` work after the migration?
@@ -93,18 +93,30 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
     use Works::{Maybe, No, Yes};
     let mut out = Vec::new();
     for change in &diff.changes {
-        let kind = change.object_kind.replace('_', " ");
+        let kind = change.object_kind.words();
         let item = match (change.object_kind, change.change) {
             (_, ChangeKind::Renamed) => {
                 entry(change, No, No, "the old name is gone after the migration, the new one missing before it")
             }
-            ("table" | "view" | "materialized_view" | "function" | "sequence" | "schema", ChangeKind::Added) => {
-                entry(change, Yes, No, format!("new code uses the {kind}, which exists only after the migration"))
-            }
-            ("table" | "view" | "materialized_view" | "function" | "sequence" | "schema", ChangeKind::Removed) => {
-                entry(change, No, Yes, format!("old code may still use the {kind}: drop it after the deploy"))
-            }
-            ("column", ChangeKind::Added) => {
+            (
+                ObjectKind::Table
+                | ObjectKind::View
+                | ObjectKind::MaterializedView
+                | ObjectKind::Function
+                | ObjectKind::Sequence
+                | ObjectKind::Schema,
+                ChangeKind::Added,
+            ) => entry(change, Yes, No, format!("new code uses the {kind}, which exists only after the migration")),
+            (
+                ObjectKind::Table
+                | ObjectKind::View
+                | ObjectKind::MaterializedView
+                | ObjectKind::Function
+                | ObjectKind::Sequence
+                | ObjectKind::Schema,
+                ChangeKind::Removed,
+            ) => entry(change, No, Yes, format!("old code may still use the {kind}: drop it after the deploy")),
+            (ObjectKind::Column, ChangeKind::Added) => {
                 let column = crate::catalog::split_member(&[&to.tables], &change.object)
                     .and_then(|(table, column)| to.tables.get(&table).and_then(|t| t.column(column)));
                 let required = column.is_some_and(|c| {
@@ -121,13 +133,13 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
                     )
                 }
             }
-            ("column", ChangeKind::Removed) => entry(
+            (ObjectKind::Column, ChangeKind::Removed) => entry(
                 change,
                 No,
                 Yes,
                 "old code reading or writing the column fails: stop using it, deploy, then drop it",
             ),
-            ("column", ChangeKind::Altered) => {
+            (ObjectKind::Column, ChangeKind::Altered) => {
                 let property = |name: &str| change.details.iter().find(|d| d.property == name);
                 if let Some(detail) = property("type") {
                     let (old, new) = (detail.from.as_deref().unwrap_or(""), detail.to.as_deref().unwrap_or(""));
@@ -149,18 +161,18 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
                     entry(change, Yes, Yes, "default or identity change: both versions keep working")
                 }
             }
-            ("constraint" | "foreign_key", ChangeKind::Added) => {
+            (ObjectKind::Constraint | ObjectKind::ForeignKey, ChangeKind::Added) => {
                 entry(change, Maybe, Yes, "old code that writes rows violating it fails after the migration")
             }
-            ("constraint" | "foreign_key", ChangeKind::Removed) => {
+            (ObjectKind::Constraint | ObjectKind::ForeignKey, ChangeKind::Removed) => {
                 entry(change, Yes, Maybe, "new code may write rows the constraint still refuses before the migration")
             }
-            ("constraint" | "foreign_key", ChangeKind::Altered) => {
+            (ObjectKind::Constraint | ObjectKind::ForeignKey, ChangeKind::Altered) => {
                 review(change, "the rule for valid rows changes: check what each version writes")
             }
-            ("type", ChangeKind::Added) => entry(change, Yes, No, "new code uses the type"),
-            ("type", ChangeKind::Removed) => entry(change, No, Yes, "old code may still use the type"),
-            ("type", ChangeKind::Altered) => {
+            (ObjectKind::Type, ChangeKind::Added) => entry(change, Yes, No, "new code uses the type"),
+            (ObjectKind::Type, ChangeKind::Removed) => entry(change, No, Yes, "old code may still use the type"),
+            (ObjectKind::Type, ChangeKind::Altered) => {
                 let removed = change.details.iter().any(|d| {
                     let (old, new) = (d.from.as_deref().unwrap_or(""), d.to.as_deref().unwrap_or(""));
                     d.property == "labels" && old.split(", ").any(|l| !new.split(", ").any(|n| n == l))
@@ -176,11 +188,12 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
                     entry(change, Yes, No, "new code writes values that exist only after the migration")
                 }
             }
-            ("function" | "view" | "materialized_view" | "trigger", ChangeKind::Altered) => {
-                review(change, format!("the {kind} behaves differently: check what each version of the code expects"))
-            }
-            ("trigger", _) => review(change, "writes behave differently with and without the trigger"),
-            ("policy" | "grant", _) => {
+            (
+                ObjectKind::Function | ObjectKind::View | ObjectKind::MaterializedView | ObjectKind::Trigger,
+                ChangeKind::Altered,
+            ) => review(change, format!("the {kind} behaves differently: check what each version of the code expects")),
+            (ObjectKind::Trigger, _) => review(change, "writes behave differently with and without the trigger"),
+            (ObjectKind::Policy | ObjectKind::Grant, _) => {
                 review(change, "which rows or objects each role may use changes: test as the application's role")
             }
             _ => continue,

@@ -157,7 +157,7 @@ impl Comparison {
                     .options
                     .renames
                     .iter()
-                    .map(|r| Rename { object_kind: r.object_kind.clone(), from: r.to.clone(), to: r.from.clone() })
+                    .map(|r| Rename { object_kind: r.object_kind, from: r.to.clone(), to: r.from.clone() })
                     .collect(),
                 ..self.options.clone()
             };
@@ -302,7 +302,7 @@ pub mod laws {
         if let Some(candidate) = outputs.release().diff.rename_candidates.first() {
             let confirmed = DiffOptions {
                 renames: vec![Rename {
-                    object_kind: candidate.object_kind.to_string(),
+                    object_kind: candidate.object_kind,
                     from: candidate.from.clone(),
                     to: candidate.to.clone(),
                 }],

@@ -15,6 +15,7 @@
 //! differently from production is listed in [`Proof::caveats`], never hidden.
 
 use crate::catalog::Catalog;
+use crate::diff::ObjectKind;
 use crate::diff::{diff, Change, DiffOptions};
 use crate::plan::Phase;
 use crate::reader::{read, PieceKind};
@@ -233,11 +234,11 @@ pub fn residual(
 ) -> Vec<Change> {
     let options = DiffOptions { renames: Vec::new(), ..options.clone() };
     let mut left = diff(result, target, &options).changes;
-    left.retain(|c| c.object_kind != "migration_version");
+    left.retain(|c| c.object_kind != ObjectKind::MigrationVersion);
     if target_major != server_major {
         left.retain(|c| {
-            !(c.object_kind == "grant" && c.object.contains(" on schema public ")
-                || c.object_kind == "owner" && c.object == "schema public")
+            !(c.object_kind == ObjectKind::Grant && c.object.contains(" on schema public ")
+                || c.object_kind == ObjectKind::Owner && c.object == "schema public")
         });
     }
     left

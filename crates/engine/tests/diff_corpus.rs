@@ -4,6 +4,7 @@
 mod common;
 
 use common::{catalog_of, corpus_dir, dumps, project_dumps};
+use schemadrift_engine::diff::ObjectKind;
 use schemadrift_engine::diff::{Change, ChangeKind};
 use schemadrift_engine::{diff, DiffOptions};
 use std::collections::BTreeSet;
@@ -167,10 +168,10 @@ fn shrinkchat_production_to_staging_gives_exactly_the_documented_differences() {
     let ivfflat = result.changes.iter().find(|c| c.object == "public.idx_memory_embedding_ivfflat").unwrap();
     assert!(ivfflat.details.iter().any(|d| d.property == "parameters" && d.to.as_deref() == Some("lists=100")));
     let order_notes: Vec<&str> =
-        result.notes.iter().filter(|n| n.object_kind == "table").map(|n| n.object.as_str()).collect();
+        result.notes.iter().filter(|n| n.object_kind == ObjectKind::Table).map(|n| n.object.as_str()).collect();
     assert_eq!(order_notes, ["public.memory", "public.messages"]);
     let versions: Vec<&str> =
-        result.notes.iter().filter(|n| n.object_kind == "extension").map(|n| n.object.as_str()).collect();
+        result.notes.iter().filter(|n| n.object_kind == ObjectKind::Extension).map(|n| n.object.as_str()).collect();
     assert_eq!(versions, ["pg_trgm, pgcrypto, vector"], "a plain dump gives no extension versions");
 }
 
@@ -217,7 +218,7 @@ fn openstreetmap_pairs_give_their_documented_changes() {
         &pairs.join("seq_as_integer_removed/after.sql"),
         &DiffOptions::default(),
     );
-    let detail = &sequence.iter().find(|c| c.object_kind == "sequence").unwrap().details[0];
+    let detail = &sequence.iter().find(|c| c.object_kind == ObjectKind::Sequence).unwrap().details[0];
     assert_eq!(
         (detail.property.as_str(), detail.from.as_deref(), detail.to.as_deref()),
         ("data type", Some("integer"), Some("bigint"))
@@ -262,7 +263,8 @@ fn renames_are_proposed_with_evidence_and_never_applied() {
         &catalog_of(&pair.join("staging.sql")),
         &DiffOptions::default(),
     );
-    let index = result.rename_candidates.iter().find(|c| c.object_kind == "index").expect("the vector index pair");
+    let index =
+        result.rename_candidates.iter().find(|c| c.object_kind == ObjectKind::Index).expect("the vector index pair");
     assert_eq!(
         (index.from.as_str(), index.to.as_str()),
         ("public.idx_memory_embedding_hnsw", "public.idx_memory_embedding_ivfflat")

@@ -15,6 +15,7 @@
 mod common;
 
 use schemadrift_engine::diff::Change;
+use schemadrift_engine::diff::ObjectKind;
 use schemadrift_engine::{build_catalog, decode, diff, read, Catalog, DiffOptions};
 
 const OLD: &str = "public/openstreetmap-website/2017-06-29_1b7586c9.sql";
@@ -24,7 +25,7 @@ fn lines(changes: &[Change]) -> Vec<String> {
     changes
         .iter()
         // Functions: see above. Migration versions are rows of data, which a schema-only re-dump drops.
-        .filter(|c| c.object_kind != "function" && c.object_kind != "migration_version")
+        .filter(|c| c.object_kind != ObjectKind::Function && c.object_kind != ObjectKind::MigrationVersion)
         .map(|c| {
             let sign = c.change.sign();
             let details: Vec<String> = if c.change.compares() {
@@ -122,7 +123,7 @@ fn class13_every_pg_dump_option_gives_the_same_catalog_of_one_database() {
         let found = diff(&plain, &other, &ignored);
         let (expected, noise): (Vec<Change>, Vec<Change>) = found.changes.into_iter().partition(|c| {
             options.contains(&"--no-comments")
-                && c.object_kind == "comment"
+                && c.object_kind == ObjectKind::Comment
                 && c.change == schemadrift_engine::diff::ChangeKind::Removed
         });
         assert!(noise.is_empty(), "pg_dump {}: format noise:\n{}", options.join(" "), shown(&noise));
@@ -133,9 +134,9 @@ fn class13_every_pg_dump_option_gives_the_same_catalog_of_one_database() {
         let removed = diff(&plain, &other, &exact);
         assert!(
             removed.changes.iter().all(|c| match c.object_kind {
-                "owner" => options.contains(&"--no-owner"),
-                "grant" => options.contains(&"--no-privileges"),
-                "comment" => options.contains(&"--no-comments"),
+                ObjectKind::Owner => options.contains(&"--no-owner"),
+                ObjectKind::Grant => options.contains(&"--no-privileges"),
+                ObjectKind::Comment => options.contains(&"--no-comments"),
                 _ => false,
             }),
             "pg_dump {}:\n{}",

@@ -50,7 +50,7 @@ fn all_renames(from: &Catalog, to: &Catalog) -> DiffOptions {
             break;
         }
         options.renames.extend(candidates.into_iter().map(|c| Rename {
-            object_kind: c.object_kind.to_string(),
+            object_kind: c.object_kind,
             from: c.from,
             to: c.to,
         }));

@@ -30,7 +30,7 @@ fn every_rule_fires_on_the_projects_fixtures() {
         CREATE TABLE public.docs (id bigint PRIMARY KEY, full_name text, embedding public.vector(3));
         CREATE INDEX docs_embedding ON public.docs USING ivfflat (embedding public.vector_cosine_ops) WITH (lists='100');";
     let rename = schemadrift_engine::diff::Rename {
-        object_kind: "column".into(),
+        object_kind: schemadrift_engine::diff::ObjectKind::Column,
         from: "public.docs.fullname".into(),
         to: "public.docs.full_name".into(),
     };

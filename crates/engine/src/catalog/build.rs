@@ -1304,7 +1304,10 @@ mod tests {
         assert!(catalog.tables.is_empty());
         let unread = &catalog.not_understood[0];
         assert!(unread.reason.contains("is specified more than once (names are cut to 63 bytes)"), "{}", unread.reason);
-        assert_eq!(unread.object, Some(super::StatementObject { kind: "table", name: "public.t".into() }));
+        assert_eq!(
+            unread.object,
+            Some(super::StatementObject { kind: crate::diff::ObjectKind::Table, name: "public.t".into() })
+        );
     }
 
     #[test]
@@ -1349,7 +1352,7 @@ mod tests {
         );
         assert_eq!(
             far.not_understood[0].object,
-            Some(super::StatementObject { kind: "table", name: "public.wide".into() })
+            Some(super::StatementObject { kind: crate::diff::ObjectKind::Table, name: "public.wide".into() })
         );
         assert_eq!(table(super::MAX_COLUMNS).tables.len(), 1);
     }

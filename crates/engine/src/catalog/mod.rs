@@ -181,8 +181,7 @@ pub struct NotUnderstood {
 /// (`table` `public.t`; `constraint` `public.t.c`; `function` `public.f`, every overload of `f`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct StatementObject {
-    #[serde(deserialize_with = "crate::interned::one")]
-    pub kind: crate::interned::Word,
+    pub kind: crate::diff::ObjectKind,
     pub name: String,
 }
 

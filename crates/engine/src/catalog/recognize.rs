@@ -7,6 +7,7 @@
 
 use super::identifiers::needs_quotes;
 use super::name::{identity_arguments, QualifiedName};
+use crate::diff::ObjectKind;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, Tokenizer, Whitespace, Word};
@@ -1570,7 +1571,7 @@ fn aggregate(sql: &str, default_schema: &str) -> Recognized {
 /// file) still tells, so that the object is known to exist on its side and is never taken for
 /// absent. `(kind, name)` as the diff names objects (`table public.t`, `constraint public.t.c`,
 /// `function public.f` for every overload of `f`).
-pub(super) fn statement_object(sql: &str, default_schema: &str) -> Option<(&'static str, String)> {
+pub(super) fn statement_object(sql: &str, default_schema: &str) -> Option<(ObjectKind, String)> {
     let tokens = head_tokens(sql)?;
     let word = |i: usize| match tokens.get(i) {
         Some(Token::Word(w)) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
@@ -1597,24 +1598,24 @@ pub(super) fn statement_object(sql: &str, default_schema: &str) -> Option<(&'sta
                 i += 1;
             }
             let kind = match word(i).as_str() {
-                "TABLE" => "table",
+                "TABLE" => ObjectKind::Table,
                 "FOREIGN" if word(i + 1) == "TABLE" => {
                     i += 1;
-                    "table"
+                    ObjectKind::Table
                 }
-                "VIEW" => "view",
+                "VIEW" => ObjectKind::View,
                 "MATERIALIZED" if word(i + 1) == "VIEW" => {
                     i += 1;
-                    "materialized_view"
+                    ObjectKind::MaterializedView
                 }
-                "FUNCTION" | "PROCEDURE" => "function",
-                "INDEX" => "index",
-                "TYPE" | "DOMAIN" => "type",
-                "SEQUENCE" => "sequence",
-                "TRIGGER" => "trigger",
-                "POLICY" => "policy",
-                "SCHEMA" => "schema",
-                "EXTENSION" => "extension",
+                "FUNCTION" | "PROCEDURE" => ObjectKind::Function,
+                "INDEX" => ObjectKind::Index,
+                "TYPE" | "DOMAIN" => ObjectKind::Type,
+                "SEQUENCE" => ObjectKind::Sequence,
+                "TRIGGER" => ObjectKind::Trigger,
+                "POLICY" => ObjectKind::Policy,
+                "SCHEMA" => ObjectKind::Schema,
+                "EXTENSION" => ObjectKind::Extension,
                 _ => return None,
             };
             i += 1;
@@ -1622,8 +1623,10 @@ pub(super) fn statement_object(sql: &str, default_schema: &str) -> Option<(&'sta
                 i += 1;
             }
             match kind {
-                "schema" | "extension" => read_name(&tokens, i).map(|(parts, _)| (kind, parts.join("."))),
-                "index" => {
+                ObjectKind::Schema | ObjectKind::Extension => {
+                    read_name(&tokens, i).map(|(parts, _)| (kind, parts.join(".")))
+                }
+                ObjectKind::Index => {
                     let (parts, end) = read_name(&tokens, i)?;
                     let on = (end..tokens.len()).find(|&at| word(at) == "ON")?;
                     let at = if word(on + 1) == "ONLY" { on + 2 } else { on + 1 };
@@ -1631,7 +1634,7 @@ pub(super) fn statement_object(sql: &str, default_schema: &str) -> Option<(&'sta
                     let name = parts.last()?.clone();
                     Some((kind, QualifiedName { schema: table.schema, name }.to_string()))
                 }
-                "trigger" | "policy" => {
+                ObjectKind::Trigger | ObjectKind::Policy => {
                     let (parts, end) = read_name(&tokens, i)?;
                     let on = (end..tokens.len()).find(|&at| word(at) == "ON")?;
                     let (table, _) = qualified_at(on + 1)?;
@@ -1650,15 +1653,15 @@ pub(super) fn statement_object(sql: &str, default_schema: &str) -> Option<(&'sta
             match (word(end).as_str(), word(end + 1).as_str()) {
                 ("ADD", "CONSTRAINT") => {
                     let (parts, after) = read_name(&tokens, end + 2)?;
-                    let kind = if word(after) == "FOREIGN" { "foreign_key" } else { "constraint" };
+                    let kind = if word(after) == "FOREIGN" { ObjectKind::ForeignKey } else { ObjectKind::Constraint };
                     Some((kind, format!("{table}.{}", parts.last()?)))
                 }
                 ("ALTER", column_word) => {
                     let at = if column_word == "COLUMN" { end + 2 } else { end + 1 };
                     let (parts, _) = read_name(&tokens, at)?;
-                    Some(("column", format!("{table}.{}", parts.last()?)))
+                    Some((ObjectKind::Column, format!("{table}.{}", parts.last()?)))
                 }
-                _ => Some(("table", table.to_string())),
+                _ => Some((ObjectKind::Table, table.to_string())),
             }
         }
         _ => None,
@@ -1827,11 +1830,11 @@ mod tests {
     #[test]
     fn a_long_statement_names_its_object_from_its_head() {
         let deep = format!("CREATE VIEW public.v AS SELECT {}1{}", "(".repeat(100_000), ")".repeat(100_000));
-        assert_eq!(statement_object(&deep, "public"), Some(("view", "public.v".to_string())));
+        assert_eq!(statement_object(&deep, "public"), Some((ObjectKind::View, "public.v".to_string())));
         let long_body = format!("CREATE TABLE public.t (a text DEFAULT '{}')", "x".repeat(3 * HEAD_BYTES));
-        assert_eq!(statement_object(&long_body, "public"), Some(("table", "public.t".to_string())));
+        assert_eq!(statement_object(&long_body, "public"), Some((ObjectKind::Table, "public.t".to_string())));
         let index = format!("CREATE INDEX i ON public.t USING btree ({})", "a, ".repeat(HEAD_BYTES));
-        assert_eq!(statement_object(&index, "public"), Some(("index", "public.i".to_string())));
+        assert_eq!(statement_object(&index, "public"), Some((ObjectKind::Index, "public.i".to_string())));
     }
 
     /// Found by the read_catalog fuzz target (fuzz/regressions/read_catalog/crash-48ce…): a quote

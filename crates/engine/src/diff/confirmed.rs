@@ -6,6 +6,7 @@
 //! of a renamed table, foreign keys that reference it, comments and owners, and the column's name
 //! inside constraint and index definitions of its table.
 
+use super::ObjectKind;
 use crate::catalog::{Catalog, QualifiedName};
 use serde::{Deserialize, Serialize};
 
@@ -13,10 +14,34 @@ use serde::{Deserialize, Serialize};
 /// only in the `to` catalog) under a new name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Rename {
-    /// `table`, `column`, `index`, `constraint` or `foreign_key`.
-    pub object_kind: String,
+    /// One of [`super::RENAMEABLE`]: a table, column, index or constraint.
+    pub object_kind: ObjectKind,
     pub from: String,
     pub to: String,
+}
+
+impl Rename {
+    /// `KIND:OLD=NEW` (as `--rename` and the page's URL write it) → a rename, or what is wrong with
+    /// it.
+    pub fn parse(text: &str) -> Result<Rename, String> {
+        let (kind, names) = text.split_once(':').ok_or("no KIND: before the names")?;
+        let object_kind = ObjectKind::parse(kind).filter(|k| super::RENAMEABLE.contains(k)).ok_or_else(|| {
+            let kinds: Vec<&str> = super::RENAMEABLE.iter().map(|k| k.as_str()).collect();
+            format!("KIND must be one of {}", kinds.join(", "))
+        })?;
+        let (from, to) = names.split_once('=').ok_or("no = between the old and the new name")?;
+        if from.is_empty() || to.is_empty() {
+            return Err("a name is empty".into());
+        }
+        Ok(Rename { object_kind, from: from.to_string(), to: to.to_string() })
+    }
+}
+
+/// `KIND:OLD=NEW`, as [`Rename::parse`] reads it.
+impl std::fmt::Display for Rename {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}={}", self.object_kind, self.from, self.to)
+    }
 }
 
 /// The renames that apply to this pair (the old object only in `from`, the new only in `to`), and
@@ -26,16 +51,18 @@ pub(super) fn apply(from: &Catalog, to: &Catalog, renames: &[Rename]) -> (Catalo
     let mut applied = Vec::new();
     for rename in renames {
         let only_in = |this: &Catalog, other: &Catalog, object: &str| {
-            exists(this, &rename.object_kind, object) && !exists(other, &rename.object_kind, object)
+            exists(this, rename.object_kind, object) && !exists(other, rename.object_kind, object)
         };
         if !only_in(&renamed, to, &rename.from) || !only_in(to, &renamed, &rename.to) {
             continue;
         }
-        let done = match rename.object_kind.as_str() {
-            "table" => rename_table(&mut renamed, &rename.from, &rename.to),
-            "column" => rename_column(&mut renamed, &rename.from, &rename.to),
-            "index" => rename_index(&mut renamed, &rename.from, &rename.to),
-            "constraint" | "foreign_key" => rename_constraint(&mut renamed, &rename.from, &rename.to),
+        let done = match rename.object_kind {
+            ObjectKind::Table => rename_table(&mut renamed, &rename.from, &rename.to),
+            ObjectKind::Column => rename_column(&mut renamed, &rename.from, &rename.to),
+            ObjectKind::Index => rename_index(&mut renamed, &rename.from, &rename.to),
+            ObjectKind::Constraint | ObjectKind::ForeignKey => {
+                rename_constraint(&mut renamed, &rename.from, &rename.to)
+            }
             _ => false,
         };
         if done {
@@ -55,12 +82,12 @@ fn in_table(catalog: &Catalog, object: &str) -> Option<(QualifiedName, String)> 
     Some((table_named(catalog, table)?, part.to_string()))
 }
 
-fn exists(catalog: &Catalog, kind: &str, object: &str) -> bool {
+fn exists(catalog: &Catalog, kind: ObjectKind, object: &str) -> bool {
     match kind {
-        "table" => table_named(catalog, object).is_some(),
-        "column" => in_table(catalog, object).is_some_and(|(t, c)| catalog.tables[&t].column(&c).is_some()),
-        "index" => crate::catalog::find_shown(&catalog.indexes, object).is_some(),
-        "constraint" | "foreign_key" => {
+        ObjectKind::Table => table_named(catalog, object).is_some(),
+        ObjectKind::Column => in_table(catalog, object).is_some_and(|(t, c)| catalog.tables[&t].column(&c).is_some()),
+        ObjectKind::Index => crate::catalog::find_shown(&catalog.indexes, object).is_some(),
+        ObjectKind::Constraint | ObjectKind::ForeignKey => {
             in_table(catalog, object).is_some_and(|(t, c)| catalog.tables[&t].constraints.contains_key(&c))
         }
         _ => false,

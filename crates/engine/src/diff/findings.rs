@@ -1,6 +1,7 @@
 //! Key findings: the diff told in a few plain sentences, like the executive summary a reviewer
 //! would write by hand ("3 new tables in staging: …").
 
+use super::ObjectKind;
 use super::{Change, ChangeKind, Diff};
 
 /// At most this many names are listed in one sentence; the rest are counted.
@@ -9,7 +10,7 @@ const NAMES_SHOWN: usize = 5;
 /// Sentences about the diff, most important first. `from` and `to` are the names the user knows
 /// the two sides by (e.g. the file names).
 pub fn key_findings(diff: &Diff, from: &str, to: &str) -> Vec<String> {
-    let of = |kind: &str, change: ChangeKind| -> Vec<&Change> {
+    let of = |kind: ObjectKind, change: ChangeKind| -> Vec<&Change> {
         diff.changes.iter().filter(|c| c.object_kind == kind && c.change == change).collect()
     };
     let mut out: Vec<String> = Vec::new();
@@ -20,15 +21,27 @@ pub fn key_findings(diff: &Diff, from: &str, to: &str) -> Vec<String> {
         "object not compared",
         "objects not compared",
         "(a statement of theirs was not understood; the script leaves them as they are)",
-        &|c: &Change| format!("{} {}", c.object_kind.replace('_', " "), short(&c.object)),
+        &|c: &Change| format!("{} {}", c.object_kind.words(), short(&c.object)),
     ));
     let to_place = format!("only in {to}");
     let from_place = format!("only in {from}");
-    out.extend(sentence(&of("table", ChangeKind::Added), "table", "tables", &to_place, &plain));
-    out.extend(sentence(&of("table", ChangeKind::Removed), "table", "tables", &from_place, &plain));
-    out.extend(sentence(&of("column", ChangeKind::Added), "new column", "new columns", &format!("in {to}"), &plain));
-    out.extend(sentence(&of("column", ChangeKind::Removed), "column", "columns", &format!("dropped in {to}"), &plain));
-    let altered_columns = of("column", ChangeKind::Altered);
+    out.extend(sentence(&of(ObjectKind::Table, ChangeKind::Added), "table", "tables", &to_place, &plain));
+    out.extend(sentence(&of(ObjectKind::Table, ChangeKind::Removed), "table", "tables", &from_place, &plain));
+    out.extend(sentence(
+        &of(ObjectKind::Column, ChangeKind::Added),
+        "new column",
+        "new columns",
+        &format!("in {to}"),
+        &plain,
+    ));
+    out.extend(sentence(
+        &of(ObjectKind::Column, ChangeKind::Removed),
+        "column",
+        "columns",
+        &format!("dropped in {to}"),
+        &plain,
+    ));
+    let altered_columns = of(ObjectKind::Column, ChangeKind::Altered);
     let type_changes: Vec<&Change> =
         altered_columns.iter().copied().filter(|c| c.details.iter().any(|d| d.property == "type")).collect();
     out.extend(sentence(&type_changes, "column type change", "column type changes", "", &|c: &Change| {
@@ -48,9 +61,9 @@ pub fn key_findings(diff: &Diff, from: &str, to: &str) -> Vec<String> {
         },
     ));
     let (added, removed, altered) = (
-        of("index", ChangeKind::Added).len(),
-        of("index", ChangeKind::Removed).len(),
-        of("index", ChangeKind::Altered),
+        of(ObjectKind::Index, ChangeKind::Added).len(),
+        of(ObjectKind::Index, ChangeKind::Removed).len(),
+        of(ObjectKind::Index, ChangeKind::Altered),
     );
     if added + removed > 0 {
         out.push(format!("Indexes: {added} only in {to}, {removed} only in {from}"));
@@ -63,12 +76,12 @@ pub fn key_findings(diff: &Diff, from: &str, to: &str) -> Vec<String> {
         }
     }));
     for (kind, one, many) in [
-        ("type", "type changed", "types changed"),
-        ("function", "function changed", "functions changed"),
-        ("view", "view changed", "views changed"),
-        ("materialized_view", "materialized view changed", "materialized views changed"),
-        ("policy", "policy changed", "policies changed"),
-        ("trigger", "trigger changed", "triggers changed"),
+        (ObjectKind::Type, "type changed", "types changed"),
+        (ObjectKind::Function, "function changed", "functions changed"),
+        (ObjectKind::View, "view changed", "views changed"),
+        (ObjectKind::MaterializedView, "materialized view changed", "materialized views changed"),
+        (ObjectKind::Policy, "policy changed", "policies changed"),
+        (ObjectKind::Trigger, "trigger changed", "triggers changed"),
     ] {
         out.extend(sentence(&of(kind, ChangeKind::Altered), one, many, "", &plain));
     }
@@ -79,13 +92,13 @@ pub fn key_findings(diff: &Diff, from: &str, to: &str) -> Vec<String> {
     // "the same schema" is said only of a diff without a single change.
     let told = out.len();
     if told == 0 && !diff.changes.is_empty() {
-        let mut kinds: Vec<&str> = diff.changes.iter().map(|c| c.object_kind).collect();
+        let mut kinds: Vec<ObjectKind> = diff.changes.iter().map(|c| c.object_kind).collect();
         kinds.dedup();
         out.push(format!(
             "{} other change{} ({})",
             diff.changes.len(),
             if diff.changes.len() == 1 { "" } else { "s" },
-            kinds.iter().map(|k| k.replace('_', " ")).collect::<Vec<_>>().join(", ")
+            kinds.iter().map(|k| k.words()).collect::<Vec<_>>().join(", ")
         ));
     }
     if out.is_empty() {

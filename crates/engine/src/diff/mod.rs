@@ -6,6 +6,7 @@
 
 mod confirmed;
 mod findings;
+mod kind;
 mod properties;
 mod renames;
 mod tables;
@@ -14,6 +15,7 @@ mod words;
 
 pub use confirmed::Rename;
 pub use findings::key_findings;
+pub use kind::ObjectKind;
 pub use renames::RenameCandidate;
 pub use tables::{align_columns, inventory, table_of, ColumnPair, ColumnStatus, TableEntry, TableStatus};
 pub use uncompared::sides as uncompared_sides;
@@ -84,9 +86,8 @@ impl std::fmt::Display for PropertyChange {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
-    /// The catalog kind in singular: `table`, `column`, `index`, `constraint`, `foreign_key`, …
-    #[serde(deserialize_with = "crate::interned::one")]
-    pub object_kind: crate::interned::Word,
+    /// What the change is about (written `table`, `column`, `index`, `foreign_key`, …).
+    pub object_kind: ObjectKind,
     /// The qualified name, e.g. `public.profiles.expo_push_token` for a column.
     pub object: String,
     pub change: ChangeKind,
@@ -97,8 +98,7 @@ pub struct Change {
 /// Something worth knowing that needs no migration, e.g. the same columns in another order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
-    #[serde(deserialize_with = "crate::interned::one")]
-    pub object_kind: crate::interned::Word,
+    pub object_kind: ObjectKind,
     pub object: String,
     pub note: String,
 }
@@ -132,8 +132,8 @@ pub struct Diff {
 
 impl Diff {
     /// Added / removed / altered counts per object kind, in kind order.
-    pub fn counts_by_kind(&self) -> BTreeMap<&'static str, Summary> {
-        let mut counts: BTreeMap<&'static str, Summary> = BTreeMap::new();
+    pub fn counts_by_kind(&self) -> BTreeMap<ObjectKind, Summary> {
+        let mut counts: BTreeMap<ObjectKind, Summary> = BTreeMap::new();
         for change in &self.changes {
             let entry = counts.entry(change.object_kind).or_default();
             match change.change {
@@ -205,7 +205,7 @@ pub fn diff(from: &Catalog, to: &Catalog, options: &DiffOptions) -> Diff {
     for rename in renames {
         let name =
             PropertyChange { property: "name".into(), from: Some(rename.from.clone()), to: Some(rename.to.clone()) };
-        let Some(kind) = RENAMEABLE.iter().copied().find(|k| *k == rename.object_kind) else { continue };
+        let kind = rename.object_kind;
         let same = |c: &&mut Change| c.object_kind == kind && c.object == rename.to && c.change == ChangeKind::Altered;
         match changes.iter_mut().find(same) {
             Some(change) => {
@@ -235,7 +235,8 @@ pub fn diff(from: &Catalog, to: &Catalog, options: &DiffOptions) -> Diff {
 }
 
 /// The kinds of object a rename can be confirmed for.
-pub const RENAMEABLE: &[&str] = &["table", "column", "index", "constraint", "foreign_key"];
+pub const RENAMEABLE: &[ObjectKind] =
+    &[ObjectKind::Table, ObjectKind::Column, ObjectKind::Index, ObjectKind::Constraint, ObjectKind::ForeignKey];
 
 struct Differ<'a> {
     options: &'a DiffOptions,
@@ -250,7 +251,7 @@ impl Differ<'_> {
 
     fn run(&mut self, from: &Catalog, to: &Catalog) {
         let options = self.options;
-        self.keyed("schema", &from.schemas, &to.schemas, |name| name.clone(), |name| Some(name.as_str()));
+        self.keyed(ObjectKind::Schema, &from.schemas, &to.schemas, |name| name.clone(), |name| Some(name.as_str()));
         // An extension lives in a schema: excluding the schema excludes it and its comment.
         let excluded_extensions: BTreeSet<String> = from
             .extensions
@@ -267,10 +268,10 @@ impl Differ<'_> {
             }
             extensions
         };
-        self.keyed("extension", &strip_versions(from), &strip_versions(to), |n| n.clone(), |_| None);
+        self.keyed(ObjectKind::Extension, &strip_versions(from), &strip_versions(to), |n| n.clone(), |_| None);
         self.unknown_extension_versions(from, to);
-        self.qualified("type", &from.types, &to.types);
-        self.qualified("sequence", &from.sequences, &to.sequences);
+        self.qualified(ObjectKind::Type, &from.types, &to.types);
+        self.qualified(ObjectKind::Sequence, &from.sequences, &to.sequences);
         self.tables(from, to);
         let strip_parameters = |c: &Catalog| {
             let mut indexes = c.indexes.clone();
@@ -282,7 +283,7 @@ impl Differ<'_> {
             }
             indexes
         };
-        self.qualified("index", &strip_parameters(from), &strip_parameters(to));
+        self.qualified(ObjectKind::Index, &strip_parameters(from), &strip_parameters(to));
         let views = |c: &Catalog, materialized: bool| -> BTreeMap<QualifiedName, crate::catalog::View> {
             c.views
                 .iter()
@@ -290,14 +291,14 @@ impl Differ<'_> {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect()
         };
-        self.qualified("view", &views(from, false), &views(to, false));
-        self.qualified("materialized_view", &views(from, true), &views(to, true));
-        self.keyed("function", &from.functions, &to.functions, |k| k.clone(), |k| k.split('.').next());
-        self.keyed("trigger", &from.triggers, &to.triggers, |k| k.clone(), |k| k.split('.').next());
-        self.keyed("policy", &from.policies, &to.policies, |k| k.clone(), |k| k.split('.').next());
-        self.keyed("event_trigger", &from.event_triggers, &to.event_triggers, |k| k.clone(), |_| None);
-        self.keyed("publication", &from.publications, &to.publications, |k| k.clone(), |_| None);
-        self.keyed("other", &from.other_objects, &to.other_objects, |k| k.clone(), |_| None);
+        self.qualified(ObjectKind::View, &views(from, false), &views(to, false));
+        self.qualified(ObjectKind::MaterializedView, &views(from, true), &views(to, true));
+        self.keyed(ObjectKind::Function, &from.functions, &to.functions, |k| k.clone(), |k| k.split('.').next());
+        self.keyed(ObjectKind::Trigger, &from.triggers, &to.triggers, |k| k.clone(), |k| k.split('.').next());
+        self.keyed(ObjectKind::Policy, &from.policies, &to.policies, |k| k.clone(), |k| k.split('.').next());
+        self.keyed(ObjectKind::EventTrigger, &from.event_triggers, &to.event_triggers, |k| k.clone(), |_| None);
+        self.keyed(ObjectKind::Publication, &from.publications, &to.publications, |k| k.clone(), |_| None);
+        self.keyed(ObjectKind::Other, &from.other_objects, &to.other_objects, |k| k.clone(), |_| None);
         if !options.ignore_comments {
             // An extension's comment comes from its install script unless someone set another;
             // Rails' structure.sql (and `--no-comments`) leaves every one out. Extension comments
@@ -315,31 +316,31 @@ impl Differ<'_> {
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect()
             };
-            self.keyed("comment", &comments(from), &comments(to), |k| k.clone(), |k| comment_schema(k));
+            self.keyed(ObjectKind::Comment, &comments(from), &comments(to), |k| k.clone(), |k| comment_schema(k));
         }
         if !options.ignore_owners {
-            self.keyed("owner", &from.owners, &to.owners, |k| k.clone(), |k| comment_schema(k));
+            self.keyed(ObjectKind::Owner, &from.owners, &to.owners, |k| k.clone(), |k| comment_schema(k));
         }
         if !options.ignore_grants {
-            self.sets("grant", &from.grants, &to.grants);
+            self.sets(ObjectKind::Grant, &from.grants, &to.grants);
         }
         let versions = |c: &Catalog| -> Vec<String> {
             c.migration_versions.iter().flat_map(|(t, v)| v.iter().map(move |v| format!("{t} {v}"))).collect()
         };
-        self.sets("migration_version", &versions(from), &versions(to));
+        self.sets(ObjectKind::MigrationVersion, &versions(from), &versions(to));
         // Statements not understood that name no object still count, as text: a change in them must
         // not go unnoticed. Those that name one make it `uncompared` (see `uncompared.rs`).
-        self.sets("statement", &uncompared::anonymous(from), &uncompared::anonymous(to));
+        self.sets(ObjectKind::Statement, &uncompared::anonymous(from), &uncompared::anonymous(to));
     }
 
-    fn push(&mut self, object_kind: &'static str, object: String, change: ChangeKind, details: Vec<PropertyChange>) {
+    fn push(&mut self, object_kind: ObjectKind, object: String, change: ChangeKind, details: Vec<PropertyChange>) {
         self.changes.push(Change { object_kind, object, change, details });
     }
 
     /// Objects keyed by qualified name: added, removed, or altered property by property.
     fn qualified<T: Properties>(
         &mut self,
-        kind: &'static str,
+        kind: ObjectKind,
         from: &BTreeMap<QualifiedName, T>,
         to: &BTreeMap<QualifiedName, T>,
     ) {
@@ -348,7 +349,7 @@ impl Differ<'_> {
 
     fn keyed<K: Ord, T: Properties>(
         &mut self,
-        kind: &'static str,
+        kind: ObjectKind,
         from: &BTreeMap<K, T>,
         to: &BTreeMap<K, T>,
         show: impl Fn(&K) -> String,
@@ -376,7 +377,7 @@ impl Differ<'_> {
     }
 
     /// Lists compared as sets of texts (grants, migration versions, raw statements).
-    fn sets(&mut self, kind: &'static str, from: &[String], to: &[String]) {
+    fn sets(&mut self, kind: ObjectKind, from: &[String], to: &[String]) {
         let from: BTreeSet<&String> = from.iter().collect();
         let to: BTreeSet<&String> = to.iter().collect();
         for removed in from.difference(&to) {
@@ -405,13 +406,13 @@ impl Differ<'_> {
             }
             match to.tables.get(name) {
                 None => {
-                    self.push("table", name.to_string(), ChangeKind::Removed, described(old, Side::From));
+                    self.push(ObjectKind::Table, name.to_string(), ChangeKind::Removed, described(old, Side::From));
                 }
                 Some(new) => {
                     let (old, new) = (prepare(old), prepare(new));
                     let details = compare(&old, &new);
                     if !details.is_empty() {
-                        self.push("table", name.to_string(), ChangeKind::Altered, details);
+                        self.push(ObjectKind::Table, name.to_string(), ChangeKind::Altered, details);
                     }
                     self.columns(name, &old, &new);
                     self.constraints(name, &old, &new);
@@ -420,7 +421,7 @@ impl Differ<'_> {
         }
         for (name, new) in &to.tables {
             if !from.tables.contains_key(name) && !self.excluded(&name.schema) {
-                self.push("table", name.to_string(), ChangeKind::Added, described(new, Side::To));
+                self.push(ObjectKind::Table, name.to_string(), ChangeKind::Added, described(new, Side::To));
             }
         }
     }
@@ -444,7 +445,7 @@ impl Differ<'_> {
             return;
         }
         self.notes.push(Note {
-            object_kind: "extension",
+            object_kind: ObjectKind::Extension,
             object: unknown.join(", "),
             note: "versions not compared: a plain pg_dump does not write them (CREATE EXTENSION has no VERSION); \
                    on each database run SELECT extname, extversion FROM pg_extension ORDER BY 1"
@@ -455,14 +456,14 @@ impl Differ<'_> {
     fn columns(&mut self, table: &QualifiedName, old: &Table, new: &Table) {
         let by_name = |t: &Table| t.columns.iter().map(|c| (c.name.clone(), c.clone())).collect::<BTreeMap<_, _>>();
         let (old_columns, new_columns) = (by_name(old), by_name(new));
-        self.keyed("column", &old_columns, &new_columns, |c| format!("{table}.{c}"), |_| None);
+        self.keyed(ObjectKind::Column, &old_columns, &new_columns, |c| format!("{table}.{c}"), |_| None);
         let order = |t: &Table, other: &BTreeMap<String, crate::catalog::Column>| -> Vec<String> {
             t.columns.iter().filter(|c| other.contains_key(&c.name)).map(|c| c.name.clone()).collect()
         };
         let (old_order, new_order) = (order(old, &new_columns), order(new, &old_columns));
         if old_order != new_order {
             self.notes.push(Note {
-                object_kind: "table",
+                object_kind: ObjectKind::Table,
                 object: table.to_string(),
                 note: format!(
                     "column order only: ({}) → ({}); no migration needed",
@@ -483,7 +484,7 @@ impl Differ<'_> {
                     .map(|(k, c)| (k.clone(), c.clone()))
                     .collect::<BTreeMap<_, _>>()
             };
-            let kind = if foreign { "foreign_key" } else { "constraint" };
+            let kind = if foreign { ObjectKind::ForeignKey } else { ObjectKind::Constraint };
             self.keyed(kind, &pick(old), &pick(new), |c| format!("{table}.{c}"), |_| None);
         }
     }
@@ -548,7 +549,8 @@ mod tests {
         let a = "CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public; CREATE EXTENSION citext;";
         let b = "CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public; CREATE EXTENSION citext VERSION '1.6';";
         let found = diff(&catalog(a), &catalog(b), &DiffOptions::default());
-        let notes: Vec<(&str, &str)> = found.notes.iter().map(|n| (n.object_kind, n.object.as_str())).collect();
+        let notes: Vec<(&str, &str)> =
+            found.notes.iter().map(|n| (n.object_kind.as_str(), n.object.as_str())).collect();
         assert_eq!(notes, [("extension", "pgcrypto")], "citext has a version on one side: it is compared");
         assert!(found.notes[0].note.contains("SELECT extname, extversion FROM pg_extension"));
         let none =
@@ -625,9 +627,12 @@ mod tests {
         let new = catalog("CREATE TABLE t (a bigint, b int); CREATE TABLE u (x int);");
         let result = diff(&old, &new, &DiffOptions::default());
         let counts = result.counts_by_kind();
-        assert_eq!(counts["column"], Summary { added: 1, removed: 0, altered: 1, renamed: 0, uncompared: 0 });
-        assert_eq!(counts["index"], Summary { added: 0, removed: 1, altered: 0, renamed: 0, uncompared: 0 });
-        assert_eq!(counts["table"], Summary { added: 1, removed: 0, altered: 0, renamed: 0, uncompared: 0 });
+        assert_eq!(
+            counts[&ObjectKind::Column],
+            Summary { added: 1, removed: 0, altered: 1, renamed: 0, uncompared: 0 }
+        );
+        assert_eq!(counts[&ObjectKind::Index], Summary { added: 0, removed: 1, altered: 0, renamed: 0, uncompared: 0 });
+        assert_eq!(counts[&ObjectKind::Table], Summary { added: 1, removed: 0, altered: 0, renamed: 0, uncompared: 0 });
         let total: usize = counts.values().map(|s| s.added + s.removed + s.altered).sum();
         assert_eq!(total, result.changes.len());
     }
@@ -673,7 +678,8 @@ mod tests {
     }
 
     fn renamed(kind: &str, from: &str, to: &str) -> DiffOptions {
-        let rename = Rename { object_kind: kind.into(), from: from.into(), to: to.into() };
+        let kind = ObjectKind::parse(kind).expect("a kind");
+        let rename = Rename { object_kind: kind, from: from.into(), to: to.into() };
         DiffOptions { renames: vec![rename], ..DiffOptions::default() }
     }
 

@@ -5,15 +5,14 @@
 //! addition until the user confirms a rename, because dropping data by mistake is worse than a
 //! longer migration.
 
-use super::{Change, ChangeKind};
+use super::{Change, ChangeKind, ObjectKind};
 use crate::catalog::{Catalog, Column, QualifiedName};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenameCandidate {
-    #[serde(deserialize_with = "crate::interned::one")]
-    pub object_kind: crate::interned::Word,
+    pub object_kind: ObjectKind,
     pub from: String,
     pub to: String,
     /// 0–100: how much of the evidence agrees.
@@ -23,11 +22,11 @@ pub struct RenameCandidate {
 
 /// Candidates among the removed and added tables, columns, indexes and constraints.
 pub fn rename_candidates(from: &Catalog, to: &Catalog, changes: &[Change]) -> Vec<RenameCandidate> {
-    let names = |kind: &str, change: ChangeKind| -> Vec<String> {
+    let names = |kind: ObjectKind, change: ChangeKind| -> Vec<String> {
         changes.iter().filter(|c| c.object_kind == kind && c.change == change).map(|c| c.object.clone()).collect()
     };
     let mut out = Vec::new();
-    for kind in ["table", "column", "index", "constraint", "foreign_key"] {
+    for kind in super::RENAMEABLE.iter().copied() {
         let (removed, added) = (names(kind, ChangeKind::Removed), names(kind, ChangeKind::Added));
         // Only objects of one table can be one object renamed (tables themselves: any two), so the
         // pairs are formed table by table.
@@ -60,10 +59,10 @@ pub fn rename_candidates(from: &Catalog, to: &Catalog, changes: &[Change]) -> Ve
 }
 
 /// The table an object belongs to, as the key its rename candidates are grouped by.
-fn table_key(kind: &str, catalog: &Catalog, object: &str) -> String {
+fn table_key(kind: ObjectKind, catalog: &Catalog, object: &str) -> String {
     match kind {
-        "table" => String::new(),
-        "index" => crate::catalog::find_shown(&catalog.indexes, object)
+        ObjectKind::Table => String::new(),
+        ObjectKind::Index => crate::catalog::find_shown(&catalog.indexes, object)
             .map(|(_, index)| index.table.to_string())
             .unwrap_or_default(),
         _ => object.rsplit_once('.').map_or(String::new(), |(table, _)| table.to_string()),
@@ -81,7 +80,7 @@ fn qualified(object: &str) -> Option<QualifiedName> {
 }
 
 /// A score (at least 60) and its evidence when `old` and `new` look like one object renamed.
-fn compare(kind: &str, from: &Catalog, to: &Catalog, old: &str, new: &str) -> Option<(u8, Vec<String>)> {
+fn compare(kind: ObjectKind, from: &Catalog, to: &Catalog, old: &str, new: &str) -> Option<(u8, Vec<String>)> {
     let mut evidence = Vec::new();
     let mut agree = 0u32;
     let mut total = 0u32;
@@ -93,7 +92,7 @@ fn compare(kind: &str, from: &Catalog, to: &Catalog, old: &str, new: &str) -> Op
         }
     };
     match kind {
-        "column" => {
+        ObjectKind::Column => {
             let ((old_table, old_name), (new_table, new_name)) = (split(old)?, split(new)?);
             if old_table != new_table {
                 return None;
@@ -111,7 +110,7 @@ fn compare(kind: &str, from: &Catalog, to: &Catalog, old: &str, new: &str) -> Op
             let comment = |c: &Catalog, name: &str| c.comments.get(&format!("column {old_table}.{name}")).cloned();
             check(comment(from, old_name) == comment(to, new_name), "same comment");
         }
-        "table" => {
+        ObjectKind::Table => {
             let (a, b) = (from.tables.get(&qualified(old)?)?, to.tables.get(&qualified(new)?)?);
             let columns = |t: &crate::catalog::Table| -> Vec<(String, String)> {
                 t.columns.iter().map(|c| (c.name.clone(), c.data_type.clone())).collect()
@@ -127,7 +126,7 @@ fn compare(kind: &str, from: &Catalog, to: &Catalog, old: &str, new: &str) -> Op
             };
             check(definitions(a) == definitions(b), "same constraints");
         }
-        "index" => {
+        ObjectKind::Index => {
             let (a, b) = (from.indexes.get(&qualified(old)?)?, to.indexes.get(&qualified(new)?)?);
             if a.table != b.table || a.keys != b.keys {
                 return None;

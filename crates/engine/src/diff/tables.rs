@@ -3,6 +3,7 @@
 
 use super::{Change, ChangeKind, Diff, DiffOptions};
 use crate::catalog::{Catalog, Column, QualifiedName, Table};
+use crate::diff::ObjectKind;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -43,13 +44,17 @@ pub struct TableEntry {
 pub fn table_of(change: &Change, from: &Catalog, to: &Catalog) -> Option<String> {
     let parent = |object: &str| object.rsplit_once('.').map(|(table, _)| table.to_string());
     match change.object_kind {
-        "table" => Some(change.object.clone()),
-        "column" | "constraint" | "foreign_key" | "trigger" | "policy" => parent(&change.object),
-        "index" => [to, from]
+        ObjectKind::Table => Some(change.object.clone()),
+        ObjectKind::Column
+        | ObjectKind::Constraint
+        | ObjectKind::ForeignKey
+        | ObjectKind::Trigger
+        | ObjectKind::Policy => parent(&change.object),
+        ObjectKind::Index => [to, from]
             .iter()
             .find_map(|c| crate::catalog::find_shown(&c.indexes, &change.object))
             .map(|(_, index)| index.table.to_string()),
-        "comment" | "owner" => match change.object.split_once(' ') {
+        ObjectKind::Comment | ObjectKind::Owner => match change.object.split_once(' ') {
             Some(("table", object)) => Some(object.to_string()),
             Some(("column", object)) => parent(object),
             _ => None,
@@ -64,7 +69,7 @@ pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOption
     let renames: std::collections::BTreeMap<&str, &Change> = diff
         .changes
         .iter()
-        .filter(|c| c.object_kind == "table" && c.change == ChangeKind::Renamed)
+        .filter(|c| c.object_kind == ObjectKind::Table && c.change == ChangeKind::Renamed)
         .rev()
         .map(|c| (c.object.as_str(), c))
         .collect();

@@ -9,6 +9,7 @@
 
 use super::{Change, ChangeKind, PropertyChange};
 use crate::catalog::{Catalog, NotUnderstood, StatementObject};
+use crate::diff::ObjectKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What each side's statements not understood say about one object: their normalized texts.
@@ -46,16 +47,17 @@ pub(super) fn apply(changes: &mut Vec<Change>, from: &Catalog, to: &Catalog, exc
         }
     }
     // A constraint or column of a table that is itself not compared is part of that table's entry.
-    let tables: BTreeSet<&str> = objects.keys().filter(|o| o.kind == "table").map(|o| o.name.as_str()).collect();
+    let tables: BTreeSet<&str> =
+        objects.keys().filter(|o| o.kind == ObjectKind::Table).map(|o| o.name.as_str()).collect();
     let in_uncompared_table = |object: &StatementObject| {
-        matches!(object.kind, "column" | "constraint" | "foreign_key")
+        matches!(object.kind, ObjectKind::Column | ObjectKind::Constraint | ObjectKind::ForeignKey)
             && object.name.rsplit_once('.').is_some_and(|(table, _)| tables.contains(table))
     };
     let mut uncompared: Vec<Change> = Vec::new();
     let mut absorbed_tables: BTreeSet<String> = BTreeSet::new();
     for (object, unread) in &objects {
         let schema = object.name.split('.').next().unwrap_or("");
-        if object.kind != "schema" && object.kind != "extension" && excluded(schema) {
+        if object.kind != ObjectKind::Schema && object.kind != ObjectKind::Extension && excluded(schema) {
             continue;
         }
         let same_text = texts(&unread.from) == texts(&unread.to);
@@ -66,7 +68,7 @@ pub(super) fn apply(changes: &mut Vec<Change>, from: &Catalog, to: &Catalog, exc
             continue; // the same statement, not understood on both sides, and nothing else differs
         }
         changes.retain(|c| !covers(c));
-        if object.kind == "table" {
+        if object.kind == ObjectKind::Table {
             absorbed_tables.insert(object.name.clone());
         }
         if is_part {
@@ -87,13 +89,13 @@ pub(super) fn apply(changes: &mut Vec<Change>, from: &Catalog, to: &Catalog, exc
     // compared with nothing: whatever was said of them is taken back too.
     let of_table = |object: &str| object.rsplit_once('.').is_some_and(|(table, _)| absorbed_tables.contains(table));
     changes.retain(|c| match c.object_kind {
-        "column" | "constraint" | "foreign_key" => !of_table(&c.object),
-        "comment" | "owner" => match c.object.split_once(' ') {
+        ObjectKind::Column | ObjectKind::Constraint | ObjectKind::ForeignKey => !of_table(&c.object),
+        ObjectKind::Comment | ObjectKind::Owner => match c.object.split_once(' ') {
             Some(("table", table)) => !absorbed_tables.contains(table),
             Some(("column", column)) => !of_table(column),
             _ => true,
         },
-        "grant" => !absorbed_tables.iter().any(|table| c.object.contains(&format!(" on table {table} "))),
+        ObjectKind::Grant => !absorbed_tables.iter().any(|table| c.object.contains(&format!(" on table {table} "))),
         _ => true,
     });
     changes.extend(uncompared);
@@ -114,13 +116,15 @@ pub fn sides(change: &Change) -> String {
 /// Whether `change` is about `object` (a function name covers every overload).
 fn covers(object: &StatementObject, change: &Change) -> bool {
     let same_kind = change.object_kind == object.kind
-        || (object.kind == "constraint" && change.object_kind == "foreign_key")
-        || (object.kind == "foreign_key" && change.object_kind == "constraint");
+        || (object.kind == ObjectKind::Constraint && change.object_kind == ObjectKind::ForeignKey)
+        || (object.kind == ObjectKind::ForeignKey && change.object_kind == ObjectKind::Constraint);
     if !same_kind {
         return false;
     }
     match object.kind {
-        "function" => change.object.strip_prefix(object.name.as_str()).is_some_and(|rest| rest.starts_with('(')),
+        ObjectKind::Function => {
+            change.object.strip_prefix(object.name.as_str()).is_some_and(|rest| rest.starts_with('('))
+        }
         _ => change.object == object.name,
     }
 }
@@ -149,20 +153,22 @@ fn exists(catalog: &Catalog, object: &StatementObject) -> bool {
         name.rmatch_indices('.').any(|(at, _)| map_has(&name[..at], &name[at + 1..]))
     };
     match object.kind {
-        "table" => crate::catalog::find_shown(&catalog.tables, name).is_some(),
-        "view" | "materialized_view" => crate::catalog::find_shown(&catalog.views, name).is_some(),
-        "index" => crate::catalog::find_shown(&catalog.indexes, name).is_some(),
-        "type" => crate::catalog::find_shown(&catalog.types, name).is_some(),
-        "sequence" => crate::catalog::find_shown(&catalog.sequences, name).is_some(),
-        "schema" => catalog.schemas.contains_key(name),
-        "extension" => catalog.extensions.contains_key(name),
-        "function" => catalog.functions.keys().any(|k| k.strip_prefix(name).is_some_and(|r| r.starts_with('('))),
-        "trigger" => catalog.triggers.contains_key(name),
-        "policy" => catalog.policies.contains_key(name),
-        "column" => member(&|table, column| {
+        ObjectKind::Table => crate::catalog::find_shown(&catalog.tables, name).is_some(),
+        ObjectKind::View | ObjectKind::MaterializedView => crate::catalog::find_shown(&catalog.views, name).is_some(),
+        ObjectKind::Index => crate::catalog::find_shown(&catalog.indexes, name).is_some(),
+        ObjectKind::Type => crate::catalog::find_shown(&catalog.types, name).is_some(),
+        ObjectKind::Sequence => crate::catalog::find_shown(&catalog.sequences, name).is_some(),
+        ObjectKind::Schema => catalog.schemas.contains_key(name),
+        ObjectKind::Extension => catalog.extensions.contains_key(name),
+        ObjectKind::Function => {
+            catalog.functions.keys().any(|k| k.strip_prefix(name).is_some_and(|r| r.starts_with('(')))
+        }
+        ObjectKind::Trigger => catalog.triggers.contains_key(name),
+        ObjectKind::Policy => catalog.policies.contains_key(name),
+        ObjectKind::Column => member(&|table, column| {
             crate::catalog::find_shown(&catalog.tables, table).is_some_and(|(_, t)| t.column(column).is_some())
         }),
-        "constraint" | "foreign_key" => member(&|table, constraint| {
+        ObjectKind::Constraint | ObjectKind::ForeignKey => member(&|table, constraint| {
             crate::catalog::find_shown(&catalog.tables, table)
                 .is_some_and(|(_, t)| t.constraints.contains_key(constraint))
         }),

@@ -23,6 +23,7 @@ mod tables;
 mod view_mentions;
 
 use crate::catalog::{Catalog, QualifiedName};
+use crate::diff::ObjectKind;
 use crate::diff::{Change, Diff};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -183,7 +184,10 @@ pub fn hold_back(plan: &mut Plan, diff: &Diff, to: &Catalog, confirmed: bool) {
     let removals: Vec<String> = diff
         .changes
         .iter()
-        .filter(|c| c.change == crate::diff::ChangeKind::Removed && !["owner", "comment"].contains(&c.object_kind))
+        .filter(|c| {
+            c.change == crate::diff::ChangeKind::Removed
+                && ![ObjectKind::Owner, ObjectKind::Comment].contains(&c.object_kind)
+        })
         .map(change_id)
         .collect();
     if !confirmed {
@@ -215,7 +219,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
     for change in diff.changes.iter().filter(|c| uncompared(c)) {
         manual.push(format!(
             "{} {} was not compared, so this script leaves it as it is ({}). Compare its definitions by hand and write the change if one is needed",
-            change.object_kind.replace('_', " "),
+            change.object_kind.words(),
             change.object,
             crate::diff::uncompared_sides(change),
         ));
@@ -227,13 +231,13 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
     } else {
         diff
     };
-    let mut by_kind: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<ObjectKind, Vec<&Change>> = BTreeMap::new();
     for change in &diff.changes {
         by_kind.entry(change.object_kind).or_default().push(change);
     }
     // The `from` name behind each renamed table, found once (the planner asks for every table).
     let renamed_tables = by_kind
-        .get("table")
+        .get(&ObjectKind::Table)
         .into_iter()
         .flatten()
         .filter(|c| c.change == crate::diff::ChangeKind::Renamed)
@@ -287,7 +291,7 @@ fn free_replaced_names(steps: &mut Vec<Step>, diff: &Diff, from: &Catalog, to: &
         let carries = |step: &Step, c: &Change| {
             let as_view = format!("view {}", c.object);
             let dropping = step.sql.trim_start().get(..5).is_some_and(|w| w.eq_ignore_ascii_case("drop "));
-            if c.object_kind.ends_with("view") && step.changes.contains(&as_view) {
+            if c.object_kind.is_view() && step.changes.contains(&as_view) {
                 dropping == (c.change == crate::diff::ChangeKind::Removed)
             } else {
                 step.changes.contains(&change_id(c))
@@ -375,14 +379,15 @@ fn rename_aside(
 }
 
 /// Relation and type kinds, whose objects share PostgreSQL's relation and type namespaces.
-const NAMESPACED: &[&str] = &["table", "view", "materialized_view", "sequence", "type"];
+const NAMESPACED: &[ObjectKind] =
+    &[ObjectKind::Table, ObjectKind::View, ObjectKind::MaterializedView, ObjectKind::Sequence, ObjectKind::Type];
 
 /// The kind and name (as shown) of a change to an object in the relation or type namespace: a
 /// foreign table is an `other` change (`foreign table public.t`).
 pub(crate) fn namespace_key(change: &Change) -> Option<(&str, &str)> {
     match change.object_kind {
-        kind if NAMESPACED.contains(&kind) => Some((kind, change.object.as_str())),
-        "other" => change.object.strip_prefix("foreign table ").map(|name| ("foreign_table", name)),
+        kind if NAMESPACED.contains(&kind) => Some((kind.as_str(), change.object.as_str())),
+        ObjectKind::Other => change.object.strip_prefix("foreign table ").map(|name| ("foreign_table", name)),
         _ => None,
     }
 }
@@ -456,7 +461,7 @@ pub(crate) struct Planner<'a> {
     pub(crate) to: &'a Catalog,
     pub(crate) diff: &'a Diff,
     /// The diff's changes by kind, in their order ([`Planner::changes_of`]).
-    by_kind: BTreeMap<&'a str, Vec<&'a Change>>,
+    by_kind: BTreeMap<ObjectKind, Vec<&'a Change>>,
     /// Confirmed table renames: the old name, by the new name as shown.
     renamed_tables: BTreeMap<String, QualifiedName>,
     pub(crate) steps: Vec<Step>,
@@ -576,8 +581,8 @@ impl Planner<'_> {
         out
     }
 
-    pub(crate) fn changes_of<'c>(&'c self, kind: &'c str) -> impl Iterator<Item = &'c Change> + 'c {
-        self.by_kind.get(kind).into_iter().flatten().copied()
+    pub(crate) fn changes_of<'c>(&'c self, kind: ObjectKind) -> impl Iterator<Item = &'c Change> + 'c {
+        self.by_kind.get(&kind).into_iter().flatten().copied()
     }
 }
 

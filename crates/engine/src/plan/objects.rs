@@ -3,6 +3,7 @@
 
 use super::{change_id, find, Phase, Planner, Rank};
 use crate::catalog::{Catalog, QualifiedName, TypeDef};
+use crate::diff::ObjectKind;
 use crate::diff::{Change, ChangeKind};
 use crate::sql::{ident, literal, qualified};
 use std::collections::BTreeMap;
@@ -11,21 +12,21 @@ pub(super) fn plan_objects(p: &mut Planner) {
     let changes: Vec<Change> = p.diff.changes.clone();
     for change in &changes {
         match change.object_kind {
-            "schema" => schema(p, change),
-            "extension" => extension(p, change),
-            "type" => type_change(p, change),
-            "sequence" => sequence(p, change),
-            "function" => function(p, change),
-            "trigger" => trigger(p, change),
-            "policy" => policy(p, change),
-            "event_trigger" => opaque(p, change, "event_trigger", "EVENT TRIGGER", Rank::Other, Rank::DropTrigger),
-            "publication" => opaque(p, change, "publication", "PUBLICATION", Rank::Other, Rank::DropTrigger),
-            "other" => other(p, change),
-            "statement" if change.change == ChangeKind::Added => p.manual.push(format!(
+            ObjectKind::Schema => schema(p, change),
+            ObjectKind::Extension => extension(p, change),
+            ObjectKind::Type => type_change(p, change),
+            ObjectKind::Sequence => sequence(p, change),
+            ObjectKind::Function => function(p, change),
+            ObjectKind::Trigger => trigger(p, change),
+            ObjectKind::Policy => policy(p, change),
+            ObjectKind::EventTrigger => opaque(p, change, "event_trigger", "EVENT TRIGGER", Rank::Other, Rank::DropTrigger),
+            ObjectKind::Publication => opaque(p, change, "publication", "PUBLICATION", Rank::Other, Rank::DropTrigger),
+            ObjectKind::Other => other(p, change),
+            ObjectKind::Statement if change.change == ChangeKind::Added => p.manual.push(format!(
                 "a statement of the target that schemadrift does not understand; run it by hand if it is needed: {}",
                 change.object
             )),
-            "statement" => p.manual.push(format!(
+            ObjectKind::Statement => p.manual.push(format!(
                 "a statement of the source that schemadrift does not understand, absent from the target; undo it by hand if needed: {}",
                 change.object
             )),
@@ -1043,7 +1044,7 @@ fn function(p: &mut Planner, change: &Change) {
                 .diff
                 .changes
                 .iter()
-                .filter(|c| c.object_kind == "function" && c.change == ChangeKind::Removed)
+                .filter(|c| c.object_kind == ObjectKind::Function && c.change == ChangeKind::Removed)
                 .filter_map(|c| p.from.functions.get(&c.object))
                 .filter(|old| old.name == new.name)
                 .map(|old| format!("DROP {} IF EXISTS {};", word(old), signature(old)))
@@ -1199,13 +1200,13 @@ pub(super) fn enabled_word(enabled: Option<&str>) -> Option<&'static str> {
 fn remade_in_rewrite(p: &Planner) -> Vec<String> {
     let mut names = recreated_functions(p);
     let removed: Vec<&QualifiedName> = p
-        .changes_of("function")
+        .changes_of(ObjectKind::Function)
         .filter(|c| c.change == ChangeKind::Removed)
         .filter_map(|c| p.from.functions.get(&c.object))
         .map(|f| &f.name)
         .collect();
     names.extend(
-        p.changes_of("function")
+        p.changes_of(ObjectKind::Function)
             .filter(|c| c.change == ChangeKind::Added)
             .filter_map(|c| p.to.functions.get(&c.object))
             .filter(|f| removed.contains(&&f.name))
@@ -1580,7 +1581,7 @@ pub(super) fn plan_access(p: &mut Planner) {
         changes.iter().filter(|c| c.change == ChangeKind::Removed).map(|c| c.object.clone()).collect();
     for change in &changes {
         match change.object_kind {
-            "comment" => {
+            ObjectKind::Comment => {
                 let Some((kind, object)) = split_kind(&change.object) else { continue };
                 if change.change == ChangeKind::Removed
                     && removed.iter().any(|r| object == r || object.starts_with(&format!("{r}.")))
@@ -1610,13 +1611,13 @@ pub(super) fn plan_access(p: &mut Planner) {
             }
             // A dump leaves out the public schema's owner while it is the default, which every
             // database since PostgreSQL 14 gives it (`pg_database_owner`): that is what `to` has.
-            "owner" if change.change == ChangeKind::Removed && change.object == "schema public" => {
+            ObjectKind::Owner if change.change == ChangeKind::Removed && change.object == "schema public" => {
                 let sql = "DO $$ BEGIN IF to_regrole('pg_database_owner') IS NOT NULL THEN \
                            ALTER SCHEMA public OWNER TO pg_database_owner; END IF; END $$;"
                     .to_string();
                 p.push(Phase::Prepare, Rank::Access, sql, change);
             }
-            "owner" if change.change != ChangeKind::Removed => {
+            ObjectKind::Owner if change.change != ChangeKind::Removed => {
                 let Some((kind, object)) = split_kind(&change.object) else { continue };
                 let Some(role) = p.to.owners.get(&change.object) else { continue };
                 if kind == "sequence" && linked_throughout(p, object) {
@@ -1629,8 +1630,8 @@ pub(super) fn plan_access(p: &mut Planner) {
             }
             // A privilege on an object the script drops, or drops and makes again (which then
             // gets the target's privileges), goes with it: no revoke.
-            "grant" if change.change != ChangeKind::Added && grant_on_gone(p, &change.object, &removed) => {}
-            "grant" => {
+            ObjectKind::Grant if change.change != ChangeKind::Added && grant_on_gone(p, &change.object, &removed) => {}
+            ObjectKind::Grant => {
                 let sql = match change.change {
                     ChangeKind::Added => format!("{};", change.object),
                     _ => match undo_grant(&change.object) {

@@ -2,6 +2,7 @@
 
 use super::{change_id, find, Phase, Planner, Rank};
 use crate::catalog::{Catalog, Column, Constraint, ConstraintKind, QualifiedName, Table, View};
+use crate::diff::ObjectKind;
 use crate::diff::{Change, ChangeKind};
 use crate::sql::{column_definition, create_index, ident, qualified};
 use std::collections::BTreeSet;
@@ -241,7 +242,7 @@ fn free_names(p: &mut Planner) {
     let mut vanishing: BTreeMap<QualifiedName, Option<QualifiedName>> = BTreeMap::new();
     for change in &p.diff.changes {
         match (change.object_kind, change.change) {
-            ("table", ChangeKind::Added) => {
+            (ObjectKind::Table, ChangeKind::Added) => {
                 if let Some((name, table)) = find(&p.to.tables, &change.object) {
                     created.extend(
                         table
@@ -252,22 +253,22 @@ fn free_names(p: &mut Planner) {
                     );
                 }
             }
-            ("table", ChangeKind::Removed) => {
+            (ObjectKind::Table, ChangeKind::Removed) => {
                 if let Some((name, table)) = find(&p.from.tables, &change.object) {
                     for (key, _) in table.constraints.iter().filter(|(_, c)| index_backed(c)) {
                         vanishing.insert(QualifiedName::new(&name.schema, key), Some(name.clone()));
                     }
                 }
             }
-            ("index", ChangeKind::Added) => {
+            (ObjectKind::Index, ChangeKind::Added) => {
                 created.extend(find(&p.to.indexes, &change.object).map(|(n, _)| n.clone()));
             }
-            ("index", ChangeKind::Removed) => {
+            (ObjectKind::Index, ChangeKind::Removed) => {
                 if let Some((name, _)) = find(&p.from.indexes, &change.object) {
                     vanishing.insert(name.clone(), None);
                 }
             }
-            ("constraint", ChangeKind::Added | ChangeKind::Removed) => {
+            (ObjectKind::Constraint, ChangeKind::Added | ChangeKind::Removed) => {
                 let catalog = if change.change == ChangeKind::Added { p.to } else { p.from };
                 let Some((table, key)) = change.object.rsplit_once('.') else { continue };
                 let Some((table_name, t)) = find(&catalog.tables, table) else { continue };
@@ -577,7 +578,7 @@ fn replica_identity_index(p: &mut Planner, name: &QualifiedName, identity: &str,
 
 fn added_tables(p: &mut Planner) {
     let added: Vec<&QualifiedName> = p
-        .changes_of("table")
+        .changes_of(ObjectKind::Table)
         .filter(|c| c.change == ChangeKind::Added)
         .filter_map(|c| find(&p.to.tables, &c.object).map(|(name, _)| name))
         .collect();
@@ -617,7 +618,7 @@ fn added_tables(p: &mut Planner) {
 
 fn removed_tables(p: &mut Planner) {
     let removed: Vec<&QualifiedName> = p
-        .changes_of("table")
+        .changes_of(ObjectKind::Table)
         .filter(|c| c.change == ChangeKind::Removed)
         .filter_map(|c| find(&p.from.tables, &c.object).map(|(name, _)| name))
         .collect();
@@ -671,7 +672,7 @@ fn removed_tables(p: &mut Planner) {
 }
 
 fn altered_tables(p: &mut Planner) {
-    let changes: Vec<Change> = p.changes_of("table").filter(|c| c.change.compares()).cloned().collect();
+    let changes: Vec<Change> = p.changes_of(ObjectKind::Table).filter(|c| c.change.compares()).cloned().collect();
     let mut made_again: BTreeSet<QualifiedName> = BTreeSet::new();
     for change in changes {
         let (Some((name, new)), Some(old)) = (find(&p.to.tables, &change.object), old_table(p, &change)) else {
@@ -869,11 +870,11 @@ fn altered_tables(p: &mut Planner) {
     }
     // A table whose only changes are its columns' is made again when its partition key reads a
     // column whose type changes, carrying out the first of those column changes.
-    let column_changes: Vec<Change> = p.changes_of("column").cloned().collect();
+    let column_changes: Vec<Change> = p.changes_of(ObjectKind::Column).cloned().collect();
     for change in column_changes {
         let Some((table, Some(_), Some(_))) = column_pair(p, &change) else { continue };
         let has_table_change =
-            p.changes_of("table").any(|c| find(&p.to.tables, &c.object).is_some_and(|(n, _)| *n == table));
+            p.changes_of(ObjectKind::Table).any(|c| find(&p.to.tables, &c.object).is_some_and(|(n, _)| *n == table));
         if has_table_change || !recreated_table(p, &table) || !made_again.insert(table.clone()) {
             continue;
         }
@@ -1182,7 +1183,7 @@ fn column_pair<'c>(
         .diff
         .changes
         .iter()
-        .find(|c| c.object_kind == "table" && c.object == table && c.change == ChangeKind::Renamed)
+        .find(|c| c.object_kind == ObjectKind::Table && c.object == table && c.change == ChangeKind::Renamed)
     {
         Some(rename) => rename
             .details
@@ -1260,7 +1261,7 @@ fn from_the_parent(
 }
 
 fn columns(p: &mut Planner) {
-    let changes: Vec<Change> = p.changes_of("column").cloned().collect();
+    let changes: Vec<Change> = p.changes_of(ObjectKind::Column).cloned().collect();
     for change in changes {
         let Some((table, old, new)) = column_pair(p, &change) else { continue };
         if recreated_table(p, &table) {
@@ -1720,7 +1721,7 @@ fn constraints(p: &mut Planner) {
         .diff
         .changes
         .iter()
-        .filter(|c| c.object_kind == "constraint" || c.object_kind == "foreign_key")
+        .filter(|c| c.object_kind == ObjectKind::Constraint || c.object_kind == ObjectKind::ForeignKey)
         .cloned()
         .collect();
     for change in changes {
@@ -1746,7 +1747,7 @@ fn constraints(p: &mut Planner) {
         };
         let old = p.from.tables.get(&p.old_table_name(&name)).and_then(|t| t.constraints.get(old_name));
         let _ = new_table;
-        let foreign = change.object_kind == "foreign_key";
+        let foreign = change.object_kind == ObjectKind::ForeignKey;
         let (drop_rank, add_rank) =
             if foreign { (Rank::DropForeignKey, Rank::ForeignKey) } else { (Rank::DropKey, Rank::Key) };
         match (change.change, old, new) {
@@ -2001,7 +2002,7 @@ fn index_text(index: &crate::catalog::Index) -> String {
 }
 
 fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
-    let changes: Vec<Change> = p.changes_of("index").cloned().collect();
+    let changes: Vec<Change> = p.changes_of(ObjectKind::Index).cloned().collect();
     // Looked up for every index: computed once.
     let objects = |change: ChangeKind| -> BTreeSet<String> {
         p.diff.changes.iter().filter(|c| c.change == change).map(|c| c.object.clone()).collect()
@@ -2017,7 +2018,7 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
         .map(|c| c.object.clone())
         .collect();
     let attached_parents: BTreeSet<QualifiedName> = p
-        .changes_of("table")
+        .changes_of(ObjectKind::Table)
         .filter(|c| c.change == ChangeKind::Added)
         .filter_map(|c| find(&p.to.tables, &c.object)?.1.partition_of.as_ref().map(|(parent, _)| parent.clone()))
         .collect();
@@ -2146,7 +2147,9 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                         .changes
                         .iter()
                         .find(|c| {
-                            c.object_kind == "index" && c.change == ChangeKind::Renamed && c.object == new.to_string()
+                            c.object_kind == ObjectKind::Index
+                                && c.change == ChangeKind::Renamed
+                                && c.object == new.to_string()
                         })
                         .and_then(|c| c.details.first().and_then(|d| d.from.clone()))
                         .unwrap_or_else(|| new.to_string())
@@ -2340,7 +2343,7 @@ pub(super) fn mentions(text: &str, name: &QualifiedName) -> bool {
 /// Sorted: callers look names up in it by binary search.
 fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
     let mut rewritten: BTreeSet<QualifiedName> = BTreeSet::new();
-    for change in p.diff.changes.iter().filter(|c| c.object_kind == "table" && c.change.compares()) {
+    for change in p.diff.changes.iter().filter(|c| c.object_kind == ObjectKind::Table && c.change.compares()) {
         if let Some((name, _)) = find(&p.to.tables, &change.object) {
             if recreated_table(p, name) {
                 rewritten.insert(p.old_table_name(name));
@@ -2348,7 +2351,7 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
         }
     }
     // A function dropped and made again (its return type or arguments change): the views calling it.
-    for change in p.changes_of("function").filter(|c| c.change == ChangeKind::Altered) {
+    for change in p.changes_of(ObjectKind::Function).filter(|c| c.change == ChangeKind::Altered) {
         if let (Some(old), Some(new)) = (p.from.functions.get(&change.object), p.to.functions.get(&change.object)) {
             if super::objects::recreated_function(old, new).is_some() {
                 rewritten.insert(old.name.clone());
@@ -2368,7 +2371,8 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
         }
     }
     rewritten.extend(retyped_tables(p));
-    for change in p.diff.changes.iter().filter(|c| c.object_kind == "type" && c.change == ChangeKind::Altered) {
+    for change in p.diff.changes.iter().filter(|c| c.object_kind == ObjectKind::Type && c.change == ChangeKind::Altered)
+    {
         if let Some((name, _)) = find(&p.from.types, &change.object) {
             rewritten.insert(name.clone());
             // A type made again converts the columns of that type: views reading those tables
@@ -2388,7 +2392,8 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
         .changes
         .iter()
         .filter(|c| {
-            (c.object_kind == "view" || c.object_kind == "materialized_view") && c.change == ChangeKind::Altered
+            (c.object_kind == ObjectKind::View || c.object_kind == ObjectKind::MaterializedView)
+                && c.change == ChangeKind::Altered
         })
         .filter_map(|c| find(&p.from.views, &c.object).map(|(n, _)| n.clone()))
         .collect();
@@ -2420,7 +2425,7 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
 /// PostgreSQL will not make such a change under a view.
 fn retyped_tables(p: &Planner) -> BTreeSet<QualifiedName> {
     let mut out = BTreeSet::new();
-    for change in p.diff.changes.iter().filter(|c| c.object_kind == "column" && c.change.compares()) {
+    for change in p.diff.changes.iter().filter(|c| c.object_kind == ObjectKind::Column && c.change.compares()) {
         let rewrites =
             change.details.iter().any(|d| matches!(d.property.as_str(), "type" | "collation" | "generated" | "name"));
         if let Some((name, _)) =
@@ -2538,7 +2543,10 @@ fn views(p: &mut Planner, recreated: &[QualifiedName]) {
         .diff
         .changes
         .iter()
-        .filter(|c| (c.object_kind == "view" || c.object_kind == "materialized_view") && c.change == ChangeKind::Added)
+        .filter(|c| {
+            (c.object_kind == ObjectKind::View || c.object_kind == ObjectKind::MaterializedView)
+                && c.change == ChangeKind::Added
+        })
         .filter_map(|c| find(&p.to.views, &c.object).map(|(n, _)| n.clone()))
         .collect();
     let mut again: Vec<QualifiedName> = recreated.iter().filter(|n| p.to.views.contains_key(*n)).cloned().collect();
@@ -2592,7 +2600,8 @@ fn views(p: &mut Planner, recreated: &[QualifiedName]) {
         .changes
         .iter()
         .filter(|c| {
-            (c.object_kind == "view" || c.object_kind == "materialized_view") && c.change == ChangeKind::Removed
+            (c.object_kind == ObjectKind::View || c.object_kind == ObjectKind::MaterializedView)
+                && c.change == ChangeKind::Removed
         })
         .filter_map(|c| find(&p.from.views, &c.object).map(|(n, _)| n))
         .filter(|n| recreated.binary_search(n).is_err())

@@ -334,8 +334,7 @@ fn columns<'a>(d: &mut Builder<'a>, report: &'a Report) {
 }
 
 fn change_line(change: &ChangeRow) -> Line<'_> {
-    let mut line =
-        vec![t(format!("{} {} ", change.change.label(), change.object_kind.replace('_', " "))), c(&change.object)];
+    let mut line = vec![t(format!("{} {} ", change.change.label(), change.object_kind.words())), c(&change.object)];
     if change.change.compares() && !change.details.is_empty() {
         line.push(t(" ("));
         for (i, detail) in change.details.iter().enumerate() {
@@ -529,7 +528,7 @@ fn all_changes<'a>(d: &mut Builder<'a>, report: &'a Report) {
                 .map_or_else(|| text_cell("–"), |r| text_cell(format!("{} ({})", r.level.label(), r.rules.join(", "))));
             vec![
                 text_cell(change.change.label()),
-                text_cell(change.object_kind.replace('_', " ")),
+                text_cell(change.object_kind.words()),
                 code_cell(&change.object),
                 risk,
                 details,
@@ -623,7 +622,7 @@ fn risks<'a>(d: &mut Builder<'a>, report: &'a Report) {
         .iter()
         .map(|group| {
             let entry = group[0];
-            let kind = entry.object_kind.replace('_', " ");
+            let kind = entry.object_kind.words();
             let mut change = match group.len() {
                 1 => vec![t(format!("{} {kind} ", entry.change.label()))],
                 n => vec![t(format!("{} {kind} ({n}): ", entry.change.label()))],

@@ -3,6 +3,7 @@
 
 use super::{ChangeRow, NewTable, TypeChange};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 use crate::release::Release;
 use serde::{Deserialize, Serialize};
 
@@ -71,7 +72,7 @@ pub(super) struct Facts<'a> {
 }
 
 impl Facts<'_> {
-    fn objects(&self, kind: &str, change: ChangeKind) -> Vec<&str> {
+    fn objects(&self, kind: ObjectKind, change: ChangeKind) -> Vec<&str> {
         self.changes.iter().filter(|c| c.object_kind == kind && c.change == change).map(|c| c.object.as_str()).collect()
     }
 
@@ -103,7 +104,9 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
     let constraints: Vec<&str> = facts
         .changes
         .iter()
-        .filter(|c| matches!(c.object_kind, "constraint" | "foreign_key") && c.change != ChangeKind::Removed)
+        .filter(|c| {
+            matches!(c.object_kind, ObjectKind::Constraint | ObjectKind::ForeignKey) && c.change != ChangeKind::Removed
+        })
         .map(|c| c.object.as_str())
         .collect();
     if !constraints.is_empty() {
@@ -142,7 +145,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
         }
         data.push(item.t("."));
     }
-    let added_columns = facts.objects("column", ChangeKind::Added);
+    let added_columns = facts.objects(ObjectKind::Column, ChangeKind::Added);
     if !added_columns.is_empty() {
         data.push(
             t("Check the new columns ")
@@ -153,7 +156,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
     let dropped: Vec<&str> = facts
         .changes
         .iter()
-        .filter(|c| matches!(c.object_kind, "table" | "column") && c.change == ChangeKind::Removed)
+        .filter(|c| matches!(c.object_kind, ObjectKind::Table | ObjectKind::Column) && c.change == ChangeKind::Removed)
         .map(|c| c.object.as_str())
         .collect();
     if !dropped.is_empty() {
@@ -168,7 +171,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
     }
 
     let mut performance = Vec::new();
-    let built = facts.objects("index", ChangeKind::Added);
+    let built = facts.objects(ObjectKind::Index, ChangeKind::Added);
     if !built.is_empty() {
         performance.push(
             t(format!("Time the {} index builds on production-sized data (", built.len()))
@@ -181,7 +184,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
             .push(t("Benchmark nearest-neighbour queries with the old and the new vector index: recall against an \
              exact search, latency at the ef_search / probes settings you will use."));
     }
-    let dropped_indexes = facts.objects("index", ChangeKind::Removed);
+    let dropped_indexes = facts.objects(ObjectKind::Index, ChangeKind::Removed);
     if !dropped_indexes.is_empty() {
         performance.push(
             t("Check whether queries still use the indexes that go (")
@@ -235,7 +238,7 @@ pub(super) fn post_migration(facts: &Facts<'_>) -> Vec<Checklist> {
     }
     let new_tables: Vec<&str> = facts.new_tables.iter().map(|t| t.table.as_str()).collect();
     let columns: Vec<&str> = facts
-        .objects("column", ChangeKind::Added)
+        .objects(ObjectKind::Column, ChangeKind::Added)
         .into_iter()
         .filter(|c| !new_tables.iter().any(|t| c.strip_prefix(t).is_some_and(|rest| rest.starts_with('.'))))
         .collect();
@@ -249,14 +252,14 @@ pub(super) fn post_migration(facts: &Facts<'_>) -> Vec<Checklist> {
         });
     }
     let mut database = Vec::new();
-    if !facts.objects("index", ChangeKind::Added).is_empty() {
+    if !facts.objects(ObjectKind::Index, ChangeKind::Added).is_empty() {
         database.push(
             t("No invalid index is left by an interrupted CONCURRENTLY build: ")
                 .c("SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid")
                 .t(" returns nothing."),
         );
     }
-    if facts.changes.iter().any(|c| matches!(c.object_kind, "constraint" | "foreign_key")) {
+    if facts.changes.iter().any(|c| matches!(c.object_kind, ObjectKind::Constraint | ObjectKind::ForeignKey)) {
         database.push(
             t("Every constraint is validated: ")
                 .c("SELECT conrelid::regclass, conname FROM pg_constraint WHERE NOT convalidated")
@@ -277,7 +280,10 @@ pub(super) fn post_migration(facts: &Facts<'_>) -> Vec<Checklist> {
     let cleanup: Vec<&str> = facts
         .changes
         .iter()
-        .filter(|c| c.change == ChangeKind::Removed && matches!(c.object_kind, "table" | "column" | "index"))
+        .filter(|c| {
+            c.change == ChangeKind::Removed
+                && matches!(c.object_kind, ObjectKind::Table | ObjectKind::Column | ObjectKind::Index)
+        })
         .map(|c| c.object.as_str())
         .collect();
     if !cleanup.is_empty() {

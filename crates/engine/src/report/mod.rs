@@ -17,6 +17,7 @@ pub mod orm;
 
 use crate::catalog::{ByTable, Catalog, Column, Counts, QualifiedName};
 use crate::compat::Compatibility;
+use crate::diff::ObjectKind;
 use crate::diff::{align_columns, inventory, table_of, ColumnStatus, TableStatus};
 use crate::diff::{key_findings, Change, ChangeKind, DiffOptions, Note, PropertyChange, Summary};
 use crate::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
@@ -171,8 +172,7 @@ pub struct ColumnRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeRow {
     pub change: ChangeKind,
-    #[serde(deserialize_with = "crate::interned::one")]
-    pub object_kind: crate::interned::Word,
+    pub object_kind: ObjectKind,
     pub object: String,
     pub details: Vec<PropertyChange>,
     pub risk: Option<ChangeRisk>,
@@ -385,7 +385,7 @@ pub fn build(release: &Release, sources: Sources<'_>) -> Report {
     let type_changes: Vec<TypeChange> = diff
         .changes
         .iter()
-        .filter(|c| c.object_kind == "column" && c.change == ChangeKind::Altered)
+        .filter(|c| c.object_kind == ObjectKind::Column && c.change == ChangeKind::Altered)
         .filter_map(|c| {
             let detail = c.details.iter().find(|d| d.property == "type")?;
             let (table, column) = crate::catalog::split_member(&[&to.tables, &from.tables], &c.object)?;
@@ -563,7 +563,7 @@ fn column_differences(
 ) -> Vec<ColumnDifferences> {
     let mut by_table: BTreeMap<String, ColumnDifferences> = BTreeMap::new();
     let skip: Vec<&str> = dropped_tables.iter().map(|t| t.table.as_str()).chain(new_tables.iter().copied()).collect();
-    for change in diff.changes.iter().filter(|c| c.object_kind == "column") {
+    for change in diff.changes.iter().filter(|c| c.object_kind == ObjectKind::Column) {
         let Some((key, column)) = crate::catalog::split_member(&[&to.tables, &from.tables], &change.object) else {
             continue;
         };
@@ -693,11 +693,11 @@ fn index_comparison(
         let mut out: Vec<IndexFact> = Vec::new();
         for c in diff.changes.iter().filter(|c| c.change == change) {
             match c.object_kind {
-                "index" => out.extend(
+                ObjectKind::Index => out.extend(
                     crate::catalog::find_shown(&catalog.indexes, &c.object)
                         .map(|(name, index)| index_fact(name, index)),
                 ),
-                "constraint" => {
+                ObjectKind::Constraint => {
                     let Some((table, name)) = crate::catalog::split_member(&[&catalog.tables], &c.object) else {
                         continue;
                     };
@@ -721,7 +721,7 @@ fn index_comparison(
     let altered: Vec<ChangeRow> = diff
         .changes
         .iter()
-        .filter(|c| c.object_kind == "index" && matches!(c.change, ChangeKind::Altered | ChangeKind::Renamed))
+        .filter(|c| c.object_kind == ObjectKind::Index && matches!(c.change, ChangeKind::Altered | ChangeKind::Renamed))
         .map(row)
         .collect();
     let mut method_changes: Vec<MethodChange> = Vec::new();

@@ -3,6 +3,7 @@
 
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "column-added",
@@ -17,7 +18,7 @@ const VOLATILE: [&str; 6] =
     ["random(", "gen_random_uuid(", "uuid_generate_v4(", "clock_timestamp(", "nextval(", "timeofday("];
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("column")
+    ctx.changes_of(ObjectKind::Column)
         .filter(|c| c.change == ChangeKind::Added && ctx.existing_table(parent(&c.object)))
         .filter_map(|change| {
             let (_, column) = ctx.columns(change);

@@ -1,6 +1,7 @@
 //! A column's type changes: a table rewrite, or a binary-coercible change that is not.
 
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "column-type-change",
@@ -36,7 +37,7 @@ pub fn binary_coercible(old: &str, new: &str) -> bool {
 }
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("column")
+    ctx.changes_of(ObjectKind::Column)
         .filter(|c| c.change.compares() && ctx.existing_table(parent(&c.object)))
         .filter_map(|change| {
             let detail = change.details.iter().find(|d| d.property == "type")?;

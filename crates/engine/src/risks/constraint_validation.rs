@@ -3,6 +3,7 @@
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
 use crate::catalog::ConstraintKind;
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "constraint-validation",
@@ -18,7 +19,8 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .changes
         .iter()
         .filter(|c| {
-            (c.object_kind == "constraint" || c.object_kind == "foreign_key") && c.change != ChangeKind::Removed
+            (c.object_kind == ObjectKind::Constraint || c.object_kind == ObjectKind::ForeignKey)
+                && c.change != ChangeKind::Removed
         })
         .filter(|c| ctx.existing_table(parent(&c.object)))
         .filter_map(|change| {

@@ -2,6 +2,7 @@
 
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "column-dropped",
@@ -13,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("column")
+    ctx.changes_of(ObjectKind::Column)
         .filter(|c| c.change == ChangeKind::Removed && ctx.to_table(parent(&c.object)).is_some())
         .map(|change| hit(change, Level::High, format!("{} is dropped with its values", change.object)))
         .collect()

@@ -2,6 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "object-dropped",
@@ -13,9 +14,9 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ["schema", "sequence", "type", "extension"]
-        .iter()
-        .flat_map(|kind| ctx.changes(kind))
+    [ObjectKind::Schema, ObjectKind::Sequence, ObjectKind::Type, ObjectKind::Extension]
+        .into_iter()
+        .flat_map(|kind| ctx.changes_of(kind))
         .filter(|c| c.change == ChangeKind::Removed)
         .map(|change| hit(change, Level::Medium, format!("{} {} is dropped", change.object_kind, change.object)))
         .collect()

@@ -2,6 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "table-dropped",
@@ -13,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("table")
+    ctx.changes_of(ObjectKind::Table)
         .filter(|c| c.change == ChangeKind::Removed)
         .map(|change| {
             let rows = ctx.from_table(&change.object).and_then(|(name, _)| ctx.from.data_rows.get(name)).copied();

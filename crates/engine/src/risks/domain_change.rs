@@ -3,6 +3,7 @@
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::catalog::TypeDef;
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "domain-change",
@@ -14,7 +15,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("type")
+    ctx.changes_of(ObjectKind::Type)
         .filter(|c| c.change == ChangeKind::Altered)
         .filter(|c| {
             crate::plan::find(&ctx.to.types, &c.object).is_some_and(|(_, t)| matches!(t, TypeDef::Domain { .. }))

@@ -1,6 +1,7 @@
 //! Indexes that duplicate another (same table, method, keys and predicate) or are a prefix of one.
 
 use super::{Category, Context, Hit, Level, Rule};
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "duplicate-index",
@@ -27,7 +28,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
             });
             if let Some((other_name, _)) = covered_by {
                 out.push(Hit {
-                    object_kind: "index",
+                    object_kind: ObjectKind::Index,
                     object: name.to_string(),
                     level: Level::Low,
                     finding: format!("index {name} is covered by {other_name}"),

@@ -2,6 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::catalog::TypeDef;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "enum-change",
@@ -13,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("type")
+    ctx.changes_of(ObjectKind::Type)
         .filter_map(|change| {
             let find =
                 |c: &crate::catalog::Catalog| crate::plan::find(&c.types, &change.object).map(|(_, t)| t.clone());

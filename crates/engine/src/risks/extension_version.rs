@@ -1,6 +1,7 @@
 //! Extensions whose version changes.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "extension-version",
@@ -12,7 +13,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("extension")
+    ctx.changes_of(ObjectKind::Extension)
         .filter(|c| c.change.compares())
         .filter_map(|change| {
             let detail = change.details.iter().find(|d| d.property == "version")?;

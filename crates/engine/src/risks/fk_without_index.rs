@@ -2,6 +2,7 @@
 
 use super::{Category, Context, Hit, Level, Rule};
 use crate::catalog::ConstraintKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "foreign-key-without-index",
@@ -36,7 +37,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 .any(|c| leading(&columns(&c.definition)));
             if !by_index && !by_key {
                 out.push(Hit {
-                    object_kind: "foreign_key",
+                    object_kind: ObjectKind::ForeignKey,
                     object: format!("{name}.{key}"),
                     level: Level::Low,
                     finding: format!("foreign key {name}.{key} ({}) has no index", wanted.join(", ")),

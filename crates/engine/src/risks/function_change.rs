@@ -2,6 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "function-change",
@@ -14,7 +15,7 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(ctx: &Context) -> Vec<Hit> {
     let mut out = Vec::new();
-    for change in ctx.changes("function") {
+    for change in ctx.changes_of(ObjectKind::Function) {
         let old = ctx.from.functions.get(&change.object);
         let new = ctx.to.functions.get(&change.object);
         match change.change {

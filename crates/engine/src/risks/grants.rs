@@ -2,6 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "privilege-change",
@@ -13,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("grant")
+    ctx.changes_of(ObjectKind::Grant)
         .map(|change| {
             let granting = change.object.contains("grant ") && change.change == ChangeKind::Added
                 || change.object.starts_with("revoke") && change.change == ChangeKind::Removed;

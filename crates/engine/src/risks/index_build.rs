@@ -2,6 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "index-build",
@@ -13,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("index")
+    ctx.changes_of(ObjectKind::Index)
         .filter(|c| c.change == ChangeKind::Added || c.change == ChangeKind::Altered)
         .filter_map(|change| {
             let (_, index) = crate::plan::find(&ctx.to.indexes, &change.object)?;

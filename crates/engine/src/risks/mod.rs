@@ -37,7 +37,7 @@ mod vector_index;
 mod view_change;
 
 use crate::catalog::{Catalog, Column, QualifiedName, Table};
-use crate::diff::{Change, Diff};
+use crate::diff::{Change, Diff, ObjectKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -104,7 +104,7 @@ pub struct Rule {
 
 /// What a rule found about one object.
 pub struct Hit {
-    pub object_kind: &'static str,
+    pub object_kind: ObjectKind,
     pub object: String,
     pub level: Level,
     pub finding: String,
@@ -121,8 +121,7 @@ pub struct Risk {
     /// `views`, `security` or `other`.
     #[serde(deserialize_with = "crate::interned::one")]
     pub area: crate::interned::Word,
-    #[serde(deserialize_with = "crate::interned::one")]
-    pub object_kind: crate::interned::Word,
+    pub object_kind: ObjectKind,
     pub object: String,
     pub finding: String,
     #[serde(deserialize_with = "crate::interned::one")]
@@ -178,7 +177,8 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn changes(&self, kind: &'a str) -> impl Iterator<Item = &'a Change> + 'a {
+    /// The changes of one kind of object.
+    pub fn changes_of(&self, kind: ObjectKind) -> impl Iterator<Item = &'a Change> + 'a {
         self.diff.changes.iter().filter(move |c| c.object_kind == kind)
     }
 
@@ -226,19 +226,19 @@ impl<'a> Context<'a> {
 }
 
 /// The area of the risk matrix for an object kind (security findings go to `security`).
-fn area(category: Category, object_kind: &str) -> &'static str {
+fn area(category: Category, object_kind: ObjectKind) -> &'static str {
     if category == Category::Security {
         return "security";
     }
     match object_kind {
-        "table" => "tables",
-        "column" => "columns",
-        "index" => "indexes",
-        "constraint" | "foreign_key" => "constraints",
-        "type" | "sequence" | "extension" | "schema" => "types",
-        "function" | "trigger" => "functions",
-        "view" | "materialized_view" => "views",
-        "policy" | "grant" | "owner" => "security",
+        ObjectKind::Table => "tables",
+        ObjectKind::Column => "columns",
+        ObjectKind::Index => "indexes",
+        ObjectKind::Constraint | ObjectKind::ForeignKey => "constraints",
+        ObjectKind::Type | ObjectKind::Sequence | ObjectKind::Extension | ObjectKind::Schema => "types",
+        ObjectKind::Function | ObjectKind::Trigger => "functions",
+        ObjectKind::View | ObjectKind::MaterializedView => "views",
+        ObjectKind::Policy | ObjectKind::Grant | ObjectKind::Owner => "security",
         _ => "other",
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{Category, Context, Hit, Level, Rule};
 use crate::catalog::ConstraintKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "no-primary-key",
@@ -23,7 +24,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 && crate::catalog::tracking_tool(name).is_none()
         })
         .map(|name| Hit {
-            object_kind: "table",
+            object_kind: ObjectKind::Table,
             object: name.to_string(),
             level: Level::Medium,
             finding: format!("{name} has no primary key"),

@@ -18,7 +18,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .iter()
         .filter(|c| c.change == ChangeKind::Uncompared)
         .map(|change| {
-            let what = format!("{} {}", change.object_kind.replace('_', " "), change.object);
+            let what = format!("{} {}", change.object_kind.words(), change.object);
             hit(change, Level::Medium, format!("{what} was not compared ({})", crate::diff::uncompared_sides(change)))
         })
         .collect()

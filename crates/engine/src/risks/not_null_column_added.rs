@@ -2,6 +2,7 @@
 
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "not-null-column-without-default",
@@ -13,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("column")
+    ctx.changes_of(ObjectKind::Column)
         .filter(|c| c.change == ChangeKind::Added && ctx.existing_table(parent(&c.object)))
         .filter_map(|change| {
             let column = ctx.columns(change).1?;

@@ -2,6 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "policy-change",
@@ -13,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("policy")
+    ctx.changes_of(ObjectKind::Policy)
         .map(|change| {
             let (level, verb) = match change.change {
                 ChangeKind::Removed => (Level::High, "is removed"),

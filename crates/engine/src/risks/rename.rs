@@ -19,11 +19,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .filter(|c| c.change == ChangeKind::Renamed)
         .map(|change| {
             let old = change.details.first().and_then(|d| d.from.clone()).unwrap_or_default();
-            hit(
-                change,
-                Level::High,
-                format!("{} {old} is renamed to {}", change.object_kind.replace('_', " "), change.object),
-            )
+            hit(change, Level::High, format!("{} {old} is renamed to {}", change.object_kind.words(), change.object))
         })
         .collect()
 }
@@ -36,7 +32,7 @@ mod rule_tests {
     #[test]
     fn fires_on_a_confirmed_column_rename() {
         let rename = crate::diff::Rename {
-            object_kind: "column".into(),
+            object_kind: crate::diff::ObjectKind::Column,
             from: "public.t.fullname".into(),
             to: "public.t.full_name".into(),
         };

@@ -1,6 +1,7 @@
 //! Replica identity or publications changed.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "replication-change",
@@ -13,12 +14,12 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(ctx: &Context) -> Vec<Hit> {
     let mut out: Vec<Hit> = ctx
-        .changes("table")
+        .changes_of(ObjectKind::Table)
         .filter(|c| c.change.compares() && c.details.iter().any(|d| d.property == "replica identity"))
         .map(|change| hit(change, Level::Medium, format!("replica identity of {} changes", change.object)))
         .collect();
     out.extend(
-        ctx.changes("publication")
+        ctx.changes_of(ObjectKind::Publication)
             .map(|change| hit(change, Level::Medium, format!("publication {} changes", change.object))),
     );
     out

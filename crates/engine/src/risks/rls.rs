@@ -1,6 +1,7 @@
 //! Row-level security enabled, disabled or forced on a table.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "row-level-security",
@@ -12,7 +13,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("table")
+    ctx.changes_of(ObjectKind::Table)
         .filter(|c| c.change.compares())
         .filter_map(|change| {
             let detail = change.details.iter().find(|d| d.property.ends_with("row level security"))?;

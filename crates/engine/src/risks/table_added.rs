@@ -2,6 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "table-added",
@@ -13,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("table")
+    ctx.changes_of(ObjectKind::Table)
         .filter(|c| c.change == ChangeKind::Added)
         .map(|change| {
             let foreign_keys = ctx.to_table(&change.object).map_or(0, |(_, t)| {

@@ -1,6 +1,7 @@
 //! Table changes that rewrite or lock it: tablespace, logged/unlogged, partitioning, inheritance.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "table-rewrite",
@@ -14,7 +15,7 @@ pub(super) const RULE: Rule = Rule {
 const REWRITING: [&str; 4] = ["tablespace", "unlogged", "partitioned by", "partition of"];
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("table")
+    ctx.changes_of(ObjectKind::Table)
         .filter(|c| c.change.compares())
         .filter_map(|change| {
             let what: Vec<&str> =

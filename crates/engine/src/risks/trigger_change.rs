@@ -2,6 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "trigger-change",
@@ -13,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("trigger")
+    ctx.changes_of(ObjectKind::Trigger)
         .map(|change| {
             let verb = match change.change {
                 ChangeKind::Added => "is added",

@@ -3,6 +3,7 @@
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
 use crate::catalog::ConstraintKind;
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "unique-on-existing-table",
@@ -14,7 +15,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ctx.changes("constraint")
+    ctx.changes_of(ObjectKind::Constraint)
         .filter(|c| c.change == ChangeKind::Added && ctx.existing_table(parent(&c.object)))
         .filter_map(|change| {
             let (_, table) = ctx.to_table(parent(&change.object))?;

@@ -2,6 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "vector-index-change",
@@ -16,7 +17,7 @@ const METHODS: [&str; 2] = ["hnsw", "ivfflat"];
 
 fn check(ctx: &Context) -> Vec<Hit> {
     let mut out = Vec::new();
-    for change in ctx.changes("index") {
+    for change in ctx.changes_of(ObjectKind::Index) {
         let method = |catalog: &crate::catalog::Catalog| {
             crate::plan::find(&catalog.indexes, &change.object).map(|(_, i)| i.method.clone())
         };

@@ -2,6 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::ChangeKind;
+use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
     id: "view-change",
@@ -13,12 +14,12 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    ["view", "materialized_view"]
-        .iter()
-        .flat_map(|kind| ctx.changes(kind))
+    [ObjectKind::View, ObjectKind::MaterializedView]
+        .into_iter()
+        .flat_map(|kind| ctx.changes_of(kind))
         .filter(|c| c.change != ChangeKind::Added)
         .map(|change| {
-            let kind = change.object_kind.replace('_', " ");
+            let kind = change.object_kind.words();
             let dependents = ctx
                 .from
                 .views
@@ -26,8 +27,11 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 .filter(|(name, view)| name.to_string() != change.object && view.definition.contains(&change.object))
                 .count();
             let verb = if change.change == ChangeKind::Removed { "is dropped" } else { "changes" };
-            let level =
-                if dependents > 0 || change.object_kind == "materialized_view" { Level::High } else { Level::Medium };
+            let level = if dependents > 0 || change.object_kind == ObjectKind::MaterializedView {
+                Level::High
+            } else {
+                Level::Medium
+            };
             let tail = if dependents > 0 { format!("; {dependents} views depend on it") } else { String::new() };
             hit(change, level, format!("{kind} {} {verb}{tail}", change.object))
         })
