@@ -576,7 +576,7 @@ fn detail_view(detail: schemadrift_engine::diff::PropertyChange) -> impl IntoVie
     };
     view! {
         <li>
-            <span class="property">{detail.property}</span>": "
+            <span class="property">{detail.property.as_str()}</span>": "
             {value}
         </li>
     }

@@ -10,6 +10,7 @@ use crate::state::{Comparison, SortKey, ViewState};
 use leptos::prelude::*;
 use schemadrift_engine::catalog::Column;
 use schemadrift_engine::diff::ObjectKind;
+use schemadrift_engine::diff::Property;
 use schemadrift_engine::diff::{ColumnStatus, TableEntry, TableStatus};
 use std::sync::Arc;
 
@@ -94,7 +95,7 @@ pub fn table_view(
         .find(|c| {
             c.object_kind == ObjectKind::Table
                 && c.object == table
-                && c.details.first().is_some_and(|d| d.property == "name")
+                && c.details.first().is_some_and(|d| d.property == Property::Name)
         })
         .and_then(|c| c.details[0].from.clone());
     analysis.send(Request::Table { table: table.clone(), renamed_from }, None);

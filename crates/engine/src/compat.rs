@@ -3,8 +3,7 @@
 //! which goes first, the migration or the deploy.
 
 use crate::catalog::Catalog;
-use crate::diff::ObjectKind;
-use crate::diff::{Change, ChangeKind, Diff};
+use crate::diff::{Change, ChangeKind, Diff, ObjectKind, Property};
 use crate::risks::{Level, Risk};
 use serde::{Deserialize, Serialize};
 
@@ -140,22 +139,22 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
                 "old code reading or writing the column fails: stop using it, deploy, then drop it",
             ),
             (ObjectKind::Column, ChangeKind::Altered) => {
-                let property = |name: &str| change.details.iter().find(|d| d.property == name);
-                if let Some(detail) = property("type") {
+                let property = |name: Property| change.details.iter().find(|d| d.property == name);
+                if let Some(detail) = property(Property::Type) {
                     let (old, new) = (detail.from.as_deref().unwrap_or(""), detail.to.as_deref().unwrap_or(""));
                     if crate::risks::binary_coercible(old, new) {
                         entry(change, Yes, Yes, format!("{old} → {new} accepts the same values and more"))
                     } else {
                         entry(change, Maybe, Maybe, format!("{old} → {new}: code that depends on the type must handle both, or move to a new column in two steps"))
                     }
-                } else if property("not null").is_some_and(|d| d.to.is_some()) {
+                } else if property(Property::NotNull).is_some_and(|d| d.to.is_some()) {
                     entry(
                         change,
                         Maybe,
                         Yes,
                         "old code that writes NULL fails after the migration: deploy code that always sets it first",
                     )
-                } else if property("not null").is_some() {
+                } else if property(Property::NotNull).is_some() {
                     entry(change, Yes, Maybe, "new code may write NULL, which fails before the migration")
                 } else {
                     entry(change, Yes, Yes, "default or identity change: both versions keep working")
@@ -175,7 +174,7 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
             (ObjectKind::Type, ChangeKind::Altered) => {
                 let removed = change.details.iter().any(|d| {
                     let (old, new) = (d.from.as_deref().unwrap_or(""), d.to.as_deref().unwrap_or(""));
-                    d.property == "labels" && old.split(", ").any(|l| !new.split(", ").any(|n| n == l))
+                    d.property == Property::Labels && old.split(", ").any(|l| !new.split(", ").any(|n| n == l))
                 });
                 if removed {
                     entry(

@@ -15,8 +15,7 @@
 //! differently from production is listed in [`Proof::caveats`], never hidden.
 
 use crate::catalog::Catalog;
-use crate::diff::ObjectKind;
-use crate::diff::{diff, Change, DiffOptions};
+use crate::diff::{diff, Change, DiffOptions, ObjectKind};
 use crate::plan::Phase;
 use crate::reader::{read, PieceKind};
 use serde::{Deserialize, Serialize};

@@ -5,6 +5,7 @@ mod common;
 
 use common::{catalog_of, corpus_dir, dumps, project_dumps};
 use schemadrift_engine::diff::ObjectKind;
+use schemadrift_engine::diff::Property;
 use schemadrift_engine::diff::{Change, ChangeKind};
 use schemadrift_engine::{diff, DiffOptions};
 use std::collections::BTreeSet;
@@ -141,7 +142,8 @@ fn shrinkchat_production_to_staging_gives_exactly_the_documented_differences() {
         one_sided.iter().map(|t| format!("public.{t}")).any(|table| {
             change.object.contains(&table)
                 || change.details.iter().any(|d| {
-                    d.property == "table" && [&d.from, &d.to].iter().any(|v| v.as_deref() == Some(table.as_str()))
+                    d.property == Property::Table
+                        && [&d.from, &d.to].iter().any(|v| v.as_deref() == Some(table.as_str()))
                 })
         })
     };
@@ -160,13 +162,13 @@ fn shrinkchat_production_to_staging_gives_exactly_the_documented_differences() {
         (Some("numeric"), Some("double precision"))
     );
     let hnsw = result.changes.iter().find(|c| c.object == "public.idx_memory_embedding_hnsw").unwrap();
-    assert!(hnsw.details.iter().any(|d| d.property == "method" && d.from.as_deref() == Some("hnsw")));
+    assert!(hnsw.details.iter().any(|d| d.property == Property::Method && d.from.as_deref() == Some("hnsw")));
     assert!(hnsw
         .details
         .iter()
-        .any(|d| d.property == "parameters" && d.from.as_deref() == Some("ef_construction=64, m=16")));
+        .any(|d| d.property == Property::Parameters && d.from.as_deref() == Some("ef_construction=64, m=16")));
     let ivfflat = result.changes.iter().find(|c| c.object == "public.idx_memory_embedding_ivfflat").unwrap();
-    assert!(ivfflat.details.iter().any(|d| d.property == "parameters" && d.to.as_deref() == Some("lists=100")));
+    assert!(ivfflat.details.iter().any(|d| d.property == Property::Parameters && d.to.as_deref() == Some("lists=100")));
     let order_notes: Vec<&str> =
         result.notes.iter().filter(|n| n.object_kind == ObjectKind::Table).map(|n| n.object.as_str()).collect();
     assert_eq!(order_notes, ["public.memory", "public.messages"]);

@@ -3,6 +3,7 @@
 
 use super::ObjectKind;
 use super::{Change, ChangeKind, Diff};
+use crate::diff::Property;
 
 /// At most this many names are listed in one sentence; the rest are counted.
 const NAMES_SHOWN: usize = 5;
@@ -43,13 +44,13 @@ pub fn key_findings(diff: &Diff, from: &str, to: &str) -> Vec<String> {
     ));
     let altered_columns = of(ObjectKind::Column, ChangeKind::Altered);
     let type_changes: Vec<&Change> =
-        altered_columns.iter().copied().filter(|c| c.details.iter().any(|d| d.property == "type")).collect();
+        altered_columns.iter().copied().filter(|c| c.details.iter().any(|d| d.property == Property::Type)).collect();
     out.extend(sentence(&type_changes, "column type change", "column type changes", "", &|c: &Change| {
-        let detail = c.details.iter().find(|d| d.property == "type").expect("filtered on type");
+        let detail = c.details.iter().find(|d| d.property == Property::Type).expect("filtered on type");
         format!("{} {} → {}", short(&c.object), value(&detail.from), value(&detail.to))
     }));
     let other_column_changes: Vec<&Change> =
-        altered_columns.iter().copied().filter(|c| !c.details.iter().any(|d| d.property == "type")).collect();
+        altered_columns.iter().copied().filter(|c| !c.details.iter().any(|d| d.property == Property::Type)).collect();
     out.extend(sentence(
         &other_column_changes,
         "column changed",
@@ -69,7 +70,7 @@ pub fn key_findings(diff: &Diff, from: &str, to: &str) -> Vec<String> {
         out.push(format!("Indexes: {added} only in {to}, {removed} only in {from}"));
     }
     out.extend(sentence(&altered, "index changed", "indexes changed", "", &|c: &Change| {
-        let method = c.details.iter().find(|d| d.property == "method");
+        let method = c.details.iter().find(|d| d.property == Property::Method);
         match method {
             Some(m) => format!("{} (method {} → {})", short(&c.object), value(&m.from), value(&m.to)),
             None => short(&c.object),

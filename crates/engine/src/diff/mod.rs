@@ -8,6 +8,7 @@ mod confirmed;
 mod findings;
 mod kind;
 mod properties;
+mod property;
 mod renames;
 mod tables;
 mod uncompared;
@@ -16,6 +17,7 @@ mod words;
 pub use confirmed::Rename;
 pub use findings::key_findings;
 pub use kind::ObjectKind;
+pub use property::Property;
 pub use renames::RenameCandidate;
 pub use tables::{align_columns, inventory, table_of, ColumnPair, ColumnStatus, TableEntry, TableStatus};
 pub use uncompared::sides as uncompared_sides;
@@ -71,7 +73,7 @@ impl ChangeKind {
 /// One property that differs: its value on each side (`None`: not set there).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PropertyChange {
-    pub property: String,
+    pub property: Property,
     pub from: Option<String>,
     pub to: Option<String>,
 }
@@ -204,7 +206,7 @@ pub fn diff(from: &Catalog, to: &Catalog, options: &DiffOptions) -> Diff {
     let mut changes = differ.changes;
     for rename in renames {
         let name =
-            PropertyChange { property: "name".into(), from: Some(rename.from.clone()), to: Some(rename.to.clone()) };
+            PropertyChange { property: Property::Name, from: Some(rename.from.clone()), to: Some(rename.to.clone()) };
         let kind = rename.object_kind;
         let same = |c: &&mut Change| c.object_kind == kind && c.object == rename.to && c.change == ChangeKind::Altered;
         match changes.iter_mut().find(same) {
@@ -507,29 +509,29 @@ fn described<T: Properties>(object: &T, side: Side) -> Vec<PropertyChange> {
         .into_iter()
         .filter(|(_, value)| !value.is_empty())
         .map(|(property, value)| match side {
-            Side::From => PropertyChange { property: property.to_string(), from: Some(value), to: None },
-            Side::To => PropertyChange { property: property.to_string(), from: None, to: Some(value) },
+            Side::From => PropertyChange { property, from: Some(value), to: None },
+            Side::To => PropertyChange { property, from: None, to: Some(value) },
         })
         .collect()
 }
 
 fn compare<T: Properties>(old: &T, new: &T) -> Vec<PropertyChange> {
-    let new_properties: BTreeMap<&'static str, String> = new.properties().into_iter().collect();
-    let old_properties: BTreeMap<&'static str, String> = old.properties().into_iter().collect();
+    let new_properties: BTreeMap<Property, String> = new.properties().into_iter().collect();
+    let old_properties: BTreeMap<Property, String> = old.properties().into_iter().collect();
     let mut out = Vec::new();
     for (property, old_value) in old.properties() {
-        let new_value = new_properties.get(property).cloned().unwrap_or_default();
+        let new_value = new_properties.get(&property).cloned().unwrap_or_default();
         if old_value != new_value {
             out.push(PropertyChange {
-                property: property.to_string(),
+                property,
                 from: Some(old_value).filter(|v| !v.is_empty()),
                 to: Some(new_value).filter(|v| !v.is_empty()),
             });
         }
     }
     for (property, new_value) in new_properties {
-        if !old_properties.contains_key(property) && !new_value.is_empty() {
-            out.push(PropertyChange { property: property.to_string(), from: None, to: Some(new_value) });
+        if !old_properties.contains_key(&property) && !new_value.is_empty() {
+            out.push(PropertyChange { property, from: None, to: Some(new_value) });
         }
     }
     out

@@ -2,10 +2,11 @@
 //!
 //! An empty string means "not set". Names are the words a reviewer reads (`type`, `default`, …).
 
+use super::Property;
 use crate::catalog::*;
 
 pub(super) trait Properties {
-    fn properties(&self) -> Vec<(&'static str, String)>;
+    fn properties(&self) -> Vec<(Property, String)>;
 }
 
 fn yes(flag: bool) -> String {
@@ -25,122 +26,125 @@ fn list(values: &[String]) -> String {
 }
 
 impl Properties for Schema {
-    fn properties(&self) -> Vec<(&'static str, String)> {
+    fn properties(&self) -> Vec<(Property, String)> {
         Vec::new()
     }
 }
 
 impl Properties for Extension {
-    fn properties(&self) -> Vec<(&'static str, String)> {
-        vec![("schema", some(&self.schema)), ("version", some(&self.version))]
+    fn properties(&self) -> Vec<(Property, String)> {
+        vec![(Property::Schema, some(&self.schema)), (Property::Version, some(&self.version))]
     }
 }
 
 impl Properties for TypeDef {
-    fn properties(&self) -> Vec<(&'static str, String)> {
+    fn properties(&self) -> Vec<(Property, String)> {
         match self {
-            TypeDef::Enum { labels } => vec![("kind", "enum".into()), ("labels", list(labels))],
+            TypeDef::Enum { labels } => vec![(Property::Kind, "enum".into()), (Property::Labels, list(labels))],
             TypeDef::Composite { attributes } => vec![
-                ("kind", "composite".into()),
-                ("attributes", attributes.iter().map(|(n, t)| format!("{n} {t}")).collect::<Vec<_>>().join(", ")),
+                (Property::Kind, "composite".into()),
+                (
+                    Property::Attributes,
+                    attributes.iter().map(|(n, t)| format!("{n} {t}")).collect::<Vec<_>>().join(", "),
+                ),
             ],
             TypeDef::Domain { base, default, not_null, checks, collation } => vec![
-                ("kind", "domain".into()),
-                ("base type", base.clone()),
-                ("collation", some(collation)),
-                ("default", some(default)),
-                ("not null", yes(*not_null)),
-                ("checks", list(checks)),
+                (Property::Kind, "domain".into()),
+                (Property::BaseType, base.clone()),
+                (Property::Collation, some(collation)),
+                (Property::Default, some(default)),
+                (Property::NotNull, yes(*not_null)),
+                (Property::Checks, list(checks)),
             ],
-            TypeDef::Range { options } => vec![("kind", "range".into()), ("options", list(options))],
-            TypeDef::Other { definition } => vec![("definition", definition.clone())],
+            TypeDef::Range { options } => vec![(Property::Kind, "range".into()), (Property::Options, list(options))],
+            TypeDef::Other { definition } => vec![(Property::Definition, definition.clone())],
         }
     }
 }
 
 impl Properties for Sequence {
-    fn properties(&self) -> Vec<(&'static str, String)> {
+    fn properties(&self) -> Vec<(Property, String)> {
         vec![
-            ("data type", some(&self.data_type)),
-            ("options", list(&self.options)),
-            ("owned by", some(&self.owned_by)),
-            ("unlogged", yes(self.unlogged)),
+            (Property::DataType, some(&self.data_type)),
+            (Property::Options, list(&self.options)),
+            (Property::OwnedBy, some(&self.owned_by)),
+            (Property::Unlogged, yes(self.unlogged)),
         ]
     }
 }
 
 impl Properties for Table {
-    fn properties(&self) -> Vec<(&'static str, String)> {
+    fn properties(&self) -> Vec<(Property, String)> {
         vec![
-            ("unlogged", yes(self.unlogged)),
-            ("partitioned by", some(&self.partition_by)),
+            (Property::Unlogged, yes(self.unlogged)),
+            (Property::PartitionedBy, some(&self.partition_by)),
             (
-                "partition of",
+                Property::PartitionOf,
                 self.partition_of.as_ref().map(|(parent, bound)| format!("{parent} {bound}")).unwrap_or_default(),
             ),
-            ("inherits", self.inherits.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+            (Property::Inherits, self.inherits.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
             // A set: the order they were written in is not a difference.
-            ("storage parameters", list(&sorted(&self.options))),
-            ("row level security", yes(self.row_level_security)),
-            ("forced row level security", yes(self.force_row_level_security)),
-            ("replica identity", some(&self.replica_identity)),
-            ("tablespace", some(&self.tablespace)),
-            ("clustered on", some(&self.cluster_on)),
-            ("of type", self.of_type.as_ref().map(ToString::to_string).unwrap_or_default()),
+            (Property::StorageParameters, list(&sorted(&self.options))),
+            (Property::RowLevelSecurity, yes(self.row_level_security)),
+            (Property::ForcedRowLevelSecurity, yes(self.force_row_level_security)),
+            (Property::ReplicaIdentity, some(&self.replica_identity)),
+            (Property::Tablespace, some(&self.tablespace)),
+            (Property::ClusteredOn, some(&self.cluster_on)),
+            (Property::OfType, self.of_type.as_ref().map(ToString::to_string).unwrap_or_default()),
         ]
     }
 }
 
 impl Properties for Column {
-    fn properties(&self) -> Vec<(&'static str, String)> {
+    fn properties(&self) -> Vec<(Property, String)> {
         vec![
-            ("type", self.data_type.clone()),
-            ("collation", some(&self.collation)),
-            ("default", some(&self.default)),
-            ("not null", yes(self.not_null)),
-            ("identity", some(&self.identity)),
-            ("generated", some(&self.generated)),
-            ("statistics", some(&self.statistics)),
-            ("storage", some(&self.storage)),
-            ("compression", some(&self.compression)),
-            ("options", list(&self.options)),
+            (Property::Type, self.data_type.clone()),
+            (Property::Collation, some(&self.collation)),
+            (Property::Default, some(&self.default)),
+            (Property::NotNull, yes(self.not_null)),
+            (Property::Identity, some(&self.identity)),
+            (Property::Generated, some(&self.generated)),
+            (Property::Statistics, some(&self.statistics)),
+            (Property::Storage, some(&self.storage)),
+            (Property::Compression, some(&self.compression)),
+            (Property::Options, list(&self.options)),
         ]
     }
 }
 
 impl Properties for Constraint {
-    fn properties(&self) -> Vec<(&'static str, String)> {
-        vec![("definition", self.definition.clone()), ("not valid", yes(self.not_valid))]
+    fn properties(&self) -> Vec<(Property, String)> {
+        vec![(Property::Definition, self.definition.clone()), (Property::NotValid, yes(self.not_valid))]
     }
 }
 
 impl Properties for Index {
-    fn properties(&self) -> Vec<(&'static str, String)> {
+    fn properties(&self) -> Vec<(Property, String)> {
         vec![
-            ("table", self.table.to_string()),
-            ("unique", yes(self.unique)),
-            ("method", self.method.clone()),
-            ("keys", list(&self.keys)),
-            ("include", list(&self.include)),
-            ("predicate", some(&self.predicate)),
-            ("parameters", list(&self.parameters)),
-            ("nulls not distinct", yes(self.nulls_not_distinct)),
-            ("tablespace", some(&self.tablespace)),
-            ("attached to", self.attached_to.as_ref().map(ToString::to_string).unwrap_or_default()),
-            ("statistics", list(&self.statistics)),
+            (Property::Table, self.table.to_string()),
+            (Property::Unique, yes(self.unique)),
+            (Property::Method, self.method.clone()),
+            (Property::Keys, list(&self.keys)),
+            (Property::Include, list(&self.include)),
+            (Property::Predicate, some(&self.predicate)),
+            (Property::Parameters, list(&self.parameters)),
+            (Property::NullsNotDistinct, yes(self.nulls_not_distinct)),
+            (Property::Tablespace, some(&self.tablespace)),
+            (Property::AttachedTo, self.attached_to.as_ref().map(ToString::to_string).unwrap_or_default()),
+            (Property::Statistics, list(&self.statistics)),
         ]
     }
 }
 
 impl Properties for View {
-    fn properties(&self) -> Vec<(&'static str, String)> {
+    fn properties(&self) -> Vec<(Property, String)> {
         vec![
-            ("columns", list(&self.columns)),
-            ("options", list(&self.options)),
-            ("definition", self.definition.clone()),
-            ("with no data", yes(self.with_no_data)),
+            (Property::Columns, list(&self.columns)),
+            (Property::Options, list(&self.options)),
+            (Property::Definition, self.definition.clone()),
+            (Property::WithNoData, yes(self.with_no_data)),
             (
-                "column defaults",
+                Property::ColumnDefaults,
                 self.column_defaults.iter().map(|(c, d)| format!("{c} {d}")).collect::<Vec<_>>().join(", "),
             ),
         ]
@@ -148,53 +152,53 @@ impl Properties for View {
 }
 
 impl Properties for Function {
-    fn properties(&self) -> Vec<(&'static str, String)> {
+    fn properties(&self) -> Vec<(Property, String)> {
         vec![
-            ("kind", self.kind.clone()),
+            (Property::Kind, self.kind.clone()),
             // The key holds the argument types; their names, modes and defaults are compared here.
-            ("arguments", self.arguments.clone()),
-            ("returns", some(&self.returns)),
-            ("language", some(&self.language)),
-            ("volatility", self.volatility.clone()),
-            ("strict", yes(self.strict)),
-            ("security definer", yes(self.security_definer)),
-            ("parallel", self.parallel.clone()),
-            ("set", list(&self.set_options)),
-            ("options", list(&self.extras)),
-            ("body", some(&self.body)),
+            (Property::Arguments, self.arguments.clone()),
+            (Property::Returns, some(&self.returns)),
+            (Property::Language, some(&self.language)),
+            (Property::Volatility, self.volatility.clone()),
+            (Property::Strict, yes(self.strict)),
+            (Property::SecurityDefiner, yes(self.security_definer)),
+            (Property::Parallel, self.parallel.clone()),
+            (Property::Set, list(&self.set_options)),
+            (Property::Options, list(&self.extras)),
+            (Property::Body, some(&self.body)),
             // Functions read from tokens have no separate body: their whole statement stands in.
-            ("definition", if self.body.is_some() { String::new() } else { self.definition.clone() }),
+            (Property::Definition, if self.body.is_some() { String::new() } else { self.definition.clone() }),
         ]
     }
 }
 
 impl Properties for Trigger {
-    fn properties(&self) -> Vec<(&'static str, String)> {
-        vec![("definition", self.definition.clone()), ("enabled", some(&self.enabled))]
+    fn properties(&self) -> Vec<(Property, String)> {
+        vec![(Property::Definition, self.definition.clone()), (Property::Enabled, some(&self.enabled))]
     }
 }
 
 impl Properties for Policy {
-    fn properties(&self) -> Vec<(&'static str, String)> {
+    fn properties(&self) -> Vec<(Property, String)> {
         vec![
-            ("permissive", if self.permissive { "permissive".into() } else { "restrictive".into() }),
-            ("command", self.command.clone()),
-            ("roles", list(&self.roles)),
-            ("using", some(&self.using)),
-            ("with check", some(&self.with_check)),
+            (Property::Permissive, if self.permissive { "permissive".into() } else { "restrictive".into() }),
+            (Property::Command, self.command.clone()),
+            (Property::Roles, list(&self.roles)),
+            (Property::Using, some(&self.using)),
+            (Property::WithCheck, some(&self.with_check)),
         ]
     }
 }
 
 impl Properties for Definition {
-    fn properties(&self) -> Vec<(&'static str, String)> {
-        vec![("definition", self.definition.clone())]
+    fn properties(&self) -> Vec<(Property, String)> {
+        vec![(Property::Definition, self.definition.clone())]
     }
 }
 
 impl Properties for String {
-    fn properties(&self) -> Vec<(&'static str, String)> {
-        vec![("value", self.clone())]
+    fn properties(&self) -> Vec<(Property, String)> {
+        vec![(Property::Value, self.clone())]
     }
 }
 

@@ -79,7 +79,7 @@ pub(super) fn apply(changes: &mut Vec<Change>, from: &Catalog, to: &Catalog, exc
             object: object.name.clone(),
             change: ChangeKind::Uncompared,
             details: vec![PropertyChange {
-                property: "read".into(),
+                property: super::Property::Read,
                 from: Some(state(&unread.from, from, object)),
                 to: Some(state(&unread.to, to, object)),
             }],

@@ -23,8 +23,7 @@ mod tables;
 mod view_mentions;
 
 use crate::catalog::{Catalog, QualifiedName};
-use crate::diff::ObjectKind;
-use crate::diff::{Change, Diff};
+use crate::diff::{Change, Diff, ObjectKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write;

@@ -3,8 +3,7 @@
 
 use super::{change_id, find, Phase, Planner, Rank};
 use crate::catalog::{Catalog, QualifiedName, TypeDef};
-use crate::diff::ObjectKind;
-use crate::diff::{Change, ChangeKind};
+use crate::diff::{Change, ChangeKind, ObjectKind};
 use crate::sql::{ident, literal, qualified};
 use std::collections::BTreeMap;
 

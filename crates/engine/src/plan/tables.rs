@@ -2,8 +2,7 @@
 
 use super::{change_id, find, Phase, Planner, Rank};
 use crate::catalog::{Catalog, Column, Constraint, ConstraintKind, QualifiedName, Table, View};
-use crate::diff::ObjectKind;
-use crate::diff::{Change, ChangeKind};
+use crate::diff::{Change, ChangeKind, ObjectKind, Property};
 use crate::sql::{column_definition, create_index, ident, qualified};
 use std::collections::BTreeSet;
 
@@ -1271,7 +1270,7 @@ fn columns(p: &mut Planner) {
         let of_type = |catalog: &Catalog, t: &QualifiedName| catalog.tables.get(t).and_then(|t| t.of_type.clone());
         let typed =
             of_type(p.to, &table).is_some() && of_type(p.to, &table) == of_type(p.from, &p.old_table_name(&table));
-        let type_only = change.details.iter().all(|d| d.property == "type");
+        let type_only = change.details.iter().all(|d| d.property == Property::Type);
         if typed && change.change == ChangeKind::Added {
             // The type's ADD ATTRIBUTE … CASCADE gave it the column; its options follow.
             if let Some(new) = new {

@@ -284,7 +284,7 @@ fn columns<'a>(d: &mut Builder<'a>, report: &'a Report) {
                     column.details.iter().map(|detail| {
                         vec![
                             code_cell(&column.column),
-                            text_cell(&detail.property),
+                            text_cell(detail.property.as_str()),
                             cell(value(&detail.from)),
                             cell(value(&detail.to)),
                         ]

@@ -2,8 +2,7 @@
 //! item names the objects it is about and, where a query can check it, the query.
 
 use super::{ChangeRow, NewTable, TypeChange};
-use crate::diff::ChangeKind;
-use crate::diff::ObjectKind;
+use crate::diff::{ChangeKind, ObjectKind, Property};
 use crate::release::Release;
 use serde::{Deserialize, Serialize};
 
@@ -119,7 +118,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
     let not_null: Vec<&str> = facts
         .changes
         .iter()
-        .filter(|c| c.details.iter().any(|d| d.property == "not null" && d.to.as_deref() == Some("true")))
+        .filter(|c| c.details.iter().any(|d| d.property == Property::NotNull && d.to.as_deref() == Some("true")))
         .map(|c| c.object.as_str())
         .collect();
     if !not_null.is_empty() {

@@ -17,9 +17,10 @@ pub mod orm;
 
 use crate::catalog::{ByTable, Catalog, Column, Counts, QualifiedName};
 use crate::compat::Compatibility;
-use crate::diff::ObjectKind;
-use crate::diff::{align_columns, inventory, table_of, ColumnStatus, TableStatus};
-use crate::diff::{key_findings, Change, ChangeKind, DiffOptions, Note, PropertyChange, Summary};
+use crate::diff::{
+    align_columns, inventory, key_findings, table_of, Change, ChangeKind, ColumnStatus, DiffOptions, Note, ObjectKind,
+    Property, PropertyChange, Summary, TableStatus,
+};
 use crate::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
 use crate::plan::Phase;
 use crate::release::Release;
@@ -387,7 +388,7 @@ pub fn build(release: &Release, sources: Sources<'_>) -> Report {
         .iter()
         .filter(|c| c.object_kind == ObjectKind::Column && c.change == ChangeKind::Altered)
         .filter_map(|c| {
-            let detail = c.details.iter().find(|d| d.property == "type")?;
+            let detail = c.details.iter().find(|d| d.property == Property::Type)?;
             let (table, column) = crate::catalog::split_member(&[&to.tables, &from.tables], &c.object)?;
             Some(TypeChange {
                 table: table.to_string(),
@@ -726,7 +727,7 @@ fn index_comparison(
         .collect();
     let mut method_changes: Vec<MethodChange> = Vec::new();
     for change in &altered {
-        if let Some(method) = change.details.iter().find(|d| d.property == "method") {
+        if let Some(method) = change.details.iter().find(|d| d.property == Property::Method) {
             let table = crate::catalog::find_shown(&to.indexes, &change.object)
                 .map(|(_, i)| i.table.to_string())
                 .unwrap_or_default();

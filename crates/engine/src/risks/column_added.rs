@@ -2,8 +2,7 @@
 //! it is a stored generated or identity column.
 
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
-use crate::diff::ChangeKind;
-use crate::diff::ObjectKind;
+use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
     id: "column-added",

@@ -1,7 +1,7 @@
 //! A column's type changes: a table rewrite, or a binary-coercible change that is not.
 
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
-use crate::diff::ObjectKind;
+use crate::diff::{ObjectKind, Property};
 
 pub(super) const RULE: Rule = Rule {
     id: "column-type-change",
@@ -40,7 +40,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Column)
         .filter(|c| c.change.compares() && ctx.existing_table(parent(&c.object)))
         .filter_map(|change| {
-            let detail = change.details.iter().find(|d| d.property == "type")?;
+            let detail = change.details.iter().find(|d| d.property == Property::Type)?;
             let (old, new) = (detail.from.as_deref()?, detail.to.as_deref()?);
             if binary_coercible(old, new) {
                 Some(hit(change, Level::Low, format!("{}: {old} → {new} needs no rewrite", change.object)))

@@ -1,8 +1,7 @@
 //! A column dropped from a table that stays.
 
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
-use crate::diff::ChangeKind;
-use crate::diff::ObjectKind;
+use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
     id: "column-dropped",

@@ -2,8 +2,7 @@
 
 use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::catalog::TypeDef;
-use crate::diff::ChangeKind;
-use crate::diff::ObjectKind;
+use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
     id: "domain-change",

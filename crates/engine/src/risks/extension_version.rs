@@ -1,7 +1,7 @@
 //! Extensions whose version changes.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
-use crate::diff::ObjectKind;
+use crate::diff::{ObjectKind, Property};
 
 pub(super) const RULE: Rule = Rule {
     id: "extension-version",
@@ -16,7 +16,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Extension)
         .filter(|c| c.change.compares())
         .filter_map(|change| {
-            let detail = change.details.iter().find(|d| d.property == "version")?;
+            let detail = change.details.iter().find(|d| d.property == Property::Version)?;
             Some(hit(
                 change,
                 Level::Medium,

@@ -1,8 +1,7 @@
 //! Functions added with a changed signature, removed, or changing their security.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
-use crate::diff::ChangeKind;
-use crate::diff::ObjectKind;
+use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
     id: "function-change",

@@ -1,8 +1,7 @@
 //! Privileges granted or revoked.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
-use crate::diff::ChangeKind;
-use crate::diff::ObjectKind;
+use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
     id: "privilege-change",

@@ -1,8 +1,7 @@
 //! An index dropped from a table that stays.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
-use crate::diff::ChangeKind;
-use crate::diff::ObjectKind;
+use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
     id: "index-drop",

@@ -1,7 +1,7 @@
 //! SET NOT NULL on a column that already exists.
 
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
-use crate::diff::ObjectKind;
+use crate::diff::{ObjectKind, Property};
 
 pub(super) const RULE: Rule = Rule {
     id: "set-not-null",
@@ -15,7 +15,7 @@ pub(super) const RULE: Rule = Rule {
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Column)
         .filter(|c| c.change == crate::diff::ChangeKind::Altered)
-        .filter(|c| c.details.iter().any(|d| d.property == "not null" && d.to.is_some() && d.from.is_none()))
+        .filter(|c| c.details.iter().any(|d| d.property == Property::NotNull && d.to.is_some() && d.from.is_none()))
         .filter(|c| ctx.existing_table(parent(&c.object)))
         .map(|change| hit(change, Level::Medium, format!("{} becomes NOT NULL", change.object)))
         .collect()

@@ -1,8 +1,7 @@
 //! A NOT NULL column without a default added to a table that holds rows.
 
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
-use crate::diff::ChangeKind;
-use crate::diff::ObjectKind;
+use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
     id: "not-null-column-without-default",

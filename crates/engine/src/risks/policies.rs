@@ -1,8 +1,7 @@
 //! Row-level security policies added, removed or changed.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
-use crate::diff::ChangeKind;
-use crate::diff::ObjectKind;
+use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
     id: "policy-change",

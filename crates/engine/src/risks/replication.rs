@@ -1,7 +1,7 @@
 //! Replica identity or publications changed.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
-use crate::diff::ObjectKind;
+use crate::diff::{ObjectKind, Property};
 
 pub(super) const RULE: Rule = Rule {
     id: "replication-change",
@@ -15,7 +15,7 @@ pub(super) const RULE: Rule = Rule {
 fn check(ctx: &Context) -> Vec<Hit> {
     let mut out: Vec<Hit> = ctx
         .changes_of(ObjectKind::Table)
-        .filter(|c| c.change.compares() && c.details.iter().any(|d| d.property == "replica identity"))
+        .filter(|c| c.change.compares() && c.details.iter().any(|d| d.property == Property::ReplicaIdentity))
         .map(|change| hit(change, Level::Medium, format!("replica identity of {} changes", change.object)))
         .collect();
     out.extend(

@@ -1,7 +1,7 @@
 //! Row-level security enabled, disabled or forced on a table.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
-use crate::diff::ObjectKind;
+use crate::diff::{ObjectKind, Property};
 
 pub(super) const RULE: Rule = Rule {
     id: "row-level-security",
@@ -16,11 +16,14 @@ fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Table)
         .filter(|c| c.change.compares())
         .filter_map(|change| {
-            let detail = change.details.iter().find(|d| d.property.ends_with("row level security"))?;
+            let detail = change
+                .details
+                .iter()
+                .find(|d| matches!(d.property, Property::RowLevelSecurity | Property::ForcedRowLevelSecurity))?;
             let level = if detail.to.is_none() { Level::High } else { Level::Medium };
-            let verb = match (detail.property.as_str(), detail.to.is_some()) {
-                ("forced row level security", true) => "is forced",
-                ("forced row level security", false) => "is no longer forced",
+            let verb = match (detail.property, detail.to.is_some()) {
+                (Property::ForcedRowLevelSecurity, true) => "is forced",
+                (Property::ForcedRowLevelSecurity, false) => "is no longer forced",
                 (_, true) => "is enabled",
                 (_, false) => "is disabled: every row becomes visible to roles with table privileges",
             };

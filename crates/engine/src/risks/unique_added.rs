@@ -2,8 +2,7 @@
 
 use super::{hit, parent, Category, Context, Hit, Level, Rule};
 use crate::catalog::ConstraintKind;
-use crate::diff::ChangeKind;
-use crate::diff::ObjectKind;
+use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
     id: "unique-on-existing-table",

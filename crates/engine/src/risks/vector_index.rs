@@ -1,8 +1,7 @@
 //! A vector index (pgvector HNSW or IVFFlat) built, dropped, or its method or parameters changed.
 
 use super::{hit, Category, Context, Hit, Level, Rule};
-use crate::diff::ChangeKind;
-use crate::diff::ObjectKind;
+use crate::diff::{ChangeKind, ObjectKind, Property};
 
 pub(super) const RULE: Rule = Rule {
     id: "vector-index-change",
@@ -44,7 +43,11 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 let details: Vec<String> = change
                     .details
                     .iter()
-                    .filter(|d| d.property == "method" || d.property == "parameters" || d.property == "keys")
+                    .filter(|d| {
+                        d.property == Property::Method
+                            || d.property == Property::Parameters
+                            || d.property == Property::Keys
+                    })
                     .map(ToString::to_string)
                     .collect();
                 format!("vector index {} changes: {}", change.object, details.join("; "))
