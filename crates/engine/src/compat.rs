@@ -116,8 +116,8 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
                 ChangeKind::Removed,
             ) => entry(change, No, Yes, format!("old code may still use the {kind}: drop it after the deploy")),
             (ObjectKind::Column, ChangeKind::Added) => {
-                let column = crate::catalog::split_member(&[&to.tables], &change.object)
-                    .and_then(|(table, column)| to.tables.get(&table).and_then(|t| t.column(column)));
+                let column =
+                    change.key.member().and_then(|(table, column)| to.tables.get(table).and_then(|t| t.column(column)));
                 let required = column.is_some_and(|c| {
                     c.not_null && c.default.is_none() && c.identity.is_none() && c.generated.is_none()
                 });

@@ -27,6 +27,13 @@ pub fn find_shown<'c, T>(
     shown.match_indices('.').find_map(|(at, _)| map.get_key_value(&QualifiedName::new(&shown[..at], &shown[at + 1..])))
 }
 
+/// The name of a member of `table` kept under `schema.table.name` (a trigger, a policy, a
+/// sequence's owning column): what follows the table's name, dots and all.
+pub fn member_name<'k>(key: &'k str, table: &QualifiedName) -> &'k str {
+    let shown = table.to_string();
+    key.strip_prefix(shown.as_str()).and_then(|rest| rest.strip_prefix('.')).unwrap_or(key)
+}
+
 /// Splits the shown name of something that belongs to a table (`schema.table.column`, or a
 /// constraint, trigger or policy) into the table, as a key of `tables`, and the member's name.
 /// Names may contain dots, so each dot is tried from the right: the first whose left part names a
@@ -126,6 +133,7 @@ mod tests {
         assert_eq!(split_member(&[&tables], "public.a.b.c.d"), Some((QualifiedName::new("public", "a.b"), "c.d")));
         assert_eq!(split_member(&[&tables], "public.t.x"), Some((QualifiedName::new("public", "t"), "x")));
         assert_eq!(split_member(&[&tables], "public.nope.x"), None);
+        assert_eq!(member_name("public.a.b.c.d.", &QualifiedName::new("public", "a.b")), "c.d.");
     }
 
     #[test]

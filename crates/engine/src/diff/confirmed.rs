@@ -6,7 +6,7 @@
 //! of a renamed table, foreign keys that reference it, comments and owners, and the column's name
 //! inside constraint and index definitions of its table.
 
-use super::ObjectKind;
+use super::{ObjectKey, ObjectKind};
 use crate::catalog::{Catalog, QualifiedName};
 use serde::{Deserialize, Serialize};
 
@@ -44,9 +44,19 @@ impl std::fmt::Display for Rename {
     }
 }
 
+/// A confirmed rename that applies to the pair, with the object's key on each side.
+pub(super) struct Applied {
+    pub rename: Rename,
+    /// The key under the old name, as the user wrote it (in `from`, with the renames confirmed
+    /// before this one applied).
+    pub was: ObjectKey,
+    /// The key in `to`, under the new name.
+    pub key: ObjectKey,
+}
+
 /// The renames that apply to this pair (the old object only in `from`, the new only in `to`), and
 /// the `from` catalog with them applied.
-pub(super) fn apply(from: &Catalog, to: &Catalog, renames: &[Rename]) -> (Catalog, Vec<Rename>) {
+pub(super) fn apply(from: &Catalog, to: &Catalog, renames: &[Rename]) -> (Catalog, Vec<Applied>) {
     let mut renamed = from.clone();
     let mut applied = Vec::new();
     for rename in renames {
@@ -56,6 +66,9 @@ pub(super) fn apply(from: &Catalog, to: &Catalog, renames: &[Rename]) -> (Catalo
         if !only_in(&renamed, to, &rename.from) || !only_in(to, &renamed, &rename.to) {
             continue;
         }
+        // Where renames chain (a table, then a column of it under the table's new name), the old
+        // name is read as the user wrote it: in `from` with the renames before it applied.
+        let was = key_of(&renamed, rename.object_kind, &rename.from);
         let done = match rename.object_kind {
             ObjectKind::Table => rename_table(&mut renamed, &rename.from, &rename.to),
             ObjectKind::Column => rename_column(&mut renamed, &rename.from, &rename.to),
@@ -65,8 +78,8 @@ pub(super) fn apply(from: &Catalog, to: &Catalog, renames: &[Rename]) -> (Catalo
             }
             _ => false,
         };
-        if done {
-            applied.push(rename.clone());
+        if let (true, Some(was), Some(key)) = (done, was, key_of(to, rename.object_kind, &rename.to)) {
+            applied.push(Applied { rename: rename.clone(), was, key });
         }
     }
     (renamed, applied)
@@ -82,16 +95,30 @@ fn in_table(catalog: &Catalog, object: &str) -> Option<(QualifiedName, String)> 
     Some((table_named(catalog, table)?, part.to_string()))
 }
 
-fn exists(catalog: &Catalog, kind: ObjectKind, object: &str) -> bool {
+/// The key of the object `kind` named `object` (as the user wrote it) in `catalog`, if it is there.
+/// Names may hold dots: the one place a rename's names are taken apart.
+fn key_of(catalog: &Catalog, kind: ObjectKind, object: &str) -> Option<ObjectKey> {
     match kind {
-        ObjectKind::Table => table_named(catalog, object).is_some(),
-        ObjectKind::Column => in_table(catalog, object).is_some_and(|(t, c)| catalog.tables[&t].column(&c).is_some()),
-        ObjectKind::Index => crate::catalog::find_shown(&catalog.indexes, object).is_some(),
-        ObjectKind::Constraint | ObjectKind::ForeignKey => {
-            in_table(catalog, object).is_some_and(|(t, c)| catalog.tables[&t].constraints.contains_key(&c))
+        ObjectKind::Table => table_named(catalog, object).map(ObjectKey::Qualified),
+        ObjectKind::Column => {
+            in_table(catalog, object).filter(|(t, c)| catalog.tables[t].column(c).is_some()).map(member)
         }
-        _ => false,
+        ObjectKind::Index => {
+            crate::catalog::find_shown(&catalog.indexes, object).map(|(n, _)| ObjectKey::Qualified(n.clone()))
+        }
+        ObjectKind::Constraint | ObjectKind::ForeignKey => {
+            in_table(catalog, object).filter(|(t, c)| catalog.tables[t].constraints.contains_key(c)).map(member)
+        }
+        _ => None,
     }
+}
+
+fn member((table, name): (QualifiedName, String)) -> ObjectKey {
+    ObjectKey::Member(table, name)
+}
+
+fn exists(catalog: &Catalog, kind: ObjectKind, object: &str) -> bool {
+    key_of(catalog, kind, object).is_some()
 }
 
 /// `key` (`<kind> <object>`) with the object renamed when it is `old` or lies inside it.

@@ -6,6 +6,7 @@
 
 mod confirmed;
 mod findings;
+mod key;
 mod kind;
 mod properties;
 mod property;
@@ -16,10 +17,11 @@ mod words;
 
 pub use confirmed::Rename;
 pub use findings::key_findings;
+pub use key::ObjectKey;
 pub use kind::ObjectKind;
 pub use property::Property;
 pub use renames::RenameCandidate;
-pub use tables::{align_columns, inventory, table_of, ColumnPair, ColumnStatus, TableEntry, TableStatus};
+pub use tables::{align_columns, inventory, table_key, table_of, ColumnPair, ColumnStatus, TableEntry, TableStatus};
 pub use uncompared::sides as uncompared_sides;
 pub use words::{word_diff, Part, Segment};
 
@@ -86,7 +88,10 @@ impl std::fmt::Display for PropertyChange {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Two changes are equal when they say the same (kind, object, change, details): `key` and `was`
+/// are derived from `object` and the rename's old name, and a change read back from a message or
+/// a file has none.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Change {
     /// What the change is about (written `table`, `column`, `index`, `foreign_key`, …).
     pub object_kind: ObjectKind,
@@ -95,7 +100,23 @@ pub struct Change {
     pub change: ChangeKind,
     /// For `altered`: each property that differs. For `added` / `removed`: the object's properties.
     pub details: Vec<PropertyChange>,
+    /// How the catalogs key the object (in `to` where it is there, else in `from`): what later
+    /// stages look it up by. `object` is this key written out. Not serialized.
+    #[serde(skip)]
+    pub key: ObjectKey,
+    /// For a confirmed rename: the object's key in `from`, under its old name.
+    #[serde(skip)]
+    pub was: Option<ObjectKey>,
 }
+
+impl PartialEq for Change {
+    fn eq(&self, other: &Change) -> bool {
+        (self.object_kind, &self.object, self.change, &self.details)
+            == (other.object_kind, &other.object, other.change, &other.details)
+    }
+}
+
+impl Eq for Change {}
 
 /// Something worth knowing that needs no migration, e.g. the same columns in another order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,21 +225,24 @@ pub fn diff(from: &Catalog, to: &Catalog, options: &DiffOptions) -> Diff {
     let mut differ = Differ { options, changes: Vec::new(), notes: Vec::new() };
     differ.run(from, to);
     let mut changes = differ.changes;
-    for rename in renames {
+    for confirmed::Applied { rename, was, key } in renames {
         let name =
             PropertyChange { property: Property::Name, from: Some(rename.from.clone()), to: Some(rename.to.clone()) };
         let kind = rename.object_kind;
-        let same = |c: &&mut Change| c.object_kind == kind && c.object == rename.to && c.change == ChangeKind::Altered;
+        let same = |c: &&mut Change| c.object_kind == kind && c.key == key && c.change == ChangeKind::Altered;
         match changes.iter_mut().find(same) {
             Some(change) => {
                 change.change = ChangeKind::Renamed;
                 change.details.insert(0, name);
+                change.was = Some(was);
             }
             None => changes.push(Change {
                 object_kind: kind,
-                object: rename.to,
+                object: key.to_string(),
                 change: ChangeKind::Renamed,
                 details: vec![name],
+                key,
+                was: Some(was),
             }),
         }
     }
@@ -253,7 +277,13 @@ impl Differ<'_> {
 
     fn run(&mut self, from: &Catalog, to: &Catalog) {
         let options = self.options;
-        self.keyed(ObjectKind::Schema, &from.schemas, &to.schemas, |name| name.clone(), |name| Some(name.as_str()));
+        self.keyed(
+            ObjectKind::Schema,
+            &from.schemas,
+            &to.schemas,
+            |name| ObjectKey::Text(name.clone()),
+            |name| Some(name.as_str()),
+        );
         // An extension lives in a schema: excluding the schema excludes it and its comment.
         let excluded_extensions: BTreeSet<String> = from
             .extensions
@@ -270,7 +300,13 @@ impl Differ<'_> {
             }
             extensions
         };
-        self.keyed(ObjectKind::Extension, &strip_versions(from), &strip_versions(to), |n| n.clone(), |_| None);
+        self.keyed(
+            ObjectKind::Extension,
+            &strip_versions(from),
+            &strip_versions(to),
+            |n| ObjectKey::Text(n.clone()),
+            |_| None,
+        );
         self.unknown_extension_versions(from, to);
         self.qualified(ObjectKind::Type, &from.types, &to.types);
         self.qualified(ObjectKind::Sequence, &from.sequences, &to.sequences);
@@ -295,12 +331,32 @@ impl Differ<'_> {
         };
         self.qualified(ObjectKind::View, &views(from, false), &views(to, false));
         self.qualified(ObjectKind::MaterializedView, &views(from, true), &views(to, true));
-        self.keyed(ObjectKind::Function, &from.functions, &to.functions, |k| k.clone(), |k| k.split('.').next());
-        self.keyed(ObjectKind::Trigger, &from.triggers, &to.triggers, |k| k.clone(), |k| k.split('.').next());
-        self.keyed(ObjectKind::Policy, &from.policies, &to.policies, |k| k.clone(), |k| k.split('.').next());
-        self.keyed(ObjectKind::EventTrigger, &from.event_triggers, &to.event_triggers, |k| k.clone(), |_| None);
-        self.keyed(ObjectKind::Publication, &from.publications, &to.publications, |k| k.clone(), |_| None);
-        self.keyed(ObjectKind::Other, &from.other_objects, &to.other_objects, |k| k.clone(), |_| None);
+        self.keyed(
+            ObjectKind::Function,
+            &from.functions,
+            &to.functions,
+            |k| ObjectKey::Text(k.clone()),
+            |k| k.split('.').next(),
+        );
+        let trigger_key = |k: &String| on_table(k, to.triggers.get(k).or(from.triggers.get(k)).map(|t| &t.table));
+        self.keyed(ObjectKind::Trigger, &from.triggers, &to.triggers, trigger_key, |k| k.split('.').next());
+        let policy_key = |k: &String| on_table(k, to.policies.get(k).or(from.policies.get(k)).map(|p| &p.table));
+        self.keyed(ObjectKind::Policy, &from.policies, &to.policies, policy_key, |k| k.split('.').next());
+        self.keyed(
+            ObjectKind::EventTrigger,
+            &from.event_triggers,
+            &to.event_triggers,
+            |k| ObjectKey::Text(k.clone()),
+            |_| None,
+        );
+        self.keyed(
+            ObjectKind::Publication,
+            &from.publications,
+            &to.publications,
+            |k| ObjectKey::Text(k.clone()),
+            |_| None,
+        );
+        self.keyed(ObjectKind::Other, &from.other_objects, &to.other_objects, |k| ObjectKey::Text(k.clone()), |_| None);
         if !options.ignore_comments {
             // An extension's comment comes from its install script unless someone set another;
             // Rails' structure.sql (and `--no-comments`) leaves every one out. Extension comments
@@ -318,10 +374,22 @@ impl Differ<'_> {
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect()
             };
-            self.keyed(ObjectKind::Comment, &comments(from), &comments(to), |k| k.clone(), |k| comment_schema(k));
+            self.keyed(
+                ObjectKind::Comment,
+                &comments(from),
+                &comments(to),
+                |k| ObjectKey::Text(k.clone()),
+                |k| comment_schema(k),
+            );
         }
         if !options.ignore_owners {
-            self.keyed(ObjectKind::Owner, &from.owners, &to.owners, |k| k.clone(), |k| comment_schema(k));
+            self.keyed(
+                ObjectKind::Owner,
+                &from.owners,
+                &to.owners,
+                |k| ObjectKey::Text(k.clone()),
+                |k| comment_schema(k),
+            );
         }
         if !options.ignore_grants {
             self.sets(ObjectKind::Grant, &from.grants, &to.grants);
@@ -335,8 +403,8 @@ impl Differ<'_> {
         self.sets(ObjectKind::Statement, &uncompared::anonymous(from), &uncompared::anonymous(to));
     }
 
-    fn push(&mut self, object_kind: ObjectKind, object: String, change: ChangeKind, details: Vec<PropertyChange>) {
-        self.changes.push(Change { object_kind, object, change, details });
+    fn push(&mut self, object_kind: ObjectKind, key: ObjectKey, change: ChangeKind, details: Vec<PropertyChange>) {
+        self.changes.push(Change { object_kind, object: key.to_string(), change, details, key, was: None });
     }
 
     /// Objects keyed by qualified name: added, removed, or altered property by property.
@@ -346,7 +414,7 @@ impl Differ<'_> {
         from: &BTreeMap<QualifiedName, T>,
         to: &BTreeMap<QualifiedName, T>,
     ) {
-        self.keyed(kind, from, to, |k| k.to_string(), |k| Some(k.schema.as_str()));
+        self.keyed(kind, from, to, |k| ObjectKey::Qualified(k.clone()), |k| Some(k.schema.as_str()));
     }
 
     fn keyed<K: Ord, T: Properties>(
@@ -354,7 +422,7 @@ impl Differ<'_> {
         kind: ObjectKind,
         from: &BTreeMap<K, T>,
         to: &BTreeMap<K, T>,
-        show: impl Fn(&K) -> String,
+        show: impl Fn(&K) -> ObjectKey,
         schema_of: impl Fn(&K) -> Option<&str>,
     ) {
         for (key, old) in from {
@@ -383,10 +451,10 @@ impl Differ<'_> {
         let from: BTreeSet<&String> = from.iter().collect();
         let to: BTreeSet<&String> = to.iter().collect();
         for removed in from.difference(&to) {
-            self.push(kind, (*removed).clone(), ChangeKind::Removed, Vec::new());
+            self.push(kind, ObjectKey::Text((*removed).clone()), ChangeKind::Removed, Vec::new());
         }
         for added in to.difference(&from) {
-            self.push(kind, (*added).clone(), ChangeKind::Added, Vec::new());
+            self.push(kind, ObjectKey::Text((*added).clone()), ChangeKind::Added, Vec::new());
         }
     }
 
@@ -408,13 +476,18 @@ impl Differ<'_> {
             }
             match to.tables.get(name) {
                 None => {
-                    self.push(ObjectKind::Table, name.to_string(), ChangeKind::Removed, described(old, Side::From));
+                    self.push(
+                        ObjectKind::Table,
+                        ObjectKey::Qualified(name.clone()),
+                        ChangeKind::Removed,
+                        described(old, Side::From),
+                    );
                 }
                 Some(new) => {
                     let (old, new) = (prepare(old), prepare(new));
                     let details = compare(&old, &new);
                     if !details.is_empty() {
-                        self.push(ObjectKind::Table, name.to_string(), ChangeKind::Altered, details);
+                        self.push(ObjectKind::Table, ObjectKey::Qualified(name.clone()), ChangeKind::Altered, details);
                     }
                     self.columns(name, &old, &new);
                     self.constraints(name, &old, &new);
@@ -423,7 +496,12 @@ impl Differ<'_> {
         }
         for (name, new) in &to.tables {
             if !from.tables.contains_key(name) && !self.excluded(&name.schema) {
-                self.push(ObjectKind::Table, name.to_string(), ChangeKind::Added, described(new, Side::To));
+                self.push(
+                    ObjectKind::Table,
+                    ObjectKey::Qualified(name.clone()),
+                    ChangeKind::Added,
+                    described(new, Side::To),
+                );
             }
         }
     }
@@ -458,7 +536,13 @@ impl Differ<'_> {
     fn columns(&mut self, table: &QualifiedName, old: &Table, new: &Table) {
         let by_name = |t: &Table| t.columns.iter().map(|c| (c.name.clone(), c.clone())).collect::<BTreeMap<_, _>>();
         let (old_columns, new_columns) = (by_name(old), by_name(new));
-        self.keyed(ObjectKind::Column, &old_columns, &new_columns, |c| format!("{table}.{c}"), |_| None);
+        self.keyed(
+            ObjectKind::Column,
+            &old_columns,
+            &new_columns,
+            |c| ObjectKey::Member(table.clone(), c.clone()),
+            |_| None,
+        );
         let order = |t: &Table, other: &BTreeMap<String, crate::catalog::Column>| -> Vec<String> {
             t.columns.iter().filter(|c| other.contains_key(&c.name)).map(|c| c.name.clone()).collect()
         };
@@ -487,8 +571,17 @@ impl Differ<'_> {
                     .collect::<BTreeMap<_, _>>()
             };
             let kind = if foreign { ObjectKind::ForeignKey } else { ObjectKind::Constraint };
-            self.keyed(kind, &pick(old), &pick(new), |c| format!("{table}.{c}"), |_| None);
+            self.keyed(kind, &pick(old), &pick(new), |c| ObjectKey::Member(table.clone(), c.clone()), |_| None);
         }
+    }
+}
+
+/// The key of a trigger or policy, kept in the catalog as `schema.table.name`: a member of its table.
+fn on_table(key: &str, table: Option<&QualifiedName>) -> ObjectKey {
+    let name = table.and_then(|t| key.strip_prefix(&t.to_string())?.strip_prefix('.').map(|n| (t, n)));
+    match name {
+        Some((table, name)) => ObjectKey::Member(table.clone(), name.to_string()),
+        None => ObjectKey::Text(key.to_string()),
     }
 }
 

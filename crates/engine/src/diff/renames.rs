@@ -5,7 +5,7 @@
 //! addition until the user confirms a rename, because dropping data by mistake is worse than a
 //! longer migration.
 
-use super::{Change, ChangeKind, ObjectKind};
+use super::{Change, ChangeKind, ObjectKey, ObjectKind};
 use crate::catalog::{Catalog, Column, QualifiedName};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,65 +22,65 @@ pub struct RenameCandidate {
 
 /// Candidates among the removed and added tables, columns, indexes and constraints.
 pub fn rename_candidates(from: &Catalog, to: &Catalog, changes: &[Change]) -> Vec<RenameCandidate> {
-    let names = |kind: ObjectKind, change: ChangeKind| -> Vec<String> {
-        changes.iter().filter(|c| c.object_kind == kind && c.change == change).map(|c| c.object.clone()).collect()
+    let of = |kind: ObjectKind, change: ChangeKind| -> Vec<&Change> {
+        changes.iter().filter(|c| c.object_kind == kind && c.change == change).collect()
     };
     let mut out = Vec::new();
     for kind in super::RENAMEABLE.iter().copied() {
-        let (removed, added) = (names(kind, ChangeKind::Removed), names(kind, ChangeKind::Added));
+        let (removed, added) = (of(kind, ChangeKind::Removed), of(kind, ChangeKind::Added));
         // Only objects of one table can be one object renamed (tables themselves: any two), so the
         // pairs are formed table by table.
-        let mut added_by_table: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+        let mut added_by_table: BTreeMap<Option<&QualifiedName>, Vec<&Change>> = BTreeMap::new();
         for new in &added {
             added_by_table.entry(table_key(kind, to, new)).or_default().push(new);
         }
         // Every pair that looks alike, best first; each object takes part in one candidate at most.
-        let mut pairs: Vec<(u8, Vec<String>, &String, &String)> = removed
+        let mut pairs: Vec<(u8, Vec<String>, &Change, &Change)> = removed
             .iter()
             .flat_map(|old| {
                 let candidates = added_by_table.get(&table_key(kind, from, old)).map_or(&[][..], Vec::as_slice);
-                candidates.iter().map(move |new| (old, *new))
+                candidates.iter().map(move |new| (*old, *new))
             })
             .filter_map(|(old, new)| {
-                compare(kind, from, to, old, new).map(|(score, evidence)| (score, evidence, old, new))
+                compare(kind, from, to, &old.key, &new.key).map(|(score, evidence)| (score, evidence, old, new))
             })
             .collect();
-        pairs.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| (a.2, a.3).cmp(&(b.2, b.3))));
-        let mut used: BTreeSet<&String> = BTreeSet::new();
+        pairs.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| (&a.2.object, &a.3.object).cmp(&(&b.2.object, &b.3.object))));
+        let mut used: BTreeSet<&str> = BTreeSet::new();
         for (confidence, evidence, old, new) in pairs {
-            if used.contains(&old) || used.contains(&new) {
+            if used.contains(old.object.as_str()) || used.contains(new.object.as_str()) {
                 continue;
             }
-            used.extend([old, new]);
-            out.push(RenameCandidate { object_kind: kind, from: old.clone(), to: new.clone(), confidence, evidence });
+            used.extend([old.object.as_str(), new.object.as_str()]);
+            out.push(RenameCandidate {
+                object_kind: kind,
+                from: old.object.clone(),
+                to: new.object.clone(),
+                confidence,
+                evidence,
+            });
         }
     }
     out
 }
 
-/// The table an object belongs to, as the key its rename candidates are grouped by.
-fn table_key(kind: ObjectKind, catalog: &Catalog, object: &str) -> String {
+/// The table an object belongs to, as the key its rename candidates are grouped by (tables: none).
+fn table_key<'c>(kind: ObjectKind, catalog: &'c Catalog, change: &'c Change) -> Option<&'c QualifiedName> {
     match kind {
-        ObjectKind::Table => String::new(),
-        ObjectKind::Index => crate::catalog::find_shown(&catalog.indexes, object)
-            .map(|(_, index)| index.table.to_string())
-            .unwrap_or_default(),
-        _ => object.rsplit_once('.').map_or(String::new(), |(table, _)| table.to_string()),
+        ObjectKind::Table => None,
+        ObjectKind::Index => change.key.find(&catalog.indexes).map(|(_, index)| &index.table),
+        _ => change.key.table(),
     }
 }
 
-fn split(object: &str) -> Option<(QualifiedName, &str)> {
-    let (table, last) = object.rsplit_once('.')?;
-    let (schema, name) = table.split_once('.')?;
-    Some((QualifiedName::new(schema, name), last))
-}
-
-fn qualified(object: &str) -> Option<QualifiedName> {
-    object.split_once('.').map(|(schema, name)| QualifiedName::new(schema, name))
-}
-
 /// A score (at least 60) and its evidence when `old` and `new` look like one object renamed.
-fn compare(kind: ObjectKind, from: &Catalog, to: &Catalog, old: &str, new: &str) -> Option<(u8, Vec<String>)> {
+fn compare(
+    kind: ObjectKind,
+    from: &Catalog,
+    to: &Catalog,
+    old: &ObjectKey,
+    new: &ObjectKey,
+) -> Option<(u8, Vec<String>)> {
     let mut evidence = Vec::new();
     let mut agree = 0u32;
     let mut total = 0u32;
@@ -93,12 +93,11 @@ fn compare(kind: ObjectKind, from: &Catalog, to: &Catalog, old: &str, new: &str)
     };
     match kind {
         ObjectKind::Column => {
-            let ((old_table, old_name), (new_table, new_name)) = (split(old)?, split(new)?);
+            let ((old_table, old_name), (new_table, new_name)) = (old.member()?, new.member()?);
             if old_table != new_table {
                 return None;
             }
-            let column =
-                |c: &Catalog, name: &str| -> Option<Column> { c.tables.get(&old_table)?.column(name).cloned() };
+            let column = |c: &Catalog, name: &str| -> Option<Column> { c.tables.get(old_table)?.column(name).cloned() };
             let (a, b) = (column(from, old_name)?, column(to, new_name)?);
             if a.data_type != b.data_type {
                 return None;
@@ -111,7 +110,7 @@ fn compare(kind: ObjectKind, from: &Catalog, to: &Catalog, old: &str, new: &str)
             check(comment(from, old_name) == comment(to, new_name), "same comment");
         }
         ObjectKind::Table => {
-            let (a, b) = (from.tables.get(&qualified(old)?)?, to.tables.get(&qualified(new)?)?);
+            let (a, b) = (old.find(&from.tables)?.1, new.find(&to.tables)?.1);
             let columns = |t: &crate::catalog::Table| -> Vec<(String, String)> {
                 t.columns.iter().map(|c| (c.name.clone(), c.data_type.clone())).collect()
             };
@@ -127,7 +126,7 @@ fn compare(kind: ObjectKind, from: &Catalog, to: &Catalog, old: &str, new: &str)
             check(definitions(a) == definitions(b), "same constraints");
         }
         ObjectKind::Index => {
-            let (a, b) = (from.indexes.get(&qualified(old)?)?, to.indexes.get(&qualified(new)?)?);
+            let (a, b) = (old.find(&from.indexes)?.1, new.find(&to.indexes)?.1);
             if a.table != b.table || a.keys != b.keys {
                 return None;
             }
@@ -138,10 +137,10 @@ fn compare(kind: ObjectKind, from: &Catalog, to: &Catalog, old: &str, new: &str)
             check(a.parameters == b.parameters, "same parameters");
         }
         _ => {
-            let ((old_table, old_name), (new_table, new_name)) = (split(old)?, split(new)?);
+            let ((old_table, old_name), (new_table, new_name)) = (old.member()?, new.member()?);
             let (a, b) = (
-                from.tables.get(&old_table)?.constraints.get(old_name)?,
-                to.tables.get(&new_table)?.constraints.get(new_name)?,
+                from.tables.get(old_table)?.constraints.get(old_name)?,
+                to.tables.get(new_table)?.constraints.get(new_name)?,
             );
             if old_table != new_table || a.definition != b.definition {
                 return None;

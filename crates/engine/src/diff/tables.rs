@@ -1,10 +1,10 @@
 //! The table-centred views of a diff: the inventory of every table on either side, which table a
 //! change belongs to, and one table's columns from both sides aligned row by row.
 
-use super::{Change, ChangeKind, Diff, DiffOptions};
+use super::{Change, ChangeKind, Diff, DiffOptions, ObjectKind};
 use crate::catalog::{Catalog, Column, QualifiedName, Table};
-use crate::diff::ObjectKind;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,44 +40,60 @@ pub struct TableEntry {
     pub comment: Option<String>,
 }
 
-/// The table a change belongs to, if any (by name as the diff shows it).
+/// The table a change belongs to, if any, as the diff shows it.
 pub fn table_of(change: &Change, from: &Catalog, to: &Catalog) -> Option<String> {
-    let parent = |object: &str| object.rsplit_once('.').map(|(table, _)| table.to_string());
+    table_key(change, from, to).map(|table| table.to_string())
+}
+
+/// The table a change is about or belongs to, if any: its own, its columns', constraints',
+/// indexes', triggers', policies', comments' and owners'.
+pub fn table_key(change: &Change, from: &Catalog, to: &Catalog) -> Option<QualifiedName> {
     match change.object_kind {
-        ObjectKind::Table => Some(change.object.clone()),
-        ObjectKind::Column
+        ObjectKind::Table
+        | ObjectKind::Column
         | ObjectKind::Constraint
         | ObjectKind::ForeignKey
         | ObjectKind::Trigger
-        | ObjectKind::Policy => parent(&change.object),
-        ObjectKind::Index => [to, from]
-            .iter()
-            .find_map(|c| crate::catalog::find_shown(&c.indexes, &change.object))
-            .map(|(_, index)| index.table.to_string()),
-        ObjectKind::Comment | ObjectKind::Owner => match change.object.split_once(' ') {
-            Some(("table", object)) => Some(object.to_string()),
-            Some(("column", object)) => parent(object),
-            _ => None,
-        },
+        | ObjectKind::Policy => change.key.table().cloned(),
+        ObjectKind::Index => {
+            [to, from].iter().find_map(|c| change.key.find(&c.indexes)).map(|(_, index)| index.table.clone())
+        }
+        // Comments and owners are kept under `kind object` text keys: the one place they are read.
+        ObjectKind::Comment | ObjectKind::Owner => {
+            let tables = [&to.tables, &from.tables];
+            match change.object.split_once(' ') {
+                Some(("table", object)) => {
+                    tables.iter().find_map(|t| crate::catalog::find_shown(t, object)).map(|(n, _)| n.clone())
+                }
+                Some(("column", object)) => crate::catalog::split_member(&tables, object).map(|(table, _)| table),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
 
 /// Every table of either side (outside excluded schemas), with how it differs, by name.
 pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOptions) -> Vec<TableEntry> {
-    // Confirmed table renames, old name by new and the old names: found once, not per table.
-    let renames: std::collections::BTreeMap<&str, &Change> = diff
+    // Confirmed table renames, old table by new name, and the old names: found once, not per table.
+    let renames: BTreeMap<&QualifiedName, Option<&Table>> = diff
         .changes
         .iter()
         .filter(|c| c.object_kind == ObjectKind::Table && c.change == ChangeKind::Renamed)
         .rev()
-        .map(|c| (c.object.as_str(), c))
+        .filter_map(|c| {
+            Some((c.key.qualified()?, c.was.as_ref().and_then(|was| was.find(&from.tables)).map(|(_, t)| t)))
+        })
         .collect();
-    let renamed_from: std::collections::BTreeSet<&str> =
-        renames.values().filter_map(|c| c.details.first().and_then(|d| d.from.as_deref())).collect();
-    let mut changes_per_table: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let renamed_from: BTreeSet<&QualifiedName> = diff
+        .changes
+        .iter()
+        .filter(|c| c.object_kind == ObjectKind::Table && c.change == ChangeKind::Renamed)
+        .filter_map(|c| c.was.as_ref()?.qualified())
+        .collect();
+    let mut changes_per_table: BTreeMap<QualifiedName, usize> = BTreeMap::new();
     for change in &diff.changes {
-        if let Some(table) = table_of(change, from, to) {
+        if let Some(table) = table_key(change, from, to) {
             *changes_per_table.entry(table).or_default() += 1;
         }
     }
@@ -86,14 +102,12 @@ pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOption
     names.dedup();
     let mut entries: Vec<TableEntry> = names
         .into_iter()
-        .filter(|name| !options.excludes(&name.schema) && !renamed_from.contains(name.to_string().as_str()))
+        .filter(|name| !options.excludes(&name.schema) && !renamed_from.contains(name))
         .map(|name| {
             let shown = name.to_string();
-            let changes = changes_per_table.get(&shown).copied().unwrap_or(0);
-            let renamed = renames.get(shown.as_str());
-            let old_name = renamed.and_then(|c| c.details.first()).and_then(|d| d.from.clone());
-            let from_table = match &old_name {
-                Some(old) => crate::catalog::find_shown(&from.tables, old).map(|(_, t)| t),
+            let changes = changes_per_table.get(name).copied().unwrap_or(0);
+            let from_table = match renames.get(name) {
+                Some(old) => *old,
                 None => from.tables.get(name),
             };
             let to_table = to.tables.get(name);

@@ -7,9 +7,8 @@
 //! object is one [`ChangeKind::Uncompared`] change saying why. The plan writes no statement for it,
 //! only a manual step, and a risk rule flags it, so `--fail-on medium` stops on it.
 
-use super::{Change, ChangeKind, PropertyChange};
-use crate::catalog::{Catalog, NotUnderstood, StatementObject};
-use crate::diff::ObjectKind;
+use super::{Change, ChangeKind, ObjectKey, ObjectKind, PropertyChange};
+use crate::catalog::{Catalog, NotUnderstood, QualifiedName, StatementObject};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What each side's statements not understood say about one object: their normalized texts.
@@ -83,6 +82,10 @@ pub(super) fn apply(changes: &mut Vec<Change>, from: &Catalog, to: &Catalog, exc
                 from: Some(state(&unread.from, from, object)),
                 to: Some(state(&unread.to, to, object)),
             }],
+            key: key_of(object, to)
+                .or_else(|| key_of(object, from))
+                .unwrap_or_else(|| ObjectKey::Text(object.name.clone())),
+            was: None,
         });
     }
     // The parts of a table not compared (its columns, constraints, comments, owner and grants) are
@@ -143,6 +146,26 @@ fn state(unread: &[(&NotUnderstood, String)], catalog: &Catalog, object: &Statem
         "understood".into()
     } else {
         "absent".into()
+    }
+}
+
+/// The key of a statement's object in the catalog, where it was understood there. A statement
+/// names its object as written (names may hold dots): this is where such a name is resolved.
+fn key_of(object: &StatementObject, catalog: &Catalog) -> Option<ObjectKey> {
+    let name = object.name.as_str();
+    let qualified = |found: Option<&QualifiedName>| found.map(|n| ObjectKey::Qualified(n.clone()));
+    match object.kind {
+        ObjectKind::Table => qualified(crate::catalog::find_shown(&catalog.tables, name).map(|(n, _)| n)),
+        ObjectKind::View | ObjectKind::MaterializedView => {
+            qualified(crate::catalog::find_shown(&catalog.views, name).map(|(n, _)| n))
+        }
+        ObjectKind::Index => qualified(crate::catalog::find_shown(&catalog.indexes, name).map(|(n, _)| n)),
+        ObjectKind::Type => qualified(crate::catalog::find_shown(&catalog.types, name).map(|(n, _)| n)),
+        ObjectKind::Sequence => qualified(crate::catalog::find_shown(&catalog.sequences, name).map(|(n, _)| n)),
+        ObjectKind::Column | ObjectKind::Constraint | ObjectKind::ForeignKey => {
+            crate::catalog::split_member(&[&catalog.tables], name).map(|(t, m)| ObjectKey::Member(t, m.to_string()))
+        }
+        _ => None,
     }
 }
 

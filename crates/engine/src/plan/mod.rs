@@ -241,8 +241,8 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         .flatten()
         .filter(|c| c.change == crate::diff::ChangeKind::Renamed)
         .filter_map(|c| {
-            let old = find(&from.tables, c.details.first()?.from.as_deref()?)?.0.clone();
-            Some((c.object.clone(), old))
+            let old = c.was.as_ref()?.find(&from.tables)?.0.clone();
+            Some((c.key.qualified()?.clone(), old))
         })
         .fold(BTreeMap::new(), |mut map, (shown, names)| {
             map.entry(shown).or_insert(names);
@@ -261,6 +261,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         moved: BTreeMap::new(),
         remade_constraints: Default::default(),
         remade_indexes: Default::default(),
+        views_made_again: Default::default(),
     };
     planner.run();
     let mut steps = planner.steps;
@@ -462,7 +463,7 @@ pub(crate) struct Planner<'a> {
     /// The diff's changes by kind, in their order ([`Planner::changes_of`]).
     by_kind: BTreeMap<ObjectKind, Vec<&'a Change>>,
     /// Confirmed table renames: the old name, by the new name as shown.
-    renamed_tables: BTreeMap<String, QualifiedName>,
+    renamed_tables: BTreeMap<QualifiedName, QualifiedName>,
     pub(crate) steps: Vec<Step>,
     pub(crate) manual: Vec<String>,
     /// The phase in which an object (`<kind> <object>`) is created, for what must follow it.
@@ -479,6 +480,9 @@ pub(crate) struct Planner<'a> {
     /// Indexes of `from` that a type or function made again takes away and makes again as `to`
     /// has them: their own rebuild (phase 2, before the type exists) is left out.
     pub(crate) remade_indexes: std::collections::BTreeSet<QualifiedName>,
+    /// Views created in phase 3 (made again, or new over what phase 3 changes): their triggers and
+    /// rules are created with them ([`Planner::carried_along`]), not by their own steps.
+    pub(crate) views_made_again: std::collections::BTreeSet<QualifiedName>,
 }
 
 impl Planner<'_> {
@@ -530,7 +534,7 @@ impl Planner<'_> {
 
     /// The `from` table behind a `to` table: itself, or the old one of a confirmed rename.
     pub(crate) fn old_table_name(&self, name: &QualifiedName) -> QualifiedName {
-        self.renamed_tables.get(&name.to_string()).cloned().unwrap_or_else(|| name.clone())
+        self.renamed_tables.get(name).cloned().unwrap_or_else(|| name.clone())
     }
 
     /// What an object the script drops and creates again must get back from `to`, as statements
@@ -590,7 +594,6 @@ pub fn change_id(change: &Change) -> String {
     format!("{} {}", change.object_kind, change.object)
 }
 
-pub(crate) use crate::catalog::find_shown as find;
 use crate::sql::comment;
 
 /// The whole script: a header, the settings, and each phase with its transaction boundaries; each

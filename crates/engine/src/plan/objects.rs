@@ -1,7 +1,7 @@
 //! Steps for everything that is not a table: schemas, extensions, types, sequences, functions,
 //! triggers, policies, event triggers, publications, other objects; then comments, owners, grants.
 
-use super::{change_id, find, Phase, Planner, Rank};
+use super::{change_id, Phase, Planner, Rank};
 use crate::catalog::{Catalog, QualifiedName, TypeDef};
 use crate::diff::{Change, ChangeKind, ObjectKind};
 use crate::sql::{ident, literal, qualified};
@@ -106,7 +106,7 @@ fn source(p: &Planner, change: &Change) -> Option<String> {
 }
 
 fn type_change(p: &mut Planner, change: &Change) {
-    let Some((name, _)) = find(&p.to.types, &change.object).or_else(|| find(&p.from.types, &change.object)) else {
+    let Some((name, _)) = change.key.find(&p.to.types).or_else(|| change.key.find(&p.from.types)) else {
         return;
     };
     let name = name.clone();
@@ -640,8 +640,7 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
 }
 
 fn sequence(p: &mut Planner, change: &Change) {
-    let Some((name, _)) = find(&p.to.sequences, &change.object).or_else(|| find(&p.from.sequences, &change.object))
-    else {
+    let Some((name, _)) = change.key.find(&p.to.sequences).or_else(|| change.key.find(&p.from.sequences)) else {
         return;
     };
     let name = name.clone();
@@ -1005,7 +1004,7 @@ pub(super) fn policies_reading(
 ) -> (Vec<String>, Vec<String>) {
     let (mut away, mut again) = (Vec::new(), Vec::new());
     for (key, policy) in p.from.policies.iter().filter(|(_, policy)| chosen(policy)) {
-        let name = key.rsplit_once('.').map_or(key.as_str(), |(_, n)| n);
+        let name = crate::catalog::member_name(key, &policy.table);
         away.push(format!("DROP POLICY IF EXISTS {} ON {};", ident(name), qualified(&policy.table)));
         again.extend(p.to.sources.get(&format!("policy {key}")).map(|s| s.trim().to_string()));
     }
@@ -1109,13 +1108,16 @@ fn function(p: &mut Planner, change: &Change) {
     }
 }
 
-/// The table and the name of a trigger or policy change (`schema.table.name`).
-fn member<'s>(p: &Planner<'_>, change: &'s Change) -> Option<(QualifiedName, &'s str)> {
-    crate::catalog::split_member(&[&p.to.tables, &p.from.tables], &change.object)
+/// The table and the name of a trigger or policy change.
+fn member(change: &Change) -> Option<(QualifiedName, &str)> {
+    change.key.member().map(|(table, name)| (table.clone(), name))
 }
 
 fn trigger(p: &mut Planner, change: &Change) {
-    let Some((table, name)) = member(p, change) else { return };
+    let Some((table, name)) = member(change) else { return };
+    if p.views_made_again.contains(&table) {
+        return; // created with its view in phase 3 (see `Planner::carried_along`)
+    }
     let drop = format!("DROP TRIGGER IF EXISTS {} ON {};", ident(name), qualified(&table));
     match change.change {
         ChangeKind::Added => {
@@ -1163,7 +1165,7 @@ fn trigger(p: &mut Planner, change: &Change) {
 }
 
 fn enabled(p: &mut Planner, change: &Change) {
-    let Some((table, name)) = member(p, change) else { return };
+    let Some((table, name)) = member(change) else { return };
     let old = p.from.triggers.get(&change.object).and_then(|t| t.enabled.clone());
     let new = p.to.triggers.get(&change.object).and_then(|t| t.enabled.clone());
     if old == new && change.change != ChangeKind::Added {
@@ -1215,7 +1217,7 @@ fn remade_in_rewrite(p: &Planner) -> Vec<String> {
 }
 
 fn policy(p: &mut Planner, change: &Change) {
-    let Some((table, name)) = member(p, change) else { return };
+    let Some((table, name)) = member(change) else { return };
     let drop = format!("DROP POLICY IF EXISTS {} ON {};", ident(name), qualified(&table));
     let create = source(p, change);
     // A policy calling a function made again in phase 3 is made after it.
@@ -1742,8 +1744,9 @@ fn default_privilege(grant: &str) -> Option<(Option<String>, String, String)> {
 /// Whether a sequence is linked to the same column before and after: its owner is then its
 /// table's, and changes with it.
 fn linked_throughout(p: &Planner, sequence: &str) -> bool {
-    let link =
-        |catalog: &crate::catalog::Catalog| find(&catalog.sequences, sequence).and_then(|(_, s)| s.owned_by.clone());
+    let link = |catalog: &crate::catalog::Catalog| {
+        crate::catalog::find_shown(&catalog.sequences, sequence).and_then(|(_, s)| s.owned_by.clone())
+    };
     let (old, new) = (link(p.from), link(p.to));
     old.is_some() && old == new
 }

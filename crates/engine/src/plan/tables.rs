@@ -1,6 +1,6 @@
 //! Steps for tables, columns, constraints, indexes and the views that depend on them.
 
-use super::{change_id, find, Phase, Planner, Rank};
+use super::{change_id, Phase, Planner, Rank};
 use crate::catalog::{Catalog, Column, Constraint, ConstraintKind, QualifiedName, Table, View};
 use crate::diff::{Change, ChangeKind, ObjectKind, Property};
 use crate::sql::{column_definition, create_index, ident, qualified};
@@ -242,7 +242,7 @@ fn free_names(p: &mut Planner) {
     for change in &p.diff.changes {
         match (change.object_kind, change.change) {
             (ObjectKind::Table, ChangeKind::Added) => {
-                if let Some((name, table)) = find(&p.to.tables, &change.object) {
+                if let Some((name, table)) = change.key.find(&p.to.tables) {
                     created.extend(
                         table
                             .constraints
@@ -253,24 +253,24 @@ fn free_names(p: &mut Planner) {
                 }
             }
             (ObjectKind::Table, ChangeKind::Removed) => {
-                if let Some((name, table)) = find(&p.from.tables, &change.object) {
+                if let Some((name, table)) = change.key.find(&p.from.tables) {
                     for (key, _) in table.constraints.iter().filter(|(_, c)| index_backed(c)) {
                         vanishing.insert(QualifiedName::new(&name.schema, key), Some(name.clone()));
                     }
                 }
             }
             (ObjectKind::Index, ChangeKind::Added) => {
-                created.extend(find(&p.to.indexes, &change.object).map(|(n, _)| n.clone()));
+                created.extend(change.key.find(&p.to.indexes).map(|(n, _)| n.clone()));
             }
             (ObjectKind::Index, ChangeKind::Removed) => {
-                if let Some((name, _)) = find(&p.from.indexes, &change.object) {
+                if let Some((name, _)) = change.key.find(&p.from.indexes) {
                     vanishing.insert(name.clone(), None);
                 }
             }
             (ObjectKind::Constraint, ChangeKind::Added | ChangeKind::Removed) => {
                 let catalog = if change.change == ChangeKind::Added { p.to } else { p.from };
-                let Some((table, key)) = change.object.rsplit_once('.') else { continue };
-                let Some((table_name, t)) = find(&catalog.tables, table) else { continue };
+                let Some((table, key)) = change.key.member() else { continue };
+                let Some((table_name, t)) = catalog.tables.get_key_value(table) else { continue };
                 if t.constraints.get(key).is_some_and(index_backed) {
                     let name = QualifiedName::new(&table_name.schema, key);
                     if change.change == ChangeKind::Added {
@@ -331,7 +331,7 @@ pub(super) fn column_dependents(p: &Planner, table: &QualifiedName, column: &str
     after.extend(again);
     for (key, trigger) in p.from.triggers.iter().filter(|(_, x)| &x.table == table) {
         if names_word(&trigger.definition, column) {
-            let name = key.rsplit_once('.').map_or(key.as_str(), |(_, n)| n);
+            let name = crate::catalog::member_name(key, table);
             before.push(format!("DROP TRIGGER IF EXISTS {} ON {shown};", ident(name)));
             if let Some(create) = source(format!("trigger {key}")) {
                 after.push(create);
@@ -398,7 +398,7 @@ fn is_foreign(constraint: &Constraint) -> bool {
 fn referenced_key_phase(p: &Planner, foreign: &Constraint) -> Phase {
     let Some(rest) = foreign.definition.split_once(" references ").map(|(_, r)| r) else { return Phase::Prepare };
     let target = rest.split('(').next().unwrap_or(rest).trim();
-    let Some((name, new)) = find(&p.to.tables, target) else { return Phase::Prepare };
+    let Some((name, new)) = crate::catalog::find_shown(&p.to.tables, target) else { return Phase::Prepare };
     let Some(old) = p.from.tables.get(&p.old_table_name(name)) else { return Phase::Prepare };
     let columns = rest.split_once('(').and_then(|(_, c)| c.split_once(')')).map(|(c, _)| c.trim()).unwrap_or("");
     let mut phase = Phase::Prepare;
@@ -579,7 +579,7 @@ fn added_tables(p: &mut Planner) {
     let added: Vec<&QualifiedName> = p
         .changes_of(ObjectKind::Table)
         .filter(|c| c.change == ChangeKind::Added)
-        .filter_map(|c| find(&p.to.tables, &c.object).map(|(name, _)| name))
+        .filter_map(|c| c.key.find(&p.to.tables).map(|(name, _)| name))
         .collect();
     for name in parents_first(p.to, added) {
         let table = &p.to.tables[name];
@@ -619,7 +619,7 @@ fn removed_tables(p: &mut Planner) {
     let removed: Vec<&QualifiedName> = p
         .changes_of(ObjectKind::Table)
         .filter(|c| c.change == ChangeKind::Removed)
-        .filter_map(|c| find(&p.from.tables, &c.object).map(|(name, _)| name))
+        .filter_map(|c| c.key.find(&p.from.tables).map(|(name, _)| name))
         .collect();
     // A partition that goes, of a parent that stays and takes partitions in (new ones, or ones
     // whose bounds change): detached in phase 1, so its bounds never overlap theirs; dropped at
@@ -674,13 +674,13 @@ fn altered_tables(p: &mut Planner) {
     let changes: Vec<Change> = p.changes_of(ObjectKind::Table).filter(|c| c.change.compares()).cloned().collect();
     let mut made_again: BTreeSet<QualifiedName> = BTreeSet::new();
     for change in changes {
-        let (Some((name, new)), Some(old)) = (find(&p.to.tables, &change.object), old_table(p, &change)) else {
+        let (Some((name, new)), Some(old)) = (change.key.find(&p.to.tables), old_table(p, &change)) else {
             continue;
         };
         let shown = qualified(name);
         if change.change == ChangeKind::Renamed {
-            if let Some(old_name) = change.details.first().and_then(|d| d.from.as_deref()) {
-                if let Some((old_name, _)) = find(&p.from.tables, old_name) {
+            if let Some(was) = &change.was {
+                if let Some((old_name, _)) = was.find(&p.from.tables) {
                     let mut statements = Vec::new();
                     let mut current = old_name.clone();
                     if old_name.schema != name.schema {
@@ -872,8 +872,7 @@ fn altered_tables(p: &mut Planner) {
     let column_changes: Vec<Change> = p.changes_of(ObjectKind::Column).cloned().collect();
     for change in column_changes {
         let Some((table, Some(_), Some(_))) = column_pair(p, &change) else { continue };
-        let has_table_change =
-            p.changes_of(ObjectKind::Table).any(|c| find(&p.to.tables, &c.object).is_some_and(|(n, _)| *n == table));
+        let has_table_change = p.changes_of(ObjectKind::Table).any(|c| c.key.qualified() == Some(&table));
         if has_table_change || !recreated_table(p, &table) || !made_again.insert(table.clone()) {
             continue;
         }
@@ -1115,8 +1114,7 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
     for (sequence, s) in &p.to.sequences {
         if s.owned_by.as_deref().is_some_and(|o| o.starts_with(&format!("{name}."))) {
             if let Some(owner) = &s.owned_by {
-                let (table, column) = owner.rsplit_once('.').unwrap_or((owner, ""));
-                let _ = table;
+                let column = crate::catalog::member_name(owner, name);
                 copy.push(format!("ALTER SEQUENCE {} OWNED BY {shown}.{};", qualified(sequence), ident(column)));
             }
         }
@@ -1154,52 +1152,26 @@ fn recreate_table(p: &mut Planner, name: &QualifiedName, old: &Table, new: &Tabl
 
 /// The `from` side of a table in both catalogs (under its old name when renamed).
 fn old_table<'c>(p: &Planner<'c>, change: &Change) -> Option<&'c Table> {
-    let old_name = match change.change {
-        ChangeKind::Renamed => change.details.first()?.from.clone()?,
-        _ => change.object.clone(),
+    let key = match change.change {
+        ChangeKind::Renamed => change.was.as_ref()?,
+        _ => &change.key,
     };
-    find(&p.from.tables, &old_name).map(|(_, t)| t)
-}
-
-/// The table and the column of a column change (`schema.table.column`; names may hold dots).
-fn split_column<'s>(p: &Planner<'_>, object: &'s str) -> Option<(QualifiedName, &'s str)> {
-    crate::catalog::split_member(&[&p.to.tables, &p.from.tables], object)
+    key.find(&p.from.tables).map(|(_, t)| t)
 }
 
 fn column_pair<'c>(
     p: &Planner<'c>,
     change: &Change,
 ) -> Option<(QualifiedName, Option<&'c Column>, Option<&'c Column>)> {
-    let (key, column) = split_column(p, &change.object)?;
-    let table = key.to_string();
-    let table = table.as_str();
-    let (name, new_table) = match find(&p.to.tables, table) {
+    let (table, column) = change.key.member()?;
+    let (name, new_table) = match p.to.tables.get_key_value(table) {
         Some((name, t)) => (name.clone(), Some(t)),
-        None => (find(&p.from.tables, table)?.0.clone(), None),
+        None => (p.from.tables.get_key_value(table)?.0.clone(), None),
     };
     // A renamed table's columns live under the old name in `from`.
-    let old_table = match p
-        .diff
-        .changes
-        .iter()
-        .find(|c| c.object_kind == ObjectKind::Table && c.object == table && c.change == ChangeKind::Renamed)
-    {
-        Some(rename) => rename
-            .details
-            .first()
-            .and_then(|d| d.from.as_deref())
-            .and_then(|old| find(&p.from.tables, old))
-            .map(|(_, t)| t),
-        None => find(&p.from.tables, table).map(|(_, t)| t),
-    };
+    let old_table = p.from.tables.get(&p.old_table_name(table));
     let old_column_name = match change.change {
-        ChangeKind::Renamed => change
-            .details
-            .first()
-            .and_then(|d| d.from.as_deref())
-            .and_then(|old| split_column(p, old))
-            .map(|(_, c)| c)
-            .unwrap_or(column),
+        ChangeKind::Renamed => change.was.as_ref().and_then(|was| was.member()).map_or(column, |(_, c)| c),
         _ => column,
     };
     Some((name, old_table.and_then(|t| t.column(old_column_name)), new_table.and_then(|t| t.column(column))))
@@ -1224,7 +1196,7 @@ fn from_the_parent(
     // An inherited column's type, collation and name change with its parent's: PostgreSQL passes
     // the parent's ALTER down and refuses the child's alone ("cannot alter inherited column").
     if matches!(change.change, ChangeKind::Altered | ChangeKind::Renamed)
-        && change.details.iter().all(|d| matches!(d.property.as_str(), "type" | "collation" | "name"))
+        && change.details.iter().all(|d| matches!(d.property, Property::Type | Property::Collation | Property::Name))
     {
         let before = giving_parent(p.from, &p.old_table_name(table), before_name);
         let after = giving_parent(p.to, table, after_name);
@@ -1254,7 +1226,10 @@ fn from_the_parent(
         _ => {
             has(p.from, &old_parent, before_name)
                 && has(p.to, after, after_name)
-                && change.details.iter().all(|d| matches!(d.property.as_str(), "type" | "collation" | "name"))
+                && change
+                    .details
+                    .iter()
+                    .all(|d| matches!(d.property, Property::Type | Property::Collation | Property::Name))
         }
     }
 }
@@ -1724,8 +1699,8 @@ fn constraints(p: &mut Planner) {
         .cloned()
         .collect();
     for change in changes {
-        let Some((table, key)) = change.object.rsplit_once('.') else { continue };
-        let Some((name, new_table)) = find(&p.to.tables, table).or_else(|| find(&p.from.tables, table)) else {
+        let Some((table, key)) = change.key.member() else { continue };
+        let Some((name, _)) = p.to.tables.get_key_value(table).or_else(|| p.from.tables.get_key_value(table)) else {
             continue;
         };
         if recreated_table(p, name) {
@@ -1735,17 +1710,10 @@ fn constraints(p: &mut Planner) {
         let shown = qualified(&name);
         let new = p.to.tables.get(&name).and_then(|t| t.constraints.get(key));
         let old_name = match change.change {
-            ChangeKind::Renamed => change
-                .details
-                .first()
-                .and_then(|d| d.from.as_deref())
-                .and_then(|o| o.rsplit_once('.'))
-                .map(|(_, k)| k)
-                .unwrap_or(key),
+            ChangeKind::Renamed => change.was.as_ref().and_then(|was| was.member()).map_or(key, |(_, k)| k),
             _ => key,
         };
         let old = p.from.tables.get(&p.old_table_name(&name)).and_then(|t| t.constraints.get(old_name));
-        let _ = new_table;
         let foreign = change.object_kind == ObjectKind::ForeignKey;
         let (drop_rank, add_rank) =
             if foreign { (Rank::DropForeignKey, Rank::ForeignKey) } else { (Rank::DropKey, Rank::Key) };
@@ -2011,23 +1979,25 @@ fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
         .iter()
         .filter(|c| c.change == ChangeKind::Altered)
         .filter(|c| {
-            find(&p.to.tables, &find(&p.to.indexes, &c.object).map(|(_, i)| i.table.to_string()).unwrap_or_default())
-                .is_some_and(|(_, t)| t.partition_by.is_some())
+            c.key
+                .find(&p.to.indexes)
+                .and_then(|(_, i)| p.to.tables.get(&i.table))
+                .is_some_and(|t| t.partition_by.is_some())
         })
         .map(|c| c.object.clone())
         .collect();
     let attached_parents: BTreeSet<QualifiedName> = p
         .changes_of(ObjectKind::Table)
         .filter(|c| c.change == ChangeKind::Added)
-        .filter_map(|c| find(&p.to.tables, &c.object)?.1.partition_of.as_ref().map(|(parent, _)| parent.clone()))
+        .filter_map(|c| c.key.find(&p.to.tables)?.1.partition_of.as_ref().map(|(parent, _)| parent.clone()))
         .collect();
     for change in changes {
-        let new = find(&p.to.indexes, &change.object);
-        let old_object = match change.change {
-            ChangeKind::Renamed => change.details.first().and_then(|d| d.from.clone()).unwrap_or(change.object.clone()),
-            _ => change.object.clone(),
+        let new = change.key.find(&p.to.indexes);
+        let old_key = match change.change {
+            ChangeKind::Renamed => change.was.as_ref().unwrap_or(&change.key),
+            _ => &change.key,
         };
-        let old = find(&p.from.indexes, &old_object);
+        let old = old_key.find(&p.from.indexes);
         // Indexes of a view re-created in phase 3 are built with it (see `views`).
         if new.is_some_and(|(_, i)| recreated.binary_search(&i.table).is_ok()) {
             continue;
@@ -2343,7 +2313,7 @@ pub(super) fn mentions(text: &str, name: &QualifiedName) -> bool {
 fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
     let mut rewritten: BTreeSet<QualifiedName> = BTreeSet::new();
     for change in p.diff.changes.iter().filter(|c| c.object_kind == ObjectKind::Table && c.change.compares()) {
-        if let Some((name, _)) = find(&p.to.tables, &change.object) {
+        if let Some((name, _)) = change.key.find(&p.to.tables) {
             if recreated_table(p, name) {
                 rewritten.insert(p.old_table_name(name));
             }
@@ -2372,7 +2342,7 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
     rewritten.extend(retyped_tables(p));
     for change in p.diff.changes.iter().filter(|c| c.object_kind == ObjectKind::Type && c.change == ChangeKind::Altered)
     {
-        if let Some((name, _)) = find(&p.from.types, &change.object) {
+        if let Some((name, _)) = change.key.find(&p.from.types) {
             rewritten.insert(name.clone());
             // A type made again converts the columns of that type: views reading those tables
             // must go first (PostgreSQL will not change a column's type under a view).
@@ -2394,7 +2364,7 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
             (c.object_kind == ObjectKind::View || c.object_kind == ObjectKind::MaterializedView)
                 && c.change == ChangeKind::Altered
         })
-        .filter_map(|c| find(&p.from.views, &c.object).map(|(n, _)| n.clone()))
+        .filter_map(|c| c.key.find(&p.from.views).map(|(n, _)| n.clone()))
         .collect();
     // The views over those, and the views over them, … : one walk over who mentions whom.
     let names = rewritten.iter().cloned().chain(p.from.views.keys().cloned());
@@ -2425,12 +2395,12 @@ fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
 fn retyped_tables(p: &Planner) -> BTreeSet<QualifiedName> {
     let mut out = BTreeSet::new();
     for change in p.diff.changes.iter().filter(|c| c.object_kind == ObjectKind::Column && c.change.compares()) {
-        let rewrites =
-            change.details.iter().any(|d| matches!(d.property.as_str(), "type" | "collation" | "generated" | "name"));
-        if let Some((name, _)) =
-            rewrites.then(|| crate::catalog::split_member(&[&p.from.tables], &change.object)).flatten()
-        {
-            out.insert(name);
+        let rewrites = change
+            .details
+            .iter()
+            .any(|d| matches!(d.property, Property::Type | Property::Collation | Property::Generated | Property::Name));
+        if let Some(name) = rewrites.then(|| change.key.table().filter(|t| p.from.tables.contains_key(*t))).flatten() {
+            out.insert(name.clone());
         }
     }
     out
@@ -2546,7 +2516,7 @@ fn views(p: &mut Planner, recreated: &[QualifiedName]) {
             (c.object_kind == ObjectKind::View || c.object_kind == ObjectKind::MaterializedView)
                 && c.change == ChangeKind::Added
         })
-        .filter_map(|c| find(&p.to.views, &c.object).map(|(n, _)| n.clone()))
+        .filter_map(|c| c.key.find(&p.to.views).map(|(n, _)| n.clone()))
         .collect();
     let mut again: Vec<QualifiedName> = recreated.iter().filter(|n| p.to.views.contains_key(*n)).cloned().collect();
     // A new view over a table whose columns change type, over a view made again in phase 3, or over
@@ -2564,6 +2534,7 @@ fn views(p: &mut Planner, recreated: &[QualifiedName]) {
     }
     let added: Vec<QualifiedName> = added.into_iter().filter(|n| !late.contains(n)).collect();
     again.extend(late);
+    p.views_made_again.extend(again.iter().cloned());
     for (phase, names) in [(Phase::Prepare, added), (Phase::Rewrite, again)] {
         let ordered: Vec<QualifiedName> =
             views_in_order(p.to, p.to.views.keys().filter(|n| names.contains(n)).collect())
@@ -2602,7 +2573,7 @@ fn views(p: &mut Planner, recreated: &[QualifiedName]) {
             (c.object_kind == ObjectKind::View || c.object_kind == ObjectKind::MaterializedView)
                 && c.change == ChangeKind::Removed
         })
-        .filter_map(|c| find(&p.from.views, &c.object).map(|(n, _)| n))
+        .filter_map(|c| c.key.find(&p.from.views).map(|(n, _)| n))
         .filter(|n| recreated.binary_search(n).is_err())
         .collect();
     for name in views_in_order(p.from, removed).into_iter().rev() {

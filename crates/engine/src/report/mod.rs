@@ -389,7 +389,7 @@ pub fn build(release: &Release, sources: Sources<'_>) -> Report {
         .filter(|c| c.object_kind == ObjectKind::Column && c.change == ChangeKind::Altered)
         .filter_map(|c| {
             let detail = c.details.iter().find(|d| d.property == Property::Type)?;
-            let (table, column) = crate::catalog::split_member(&[&to.tables, &from.tables], &c.object)?;
+            let (table, column) = c.key.member()?;
             Some(TypeChange {
                 table: table.to_string(),
                 column: column.to_string(),
@@ -565,9 +565,7 @@ fn column_differences(
     let mut by_table: BTreeMap<String, ColumnDifferences> = BTreeMap::new();
     let skip: Vec<&str> = dropped_tables.iter().map(|t| t.table.as_str()).chain(new_tables.iter().copied()).collect();
     for change in diff.changes.iter().filter(|c| c.object_kind == ObjectKind::Column) {
-        let Some((key, column)) = crate::catalog::split_member(&[&to.tables, &from.tables], &change.object) else {
-            continue;
-        };
+        let Some((key, column)) = change.key.member() else { continue };
         let table = key.to_string();
         let table = table.as_str();
         if skip.contains(&table) {
@@ -694,15 +692,12 @@ fn index_comparison(
         let mut out: Vec<IndexFact> = Vec::new();
         for c in diff.changes.iter().filter(|c| c.change == change) {
             match c.object_kind {
-                ObjectKind::Index => out.extend(
-                    crate::catalog::find_shown(&catalog.indexes, &c.object)
-                        .map(|(name, index)| index_fact(name, index)),
-                ),
+                ObjectKind::Index => {
+                    out.extend(c.key.find(&catalog.indexes).map(|(name, index)| index_fact(name, index)))
+                }
                 ObjectKind::Constraint => {
-                    let Some((table, name)) = crate::catalog::split_member(&[&catalog.tables], &c.object) else {
-                        continue;
-                    };
-                    let Some((table_name, t)) = catalog.tables.get_key_value(&table) else { continue };
+                    let Some((table, name)) = c.key.member() else { continue };
+                    let Some((table_name, t)) = catalog.tables.get_key_value(table) else { continue };
                     out.extend(t.constraints.get(name).and_then(|k| constraint_index(table_name, name, k)));
                 }
                 _ => {}
@@ -719,18 +714,16 @@ fn index_comparison(
     };
     let only_in_from = on_side(from, &by_table[0], ChangeKind::Removed, tables_only_in_from);
     let only_in_to = on_side(to, &by_table[1], ChangeKind::Added, tables_only_in_to);
-    let altered: Vec<ChangeRow> = diff
+    let altered_changes: Vec<&Change> = diff
         .changes
         .iter()
         .filter(|c| c.object_kind == ObjectKind::Index && matches!(c.change, ChangeKind::Altered | ChangeKind::Renamed))
-        .map(row)
         .collect();
+    let altered: Vec<ChangeRow> = altered_changes.iter().map(|c| row(c)).collect();
     let mut method_changes: Vec<MethodChange> = Vec::new();
-    for change in &altered {
+    for change in altered_changes {
         if let Some(method) = change.details.iter().find(|d| d.property == Property::Method) {
-            let table = crate::catalog::find_shown(&to.indexes, &change.object)
-                .map(|(_, i)| i.table.to_string())
-                .unwrap_or_default();
+            let table = change.key.find(&to.indexes).map(|(_, i)| i.table.to_string()).unwrap_or_default();
             let (old, new) = (method.from.clone().unwrap_or_default(), method.to.clone().unwrap_or_default());
             method_changes.push(MethodChange {
                 table,

@@ -1,7 +1,7 @@
 //! A column added to a table that holds rows: instant, or a rewrite when its default is volatile or
 //! it is a stored generated or identity column.
 
-use super::{hit, parent, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
@@ -18,7 +18,7 @@ const VOLATILE: [&str; 6] =
 
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Column)
-        .filter(|c| c.change == ChangeKind::Added && ctx.existing_table(parent(&c.object)))
+        .filter(|c| c.change == ChangeKind::Added && ctx.on_existing_table(c))
         .filter_map(|change| {
             let (_, column) = ctx.columns(change);
             let column = column?;

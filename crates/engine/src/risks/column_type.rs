@@ -38,7 +38,7 @@ pub fn binary_coercible(old: &str, new: &str) -> bool {
 
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Column)
-        .filter(|c| c.change.compares() && ctx.existing_table(parent(&c.object)))
+        .filter(|c| c.change.compares() && ctx.on_existing_table(c))
         .filter_map(|change| {
             let detail = change.details.iter().find(|d| d.property == Property::Type)?;
             let (old, new) = (detail.from.as_deref()?, detail.to.as_deref()?);
@@ -48,11 +48,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 Some(hit(
                     change,
                     Level::High,
-                    format!(
-                        "{}: {old} → {new} rewrites {} under an exclusive lock",
-                        change.object,
-                        parent(&change.object)
-                    ),
+                    format!("{}: {old} → {new} rewrites {} under an exclusive lock", change.object, parent(change)),
                 ))
             }
         })

@@ -1,6 +1,6 @@
 //! A foreign key or CHECK added to a table that already holds rows.
 
-use super::{hit, parent, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::catalog::ConstraintKind;
 use crate::diff::{ChangeKind, ObjectKind};
 
@@ -21,10 +21,10 @@ fn check(ctx: &Context) -> Vec<Hit> {
             (c.object_kind == ObjectKind::Constraint || c.object_kind == ObjectKind::ForeignKey)
                 && c.change != ChangeKind::Removed
         })
-        .filter(|c| ctx.existing_table(parent(&c.object)))
+        .filter(|c| ctx.on_existing_table(c))
         .filter_map(|change| {
-            let (_, table) = ctx.to_table(parent(&change.object))?;
-            let constraint = table.constraints.get(change.object.rsplit_once('.')?.1)?;
+            let (_, table) = ctx.to_table(change)?;
+            let constraint = table.constraints.get(change.key.member()?.1)?;
             let kind = match constraint.kind {
                 ConstraintKind::ForeignKey => "foreign key",
                 ConstraintKind::Check => "check constraint",

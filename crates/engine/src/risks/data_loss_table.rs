@@ -16,7 +16,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Table)
         .filter(|c| c.change == ChangeKind::Removed)
         .map(|change| {
-            let rows = ctx.from_table(&change.object).and_then(|(name, _)| ctx.from.data_rows.get(name)).copied();
+            let rows = ctx.from_table(change).and_then(|(name, _)| ctx.from.data_rows.get(name)).copied();
             let rows = rows.map(|n| format!(" ({n} rows in the dump)")).unwrap_or_default();
             hit(change, Level::High, format!("{} is dropped with its data{rows}", change.object))
         })

@@ -16,9 +16,7 @@ pub(super) const RULE: Rule = Rule {
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Type)
         .filter(|c| c.change == ChangeKind::Altered)
-        .filter(|c| {
-            crate::plan::find(&ctx.to.types, &c.object).is_some_and(|(_, t)| matches!(t, TypeDef::Domain { .. }))
-        })
+        .filter(|c| c.key.find(&ctx.to.types).is_some_and(|(_, t)| matches!(t, TypeDef::Domain { .. })))
         .map(|change| {
             let what: Vec<&str> = change.details.iter().map(|d| d.property.as_str()).collect();
             hit(change, Level::Medium, format!("domain {} changes: {}", change.object, what.join(", ")))

@@ -16,8 +16,7 @@ pub(super) const RULE: Rule = Rule {
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Type)
         .filter_map(|change| {
-            let find =
-                |c: &crate::catalog::Catalog| crate::plan::find(&c.types, &change.object).map(|(_, t)| t.clone());
+            let find = |c: &crate::catalog::Catalog| change.key.find(&c.types).map(|(_, t)| t.clone());
             let (Some(TypeDef::Enum { labels: old }), Some(TypeDef::Enum { labels: new })) =
                 (find(ctx.from), find(ctx.to))
             else {

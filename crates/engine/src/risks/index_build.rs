@@ -16,8 +16,8 @@ fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Index)
         .filter(|c| c.change == ChangeKind::Added || c.change == ChangeKind::Altered)
         .filter_map(|change| {
-            let (_, index) = crate::plan::find(&ctx.to.indexes, &change.object)?;
-            if !ctx.existing_table(&index.table.to_string()) || ["hnsw", "ivfflat"].contains(&index.method.as_str()) {
+            let (_, index) = change.key.find(&ctx.to.indexes)?;
+            if !ctx.existing_table(&index.table) || ["hnsw", "ivfflat"].contains(&index.method.as_str()) {
                 return None;
             }
             let what = if change.change == ChangeKind::Added { "built" } else { "rebuilt" };

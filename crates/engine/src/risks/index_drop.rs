@@ -16,9 +16,8 @@ fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Index)
         .filter(|c| c.change == ChangeKind::Removed)
         .filter_map(|change| {
-            let (_, index) = crate::plan::find(&ctx.from.indexes, &change.object)?;
-            if ctx.to_table(&index.table.to_string()).is_none() || ["hnsw", "ivfflat"].contains(&index.method.as_str())
-            {
+            let (_, index) = change.key.find(&ctx.from.indexes)?;
+            if !ctx.to.tables.contains_key(&index.table) || ["hnsw", "ivfflat"].contains(&index.method.as_str()) {
                 return None; // dropped with its table, or a vector index (its own rule)
             }
             Some(hit(

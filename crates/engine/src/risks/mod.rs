@@ -182,27 +182,32 @@ impl<'a> Context<'a> {
         self.diff.changes.iter().filter(move |c| c.object_kind == kind)
     }
 
-    /// A table of the `to` catalog by its shown name.
-    pub fn to_table(&self, shown: &str) -> Option<(&'a QualifiedName, &'a Table)> {
-        crate::plan::find(&self.to.tables, shown)
+    /// The table in `to` a change is about or belongs to (a column's, a constraint's table).
+    pub fn to_table(&self, change: &Change) -> Option<(&'a QualifiedName, &'a Table)> {
+        change.key.find_table(&self.to.tables)
     }
 
-    pub fn from_table(&self, shown: &str) -> Option<(&'a QualifiedName, &'a Table)> {
-        crate::plan::find(&self.from.tables, shown)
+    /// The table in `from` a change is about or belongs to, under the same name.
+    pub fn from_table(&self, change: &Change) -> Option<(&'a QualifiedName, &'a Table)> {
+        change.key.find_table(&self.from.tables)
+    }
+
+    /// Whether the table a change is about or belongs to exists already in `from` (so it may hold
+    /// rows).
+    pub fn on_existing_table(&self, change: &Change) -> bool {
+        self.from_table(change).is_some()
     }
 
     /// Whether the table exists already in `from` (so it may hold rows).
-    pub fn existing_table(&self, shown: &str) -> bool {
-        self.from_table(shown).is_some()
+    pub fn existing_table(&self, table: &QualifiedName) -> bool {
+        self.from.tables.contains_key(table)
     }
 
-    /// The column on each side of a column change (`schema.table.column`).
+    /// The column on each side of a column change.
     pub fn columns(&self, change: &Change) -> (Option<&'a Column>, Option<&'a Column>) {
-        let Some((table, column)) = change.object.rsplit_once('.') else { return (None, None) };
-        (
-            self.from_table(table).and_then(|(_, t)| t.column(column)),
-            self.to_table(table).and_then(|(_, t)| t.column(column)),
-        )
+        let Some((table, column)) = change.key.member() else { return (None, None) };
+        let column_in = |c: &'a Catalog| c.tables.get(table).and_then(|t| t.column(column));
+        (column_in(self.from), column_in(self.to))
     }
 
     /// Tables that the diff touches (added, or with a change of their own or of their parts).
@@ -211,11 +216,10 @@ impl<'a> Context<'a> {
     }
 
     pub fn new(from: &'a Catalog, to: &'a Catalog, diff: &'a Diff) -> Context<'a> {
-        let shown: std::collections::BTreeSet<String> =
-            diff.changes.iter().filter_map(|c| crate::diff::table_of(c, from, to)).collect();
-        let mut touched: Vec<&QualifiedName> =
-            shown.iter().filter_map(|s| crate::catalog::find_shown(&to.tables, s).map(|(n, _)| n)).collect();
-        touched.sort();
+        let tables: std::collections::BTreeSet<QualifiedName> =
+            diff.changes.iter().filter_map(|c| crate::diff::table_key(c, from, to)).collect();
+        let touched: Vec<&QualifiedName> =
+            tables.iter().filter_map(|t| to.tables.get_key_value(t).map(|(n, _)| n)).collect();
         Context { from, to, diff, touched, to_by_table: crate::catalog::ByTable::new(to) }
     }
 
@@ -339,9 +343,9 @@ pub(crate) fn hit(change: &Change, level: Level, finding: String) -> Hit {
     Hit { object_kind: change.object_kind, object: change.object.clone(), level, finding }
 }
 
-/// The table a column, constraint or index change belongs to.
-pub(crate) fn parent(object: &str) -> &str {
-    object.rsplit_once('.').map_or(object, |(table, _)| table)
+/// The table a column or constraint change belongs to, as findings write it.
+pub(crate) fn parent(change: &Change) -> String {
+    change.key.table().map_or_else(|| change.object.clone(), |table| table.to_string())
 }
 
 /// What rule tests share: the risks one rule finds between two schemas, as users read them.

@@ -1,6 +1,6 @@
 //! SET NOT NULL on a column that already exists.
 
-use super::{hit, parent, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::{ObjectKind, Property};
 
 pub(super) const RULE: Rule = Rule {
@@ -16,7 +16,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Column)
         .filter(|c| c.change == crate::diff::ChangeKind::Altered)
         .filter(|c| c.details.iter().any(|d| d.property == Property::NotNull && d.to.is_some() && d.from.is_none()))
-        .filter(|c| ctx.existing_table(parent(&c.object)))
+        .filter(|c| ctx.on_existing_table(c))
         .map(|change| hit(change, Level::Medium, format!("{} becomes NOT NULL", change.object)))
         .collect()
 }

@@ -1,6 +1,6 @@
 //! A NOT NULL column without a default added to a table that holds rows.
 
-use super::{hit, parent, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Hit, Level, Rule};
 use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
@@ -14,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Column)
-        .filter(|c| c.change == ChangeKind::Added && ctx.existing_table(parent(&c.object)))
+        .filter(|c| c.change == ChangeKind::Added && ctx.on_existing_table(c))
         .filter_map(|change| {
             let column = ctx.columns(change).1?;
             (column.not_null && column.default.is_none() && column.identity.is_none() && column.generated.is_none())

@@ -16,7 +16,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Table)
         .filter(|c| c.change == ChangeKind::Added)
         .map(|change| {
-            let foreign_keys = ctx.to_table(&change.object).map_or(0, |(_, t)| {
+            let foreign_keys = ctx.to_table(change).map_or(0, |(_, t)| {
                 t.constraints.values().filter(|c| c.kind == crate::catalog::ConstraintKind::ForeignKey).count()
             });
             let tail = match foreign_keys {

@@ -15,10 +15,10 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Constraint)
-        .filter(|c| c.change == ChangeKind::Added && ctx.existing_table(parent(&c.object)))
+        .filter(|c| c.change == ChangeKind::Added && ctx.on_existing_table(c))
         .filter_map(|change| {
-            let (_, table) = ctx.to_table(parent(&change.object))?;
-            let key = change.object.rsplit_once('.')?.1;
+            let (_, table) = ctx.to_table(change)?;
+            let key = change.key.member()?.1;
             let constraint = table.constraints.get(key)?;
             let kind = match constraint.kind {
                 ConstraintKind::PrimaryKey => "primary key",
@@ -28,11 +28,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
             Some(hit(
                 change,
                 Level::Medium,
-                format!(
-                    "{kind} {} is added to {}: fails if rows are duplicated",
-                    change.object,
-                    parent(&change.object)
-                ),
+                format!("{kind} {} is added to {}: fails if rows are duplicated", change.object, parent(change)),
             ))
         })
         .collect()

@@ -17,16 +17,14 @@ const METHODS: [&str; 2] = ["hnsw", "ivfflat"];
 fn check(ctx: &Context) -> Vec<Hit> {
     let mut out = Vec::new();
     for change in ctx.changes_of(ObjectKind::Index) {
-        let method = |catalog: &crate::catalog::Catalog| {
-            crate::plan::find(&catalog.indexes, &change.object).map(|(_, i)| i.method.clone())
-        };
+        let method =
+            |catalog: &crate::catalog::Catalog| change.key.find(&catalog.indexes).map(|(_, i)| i.method.clone());
         let (old, new) = (method(ctx.from), method(ctx.to));
         let vector = |m: &Option<String>| m.as_deref().is_some_and(|m| METHODS.contains(&m));
         if !vector(&old) && !vector(&new) {
             continue;
         }
-        let on_new_table = crate::plan::find(&ctx.to.indexes, &change.object)
-            .is_some_and(|(_, i)| !ctx.existing_table(&i.table.to_string()));
+        let on_new_table = change.key.find(&ctx.to.indexes).is_some_and(|(_, i)| !ctx.existing_table(&i.table));
         if on_new_table {
             continue;
         }
