@@ -303,7 +303,7 @@ pub fn table_ddl_with(catalog: &Catalog, by_table: &ByTable<'_>, name: &Qualifie
         let _ = writeln!(out, "ALTER TABLE {shown} REPLICA IDENTITY {identity};");
     }
     for (key, policy) in by_table.policies(name) {
-        let policy_name = key.rsplit_once('.').map_or(key.as_str(), |(_, n)| n);
+        let policy_name = crate::catalog::member_name(key, name);
         let mut line = format!(
             "CREATE POLICY {} ON {shown} AS {} FOR {} TO {}",
             ident(policy_name),

@@ -1196,7 +1196,7 @@ fn table_options(options: &sqlparser::ast::CreateTableOptions) -> Vec<String> {
         _ => &[],
     };
     // In the order written: PostgreSQL keeps them so, and a migration that gives the target's
-    // order makes the same dump (`plan::tables` sets them so). Compared as a set.
+    // order makes the same dump (`plan::relations` sets them so). Compared as a set.
     list.iter().map(|o| text(o).replace([' ', '\''], "")).collect()
 }
 

@@ -19,7 +19,7 @@
 mod casts;
 mod needs;
 mod objects;
-mod tables;
+mod relations;
 mod view_mentions;
 
 use crate::catalog::{Catalog, QualifiedName};
@@ -316,7 +316,7 @@ fn free_replaced_names(steps: &mut Vec<Step>, diff: &Diff, from: &Catalog, to: &
         let last = steps.iter().filter(|s| carries(s, successor)).map(|s| s.phase).max().unwrap_or(phase);
         // (A view over a type reads its row type, not a relation: a type is renamed away.)
         let read_by_views = gone_kind != "type"
-            && from.views.iter().any(|(other, v)| other != gone_name && tables::mentions(&v.definition, gone_name));
+            && from.views.iter().any(|(other, v)| other != gone_name && relations::mentions(&v.definition, gone_name));
         if read_by_views {
             let indexes_on: Vec<String> = to
                 .indexes
@@ -487,7 +487,7 @@ pub(crate) struct Planner<'a> {
 
 impl Planner<'_> {
     fn run(&mut self) {
-        tables::plan_tables(self);
+        relations::plan_tables(self);
         objects::plan_objects(self);
         objects::plan_access(self);
         // A constraint that changes and that a type or function made again also makes again: its

@@ -520,9 +520,9 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     let kind = if matches!(p.to.types.get(name), Some(TypeDef::Domain { .. })) { "domain" } else { "type" };
     sql.extend(p.carried_along(kind, &name.to_string(), &shown));
     // A partition key reading a column of the type: its table is made again in phase 1 with the
-    // new type (`tables::recreate_table`), so the type is made there, its columns converted in
+    // new type (`relations::recreate_table`), so the type is made there, its columns converted in
     // phase 3.
-    let made_early = super::tables::partition_key_of_type(p, name);
+    let made_early = super::relations::partition_key_of_type(p, name);
     if made_early {
         let note = format!(
             "{shown} is made again in phase 1 for the partitioned tables whose key reads it; the other columns keep the old type (renamed {old_name}) until phase 3"
@@ -547,7 +547,7 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     let conversions_at = sql.len();
     for (table, t) in &p.to.tables {
         // A table made again has the new type already.
-        if super::tables::recreated_table(p, table) {
+        if super::relations::recreated_table(p, table) {
             continue;
         }
         let of_type =
@@ -559,7 +559,7 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
             .partition_of
             .iter()
             .map(|(parent, _)| parent)
-            .filter(|parent| !super::tables::recreated_table(p, parent))
+            .filter(|parent| !super::relations::recreated_table(p, parent))
             .chain(&t.inherits)
             .collect();
         let from_parent = |column: &crate::catalog::Column| {
@@ -576,7 +576,7 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
             let col = ident(&column.name);
             let t_shown = qualified(table);
             if p.from.tables.get(table).is_some_and(|f| f.column(&column.name).is_some()) {
-                let (before, after) = super::tables::column_dependents(p, table, &column.name);
+                let (before, after) = super::relations::column_dependents(p, table, &column.name);
                 for statement in before {
                     if !dependents_before.contains(&statement) {
                         dependents_before.push(statement);
@@ -908,7 +908,7 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
                 set.push(format!(
                     "ALTER TABLE {} ADD COLUMN {};",
                     qualified(table),
-                    super::tables::column_sql(p.to, table, target)
+                    super::relations::column_sql(p.to, table, target)
                 ));
             }
         }
@@ -981,7 +981,7 @@ fn checks_and_indexes_reading(p: &mut Planner, reads: &dyn Fn(&str) -> bool) -> 
         for (key, _) in t.constraints.iter().filter(|(_, c)| reads(&c.definition)) {
             away.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
             let new = p.to.tables.get(table).and_then(|t| t.constraints.get(key));
-            again.extend(new.map(|new| super::tables::constraint_sql(table, key, new, new.not_valid)));
+            again.extend(new.map(|new| super::relations::constraint_sql(table, key, new, new.not_valid)));
             if new.is_some() {
                 remade.push((table.clone(), key.clone()));
             }
@@ -1076,7 +1076,7 @@ fn function(p: &mut Planner, change: &Change) {
             let (old, new) = (&p.from.functions[&change.object], &p.to.functions[&change.object]);
             if let Some(why) = recreated_function(old, new) {
                 // Column defaults calling it would stop the drop: they go first and come back after
-                // (the views over it are made again around this step, see `tables::recreated_views`).
+                // (the views over it are made again around this step, see `relations::recreated_views`).
                 let (unset, set) = callers_of(p, &old.name);
                 let mut sql = unset.join("\n");
                 if !sql.is_empty() {
@@ -1237,8 +1237,8 @@ fn policy(p: &mut Planner, change: &Change) {
                     && policy_reads(policy, &|text| {
                         (policy.table == *other
                             || text.contains(&shown)
-                            || super::tables::names_word(text, &other.name))
-                            && super::tables::names_word(text, &c.name)
+                            || super::relations::names_word(text, &other.name))
+                            && super::relations::names_word(text, &c.name)
                     })
             })
         })

@@ -1,7 +1,7 @@
 //! Which of a set of names each view's definition mentions, found in one pass over each definition
 //! (not one search per pair of names: a chain of 1,000 views took 43 s that way).
 //!
-//! A mention is what [`super::tables::mentions`] finds: `schema.name` written as the planner writes
+//! A mention is what [`super::relations::mentions`] finds: `schema.name` written as the planner writes
 //! names (`sql::ident` of each part), not preceded by a name character or a dot and not followed by
 //! a name character.
 
@@ -91,7 +91,7 @@ pub(super) fn mentions_of<'v>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::tables::mentions;
+    use crate::plan::relations::mentions;
 
     fn name(schema: &str, name: &str) -> QualifiedName {
         QualifiedName { schema: schema.into(), name: name.into() }
