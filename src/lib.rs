@@ -12,6 +12,7 @@ pub mod protocol;
 pub mod prover;
 pub mod proving;
 pub mod state;
+pub mod url;
 pub mod worker;
 
 pub use components::app::App;

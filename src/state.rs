@@ -3,7 +3,7 @@
 //! No Leptos here, so the rules (what a failed load keeps, what swap does) are tested natively.
 
 pub use crate::analysis::{Comparison, Export, LoadedDump};
-use schemadrift_engine::diff::{Change, ObjectKind, Rename, TableEntry};
+use schemadrift_engine::diff::{Change, ObjectKind, TableEntry};
 use schemadrift_engine::input::Database;
 use schemadrift_engine::risks::Level;
 use schemadrift_engine::{Counts, DiffOptions};
@@ -307,7 +307,8 @@ impl Tab {
         }
     }
 
-    fn from_id(id: &str) -> Tab {
+    /// The tab a URL names (`tab=…`), or the first.
+    pub fn from_id(id: &str) -> Tab {
         Tab::ALL.into_iter().find(|t| t.id() == id).unwrap_or_default()
     }
 
@@ -332,23 +333,15 @@ impl Tab {
 /// reload shows the same view.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ViewState {
-    pub ignore_owners: bool,
-    pub ignore_grants: bool,
-    pub ignore_comments: bool,
-    pub ignore_extension_versions: bool,
-    pub ignore_storage_parameters: bool,
-    pub ignore_tablespaces: bool,
-    /// Leave out the schemas Supabase manages.
-    pub hide_platform_schemas: bool,
-    pub exclude_schemas: Vec<String>,
+    /// The drift controls, confirmed renames and the confirmation of a cut-short dump's removals:
+    /// the engine's own options type, as the CLI's flags make it too.
+    pub drift: DiffOptions,
     /// The tab of the list of changes.
     pub tab: Tab,
     /// Show only changes of this object kind.
     pub kind: Option<ObjectKind>,
     /// Show only changes whose object name contains this text (case-insensitive).
     pub search: String,
-    /// Renames the user confirmed.
-    pub renames: Vec<Rename>,
     /// The table shown in the per-table view.
     pub object: Option<String>,
     /// How the rows are ordered.
@@ -359,9 +352,6 @@ pub struct ViewState {
     pub highlight: Option<String>,
     /// Dumps to load from URLs (`?from=…&to=…`), kept so that a link keeps working.
     pub urls: [Option<String>; 2],
-    /// The user confirmed that what a cut-short dump lacks is really gone (`?removals=confirmed`):
-    /// the migration keeps those removals.
-    pub confirm_cut_short: bool,
 }
 
 /// The column rows are ordered by.
@@ -386,12 +376,14 @@ impl Sort {
     const KEYS: [(SortKey, &'static str); 4] =
         [(SortKey::Kind, "kind"), (SortKey::Object, "object"), (SortKey::Change, "change"), (SortKey::Size, "size")];
 
-    fn id(self) -> String {
+    /// As a URL writes it: `object`, `-object` descending.
+    pub fn id(self) -> String {
         let word = Sort::KEYS.iter().find(|(k, _)| *k == self.key).map_or("kind", |(_, w)| w);
         format!("{}{word}", if self.descending { "-" } else { "" })
     }
 
-    fn from_id(id: &str) -> Sort {
+    /// Reads [`Sort::id`].
+    pub fn from_id(id: &str) -> Sort {
         let (descending, word) = match id.strip_prefix('-') {
             Some(word) => (true, word),
             None => (false, id),
@@ -440,134 +432,10 @@ impl Sort {
     }
 }
 
-const IGNORE_WORDS: [&str; 6] = ["owners", "grants", "comments", "extension-versions", "storage", "tablespaces"];
-
 impl ViewState {
-    fn ignores(&self) -> [bool; 6] {
-        [
-            self.ignore_owners,
-            self.ignore_grants,
-            self.ignore_comments,
-            self.ignore_extension_versions,
-            self.ignore_storage_parameters,
-            self.ignore_tablespaces,
-        ]
-    }
-
-    /// Reads `?ignore=owners,comments&platform=supabase&exclude=auth&kind=index&q=memory`.
-    pub fn from_query(query: &str) -> ViewState {
-        let mut state = ViewState::default();
-        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = percent_decode(value);
-            match key {
-                "ignore" => {
-                    for word in value.split(',') {
-                        match word {
-                            "owners" => state.ignore_owners = true,
-                            "grants" => state.ignore_grants = true,
-                            "comments" => state.ignore_comments = true,
-                            "extension-versions" => state.ignore_extension_versions = true,
-                            "storage" => state.ignore_storage_parameters = true,
-                            "tablespaces" => state.ignore_tablespaces = true,
-                            _ => {}
-                        }
-                    }
-                }
-                "platform" => state.hide_platform_schemas = value == "supabase",
-                "removals" => state.confirm_cut_short = value == "confirmed",
-                "exclude" => {
-                    state.exclude_schemas = value.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
-                }
-                "tab" => state.tab = Tab::from_id(&value),
-                "kind" => state.kind = ObjectKind::parse(&value),
-                "q" => state.search = value,
-                "rename" => {
-                    state.renames.extend(Rename::parse(&value).ok());
-                }
-                "object" if !value.is_empty() => state.object = Some(value),
-                "sort" => state.sort = Sort::from_id(&value),
-                "risk" => {
-                    state.risk = value
-                        .split_once(':')
-                        .and_then(|(area, level)| Some((area.to_string(), Level::parse(level)?)))
-                        .filter(|(area, _)| schemadrift_engine::risks::AREAS.contains(&area.as_str()));
-                }
-                "change" if !value.is_empty() => state.highlight = Some(value),
-                "from" if !value.is_empty() => state.urls[0] = Some(value),
-                "to" if !value.is_empty() => state.urls[1] = Some(value),
-                _ => {}
-            }
-        }
-        state
-    }
-
-    /// The query string for this state (empty when everything is at its default).
-    pub fn to_query(&self) -> String {
-        let mut parts = Vec::new();
-        for (key, url) in ["from", "to"].iter().zip(&self.urls) {
-            if let Some(url) = url {
-                parts.push(format!("{key}={}", percent_encode(url)));
-            }
-        }
-        let ignored: Vec<&str> =
-            IGNORE_WORDS.iter().zip(self.ignores()).filter(|(_, on)| *on).map(|(word, _)| *word).collect();
-        if !ignored.is_empty() {
-            parts.push(format!("ignore={}", ignored.join(",")));
-        }
-        if self.hide_platform_schemas {
-            parts.push("platform=supabase".to_string());
-        }
-        if !self.exclude_schemas.is_empty() {
-            parts.push(format!("exclude={}", percent_encode(&self.exclude_schemas.join(","))));
-        }
-        if self.confirm_cut_short {
-            parts.push("removals=confirmed".to_string());
-        }
-        if self.tab != Tab::All {
-            parts.push(format!("tab={}", self.tab.id()));
-        }
-        if let Some(kind) = &self.kind {
-            parts.push(format!("kind={}", kind.as_str()));
-        }
-        if !self.search.is_empty() {
-            parts.push(format!("q={}", percent_encode(&self.search)));
-        }
-        for rename in &self.renames {
-            parts.push(format!("rename={}", percent_encode(&rename.to_string())));
-        }
-        if let Some(object) = &self.object {
-            parts.push(format!("object={}", percent_encode(object)));
-        }
-        if self.sort != Sort::default() {
-            parts.push(format!("sort={}", self.sort.id()));
-        }
-        if let Some((area, level)) = &self.risk {
-            parts.push(format!("risk={}", percent_encode(&format!("{area}:{}", level.label()))));
-        }
-        if let Some(change) = &self.highlight {
-            parts.push(format!("change={}", percent_encode(change)));
-        }
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", parts.join("&"))
-        }
-    }
-
+    /// The options the comparison runs with.
     pub fn options(&self) -> DiffOptions {
-        DiffOptions {
-            ignore_owners: self.ignore_owners,
-            ignore_grants: self.ignore_grants,
-            ignore_comments: self.ignore_comments,
-            ignore_extension_versions: self.ignore_extension_versions,
-            ignore_storage_parameters: self.ignore_storage_parameters,
-            ignore_tablespaces: self.ignore_tablespaces,
-            exclude_schemas: self.exclude_schemas.iter().cloned().collect(),
-            exclude_platform_schemas: self.hide_platform_schemas,
-            renames: self.renames.clone(),
-            confirm_cut_short: self.confirm_cut_short,
-        }
+        self.drift.clone()
     }
 
     /// Whether a change passes the kind filter and the search.
@@ -576,40 +444,6 @@ impl ViewState {
             && self.kind.is_none_or(|kind| kind == change.object_kind)
             && (self.search.is_empty() || change.object.to_lowercase().contains(&self.search.to_lowercase()))
     }
-}
-
-fn percent_encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.,~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                Ok(byte) => {
-                    out.push(byte);
-                    i += 3;
-                    continue;
-                }
-                Err(_) => out.push(b'%'),
-            },
-            b'+' => out.push(b' '),
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The object kinds shown per side, with labels for people, in the engine's order.
@@ -733,50 +567,6 @@ mod tests {
     }
 
     #[test]
-    fn the_view_state_round_trips_through_the_url() {
-        let state = ViewState {
-            ignore_owners: true,
-            ignore_comments: true,
-            hide_platform_schemas: true,
-            exclude_schemas: vec!["audit".into(), "Odd schema".into()],
-            kind: Some(ObjectKind::Index),
-            search: "tasks & more".into(),
-            ..ViewState::default()
-        };
-        let query = state.to_query();
-        assert_eq!(
-            query,
-            "?ignore=owners,comments&platform=supabase&exclude=audit,Odd%20schema&kind=index&q=tasks%20%26%20more"
-        );
-        assert_eq!(ViewState::from_query(&query), state);
-        assert_eq!(ViewState::default().to_query(), "");
-        assert_eq!(ViewState::from_query("?bogus=1&q=%zz"), ViewState { search: "%zz".into(), ..ViewState::default() });
-        let chosen = ViewState {
-            renames: vec![Rename {
-                object_kind: ObjectKind::Column,
-                from: "public.t.a b".into(),
-                to: "public.t.c".into(),
-            }],
-            object: Some("public.tasks".into()),
-            sort: Sort { key: SortKey::Object, descending: true },
-            ..ViewState::default()
-        };
-        let query = chosen.to_query();
-        assert_eq!(query, "?rename=column%3Apublic.t.a%20b%3Dpublic.t.c&object=public.tasks&sort=-object");
-        assert_eq!(ViewState::from_query(&query), chosen);
-        assert!(
-            ViewState::from_query("?rename=nonsense&rename=view:a=b").renames.is_empty(),
-            "malformed renames are dropped"
-        );
-        let linked = ViewState {
-            urls: [Some("dumps/prod.sql".into()), Some("https://x.test/a b.sql".into())],
-            ..ViewState::default()
-        };
-        assert_eq!(linked.to_query(), "?from=dumps%2Fprod.sql&to=https%3A%2F%2Fx.test%2Fa%20b.sql");
-        assert_eq!(ViewState::from_query(&linked.to_query()), linked);
-    }
-
-    #[test]
     fn sorting_toggles_and_orders_rows_deterministically() {
         let sort = Sort::default().toggled(SortKey::Object);
         assert_eq!(sort, Sort { key: SortKey::Object, descending: false });
@@ -794,7 +584,7 @@ mod tests {
     fn the_view_state_filters_the_demo_comparison() {
         let mut state = ViewState::default();
         let all = demo_changes(&state.options());
-        state.ignore_comments = true;
+        state.drift.ignore_comments = true;
         let without_comments = demo_changes(&state.options());
         assert_eq!(all.len(), without_comments.len() + 1);
         state.kind = Some(ObjectKind::Index);

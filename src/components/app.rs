@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[component]
 pub fn App() -> impl IntoView {
     // Drift controls and filters live in the URL: a link or a reload shows the same view.
-    let view = RwSignal::new(ViewState::from_query(&current_query()));
+    let view = RwSignal::new(crate::url::from_query(&current_query()));
     // A first visit shows the demo comparison straight away, so a newcomer sees what the tool does;
     // a link with `?from=…&to=…` loads those dumps instead.
     let urls = view.with_untracked(|v| v.urls.clone());
@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
             });
         }
     });
-    Effect::new(move |_| replace_query(&view.with(ViewState::to_query)));
+    Effect::new(move |_| replace_query(&view.with(crate::url::to_query)));
     view! {
         <header class="topbar">
             <div class="brand">

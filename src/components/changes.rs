@@ -47,13 +47,13 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
             hidden=move || comparison.with(Option::is_none)
         >
             <div class="toggles" role="group" aria-label="Leave out of the comparison">
-                {toggle("Ignore owners", "ignore-owners", |v| v.ignore_owners, |v, on| v.ignore_owners = on)}
-                {toggle("Ignore grants", "ignore-grants", |v| v.ignore_grants, |v, on| v.ignore_grants = on)}
-                {toggle("Ignore comments", "ignore-comments", |v| v.ignore_comments, |v, on| v.ignore_comments = on)}
-                {toggle("Ignore extension versions", "ignore-extension-versions", |v| v.ignore_extension_versions, |v, on| v.ignore_extension_versions = on)}
-                {toggle("Ignore storage parameters", "ignore-storage", |v| v.ignore_storage_parameters, |v, on| v.ignore_storage_parameters = on)}
-                {toggle("Ignore tablespaces", "ignore-tablespaces", |v| v.ignore_tablespaces, |v, on| v.ignore_tablespaces = on)}
-                {toggle("Hide Supabase-managed schemas", "hide-platform-schemas", |v| v.hide_platform_schemas, |v, on| v.hide_platform_schemas = on)}
+                {toggle("Ignore owners", "ignore-owners", |v| v.drift.ignore_owners, |v, on| v.drift.ignore_owners = on)}
+                {toggle("Ignore grants", "ignore-grants", |v| v.drift.ignore_grants, |v, on| v.drift.ignore_grants = on)}
+                {toggle("Ignore comments", "ignore-comments", |v| v.drift.ignore_comments, |v, on| v.drift.ignore_comments = on)}
+                {toggle("Ignore extension versions", "ignore-extension-versions", |v| v.drift.ignore_extension_versions, |v, on| v.drift.ignore_extension_versions = on)}
+                {toggle("Ignore storage parameters", "ignore-storage", |v| v.drift.ignore_storage_parameters, |v, on| v.drift.ignore_storage_parameters = on)}
+                {toggle("Ignore tablespaces", "ignore-tablespaces", |v| v.drift.ignore_tablespaces, |v, on| v.drift.ignore_tablespaces = on)}
+                {toggle("Hide Supabase-managed schemas", "hide-platform-schemas", |v| v.drift.exclude_platform_schemas, |v, on| v.drift.exclude_platform_schemas = on)}
             </div>
             <div class="filters">
                 <label>
@@ -347,7 +347,7 @@ fn comparison_view(
         _ => {}
     }
     let by_change = schemadrift_engine::risks::by_change(&comparison.risks);
-    let confirmed = filter.renames.clone();
+    let confirmed = filter.drift.renames.clone();
     let notes = comparison.diff.notes.clone();
     let renames = comparison.diff.rename_candidates.clone();
     let sides = [comparison.from_name.clone(), comparison.to_name.clone()];
@@ -428,7 +428,7 @@ fn comparison_view(
                                     {r.object_kind.words()}" "<code>{r.from}</code>" → "<code>{r.to}</code>
                                     {format!(" ({}%: {}) ", r.confidence, r.evidence.join(", "))}
                                     <button type="button" data-testid="confirm-rename"
-                                        on:click=move |_| view.update(|v| v.renames.push(rename.clone()))>
+                                        on:click=move |_| view.update(|v| v.drift.renames.push(rename.clone()))>
                                         "Confirm rename"
                                     </button>
                                 </li>
@@ -445,7 +445,7 @@ fn comparison_view(
                                 <li>
                                     {r.object_kind.words()}" "<code>{r.from}</code>" → "<code>{r.to}</code>" "
                                     <button type="button" data-testid="undo-rename"
-                                        on:click=move |_| view.update(|v| v.renames.retain(|x| *x != undo))>
+                                        on:click=move |_| view.update(|v| v.drift.renames.retain(|x| *x != undo))>
                                         "Undo"
                                     </button>
                                 </li>

@@ -180,7 +180,7 @@ fn cut_short_view(comparison: &Comparison, view: RwSignal<ViewState>) -> Option<
                     prop:checked=cut.confirmed
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
-                        view.update(|v| v.confirm_cut_short = on);
+                        view.update(|v| v.drift.confirm_cut_short = on);
                     }
                 />
                 {format!(" These {n} removal{plural} are real: keep them in the script")}

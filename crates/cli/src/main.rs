@@ -146,8 +146,8 @@ struct DriftFlags {
     #[arg(long = "exclude-schema", value_name = "SCHEMA")]
     exclude_schemas: Vec<String>,
     /// Leave out the schemas Supabase manages (auth, storage, realtime, vault, graphql, extensions, …).
-    #[arg(long)]
-    exclude_supabase_schemas: bool,
+    #[arg(long = "exclude-supabase-schemas")]
+    exclude_platform_schemas: bool,
     /// Confirm a rename proposed as a possible rename: KIND:OLD=NEW, e.g.
     /// `column:public.users.fullname=public.users.full_name` (repeatable). KIND is table, column,
     /// index, constraint or foreign_key.
@@ -166,7 +166,7 @@ impl DriftFlags {
             ignore_storage_parameters: self.ignore_storage_parameters,
             ignore_tablespaces: self.ignore_tablespaces,
             exclude_schemas: self.exclude_schemas.iter().cloned().collect(),
-            exclude_platform_schemas: self.exclude_supabase_schemas,
+            exclude_platform_schemas: self.exclude_platform_schemas,
             renames,
             confirm_cut_short: false,
         })
