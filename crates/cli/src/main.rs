@@ -3,13 +3,13 @@
 //! This file only parses arguments, reads files and prints; all domain work is in the engine.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schemadrift_engine::diff::{key_findings, Rename};
-use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables};
+use schemadrift_engine::diff::Rename;
 use schemadrift_engine::input::MAX_INPUT_BYTES;
 use schemadrift_engine::pipeline::{read_side, Comparison, Side};
 use schemadrift_engine::render::html::report_html;
 use schemadrift_engine::render::markdown::report_markdown;
-use schemadrift_engine::risks::{counts as risk_counts, Level};
+use schemadrift_engine::render::text::comparison_text;
+use schemadrift_engine::risks::Level;
 use schemadrift_engine::secrets::{find_secrets, redact, withhold, Secret};
 use schemadrift_engine::{
     build_catalog, prepare, read, reading_notes, summarize, DecodedInput, DiffOptions, InputError,
@@ -229,25 +229,9 @@ fn internal_error_message(what: &str, location: Option<(&str, u32)>) -> String {
 /// terminal.
 macro_rules! say {
     ($out:expr, $($arg:tt)*) => {{
-        $out.push_str(&one_line(&format!($($arg)*)));
+        $out.push_str(&schemadrift_engine::render::text::one_line(&format!($($arg)*)));
         $out.push('\n');
     }};
-}
-
-fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| schemadrift_engine::render::visible::is_hidden(c) && c != '\t') {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    text.chars()
-        .map(|c| match c {
-            '\t' => "\t".to_string(),
-            c if schemadrift_engine::render::visible::is_hidden(c) => {
-                schemadrift_engine::render::visible::escape_char(c)
-            }
-            c => c.to_string(),
-        })
-        .collect::<String>()
-        .into()
 }
 
 fn main() -> ExitCode {
@@ -589,10 +573,6 @@ fn compare(
     let compared = Comparison::new(old, new, options.clone());
     let release = compared.release();
     let secrets = compared.secrets();
-    let (old, new) = (compared.from(), compared.to());
-    let (from, to, from_secrets, to_secrets) = (&old.catalog, &new.catalog, &old.secrets, &new.secrets);
-    let names = compared.names();
-    let (result, risks, order) = (&release.diff, &release.risks, &release.deploy_order);
     // Redacted scripts take each secret from a psql variable (never apply a placeholder); the rest
     // of the output is redacted at the end.
     let script = |text: String| if inputs.keep_secrets { text } else { withhold(&text, &secrets) };
@@ -604,9 +584,6 @@ fn compare(
             report.withheld()
         }
     };
-    let cleanup = [cleanup_candidates(from), cleanup_candidates(to)];
-    let tracking = [tracking_tables(from), tracking_tables(to)];
-    let findings = key_findings(result, names.0, names.1);
     // A whole output is taken as it is, not copied: it may be a hundred MB.
     let put = |out: &mut String, text: String| match out.is_empty() {
         true => *out = text,
@@ -627,78 +604,14 @@ fn compare(
             out.push('\n');
         }
         DiffFormat::Text => {
-            say!(out, "from {} → to {}", from_path.display(), to_path.display());
-            let s = &result.summary;
-            say!(
-                out,
-                "{} added, {} removed, {} altered, {} renamed{}",
-                s.added,
-                s.removed,
-                s.altered,
-                s.renamed,
-                not_compared(s.uncompared)
-            );
-            for finding in &findings {
-                say!(out, "* {finding}");
-            }
-            for change in &result.changes {
-                let sign = change.change.sign();
-                say!(out, "{sign} {} {}", change.object_kind, change.object);
-                if change.change.compares() {
-                    for detail in &change.details {
-                        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
-                        say!(out, "    {}: {} → {}", detail.property, show(&detail.from), show(&detail.to));
-                    }
-                }
-            }
-            let counts = risk_counts(risks);
-            say!(out, "risks: {} high, {} medium, {} low", counts["high"], counts["medium"], counts["low"]);
-            for risk in risks.iter().filter(|r| r.level != Level::Low) {
-                say!(out, "  {} [{}] {}", risk.level.label(), risk.rule, risk.finding);
-            }
-            say!(out, "deploy order: {order}");
-            for (side, list) in [("from", from_secrets), ("to", to_secrets)] {
-                for secret in list {
-                    say!(out, "secret ({side}): line {}: {} ({} …)", secret.line, secret.kind, secret.context);
-                }
-            }
-            for note in &result.notes {
-                say!(out, "note: {} {}: {}", note.object_kind, note.object, note.note);
-            }
-            for candidate in &result.rename_candidates {
-                say!(
-                    out,
-                    "possible rename: {} {} → {} ({}%: {}); reported above as removed and added until confirmed",
-                    candidate.object_kind,
-                    candidate.from,
-                    candidate.to,
-                    candidate.confidence,
-                    candidate.evidence.join(", ")
-                );
-            }
-            for (side, candidates) in ["from", "to"].iter().zip(&cleanup) {
-                for candidate in candidates {
-                    say!(out, "cleanup candidate ({side}): {} ({})", candidate.table, candidate.reasons.join("; "));
-                }
-            }
-            for (side, tables) in ["from", "to"].iter().zip(&tracking) {
-                for table in tables {
-                    say!(
-                        out,
-                        "migration tracking ({side}): {} by {}, {} versions listed",
-                        table.table,
-                        table.tool,
-                        table.versions.len()
-                    );
-                }
-            }
+            put(out, comparison_text(&compared, &from_path.display().to_string(), &to_path.display().to_string()))
         }
     }
     if !inputs.keep_secrets {
         *out = redact(out, &secrets);
     }
     if let Some(level) = fail_on {
-        let over = risks.iter().filter(|r| r.level >= level).count();
+        let over = release.risks.iter().filter(|r| r.level >= level).count();
         if over > 0 {
             eprintln!("schemadrift: {over} risks at level {} or above (--fail-on {})", level.label(), level.label());
             return ExitCode::from(RISKY);
@@ -860,15 +773,6 @@ fn inspect(source: &Source<'_>, format: Format, keep_secrets: bool, out: &mut St
         *out = redact(out, &secrets);
     }
     ExitCode::SUCCESS
-}
-
-/// `, 2 not compared` when objects could not be compared, else nothing.
-fn not_compared(count: usize) -> String {
-    if count == 0 {
-        String::new()
-    } else {
-        format!(", {count} not compared")
-    }
 }
 
 #[cfg(test)]
