@@ -34,7 +34,7 @@ pub fn hints(to: &Catalog, new_tables: &[NewTable], changed: &[ColumnDifferences
     let mut used: BTreeSet<&'static str> = BTreeSet::new();
     let mut tables = Vec::new();
     for table in new_tables {
-        let Some((name, definition)) = super::find_table(to, &table.table) else { continue };
+        let Some((name, definition)) = super::build::find_table(to, &table.table) else { continue };
         let primary_key: Vec<String> = definition
             .constraints
             .values()
@@ -77,7 +77,7 @@ pub fn hints(to: &Catalog, new_tables: &[NewTable], changed: &[ColumnDifferences
         tables.push(OrmHint { table: table.table.clone(), status: "new", drizzle, prisma });
     }
     for table in changed {
-        let Some((name, definition)) = super::find_table(to, &table.table) else { continue };
+        let Some((name, definition)) = super::build::find_table(to, &table.table) else { continue };
         let mut drizzle = format!("// {} ({}): new and changed columns\n", camel(&name.name), table.table);
         let mut prisma = format!("// model {}\n", prisma_name(&name.name));
         let mut any = false;
@@ -89,7 +89,7 @@ pub fn hints(to: &Catalog, new_tables: &[NewTable], changed: &[ColumnDifferences
         for altered in &table.altered {
             let Some(column) = definition.column(&altered.column) else { continue };
             any = true;
-            let fact = super::column_fact(to, &table.table, column);
+            let fact = super::columns::column_fact(to, &table.table, column);
             let what: Vec<String> = altered.details.iter().map(ToString::to_string).collect();
             let why = one_line(&what.join("; "));
             let _ = writeln!(drizzle, "{}, // changed: {why}", drizzle_column(to, &fact, false, &mut used));
