@@ -90,7 +90,12 @@ pub fn run_all() -> ExitCode {
         command.env("CHROMEDRIVER", "/usr/bin/chromedriver");
         run_counting_tests(command, "wasm-bindgen-test in headless Chromium").map(|c| ((), c))
     });
-    let built = timed("release build", &mut stages, || checked(&env, "trunk", &["build", "--release"])).is_some();
+    let built = timed("release build", &mut stages, || {
+        checked(&env, "trunk", &["build", "--release"])?;
+        page_holds_no_parser(&env.root.join("dist")).map_err(|m| (m, TestCount::default()))?;
+        Ok(((), TestCount::default()))
+    })
+    .is_some();
     if built {
         timed("end-to-end", &mut stages, || {
             counted(&env, "node", &["--test", "--test-reporter=spec", "--test-concurrency=1", "e2e/"])
@@ -100,6 +105,36 @@ pub fn run_all() -> ExitCode {
     }
     print_proof_summary(&proof_summary);
     finish(&stages, started)
+}
+
+/// The page's wasm must hold no SQL parser: reading and comparing is the analysis worker's, so
+/// the page stays small and never blocks on a dump. A crate's code carries its source paths (panic
+/// locations), so the parser's name in the page's bytes means the page links it. The worker's wasm
+/// must carry the name, or the check would prove nothing.
+fn page_holds_no_parser(dist: &std::path::Path) -> Result<(), String> {
+    let wasm = |prefix: &str| -> Result<Vec<u8>, String> {
+        let files = std::fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
+        let path = files
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.extension().is_some_and(|e| e == "wasm")
+                    && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+            })
+            .ok_or(format!("dist/ has no {prefix} .wasm file"))?;
+        std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let holds = |bytes: &[u8]| bytes.windows(b"sqlparser".len()).any(|w| w == b"sqlparser");
+    if !holds(&wasm("schemadrift-worker")?) {
+        return Err(
+            "the worker's wasm does not name sqlparser: the check of the page's wasm would prove nothing".into()
+        );
+    }
+    if holds(&wasm("schemadrift-web")?) {
+        return Err("the page's wasm links sqlparser: parsing belongs in the analysis worker (ARCHITECTURE.md, \"The page never parses\")".into());
+    }
+    println!("the page's wasm holds no SQL parser (the worker's does)");
+    Ok(())
 }
 
 /// The `proof: N of M pairs converge in both directions` lines the database tests recorded.

@@ -302,7 +302,7 @@ pub struct Sources<'a> {
     pub inputs: [InputFacts; 2],
     pub options: &'a DiffOptions,
     pub secrets: [Vec<Secret>; 2],
-    /// The rollback script (as [`Release::rollback`] writes it).
+    /// The rollback script (as `pipeline::Comparison::rollback` gives it).
     pub rollback: String,
 }
 
