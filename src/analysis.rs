@@ -13,13 +13,13 @@ use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, Clea
 use schemadrift_engine::pipeline::{self, read_side, Side as ReadSide};
 use schemadrift_engine::plan::Plan;
 use schemadrift_engine::proof::Direction;
-use schemadrift_engine::release::Release;
 use schemadrift_engine::render::{html, markdown};
 use schemadrift_engine::report::orm::Orm;
 use schemadrift_engine::report::{InputFacts, Report};
 use schemadrift_engine::risks::Risk;
 use schemadrift_engine::secrets::{redact, withhold, Secret};
 use schemadrift_engine::sql::table_ddl;
+use schemadrift_engine::Release;
 use schemadrift_engine::{Counts, Diff, DiffOptions, DumpSummary, InputError};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

@@ -34,7 +34,6 @@ pub enum Block<'a> {
     /// A highlighted remark (a blockquote in Markdown).
     Callout(Line<'a>),
     List(Vec<Line<'a>>),
-    Numbered(Vec<Line<'a>>),
     Checklist(Vec<Line<'a>>),
     Table(Vec<Line<'a>>, Vec<Vec<Line<'a>>>),
     Code(&'static str, Cow<'a, str>),

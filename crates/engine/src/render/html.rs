@@ -62,7 +62,6 @@ pub fn report_html(report: &Report) -> String {
                 let _ = writeln!(out, "<blockquote>{}</blockquote>", inline(line));
             }
             Block::List(items) => list(&mut out, "ul", "", items),
-            Block::Numbered(items) => list(&mut out, "ol", "", items),
             Block::Checklist(items) => list(&mut out, "ul", " class=\"checklist\"", items),
             Block::Table(header, rows) => {
                 out.push_str("<table>\n<thead><tr>");

@@ -29,9 +29,6 @@ pub fn report_markdown(report: &Report) -> String {
             Block::List(items) => items.iter().for_each(|item| {
                 let _ = writeln!(out, "- {}", inline(item));
             }),
-            Block::Numbered(items) => items.iter().enumerate().for_each(|(i, item)| {
-                let _ = writeln!(out, "{}. {}", i + 1, inline(item));
-            }),
             Block::Checklist(items) => items.iter().for_each(|item| {
                 let _ = writeln!(out, "- [ ] {}", inline(item));
             }),

@@ -4,7 +4,7 @@
 //! (names, comments, definitions) is escaped so that it stays text in the output, and characters
 //! that would act on a terminal or reorder text are shown as escapes ([`visible`]).
 
-pub mod document;
+pub(crate) mod document;
 pub mod html;
 pub mod markdown;
 pub mod text;
