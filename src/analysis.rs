@@ -10,7 +10,7 @@ use schemadrift_engine::catalog::{find_shown, Catalog, NotUnderstood, StatementC
 use schemadrift_engine::compat::Compatibility;
 use schemadrift_engine::diff::{align_columns, inventory, table_of, ColumnPair, TableEntry};
 use schemadrift_engine::housekeeping::{cleanup_candidates, tracking_tables, CleanupCandidate, TrackingTable};
-use schemadrift_engine::pipeline::{self, read_side, Side as ReadSide};
+use schemadrift_engine::pipeline::{self, read_side, ReadDump};
 use schemadrift_engine::plan::Plan;
 use schemadrift_engine::proof::Direction;
 use schemadrift_engine::render::{html, markdown};
@@ -49,7 +49,7 @@ pub struct LoadedDump {
 #[derive(Debug, Clone)]
 pub struct Parsed {
     pub dump: LoadedDump,
-    pub side: Arc<ReadSide>,
+    pub side: Arc<ReadDump>,
 }
 
 impl Parsed {
@@ -61,7 +61,7 @@ impl Parsed {
 
     /// What the page is sent of a side read (the worker reads in slices with the pipeline's
     /// `Reading`).
-    pub fn from_side(side: ReadSide) -> Parsed {
+    pub fn from_side(side: ReadDump) -> Parsed {
         let dump = LoadedDump {
             file_name: side.facts.name.clone(),
             facts: side.facts.clone(),

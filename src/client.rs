@@ -5,7 +5,7 @@ use crate::analysis::{Comparison, Completion, TableView};
 use crate::protocol::{decode, encode, pack, unpack, Request, Response};
 use crate::prover::Proving;
 use crate::proving::{Card, Start};
-use crate::state::{Activity, Replay, Side, Source, Sources, Workspace};
+use crate::state::{Activity, HeldFiles, Replay, Side, Source, Workspace};
 use leptos::prelude::*;
 use schemadrift_engine::proof::Direction;
 use schemadrift_engine::DiffOptions;
@@ -52,7 +52,7 @@ enum Channel {
 thread_local! {
     static CHANNEL: RefCell<Channel> = const { RefCell::new(Channel::None) };
     /// Where each side's dump came from, to read it again (a database picked, a new worker).
-    static SOURCES: RefCell<Sources<web_sys::Blob>> = RefCell::new(Sources::default());
+    static SOURCES: RefCell<HeldFiles<web_sys::Blob>> = RefCell::new(HeldFiles::default());
     /// The options last sent, for a new worker.
     static OPTIONS: RefCell<Option<DiffOptions>> = const { RefCell::new(None) };
     /// Which worker is current: events of one that was replaced are ignored.
@@ -255,7 +255,7 @@ impl Analysis {
         }
     }
 
-    /// Where a side's dump comes from now (see [`Sources`]).
+    /// Where a side's dump comes from now (see [`HeldFiles`]).
     pub fn start_source(self, side: Side, source: Source<web_sys::Blob>) {
         SOURCES.with(|s| s.borrow_mut().start(side, source));
     }

@@ -6,7 +6,7 @@
 //! them as they are): the page passes it on as bytes it never reads. The verdict the page gets is
 //! redacted.
 
-use schemadrift_engine::pipeline::{Comparison, Side};
+use schemadrift_engine::pipeline::{Comparison, ReadDump};
 use schemadrift_engine::proof::{self, Case, Direction, Dumped, Outcome, Proof, Script, Verdict};
 use schemadrift_engine::secrets::{redact, Secret};
 use serde::{Deserialize, Serialize};
@@ -66,7 +66,7 @@ struct Parts {
 }
 
 /// The side a direction starts from and the one it must reach.
-fn ends(compared: &Comparison, direction: Direction) -> (&Side, &Side) {
+fn ends(compared: &Comparison, direction: Direction) -> (&ReadDump, &ReadDump) {
     match direction {
         Direction::Migration => (compared.from(), compared.to()),
         Direction::Rollback => (compared.to(), compared.from()),
@@ -87,7 +87,7 @@ fn parts(compared: &Comparison, direction: Direction) -> Parts {
 
 fn case<'a>(compared: &'a Comparison, direction: Direction, parts: &'a Parts) -> Case<'a> {
     let (start, target) = ends(compared, direction);
-    let dumped = |side: &'a Side, statements: &'a Script| Dumped {
+    let dumped = |side: &'a ReadDump, statements: &'a Script| Dumped {
         name: &side.facts.name,
         catalog: &side.catalog,
         major: side.facts.server_version.as_deref().and_then(proof::major_version),

@@ -65,14 +65,14 @@ pub enum Source<B> {
 
 /// What each side holds and what it is reading, as sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sources<B> {
+pub struct HeldFiles<B> {
     pub held: [Option<Source<B>>; 2],
     pub pending: [Option<Source<B>>; 2],
 }
 
-impl<B> Default for Sources<B> {
+impl<B> Default for HeldFiles<B> {
     fn default() -> Self {
-        Sources { held: [None, None], pending: [None, None] }
+        HeldFiles { held: [None, None], pending: [None, None] }
     }
 }
 
@@ -91,7 +91,7 @@ fn slot(side: Side) -> usize {
     }
 }
 
-impl<B: Clone> Sources<B> {
+impl<B: Clone> HeldFiles<B> {
     pub fn start(&mut self, side: Side, source: Source<B>) {
         self.pending[slot(side)] = Some(source);
     }
@@ -616,7 +616,7 @@ mod tests {
 
     #[test]
     fn a_new_worker_is_given_what_each_side_held() {
-        let mut sources = Sources::default();
+        let mut sources = HeldFiles::default();
         sources.start(Side::From, Source::Demo(Side::From));
         sources.start(Side::To, Source::Demo(Side::To));
         sources.loaded(Side::From);
@@ -633,7 +633,7 @@ mod tests {
         // Swapped: the demo's From dump is now on the To side.
         sources.swap();
         assert_eq!(sources.replay(), [Replay::Demo, Replay::Swap, Replay::Load(Side::From, file("new.sql"))]);
-        let mut files = Sources::default();
+        let mut files = HeldFiles::default();
         files.start(Side::To, file("b.sql"));
         files.loaded(Side::To);
         assert_eq!(files.replay(), [Replay::Load(Side::To, file("b.sql"))]);

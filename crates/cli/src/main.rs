@@ -5,7 +5,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use schemadrift_engine::diff::Rename;
 use schemadrift_engine::input::MAX_INPUT_BYTES;
-use schemadrift_engine::pipeline::{read_side, Comparison, Side};
+use schemadrift_engine::pipeline::{read_side, Comparison, ReadDump};
 use schemadrift_engine::render::html::report_html;
 use schemadrift_engine::render::markdown::report_markdown;
 use schemadrift_engine::render::text::comparison_text;
@@ -376,13 +376,13 @@ fn warn_about_reading(source: &Source<'_>, notes: &[String]) {
 
 /// Reads a dump into its catalog, saying nothing yet: the message for stderr when it cannot be read.
 /// Two sides read at once say what they found afterwards, FROM first, so stderr is the same each run.
-fn read_catalog(source: &Source<'_>) -> Result<Side, String> {
+fn read_catalog(source: &Source<'_>) -> Result<ReadDump, String> {
     let bytes = read_bytes(source.path)?;
     read_side(&file_name(source.path), &bytes, source.database).map_err(|error| refusal(source, &error))
 }
 
 /// Says on stderr what reading found (its warnings, or why the file was refused: exit status 2).
-fn said(source: &Source<'_>, read: Result<Side, String>) -> Result<Side, ExitCode> {
+fn said(source: &Source<'_>, read: Result<ReadDump, String>) -> Result<ReadDump, ExitCode> {
     match read {
         Ok(side) => {
             warn_about_reading(source, &side.warnings);
@@ -440,7 +440,7 @@ fn prove_command(inputs: &Inputs, place: &Place, format: Format, options: &DiffO
     }
     let statements = [proof::dump_statements(&old.text), proof::dump_statements(&new.text)];
     let scripts = [proof::script_statements(&compared.release().script), proof::script_statements(compared.rollback())];
-    fn dumped<'a>(side: &'a Side, statements: &'a proof::Script) -> proof::Dumped<'a> {
+    fn dumped<'a>(side: &'a ReadDump, statements: &'a proof::Script) -> proof::Dumped<'a> {
         proof::Dumped {
             name: &side.facts.name,
             catalog: &side.catalog,

@@ -1,7 +1,7 @@
 //! The schemadrift engine: everything that turns pg_dump text into knowledge, with no UI.
 //!
 //! Enter through [`pipeline`], the one path the CLI, the browser's worker and the fuzz targets
-//! take: bytes → [`pipeline::Side`] (read with [`pipeline::read_side`], or a statement at a time with
+//! take: bytes → [`pipeline::ReadDump`] (read with [`pipeline::read_side`], or a statement at a time with
 //! [`pipeline::Reading`]) → [`pipeline::Comparison`], which holds both sides and its options and
 //! gives the [`release::Release`] (diff, risks, compatibility, plan, script), the rollback and the
 //! [`report::Report`] that [`render`] writes as text, Markdown and HTML.

@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock};
 /// One file, read: its catalog, its summary and the facts reports name it by, the secrets found in
 /// it, and what decoding and reading noted (as warnings for the user).
 #[derive(Debug, Clone)]
-pub struct Side {
+pub struct ReadDump {
     /// The file's text as decoded (a proof builds the schema from it, statement by statement).
     pub text: Arc<str>,
     pub catalog: Catalog,
@@ -29,7 +29,7 @@ pub struct Side {
 
 /// Reads one file (for a `pg_dumpall` file, its `database`). The error says what the file is and
 /// what to do instead.
-pub fn read_side(file_name: &str, bytes: &[u8], database: Option<&str>) -> Result<Side, InputError> {
+pub fn read_side(file_name: &str, bytes: &[u8], database: Option<&str>) -> Result<ReadDump, InputError> {
     let decoded = prepare(bytes, database)?;
     let mut reading = Reading::start(&decoded);
     while reading.next_statement().is_some() {}
@@ -73,12 +73,12 @@ impl<'t> Reading<'t> {
     }
 
     /// The side read (`raw`: the file's bytes as given, for the facts reports name it by).
-    pub fn finish(mut self, file_name: &str, raw: &[u8]) -> Side {
+    pub fn finish(mut self, file_name: &str, raw: &[u8]) -> ReadDump {
         while self.next_statement().is_some() {}
         let mut catalog = self.builder.finish();
         catalog.cut_short = self.summary.cut_short.clone();
         self.warnings.extend(catalog.refusals());
-        Side {
+        ReadDump {
             text: Arc::from(self.text),
             facts: InputFacts::new(file_name, raw, &self.summary),
             summary: self.summary,
@@ -94,7 +94,7 @@ impl<'t> Reading<'t> {
 /// options, so nothing is handed to it twice. Secrets are left in; redact before showing.
 #[derive(Debug, Clone)]
 pub struct Comparison {
-    sides: [Arc<Side>; 2],
+    sides: [Arc<ReadDump>; 2],
     options: DiffOptions,
     release: Release,
     rollback: OnceLock<String>,
@@ -102,15 +102,15 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    /// The sides as read (`Side`) or shared (`Arc<Side>`).
-    pub fn new(from: impl Into<Arc<Side>>, to: impl Into<Arc<Side>>, options: DiffOptions) -> Comparison {
+    /// The sides as read (`ReadDump`) or shared (`Arc<ReadDump>`).
+    pub fn new(from: impl Into<Arc<ReadDump>>, to: impl Into<Arc<ReadDump>>, options: DiffOptions) -> Comparison {
         Comparison::with_progress(from.into(), to.into(), options, &mut |_| {})
     }
 
     /// [`Comparison::new`], telling `step` each step as it starts: `comparing`, `planning`.
     pub fn with_progress(
-        from: Arc<Side>,
-        to: Arc<Side>,
+        from: Arc<ReadDump>,
+        to: Arc<ReadDump>,
         options: DiffOptions,
         step: &mut dyn FnMut(&str),
     ) -> Comparison {
@@ -122,16 +122,16 @@ impl Comparison {
         Comparison { sides: [from, to], options, release, rollback: OnceLock::new(), report: OnceLock::new() }
     }
 
-    pub fn from(&self) -> &Side {
+    pub fn from(&self) -> &ReadDump {
         &self.sides[0]
     }
 
-    pub fn to(&self) -> &Side {
+    pub fn to(&self) -> &ReadDump {
         &self.sides[1]
     }
 
     /// The shared sides (from, to), to compare them again under other options without reading.
-    pub fn sides(&self) -> [Arc<Side>; 2] {
+    pub fn sides(&self) -> [Arc<ReadDump>; 2] {
         self.sides.clone()
     }
 
@@ -172,7 +172,7 @@ impl Comparison {
             let (from, to) = (self.from(), self.to());
             report::build(
                 &self.release,
-                report::Sources {
+                report::Basis {
                     from: &from.catalog,
                     to: &to.catalog,
                     inputs: [from.facts.clone(), to.facts.clone()],
@@ -202,7 +202,7 @@ impl Comparison {
 /// every input they make, and `tests/fuzz_regressions.rs` on every input they kept. A broken law
 /// panics, which is how libFuzzer and the tests notice it.
 pub mod laws {
-    use super::{read_side, Comparison, Side};
+    use super::{read_side, Comparison, ReadDump};
     use crate::diff::{diff, ChangeKind, DiffOptions, Rename};
     use crate::input::InputError;
     use std::sync::Arc;
@@ -256,7 +256,7 @@ pub mod laws {
     /// One file as a user drops it. A refusal must say something; a `pg_dumpall` file must let
     /// every database it offers be read; a dump compared with itself shows no difference.
     /// Returns the sides read (one, or one per database).
-    pub fn read_any(bytes: &[u8]) -> Vec<Side> {
+    pub fn read_any(bytes: &[u8]) -> Vec<ReadDump> {
         let sides = match read_side("fuzz.sql", bytes, None) {
             Ok(side) => vec![side],
             Err(InputError::ChooseDatabase { databases }) => {
@@ -318,7 +318,7 @@ pub mod laws {
     }
 
     /// A side as the browser reads it: a `pg_dumpall` file's first database.
-    fn first_side(bytes: &[u8], name: &str) -> Option<Side> {
+    fn first_side(bytes: &[u8], name: &str) -> Option<ReadDump> {
         match read_side(name, bytes, None) {
             Ok(side) => Some(side),
             Err(InputError::ChooseDatabase { databases }) => read_side(name, bytes, Some(&databases[0].name)).ok(),

@@ -83,9 +83,9 @@ pub struct Catalog {
     pub not_understood: Vec<NotUnderstood>,
     /// Statement totals of the dump this catalog was built from.
     pub statements: StatementCounts,
-    /// The statements that created opaque objects, as the dump wrote them (see [`Sources`]).
+    /// The statements that created opaque objects, as the dump wrote them (see [`SourceStatements`]).
     #[serde(skip)]
-    pub sources: Sources,
+    pub sources: SourceStatements,
 }
 
 /// The indexes, policies and triggers of each table, gathered in one pass: for code that visits many
@@ -136,22 +136,22 @@ impl<'a> ByTable<'a> {
 /// Not part of the schema: dumps of one database by different pg_dump versions write these
 /// statements differently and still define the same schema, so `PartialEq` ignores sources.
 #[derive(Debug, Clone, Default)]
-pub struct Sources(pub BTreeMap<String, Vec<String>>);
+pub struct SourceStatements(pub BTreeMap<String, Vec<String>>);
 
-impl Sources {
+impl SourceStatements {
     /// The statements for `key`, joined as a script.
     pub fn get(&self, key: &str) -> Option<String> {
         self.0.get(key).map(|statements| statements.join("\n"))
     }
 }
 
-impl PartialEq for Sources {
-    fn eq(&self, _: &Sources) -> bool {
+impl PartialEq for SourceStatements {
+    fn eq(&self, _: &SourceStatements) -> bool {
         true
     }
 }
 
-impl Eq for Sources {}
+impl Eq for SourceStatements {}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementCounts {

@@ -6,22 +6,22 @@
 
 mod confirmed;
 mod findings;
+mod inventory;
 mod key;
 mod kind;
 mod properties;
 mod property;
 mod renames;
-mod tables;
 mod uncompared;
 mod words;
 
 pub use confirmed::Rename;
 pub use findings::key_findings;
+pub use inventory::{align_columns, inventory, table_key, table_of, ColumnPair, ColumnStatus, TableEntry, TableStatus};
 pub use key::ObjectKey;
 pub use kind::ObjectKind;
 pub use property::Property;
 pub use renames::RenameCandidate;
-pub use tables::{align_columns, inventory, table_key, table_of, ColumnPair, ColumnStatus, TableEntry, TableStatus};
 pub use uncompared::sides as uncompared_sides;
 pub use words::{word_diff, Part, Segment};
 

@@ -14,8 +14,8 @@ use crate::release::Release;
 use std::collections::BTreeMap;
 
 /// Builds the report of `release` (computed from `sources.from` → `sources.to`).
-pub fn build(release: &Release, sources: Sources<'_>) -> Report {
-    let Sources { from, to, inputs, options, secrets, rollback } = sources;
+pub fn build(release: &Release, sources: Basis<'_>) -> Report {
+    let Basis { from, to, inputs, options, secrets, rollback } = sources;
     let diff = &release.diff;
     let by_change = crate::risks::by_change(&release.risks);
     let row = |change: &Change| ChangeRow {

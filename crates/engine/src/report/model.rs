@@ -296,7 +296,7 @@ pub struct Report {
 }
 
 /// What the report is built from besides the release.
-pub struct Sources<'a> {
+pub struct Basis<'a> {
     pub from: &'a Catalog,
     pub to: &'a Catalog,
     pub inputs: [InputFacts; 2],
