@@ -31,7 +31,11 @@ fn check(ctx: &Context) -> Vec<Hit> {
             } else {
                 Level::Medium
             };
-            let tail = if dependents > 0 { format!("; {dependents} views depend on it") } else { String::new() };
+            let tail = match dependents {
+                0 => String::new(),
+                1 => "; 1 view depends on it".to_string(),
+                n => format!("; {n} views depend on it"),
+            };
             hit(change, level, format!("{kind} {} {verb}{tail}", change.object))
         })
         .collect()
