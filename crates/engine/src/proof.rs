@@ -391,14 +391,8 @@ pub fn statement_at(script: &Script, line: usize) -> Option<(usize, &Statement)>
 /// A statement as a single-user PostgreSQL (PGlite) can run it: `CONCURRENTLY` taken out, since it
 /// needs other backends to wait for. `None` when the statement runs as written.
 pub fn for_single_user(sql: &str) -> Option<String> {
-    let upper = sql.to_ascii_uppercase();
-    let at = upper.find(" CONCURRENTLY")?;
-    let head = upper[..at].trim_start();
-    let concurrent =
-        ["CREATE INDEX", "CREATE UNIQUE INDEX", "DROP INDEX", "REINDEX", "ALTER TABLE", "REFRESH MATERIALIZED VIEW"]
-            .iter()
-            .any(|start| head.starts_with(start));
-    concurrent.then(|| format!("{}{}", &sql[..at], &sql[at + " CONCURRENTLY".len()..]))
+    let at = crate::sql::concurrently_at(sql)?;
+    Some(format!("{}{}", &sql[..at], &sql[at + " CONCURRENTLY".len()..]))
 }
 
 /// One dump in a proof: its name, its catalog, the major version it was dumped from, and its

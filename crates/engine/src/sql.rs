@@ -333,6 +333,18 @@ pub fn table_ddl_with(catalog: &Catalog, by_table: &ByTable<'_>, name: &Qualifie
     Some(out)
 }
 
+/// Where ` CONCURRENTLY` is a keyword of the statement (`CREATE [UNIQUE] INDEX`, `DROP INDEX`,
+/// `REINDEX`, `ALTER TABLE … DETACH PARTITION`, `REFRESH MATERIALIZED VIEW`): its byte offset.
+pub fn concurrently_at(sql: &str) -> Option<usize> {
+    let upper = sql.to_ascii_uppercase();
+    let at = upper.find(" CONCURRENTLY")?;
+    let head = upper[..at].trim_start();
+    ["CREATE INDEX", "CREATE UNIQUE INDEX", "DROP INDEX", "REINDEX", "ALTER TABLE", "REFRESH MATERIALIZED VIEW"]
+        .iter()
+        .any(|start| head.starts_with(start))
+        .then_some(at)
+}
+
 /// `CREATE TABLE` alone: columns, valid constraints, partitioning, storage options and tablespace.
 pub fn create_table(name: &QualifiedName, table: &Table) -> String {
     let unlogged = if table.unlogged { "UNLOGGED " } else { "" };

@@ -596,6 +596,25 @@ pub fn change_id(change: &Change) -> String {
 
 use crate::sql::comment;
 
+/// Said before a statement that waits by design: no lock timeout for it.
+const WAIT_BY_DESIGN: &str =
+    "SET lock_timeout = 0; -- CONCURRENTLY waits by design for older transactions, blocking no reads or writes";
+/// Said before a strong-lock statement after one that waits by design.
+const WAIT_BRIEFLY: &str =
+    "SET lock_timeout = '5s'; -- a strong lock: give up rather than queue the application's queries behind it";
+
+/// Whether the statement a script line starts waits by design for older transactions (`CREATE
+/// INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX … CONCURRENTLY`, `DETACH PARTITION …
+/// CONCURRENTLY`: `true`) or takes a lock it must not queue for (`false`); `None` for a line that
+/// starts no statement (a comment, the rest of a statement).
+fn statement_waits(line: &str) -> Option<bool> {
+    const STARTS: [&str; 9] =
+        ["ALTER ", "CREATE ", "DROP ", "REINDEX ", "REFRESH ", "COMMENT ", "GRANT ", "REVOKE ", "DO "];
+    let line = line.trim_start();
+    let head = line.get(..line.len().min(200)).unwrap_or(line);
+    STARTS.iter().any(|start| head.starts_with(start)).then(|| crate::sql::concurrently_at(line).is_some())
+}
+
 /// The whole script: a header, the settings, and each phase with its transaction boundaries; each
 /// statement is annotated with the risks of the changes it carries out.
 pub fn script(plan: &Plan, title: &str, risks: &[crate::risks::Risk]) -> String {
@@ -671,6 +690,8 @@ fn write_body(out: &mut String, plan: &Plan, risks: &[crate::risks::Risk]) {
     let _ = writeln!(out, "SET check_function_bodies = false;");
     let _ = writeln!(out, "SET client_min_messages = warning;");
     let _ = writeln!(out, "SET search_path = public;");
+    // Whether the lock timeout is off for statements that wait by design (see `statement_waits`).
+    let mut waiting = false;
     for phase in Phase::ALL {
         let steps: Vec<&Step> = plan.phase(phase).collect();
         if steps.is_empty() {
@@ -704,12 +725,33 @@ fn write_body(out: &mut String, plan: &Plan, risks: &[crate::risks::Risk]) {
             if let Some(note) = &step.note {
                 let _ = writeln!(out, "-- {}", comment(note));
             }
-            let _ = writeln!(out, "{}", step.sql.trim_end());
+            if !matches!(phase, Phase::Online | Phase::CleanupIndexes) {
+                let _ = writeln!(out, "{}", step.sql.trim_end());
+                continue;
+            }
+            for line in step.sql.trim_end().lines() {
+                match statement_waits(line) {
+                    Some(true) if !waiting => {
+                        waiting = true;
+                        let _ = writeln!(out, "{WAIT_BY_DESIGN}");
+                    }
+                    Some(false) if waiting => {
+                        waiting = false;
+                        let _ = writeln!(out, "{WAIT_BRIEFLY}");
+                    }
+                    _ => {}
+                }
+                let _ = writeln!(out, "{line}");
+            }
         }
         if phase.transactional() {
             let _ = writeln!(out, "COMMIT;");
         }
         if phase == Phase::Online || phase == Phase::CleanupIndexes {
+            if waiting {
+                waiting = false;
+                let _ = writeln!(out, "{WAIT_BRIEFLY}");
+            }
             let _ = writeln!(out, "SET statement_timeout = '15min';");
         }
     }
