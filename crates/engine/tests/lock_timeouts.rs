@@ -3,7 +3,7 @@
 //! index. The script now turns the lock timeout off for statements that wait by design and back on
 //! for strong locks; with the transaction open for longer than 5 s, the build waits for it and ends
 //! valid. The same script with those settings taken out fails as the issue measured, so the test
-//! can fail.
+//! can fail; run again on what that failure left, the script drops the INVALID index and builds it.
 //!
 //! Without a PostgreSQL server the test fails, unless `SCHEMADRIFT_POSTGRES=skip` is set.
 
@@ -84,4 +84,14 @@ fn a_concurrent_build_waits_for_an_old_transaction_instead_of_failing() {
     let error = outcome.expect_err("with one 5 s lock timeout the build is cancelled, as issue #18 measured");
     assert!(error.contains("lock timeout"), "{error}");
     assert!(!valid, "the cancelled build left an INVALID index, as issue #18 measured");
+
+    // Run again on the database the cancelled build left: the INVALID index is dropped and built
+    // again (before, `IF NOT EXISTS` skipped it and the script ended "successfully").
+    let file = std::env::temp_dir().join(format!("schemadrift-locks-{}-again.sql", std::process::id()));
+    std::fs::write(&file, &script).unwrap();
+    let again = cluster.psql_file("old_script", &file);
+    let _ = std::fs::remove_file(&file);
+    assert!(again.is_ok(), "the script does not run again: {again:?}");
+    let invalid = cluster.query("old_script", "SELECT count(*) FROM pg_index WHERE NOT indisvalid").unwrap();
+    assert_eq!(invalid, "0", "an INVALID index is left after the second run");
 }

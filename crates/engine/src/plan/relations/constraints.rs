@@ -314,10 +314,11 @@ pub(in crate::plan) fn add_constraint(
                 if phase == Phase::Online && p.to.tables.get(table).is_none_or(|t| t.partition_by.is_none()) =>
             {
                 let index = ident(key);
-                let sql = format!(
-                    "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {shown} USING btree {columns};\n\
-                     ALTER TABLE {shown} ADD CONSTRAINT {index} {word} USING INDEX {index};"
+                let build = rerunnable(
+                    &QualifiedName::new(&table.schema, key),
+                    format!("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {shown} USING btree {columns};"),
                 );
+                let sql = format!("{build}\nALTER TABLE {shown} ADD CONSTRAINT {index} {word} USING INDEX {index};");
                 p.push_step(
                     phase,
                     rank,

@@ -69,7 +69,10 @@ pub(in crate::plan) fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                 } else if on_new_relation {
                     create_index(name, index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1)
                 } else {
-                    create_index(name, index).replacen(" INDEX ", " INDEX CONCURRENTLY IF NOT EXISTS ", 1)
+                    rerunnable(
+                        name,
+                        create_index(name, index).replacen(" INDEX ", " INDEX CONCURRENTLY IF NOT EXISTS ", 1),
+                    )
                 };
                 // Other indexes of a new partition come after it is attached, so that attaching
                 // matches the parent's indexes with the intended ones.
@@ -326,7 +329,10 @@ pub(in crate::plan) fn rebuild_index(
         return;
     }
     let temporary = QualifiedName::new(&name.schema, &crate::plan::with_suffix(&name.name, "_sdnew"));
-    let mut sql = vec![create_index(&temporary, index).replacen(" INDEX ", " INDEX CONCURRENTLY IF NOT EXISTS ", 1)];
+    let mut sql = vec![rerunnable(
+        &temporary,
+        create_index(&temporary, index).replacen(" INDEX ", " INDEX CONCURRENTLY IF NOT EXISTS ", 1),
+    )];
     sql.extend(before);
     sql.push(format!(
         "DROP INDEX CONCURRENTLY IF EXISTS {};\nALTER INDEX {} RENAME TO {};",
@@ -343,4 +349,28 @@ pub(in crate::plan) fn rebuild_index(
         vec![change_id(change)],
         Some("the new index is built beside the old one, then takes its name".into()),
     );
+}
+
+/// A concurrent build that can run again: a build that failed (a lock timeout, a deadlock, a
+/// duplicate value) leaves its index INVALID, and `IF NOT EXISTS` would then skip it for good. So an
+/// INVALID index of that name is dropped first (a short lock: it serves no query), and the build
+/// is checked after it, failing loudly with what to do. Plain SQL (`DO`), so every runner of the
+/// script, psql or the proof's, runs it alike.
+pub(in crate::plan) fn rerunnable(name: &QualifiedName, create: String) -> String {
+    use crate::sql::literal;
+    // As `to_regclass` reads a name: each part quoted, the characters as they are (the literal
+    // escapes what must be), never the `U&"…"` form `to_regclass` cannot parse.
+    let quoted = |part: &str| format!("\"{}\"", part.replace('"', "\"\""));
+    let regclass = literal(&format!("{}.{}", quoted(&name.schema), quoted(&name.name)));
+    let invalid = format!("SELECT FROM pg_index WHERE indexrelid = to_regclass({regclass}) AND NOT indisvalid");
+    let drop = format!(
+        "BEGIN IF EXISTS ({invalid}) THEN SET LOCAL lock_timeout = '5s'; DROP INDEX {}; END IF; END",
+        qualified(name)
+    );
+    let message = format!(
+        "index {} is INVALID: its concurrent build did not finish (a lock timeout, a deadlock or a duplicate value stopped it); run the script again: it drops the INVALID index and builds it again",
+        qualified(name)
+    );
+    let check = format!("BEGIN IF EXISTS ({invalid}) THEN RAISE EXCEPTION '%', {}; END IF; END", literal(&message));
+    format!("DO {};\n{create}\nDO {};", literal(&drop), literal(&check))
 }
