@@ -132,7 +132,8 @@ fn ensure_debian_packages(env: &Env) -> Result<(), String> {
         missing.push("chromium-driver");
     }
     if crate::postgres::bin_dir().is_none() {
-        missing.push("postgresql");
+        // The tests prove migrations on PostgreSQL 15, with the PostGIS of that version below.
+        missing.push("postgresql-15");
     }
     // The OpenStreetMap dumps in the corpus create the postgis extension.
     let has_postgis = std::fs::read_dir("/usr/share/postgresql")
