@@ -43,7 +43,7 @@ pub fn tracking_tool(table: &QualifiedName) -> Option<&'static str> {
 pub fn normalized_statement(sql: &str) -> String {
     recognize::normalized_tokens(sql)
 }
-pub use name::{find_shown, member_name, split_member, split_top_level, QualifiedName};
+pub use name::{find_shown, member_name, member_of, split_member, split_top_level, QualifiedName};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -30,8 +30,12 @@ pub fn find_shown<'c, T>(
 /// The name of a member of `table` kept under `schema.table.name` (a trigger, a policy, a
 /// sequence's owning column): what follows the table's name, dots and all.
 pub fn member_name<'k>(key: &'k str, table: &QualifiedName) -> &'k str {
-    let shown = table.to_string();
-    key.strip_prefix(shown.as_str()).and_then(|rest| rest.strip_prefix('.')).unwrap_or(key)
+    member_of(key, table).unwrap_or(key)
+}
+
+/// The name of a member of `table` in `key` (`schema.table.name`), if `key` starts with the table.
+pub fn member_of<'k>(key: &'k str, table: &QualifiedName) -> Option<&'k str> {
+    key.strip_prefix(table.to_string().as_str())?.strip_prefix('.')
 }
 
 /// Splits the shown name of something that belongs to a table (`schema.table.column`, or a

@@ -49,14 +49,6 @@ impl ObjectKey {
         }
     }
 
-    /// The catalog's text key of an object kept by one.
-    pub fn text(&self) -> Option<&str> {
-        match self {
-            ObjectKey::Text(key) => Some(key),
-            _ => None,
-        }
-    }
-
     /// The object in a map keyed by qualified name (`catalog.tables`, `catalog.indexes`, …), with
     /// its key.
     pub fn find<'c, T>(&self, map: &'c BTreeMap<QualifiedName, T>) -> Option<(&'c QualifiedName, &'c T)> {

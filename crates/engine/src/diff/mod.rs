@@ -578,7 +578,7 @@ impl Differ<'_> {
 
 /// The key of a trigger or policy, kept in the catalog as `schema.table.name`: a member of its table.
 fn on_table(key: &str, table: Option<&QualifiedName>) -> ObjectKey {
-    let name = table.and_then(|t| key.strip_prefix(&t.to_string())?.strip_prefix('.').map(|n| (t, n)));
+    let name = table.and_then(|t| crate::catalog::member_of(key, t).map(|n| (t, n)));
     match name {
         Some((table, name)) => ObjectKey::Member(table.clone(), name.to_string()),
         None => ObjectKey::Text(key.to_string()),

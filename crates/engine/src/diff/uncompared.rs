@@ -153,48 +153,39 @@ fn state(unread: &[(&NotUnderstood, String)], catalog: &Catalog, object: &Statem
 /// names its object as written (names may hold dots): this is where such a name is resolved.
 fn key_of(object: &StatementObject, catalog: &Catalog) -> Option<ObjectKey> {
     let name = object.name.as_str();
-    let qualified = |found: Option<&QualifiedName>| found.map(|n| ObjectKey::Qualified(n.clone()));
+    // A column or constraint: the table, of the ways the name splits at a dot, that holds it.
+    let member = |holds: &dyn Fn(&crate::catalog::Table, &str) -> bool| {
+        name.rmatch_indices('.').find_map(|(at, _)| {
+            let (table, t) = crate::catalog::find_shown(&catalog.tables, &name[..at])?;
+            let part = &name[at + 1..];
+            holds(t, part).then(|| ObjectKey::Member(table.clone(), part.to_string()))
+        })
+    };
+    let text = |present: bool| present.then(|| ObjectKey::Text(name.to_string()));
     match object.kind {
-        ObjectKind::Table => qualified(crate::catalog::find_shown(&catalog.tables, name).map(|(n, _)| n)),
-        ObjectKind::View | ObjectKind::MaterializedView => {
-            qualified(crate::catalog::find_shown(&catalog.views, name).map(|(n, _)| n))
-        }
-        ObjectKind::Index => qualified(crate::catalog::find_shown(&catalog.indexes, name).map(|(n, _)| n)),
-        ObjectKind::Type => qualified(crate::catalog::find_shown(&catalog.types, name).map(|(n, _)| n)),
-        ObjectKind::Sequence => qualified(crate::catalog::find_shown(&catalog.sequences, name).map(|(n, _)| n)),
-        ObjectKind::Column | ObjectKind::Constraint | ObjectKind::ForeignKey => {
-            crate::catalog::split_member(&[&catalog.tables], name).map(|(t, m)| ObjectKey::Member(t, m.to_string()))
+        ObjectKind::Table => qualified(&catalog.tables, name),
+        ObjectKind::View | ObjectKind::MaterializedView => qualified(&catalog.views, name),
+        ObjectKind::Index => qualified(&catalog.indexes, name),
+        ObjectKind::Type => qualified(&catalog.types, name),
+        ObjectKind::Sequence => qualified(&catalog.sequences, name),
+        ObjectKind::Column => member(&|t, column| t.column(column).is_some()),
+        ObjectKind::Constraint | ObjectKind::ForeignKey => member(&|t, key| t.constraints.contains_key(key)),
+        ObjectKind::Schema => text(catalog.schemas.contains_key(name)),
+        ObjectKind::Extension => text(catalog.extensions.contains_key(name)),
+        ObjectKind::Trigger => text(catalog.triggers.contains_key(name)),
+        ObjectKind::Policy => text(catalog.policies.contains_key(name)),
+        ObjectKind::Function => {
+            text(catalog.functions.keys().any(|k| k.strip_prefix(name).is_some_and(|r| r.starts_with('('))))
         }
         _ => None,
     }
 }
 
+fn qualified<T>(map: &BTreeMap<QualifiedName, T>, name: &str) -> Option<ObjectKey> {
+    crate::catalog::find_shown(map, name).map(|(n, _)| ObjectKey::Qualified(n.clone()))
+}
+
 /// Whether the catalog holds the object (understood).
 fn exists(catalog: &Catalog, object: &StatementObject) -> bool {
-    let name = object.name.as_str();
-    let member = |map_has: &dyn Fn(&str, &str) -> bool| {
-        name.rmatch_indices('.').any(|(at, _)| map_has(&name[..at], &name[at + 1..]))
-    };
-    match object.kind {
-        ObjectKind::Table => crate::catalog::find_shown(&catalog.tables, name).is_some(),
-        ObjectKind::View | ObjectKind::MaterializedView => crate::catalog::find_shown(&catalog.views, name).is_some(),
-        ObjectKind::Index => crate::catalog::find_shown(&catalog.indexes, name).is_some(),
-        ObjectKind::Type => crate::catalog::find_shown(&catalog.types, name).is_some(),
-        ObjectKind::Sequence => crate::catalog::find_shown(&catalog.sequences, name).is_some(),
-        ObjectKind::Schema => catalog.schemas.contains_key(name),
-        ObjectKind::Extension => catalog.extensions.contains_key(name),
-        ObjectKind::Function => {
-            catalog.functions.keys().any(|k| k.strip_prefix(name).is_some_and(|r| r.starts_with('(')))
-        }
-        ObjectKind::Trigger => catalog.triggers.contains_key(name),
-        ObjectKind::Policy => catalog.policies.contains_key(name),
-        ObjectKind::Column => member(&|table, column| {
-            crate::catalog::find_shown(&catalog.tables, table).is_some_and(|(_, t)| t.column(column).is_some())
-        }),
-        ObjectKind::Constraint | ObjectKind::ForeignKey => member(&|table, constraint| {
-            crate::catalog::find_shown(&catalog.tables, table)
-                .is_some_and(|(_, t)| t.constraints.contains_key(constraint))
-        }),
-        _ => false,
-    }
+    key_of(object, catalog).is_some()
 }

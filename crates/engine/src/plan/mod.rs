@@ -608,14 +608,10 @@ const WAIT_BRIEFLY: &str =
 /// CONCURRENTLY`: `true`) or takes a lock it must not queue for (`false`); `None` for a line that
 /// starts no statement (a comment, the rest of a statement).
 fn statement_waits(line: &str) -> Option<bool> {
-    const STARTS: [&str; 9] =
-        ["ALTER ", "CREATE ", "DROP ", "REINDEX ", "REFRESH ", "COMMENT ", "GRANT ", "REVOKE ", "DO "];
+    const STARTS: [&str; 8] = ["ALTER ", "CREATE ", "DROP ", "REINDEX ", "REFRESH ", "COMMENT ", "GRANT ", "REVOKE "];
     let line = line.trim_start();
-    let head = line.get(..line.len().min(200)).unwrap_or(line);
-    if head.starts_with("DO ") {
-        return None; // the checks around a concurrent build: they set their own lock timeout
-    }
-    STARTS.iter().any(|start| head.starts_with(start)).then(|| crate::sql::concurrently_at(line).is_some())
+    // (`DO` blocks, the checks around a concurrent build, set their own lock timeout.)
+    STARTS.iter().any(|start| line.starts_with(start)).then(|| crate::sql::concurrently_at(line).is_some())
 }
 
 /// The whole script: a header, the settings, and each phase with its transaction boundaries; each

@@ -358,11 +358,12 @@ pub(in crate::plan) fn rebuild_index(
 /// script, psql or the proof's, runs it alike.
 pub(in crate::plan) fn rerunnable(name: &QualifiedName, create: String) -> String {
     use crate::sql::literal;
-    // As `to_regclass` reads a name: each part quoted, the characters as they are (the literal
-    // escapes what must be), never the `U&"…"` form `to_regclass` cannot parse.
-    let quoted = |part: &str| format!("\"{}\"", part.replace('"', "\"\""));
-    let regclass = literal(&format!("{}.{}", quoted(&name.schema), quoted(&name.name)));
-    let invalid = format!("SELECT FROM pg_index WHERE indexrelid = to_regclass({regclass}) AND NOT indisvalid");
+    let invalid = format!(
+        "SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = {} AND c.relname = {} AND NOT i.indisvalid",
+        literal(&name.schema),
+        literal(&name.name)
+    );
     let drop = format!(
         "BEGIN IF EXISTS ({invalid}) THEN SET LOCAL lock_timeout = '5s'; DROP INDEX {}; END IF; END",
         qualified(name)
