@@ -94,6 +94,7 @@ pub fn risks_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<Vi
                                 </p>
                                 <p class="finding">{risk.finding}</p>
                                 <p><strong>"Why: "</strong>{risk.why}</p>
+                                {risk.effect.map(|e| view! { <p class="claim" data-testid="risk-claim"><strong>"The script: "</strong>{e.describe()}</p> })}
                                 <p><strong>"Mitigation: "</strong>{risk.mitigation}</p>
                                 {risk.caveat.map(|c| view! { <p class="caveat"><strong>"PostgreSQL versions: "</strong>{c}</p> })}
                             </li>

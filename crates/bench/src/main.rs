@@ -113,7 +113,7 @@ fn analyse(from: &[u8], to: &[u8]) -> usize {
     let options = DiffOptions::default();
     let result = schemadrift_engine::diff(&old, &new, &options);
     lap("diff");
-    let risks = schemadrift_engine::risks::assess(&old, &new, &result);
+    let risks = schemadrift_engine::risks::assess(&old, &new, &result, None);
     lap("risks");
     let compatibility = schemadrift_engine::compat::compatibility(&old, &new, &result);
     lap("compatibility");

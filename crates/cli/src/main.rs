@@ -14,7 +14,7 @@ use schemadrift_engine::secrets::{find_secrets, redact, withhold, Secret};
 use schemadrift_engine::{
     build_catalog, prepare, read, reading_notes, summarize, DecodedInput, DiffOptions, InputError,
 };
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod prove;
@@ -36,6 +36,9 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Print the psql command whose output `--sizes` and `--to-sizes` read: table sizes and row
+    /// estimates from the catalog (pg_class, pg_total_relation_size), no rows and no data.
+    SizesQuery,
     /// Read one dump and report what it contains and what could not be understood.
     Inspect {
         /// A plain-SQL file written by `pg_dump` (or `pg_restore -f -`), or `-` for standard input.
@@ -153,6 +156,29 @@ struct DriftFlags {
     /// index, constraint or foreign_key.
     #[arg(long = "rename", value_name = "KIND:OLD=NEW")]
     renames: Vec<String>,
+    /// Table sizes and row estimates of FROM's database, the one the migration runs on: rewrites
+    /// and index builds are levelled by what they touch, and reports show each table's size. FILE is
+    /// the CSV output of the query `schemadrift sizes-query` prints (catalog sizes only, no data).
+    #[arg(long = "sizes", value_name = "FILE")]
+    sizes: Option<PathBuf>,
+    /// Table sizes of TO's database (the one the rollback runs on), made the same way.
+    #[arg(long = "to-sizes", value_name = "FILE")]
+    to_sizes: Option<PathBuf>,
+}
+
+/// A sizes file read whole, or why not (the flag, the file and what is wrong in it).
+fn read_sizes(flag: &str, path: &Path) -> Result<schemadrift_engine::input::sizes::Sizes, String> {
+    use schemadrift_engine::input::sizes::{parse, MAX_BYTES};
+    use std::io::Read as _;
+    let shown = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("{flag} {shown}: cannot read it: {e}"))?;
+    let mut bytes = Vec::new();
+    // Bounded while reading: a pipe or a device has no size to check first.
+    file.take(MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{flag} {shown}: cannot read it: {e}"))?;
+    let name = path.file_name().map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned());
+    parse(&name, &bytes).map_err(|e| format!("{flag} {shown}: {e}"))
 }
 
 impl DriftFlags {
@@ -169,6 +195,10 @@ impl DriftFlags {
             exclude_platform_schemas: self.exclude_platform_schemas,
             renames,
             confirm_cut_short: false,
+            sizes: [
+                self.sizes.as_deref().map(|p| read_sizes("--sizes", p)).transpose()?,
+                self.to_sizes.as_deref().map(|p| read_sizes("--to-sizes", p)).transpose()?,
+            ],
         })
     }
 }
@@ -274,6 +304,10 @@ fn main() -> ExitCode {
                 ExitCode::from(BAD_INPUT)
             }
         },
+        Command::SizesQuery => {
+            out.push_str(&format!("psql -X --csv -c \"{}\" > sizes.csv\n", schemadrift_engine::input::sizes::QUERY));
+            ExitCode::SUCCESS
+        }
         Command::Inspect { dump, format, no_redact, database } => {
             inspect(&Source { path: &dump, database: database.as_deref() }, format, no_redact, &mut out)
         }

@@ -31,7 +31,7 @@ pub(crate) fn release_of(
     options: &DiffOptions,
     names: (&str, &str),
 ) -> Release {
-    let risks = assess(from, to, &result);
+    let risks = assess(from, to, &result, options.sizes[0].as_ref());
     let compatibility = compatibility(from, to, &result);
     let deploy_order = recommendation(&compatibility, &risks);
     let mut migration = plan(from, to, &result);
@@ -68,7 +68,8 @@ impl Release {
         names: (&str, &str),
     ) -> String {
         let back = diff(to, from, reversed);
-        let back_risks = assess(to, from, &back);
+        // The rollback runs on the `to` database: its sizes level the risks.
+        let back_risks = assess(to, from, &back, reversed.sizes[1].as_ref());
         let title = format!("Rollback of {} → {}: {} back to {}", names.0, names.1, names.1, names.0);
         let mut backward = plan(to, from, &back);
         hold_back(&mut backward, &back, from, confirm_cut_short);

@@ -11,7 +11,7 @@ use std::path::Path;
 fn fired(from: &str, to: &str, options: &DiffOptions) -> Vec<(String, Level, String)> {
     let (from, to) = (build_catalog(&read(from)), build_catalog(&read(to)));
     let result = diff(&from, &to, options);
-    assess(&from, &to, &result).into_iter().map(|r| (r.rule.to_string(), r.level, r.object)).collect()
+    assess(&from, &to, &result, None).into_iter().map(|r| (r.rule.to_string(), r.level, r.object)).collect()
 }
 
 #[test]
@@ -46,6 +46,15 @@ fn every_rule_fires_on_the_projects_fixtures() {
     );
     assert!(unread.contains(&("not-compared".into(), Level::Medium, "public.t".into())), "{unread:?}");
     seen.extend(unread.into_iter().map(|(rule, _, _)| rule));
+    // A table attached to a partitioned table.
+    let parent = "CREATE TABLE public.pp (id integer NOT NULL) PARTITION BY RANGE (id);\nCREATE TABLE public.t (id integer NOT NULL);\n";
+    let attached = fired(
+        parent,
+        &format!("{parent}ALTER TABLE ONLY public.pp ATTACH PARTITION public.t FOR VALUES FROM (1) TO (10);\n"),
+        &DiffOptions::default(),
+    );
+    assert!(attached.contains(&("partition-attach".into(), Level::Medium, "public.t".into())), "{attached:?}");
+    seen.extend(attached.into_iter().map(|(rule, _, _)| rule));
     let missing: Vec<&str> = RULES.iter().map(|r| r.id).filter(|id| !seen.contains(*id)).collect();
     assert!(missing.is_empty(), "rules that no fixture sets off: {missing:?}");
 }

@@ -38,6 +38,9 @@ pub struct TableEntry {
     /// Columns on each side (from, to).
     pub columns: [Option<usize>; 2],
     pub comment: Option<String>,
+    /// Its size on each side (from, to), when the user added that side's sizes and they name it.
+    #[serde(default)]
+    pub sizes: [Option<crate::input::sizes::TableSize>; 2],
 }
 
 /// The table a change belongs to, if any, as the diff shows it.
@@ -91,6 +94,12 @@ pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOption
         .filter(|c| c.object_kind == ObjectKind::Table && c.change == ChangeKind::Renamed)
         .filter_map(|c| c.was.as_ref()?.qualified())
         .collect();
+    let old_names: BTreeMap<&QualifiedName, &QualifiedName> = diff
+        .changes
+        .iter()
+        .filter(|c| c.object_kind == ObjectKind::Table && c.change == ChangeKind::Renamed)
+        .filter_map(|c| Some((c.key.qualified()?, c.was.as_ref()?.qualified()?)))
+        .collect();
     let mut changes_per_table: BTreeMap<QualifiedName, usize> = BTreeMap::new();
     for change in &diff.changes {
         if let Some(table) = table_key(change, from, to) {
@@ -124,6 +133,12 @@ pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOption
                 changes,
                 columns: [from_table.map(|t| t.columns.len()), to_table.map(|t| t.columns.len())],
                 comment,
+                sizes: [
+                    from_table
+                        .and(options.sizes[0].as_ref())
+                        .and_then(|s| s.of(old_names.get(name).copied().unwrap_or(name))),
+                    to_table.and(options.sizes[1].as_ref()).and_then(|s| s.of(name)),
+                ],
             }
         })
         .collect();

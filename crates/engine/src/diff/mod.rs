@@ -191,6 +191,10 @@ pub struct DiffOptions {
     /// those removals ([`crate::plan::hold_back`]; the CLI's `--allow-truncated`).
     #[serde(default)]
     pub confirm_cut_short: bool,
+    /// Table sizes the user added for each side (from, to): rewrites and index builds are levelled
+    /// by what they touch, and the inventory shows them ([`crate::input::sizes`]).
+    #[serde(default)]
+    pub sizes: [Option<crate::input::sizes::Sizes>; 2],
 }
 
 impl DiffOptions {

@@ -6,6 +6,7 @@
 mod cluster;
 mod notes;
 
+pub mod sizes;
 pub use cluster::{connect_after_objects, databases, select_database, Database};
 pub use notes::reading_notes;
 

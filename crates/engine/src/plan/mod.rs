@@ -5,9 +5,11 @@
 //! 1. preparation, one transaction: schemas, extensions, types, sequences, functions, new tables,
 //!    new columns, cheap column changes, views, triggers, policies;
 //! 2. online builds, no transaction: `CREATE INDEX CONCURRENTLY`, constraints added `NOT VALID`
-//!    and validated separately, unique keys built from a concurrently built index;
-//! 3. rewrites for a maintenance window, one transaction: type changes, `SET NOT NULL` through a
-//!    validated CHECK, identity and constraint changes, views re-created around them;
+//!    and validated separately (the CHECK a `SET NOT NULL` uses among them), unique keys built from
+//!    a concurrently built index;
+//! 3. rewrites for a maintenance window, one transaction: type changes, `SET NOT NULL` (which uses
+//!    the CHECK validated in phase 2 instead of scanning), identity and constraint changes, views
+//!    re-created around them;
 //! 4. cleanup after the new code is deployed: index drops (concurrently, no transaction), then the
 //!    drops of everything `to` no longer has, in one transaction.
 //!
@@ -597,21 +599,30 @@ pub fn change_id(change: &Change) -> String {
 use crate::sql::comment;
 
 /// Said before a statement that waits by design: no lock timeout for it.
-const WAIT_BY_DESIGN: &str =
-    "SET lock_timeout = 0; -- CONCURRENTLY waits by design for older transactions, blocking no reads or writes";
+const WAIT_BY_DESIGN: &str = "SET lock_timeout = 0; -- waits by design, blocking no reads or writes (CONCURRENTLY for older transactions, VALIDATE for its SHARE UPDATE EXCLUSIVE lock)";
 /// Said before a strong-lock statement after one that waits by design.
 const WAIT_BRIEFLY: &str =
     "SET lock_timeout = '5s'; -- a strong lock: give up rather than queue the application's queries behind it";
 
-/// Whether the statement a script line starts waits by design for older transactions (`CREATE
-/// INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX … CONCURRENTLY`, `DETACH PARTITION …
-/// CONCURRENTLY`: `true`) or takes a lock it must not queue for (`false`); `None` for a line that
-/// starts no statement (a comment, the rest of a statement).
-fn statement_waits(line: &str) -> Option<bool> {
+/// Whether the statement a script line starts waits by design, taking no lock stronger than SHARE
+/// UPDATE EXCLUSIVE, so that queueing for it holds up none of the application's reads or writes
+/// (`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX … CONCURRENTLY`, `DETACH
+/// PARTITION … CONCURRENTLY`, `VALIDATE CONSTRAINT`: `true`), or takes a lock it must not queue for
+/// (`false`); `None` for a line that starts no statement (a comment, the rest of a statement).
+/// `tests/lock_claims.rs` checks each answer against the lock PostgreSQL takes.
+pub fn waits_by_design(line: &str) -> Option<bool> {
     const STARTS: [&str; 8] = ["ALTER ", "CREATE ", "DROP ", "REINDEX ", "REFRESH ", "COMMENT ", "GRANT ", "REVOKE "];
     let line = line.trim_start();
     // (`DO` blocks, the checks around a concurrent build, set their own lock timeout.)
-    STARTS.iter().any(|start| line.starts_with(start)).then(|| crate::sql::concurrently_at(line).is_some())
+    STARTS.iter().any(|start| line.starts_with(start)).then(|| {
+        let validates = line.starts_with("ALTER TABLE ")
+            && line
+                .trim_end()
+                .trim_end_matches(';')
+                .rsplit_once(" VALIDATE CONSTRAINT ")
+                .is_some_and(|(_, name)| !name.trim().is_empty() && !name.contains(','));
+        crate::sql::concurrently_at(line).is_some() || validates
+    })
 }
 
 /// The whole script: a header, the settings, and each phase with its transaction boundaries; each
@@ -689,7 +700,7 @@ fn write_body(out: &mut String, plan: &Plan, risks: &[crate::risks::Risk]) {
     let _ = writeln!(out, "SET check_function_bodies = false;");
     let _ = writeln!(out, "SET client_min_messages = warning;");
     let _ = writeln!(out, "SET search_path = public;");
-    // Whether the lock timeout is off for statements that wait by design (see `statement_waits`).
+    // Whether the lock timeout is off for statements that wait by design (see `waits_by_design`).
     let mut waiting = false;
     for phase in Phase::ALL {
         let steps: Vec<&Step> = plan.phase(phase).collect();
@@ -729,7 +740,7 @@ fn write_body(out: &mut String, plan: &Plan, risks: &[crate::risks::Risk]) {
                 continue;
             }
             for line in step.sql.trim_end().lines() {
-                match statement_waits(line) {
+                match waits_by_design(line) {
                     Some(true) if !waiting => {
                         waiting = true;
                         let _ = writeln!(out, "{WAIT_BY_DESIGN}");

@@ -10,6 +10,7 @@
 //! which each renderer escapes; nothing here writes markup.
 
 use crate::diff::ColumnStatus;
+use crate::input::sizes;
 use crate::report::{method_name, ChangeRow, ColumnFact, Item, Report, Span};
 use std::borrow::Cow;
 
@@ -188,23 +189,25 @@ fn inventory<'a>(d: &mut Builder<'a>, report: &'a Report) {
     let inv = &report.inventory;
     d.h(2, "differences", "1. Schema differences summary");
     d.h(3, "inventory", "1.1 Table inventory");
-    d.table(
-        &["Side", "File", "Tables", "Indexes"],
-        vec![
-            vec![
-                text_cell("From"),
-                code_cell(from),
-                text_cell(inv.tables[0].to_string()),
-                text_cell(report.indexes.counts[0].to_string()),
-            ],
-            vec![
-                text_cell("To"),
-                code_cell(to),
-                text_cell(inv.tables[1].to_string()),
-                text_cell(report.indexes.counts[1].to_string()),
-            ],
-        ],
-    );
+    let sized = inv.size_totals.iter().any(Option::is_some);
+    let side_row = |i: usize, side: &'static str, file: &'a str| {
+        let mut row = vec![
+            text_cell(side),
+            code_cell(file),
+            text_cell(inv.tables[i].to_string()),
+            text_cell(report.indexes.counts[i].to_string()),
+        ];
+        if sized {
+            row.push(inv.size_totals[i].map_or_else(|| text_cell("not given"), |b| text_cell(sizes::bytes(b))));
+        }
+        row
+    };
+    let header: &[&str] = if sized {
+        &["Side", "File", "Tables", "Indexes", "Size (total)"]
+    } else {
+        &["Side", "File", "Tables", "Indexes"]
+    };
+    d.table(header, vec![side_row(0, "From", from), side_row(1, "To", to)]);
     for (number, side, tables) in [("1.2", to, &inv.only_in_to), ("1.3", from, &inv.only_in_from)] {
         let id = if number == "1.2" { "tables-only-in-to" } else { "tables-only-in-from" };
         d.heading(3, id, vec![t(format!("{number} Tables only in ")), c(side), t(format!(" ({})", tables.len()))]);
@@ -239,6 +242,29 @@ fn inventory<'a>(d: &mut Builder<'a>, report: &'a Report) {
         })
         .collect();
     d.blocks.push(Block::List(items));
+    if !inv.sizes.is_empty() {
+        d.h(3, "table-sizes", "1.5 Table sizes (largest first)");
+        let mut said = vec![t("From the sizes you added (")];
+        for (i, (file, side)) in inv.size_files.iter().zip([from, to]).enumerate() {
+            if i > 0 {
+                said.push(t(", "));
+            }
+            match file {
+                Some(file) => said.extend([c(file), t(" for "), c(side)]),
+                None => said.extend([t("none for "), c(side)]),
+            }
+        }
+        said.push(t(format!(
+            "): table, indexes and TOAST; rows as PostgreSQL estimates them. A rewrite or a scan under a lock that blocks writes is levelled by them: low under {}, medium under {}, high from there.",
+            sizes::bytes(crate::risks::SMALL),
+            sizes::bytes(crate::risks::LARGE)
+        )));
+        d.p(said);
+        let shown = |size: Option<sizes::TableSize>| size.map_or_else(|| text_cell("–"), |s| text_cell(s.describe()));
+        let rows =
+            inv.sizes.iter().map(|row| vec![code_cell(&row.table), shown(row.sizes[0]), shown(row.sizes[1])]).collect();
+        d.table(&["Table", "From", "To"], rows);
+    }
 }
 
 fn column_rows(columns: &[ColumnFact]) -> Vec<Vec<Line<'_>>> {
@@ -578,7 +604,7 @@ fn risks<'a>(d: &mut Builder<'a>, report: &'a Report) {
     if !report.risks.is_empty() {
         d.h(3, "risk-list", "8.2 Risks");
         // One rule's finding on many objects says why and what to do once, with every object.
-        let groups = grouped(&report.risks, |r| (r.level, r.area, r.rule, r.why, r.mitigation, r.caveat));
+        let groups = grouped(&report.risks, |r| (r.level, r.area, r.rule, r.why, r.mitigation, r.caveat, r.effect));
         let rows = groups
             .iter()
             .map(|group| {
@@ -601,7 +627,12 @@ fn risks<'a>(d: &mut Builder<'a>, report: &'a Report) {
                     cell(b(risk.level.label().to_uppercase())),
                     text_cell(risk.area),
                     finding,
-                    text_cell(risk.why),
+                    match &risk.effect {
+                        Some(effect) => {
+                            vec![t(risk.why), t(" "), b("The script: "), t(format!("{}.", effect.describe()))]
+                        }
+                        None => text_cell(risk.why),
+                    },
                     mitigation,
                 ]
             })

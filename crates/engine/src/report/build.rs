@@ -49,6 +49,19 @@ pub fn build(release: &Release, sources: Basis<'_>) -> Report {
             .map(|e| e.table.clone())
             .collect(),
         changed: named(TableStatus::Changed).map(|e| e.table.clone()).collect(),
+        size_totals: [0, 1].map(|i| {
+            options.sizes[i].as_ref().map(|_| entries.iter().filter_map(|e| e.sizes[i]).map(|s| s.bytes).sum::<u64>())
+        }),
+        size_files: [0, 1].map(|i| options.sizes[i].as_ref().map(|s| s.file_name.clone())),
+        sizes: if options.sizes.iter().any(Option::is_some) {
+            let mut rows: Vec<SizeRow> =
+                entries.iter().map(|e| SizeRow { table: e.table.clone(), sizes: e.sizes }).collect();
+            let largest = |r: &SizeRow| r.sizes.iter().flatten().map(|s| s.bytes).max().unwrap_or(0);
+            rows.sort_by(|a, b| largest(b).cmp(&largest(a)).then_with(|| a.table.cmp(&b.table)));
+            rows
+        } else {
+            Vec::new()
+        },
     };
     let new_table_names: Vec<&str> = inventory.only_in_to.iter().map(|t| t.table.as_str()).collect();
     let column_differences = column_differences(diff, from, to, &inventory.only_in_from, &new_table_names);

@@ -75,6 +75,22 @@ pub struct Inventory {
     /// Tables on both sides, changed or not.
     pub common: Vec<String>,
     pub changed: Vec<String>,
+    /// The sizes the user added: each side's total (from, to), when that side has sizes.
+    #[serde(default)]
+    pub size_totals: [Option<u64>; 2],
+    /// The sizes files' names (from, to).
+    #[serde(default)]
+    pub size_files: [Option<String>; 2],
+    /// Every table with its size on each side, largest first, when any side has sizes.
+    #[serde(default)]
+    pub sizes: Vec<SizeRow>,
+}
+
+/// One table's size on each side (from, to).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SizeRow {
+    pub table: String,
+    pub sizes: [Option<crate::input::sizes::TableSize>; 2],
 }
 
 /// A column as the report shows it.

@@ -1,7 +1,7 @@
 //! A column added to a table that holds rows: instant, or a rewrite when its default is volatile or
 //! it is a stored generated or identity column.
 
-use super::{hit, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Effect, Hit, Level, Lock, Rule};
 use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
@@ -34,8 +34,10 @@ fn check(ctx: &Context) -> Vec<Hit> {
             Some(match rewrite {
                 Some(why) => {
                     hit(change, Level::High, format!("{} is added and {why}: the table is rewritten", change.object))
+                        .with(Effect::REWRITE)
                 }
-                None => hit(change, Level::Low, format!("{} is added ({}): instant", change.object, column.data_type)),
+                None => hit(change, Level::Low, format!("{} is added ({}): instant", change.object, column.data_type))
+                    .with(Effect::catalog_only(Lock::AccessExclusive)),
             })
         })
         .collect()

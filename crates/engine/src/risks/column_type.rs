@@ -1,6 +1,6 @@
 //! A column's type changes: a table rewrite, or a binary-coercible change that is not.
 
-use super::{hit, parent, Category, Context, Hit, Level, Rule};
+use super::{hit, parent, Category, Context, Effect, Hit, Level, Lock, Rule};
 use crate::diff::{ObjectKind, Property};
 
 pub(super) const RULE: Rule = Rule {
@@ -43,13 +43,19 @@ fn check(ctx: &Context) -> Vec<Hit> {
             let detail = change.details.iter().find(|d| d.property == Property::Type)?;
             let (old, new) = (detail.from.as_deref()?, detail.to.as_deref()?);
             if binary_coercible(old, new) {
-                Some(hit(change, Level::Low, format!("{}: {old} → {new} needs no rewrite", change.object)))
+                Some(
+                    hit(change, Level::Low, format!("{}: {old} → {new} needs no rewrite", change.object))
+                        .with(Effect::catalog_only(Lock::AccessExclusive)),
+                )
             } else {
-                Some(hit(
-                    change,
-                    Level::High,
-                    format!("{}: {old} → {new} rewrites {} under an exclusive lock", change.object, parent(change)),
-                ))
+                Some(
+                    hit(
+                        change,
+                        Level::High,
+                        format!("{}: {old} → {new} rewrites {} under an exclusive lock", change.object, parent(change)),
+                    )
+                    .with(Effect::REWRITE),
+                )
             }
         })
         .collect()

@@ -1,6 +1,6 @@
 //! A foreign key or CHECK added to a table that already holds rows.
 
-use super::{hit, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Effect, Hit, Level, Lock, Rule};
 use crate::catalog::ConstraintKind;
 use crate::diff::{ChangeKind, ObjectKind};
 
@@ -31,11 +31,28 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 _ => return None,
             };
             let verb = if change.change == ChangeKind::Added { "added" } else { "changed" };
-            Some(hit(
-                change,
-                Level::Medium,
-                format!("{kind} {} is {verb}: existing rows are checked against it", change.object),
-            ))
+            // The script adds it NOT VALID (a brief lock) and validates it apart, the rows read
+            // under SHARE UPDATE EXCLUSIVE; a constraint NOT VALID in the target is only added.
+            let lock = if constraint.kind == ConstraintKind::ForeignKey {
+                Lock::ShareRowExclusive
+            } else {
+                Lock::AccessExclusive
+            };
+            let (finding, effect) = if constraint.not_valid {
+                (
+                    format!(
+                        "{kind} {} is {verb} NOT VALID: new rows are checked, existing ones are not",
+                        change.object
+                    ),
+                    Effect::catalog_only(lock),
+                )
+            } else {
+                (
+                    format!("{kind} {} is {verb}: existing rows are checked against it", change.object),
+                    Effect::reads_under(lock, Lock::ShareUpdateExclusive),
+                )
+            };
+            Some(hit(change, Level::Medium, finding).with(effect))
         })
         .collect()
 }

@@ -1,6 +1,6 @@
 //! A column dropped from a table that stays.
 
-use super::{hit, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Effect, Hit, Level, Lock, Rule};
 use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
@@ -15,7 +15,10 @@ pub(super) const RULE: Rule = Rule {
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Column)
         .filter(|c| c.change == ChangeKind::Removed && ctx.to_table(c).is_some())
-        .map(|change| hit(change, Level::High, format!("{} is dropped with its values", change.object)))
+        .map(|change| {
+            hit(change, Level::High, format!("{} is dropped with its values", change.object))
+                .with(Effect::catalog_only(Lock::AccessExclusive))
+        })
         .collect()
 }
 

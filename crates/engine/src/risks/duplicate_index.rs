@@ -32,6 +32,8 @@ fn check(ctx: &Context) -> Vec<Hit> {
                     object: name.to_string(),
                     level: Level::Low,
                     finding: format!("index {name} is covered by {other_name}"),
+                    effect: None,
+                    table: None,
                 });
             }
         }

@@ -1,6 +1,6 @@
 //! Enum values added, removed or reordered.
 
-use super::{hit, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Effect, Hit, Level, Rule};
 use crate::catalog::TypeDef;
 use crate::diff::ObjectKind;
 
@@ -31,10 +31,16 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 } else {
                     format!("values removed: {}", removed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
                 };
-                Some(hit(change, Level::High, format!("enum {}: {what}; the type is recreated", change.object)))
+                Some(
+                    hit(change, Level::High, format!("enum {}: {what}; the type is recreated", change.object))
+                        .with(Effect::REWRITE),
+                )
             } else {
                 let added: Vec<&str> = new.iter().filter(|l| !old.contains(l)).map(|s| s.as_str()).collect();
-                Some(hit(change, Level::Low, format!("enum {}: values added: {}", change.object, added.join(", "))))
+                Some(
+                    hit(change, Level::Low, format!("enum {}: values added: {}", change.object, added.join(", ")))
+                        .with(Effect { lock: None, rewrite: false, reads_rows_under: None }),
+                )
             }
         })
         .collect()

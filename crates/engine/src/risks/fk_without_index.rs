@@ -41,6 +41,8 @@ fn check(ctx: &Context) -> Vec<Hit> {
                     object: format!("{name}.{key}"),
                     level: Level::Low,
                     finding: format!("foreign key {name}.{key} ({}) has no index", wanted.join(", ")),
+                    effect: None,
+                    table: None,
                 });
             }
         }

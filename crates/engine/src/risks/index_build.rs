@@ -1,6 +1,6 @@
 //! An index built on a table that already holds rows.
 
-use super::{hit, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Effect, Hit, Level, Lock, Rule};
 use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
@@ -22,11 +22,19 @@ fn check(ctx: &Context) -> Vec<Hit> {
             }
             let what = if change.change == ChangeKind::Added { "built" } else { "rebuilt" };
             let unique = if index.unique { "unique " } else { "" };
-            Some(hit(
+            let hit = hit(
                 change,
                 Level::Low,
                 format!("{unique}index {} is {what} on {}, which may hold many rows", change.object, index.table),
-            ))
+            )
+            .on(&index.table);
+            // Built CONCURRENTLY; a partitioned table's index is built ON ONLY and attached.
+            let partitioned = ctx.to.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
+            Some(if partitioned {
+                hit
+            } else {
+                hit.with(Effect::reads_under(Lock::ShareUpdateExclusive, Lock::ShareUpdateExclusive))
+            })
         })
         .collect()
 }

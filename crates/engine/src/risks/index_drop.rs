@@ -1,6 +1,6 @@
 //! An index dropped from a table that stays.
 
-use super::{hit, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Effect, Hit, Level, Lock, Rule};
 use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
@@ -20,11 +20,15 @@ fn check(ctx: &Context) -> Vec<Hit> {
             if !ctx.to.tables.contains_key(&index.table) || ["hnsw", "ivfflat"].contains(&index.method.as_str()) {
                 return None; // dropped with its table, or a vector index (its own rule)
             }
-            Some(hit(
+            // Dropped CONCURRENTLY (an index of a partitioned table cannot be: no claim there).
+            let hit = hit(
                 change,
                 Level::Medium,
                 format!("index {} on {} is dropped; queries using it slow down", change.object, index.table),
-            ))
+            )
+            .on(&index.table);
+            let partitioned = ctx.from.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
+            Some(if partitioned { hit } else { hit.with(Effect::catalog_only(Lock::ShareUpdateExclusive)) })
         })
         .collect()
 }

@@ -14,6 +14,8 @@ mod data_loss_other;
 mod data_loss_table;
 mod domain_change;
 mod duplicate_index;
+mod effect;
+pub use effect::{Effect, Lock};
 mod enum_change;
 mod extension_version;
 mod fk_without_index;
@@ -25,10 +27,13 @@ mod no_primary_key;
 mod not_compared;
 mod not_null_added;
 mod not_null_column_added;
+mod partition_attach;
 mod policies;
 mod rename;
 mod replication;
 mod rls;
+mod sizing;
+pub use sizing::{LARGE, SMALL, VERY_LARGE};
 mod table_added;
 mod table_rewrite;
 mod trigger_change;
@@ -108,6 +113,22 @@ pub struct Hit {
     pub object: String,
     pub level: Level,
     pub finding: String,
+    /// What the script's statements for the change do to the table (see [`Effect`]).
+    pub effect: Option<Effect>,
+    /// The table the effect is on, when it is one table: sizes level the risk by it.
+    pub table: Option<QualifiedName>,
+}
+
+impl Hit {
+    /// The hit with the rule's claim about locks, rewrite and rows read.
+    pub(crate) fn with(self, effect: Effect) -> Hit {
+        Hit { effect: Some(effect), ..self }
+    }
+
+    /// The hit about a change whose effect is on `table` (an index's table).
+    pub(crate) fn on(self, table: &QualifiedName) -> Hit {
+        Hit { table: Some(table.clone()), ..self }
+    }
 }
 
 /// One risk: a rule's finding about one object, with the rule's explanation.
@@ -130,6 +151,10 @@ pub struct Risk {
     pub mitigation: crate::interned::Word,
     #[serde(deserialize_with = "crate::interned::option")]
     pub caveat: Option<crate::interned::Word>,
+    /// The claim about locks, rewrite and rows read, measured on PostgreSQL by
+    /// `tests/lock_claims.rs`; `None` when the rule makes none.
+    #[serde(default)]
+    pub effect: Option<Effect>,
 }
 
 /// Every rule, in the order they are documented.
@@ -158,6 +183,7 @@ pub const RULES: &[&Rule] = &[
     &replication::RULE,
     &extension_version::RULE,
     &table_rewrite::RULE,
+    &partition_attach::RULE,
     &table_added::RULE,
     &fk_without_index::RULE,
     &duplicate_index::RULE,
@@ -286,24 +312,32 @@ pub fn matrix(risks: &[Risk]) -> Vec<MatrixRow> {
 pub const AREAS: [&str; 9] =
     ["tables", "columns", "indexes", "constraints", "types", "functions", "views", "security", "other"];
 
-/// Every risk of a diff, most severe first.
-pub fn assess(from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Risk> {
+/// Every risk of a diff, most severe first; `sizes`: the table sizes of the database the script
+/// runs on (`from`'s), which level what reads a table's rows.
+pub fn assess(from: &Catalog, to: &Catalog, diff: &Diff, sizes: Option<&crate::input::sizes::Sizes>) -> Vec<Risk> {
     let context = Context::new(from, to, diff);
     let mut risks: Vec<Risk> = RULES
         .iter()
         .flat_map(|rule| {
-            (rule.check)(&context).into_iter().map(|hit| Risk {
-                rule: rule.id,
-                level: hit.level,
-                category: rule.category,
-                area: area(rule.category, hit.object_kind),
-                object_kind: hit.object_kind,
-                object: hit.object,
-                finding: hit.finding,
-                why: rule.why,
-                mitigation: rule.mitigation,
-                caveat: rule.caveat,
-            })
+            (rule.check)(&context)
+                .into_iter()
+                .map(|hit| match sizes {
+                    Some(sizes) => sizing::level_by_size(hit, sizes),
+                    None => hit,
+                })
+                .map(|hit| Risk {
+                    rule: rule.id,
+                    level: hit.level,
+                    category: rule.category,
+                    area: area(rule.category, hit.object_kind),
+                    object_kind: hit.object_kind,
+                    object: hit.object,
+                    finding: hit.finding,
+                    why: rule.why,
+                    mitigation: rule.mitigation,
+                    caveat: rule.caveat,
+                    effect: hit.effect,
+                })
         })
         .collect();
     risks.sort_by(|a, b| (b.level, a.rule, &a.object).cmp(&(a.level, b.rule, &b.object)));
@@ -340,7 +374,18 @@ pub fn counts(risks: &[Risk]) -> BTreeMap<&'static str, usize> {
 
 /// Helpers shared by rules.
 pub(crate) fn hit(change: &Change, level: Level, finding: String) -> Hit {
-    Hit { object_kind: change.object_kind, object: change.object.clone(), level, finding }
+    let table = match change.object_kind {
+        ObjectKind::Table => change.key.qualified(),
+        _ => change.key.member().map(|(table, _)| table),
+    };
+    Hit {
+        object_kind: change.object_kind,
+        object: change.object.clone(),
+        level,
+        finding,
+        effect: None,
+        table: table.cloned(),
+    }
 }
 
 /// The table a column or constraint change belongs to, as findings write it.
@@ -376,7 +421,7 @@ pub(crate) mod testing {
         assert!(super::RULES.iter().any(|r| r.id == rule), "no rule {rule}");
         let (from, to) = (build_catalog(&read(from)), build_catalog(&read(to)));
         let result = diff(&from, &to, options);
-        super::assess(&from, &to, &result)
+        super::assess(&from, &to, &result, None)
             .into_iter()
             .filter(|risk| risk.rule == rule)
             .map(|risk| {
@@ -393,6 +438,9 @@ pub(crate) mod testing {
                 );
                 if let Some(caveat) = &risk.caveat {
                     card.push_str(&format!("caveat: {caveat}\n"));
+                }
+                if let Some(effect) = &risk.effect {
+                    card.push_str(&format!("claim: {}\n", effect.describe()));
                 }
                 card
             })

@@ -28,6 +28,8 @@ fn check(ctx: &Context) -> Vec<Hit> {
             object: name.to_string(),
             level: Level::Medium,
             finding: format!("{name} has no primary key"),
+            effect: None,
+            table: None,
         })
         .collect()
 }

@@ -1,6 +1,6 @@
 //! SET NOT NULL on a column that already exists.
 
-use super::{hit, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Effect, Hit, Level, Lock, Rule};
 use crate::diff::{ObjectKind, Property};
 
 pub(super) const RULE: Rule = Rule {
@@ -17,7 +17,16 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .filter(|c| c.change == crate::diff::ChangeKind::Altered)
         .filter(|c| c.details.iter().any(|d| d.property == Property::NotNull && d.to.is_some() && d.from.is_none()))
         .filter(|c| ctx.on_existing_table(c))
-        .map(|change| hit(change, Level::Medium, format!("{} becomes NOT NULL", change.object)))
+        .map(|change| {
+            let hit = hit(change, Level::Medium, format!("{} becomes NOT NULL", change.object));
+            // Validated outside a transaction; a partitioned table's partitions are read instead.
+            let partitioned = ctx.to_table(change).is_some_and(|(_, t)| t.partition_by.is_some());
+            if partitioned {
+                hit
+            } else {
+                hit.with(Effect::reads_under(Lock::AccessExclusive, Lock::ShareUpdateExclusive))
+            }
+        })
         .collect()
 }
 

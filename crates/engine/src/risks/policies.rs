@@ -1,6 +1,6 @@
 //! Row-level security policies added, removed or changed.
 
-use super::{hit, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Effect, Hit, Level, Lock, Rule};
 use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
@@ -21,6 +21,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 _ => (Level::High, "changes"),
             };
             hit(change, level, format!("policy {} {verb}", change.object))
+                .with(Effect::catalog_only(Lock::AccessExclusive))
         })
         .collect()
 }

@@ -1,6 +1,6 @@
 //! Row-level security enabled, disabled or forced on a table.
 
-use super::{hit, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Effect, Hit, Level, Lock, Rule};
 use crate::diff::{ObjectKind, Property};
 
 pub(super) const RULE: Rule = Rule {
@@ -27,7 +27,10 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 (_, true) => "is enabled",
                 (_, false) => "is disabled: every row becomes visible to roles with table privileges",
             };
-            Some(hit(change, level, format!("row-level security on {} {verb}", change.object)))
+            Some(
+                hit(change, level, format!("row-level security on {} {verb}", change.object))
+                    .with(Effect::catalog_only(Lock::AccessExclusive)),
+            )
         })
         .collect()
 }

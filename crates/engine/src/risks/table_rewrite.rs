@@ -1,6 +1,7 @@
-//! Table changes that rewrite or lock it: tablespace, logged/unlogged, partitioning, inheritance.
+//! Table changes that rewrite it: tablespace, logged/unlogged, partitioning (attaching or detaching a
+//! partition is `partition_attach`).
 
-use super::{hit, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Effect, Hit, Level, Rule};
 use crate::diff::ObjectKind;
 
 pub(super) const RULE: Rule = Rule {
@@ -12,7 +13,7 @@ pub(super) const RULE: Rule = Rule {
     check,
 };
 
-const REWRITING: [&str; 4] = ["tablespace", "unlogged", "partitioned by", "partition of"];
+const REWRITING: [&str; 3] = ["tablespace", "unlogged", "partitioned by"];
 
 fn check(ctx: &Context) -> Vec<Hit> {
     ctx.changes_of(ObjectKind::Table)
@@ -20,8 +21,10 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .filter_map(|change| {
             let what: Vec<&str> =
                 change.details.iter().map(|d| d.property.as_str()).filter(|p| REWRITING.contains(p)).collect();
-            (!what.is_empty())
-                .then(|| hit(change, Level::High, format!("{}: {} changes", change.object, what.join(", "))))
+            (!what.is_empty()).then(|| {
+                hit(change, Level::High, format!("{}: {} changes", change.object, what.join(", ")))
+                    .with(Effect::REWRITE)
+            })
         })
         .collect()
 }

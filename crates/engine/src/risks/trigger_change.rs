@@ -1,6 +1,6 @@
 //! Triggers added, removed, changed, enabled or disabled.
 
-use super::{hit, Category, Context, Hit, Level, Rule};
+use super::{hit, Category, Context, Effect, Hit, Level, Lock, Rule};
 use crate::diff::{ChangeKind, ObjectKind};
 
 pub(super) const RULE: Rule = Rule {
@@ -20,7 +20,9 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 ChangeKind::Removed => "is removed",
                 _ => "changes",
             };
-            hit(change, Level::Medium, format!("trigger {} {verb}", change.object))
+            // CREATE TRIGGER takes SHARE ROW EXCLUSIVE, DROP TRIGGER ACCESS EXCLUSIVE.
+            let lock = if change.change == ChangeKind::Added { Lock::ShareRowExclusive } else { Lock::AccessExclusive };
+            hit(change, Level::Medium, format!("trigger {} {verb}", change.object)).with(Effect::catalog_only(lock))
         })
         .collect()
 }

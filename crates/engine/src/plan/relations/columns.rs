@@ -353,7 +353,12 @@ pub(in crate::plan) fn from_the_parent(
     }
 }
 
-/// `SET NOT NULL` without a long exclusive lock: a CHECK added NOT VALID, validated, then used.
+/// `SET NOT NULL` without a long exclusive lock: a CHECK added NOT VALID and validated outside any
+/// transaction (phase 2: the scan holds SHARE UPDATE EXCLUSIVE only, and a key built on the column
+/// later in the phase uses the CHECK instead of scanning), then, in phase 3, SET NOT NULL (which
+/// uses the CHECK instead of scanning) and the CHECK dropped. Run again after a failure, the
+/// CHECK is added afresh; a column made again in phase 3 loses it, and SET NOT NULL then scans.
+/// A partitioned table keeps the four statements together in phase 3.
 pub(in crate::plan) fn set_not_null(
     p: &mut Planner,
     table: &QualifiedName,
@@ -363,16 +368,34 @@ pub(in crate::plan) fn set_not_null(
 ) {
     let shown = qualified(table);
     let check = ident(&crate::plan::with_suffix(&format!("{}_{column}", table.name), "_not_null"));
-    let sql = format!(
-        "ALTER TABLE {shown} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;\n\
-         ALTER TABLE {shown} VALIDATE CONSTRAINT {check};\n\
-         ALTER TABLE {shown} ALTER COLUMN {col} SET NOT NULL;\n\
-         ALTER TABLE {shown} DROP CONSTRAINT {check};",
-        col = ident(column)
+    let col = ident(column);
+    if p.to.tables.get(table).is_some_and(|t| t.partition_by.is_some()) {
+        // A partitioned table's CHECK reaches its partitions, and partitions attached later in
+        // phase 2 would need it already: the whole sequence stays in phase 3, after them.
+        let sql = format!(
+            "ALTER TABLE {shown} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;\n\
+             ALTER TABLE {shown} VALIDATE CONSTRAINT {check};\n\
+             ALTER TABLE {shown} ALTER COLUMN {col} SET NOT NULL;\n\
+             ALTER TABLE {shown} DROP CONSTRAINT {check};"
+        );
+        let note = note.map(|n| format!("{n}; the validated CHECK lets SET NOT NULL skip the full-table scan"));
+        p.push_step(Phase::Rewrite, Rank::ColumnRewrite, sql, vec![change_id(change)], note);
+        return;
+    }
+    let prove = format!(
+        "ALTER TABLE {shown} DROP CONSTRAINT IF EXISTS {check}, ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;\n\
+         ALTER TABLE {shown} VALIDATE CONSTRAINT {check};"
     );
-    let note =
-        note.map(|n| format!("{n}; the validated CHECK lets SET NOT NULL skip the full-table scan (PostgreSQL 12+)"));
-    p.push_step(Phase::Rewrite, Rank::ColumnRewrite, sql, vec![change_id(change)], note);
+    let prove_note = match note {
+        Some(n) => format!("{n}; validated without blocking writes, so that SET NOT NULL skips the full-table scan"),
+        None => "validated without blocking writes, so that SET NOT NULL skips the full-table scan".to_string(),
+    };
+    p.push_step(Phase::Online, Rank::ColumnRewrite, prove, vec![change_id(change)], Some(prove_note));
+    let set = format!(
+        "ALTER TABLE {shown} ALTER COLUMN {col} SET NOT NULL;\n\
+         ALTER TABLE {shown} DROP CONSTRAINT IF EXISTS {check};"
+    );
+    p.push_step(Phase::Rewrite, Rank::ColumnRewrite, set, vec![change_id(change)], None);
 }
 
 pub(in crate::plan) fn altered_column(
@@ -566,8 +589,7 @@ pub(in crate::plan) fn altered_column(
                 }
                 if !old.not_null {
                     // An identity column must be NOT NULL before the identity is added.
-                    let sql = format!("ALTER TABLE {shown} ALTER COLUMN {col} SET NOT NULL;");
-                    p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
+                    set_not_null(p, table, &new.name, change, None);
                 }
                 let options = identity_options(p.to, table, &new.name).map(|o| format!(" ({o})")).unwrap_or_default();
                 let sql = format!("ALTER TABLE {shown} ALTER COLUMN {col} ADD GENERATED {kind} AS IDENTITY{options};");
