@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
                     on:click=move |_| {
                         workspace.update(Workspace::swap);
                         analysis.send(Request::Swap, None);
+                        view.update(|v| v.drift.sizes.swap(0, 1));
                     }
                 >
                     "⇄ Swap"
@@ -92,8 +93,8 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <div class="sides">
-                <DumpPanel side=Side::From analysis=analysis />
-                <DumpPanel side=Side::To analysis=analysis />
+                <DumpPanel side=Side::From analysis=analysis view=view />
+                <DumpPanel side=Side::To analysis=analysis view=view />
             </div>
             <Changes analysis=analysis view=view />
             <Summary workspace=workspace />

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 #[component]
-pub fn DumpPanel(side: Side, analysis: Analysis) -> impl IntoView {
+pub fn DumpPanel(side: Side, analysis: Analysis, view: RwSignal<crate::state::ViewState>) -> impl IntoView {
     let workspace = analysis.workspace;
     let (title, hint) = match side {
         Side::From => ("From", "The database you migrate, e.g. production"),
@@ -91,6 +91,7 @@ pub fn DumpPanel(side: Side, analysis: Analysis) -> impl IntoView {
             </div>
             {move || activity_view(side, analysis, panel.with(|p| p.activity.clone()))}
             {move || panel.with(|p| p.dump.clone()).map(|dump| dump_view(side, dump))}
+            <super::sizes::SizesInput side=side view=view />
         </section>
     }
 }

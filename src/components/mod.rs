@@ -8,6 +8,7 @@ pub mod file_reading;
 pub mod proof;
 pub mod release;
 pub mod report;
+pub mod sizes;
 pub mod summary;
 pub mod tables;
 pub mod virtual_table;

@@ -36,12 +36,15 @@ pub fn inventory_view(comparison: &Comparison, filter: &ViewState, view: RwSigna
     );
     let side_name = [comparison.from_name.clone(), comparison.to_name.clone()];
     let nothing = tables.is_empty();
+    // The sizes the user added to either side (see `components::sizes`).
+    let sized = comparison.tables.iter().any(|t| t.sizes.iter().any(Option::is_some));
     let head = view! {
         <tr>
             {sort_header("Table", SortKey::Object, filter, view)}
             {sort_header("Status", SortKey::Change, filter, view)}
             {sort_header("Changes", SortKey::Size, filter, view)}
             <th scope="col">"Columns (from → to)"</th>
+            {sized.then(|| view! { <th scope="col">"Size (from → to)"</th> })}
             <th scope="col">"Comment"</th>
         </tr>
     }
@@ -64,6 +67,12 @@ pub fn inventory_view(comparison: &Comparison, filter: &ViewState, view: RwSigna
             <td><span class="badge">{label}</span></td>
             <td>{t.changes}</td>
             <td>{format!("{} → {}", columns(t.columns[0]), columns(t.columns[1]))}</td>
+            {sized.then(|| {
+                let size = |s: Option<schemadrift_engine::input::sizes::TableSize>| {
+                    s.map_or("–".to_string(), |s| schemadrift_engine::input::sizes::bytes(s.bytes))
+                };
+                view! { <td data-testid="table-size">{format!("{} → {}", size(t.sizes[0]), size(t.sizes[1]))}</td> }
+            })}
             <td>{t.comment.clone().unwrap_or_default()}</td>
         };
         (class, cells.into_any())

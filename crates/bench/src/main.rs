@@ -113,13 +113,18 @@ fn analyse(from: &[u8], to: &[u8]) -> usize {
     let options = DiffOptions::default();
     let result = schemadrift_engine::diff(&old, &new, &options);
     lap("diff");
-    let risks = schemadrift_engine::risks::assess(&old, &new, &result, None);
+    let risks = schemadrift_engine::risks::assess(&old, &new, &result, schemadrift_engine::risks::Server::default());
     lap("risks");
     let compatibility = schemadrift_engine::compat::compatibility(&old, &new, &result);
     lap("compatibility");
     let plan = schemadrift_engine::plan::plan(&old, &new, &result);
     lap("plan");
-    let script = schemadrift_engine::plan::script(&plan, "bench", &risks);
+    let script = schemadrift_engine::plan::script(
+        &plan,
+        "bench",
+        &risks,
+        &schemadrift_engine::version::TargetVersion::of(None, "bench", None),
+    );
     lap("script");
     result.changes.len() + compatibility.len() + script.len()
 }

@@ -164,6 +164,11 @@ struct DriftFlags {
     /// Table sizes of TO's database (the one the rollback runs on), made the same way.
     #[arg(long = "to-sizes", value_name = "FILE")]
     to_sizes: Option<PathBuf>,
+    /// The PostgreSQL major version the scripts run on (e.g. 15 or 9.6): the script states it and
+    /// the risks use its facts. By default each script assumes the version its database was dumped
+    /// from (the dump's `Dumped from database version` line).
+    #[arg(long = "target-version", value_name = "VERSION")]
+    target_version: Option<String>,
 }
 
 /// A sizes file read whole, or why not (the flag, the file and what is wrong in it).
@@ -199,6 +204,11 @@ impl DriftFlags {
                 self.sizes.as_deref().map(|p| read_sizes("--sizes", p)).transpose()?,
                 self.to_sizes.as_deref().map(|p| read_sizes("--to-sizes", p)).transpose()?,
             ],
+            target_version: self
+                .target_version
+                .as_deref()
+                .map(|v| schemadrift_engine::version::parse(v).map_err(|e| format!("--target-version {v}: {e}")))
+                .transpose()?,
         })
     }
 }

@@ -34,6 +34,7 @@ pub mod risks;
 pub mod secrets;
 pub mod sql;
 pub(crate) mod summary;
+pub mod version;
 
 pub use catalog::{build as build_catalog, Catalog, Counts};
 pub use diff::{diff, Diff, DiffOptions};

@@ -11,6 +11,7 @@ use crate::release::{release_of, Release};
 use crate::render::{html::report_html, markdown::report_markdown};
 use crate::report::{self, InputFacts, Report};
 use crate::secrets::{find_secrets, Secret};
+use crate::version::TargetVersion;
 use crate::{read, summarize, DiffOptions, DumpSummary};
 use std::sync::{Arc, OnceLock};
 
@@ -96,6 +97,9 @@ impl<'t> Reading<'t> {
 pub struct Comparison {
     sides: [Arc<ReadDump>; 2],
     options: DiffOptions,
+    /// The PostgreSQL version each side's database runs (the migration runs on from's, the
+    /// rollback on to's).
+    versions: [TargetVersion; 2],
     release: Release,
     rollback: OnceLock<String>,
     report: OnceLock<Report>,
@@ -118,8 +122,12 @@ impl Comparison {
         let result = diff(&from.catalog, &to.catalog, &options);
         step("planning");
         let names = (from.facts.name.as_str(), to.facts.name.as_str());
-        let release = release_of(&from.catalog, &to.catalog, result, &options, names);
-        Comparison { sides: [from, to], options, release, rollback: OnceLock::new(), report: OnceLock::new() }
+        let version = |side: &ReadDump| {
+            TargetVersion::of(options.target_version, &side.facts.name, side.summary.server_version.as_deref())
+        };
+        let versions = [version(&from), version(&to)];
+        let release = release_of(&from.catalog, &to.catalog, result, &options, names, &versions[0]);
+        Comparison { sides: [from, to], options, versions, release, rollback: OnceLock::new(), report: OnceLock::new() }
     }
 
     pub fn from(&self) -> &ReadDump {
@@ -162,7 +170,7 @@ impl Comparison {
                 ..self.options.clone()
             };
             let (from, to) = (&self.from().catalog, &self.to().catalog);
-            self.release.rollback(from, to, &reversed, self.options.confirm_cut_short, self.names())
+            self.release.rollback(from, to, &reversed, self.options.confirm_cut_short, self.names(), &self.versions[1])
         })
     }
 

@@ -30,13 +30,15 @@ pub(crate) fn release_of(
     result: Diff,
     options: &DiffOptions,
     names: (&str, &str),
+    version: &crate::version::TargetVersion,
 ) -> Release {
-    let risks = assess(from, to, &result, options.sizes[0].as_ref());
+    let server = crate::risks::Server { sizes: options.sizes[0].as_ref(), version: version.major };
+    let risks = assess(from, to, &result, server);
     let compatibility = compatibility(from, to, &result);
     let deploy_order = recommendation(&compatibility, &risks);
     let mut migration = plan(from, to, &result);
     hold_back(&mut migration, &result, to, options.confirm_cut_short);
-    let script = script(&migration, &format!("Migration {} → {}", names.0, names.1), &risks);
+    let script = script(&migration, &format!("Migration {} → {}", names.0, names.1), &risks, version);
     Release { diff: result, risks, compatibility, deploy_order, plan: migration, script }
 }
 
@@ -66,13 +68,15 @@ impl Release {
         reversed: &DiffOptions,
         confirm_cut_short: bool,
         names: (&str, &str),
+        version: &crate::version::TargetVersion,
     ) -> String {
         let back = diff(to, from, reversed);
-        // The rollback runs on the `to` database: its sizes level the risks.
-        let back_risks = assess(to, from, &back, reversed.sizes[1].as_ref());
+        // The rollback runs on the `to` database: its sizes and version level the risks.
+        let server = crate::risks::Server { sizes: reversed.sizes[1].as_ref(), version: version.major };
+        let back_risks = assess(to, from, &back, server);
         let title = format!("Rollback of {} → {}: {} back to {}", names.0, names.1, names.1, names.0);
         let mut backward = plan(to, from, &back);
         hold_back(&mut backward, &back, from, confirm_cut_short);
-        rollback_script(&self.plan, &backward, &title, &back_risks)
+        rollback_script(&self.plan, &backward, &title, &back_risks, version)
     }
 }

@@ -348,7 +348,12 @@ fn class10_subscriptions_are_made_and_dropped_outside_a_transaction() {
         }
         let (from, to) = (build_catalog(&read(from)), build_catalog(&read(to)));
         let changes = diff(&from, &to, &DiffOptions::default());
-        let sql = script(&plan(&from, &to, &changes), database, &[]);
+        let sql = script(
+            &plan(&from, &to, &changes),
+            database,
+            &[],
+            &schemadrift_engine::version::TargetVersion::of(None, database, None),
+        );
         let file = dir.join(format!("{database}.sql"));
         std::fs::write(&file, &sql).unwrap();
         cluster.psql_file(database, &file).unwrap_or_else(|e| panic!("{e}\n{sql}"));
@@ -384,7 +389,12 @@ fn a_new_partition_key_keeps_every_row() {
         )
         .unwrap();
     let (from, to) = (build_catalog(&read(&dumps[0])), build_catalog(&read(&dumps[1])));
-    let sql = script(&plan(&from, &to, &diff(&from, &to, &DiffOptions::default())), "keys", &[]);
+    let sql = script(
+        &plan(&from, &to, &diff(&from, &to, &DiffOptions::default())),
+        "keys",
+        &[],
+        &schemadrift_engine::version::TargetVersion::of(None, "keys", None),
+    );
     let file = std::env::temp_dir().join(format!("schemadrift-keys-{}.sql", std::process::id()));
     std::fs::write(&file, &sql).unwrap();
     cluster.psql_file("keys_before", &file).unwrap_or_else(|e| panic!("{e}\n{sql}"));

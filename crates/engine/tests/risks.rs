@@ -11,7 +11,10 @@ use std::path::Path;
 fn fired(from: &str, to: &str, options: &DiffOptions) -> Vec<(String, Level, String)> {
     let (from, to) = (build_catalog(&read(from)), build_catalog(&read(to)));
     let result = diff(&from, &to, options);
-    assess(&from, &to, &result, None).into_iter().map(|r| (r.rule.to_string(), r.level, r.object)).collect()
+    assess(&from, &to, &result, schemadrift_engine::risks::Server::default())
+        .into_iter()
+        .map(|r| (r.rule.to_string(), r.level, r.object))
+        .collect()
 }
 
 #[test]

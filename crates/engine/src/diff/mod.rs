@@ -195,6 +195,10 @@ pub struct DiffOptions {
     /// by what they touch, and the inventory shows them ([`crate::input::sizes`]).
     #[serde(default)]
     pub sizes: [Option<crate::input::sizes::Sizes>; 2],
+    /// The PostgreSQL major version the scripts run on, when the user names it; otherwise each
+    /// script assumes the version its database was dumped from ([`crate::version`]).
+    #[serde(default)]
+    pub target_version: Option<u32>,
 }
 
 impl DiffOptions {

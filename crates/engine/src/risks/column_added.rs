@@ -28,6 +28,8 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 Some("it is an identity column")
             } else if column.default.as_deref().is_some_and(|d| VOLATILE.iter().any(|v| d.contains(v))) {
                 Some("its default is volatile")
+            } else if column.default.is_some() && !ctx.server.at_least(11) {
+                Some("PostgreSQL before 11 writes any default into every row")
             } else {
                 None
             };
@@ -46,7 +48,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
 #[cfg(test)]
 mod rule_tests {
     use super::RULE;
-    use crate::risks::testing::{findings, fires};
+    use crate::risks::testing::{findings, fires, fires_with};
 
     #[test]
     fn fires_on_a_plain_column_is_added_instantly() {
@@ -84,5 +86,16 @@ mod rule_tests {
             ),
             ""
         );
+    }
+
+    #[test]
+    fn fires_on_a_constant_default_before_11_rewrites_the_table() {
+        let options = crate::DiffOptions { target_version: Some(10), ..crate::DiffOptions::default() };
+        insta::assert_snapshot!(fires_with(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, k integer DEFAULT 7);"#,
+            &options
+        ));
     }
 }

@@ -111,6 +111,11 @@ impl Effect {
     pub const REWRITE: Effect =
         Effect { lock: Some(Lock::AccessExclusive), rewrite: true, reads_rows_under: Some(Lock::AccessExclusive) };
 
+    /// Every row read under an ACCESS EXCLUSIVE lock, the table not rewritten (a validation in
+    /// place, an index built under the lock).
+    pub const REWRITE_FREE_SCAN: Effect =
+        Effect { lock: Some(Lock::AccessExclusive), rewrite: false, reads_rows_under: Some(Lock::AccessExclusive) };
+
     /// A brief `lock` on the catalog, then the rows read under `reads` (a validation or a
     /// concurrent build that lets the application go on).
     pub const fn reads_under(lock: Lock, reads: Lock) -> Effect {

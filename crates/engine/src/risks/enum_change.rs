@@ -37,8 +37,14 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 )
             } else {
                 let added: Vec<&str> = new.iter().filter(|l| !old.contains(l)).map(|s| s.as_str()).collect();
+                // Before 12, ADD VALUE cannot run inside a transaction block (phase 0 runs it outside).
+                let outside = if ctx.server.at_least(12) {
+                    ""
+                } else {
+                    "; PostgreSQL before 12 cannot add them inside a transaction: the script adds them in phase 0, outside one"
+                };
                 Some(
-                    hit(change, Level::Low, format!("enum {}: values added: {}", change.object, added.join(", ")))
+                    hit(change, Level::Low, format!("enum {}: values added: {}{outside}", change.object, added.join(", ")))
                         .with(Effect { lock: None, rewrite: false, reads_rows_under: None }),
                 )
             }
@@ -49,7 +55,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
 #[cfg(test)]
 mod rule_tests {
     use super::RULE;
-    use crate::risks::testing::{findings, fires};
+    use crate::risks::testing::{findings, fires, fires_with};
 
     #[test]
     fn fires_on_a_value_is_added() {
@@ -93,5 +99,16 @@ mod rule_tests {
             ),
             ""
         );
+    }
+
+    #[test]
+    fn fires_on_a_value_added_before_12_outside_a_transaction() {
+        let options = crate::DiffOptions { target_version: Some(11), ..crate::DiffOptions::default() };
+        insta::assert_snapshot!(fires_with(
+            RULE.id,
+            r#"CREATE TYPE public.m AS ENUM ('a', 'b');"#,
+            r#"CREATE TYPE public.m AS ENUM ('a', 'b', 'c');"#,
+            &options
+        ));
     }
 }

@@ -200,6 +200,8 @@ pub struct Context<'a> {
     touched: Vec<&'a QualifiedName>,
     /// The indexes of each table of `to`, so rules never scan every index for one table.
     to_by_table: crate::catalog::ByTable<'a>,
+    /// The database the script runs on: its version's facts.
+    pub server: Server<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -241,12 +243,12 @@ impl<'a> Context<'a> {
         self.touched.clone()
     }
 
-    pub fn new(from: &'a Catalog, to: &'a Catalog, diff: &'a Diff) -> Context<'a> {
+    pub fn new(from: &'a Catalog, to: &'a Catalog, diff: &'a Diff, server: Server<'a>) -> Context<'a> {
         let tables: std::collections::BTreeSet<QualifiedName> =
             diff.changes.iter().filter_map(|c| crate::diff::table_key(c, from, to)).collect();
         let touched: Vec<&QualifiedName> =
             tables.iter().filter_map(|t| to.tables.get_key_value(t).map(|(n, _)| n)).collect();
-        Context { from, to, diff, touched, to_by_table: crate::catalog::ByTable::new(to) }
+        Context { from, to, diff, touched, to_by_table: crate::catalog::ByTable::new(to), server }
     }
 
     /// The indexes of a table of `to`.
@@ -312,10 +314,25 @@ pub fn matrix(risks: &[Risk]) -> Vec<MatrixRow> {
 pub const AREAS: [&str; 9] =
     ["tables", "columns", "indexes", "constraints", "types", "functions", "views", "security", "other"];
 
-/// Every risk of a diff, most severe first; `sizes`: the table sizes of the database the script
-/// runs on (`from`'s), which level what reads a table's rows.
-pub fn assess(from: &Catalog, to: &Catalog, diff: &Diff, sizes: Option<&crate::input::sizes::Sizes>) -> Vec<Risk> {
-    let context = Context::new(from, to, diff);
+/// What is known of the database a script runs on (`from`'s): its tables' sizes, which level what
+/// reads a table's rows, and its PostgreSQL major version, whose facts the rules use.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Server<'a> {
+    pub sizes: Option<&'a crate::input::sizes::Sizes>,
+    pub version: Option<u32>,
+}
+
+impl Server<'_> {
+    /// Whether the server is `major` or newer (an unknown one is taken as a current one).
+    pub fn at_least(&self, major: u32) -> bool {
+        self.version.is_none_or(|v| v >= major)
+    }
+}
+
+/// Every risk of a diff, most severe first.
+pub fn assess(from: &Catalog, to: &Catalog, diff: &Diff, server: Server<'_>) -> Vec<Risk> {
+    let sizes = server.sizes;
+    let context = Context::new(from, to, diff, server);
     let mut risks: Vec<Risk> = RULES
         .iter()
         .flat_map(|rule| {
@@ -421,7 +438,7 @@ pub(crate) mod testing {
         assert!(super::RULES.iter().any(|r| r.id == rule), "no rule {rule}");
         let (from, to) = (build_catalog(&read(from)), build_catalog(&read(to)));
         let result = diff(&from, &to, options);
-        super::assess(&from, &to, &result, None)
+        super::assess(&from, &to, &result, super::Server { sizes: None, version: options.target_version })
             .into_iter()
             .filter(|risk| risk.rule == rule)
             .map(|risk| {

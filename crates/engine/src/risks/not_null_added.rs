@@ -18,9 +18,18 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .filter(|c| c.details.iter().any(|d| d.property == Property::NotNull && d.to.is_some() && d.from.is_none()))
         .filter(|c| ctx.on_existing_table(c))
         .map(|change| {
-            let hit = hit(change, Level::Medium, format!("{} becomes NOT NULL", change.object));
             // Validated outside a transaction; a partitioned table's partitions are read instead.
             let partitioned = ctx.to_table(change).is_some_and(|(_, t)| t.partition_by.is_some());
+            if !ctx.server.at_least(12) {
+                // Before 12, SET NOT NULL scans the table whatever CHECK proves it.
+                let finding = format!(
+                    "{} becomes NOT NULL: PostgreSQL before 12 scans the whole table under an exclusive lock",
+                    change.object
+                );
+                let hit = hit(change, Level::High, finding);
+                return if partitioned { hit } else { hit.with(Effect::REWRITE_FREE_SCAN) };
+            }
+            let hit = hit(change, Level::Medium, format!("{} becomes NOT NULL", change.object));
             if partitioned {
                 hit
             } else {
@@ -33,7 +42,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
 #[cfg(test)]
 mod rule_tests {
     use super::RULE;
-    use crate::risks::testing::{findings, fires};
+    use crate::risks::testing::{findings, fires, fires_with};
 
     #[test]
     fn fires_on_a_column_of_an_existing_table_becomes_not_null() {
@@ -62,5 +71,16 @@ mod rule_tests {
             findings(RULE.id, r#""#, r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text NOT NULL, k integer);"#),
             ""
         );
+    }
+
+    #[test]
+    fn fires_on_a_server_before_12_which_scans_under_an_exclusive_lock() {
+        let options = crate::DiffOptions { target_version: Some(11), ..crate::DiffOptions::default() };
+        insta::assert_snapshot!(fires_with(
+            RULE.id,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text, k integer);"#,
+            r#"CREATE TABLE public.t (id integer PRIMARY KEY, a text NOT NULL, k integer);"#,
+            &options
+        ));
     }
 }

@@ -24,16 +24,17 @@ fn check(ctx: &Context) -> Vec<Hit> {
                     change,
                     Level::Medium,
                     format!(
-                        "{} becomes a partition of {}: its rows are checked against the bound under an exclusive lock",
+                        "{} becomes a partition of {}: its rows are checked against the bound under an exclusive lock{}",
                         change.object,
-                        parent_of(parent)
+                        parent_of(parent),
+                        if ctx.server.at_least(12) {
+                            ""
+                        } else {
+                            ", and PostgreSQL before 12 locks the parent as exclusively (no reads or writes of any partition)"
+                        }
                     ),
                 )
-                .with(Effect {
-                    lock: Some(Lock::AccessExclusive),
-                    rewrite: false,
-                    reads_rows_under: Some(Lock::AccessExclusive),
-                }),
+                .with(Effect::REWRITE_FREE_SCAN),
                 (Some(parent), None) => hit(
                     change,
                     Level::Medium,
@@ -49,7 +50,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
 #[cfg(test)]
 mod rule_tests {
     use super::RULE;
-    use crate::risks::testing::{findings, fires};
+    use crate::risks::testing::{findings, fires, fires_with};
 
     const PARENT: &str = "CREATE TABLE public.pp (id integer NOT NULL) PARTITION BY RANGE (id);\n";
     const TABLE: &str = "CREATE TABLE public.t (id integer NOT NULL);\n";
@@ -68,5 +69,16 @@ mod rule_tests {
     #[test]
     fn does_not_fire_on_a_new_partition() {
         assert_eq!(findings(RULE.id, PARENT, &format!("{PARENT}{TABLE}{ATTACH}")), "");
+    }
+
+    #[test]
+    fn fires_on_an_attach_before_12_that_locks_the_parent() {
+        let options = crate::DiffOptions { target_version: Some(11), ..crate::DiffOptions::default() };
+        insta::assert_snapshot!(fires_with(
+            RULE.id,
+            &format!("{PARENT}{TABLE}"),
+            &format!("{PARENT}{TABLE}{ATTACH}"),
+            &options
+        ));
     }
 }

@@ -63,10 +63,11 @@ mod tests {
         let sizes =
             parse("prod-sizes.csv", format!("schema,name,rows,bytes\npublic,t,1000,{size}\n").as_bytes()).unwrap();
         let result = diff(&from, &to, &DiffOptions::default());
-        let risk = crate::risks::assess(&from, &to, &result, Some(&sizes))
-            .into_iter()
-            .find(|r| r.rule == "column-type-change")
-            .unwrap();
+        let risk =
+            crate::risks::assess(&from, &to, &result, crate::risks::Server { sizes: Some(&sizes), version: None })
+                .into_iter()
+                .find(|r| r.rule == "column-type-change")
+                .unwrap();
         (risk.level, risk.finding)
     }
 
@@ -89,10 +90,11 @@ mod tests {
         );
         let sizes = parse("prod-sizes.csv", b"schema,name,rows,bytes\npublic,other,1,1\n").unwrap();
         let result = diff(&from, &to, &DiffOptions::default());
-        let risk = crate::risks::assess(&from, &to, &result, Some(&sizes))
-            .into_iter()
-            .find(|r| r.rule == "column-type-change")
-            .unwrap();
+        let risk =
+            crate::risks::assess(&from, &to, &result, crate::risks::Server { sizes: Some(&sizes), version: None })
+                .into_iter()
+                .find(|r| r.rule == "column-type-change")
+                .unwrap();
         assert_eq!(risk.level, crate::risks::Level::High);
         assert!(risk.finding.ends_with("(prod-sizes.csv gives no size for public.t)"), "{}", risk.finding);
     }

@@ -34,11 +34,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
                                 parent(change)
                             ),
                         )
-                        .with(Effect {
-                            lock: Some(Lock::AccessExclusive),
-                            rewrite: false,
-                            reads_rows_under: Some(Lock::AccessExclusive),
-                        }),
+                        .with(Effect::REWRITE_FREE_SCAN),
                     );
                 }
                 _ => return None,
