@@ -48,7 +48,7 @@ fn a_failing_statement_is_named_with_its_phase_line_and_postgresql_message() {
     assert_eq!(status, 1, "{stdout}{stderr}");
     assert!(
         stdout.starts_with(
-            "failed: statement 7 of 8 of the migration (line 14, phase 1 (schema preparation)) fails on PostgreSQL "
+            "failed: statement 7 of 8 of the migration (line 18, phase 1 (schema preparation)) fails on PostgreSQL "
         ),
         "{stdout}"
     );
@@ -68,7 +68,7 @@ fn a_failing_statement_is_named_with_its_phase_line_and_postgresql_message() {
     assert_eq!(migration["direction"], "migration");
     assert_eq!(migration["verdict"]["verdict"], "failed");
     assert_eq!(migration["verdict"]["number"], 7);
-    assert_eq!(migration["verdict"]["line"], 14);
+    assert_eq!(migration["verdict"]["line"], 18);
     assert!(migration["verdict"]["statement"].as_str().unwrap().starts_with("CREATE TABLE IF NOT EXISTS public.tags"));
     assert!(migration["headline"].as_str().unwrap().starts_with("failed: statement 7 of 8"));
     assert_eq!(json["proofs"][1]["verdict"]["verdict"], "proven");

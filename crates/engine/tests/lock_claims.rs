@@ -474,6 +474,14 @@ fn lock(lock: Option<Lock>) -> &'static str {
 fn shown(sql: &str) -> String {
     let one_line = sql.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.starts_with("DO ") {
+        // A statement run only when not done yet (`plan::rerun`): shown as it runs.
+        if let Some((_, inner)) = one_line.split_once("SET LOCAL lock_timeout = ''5s''; ") {
+            if let Some((statement, _)) = inner.rsplit_once(" END IF; END") {
+                if !statement.starts_with("DROP INDEX") {
+                    return format!("DO … (unless done) {}", shown(&statement.replace("''", "'")));
+                }
+            }
+        }
         return if one_line.contains("RAISE EXCEPTION") {
             "DO … (fails if the concurrent build left the index INVALID)".to_string()
         } else {

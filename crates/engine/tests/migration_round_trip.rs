@@ -122,6 +122,37 @@ fn round_trip(
             ),
         };
     }
+    // A lock timeout may stop the script in a phase outside a transaction: run twice in a row,
+    // such a phase must leave the same schema (issue #18). A second database from `from` runs it so.
+    if let Some(twice) = common::with_phases_outside_transactions_twice(&sql) {
+        let again = format!("{database}_twice");
+        cluster.create_database(&again).unwrap();
+        cluster.psql_file(&again, &from_file).unwrap();
+        let twice_file = dir.join(format!("{again}-migration.sql"));
+        std::fs::write(&twice_file, &twice).unwrap();
+        if let Err(error) = cluster.psql_file(&again, &twice_file) {
+            return Outcome {
+                converged: false,
+                report: format!(
+                    "{name}: a phase outside a transaction does not run twice: {error}\n--- script ---\n{twice}"
+                ),
+            };
+        }
+        let dumped = cluster.dump(&again, &proof::dump_options(to)).unwrap();
+        let server_major = proof::major_version(&cluster.query("postgres", "SHOW server_version").unwrap());
+        let to_major = read(to_sql).header.server_version.as_deref().and_then(proof::major_version);
+        let left = proof::residual(&build_catalog(&read(&dumped)), to, &DiffOptions::default(), to_major, server_major);
+        if !left.is_empty() {
+            let lines: Vec<String> = proof::describe_changes(&left).iter().map(|l| format!("  {l}")).collect();
+            return Outcome {
+                converged: false,
+                report: format!(
+                    "{name}: with the phases outside a transaction run twice, differs from `to`:\n{}",
+                    lines.join("\n")
+                ),
+            };
+        }
+    }
     // The result is dumped the way `to` was, and judged as `schemadrift prove` judges it.
     let dumped = cluster.dump(&database, &proof::dump_options(to)).unwrap();
     let result = build_catalog(&read(&dumped));

@@ -285,7 +285,10 @@ impl Run<'_> {
         let side = |name: &str, dump: &str| read_side(name, dump.as_bytes(), None).map_err(|e| e.to_string());
         let (from, to) = (side("from.sql", from_dump)?, side("to.sql", to_dump)?);
         let outputs = Comparison::new(from, to, DiffOptions::default());
+        // Each phase outside a transaction runs twice in a row, as after a lock timeout stopped it
+        // (issue #18): the script's every statement still runs, in order.
         let script = &outputs.release().script;
+        let script = &common::with_phases_outside_transactions_twice(script).unwrap_or_else(|| script.clone());
         let script_file = self.file(&format!("{from_db}-migration.sql"), script);
         if let Err(error) = self.cluster.psql_file(from_db, &script_file) {
             return Err(format!("the migration fails: {error}\n--- script ---\n{script}"));

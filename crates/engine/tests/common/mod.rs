@@ -150,3 +150,36 @@ pub fn known(section: &str) -> Vec<(String, String)> {
     }
     out
 }
+
+/// The script with each phase that runs outside a transaction run twice in a row: what a user does
+/// when a lock timeout stopped it in the middle of such a phase (the header says to run the phase
+/// again). `None` when no such phase has a statement.
+pub fn with_phases_outside_transactions_twice(script: &str) -> Option<String> {
+    let outside: Vec<&str> =
+        schemadrift_engine::plan::Phase::ALL.iter().filter(|p| !p.transactional()).map(|p| p.title()).collect();
+    let mut out = String::new();
+    let mut block: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    let mut doubled = false;
+    let flush = |out: &mut String, block: &mut Vec<String>, doubled: &mut bool| {
+        if !block.is_empty() {
+            out.push_str(&block.join("\n"));
+            out.push('\n');
+            *doubled = true;
+        }
+        block.clear();
+    };
+    for statement in schemadrift_engine::proof::script_statements(script).statements {
+        if statement.phase != current {
+            flush(&mut out, &mut block, &mut doubled);
+            current = statement.phase.clone();
+        }
+        out.push_str(statement.sql.trim_end());
+        out.push('\n');
+        if statement.phase.as_deref().is_some_and(|p| outside.contains(&p)) {
+            block.push(statement.sql.trim_end().to_string());
+        }
+    }
+    flush(&mut out, &mut block, &mut doubled);
+    doubled.then_some(out)
+}

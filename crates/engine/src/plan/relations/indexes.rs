@@ -335,7 +335,7 @@ pub(in crate::plan) fn rebuild_index(
     )];
     sql.extend(before);
     sql.push(format!(
-        "DROP INDEX CONCURRENTLY IF EXISTS {};\nALTER INDEX {} RENAME TO {};",
+        "DROP INDEX CONCURRENTLY IF EXISTS {};\nALTER INDEX IF EXISTS {} RENAME TO {};",
         qualified(name),
         qualified(&temporary),
         ident(&name.name)

@@ -32,6 +32,8 @@ pub(in crate::plan) fn added_tables(p: &mut Planner) {
                 }
             }
             let sql = format!("{sql}ALTER TABLE {} ATTACH PARTITION {} {bound};", qualified(parent), qualified(name));
+            // Phase 2 can run again: the whole runs only while the table is not attached.
+            let sql = crate::plan::rerun::unless_attached(parent, name, &sql);
             p.push_step(Phase::Online, Rank::PartitionAttach, sql, vec![format!("table {name}")], None);
         }
         // Foreign keys wait until every table exists; constraints `to` keeps NOT VALID stay so.
