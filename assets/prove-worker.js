@@ -4,9 +4,10 @@
 // app's own files (`pglite/`, `pglite-tools/`, copied there by the build): nothing leaves the origin.
 //
 // Message in (one per worker): { job: ArrayBuffer } holding the JSON the analysis worker wrote:
-//   { extensions: [name], roles: [name], build: [sql], script: [sql], dumpArgs: [arg], rewritten }
+//   { extensions: [name], roles: [name], build: [sql], script: [sql], dumpArgs: [arg], rewritten, without }
 // (the script already without CONCURRENTLY, which a single-user PGlite cannot run: `rewritten` counts
-// those statements and goes back in the outcome)
+// those statements and goes back in the outcome; `without` names the extensions whose dependents the
+// job leaves out, and goes back beside every outcome, so that the analysis worker keeps no state)
 // Messages out: { stage, done, total } while it works, then { outcome: ArrayBuffer } holding JSON:
 //   { result: 'dumped', server, dump, rewritten } | { result: 'build_failed', server, index, error }
 //   | { result: 'failed', server, index, error } | { result: 'missing_extensions', server, extensions }
@@ -114,7 +115,7 @@ async function prove(job) {
 self.onmessage = async (event) => {
   try {
     const job = JSON.parse(new TextDecoder().decode(event.data.job));
-    finish(await prove(job));
+    finish({ ...(await prove(job)), without: job.without ?? [] });
   } catch (error) {
     finish({ result: 'crashed', error: `${describe(error)} (while ${currentStage})` });
   }

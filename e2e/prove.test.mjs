@@ -110,6 +110,21 @@ test('a pair needing an extension PGlite lacks cannot be proven, and the verdict
   await page.close();
 });
 
+test('beside what needs an extension PGlite lacks, the rest is proven and what was left out is named', async () => {
+  const { page, problems, foreign } = await open('postgis_partly');
+  await byTestId(page, 'prove').click();
+  const migration = await verdict(page, 'proof-migration');
+  assert.equal(migration.verdict, 'proven', migration.headline);
+  assert.match(migration.headline, /^proven except what needs postgis: applying the other \d+ statements of the migration to postgis_partly_from\.dump\.sql on PostgreSQL 17\.\d+ \(PGlite\) gives postgis_partly_to\.dump\.sql's schema, what needs postgis aside: 0 differences/);
+  assert.match(await migration.card.textContent(), /not proven: what needs the extension postgis that PostgreSQL 17\.\d+ \(PGlite\) here does not have \(table public\.places, index public\.places_location; \d+ statements? of the script not run\)/);
+  const rollback = await verdict(page, 'proof-rollback');
+  assert.equal(rollback.verdict, 'proven', rollback.headline);
+  assert.match(rollback.headline, /^proven except what needs postgis/);
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a pgvector pair, which the PostgreSQL of the tests cannot load, is proven in the browser', async () => {
   const { page, problems } = await open('pgvector');
   await byTestId(page, 'prove').click();

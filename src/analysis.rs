@@ -333,7 +333,7 @@ impl Analyst {
     }
 
     /// The proof, from what the PGlite worker reported (`outcome`: its JSON).
-    pub fn judge(&self, direction: Direction, outcome: &[u8]) -> Option<crate::proving::Card> {
+    pub fn judge(&self, direction: Direction, outcome: &[u8]) -> Option<crate::proving::Judged> {
         Some(crate::proving::judge(self.compared.as_ref()?, direction, outcome))
     }
 

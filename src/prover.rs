@@ -74,7 +74,9 @@ pub fn run(direction: Direction, job: Vec<u8>, proving: RwSignal<Proving>, on_ou
         }
     };
     proving.update(|p| {
-        p.running = Some(Running { direction, stage: "starting PostgreSQL".into(), done: 0, total: 1, started: now() });
+        // A second job of the same proof (the rest, without a missing extension) keeps its start.
+        let started = p.running.as_ref().filter(|r| r.direction == direction).map_or_else(now, |r| r.started);
+        p.running = Some(Running { direction, stage: "starting PostgreSQL".into(), done: 0, total: 1, started });
         p.stopped = None;
     });
     let onmessage = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {

@@ -20,6 +20,14 @@ pub enum Start {
     Done(Box<Card>),
 }
 
+/// What the worker answers to an outcome: the verdict, or, when the server lacked extensions, a
+/// second job that proves the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judged {
+    Card(Card),
+    Again(Start),
+}
+
 /// A proof as the page shows it (plain fields: the page renders, it does not judge).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Card {
@@ -99,6 +107,7 @@ fn case<'a>(compared: &'a Comparison, direction: Direction, parts: &'a Parts) ->
         target: dumped(target, &parts.statements[1]),
         script: &parts.script,
         options: compared.options(),
+        left_out: None,
     }
 }
 
@@ -112,13 +121,34 @@ pub fn start(compared: &Comparison, direction: Direction) -> Start {
     Start::Job { job, statements: parts.script.statements.len() }
 }
 
-pub fn judge(compared: &Comparison, direction: Direction, outcome: &[u8]) -> Card {
+pub fn judge(compared: &Comparison, direction: Direction, bytes: &[u8]) -> Judged {
     let parts = parts(compared, direction);
     let case = case(compared, direction, &parts);
-    let outcome = serde_json::from_slice::<Outcome>(outcome).unwrap_or_else(|error| Outcome::Crashed {
+    let outcome = serde_json::from_slice::<Outcome>(bytes).unwrap_or_else(|error| Outcome::Crashed {
         error: format!("the proof worker's report could not be read ({error})"),
     });
-    Card::of(&redacted(case.judge(&outcome), &compared.secrets()))
+    let echo: proof::Echo = serde_json::from_slice(bytes).unwrap_or_default();
+    let card = |proof: Proof| Judged::Card(Card::of(&redacted(proof, &compared.secrets())));
+    // The job left out what needs these extensions: the outcome is of the rest.
+    let without = match &outcome {
+        Outcome::MissingExtensions { extensions, .. } if echo.without.is_empty() => extensions.clone(),
+        _ => echo.without.clone(),
+    };
+    if without.is_empty() {
+        return card(case.judge(&outcome));
+    }
+    let reduced = case.without(&without);
+    let start = Dumped { statements: &reduced.start, ..case.start };
+    let rest = Case { start, script: &reduced.script, left_out: Some(&reduced.left_out), ..case };
+    if !echo.without.is_empty() {
+        return card(rest.judge(&outcome));
+    }
+    if reduced.left_out.rest == 0 {
+        return card(case.judge(&outcome)); // every difference needs what the server lacks
+    }
+    // Prove the rest: a second job, whose outcome comes back with `without`.
+    let job = serde_json::to_vec(&rest.job(true)).expect("plain data serializes");
+    Judged::Again(Start::Job { job, statements: reduced.script.statements.len() })
 }
 
 /// The proof with every secret's value replaced: it goes to the page.
@@ -141,7 +171,15 @@ fn redacted(mut proof: Proof, secrets: &[Secret]) -> Proof {
 #[cfg(test)]
 mod tests {
     use crate::analysis::Analyst;
+    use crate::proving::{Card, Judged};
     use schemadrift_engine::proof::{Direction, Job, Outcome};
+
+    fn card(judged: Option<Judged>) -> Card {
+        match judged {
+            Some(Judged::Card(card)) => card,
+            other => panic!("a verdict, not {other:?}"),
+        }
+    }
 
     #[test]
     fn the_demo_gives_a_job_with_its_extensions_and_a_dumped_result_is_judged() {
@@ -158,14 +196,14 @@ mod tests {
         // The target's own dump, as a runner would report it, proves the migration.
         let target = analyst.side(crate::state::Side::To).unwrap().side.text.to_string();
         let outcome = Outcome::Dumped { server: "PostgreSQL 17.5 (PGlite)".into(), dump: target, rewritten: 2 };
-        let proof = analyst.judge(Direction::Migration, &serde_json::to_vec(&outcome).unwrap()).unwrap();
+        let proof = card(analyst.judge(Direction::Migration, &serde_json::to_vec(&outcome).unwrap()));
         assert_eq!(proof.verdict, "proven");
         assert!(proof.headline.starts_with("proven: applying the "), "{}", proof.headline);
         assert!(proof.caveats[0].starts_with("2 statements ran without CONCURRENTLY"), "{:?}", proof.caveats);
         // The start's dump does not: the residual is the whole migration.
         let start = analyst.side(crate::state::Side::From).unwrap().side.text.to_string();
         let outcome = Outcome::Dumped { server: "PostgreSQL 17.5 (PGlite)".into(), dump: start, rewritten: 0 };
-        let proof = analyst.judge(Direction::Migration, &serde_json::to_vec(&outcome).unwrap()).unwrap();
+        let proof = card(analyst.judge(Direction::Migration, &serde_json::to_vec(&outcome).unwrap()));
         assert_eq!(proof.verdict, "differs", "{proof:?}");
         assert!(!proof.differences.is_empty());
         let failed = Outcome::Failed {
@@ -174,14 +212,39 @@ mod tests {
             line: None,
             error: "ERROR:  boom".into(),
         };
-        let proof = analyst.judge(Direction::Migration, &serde_json::to_vec(&failed).unwrap()).unwrap();
+        let proof = card(analyst.judge(Direction::Migration, &serde_json::to_vec(&failed).unwrap()));
         assert_eq!(proof.verdict, "failed");
         assert!(proof.headline.starts_with("failed: statement 8 of "), "{}", proof.headline);
         assert_eq!(proof.statement.as_deref(), Some(job.script[7].as_str()));
-        assert!(analyst.judge(Direction::Rollback, b"not json").is_some_and(|p| p.verdict == "cannot prove"));
+        assert_eq!(card(analyst.judge(Direction::Rollback, b"not json")).verdict, "cannot prove");
+        // The server lacks an extension: a second job proves the rest, and its outcome, which
+        // comes back with the extensions it left out, is judged as the rest.
+        let missing = Outcome::MissingExtensions {
+            server: "PostgreSQL 17.5 (PGlite)".into(),
+            extensions: vec!["pg_trgm".into()],
+        };
+        let Some(Judged::Again(super::Start::Job { job: rest, .. })) =
+            analyst.judge(Direction::Migration, &serde_json::to_vec(&missing).unwrap())
+        else {
+            panic!("a second job")
+        };
+        let rest: Job = serde_json::from_slice(&rest).unwrap();
+        assert_eq!(
+            (rest.extensions.as_slice(), rest.without.as_slice()),
+            (&["pgcrypto".to_string()][..], &["pg_trgm".to_string()][..])
+        );
+        assert!(rest.build.iter().all(|s| !s.contains("EXTENSION IF NOT EXISTS pg_trgm")), "{:?}", rest.build);
+        let failed_rest = br#"{"result":"build_failed","server":"PostgreSQL 17.5 (PGlite)","index":3,"error":"ERROR:  operator class \"gin_trgm_ops\" does not exist","without":["pg_trgm"]}"#;
+        let proof = card(analyst.judge(Direction::Migration, failed_rest));
+        assert_eq!(proof.verdict, "cannot prove");
+        assert!(
+            proof.headline.contains("does not build on PostgreSQL 17.5 (PGlite) without what needs pg_trgm"),
+            "{}",
+            proof.headline
+        );
         let undumped =
             Outcome::DumpFailed { server: "PostgreSQL 17.5 (PGlite)".into(), error: "{\"errno\":44}".into() };
-        let proof = analyst.judge(Direction::Migration, &serde_json::to_vec(&undumped).unwrap()).unwrap();
+        let proof = card(analyst.judge(Direction::Migration, &serde_json::to_vec(&undumped).unwrap()));
         assert_eq!(proof.verdict, "cannot prove");
         assert!(
             proof.headline.contains("pg_dump could not dump the result (PGlite's pg_dump stops on larger schemas"),

@@ -101,8 +101,15 @@ impl Host {
                 }
             }
             Request::Judge { direction, outcome } => {
-                if let Some(proof) = self.analyst.borrow().judge(direction, &outcome) {
-                    (self.post)(Response::Proved { direction, proof: Box::new(proof) });
+                match self.analyst.borrow().judge(direction, &outcome) {
+                    Some(crate::proving::Judged::Card(proof)) => {
+                        (self.post)(Response::Proved { direction, proof: Box::new(proof) })
+                    }
+                    // The server lacked extensions: the page runs the rest.
+                    Some(crate::proving::Judged::Again(start)) => {
+                        (self.post)(Response::ProofStart { direction, start: Box::new(start) })
+                    }
+                    None => {}
                 }
             }
         }

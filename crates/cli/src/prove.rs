@@ -6,7 +6,7 @@
 //! built with psql, the script applied with `psql -v ON_ERROR_STOP=1`, the result dumped with the
 //! cluster's pg_dump and compared with the target by the engine ([`schemadrift_engine::proof`]).
 
-use schemadrift_engine::proof::{self, Case, Outcome, Proof};
+use schemadrift_engine::proof::{self, Case, Dumped, Outcome, Proof};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -60,8 +60,13 @@ impl Server {
     fn database(&self, index: usize) -> Result<Database, String> {
         match self {
             Server::Cluster(cluster) => {
+                // Asked again for the same script (to prove the rest without a missing extension),
+                // the database is the one made first, still empty.
                 let name = format!("prove{index}");
-                cluster.create_database(&name)?;
+                let exists = cluster.query("postgres", &format!("SELECT count(*) FROM pg_database WHERE datname = '{name}'"));
+                if exists.as_deref() != Ok("1") {
+                    cluster.create_database(&name)?;
+                }
                 Ok(Database::Named(name))
             }
             Server::Scratch { urls, .. } => urls.get(index).cloned().map(Database::Url).ok_or_else(|| {
@@ -170,7 +175,34 @@ pub fn prove(
         return case.refused(reason);
     }
     let outcome = run(server, index, case, (start_text, script_text), work);
-    case.judge(&outcome)
+    let Outcome::MissingExtensions { extensions, .. } = &outcome else { return case.judge(&outcome) };
+    // The server lacks extensions: prove the rest, and say what was left out.
+    let reduced = case.without(extensions);
+    if reduced.left_out.rest == 0 {
+        return case.judge(&outcome); // every difference needs what the server lacks
+    }
+    let start = Dumped { statements: &reduced.start, ..case.start };
+    let rest = Case { start, script: &reduced.script, left_out: Some(&reduced.left_out), ..*case };
+    let texts = (at_their_lines(&reduced.start), at_their_lines(&reduced.script));
+    let outcome = run(server, index, &rest, (&texts.0, &texts.1), work);
+    rest.judge(&outcome)
+}
+
+/// The statements of a script or dump, each on the line it starts on in the whole file, so that
+/// psql's line numbers name the same statements as in the file the user has.
+fn at_their_lines(script: &proof::Script) -> String {
+    let mut out = String::new();
+    let mut line = 1;
+    for statement in &script.statements {
+        while line < statement.line {
+            out.push('\n');
+            line += 1;
+        }
+        out.push_str(&statement.sql);
+        out.push('\n');
+        line += statement.sql.matches('\n').count() + 1;
+    }
+    out
 }
 
 fn server_version(server: &Server) -> Result<String, String> {

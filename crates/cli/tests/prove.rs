@@ -107,6 +107,44 @@ fn an_extension_the_server_lacks_cannot_prove_names_it_and_exits_2() {
 }
 
 #[test]
+fn the_rest_is_proven_without_what_needs_an_extension_the_server_lacks() {
+    if skipped() {
+        return;
+    }
+    // `authors` needs nothing; `documents` needs pgvector, which the PostgreSQL here lacks (so the
+    // pair is the SQL written for it, read as it is: no PostgreSQL here can dump it).
+    let (from, to) = (
+        "crates/cli/tests/fixtures/prove/pgvector_partly_from.sql",
+        "crates/cli/tests/fixtures/prove/pgvector_partly_to.sql",
+    );
+    let (status, stdout, stderr) = common::schemadrift(&["prove", from, to], None);
+    assert_eq!(status, 2, "a proof of the rest is not a whole proof: {stdout}{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("proven except what needs vector: applying the other ")
+            && lines[0].contains(" of the migration to pgvector_partly_from.sql on PostgreSQL ")
+            && lines[0].ends_with(
+                "gives pgvector_partly_to.sql's schema, what needs vector aside: 0 differences (column order aside)"
+            ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  note: not proven: what needs the extension vector that PostgreSQL ")
+            && stdout.contains(" here does not have (table public.documents, index public.documents_embedding; 1 statement of the script not run): prove it on a PostgreSQL that has it"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.lines().any(|l| l.starts_with("proven except what needs vector: applying the other ")
+            && l.contains(" of the rollback ")),
+        "{stdout}"
+    );
+    // The server has PostGIS: the pair with changes besides is proven whole.
+    let (status, stdout, stderr) = prove("postgis_partly", &[]);
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    assert!(stdout.starts_with("proven: applying the "), "{stdout}");
+}
+
+#[test]
 fn an_extension_the_server_has_is_loaded_and_proven() {
     if skipped() {
         return;

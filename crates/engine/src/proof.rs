@@ -196,6 +196,104 @@ pub fn dependents(catalogs: &[&Catalog], extension: &str) -> Vec<String> {
     out
 }
 
+/// What a proof leaves out when the server lacks extensions: the extensions, the objects that
+/// need them (their types in a column, or a left-out object named in their statement), and how
+/// many statements of the start and of the script were not run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    pub extensions: Vec<String>,
+    /// `table public.places`, `index public.places_location`, … in the order met.
+    pub objects: Vec<String>,
+    pub start_statements: usize,
+    pub script_statements: usize,
+    /// How many differences between the start and the target need nothing left out: none, and
+    /// there is nothing else to prove.
+    #[serde(default)]
+    pub rest: usize,
+}
+
+impl LeftOut {
+    /// Whether a residual difference is about something left out.
+    fn covers(&self, change: &Change) -> bool {
+        // A comment's, owner's or grant's object is written `<kind> <name>`.
+        let objects = [Some(change.object.as_str()), change.object.split_once(' ').map(|(_, name)| name)];
+        let named = |name: &str| {
+            objects.iter().flatten().any(|object| {
+                *object == name
+                    || object.strip_prefix(name).is_some_and(|rest| rest.starts_with('.') || rest.starts_with(' '))
+            })
+        };
+        self.extensions.iter().any(|e| named(e))
+            || self
+                .objects
+                .iter()
+                .filter_map(|o| o.split_once(' ').map(|(_, name)| name))
+                .any(|name| named(name) || change.key.table().is_some_and(|t| t.to_string() == name))
+    }
+
+    /// The verdict's caveat: what was not proven, and why.
+    pub fn said(&self, server: &str) -> String {
+        let (s, they) = if self.extensions.len() == 1 { ("", "it") } else { ("s", "them") };
+        let objects = if self.objects.is_empty() { "nothing else".to_string() } else { self.objects.join(", ") };
+        format!(
+            "not proven: what needs the extension{s} {} that {server} here does not have ({objects}; {} statement{} of the script not run): prove it on a PostgreSQL that has {they}",
+            self.extensions.join(", "),
+            self.script_statements,
+            if self.script_statements == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// A case's start and script without what needs the extensions a server lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reduced {
+    pub start: Script,
+    pub script: Script,
+    pub left_out: LeftOut,
+}
+
+/// Whether `sql` names `word` as a whole name (`public.geometry(…)` names `geometry`).
+fn names_word(sql: &str, word: &str) -> bool {
+    let name_char = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    sql.match_indices(word).any(|(at, _)| {
+        let before = sql[..at].chars().next_back();
+        let after = sql[at + word.len()..].chars().next();
+        !before.is_some_and(name_char) && !after.is_some_and(name_char)
+    })
+}
+
+/// `statements` without those that need what `words` name (or create, alter or comment on one of
+/// `extensions`); each left-out statement's object joins `words` and `objects`.
+fn leave_out(
+    statements: &[Statement],
+    extensions: &[String],
+    words: &mut Vec<String>,
+    objects: &mut Vec<String>,
+) -> (Vec<Statement>, usize) {
+    let mut kept = Vec::new();
+    let mut dropped = 0;
+    for statement in statements {
+        let upper = statement.sql.to_ascii_uppercase();
+        let about_extension = ["CREATE EXTENSION", "ALTER EXTENSION", "COMMENT ON EXTENSION", "DROP EXTENSION"]
+            .iter()
+            .any(|head| upper.trim_start().starts_with(head))
+            && extensions.iter().any(|e| names_word(&statement.sql, e));
+        if about_extension || words.iter().any(|w| names_word(&statement.sql, w)) {
+            dropped += 1;
+            if let Some((kind, name)) = crate::catalog::statement_object(&statement.sql) {
+                let creates = upper.trim_start().starts_with("CREATE");
+                if creates && kind != ObjectKind::Extension && !words.contains(&name) {
+                    words.push(name.clone());
+                    objects.push(format!("{} {name}", kind.words()));
+                }
+            }
+        } else {
+            kept.push(statement.clone());
+        }
+    }
+    (kept, dropped)
+}
+
 /// pg_dump options that dump the result the way `target` was dumped: without owners or privileges
 /// when it has none (`--no-owner`, `--no-privileges`).
 pub fn dump_options(target: &Catalog) -> Vec<&'static str> {
@@ -340,6 +438,9 @@ pub struct Proof {
     pub verdict: Verdict,
     /// Where the proof ran differently from production, or what it left out.
     pub caveats: Vec<String>,
+    /// What the proof left out because the server lacks extensions: it proved the rest.
+    #[serde(default)]
+    pub left_out: Option<LeftOut>,
 }
 
 impl Proof {
@@ -354,23 +455,28 @@ impl Proof {
         let (start, target, server, n) = (&self.start, &self.target, &self.server, self.statements);
         let statements = if n == 1 { "statement".to_string() } else { format!("{n} statements") };
         let the = if n == 1 { "the 1" } else { "the" };
-        match &self.verdict {
-            Verdict::Proven => format!(
+        match (&self.verdict, &self.left_out) {
+            (Verdict::Proven, Some(left_out)) => format!(
+                "proven except what needs {}: applying the other {statements} of {script} to {start} on {server} gives {target}'s schema, what needs {} aside: 0 differences (column order aside)",
+                left_out.extensions.join(", "),
+                left_out.extensions.join(", ")
+            ),
+            (Verdict::Proven, None) => format!(
                 "proven: applying {the} {statements} of {script} to {start} on {server} gives {target}'s schema: 0 differences (column order aside)"
             ),
-            Verdict::Failed { number, line, phase, error, .. } => {
+            (Verdict::Failed { number, line, phase, error, .. }, _) => {
                 let phase = phase.as_deref().map(|p| format!(", {}", phase_name(p))).unwrap_or_default();
                 let error = error.lines().next().unwrap_or_default();
                 format!(
                     "failed: statement {number} of {n} of {script} (line {line}{phase}) fails on {server} after {start} is built: {error}"
                 )
             }
-            Verdict::Differs { differences } => format!(
+            (Verdict::Differs { differences }, _) => format!(
                 "differs: after {the} {statements} of {script}, {start} on {server} still differs from {target} in {} {}",
                 differences.len(),
                 if differences.len() == 1 { "place" } else { "places" }
             ),
-            Verdict::CannotProve { reason } => format!("cannot prove {script}: {reason}"),
+            (Verdict::CannotProve { reason }, _) => format!("cannot prove {script}: {reason}"),
         }
     }
 }
@@ -413,6 +519,9 @@ pub struct Case<'a> {
     pub target: Dumped<'a>,
     pub script: &'a Script,
     pub options: &'a DiffOptions,
+    /// What was left out of the start and the script because the server lacks extensions
+    /// ([`Case::without`]): the proof is of the rest.
+    pub left_out: Option<&'a LeftOut>,
 }
 
 /// What a runner needs to run a case: extensions to load, roles to make, statements to build the
@@ -429,6 +538,17 @@ pub struct Job {
     /// the runner reports it back in [`Outcome::Dumped`].
     #[serde(default)]
     pub rewritten: usize,
+    /// The extensions whose dependents this job leaves out ([`Case::without`]); a runner that
+    /// keeps no state reports them back beside its outcome ([`Echo`]).
+    #[serde(default)]
+    pub without: Vec<String>,
+}
+
+/// What a stateless runner echoes from its job beside the [`Outcome`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Echo {
+    #[serde(default)]
+    pub without: Vec<String>,
 }
 
 /// What a runner reports after running a [`Job`].
@@ -487,13 +607,15 @@ impl Case<'_> {
                 None => s.sql.clone(),
             })
             .collect();
+        let left_out: &[String] = self.left_out.map_or(&[], |l| &l.extensions);
         Job {
-            extensions: extensions(&catalogs),
+            extensions: extensions(&catalogs).into_iter().filter(|e| !left_out.contains(e)).collect(),
             roles: roles(&catalogs),
             build: self.start.statements.statements.iter().map(|s| s.sql.clone()).collect(),
             script,
             dump_args: dump_options(self.target.catalog).into_iter().map(String::from).collect(),
             rewritten,
+            without: left_out.to_vec(),
         }
     }
 
@@ -542,7 +664,11 @@ impl Case<'_> {
             statements: self.script.statements.len(),
             verdict: Verdict::Proven,
             caveats: Vec::new(),
+            left_out: self.left_out.cloned(),
         };
+        if let Some(left_out) = self.left_out {
+            proof.caveats.push(left_out.said(&server));
+        }
         let cannot = |reason: String| Verdict::CannotProve { reason };
         proof.verdict = match outcome {
             Outcome::Dumped { dump, rewritten, .. } => {
@@ -554,7 +680,10 @@ impl Case<'_> {
                     ));
                 }
                 let result = crate::build_catalog(&read(dump));
-                let left = residual(&result, self.target.catalog, self.options, self.target.major, server_major);
+                let mut left = residual(&result, self.target.catalog, self.options, self.target.major, server_major);
+                if let Some(left_out) = self.left_out {
+                    left.retain(|c| !left_out.covers(c));
+                }
                 if left.is_empty() {
                     Verdict::Proven
                 } else {
@@ -571,7 +700,11 @@ impl Case<'_> {
                     _ => String::new(),
                 };
                 let first = error.lines().next().unwrap_or_default();
-                cannot(format!("{} does not build on {server}{at}: {first}{newer}", self.start.name))
+                let without = self
+                    .left_out
+                    .map(|l| format!(" without what needs {}", l.extensions.join(", ")))
+                    .unwrap_or_default();
+                cannot(format!("{} does not build on {server}{without}{at}: {first}{newer}", self.start.name))
             }
             Outcome::Failed { index, line, error, .. } => {
                 let at = match (index, line) {
@@ -641,6 +774,30 @@ impl Case<'_> {
         proof
     }
 
+    /// The start and the script without what needs `missing` (extensions the server lacks): the
+    /// statements that name their types, create, alter or comment on them, and, in turn, those
+    /// that name an object left out. The extensions' types are known for common ones
+    /// ([`dependents`]); for others only their own statements are left out.
+    pub fn without(&self, missing: &[String]) -> Reduced {
+        let mut words: Vec<String> = missing
+            .iter()
+            .flat_map(|e| EXTENSION_TYPES.iter().filter(move |(name, _)| name == e).flat_map(|(_, types)| types.iter()))
+            .map(|t| t.to_string())
+            .collect();
+        let mut objects = Vec::new();
+        let (start, start_statements) = leave_out(&self.start.statements.statements, missing, &mut words, &mut objects);
+        let (script, script_statements) = leave_out(&self.script.statements, missing, &mut words, &mut objects);
+        let mut left_out =
+            LeftOut { extensions: missing.to_vec(), objects, start_statements, script_statements, rest: 0 };
+        let differences = diff(self.start.catalog, self.target.catalog, self.options).changes;
+        left_out.rest = differences.iter().filter(|c| !left_out.covers(c)).count();
+        Reduced {
+            start: Script { statements: start, ..self.start.statements.clone() },
+            script: Script { statements: script, ..self.script.clone() },
+            left_out,
+        }
+    }
+
     /// The proof when [`Case::cannot_run`] says it cannot run.
     pub fn refused(&self, reason: String) -> Proof {
         Proof {
@@ -651,6 +808,7 @@ impl Case<'_> {
             statements: self.script.statements.len(),
             verdict: Verdict::CannotProve { reason },
             caveats: Vec::new(),
+            left_out: None,
         }
     }
 }
@@ -672,6 +830,62 @@ mod tests {
         assert_eq!(script.manual, ["column public.t.c: write it"]);
         assert_eq!(statement_at(&script, 8).map(|(n, _)| n), Some(3));
         assert_eq!(statement_at(&script, 10).map(|(n, _)| n), Some(4));
+    }
+
+    #[test]
+    fn what_needs_a_missing_extension_is_left_out_and_the_rest_judged() {
+        let common =
+            "CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;\nCOMMENT ON EXTENSION postgis IS 'x';\n\
+                      CREATE TABLE public.places (id integer, location public.geometry(Point,4326));\n";
+        let from = format!("{common}CREATE TABLE public.tags (id integer);\n");
+        let to = format!("{common}CREATE TABLE public.tags (id integer, color text);\nCREATE INDEX places_location ON public.places USING gist (location);\n");
+        let from = from.as_str();
+        let script = script_statements(
+            "-- Phase 1: schema preparation (safe while the old code runs)\nBEGIN;\nALTER TABLE public.tags ADD COLUMN IF NOT EXISTS color text;\nCOMMIT;\n\
+             -- Phase 2: indexes and constraints built online, subscriptions (no transaction: CONCURRENTLY cannot run inside one)\n\
+             CREATE INDEX CONCURRENTLY IF NOT EXISTS places_location ON public.places USING gist (location);\n",
+        );
+        let (from_catalog, to_catalog) = (crate::build_catalog(&read(from)), crate::build_catalog(&read(&to)));
+        let (from_statements, to_statements) = (dump_statements(from), dump_statements(&to));
+        let options = DiffOptions::default();
+        let dumped = |name, catalog, statements| Dumped { name, catalog, major: None, statements };
+        let case = Case {
+            direction: Direction::Migration,
+            start: dumped("from.sql", &from_catalog, &from_statements),
+            target: dumped("to.sql", &to_catalog, &to_statements),
+            script: &script,
+            options: &options,
+            left_out: None,
+        };
+        let reduced = case.without(&["postgis".to_string()]);
+        assert_eq!(reduced.left_out.objects, ["table public.places", "index public.places_location"]);
+        assert_eq!((reduced.left_out.start_statements, reduced.left_out.script_statements), (3, 1));
+        let kept: Vec<&str> = reduced.start.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(kept, ["CREATE TABLE public.tags (id integer);"]);
+        assert_eq!(reduced.script.statements.len(), 3, "BEGIN, the new column, COMMIT");
+        let rest = Case { script: &reduced.script, left_out: Some(&reduced.left_out), ..case };
+        assert!(rest.job(true).extensions.is_empty(), "the job loads no missing extension");
+        // A result with the rest done: proven, what needs postgis aside.
+        let dumped_rest = "CREATE TABLE public.tags (id integer, color text);\n";
+        let proof = rest.judge(&Outcome::Dumped {
+            server: "PostgreSQL 17.5 (PGlite)".into(),
+            dump: dumped_rest.into(),
+            rewritten: 0,
+        });
+        assert_eq!(proof.verdict, Verdict::Proven, "{proof:?}");
+        assert!(
+            proof.headline().starts_with("proven except what needs postgis: applying the other 3 statements"),
+            "{}",
+            proof.headline()
+        );
+        assert!(proof.caveats[0].starts_with("not proven: what needs the extension postgis that PostgreSQL 17.5 (PGlite) here does not have (table public.places, index public.places_location; 1 statement of the script not run)"), "{:?}", proof.caveats);
+        // The rest not done: it differs, in the rest only.
+        let proof = rest.judge(&Outcome::Dumped {
+            server: "PostgreSQL 17.5 (PGlite)".into(),
+            dump: "CREATE TABLE public.tags (id integer);\n".into(),
+            rewritten: 0,
+        });
+        assert!(matches!(&proof.verdict, Verdict::Differs { differences } if differences.len() == 1), "{proof:?}");
     }
 
     #[test]
@@ -710,6 +924,7 @@ mod tests {
             statements: 56,
             verdict: Verdict::Proven,
             caveats: Vec::new(),
+            left_out: None,
         };
         assert_eq!(proof.headline(), "proven: applying the 56 statements of the migration to production.sql on PostgreSQL 17.5 gives staging.sql's schema: 0 differences (column order aside)");
         let failed = Proof {

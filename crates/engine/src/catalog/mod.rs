@@ -12,6 +12,10 @@ mod name;
 mod normalize;
 mod qualify;
 mod recognize;
+/// The kind and name of the object a statement defines or changes (`public.t` for `CREATE TABLE t`).
+pub(crate) fn statement_object(sql: &str) -> Option<(crate::diff::ObjectKind, String)> {
+    recognize::statement_object(sql, "public")
+}
 
 pub use build::{build, CatalogBuilder, MAX_NESTING};
 pub use identifiers::needs_quotes;
