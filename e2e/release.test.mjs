@@ -57,9 +57,23 @@ test('the migration script appears phase by phase, marks a change\'s statements 
   assert.match(page.url(), /tab=migration&change=column%20public\.tasks\.estimate_hours/);
   await page.screenshot({ path: join(screenshotDir, 'migration.png'), fullPage: true });
 
+  // *SQL* brought the marked statement into view.
+  await page.waitForFunction(() => {
+    const box = document.querySelector('[data-testid="script-step"].marked')?.getBoundingClientRect();
+    return box && box.top >= 0 && box.bottom <= window.innerHeight;
+  }, null, { timeout: 3000 });
+  // Each statement is marked with its risk; the phases have an index; long lines wrap.
+  assert.match(await page.locator('.script .risk-line.high').first().textContent(), /^-- risk high: /);
+  assert.ok((await byTestId(page, 'phase-index').locator('a').count()) >= 4);
+  const sideways = await page.evaluate(() => { const s = document.querySelector('[data-testid="script"]'); return s.scrollWidth - s.clientWidth; });
+  assert.ok(sideways <= 1, `the script scrolls sideways by ${sideways} px`);
+
   const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'download-migration').click()]);
   assert.equal(download.suggestedFilename(), 'fieldbook_production-to-fieldbook_staging-migration.sql');
   const script = readFileSync(await download.path(), 'utf8');
+  // The script on screen is the script downloaded (and copied), byte for byte.
+  const onScreen = (await page.locator('[data-testid="migration"] [data-testid="script"] .script-piece').allTextContents()).join('');
+  assert.equal(onScreen, script);
   assert.match(script, /^-- Migration fieldbook_production\.sql → fieldbook_staging\.sql/);
   assert.match(script, /CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_is_test_account/);
   const [rollback] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'download-rollback').click()]);

@@ -149,13 +149,6 @@ pub fn compatibility_view(comparison: &Comparison) -> impl IntoView {
     }
 }
 
-/// The script's header lines that say which psql variables carry the dumps' secrets, if any.
-fn secrets_header(script: &str) -> Option<String> {
-    let lines: Vec<&str> =
-        script.lines().skip_while(|l| !l.starts_with("-- SECRETS:")).take_while(|l| l.starts_with("--")).collect();
-    (!lines.is_empty()).then(|| lines.join("\n"))
-}
-
 /// A target dump that looks cut short: the removals the script leaves out (or keeps, once
 /// confirmed), and the checkbox that confirms them. The same warning opens the script itself.
 fn cut_short_view(comparison: &Comparison, view: RwSignal<ViewState>) -> Option<impl IntoView> {
@@ -198,17 +191,30 @@ pub fn migration_view(
     analysis: Analysis,
 ) -> impl IntoView {
     let highlight = filter.highlight.clone();
-    let phases: Vec<_> = Phase::ALL
-        .into_iter()
-        .filter_map(|phase| {
-            let steps: Vec<_> = comparison.plan.phase(phase).cloned().collect();
-            (!steps.is_empty()).then_some((phase, steps))
-        })
-        .collect();
     let manual = comparison.plan.manual.clone();
     let secrets = comparison.secrets.len();
     // An explicit choice each time: secrets stay out of downloads unless this is ticked.
     let keep = RwSignal::new(false);
+    let pieces = script_pieces(&comparison.script, &comparison.plan);
+    let phases: Vec<(usize, String, usize)> = pieces
+        .iter()
+        .enumerate()
+        .filter_map(|(i, section)| section.title.clone().map(|title| (i, title, section.statements)))
+        .collect();
+    // *SQL* on a change brings its statements into view.
+    if highlight.is_some() {
+        // Once the script is in the page (an effect runs after the view is mounted).
+        Effect::new(move |_| {
+            request_animation_frame(|| {
+                if let Some(step) = document().query_selector(".script .step.marked").ok().flatten() {
+                    // In the middle of the window, clear of the sticky phase index.
+                    let options = web_sys::ScrollIntoViewOptions::new();
+                    options.set_block(web_sys::ScrollLogicalPosition::Center);
+                    step.scroll_into_view_with_scroll_into_view_options(&options);
+                }
+            })
+        });
+    }
     view! {
         <section class="comparison" aria-labelledby="migration-heading" data-testid="migration">
             <h2 id="migration-heading">"Migration script"</h2>
@@ -220,9 +226,6 @@ pub fn migration_view(
             {cut_short_view(comparison, view)}
             {super::proof::proof_view(analysis)}
             {(secrets > 0).then(|| keep_secrets_toggle(secrets, keep))}
-            {secrets_header(&comparison.script).map(|header| view! {
-                <pre class="sql" data-testid="script-secrets"><span class="cm">{header}</span></pre>
-            })}
             {highlight.clone().map(|change| view! {
                 <p class="hint" data-testid="highlighted-change">
                     "Statements of " <code>{change}</code>" are marked. "
@@ -236,43 +239,24 @@ pub fn migration_view(
                 </div>
             })}
             {phases.is_empty().then(|| view! { <p class="empty">"Nothing to migrate: the schemas are the same."</p> })}
-            {phases
-                .into_iter()
-                .map(|(phase, steps)| {
-                    view! {
-                        <h3>{phase.title()}</h3>
-                        <p class="muted">{if phase.transactional() { "Runs in one transaction." } else { "Runs outside a transaction, statement by statement." }}</p>
-                        <div class="script" data-testid="script-phase">
-                            {steps
-                                .into_iter()
-                                .map(|step| {
-                                    let marked = highlight.as_ref().is_some_and(|h| step.changes.contains(h));
-                                    let sql = step.sql.clone();
-                                    // The statement a proof found failing is marked and can be scrolled to.
-                                    let failing = move || {
-                                        analysis.proving.with(super::proof::failed_statement).is_some_and(|f| !f.trim().is_empty() && sql.contains(f.trim()))
-                                    };
-                                    let failing_id = failing.clone();
-                                    view! {
-                                        <div
-                                            class=move || match (marked, failing()) {
-                                                (_, true) => "step failed",
-                                                (true, false) => "step marked",
-                                                (false, false) => "step",
-                                            }
-                                            id=move || failing_id().then_some(super::proof::FAILED_STEP_ID)
-                                            data-testid="script-step"
-                                        >
-                                            {step.note.map(|n| view! { <pre class="sql"><span class="cm">{format!("-- {}", schemadrift_engine::sql::comment(&n))}</span></pre> })}
-                                            <pre class="sql">{highlighted(&step.sql)}</pre>
-                                        </div>
-                                    }
-                                })
-                                .collect_view()}
-                        </div>
-                    }
-                })
-                .collect_view()}
+            {(!phases.is_empty()).then(|| view! {
+                <nav class="phase-index" aria-label="Phases of the script" data-testid="phase-index">
+                    {phases.iter().map(|(i, title, statements)| {
+                        let short = title.split(':').next().unwrap_or(title).to_string();
+                        let target = format!("#script-section-{i}");
+                        view! { <a href=target>{format!("{short} ({statements})")}</a> }
+                    }).collect_view()}
+                </nav>
+            })}
+            // The text on screen is the script as copied and downloaded, piece by piece: what
+            // precedes the phases, then each phase (collapsible), its statements marked.
+            <div class="script" data-testid="script">
+                {pieces
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, section)| section_view(i, section, highlight.clone(), analysis))
+                    .collect_view()}
+            </div>
             <details class="rollback">
                 <summary>"Rollback script"</summary>
                 {move || match analysis.completion.get() {
@@ -281,6 +265,175 @@ pub fn migration_view(
                 }}
             </details>
         </section>
+    }
+}
+
+/// A run of the script's text: plain lines, a risk line, or the statements of one plan step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Text(String),
+    Risk { level: String, text: String },
+    Step { text: String, changes: Vec<String> },
+}
+
+/// A part of the script: what precedes the phases (`title` none), or one phase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Section {
+    title: Option<String>,
+    statements: usize,
+    pieces: Vec<Piece>,
+}
+
+/// The script's text cut into sections and pieces whose texts, joined, are the script itself:
+/// each plan step's statements found in it in order (with the note line just above them), each
+/// `-- risk` line on its own.
+fn script_pieces(script: &str, plan: &schemadrift_engine::plan::Plan) -> Vec<Section> {
+    // Where each step's text is in the script (steps are written in order).
+    let mut steps: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    let mut from = 0;
+    for step in Phase::ALL.into_iter().flat_map(|phase| plan.phase(phase)) {
+        let Some((at, end)) = locate(script, from, &step.sql) else { continue };
+        let mut start = at;
+        if let Some(note) = &step.note {
+            let line = format!("-- {}\n", schemadrift_engine::sql::comment(note));
+            if script[..at].ends_with(&line) {
+                start = at - line.len();
+            }
+        }
+        steps.push((start, end, step.changes.clone()));
+        from = end;
+    }
+    let mut sections = vec![Section { title: None, statements: 0, pieces: Vec::new() }];
+    let mut at = 0;
+    let mut next_step = steps.iter().peekable();
+    while at < script.len() {
+        if let Some((start, end, changes)) = next_step.peek().filter(|(start, _, _)| *start == at) {
+            let section = sections.last_mut().expect("one section at least");
+            section.statements += 1;
+            section.pieces.push(Piece::Step { text: script[*start..*end].to_string(), changes: changes.clone() });
+            at = *end;
+            next_step.next();
+            continue;
+        }
+        let line_end = script[at..].find('\n').map_or(script.len(), |i| at + i + 1);
+        let line = &script[at..line_end];
+        if let Some(title) = line.trim_end().strip_prefix("-- ") {
+            if Phase::ALL.iter().any(|p| p.title() == title) {
+                sections.push(Section { title: Some(title.to_string()), statements: 0, pieces: Vec::new() });
+            }
+        }
+        let section = sections.last_mut().expect("one section at least");
+        match line.strip_prefix("-- risk ").and_then(|rest| rest.split_once(':')) {
+            Some((level, _)) => section.pieces.push(Piece::Risk { level: level.to_string(), text: line.to_string() }),
+            None => match section.pieces.last_mut() {
+                Some(Piece::Text(text)) => text.push_str(line),
+                _ => section.pieces.push(Piece::Text(line.to_string())),
+            },
+        }
+        at = line_end;
+    }
+    sections.retain(|s| !s.pieces.is_empty());
+    sections
+}
+
+/// Where a step's statements are in the script, from `from` on: its lines in order, at line starts,
+/// with the lock-timeout lines the script puts between them (`SET lock_timeout = …`) inside.
+fn locate(script: &str, from: usize, sql: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = sql.trim_end().lines().collect();
+    let first = *lines.first()?;
+    let mut search = from;
+    while let Some(found) = script[search..].find(first) {
+        let start = search + found;
+        search = start + 1;
+        if start > 0 && script.as_bytes()[start - 1] != b'\n' {
+            continue;
+        }
+        let mut at = start;
+        let matched = lines.iter().all(|line| loop {
+            if at >= script.len() {
+                return false;
+            }
+            let end = script[at..].find('\n').map_or(script.len(), |j| at + j + 1);
+            let current = script[at..end].trim_end_matches('\n');
+            at = end;
+            if current == *line {
+                return true;
+            }
+            if !current.starts_with("SET lock_timeout = ") {
+                return false;
+            }
+        });
+        if matched {
+            return Some((start, at));
+        }
+    }
+    None
+}
+
+/// One section of the script: the preamble as it is, a phase as a collapsible block.
+fn section_view(index: usize, section: Section, highlight: Option<String>, analysis: Analysis) -> AnyView {
+    let id = format!("script-section-{index}");
+    let pieces = section
+        .pieces
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => {
+                let testid = text.contains("-- SECRETS:").then_some("script-secrets");
+                view! { <pre class="sql script-piece" data-testid=testid>{highlighted(&text)}</pre> }.into_any()
+            }
+            Piece::Risk { level, text } => {
+                view! { <pre class=format!("sql script-piece risk-line {level}")>{text}</pre> }.into_any()
+            }
+            Piece::Step { text, changes } => {
+                let marked = highlight.as_ref().is_some_and(|h| changes.contains(h));
+                let sql = text.clone();
+                // The statement a proof found failing is marked and can be scrolled to.
+                let failing = move || {
+                    analysis
+                        .proving
+                        .with(super::proof::failed_statement)
+                        .is_some_and(|f| !f.trim().is_empty() && sql.contains(f.trim()))
+                };
+                let failing_id = failing.clone();
+                view! {
+                    <div
+                        class=move || match (marked, failing()) {
+                            (_, true) => "step failed",
+                            (true, false) => "step marked",
+                            (false, false) => "step",
+                        }
+                        id=move || failing_id().then_some(super::proof::FAILED_STEP_ID)
+                        data-testid="script-step"
+                    >
+                        <pre class="sql script-piece">{highlighted(&text)}</pre>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
+    match section.title {
+        None => view! { <div id=id class="preamble">{pieces}</div> }.into_any(),
+        Some(title) => {
+            let transaction = if Phase::ALL.iter().any(|p| p.title() == title && p.transactional()) {
+                "one transaction"
+            } else {
+                "outside a transaction, statement by statement"
+            };
+            let statements = section.statements;
+            let said = format!(
+                "{} ({statements} step{}, {transaction})",
+                title.split(" (").next().unwrap_or(&title),
+                if statements == 1 { "" } else { "s" }
+            );
+            view! {
+                <details open id=id class="phase" data-testid="script-phase">
+                    <summary>{said}</summary>
+                    {pieces}
+                </details>
+            }
+            .into_any()
+        }
     }
 }
 
@@ -375,4 +528,40 @@ fn highlighted(sql: &str) -> impl IntoView {
             None => text.into_any(),
         })
         .collect_view()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{script_pieces, Piece};
+    use crate::analysis::Analyst;
+
+    /// The pieces the page shows, joined, are the script users copy and download; every step of
+    /// the plan is one of them, the lock-timeout lines between its statements included.
+    #[test]
+    fn the_script_on_screen_is_the_script_itself_cut_into_its_steps() {
+        let mut analyst = Analyst::default();
+        analyst.demo();
+        let comparison = analyst.compare().expect("the demo compares");
+        let sections = script_pieces(&comparison.script, &comparison.plan);
+        let joined: String = sections
+            .iter()
+            .flat_map(|s| &s.pieces)
+            .map(|p| match p {
+                Piece::Text(t) | Piece::Risk { text: t, .. } | Piece::Step { text: t, .. } => t.as_str(),
+            })
+            .collect();
+        assert_eq!(joined, comparison.script);
+        let steps = sections.iter().flat_map(|s| &s.pieces).filter(|p| matches!(p, Piece::Step { .. })).count();
+        assert_eq!(steps, comparison.plan.steps.len(), "every step is found in the script");
+        assert!(sections[0].title.is_none() && sections.iter().skip(1).all(|s| s.title.is_some()));
+        let online = sections.iter().find(|s| s.title.as_deref().is_some_and(|t| t.starts_with("Phase 2"))).unwrap();
+        assert!(
+            online.pieces.iter().any(|p| matches!(p, Piece::Step { text, .. } if text.contains("SET lock_timeout = 0;") && text.contains("CONCURRENTLY"))),
+            "a step keeps the lock-timeout lines written between its statements"
+        );
+        assert!(sections
+            .iter()
+            .flat_map(|s| &s.pieces)
+            .any(|p| matches!(p, Piece::Risk { level, .. } if level == "high")));
+    }
 }
