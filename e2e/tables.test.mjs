@@ -144,3 +144,48 @@ test('long tables are virtualized: only rows in view are in the page, and they s
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('keyboard: the tabs are a tablist, the table view takes focus and Escape gives it back, a confirmed rename keeps focus', async () => {
+  const { page, problems } = await openPage(app.context, app.server.url);
+  await byTestId(page, 'headline').waitFor();
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+  // One Tab stop: the selected tab; arrows, Home and End move the selection and the focus.
+  assert.equal(await byTestId(page, 'tab-all').getAttribute('tabindex'), '0');
+  assert.equal(await byTestId(page, 'tab-tables').getAttribute('tabindex'), '-1');
+  await byTestId(page, 'tab-all').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'tab-tables');
+  assert.equal(await byTestId(page, 'tab-tables').getAttribute('aria-selected'), 'true');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'tab-report');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'tab-all');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'tab-report');
+
+  // The opened table view takes focus; Escape closes it and focus goes back to what opened it.
+  await byTestId(page, 'tab-tables').click();
+  const opener = byTestId(page, 'table-row').filter({ hasText: 'public.tasks' }).locator('[data-testid="open-table"]');
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  await byTestId(page, 'table-view').waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'table-view');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="table-view"]'));
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'open-table');
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /public\.tasks/);
+
+  // Confirming a rename keeps focus with it: on its Undo.
+  await byTestId(page, 'tab-all').click();
+  const dump = (column) => Buffer.from(`CREATE TABLE public.customers (id integer NOT NULL, ${column} text NOT NULL);\n`);
+  await byTestId(page, 'from-input').setInputFiles({ name: 'before.sql', mimeType: 'text/plain', buffer: dump('fullname') });
+  await byTestId(page, 'to-input').setInputFiles({ name: 'after.sql', mimeType: 'text/plain', buffer: dump('full_name') });
+  await byTestId(page, 'rename-candidates').waitFor();
+  await byTestId(page, 'confirm-rename').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'undo-rename');
+  assert.equal(await focused(), 'undo-rename');
+  await page.screenshot({ path: join(screenshotDir, 'keyboard.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -111,8 +111,31 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
             })
         })
     });
+    // An ARIA tablist: one Tab stop (the selected tab); arrows, Home and End move between tabs.
+    let on_tab_key = move |ev: web_sys::KeyboardEvent| {
+        let current = Tab::ALL.iter().position(|t| view.with_untracked(|v| v.tab == *t)).unwrap_or(0);
+        let last = Tab::ALL.len() - 1;
+        let next = match ev.key().as_str() {
+            "ArrowRight" | "ArrowDown" => (current + 1) % Tab::ALL.len(),
+            "ArrowLeft" | "ArrowUp" => (current + last) % Tab::ALL.len(),
+            "Home" => 0,
+            "End" => last,
+            _ => return,
+        };
+        ev.prevent_default();
+        view.update(|v| v.tab = Tab::ALL[next]);
+        let id = format!("tab-{}", Tab::ALL[next].id());
+        request_animation_frame(move || {
+            let selector = format!("[data-testid=\"{id}\"]");
+            if let Some(tab) = document().query_selector(&selector).ok().flatten() {
+                if let Some(tab) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&tab) {
+                    let _ = tab.focus();
+                }
+            }
+        });
+    };
     let tabs = view! {
-        <nav class="tabs" role="tablist" aria-label="Changes by kind" hidden=move || comparison.with(Option::is_none)>
+        <nav class="tabs" role="tablist" aria-label="Changes by kind" hidden=move || comparison.with(Option::is_none) on:keydown=on_tab_key>
             {Tab::ALL
                 .into_iter()
                 .enumerate()
@@ -125,6 +148,7 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
                             class="tab"
                             data-testid=format!("tab-{}", tab.id())
                             aria-selected=move || selected().to_string()
+                            tabindex=move || if selected() { "0" } else { "-1" }
                             on:click=move |_| view.update(|v| v.tab = tab)
                         >
                             {tab.label()}
@@ -428,7 +452,11 @@ fn comparison_view(
                                     {r.object_kind.words()}" "<code>{r.from}</code>" → "<code>{r.to}</code>
                                     {format!(" ({}%: {}) ", r.confidence, r.evidence.join(", "))}
                                     <button type="button" data-testid="confirm-rename"
-                                        on:click=move |_| view.update(|v| v.drift.renames.push(rename.clone()))>
+                                        on:click=move |_| {
+                                            view.update(|v| v.drift.renames.push(rename.clone()));
+                                            // Focus stays with the rename: on its Undo once the list shows it.
+                                            focus_when_shown("[data-testid=\"undo-rename\"]", 40);
+                                        }>
                                         "Confirm rename"
                                     </button>
                                 </li>
@@ -580,4 +608,19 @@ fn detail_view(detail: schemadrift_engine::diff::PropertyChange) -> impl IntoVie
             {value}
         </li>
     }
+}
+
+/// Focuses the last element `selector` finds once it is in the page (the worker answers after a
+/// few frames), trying for at most `frames` frames.
+pub(super) fn focus_when_shown(selector: &'static str, frames: u32) {
+    request_animation_frame(move || {
+        let found = document().query_selector_all(selector).ok().and_then(|all| all.item(all.length().checked_sub(1)?));
+        match found.and_then(|node| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(node).ok()) {
+            Some(element) => {
+                let _ = element.focus();
+            }
+            None if frames > 0 => focus_when_shown(selector, frames - 1),
+            None => {}
+        }
+    });
 }

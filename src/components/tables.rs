@@ -121,12 +121,54 @@ pub fn table_view(
     }
 }
 
+thread_local! {
+    /// The element that had focus when a table view opened: focus goes back to it when it closes.
+    static OPENED_FROM: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Closes the table view and gives focus back to what opened it.
+fn close_table(view: RwSignal<ViewState>) {
+    view.update(|v| v.object = None);
+    if let Some(element) = OPENED_FROM.with(|o| o.borrow_mut().take()) {
+        request_animation_frame(move || {
+            if element.is_connected() {
+                let _ = element.focus();
+            }
+        });
+    }
+}
+
+/// The table view takes focus when it opens (Escape closes it).
+fn take_focus() {
+    let active =
+        document().active_element().and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    // (Drawn again while open, the view keeps what opened it.)
+    let inside = active.as_ref().is_some_and(|a| a.closest("[data-testid=\"table-view\"]").ok().flatten().is_some());
+    if !inside {
+        OPENED_FROM.with(|o| *o.borrow_mut() = active);
+    }
+    request_animation_frame(|| {
+        if let Some(section) = document().query_selector("[data-testid=\"table-view\"]").ok().flatten() {
+            if let Some(section) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&section) {
+                let _ = section.focus();
+            }
+        }
+    });
+}
+
 fn table_sides(t: &TableView, [from_file, to_file]: &[String; 2], view: RwSignal<ViewState>) -> AnyView {
     let table = t.table.clone();
-    let close = move |_| view.update(|v| v.object = None);
+    let close = move |_| close_table(view);
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            close_table(view);
+        }
+    };
+    take_focus();
     if !t.found {
         return view! {
-            <section class="comparison table-view" data-testid="table-view" aria-label="Table">
+            <section class="comparison table-view" data-testid="table-view" aria-label="Table" tabindex="-1" on:keydown=on_key>
                 <p class="empty">{format!("Neither side has a table named {table}.")}" "
                     <button type="button" data-testid="close-table" on:click=close>"Close"</button>
                 </p>
@@ -159,7 +201,7 @@ fn table_sides(t: &TableView, [from_file, to_file]: &[String; 2], view: RwSignal
         }
     };
     view! {
-        <section class="comparison table-view" data-testid="table-view" aria-labelledby="table-view-heading">
+        <section class="comparison table-view" data-testid="table-view" aria-labelledby="table-view-heading" tabindex="-1" on:keydown=on_key>
             <h2 id="table-view-heading">
                 "Table " <code>{table.clone()}</code>
                 {renamed_from.map(|old| view! { " (renamed from " <code>{old}</code> ")" })}
