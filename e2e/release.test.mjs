@@ -193,3 +193,30 @@ test('a ?from= download larger than the limit stops at the limit and says so; th
     rmSync(join(dist, 'e2e-limit-from.sql'), { force: true });
   }
 });
+
+test('risk reads the list: the summary counts changes by risk, each count filters the list, and Risk sorts', async () => {
+  const { page, problems } = await openPage(app.context, app.server.url);
+  await byTestId(page, 'headline').waitFor();
+  const counts = await byTestId(page, 'risk-counts').textContent();
+  const high = Number(counts.match(/(\d+) high/)[1]);
+  assert.ok(high >= 1, counts);
+  await byTestId(page, 'summary-risk-high').click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="change-row"]').length === n, high);
+  assert.match(page.url(), /risk-level=high/);
+  for (const level of await byTestId(page, 'change-risk').allTextContents()) assert.equal(level, 'high');
+  // The filter is also a control of its own.
+  await byTestId(page, 'risk-filter').selectOption('medium');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="change-risk"]')].every((r) => r.textContent === 'medium'));
+  assert.match(page.url(), /risk-level=medium/);
+  await byTestId(page, 'risk-filter').selectOption('');
+  // Sorted by risk: the most severe first.
+  await byTestId(page, 'sort-risk').click();
+  assert.match(page.url(), /sort=risk/);
+  const order = { high: 3, medium: 2, low: 1, '': 0 };
+  const levels = await page.evaluate(() => [...document.querySelectorAll('[data-testid="change-row"]')].map((row) => row.querySelector('[data-testid="change-risk"]')?.textContent.trim() ?? ''));
+  const ranks = levels.map((l) => order[l]);
+  assert.deepEqual(ranks, [...ranks].sort((a, b) => b - a), `rows by risk: ${levels.join(', ')}`);
+  assert.equal(levels[0], 'high');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -348,6 +348,8 @@ pub struct ViewState {
     pub sort: Sort,
     /// The cell of the risk matrix the risk cards are filtered by: (area, level).
     pub risk: Option<(String, Level)>,
+    /// Show only changes whose highest risk is this level.
+    pub risk_level: Option<Level>,
     /// The change (`<kind> <object>`) whose statements the migration script highlights.
     pub highlight: Option<String>,
     /// Dumps to load from URLs (`?from=…&to=…`), kept so that a link keeps working.
@@ -364,6 +366,8 @@ pub enum SortKey {
     Change,
     /// Tables by how many changes they have.
     Size,
+    /// Changes by their highest risk, most severe first (then those without one).
+    Risk,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -373,8 +377,13 @@ pub struct Sort {
 }
 
 impl Sort {
-    const KEYS: [(SortKey, &'static str); 4] =
-        [(SortKey::Kind, "kind"), (SortKey::Object, "object"), (SortKey::Change, "change"), (SortKey::Size, "size")];
+    const KEYS: [(SortKey, &'static str); 5] = [
+        (SortKey::Kind, "kind"),
+        (SortKey::Object, "object"),
+        (SortKey::Change, "change"),
+        (SortKey::Size, "size"),
+        (SortKey::Risk, "risk"),
+    ];
 
     /// As a URL writes it: `object`, `-object` descending.
     pub fn id(self) -> String {
@@ -409,7 +418,8 @@ impl Sort {
     /// Orders rows by their change; ties keep the engine's order, so the result is deterministic.
     pub fn changes<T>(self, rows: &mut [T], change: fn(&T) -> &Change) {
         match self.key {
-            SortKey::Kind | SortKey::Size => {}
+            // (By risk: `Sort::by_risk`, which knows each change's risk.)
+            SortKey::Kind | SortKey::Size | SortKey::Risk => {}
             SortKey::Object => rows.sort_by(|a, b| change(a).object.cmp(&change(b).object)),
             SortKey::Change => rows.sort_by_key(|row| change(row).change),
         }
@@ -418,10 +428,20 @@ impl Sort {
         }
     }
 
+    /// Orders rows by their risk level (`None`: no risk), most severe first; ties keep their order.
+    pub fn by_risk<T>(self, rows: &mut [T], level: impl Fn(&T) -> Option<Level>) {
+        if self.key == SortKey::Risk {
+            rows.sort_by_key(|row| std::cmp::Reverse(level(row)));
+            if self.descending {
+                rows.reverse();
+            }
+        }
+    }
+
     /// Orders inventory rows (the engine's order: by status, then name).
     pub fn tables(self, tables: &mut [TableEntry]) {
         match self.key {
-            SortKey::Kind => {}
+            SortKey::Kind | SortKey::Risk => {}
             SortKey::Object => tables.sort_by(|a, b| a.table.cmp(&b.table)),
             SortKey::Change => tables.sort_by_key(|t| t.status),
             SortKey::Size => tables.sort_by_key(|t| std::cmp::Reverse(t.changes)),

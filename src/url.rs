@@ -62,6 +62,7 @@ pub fn from_query(query: &str) -> ViewState {
                     .filter(|(area, _)| schemadrift_engine::risks::AREAS.contains(&area.as_str()));
             }
             "change" if !value.is_empty() => state.highlight = Some(value),
+            "risk-level" => state.risk_level = Level::parse(&value),
             "from" if !value.is_empty() => state.urls[0] = Some(value),
             "to" if !value.is_empty() => state.urls[1] = Some(value),
             _ => {}
@@ -117,6 +118,9 @@ pub fn to_query(state: &ViewState) -> String {
     }
     if let Some(change) = &state.highlight {
         parts.push(format!("change={}", percent_encode(change)));
+    }
+    if let Some(level) = state.risk_level {
+        parts.push(format!("risk-level={}", level.label()));
     }
     if parts.is_empty() {
         String::new()
@@ -221,6 +225,15 @@ mod tests {
             ..ViewState::default()
         };
         assert_eq!(from_query(&to_query(&confirmed)), confirmed);
+    }
+
+    #[test]
+    fn the_risk_filter_and_the_risk_sort_are_in_the_url() {
+        let state = from_query("?sort=risk&risk-level=high");
+        assert_eq!(state.risk_level, Some(Level::High));
+        assert_eq!(state.sort.key, crate::state::SortKey::Risk);
+        assert_eq!(to_query(&state), "?sort=risk&risk-level=high");
+        assert_eq!(from_query("?risk-level=severe").risk_level, None);
     }
 
     #[test]

@@ -57,6 +57,22 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
             </div>
             <div class="filters">
                 <label>
+                    "Risk "
+                    <select
+                        data-testid="risk-filter"
+                        prop:value=move || view.with(|v| v.risk_level.map(|l| l.label()).unwrap_or_default())
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            view.update(|v| v.risk_level = schemadrift_engine::risks::Level::parse(&value));
+                        }
+                    >
+                        <option value="">"Any"</option>
+                        <option value="high">"High"</option>
+                        <option value="medium">"Medium"</option>
+                        <option value="low">"Low"</option>
+                    </select>
+                </label>
+                <label>
                     "Kind "
                     <select
                         data-testid="kind-filter"
@@ -170,6 +186,42 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
     }
 }
 
+/// The changes counted by their highest risk, each count a link to the list of those changes.
+fn risk_counts(comparison: &Comparison, view: RwSignal<ViewState>) -> Option<impl IntoView> {
+    use schemadrift_engine::risks::Level;
+    let by_change = schemadrift_engine::risks::by_change(&comparison.risks);
+    let count = |level: Level| by_change.values().filter(|r| r.level == level).count();
+    let counts: Vec<(Level, usize)> = Level::ALL.iter().map(|l| (*l, count(*l))).collect();
+    (counts.iter().any(|(_, n)| *n > 0)).then(|| {
+        view! {
+            <p class="risk-counts" data-testid="risk-counts">
+                "Changes by risk: "
+                {counts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (level, n))| {
+                        view! {
+                            {(i > 0).then_some(", ")}
+                            <button
+                                type="button"
+                                class=format!("link risk-level {}", level.label())
+                                data-testid=format!("summary-risk-{}", level.label())
+                                disabled=n == 0
+                                on:click=move |_| view.update(|v| {
+                                    v.tab = Tab::All;
+                                    v.risk_level = Some(level);
+                                })
+                            >
+                                {format!("{n} {}", level.label())}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </p>
+        }
+    })
+}
+
 /// What the worker is doing once both sides are read, or why it stopped.
 fn status_view(status: Option<Status>) -> impl IntoView {
     status.map(|status| match status {
@@ -277,6 +329,7 @@ fn summary_view(comparison: &Comparison, view: RwSignal<ViewState>, analysis: An
             <ul class="findings" data-testid="key-findings">
                 {findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
             </ul>
+            {risk_counts(comparison, view)}
             {(statements > 0).then(|| view! {
                 <p class="hint">
                     "Does the migration work? "
@@ -402,23 +455,24 @@ fn comparison_view(
         .filter(|(change, _)| filter.shows(change))
         .collect();
     filter.sort.changes(&mut changes, |(change, _)| change);
-    let nothing_matches = changes.is_empty();
-    let matching = changes.len();
-    let shown =
-        if matching == total { format!("{total} changes") } else { format!("{matching} of {total} changes shown") };
-    let rows: Vec<_> = changes
+    let mut rows: Vec<_> = changes
         .into_iter()
         .map(|(change, table)| {
             let risk = by_change.get(&format!("{} {}", change.object_kind, change.object)).cloned();
             (change, table, risk)
         })
+        .filter(|(_, _, risk)| filter.risk_level.is_none_or(|level| risk.as_ref().is_some_and(|r| r.level == level)))
         .collect();
+    filter.sort.by_risk(&mut rows, |(_, _, risk)| risk.as_ref().map(|r| r.level));
+    let (nothing_matches, matching) = (rows.is_empty(), rows.len());
+    let shown =
+        if matching == total { format!("{total} changes") } else { format!("{matching} of {total} changes shown") };
     let head = view! {
         <tr>
             {sort_header("Change", SortKey::Change, &filter, view)}
             {sort_header("Kind", SortKey::Kind, &filter, view)}
             {sort_header("Object", SortKey::Object, &filter, view)}
-            <th scope="col">"Risk"</th>
+            {sort_header("Risk", SortKey::Risk, &filter, view)}
             <th scope="col">"Details (from → to)"</th>
         </tr>
     }
