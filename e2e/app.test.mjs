@@ -50,8 +50,13 @@ test('a first visit shows the demo comparison', async () => {
     await byTestId(page, 'cleanup-candidates').textContent(),
     /public\.users_backup_2025_03 in fieldbook_production\.sql: its name contains “backup”; its name ends in a date; it has no primary key/,
   );
+  // The comparison says it is a demo, until a side holds a dump of the user's.
+  assert.match(await byTestId(page, 'demo-note').textContent(), /^This is a demo: Fieldbook, a small task app, at two versions/);
   await page.screenshot({ path: join(screenshotDir, 'first-visit-1280x800.png') });
   await page.screenshot({ path: join(screenshotDir, 'first-visit-full.png'), fullPage: true });
+  await byTestId(page, 'to-input').setInputFiles({ name: 'mine.sql', mimeType: 'text/plain', buffer: Buffer.from('CREATE TABLE public.users (id bigint);\n') });
+  await page.waitForFunction(() => document.querySelector('[data-testid="headline"]')?.textContent.includes('mine.sql'));
+  assert.equal(await byTestId(page, 'demo-note').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();
 });

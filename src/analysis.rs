@@ -50,6 +50,8 @@ pub struct LoadedDump {
 pub struct Parsed {
     pub dump: LoadedDump,
     pub side: Arc<ReadDump>,
+    /// The embedded demo's dump, not one the user gave.
+    pub demo: bool,
 }
 
 impl Parsed {
@@ -72,7 +74,7 @@ impl Parsed {
             warnings: side.warnings.clone(),
             secrets: side.secrets.clone(),
         };
-        Parsed { dump, side: Arc::new(side) }
+        Parsed { dump, side: Arc::new(side), demo: false }
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -83,6 +85,9 @@ impl Parsed {
 /// The comparison of the two sides, as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comparison {
+    /// Both sides are the embedded demo (the page says so).
+    #[serde(default)]
+    pub demo: bool,
     pub from_name: String,
     pub to_name: String,
     pub diff: Diff,
@@ -270,7 +275,7 @@ impl Analyst {
     pub fn demo(&mut self) {
         for (side, (name, text)) in [(Side::From, crate::demo::FROM), (Side::To, crate::demo::TO)] {
             if let Ok(parsed) = Parsed::from_bytes(name, text.as_bytes(), None) {
-                self.set(side, parsed);
+                self.set(side, Parsed { demo: true, ..parsed });
             }
         }
     }
@@ -309,7 +314,8 @@ impl Analyst {
         let [Some(from), Some(to)] = &self.sides else { return None };
         let compared =
             pipeline::Comparison::with_progress(from.side.clone(), to.side.clone(), self.options.clone(), step);
-        let shown = Comparison::of(&compared);
+        let mut shown = Comparison::of(&compared);
+        shown.demo = from.demo && to.demo;
         self.compared = Some(compared);
         Some(shown)
     }
@@ -381,6 +387,7 @@ impl Comparison {
             }
         }
         Comparison {
+            demo: false,
             risks,
             compat,
             deploy_order,
@@ -418,6 +425,11 @@ mod tests {
 
     #[test]
     fn the_demo_loads_on_both_sides_with_real_pg_dump_headers() {
+        let mut compared = demo();
+        assert!(compared.compare().unwrap().demo, "the demo comparison says it is one");
+        let own = Parsed::from_bytes("mine.sql", b"CREATE TABLE public.t (id integer);", None).unwrap();
+        compared.set(Side::To, own);
+        assert!(!compared.compare().unwrap().demo, "a side of the user's makes it not the demo");
         let analyst = demo();
         for side in [Side::From, Side::To] {
             let dump = &analyst.side(side).expect("demo side loaded").dump;

@@ -324,6 +324,14 @@ fn summary_view(comparison: &Comparison, view: RwSignal<ViewState>, analysis: An
     view! {
         <section class="comparison" data-testid="summary" aria-labelledby="summary-heading">
             <h2 id="summary-heading">"What differs"</h2>
+            {comparison.demo.then(|| view! {
+                <p class="demo-note" data-testid="demo-note">
+                    <strong>"This is a demo: "</strong>
+                    "Fieldbook, a small task app, at two versions (production and staging). Drop your own two "
+                    <code>"pg_dump --schema-only"</code>
+                    " files above to compare them; they stay in this browser."
+                </p>
+            })}
             <p class="headline" data-testid="headline">{headline}</p>
             {cut_short_headline(comparison)}
             <ul class="findings" data-testid="key-findings">
