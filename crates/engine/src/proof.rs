@@ -252,16 +252,6 @@ pub struct Reduced {
     pub left_out: LeftOut,
 }
 
-/// Whether `sql` names `word` as a whole name (`public.geometry(…)` names `geometry`).
-fn names_word(sql: &str, word: &str) -> bool {
-    let name_char = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-    sql.match_indices(word).any(|(at, _)| {
-        let before = sql[..at].chars().next_back();
-        let after = sql[at + word.len()..].chars().next();
-        !before.is_some_and(name_char) && !after.is_some_and(name_char)
-    })
-}
-
 /// `statements` without those that need what `words` name (or create, alter or comment on one of
 /// `extensions`); each left-out statement's object joins `words` and `objects`.
 fn leave_out(
@@ -277,8 +267,8 @@ fn leave_out(
         let about_extension = ["CREATE EXTENSION", "ALTER EXTENSION", "COMMENT ON EXTENSION", "DROP EXTENSION"]
             .iter()
             .any(|head| upper.trim_start().starts_with(head))
-            && extensions.iter().any(|e| names_word(&statement.sql, e));
-        if about_extension || words.iter().any(|w| names_word(&statement.sql, w)) {
+            && extensions.iter().any(|e| crate::sql::names_word(&statement.sql, e));
+        if about_extension || words.iter().any(|w| crate::sql::names_word(&statement.sql, w)) {
             dropped += 1;
             if let Some((kind, name)) = crate::catalog::statement_object(&statement.sql) {
                 let creates = upper.trim_start().starts_with("CREATE");

@@ -333,6 +333,18 @@ pub fn table_ddl_with(catalog: &Catalog, by_table: &ByTable<'_>, name: &Qualifie
     Some(out)
 }
 
+/// Whether `text` names `word` as a whole word (an identifier, bare or quoted, or the last part of
+/// a qualified name), not as part of one.
+pub(crate) fn names_word(text: &str, word: &str) -> bool {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let quoted = format!("\"{}\"", word.replace('"', "\"\""));
+    text.contains(&quoted)
+        || text.match_indices(word).any(|(at, _)| {
+            !text[..at].chars().next_back().is_some_and(is_name)
+                && !text[at + word.len()..].chars().next().is_some_and(is_name)
+        })
+}
+
 /// Where ` CONCURRENTLY` is a keyword of the statement (`CREATE [UNIQUE] INDEX`, `DROP INDEX`,
 /// `REINDEX`, `ALTER TABLE … DETACH PARTITION`, `REFRESH MATERIALIZED VIEW`): its byte offset.
 pub fn concurrently_at(sql: &str) -> Option<usize> {

@@ -37,9 +37,9 @@ impl TargetVersion {
         }
     }
 
-    /// Whether the server is `major` or newer (an unknown one is taken as a current one).
+    /// Whether the server is `major` or newer (see [`at_least`]).
     pub fn at_least(&self, major: u32) -> bool {
-        self.major.is_none_or(|m| m >= major)
+        at_least(self.major, major)
     }
 
     /// The script's line: `Assumes PostgreSQL 15 (…)`.
@@ -50,6 +50,12 @@ impl TargetVersion {
             None => format!("Assumes a current PostgreSQL, 12 or later ({}).", self.basis),
         }
     }
+}
+
+/// Whether a server of major version `version` is `major` or newer; an unknown one is taken as a
+/// current one.
+pub fn at_least(version: Option<u32>, major: u32) -> bool {
+    version.is_none_or(|v| v >= major)
 }
 
 /// `--target-version`'s value: `15`, `9.6`, `17.2`; the major version, or what is wrong.

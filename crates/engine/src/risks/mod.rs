@@ -323,9 +323,9 @@ pub struct Server<'a> {
 }
 
 impl Server<'_> {
-    /// Whether the server is `major` or newer (an unknown one is taken as a current one).
+    /// Whether the server is `major` or newer ([`crate::version::at_least`]).
     pub fn at_least(&self, major: u32) -> bool {
-        self.version.is_none_or(|v| v >= major)
+        crate::version::at_least(self.version, major)
     }
 }
 

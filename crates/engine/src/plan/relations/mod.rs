@@ -52,16 +52,7 @@ pub(in crate::plan) fn gains_from_its_parent(p: &Planner, table: &QualifiedName,
     })
 }
 
-/// Whether `text` names `word` as a whole word (an identifier, bare or quoted), not as part of one.
-pub(in crate::plan) fn names_word(text: &str, word: &str) -> bool {
-    let is_name = crate::plan::view_mentions::is_name_char;
-    let quoted = format!("\"{}\"", word.replace('"', "\"\""));
-    text.contains(&quoted)
-        || text.match_indices(word).any(|(at, _)| {
-            !text[..at].chars().next_back().is_some_and(is_name)
-                && !text[at + word.len()..].chars().next().is_some_and(is_name)
-        })
-}
+pub(in crate::plan) use crate::sql::names_word;
 
 /// Whether `text` mentions `name` (`schema.name`) as a whole name.
 pub(in crate::plan) fn mentions(text: &str, name: &QualifiedName) -> bool {
