@@ -5,15 +5,16 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use schemadrift_engine::diff::Rename;
 use schemadrift_engine::input::MAX_INPUT_BYTES;
-use schemadrift_engine::pipeline::{read_side, Comparison, ReadDump};
-use schemadrift_engine::render::html::report_html;
-use schemadrift_engine::render::markdown::report_markdown;
+use schemadrift_engine::pipeline::{Comparison, ReadDump, Reading};
+use schemadrift_engine::render::html::write_html;
+use schemadrift_engine::render::markdown::write_markdown;
 use schemadrift_engine::render::text::comparison_text;
 use schemadrift_engine::risks::Level;
 use schemadrift_engine::secrets::{find_secrets, redact, withhold, Secret};
 use schemadrift_engine::{
-    build_catalog, prepare, read, reading_notes, summarize, DecodedInput, DiffOptions, InputError,
+    build_catalog, prepare, read, reading_notes, summarize, DecodedInput, DiffOptions, InputError, ReadingBudget,
 };
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -264,6 +265,61 @@ fn internal_error_message(what: &str, location: Option<(&str, u32)>) -> String {
     )
 }
 
+/// Standard output, buffered: a report is written to it as it is made, never held whole (a report
+/// can be hundreds of MB). The first error is kept and said at the end.
+struct Output {
+    out: std::io::BufWriter<std::io::Stdout>,
+    error: Option<std::io::Error>,
+}
+
+impl Output {
+    fn new() -> Output {
+        Output { out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()), error: None }
+    }
+
+    /// Writes what is left and says whether all went out. A reader that stopped early (`| head`)
+    /// is not an error.
+    fn finish(mut self) -> Result<(), std::io::Error> {
+        use std::io::Write as _;
+        if self.error.is_none() {
+            self.error = self.out.flush().err();
+        }
+        match self.error {
+            Some(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Write for Output {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        use std::io::Write as _;
+        if self.error.is_some() {
+            return Err(std::fmt::Error);
+        }
+        self.out.write_all(text.as_bytes()).map_err(|error| {
+            self.error = Some(error);
+            std::fmt::Error
+        })
+    }
+}
+
+/// A `fmt::Write` taking the bytes `serde_json` writes (whole UTF-8 text, as
+/// [`schemadrift_engine::render::visible::JsonWriter`] passes it on).
+struct TextBytes<'a>(&'a mut dyn std::fmt::Write);
+
+impl std::io::Write for TextBytes<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = std::str::from_utf8(buf).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        self.0.write_str(text).map_err(|_| std::io::Error::other("the output stopped"))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Writes one line of text output. Names and values come from the dumps: a newline or a terminal
 /// escape inside them is shown escaped (`\n`, `\u{1b}`), so it cannot break the line or drive the
 /// terminal.
@@ -287,6 +343,7 @@ fn main() -> ExitCode {
     }));
     let cli = Cli::parse();
     let mut out = String::new();
+    let mut output = Output::new();
     let code = match cli.command {
         Command::Prove {
             from,
@@ -351,7 +408,7 @@ fn main() -> ExitCode {
                     to: Source { path: &to, database: to_database.as_deref().or(database.as_deref()) },
                     keep_secrets: no_redact,
                 };
-                compare(&inputs, format, rollback, level, &options, &mut out)
+                compare(&inputs, format, rollback, level, &options, &mut output)
             }
             (Err(message), _, _) => {
                 eprintln!("schemadrift: {message}");
@@ -359,15 +416,13 @@ fn main() -> ExitCode {
             }
         },
     };
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
-        // A reader that stopped early (`| head`) is not an error.
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+    let _ = output.write_str(&out);
+    match output.finish() {
+        Err(error) => {
             eprintln!("schemadrift: cannot write the output: {error}");
             ExitCode::FAILURE
         }
-        _ => code,
+        Ok(()) => code,
     }
 }
 
@@ -422,7 +477,26 @@ fn warn_about_reading(source: &Source<'_>, notes: &[String]) {
 /// Two sides read at once say what they found afterwards, FROM first, so stderr is the same each run.
 fn read_catalog(source: &Source<'_>) -> Result<ReadDump, String> {
     let bytes = read_bytes(source.path)?;
-    read_side(&file_name(source.path), &bytes, source.database).map_err(|error| refusal(source, &error))
+    let refused = |error: InputError| refusal(source, &error);
+    let decoded = prepare(&bytes, source.database).map_err(refused)?;
+    // Read one statement at a time within a time budget, as the browser does: a shape that reads
+    // too slowly stops with the statement and its line instead of a job that hangs.
+    let budget = reading_budget(bytes.len());
+    let started = std::time::Instant::now();
+    let mut reading = Reading::start(&decoded);
+    while let Some(piece) = reading.next_statement() {
+        budget.check(started.elapsed().as_secs_f64(), piece).map_err(refused)?;
+    }
+    Ok(reading.finish(&file_name(source.path), &bytes))
+}
+
+/// The reading budget for a file of `bytes` ([`ReadingBudget::for_bytes`]), or the seconds set in
+/// `SCHEMADRIFT_READING_SECONDS` (a CI job can ask for less).
+fn reading_budget(bytes: usize) -> ReadingBudget {
+    match std::env::var("SCHEMADRIFT_READING_SECONDS").ok().and_then(|s| s.trim().parse::<f64>().ok()) {
+        Some(seconds) if seconds >= 0.0 => ReadingBudget { seconds },
+        _ => ReadingBudget::for_bytes(bytes),
+    }
 }
 
 /// Says on stderr what reading found (its warnings, or why the file was refused: exit status 2).
@@ -585,7 +659,7 @@ fn compare(
     rollback: bool,
     fail_on: Option<Level>,
     options: &DiffOptions,
-    out: &mut String,
+    output: &mut Output,
 ) -> ExitCode {
     let (from_path, to_path) = (inputs.from.path, inputs.to.path);
     // The two sides are read on two threads: reading is most of the work.
@@ -621,41 +695,42 @@ fn compare(
     let release = compared.release();
     let secrets = compared.secrets();
     // Redacted scripts take each secret from a psql variable (never apply a placeholder); the rest
-    // of the output is redacted at the end.
-    let script = |text: String| if inputs.keep_secrets { text } else { withhold(&text, &secrets) };
-    let report = || {
-        let report = compared.report().clone();
-        if inputs.keep_secrets {
-            report
-        } else {
-            report.withheld()
-        }
+    // of the output is redacted at the end, so it is held whole only when there is a secret to
+    // redact: otherwise every format goes straight to the output as it is written.
+    let redacting = !inputs.keep_secrets && !secrets.is_empty();
+    let report = || match redacting {
+        true => std::borrow::Cow::Owned(compared.report().clone().withheld()),
+        false => std::borrow::Cow::Borrowed(compared.report()),
     };
-    // A whole output is taken as it is, not copied: it may be a hundred MB.
-    let put = |out: &mut String, text: String| match out.is_empty() {
-        true => *out = text,
-        false => out.push_str(&text),
+    let script = |out: &mut dyn std::fmt::Write, text: &str| match redacting {
+        true => out.write_str(&withhold(text, &secrets)),
+        false => out.write_str(text),
     };
-    match format {
-        DiffFormat::Md => put(out, report_markdown(&report())),
-        DiffFormat::Html => put(out, report_html(&report())),
-        DiffFormat::Sql if rollback => put(out, script(compared.rollback().to_string())),
-        DiffFormat::Sql => put(out, script(release.script.clone())),
+    let mut held = String::new();
+    let out: &mut dyn std::fmt::Write = if redacting { &mut held } else { output };
+    // An error here is the output's (a closed pipe, a full disk): kept by `Output`, said at the end.
+    let _ = match format {
+        DiffFormat::Md => write_markdown(&report(), out),
+        DiffFormat::Html => write_html(&report(), out),
+        DiffFormat::Sql if rollback => script(out, compared.rollback()),
+        DiffFormat::Sql => script(out, &release.script),
         DiffFormat::Json => {
-            let json = serde_json::to_string_pretty(&report()).expect("plain data serializes");
-            let shown = match schemadrift_engine::render::visible::json(&json) {
-                std::borrow::Cow::Owned(shown) => Some(shown),
-                std::borrow::Cow::Borrowed(_) => None,
-            };
-            put(out, shown.unwrap_or(json));
-            out.push('\n');
+            // serde_json writes in small pieces: gathered first, they are checked and escaped 64 KB
+            // at a time.
+            let json = schemadrift_engine::render::visible::JsonWriter::new(TextBytes(out));
+            let mut json = std::io::BufWriter::with_capacity(1 << 16, json);
+            let written = serde_json::to_writer_pretty(&mut json, &*report()).map_err(std::io::Error::from);
+            match written.and_then(|()| json.into_inner().map_err(|e| e.into_error())) {
+                Ok(json) => json.into_inner().0.write_char('\n'),
+                Err(_) => Err(std::fmt::Error),
+            }
         }
         DiffFormat::Text => {
-            put(out, comparison_text(&compared, &from_path.display().to_string(), &to_path.display().to_string()))
+            out.write_str(&comparison_text(&compared, &from_path.display().to_string(), &to_path.display().to_string()))
         }
-    }
-    if !inputs.keep_secrets {
-        *out = redact(out, &secrets);
+    };
+    if redacting {
+        let _ = output.write_str(&redact(&held, &secrets));
     }
     if let Some(level) = fail_on {
         let over = release.risks.iter().filter(|r| r.level >= level).count();

@@ -354,3 +354,44 @@ fn names_from_the_dumps_cannot_break_lines_or_drive_the_terminal() {
     assert!(!stdout.contains('\x1b'), "a terminal escape went through: {stdout:?}");
     assert!(stdout.contains("public.a\\x1b[2Jb"), "{stdout}");
 }
+
+/// Reports are written to the output as they are made (never held whole): a full disk is said, with
+/// exit status 1, in every format, and nothing pretends to have been written.
+#[test]
+fn an_output_that_cannot_be_written_is_said() {
+    if !std::path::Path::new("/dev/full").exists() {
+        panic!("this test needs /dev/full (Linux), as CI has");
+    }
+    for format in ["text", "md", "html", "json", "sql"] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_schemadrift"))
+            .args(["diff", FROM, TO, "--format", format])
+            .current_dir(common::project_root())
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}: {stderr}");
+        assert!(stderr.contains("schemadrift: cannot write the output: No space left on device"), "{format}: {stderr}");
+    }
+}
+
+/// Reading has a time budget (ten times the cost law's, at least 30 s; `SCHEMADRIFT_READING_SECONDS`
+/// sets another): over it, the side is refused with the statement and line being read, exit 2.
+#[test]
+fn reading_past_its_time_budget_stops_at_a_named_statement() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_schemadrift"))
+        .args(["diff", FROM, TO])
+        .current_dir(common::project_root())
+        .env("SCHEMADRIFT_READING_SECONDS", "0")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert!(
+        stderr.starts_with(&format!("schemadrift: {FROM}: reading stopped after 0 s at the statement on line ")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("The other side stays loaded"), "{stderr}");
+}

@@ -42,11 +42,6 @@ pub enum Block<'a> {
     Rule,
 }
 
-pub struct Document<'a> {
-    pub title: String,
-    pub blocks: Vec<Block<'a>>,
-}
-
 fn t<'a>(text: impl Into<Cow<'a, str>>) -> Inline<'a> {
     Inline::Text(text.into())
 }
@@ -83,13 +78,19 @@ fn value(v: &Option<String>) -> Inline<'_> {
     v.as_deref().map_or_else(|| t("(none)"), c)
 }
 
-struct Builder<'a> {
-    blocks: Vec<Block<'a>>,
+/// Hands each block to its sink as soon as it is laid out: a renderer writes it and lets it go, so
+/// the whole document is never held at once (a report of 80,000 new tables is a long document).
+struct Builder<'a, 's> {
+    sink: &'s mut dyn FnMut(Block<'a>),
 }
 
-impl<'a> Builder<'a> {
+impl<'a> Builder<'a, '_> {
+    fn push(&mut self, block: Block<'a>) {
+        (self.sink)(block);
+    }
+
     fn heading(&mut self, level: u8, id: &str, line: Line<'a>) {
-        self.blocks.push(Block::Heading(level, id.to_string(), line));
+        self.push(Block::Heading(level, id.to_string(), line));
     }
 
     fn h(&mut self, level: u8, id: &str, title: &str) {
@@ -97,18 +98,23 @@ impl<'a> Builder<'a> {
     }
 
     fn p(&mut self, line: Line<'a>) {
-        self.blocks.push(Block::Paragraph(line));
+        self.push(Block::Paragraph(line));
     }
 
     fn table(&mut self, header: &[&str], rows: Vec<Vec<Line<'a>>>) {
-        self.blocks.push(Block::Table(header.iter().map(|h| text_cell(h.to_string())).collect(), rows));
+        self.push(Block::Table(header.iter().map(|h| text_cell(h.to_string())).collect(), rows));
     }
 }
 
-/// The report laid out as a document.
-pub fn document(report: &Report) -> Document<'_> {
+/// The document's title.
+pub fn title(report: &Report) -> String {
     let (from, to) = report.names();
-    let mut d = Builder { blocks: Vec::new() };
+    format!("Schema comparison: {from} → {to}")
+}
+
+/// The document's blocks in order, each handed to `sink` as soon as it is laid out.
+pub fn each_block<'a>(report: &'a Report, mut sink: impl FnMut(Block<'a>)) {
+    let mut d = Builder { sink: &mut sink };
     inputs(&mut d, report);
     summary(&mut d, report);
     inventory(&mut d, report);
@@ -123,15 +129,14 @@ pub fn document(report: &Report) -> Document<'_> {
     cleanup(&mut d, report);
     secrets(&mut d, report);
     appendix(&mut d, report);
-    d.blocks.push(Block::Rule);
+    d.push(Block::Rule);
     d.p(vec![t(format!(
         "Written by {} {} from the two files above; the same files give the same report.",
         report.tool, report.tool_version
     ))]);
-    Document { title: format!("Schema comparison: {from} → {to}"), blocks: d.blocks }
 }
 
-fn inputs<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn inputs<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let [from, to] = &report.inputs;
     let version = |v: &'a Option<String>| or_dash(v.as_deref(), false);
     let size = |bytes: usize, lines: usize| text_cell(format!("{bytes} bytes, {lines} lines"));
@@ -147,7 +152,7 @@ fn inputs<'a>(d: &mut Builder<'a>, report: &'a Report) {
     );
 }
 
-fn summary<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn summary<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let (from, to) = report.names();
     let s = &report.summary;
     d.h(2, "summary", "Executive summary");
@@ -166,7 +171,7 @@ fn summary<'a>(d: &mut Builder<'a>, report: &'a Report) {
     ]);
     if !report.key_findings.is_empty() {
         d.p(vec![b("Key findings:")]);
-        d.blocks.push(Block::List(report.key_findings.iter().map(|f| vec![t(f)]).collect()));
+        d.push(Block::List(report.key_findings.iter().map(|f| vec![t(f)]).collect()));
     }
     let count = |level: &str| report.risk_counts.get(level).copied().unwrap_or(0);
     d.p(vec![
@@ -184,7 +189,7 @@ fn summary<'a>(d: &mut Builder<'a>, report: &'a Report) {
     }
 }
 
-fn inventory<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn inventory<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let (from, to) = report.names();
     let inv = &report.inventory;
     d.h(2, "differences", "1. Schema differences summary");
@@ -241,7 +246,7 @@ fn inventory<'a>(d: &mut Builder<'a>, report: &'a Report) {
             line
         })
         .collect();
-    d.blocks.push(Block::List(items));
+    d.push(Block::List(items));
     if !inv.sizes.is_empty() {
         d.h(3, "table-sizes", "1.5 Table sizes (largest first)");
         let mut said = vec![t("From the sizes you added (")];
@@ -284,7 +289,7 @@ fn column_rows(columns: &[ColumnFact]) -> Vec<Vec<Line<'_>>> {
 
 const COLUMN_HEADER: [&str; 5] = ["Column", "Type", "Default", "Not null", "Purpose (comment)"];
 
-fn columns<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn columns<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let (from, to) = report.names();
     d.h(2, "columns", "2. Column-level differences");
     if report.column_differences.is_empty() && report.type_changes.is_empty() && report.column_order.is_empty() {
@@ -376,7 +381,7 @@ fn change_line(change: &ChangeRow) -> Line<'_> {
     line
 }
 
-fn deep_dives<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn deep_dives<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let (from, to) = report.names();
     d.h(2, "tables", "3. Changed tables in detail");
     if report.deep_dives.is_empty() {
@@ -406,11 +411,11 @@ fn deep_dives<'a>(d: &mut Builder<'a>, report: &'a Report) {
             .collect();
         d.table(&["#", from, to, "Difference"], rows);
         d.p(vec![b(format!("Changes ({}):", dive.changes.len()))]);
-        d.blocks.push(Block::List(dive.changes.iter().map(change_line).collect()));
+        d.push(Block::List(dive.changes.iter().map(change_line).collect()));
     }
 }
 
-fn new_tables<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn new_tables<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     d.h(2, "new-tables", "4. New tables");
     if report.new_tables.is_empty() {
         d.p(vec![t("None.")]);
@@ -420,7 +425,7 @@ fn new_tables<'a>(d: &mut Builder<'a>, report: &'a Report) {
         if let Some(comment) = &table.comment {
             d.p(vec![b("Purpose (comment): "), t(comment)]);
         }
-        d.blocks.push(Block::Code("sql", Cow::Borrowed(&table.definition)));
+        d.push(Block::Code("sql", Cow::Borrowed(&table.definition)));
         d.p(vec![b(format!("Indexes ({}):", table.indexes.len()))]);
         let items = table
             .indexes
@@ -430,11 +435,11 @@ fn new_tables<'a>(d: &mut Builder<'a>, report: &'a Report) {
                 vec![c(&index.index), t(format!(" ({what}, {}): ", index.method)), c(&index.definition)]
             })
             .collect();
-        d.blocks.push(Block::List(items));
+        d.push(Block::List(items));
     }
 }
 
-fn indexes<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn indexes<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let (from, to) = report.names();
     let ix = &report.indexes;
     d.h(2, "indexes", "5. Index comparison");
@@ -445,7 +450,7 @@ fn indexes<'a>(d: &mut Builder<'a>, report: &'a Report) {
     if !ix.method_changes.is_empty() {
         d.h(3, "method-changes", "Access method changes");
         for change in &ix.method_changes {
-            d.blocks.push(Block::Callout(vec![
+            d.push(Block::Callout(vec![
                 b(format!("{} → {}", method_name(&change.from_method), method_name(&change.to_method))),
                 t(" on "),
                 c(&change.table),
@@ -486,11 +491,11 @@ fn indexes<'a>(d: &mut Builder<'a>, report: &'a Report) {
     }
     if !ix.altered.is_empty() {
         d.h(3, "indexes-changed", "5.3 Indexes changed");
-        d.blocks.push(Block::List(ix.altered.iter().map(change_line).collect()));
+        d.push(Block::List(ix.altered.iter().map(change_line).collect()));
     }
 }
 
-fn migration_status<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn migration_status<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let status = &report.migration_status;
     let (from, to) = report.names();
     d.h(2, "migration-status", "6. Migration status");
@@ -519,11 +524,11 @@ fn migration_status<'a>(d: &mut Builder<'a>, report: &'a Report) {
         }
     }
     if !items.is_empty() {
-        d.blocks.push(Block::List(items));
+        d.push(Block::List(items));
     }
 }
 
-fn all_changes<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn all_changes<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     d.h(2, "changes", "7. All changes");
     if report.changes.is_empty() {
         d.p(vec![t("The two schemas are the same.")]);
@@ -576,15 +581,15 @@ fn all_changes<'a>(d: &mut Builder<'a>, report: &'a Report) {
                 ]
             })
             .collect();
-        d.blocks.push(Block::List(items));
+        d.push(Block::List(items));
     }
     if !report.notes.is_empty() {
         d.p(vec![b("Notes:")]);
-        d.blocks.push(Block::List(report.notes.iter().map(|n| vec![c(&n.object), t(": "), t(&n.note)]).collect()));
+        d.push(Block::List(report.notes.iter().map(|n| vec![c(&n.object), t(": "), t(&n.note)]).collect()));
     }
 }
 
-fn risks<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn risks<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let (from, to) = report.names();
     d.h(2, "risks", "8. Risk assessment");
     d.h(3, "risk-matrix", "8.1 Risk matrix");
@@ -708,7 +713,7 @@ fn item(item: &Item) -> Line<'_> {
         .collect()
 }
 
-fn migration<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn migration<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let m = &report.migration;
     d.h(2, "migration", "9. Migration");
     if m.phases.is_empty() {
@@ -726,9 +731,9 @@ fn migration<'a>(d: &mut Builder<'a>, report: &'a Report) {
         })
         .collect();
     phases.extend(m.manual.iter().map(|manual| vec![b("Manual step: "), t(manual)]));
-    d.blocks.push(Block::List(phases));
+    d.push(Block::List(phases));
     d.h(3, "script", "9.2 Migration script");
-    d.blocks.push(Block::Code("sql", Cow::Borrowed(&m.script)));
+    d.push(Block::Code("sql", Cow::Borrowed(&m.script)));
     if !report.orm.tables.is_empty() {
         d.h(3, "orm", "9.3 ORM schema changes");
         d.p(vec![b("Drizzle ORM"), t(" ("), c("drizzle-orm/pg-core"), t("):")]);
@@ -737,31 +742,31 @@ fn migration<'a>(d: &mut Builder<'a>, report: &'a Report) {
             drizzle.push('\n');
             drizzle.push_str(&hint.drizzle);
         }
-        d.blocks.push(Block::Code("typescript", drizzle.into()));
+        d.push(Block::Code("typescript", drizzle.into()));
         d.p(vec![b("Prisma"), t(" ("), c("schema.prisma"), t("):")]);
         let prisma: Vec<&str> = report.orm.tables.iter().map(|h| h.prisma.as_str()).collect();
-        d.blocks.push(Block::Code("prisma", prisma.join("\n").into()));
+        d.push(Block::Code("prisma", prisma.join("\n").into()));
     }
     if !report.testing.is_empty() {
         d.h(3, "testing", "9.4 Testing strategy");
         d.p(vec![b("Before the production migration:")]);
         for (i, list) in report.testing.iter().enumerate() {
             d.h(4, &format!("testing-{}", i + 1), &format!("{}. {}", i + 1, list.title));
-            d.blocks.push(Block::List(list.items.iter().map(item).collect()));
+            d.push(Block::List(list.items.iter().map(item).collect()));
         }
     }
     if !report.post_migration.is_empty() {
         d.h(3, "checklist", "9.5 Post-migration checklist");
         for (i, list) in report.post_migration.iter().enumerate() {
             d.h(4, &format!("checklist-{}", i + 1), &list.title);
-            d.blocks.push(Block::Checklist(list.items.iter().map(item).collect()));
+            d.push(Block::Checklist(list.items.iter().map(item).collect()));
         }
     }
     d.h(3, "rollback", "9.6 Rollback script");
-    d.blocks.push(Block::Code("sql", Cow::Borrowed(&m.rollback)));
+    d.push(Block::Code("sql", Cow::Borrowed(&m.rollback)));
 }
 
-fn cleanup<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn cleanup<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let (from, to) = report.names();
     let cleanup = &report.cleanup;
     d.h(2, "cleanup", "10. Cleanup candidates");
@@ -770,7 +775,7 @@ fn cleanup<'a>(d: &mut Builder<'a>, report: &'a Report) {
     }
     if !cleanup.dropped.is_empty() {
         d.p(vec![t("Dropped by the migration's cleanup phase, after the new code is deployed:")]);
-        d.blocks.push(Block::List(cleanup.dropped.iter().map(|o| vec![c(o)]).collect()));
+        d.push(Block::List(cleanup.dropped.iter().map(|o| vec![c(o)]).collect()));
     }
     let mut items: Vec<Line> = Vec::new();
     for (side, candidates) in [from, to].iter().zip(&cleanup.candidates) {
@@ -785,11 +790,11 @@ fn cleanup<'a>(d: &mut Builder<'a>, report: &'a Report) {
         }
     }
     if !items.is_empty() {
-        d.blocks.push(Block::List(items));
+        d.push(Block::List(items));
     }
 }
 
-fn secrets<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn secrets<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let (from, to) = report.names();
     let rows: Vec<Vec<Line>> = [from, to]
         .iter()
@@ -815,7 +820,7 @@ fn secrets<'a>(d: &mut Builder<'a>, report: &'a Report) {
     d.table(&["File", "Line", "Kind", "Where"], rows);
 }
 
-fn appendix<'a>(d: &mut Builder<'a>, report: &'a Report) {
+fn appendix<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let (from, to) = report.names();
     let a = &report.appendix;
     d.h(2, "appendix", "Appendix");
@@ -868,7 +873,7 @@ fn appendix<'a>(d: &mut Builder<'a>, report: &'a Report) {
         d.table(&["Table", "Column", "Type", "Side"], rows);
     }
     d.h(3, "index-count", "A.4 Index count");
-    d.blocks.push(Block::List(vec![
+    d.push(Block::List(vec![
         vec![c(from), t(format!(": {} indexes", a.indexes[0]))],
         vec![c(to), t(format!(": {} indexes", a.indexes[1]))],
         vec![t("New in "), c(to), t(format!(": {} indexes", a.new_indexes))],

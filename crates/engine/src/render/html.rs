@@ -5,7 +5,7 @@
 //! Content-Security-Policy allows nothing but its one stylesheet (by hash): even a name that
 //! slipped through as markup could not load or run anything.
 
-use super::document::{document, Block, Inline, Line};
+use super::document::{each_block, title, Block, Inline, Line};
 use crate::report::Report;
 use std::fmt::Write;
 
@@ -26,9 +26,17 @@ table{display:table}h2,h3{break-after:avoid}tr,pre{break-inside:avoid}}";
 
 /// The whole report as one HTML page.
 pub fn report_html(report: &Report) -> String {
-    let doc = document(report);
     let mut out = String::new();
-    let _ = write!(
+    write_html(report, &mut out).expect("a String takes any text");
+    out
+}
+
+/// The page written to `out` block by block, as each is laid out: nothing but the block being
+/// written is held. The section index comes first, so the document is laid out twice (the first
+/// time keeping only its section headings). Stops at the first error of `out`.
+pub fn write_html(report: &Report, out: &mut dyn Write) -> std::fmt::Result {
+    let title = title(report);
+    write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src '{}'; \
@@ -38,63 +46,65 @@ pub fn report_html(report: &Report) -> String {
         csp_hash(STYLE),
         report.tool,
         report.tool_version,
-        escape(&doc.title)
-    );
-    let _ = writeln!(out, "<h1>{}</h1>", escape(&doc.title));
-    let sections: Vec<String> = doc
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Heading(2, id, line) => Some(format!("<a href=\"#{}\">{}</a>", escape(id), plain(line))),
-            _ => None,
-        })
-        .collect();
-    let _ = writeln!(out, "<nav>{}</nav>", sections.join(" "));
-    for block in &doc.blocks {
-        match block {
-            Block::Heading(level, id, line) => {
-                let _ = writeln!(out, "<h{level} id=\"{}\">{}</h{level}>", escape(id), inline(line));
-            }
-            Block::Paragraph(line) => {
-                let _ = writeln!(out, "<p>{}</p>", inline(line));
-            }
-            Block::Callout(line) => {
-                let _ = writeln!(out, "<blockquote>{}</blockquote>", inline(line));
-            }
-            Block::List(items) => list(&mut out, "ul", "", items),
-            Block::Checklist(items) => list(&mut out, "ul", " class=\"checklist\"", items),
-            Block::Table(header, rows) => {
-                out.push_str("<table>\n<thead><tr>");
-                for cell in header {
-                    let _ = write!(out, "<th>{}</th>", inline(cell));
-                }
-                out.push_str("</tr></thead>\n<tbody>\n");
-                for row in rows {
-                    out.push_str("<tr>");
-                    for cell in row {
-                        let _ = write!(out, "<td>{}</td>", inline(cell));
-                    }
-                    out.push_str("</tr>\n");
-                }
-                out.push_str("</tbody>\n</table>\n");
-            }
-            Block::Code(language, body) => {
-                let _ =
-                    writeln!(out, "<pre><code class=\"language-{language}\">{}</code></pre>", escape(body.trim_end()));
-            }
-            Block::Rule => out.push_str("<hr>\n"),
+        escape(&title)
+    )?;
+    writeln!(out, "<h1>{}</h1>", escape(&title))?;
+    let mut sections: Vec<String> = Vec::new();
+    each_block(report, |block| {
+        if let Block::Heading(2, id, line) = block {
+            sections.push(format!("<a href=\"#{}\">{}</a>", escape(&id), plain(&line)));
         }
-    }
-    out.push_str("</body>\n</html>\n");
-    out
+    });
+    writeln!(out, "<nav>{}</nav>", sections.join(" "))?;
+    let mut result = Ok(());
+    each_block(report, |block| {
+        if result.is_ok() {
+            result = write_block(out, &block);
+        }
+    });
+    result?;
+    out.write_str("</body>\n</html>\n")
 }
 
-fn list(out: &mut String, tag: &str, class: &str, items: &[Line]) {
-    let _ = writeln!(out, "<{tag}{class}>");
-    for item in items {
-        let _ = writeln!(out, "<li>{}</li>", inline(item));
+fn write_block(out: &mut dyn Write, block: &Block) -> std::fmt::Result {
+    match block {
+        Block::Heading(level, id, line) => {
+            writeln!(out, "<h{level} id=\"{}\">{}</h{level}>", escape(id), inline(line))
+        }
+        Block::Paragraph(line) => writeln!(out, "<p>{}</p>", inline(line)),
+        Block::Callout(line) => writeln!(out, "<blockquote>{}</blockquote>", inline(line)),
+        Block::List(items) => list(out, "ul", "", items),
+        Block::Checklist(items) => list(out, "ul", " class=\"checklist\"", items),
+        Block::Table(header, rows) => {
+            out.write_str("<table>\n<thead><tr>")?;
+            for cell in header {
+                write!(out, "<th>{}</th>", inline(cell))?;
+            }
+            out.write_str("</tr></thead>\n<tbody>\n")?;
+            for row in rows {
+                out.write_str("<tr>")?;
+                for cell in row {
+                    write!(out, "<td>{}</td>", inline(cell))?;
+                }
+                out.write_str("</tr>\n")?;
+            }
+            out.write_str("</tbody>\n</table>\n")
+        }
+        Block::Code(language, body) => {
+            write!(out, "<pre><code class=\"language-{language}\">")?;
+            escape_into(out, body.trim_end())?;
+            out.write_str("</code></pre>\n")
+        }
+        Block::Rule => out.write_str("<hr>\n"),
     }
-    let _ = writeln!(out, "</{tag}>");
+}
+
+fn list(out: &mut dyn Write, tag: &str, class: &str, items: &[Line]) -> std::fmt::Result {
+    writeln!(out, "<{tag}{class}>")?;
+    for item in items {
+        writeln!(out, "<li>{}</li>", inline(item))?;
+    }
+    writeln!(out, "</{tag}>")
 }
 
 fn inline(line: &Line) -> String {
@@ -121,19 +131,29 @@ fn plain(line: &Line) -> String {
 /// would act or reorder text shown as escapes (see [`super::visible`]; newlines and tabs stay).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            c if super::visible::is_hidden(c) => out.push_str(&super::visible::escape_char(c)),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, text).expect("a String takes any text");
     out
+}
+
+/// [`escape`], written to `out`: runs of plain characters are written as they are.
+fn escape_into(out: &mut dyn Write, text: &str) -> std::fmt::Result {
+    let mut plain_from = 0;
+    for (at, c) in text.char_indices() {
+        let escaped: std::borrow::Cow<str> = match c {
+            '\n' | '\t' => continue,
+            c if super::visible::is_hidden(c) => super::visible::escape_char(c).into(),
+            '&' => "&amp;".into(),
+            '<' => "&lt;".into(),
+            '>' => "&gt;".into(),
+            '"' => "&quot;".into(),
+            '\'' => "&#39;".into(),
+            _ => continue,
+        };
+        out.write_str(&text[plain_from..at])?;
+        out.write_str(&escaped)?;
+        plain_from = at + c.len_utf8();
+    }
+    out.write_str(&text[plain_from..])
 }
 
 /// A Content-Security-Policy source that allows exactly this inline script or style:

@@ -5,48 +5,51 @@
 //! escaped and newlines folded; plain text escapes Markdown and HTML punctuation; SQL goes into
 //! fenced blocks whose fence is longer than any backtick run inside.
 
-use super::document::{document, Block, Inline, Line};
+use super::document::{each_block, title, Block, Inline, Line};
 use super::visible;
 use crate::report::Report;
 use std::fmt::Write;
 
 /// The whole report as one Markdown document.
 pub fn report_markdown(report: &Report) -> String {
-    let doc = document(report);
-    let mut out = format!("# {}\n", text(&doc.title));
-    for block in &doc.blocks {
-        out.push('\n');
-        match block {
-            Block::Heading(level, _, line) => {
-                let _ = writeln!(out, "{} {}", "#".repeat(usize::from(*level)), inline(line));
-            }
-            Block::Paragraph(line) => {
-                let _ = writeln!(out, "{}", inline(line));
-            }
-            Block::Callout(line) => {
-                let _ = writeln!(out, "> {}", inline(line));
-            }
-            Block::List(items) => items.iter().for_each(|item| {
-                let _ = writeln!(out, "- {}", inline(item));
-            }),
-            Block::Checklist(items) => items.iter().for_each(|item| {
-                let _ = writeln!(out, "- [ ] {}", inline(item));
-            }),
-            Block::Table(header, rows) => {
-                let cells = |row: &[Line]| row.iter().map(inline).collect::<Vec<_>>().join(" | ");
-                let _ = writeln!(out, "| {} |", cells(header));
-                let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
-                for row in rows {
-                    let _ = writeln!(out, "| {} |", cells(row));
-                }
-            }
-            Block::Code(language, body) => {
-                let _ = writeln!(out, "{}", fenced(language, body));
-            }
-            Block::Rule => out.push_str("---\n"),
-        }
-    }
+    let mut out = String::new();
+    write_markdown(report, &mut out).expect("a String takes any text");
     out
+}
+
+/// The report written to `out` block by block, as each is laid out: nothing but the block being
+/// written is held (the CLI writes straight to its output). Stops at the first error of `out`.
+pub fn write_markdown(report: &Report, out: &mut dyn Write) -> std::fmt::Result {
+    writeln!(out, "# {}", text(&title(report)))?;
+    let mut result = Ok(());
+    each_block(report, |block| {
+        if result.is_ok() {
+            result = write_block(out, &block);
+        }
+    });
+    result
+}
+
+fn write_block(out: &mut dyn Write, block: &Block) -> std::fmt::Result {
+    out.write_char('\n')?;
+    match block {
+        Block::Heading(level, _, line) => writeln!(out, "{} {}", "#".repeat(usize::from(*level)), inline(line)),
+        Block::Paragraph(line) => writeln!(out, "{}", inline(line)),
+        Block::Callout(line) => writeln!(out, "> {}", inline(line)),
+        Block::List(items) => items.iter().try_for_each(|item| writeln!(out, "- {}", inline(item))),
+        Block::Checklist(items) => items.iter().try_for_each(|item| writeln!(out, "- [ ] {}", inline(item))),
+        Block::Table(header, rows) => {
+            let cells = |row: &[Line]| row.iter().map(inline).collect::<Vec<_>>().join(" | ");
+            writeln!(out, "| {} |", cells(header))?;
+            writeln!(out, "|{}", "---|".repeat(header.len()))?;
+            rows.iter().try_for_each(|row| writeln!(out, "| {} |", cells(row)))
+        }
+        Block::Code(language, body) => {
+            write_fenced(out, language, body)?;
+            out.write_char('\n')
+        }
+        Block::Rule => out.write_str("---\n"),
+    }
 }
 
 fn inline(line: &Line) -> String {
@@ -68,10 +71,19 @@ fn inline(line: &Line) -> String {
 /// A fenced code block that shows `body` exactly: the fence is longer than any backtick run inside.
 /// Characters that would act on a terminal show as escapes (see [`visible`]).
 pub fn fenced(language: &str, body: &str) -> String {
+    let mut out = String::new();
+    write_fenced(&mut out, language, body).expect("a String takes any text");
+    out
+}
+
+/// [`fenced`], written to `out` without another copy of the body.
+fn write_fenced(out: &mut dyn Write, language: &str, body: &str) -> std::fmt::Result {
     let body = visible::block(body);
     let longest_run = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run.max(2) + 1);
-    format!("{fence}{language}\n{}\n{fence}", body.trim_end())
+    writeln!(out, "{fence}{language}")?;
+    out.write_str(body.trim_end())?;
+    write!(out, "\n{fence}")
 }
 
 /// A code span that shows `value` exactly, safe inside a table cell.

@@ -67,9 +67,81 @@ pub fn json(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Passes JSON text on to `inner` with [`json`]'s escapes, so that `serde_json` can write a report
+/// straight to the output (no whole text held). A character split between two writes waits for its
+/// last bytes; JSON is always whole UTF-8, so bytes that cannot be UTF-8 are an error.
+pub struct JsonWriter<W: std::io::Write> {
+    inner: W,
+    /// The first bytes of a character whose rest has not been written yet (at most 3).
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> JsonWriter<W> {
+    pub fn new(inner: W) -> JsonWriter<W> {
+        JsonWriter { inner, pending: Vec::new() }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for JsonWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let not_utf8 = || std::io::Error::new(std::io::ErrorKind::InvalidData, "JSON text that is not UTF-8");
+        let mut rest = buf;
+        while !self.pending.is_empty() {
+            let Some((&byte, after)) = rest.split_first() else { return Ok(buf.len()) };
+            self.pending.push(byte);
+            rest = after;
+            match std::str::from_utf8(&self.pending) {
+                Ok(text) => {
+                    self.inner.write_all(json(text).as_bytes())?;
+                    self.pending.clear();
+                }
+                Err(error) if error.error_len().is_some() => return Err(not_utf8()),
+                Err(_) => {}
+            }
+        }
+        let whole = match std::str::from_utf8(rest) {
+            Ok(text) => text,
+            Err(error) if error.error_len().is_some() => return Err(not_utf8()),
+            Err(error) => {
+                self.pending.extend_from_slice(&rest[error.valid_up_to()..]);
+                std::str::from_utf8(&rest[..error.valid_up_to()]).map_err(|_| not_utf8())?
+            }
+        };
+        self.inner.write_all(json(whole).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_written_in_pieces_reads_as_json_written_at_once() {
+        use std::io::Write;
+        let text = "{\"a\": \"é\u{202e}€𝄞\u{85}x\"}";
+        let whole = json(text).into_owned();
+        // Every way of cutting the text in two, inside characters too.
+        for cut in 0..=text.len() {
+            let mut writer = JsonWriter::new(Vec::new());
+            writer.write_all(&text.as_bytes()[..cut]).unwrap();
+            writer.write_all(&text.as_bytes()[cut..]).unwrap();
+            assert_eq!(String::from_utf8(writer.into_inner()).unwrap(), whole, "cut at {cut}");
+        }
+        // One byte at a time.
+        let mut writer = JsonWriter::new(Vec::new());
+        text.as_bytes().iter().for_each(|b| writer.write_all(&[*b]).unwrap());
+        assert_eq!(String::from_utf8(writer.into_inner()).unwrap(), whole);
+        assert!(JsonWriter::new(Vec::new()).write_all(b"\"\xff\"").is_err());
+    }
 
     #[test]
     fn hidden_characters_show_as_escapes() {
