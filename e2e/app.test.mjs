@@ -251,12 +251,30 @@ test('narrow window and dark mode stay readable, and keyboard reaches every acti
   await page.screenshot({ path: join(screenshotDir, 'narrow-dark-420.png'), fullPage: true });
 
   const reached = new Set();
-  for (let i = 0; i < 12; i++) {
-    await page.keyboard.press('Tab');
-    reached.add(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.textContent?.trim()));
-  }
-  for (const id of ['swap', 'load-demo', 'from-input', 'to-input']) {
+  const tab = async (times) => {
+    for (let i = 0; i < times; i++) {
+      await page.keyboard.press('Tab');
+      reached.add(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.textContent?.trim()));
+      if (reached.has('inputs-summary') && !(await byTestId(page, 'inputs').evaluate((d) => d.open))) await page.keyboard.press('Enter');
+    }
+  };
+  // The verdict's links first, then the folded inputs, which Enter opens.
+  await tab(20);
+  for (const id of ['swap', 'load-demo', 'summary-risk-high', 'verdict-script', 'inputs-summary', 'from-input', 'to-input']) {
     assert.ok(reached.has(id), `Tab never reached ${id}: ${[...reached].join(', ')}`);
+  }
+
+  // Every tab at 420 px: nothing scrolls sideways; a change row is a card with its Risk in view.
+  const row = byTestId(page, 'change-row').filter({ hasText: 'public.tasks.estimate_hours' });
+  const risk = await row.locator('td.risk').boundingBox();
+  assert.ok(risk.x >= 0 && risk.x + risk.width <= 420, `the Risk cell is in view (${risk.x}+${risk.width})`);
+  assert.ok((await row.locator('td.risk').textContent()).startsWith('Risk') === false, 'the label is CSS, not text');
+  await page.screenshot({ path: join(screenshotDir, 'narrow-cards-420.png'), fullPage: true });
+  for (const t of ['tables', 'columns', 'risks', 'compatibility', 'migration', 'report', 'all']) {
+    await byTestId(page, `tab-${t}`).click();
+    await page.waitForTimeout(150);
+    const wider = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wider <= 0, `the ${t} tab is ${wider}px wider than a 420px window`);
   }
   assert.deepEqual(problems, []);
   await page.close();

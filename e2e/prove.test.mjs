@@ -65,6 +65,8 @@ test('the demo is proven in the browser both ways, and the page answers clicks m
   const caveats = await byTestId(page, 'proof-caveat').allTextContents();
   assert.ok(caveats.some((c) => /ran without CONCURRENTLY/.test(c)), `the verdict says what ran differently: ${caveats}`);
   assert.ok(caveats.some((c) => /while the dumps come from PostgreSQL 15/.test(c)), `${caveats}`);
+  // The verdict at the top of the page says it too.
+  assert.equal(await byTestId(page, 'verdict-proof').textContent(), 'Proof on PostgreSQL: migration: proven, rollback: proven. See the proof');
   console.log(`proof of the demo: migration verdict ${migrationSeconds.toFixed(1)} s after the click, both ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await page.screenshot({ path: join(screenshotDir, 'proof-demo.png'), fullPage: true });
   assert.deepEqual(foreign, [], 'no request leaves the app');

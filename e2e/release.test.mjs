@@ -35,6 +35,24 @@ test('the risk matrix counts risks by area and level, and a cell filters the car
   await page.close();
 });
 
+test('a risk card links to its change and to its statements', async () => {
+  const { page, problems } = await openPage(app.context, `${app.server.url}?tab=risks`);
+  await byTestId(page, 'risk-card').first().waitFor();
+  const card = () => byTestId(page, 'risk-card').filter({ hasText: 'estimate_hours' }).first();
+  await card().locator('[data-testid="risk-sql"]').click();
+  await byTestId(page, 'migration').waitFor();
+  const marked = page.locator('[data-testid="script-step"].marked');
+  assert.ok((await marked.count()) >= 1, 'the change\'s statements are marked');
+  assert.match(await marked.first().textContent(), /estimate_hours/);
+  await byTestId(page, 'tab-risks').click();
+  await card().locator('[data-testid="risk-change"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 1);
+  assert.equal(await byTestId(page, 'tab-all').getAttribute('aria-selected'), 'true');
+  assert.match(await byTestId(page, 'change-row').textContent(), /public\.tasks\.estimate_hours/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the compatibility tab says which goes first, the migration or the deploy', async () => {
   const { page, problems } = await openPage(app.context, `${app.server.url}?tab=compatibility`);
   await byTestId(page, 'deploy-order').waitFor();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { useApp, byTestId } from './support/suite.mjs';
+import { useApp, byTestId, openInputs } from './support/suite.mjs';
 import { openPage, projectRoot, screenshotDir } from './support/browser.mjs';
 
 const app = useApp();
@@ -23,7 +23,8 @@ test('sizes per side show in the tables tab and level the rewrite of a table by 
   assert.match(await rewriteCard(page).textContent(), /^high/);
   assert.match(await rewriteCard(page).locator('[data-testid="risk-claim"]').textContent(), /ACCESS EXCLUSIVE lock \(blocks reads and writes\), table rewritten/);
 
-  // The query to run is shown with a copy button.
+  // The query to run is shown with a copy button, under each side's panel.
+  await openInputs(page);
   await byTestId(page, 'from-sizes').locator('summary').click();
   assert.match(await byTestId(page, 'from-sizes').textContent(), /psql -X --csv -c "SELECT n\.nspname AS schema.*pg_total_relation_size/);
 

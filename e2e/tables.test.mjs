@@ -163,6 +163,29 @@ test('keyboard: the tabs are a tablist, the table view takes focus and Escape gi
   await page.keyboard.press('ArrowLeft');
   await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'tab-report');
 
+  // Each change row is one Tab stop (its first control); arrows move within a row and between rows.
+  await byTestId(page, 'tab-all').click();
+  const estimate = byTestId(page, 'change-row').filter({ hasText: 'public.tasks.estimate_hours' });
+  assert.equal(await estimate.locator('[data-testid="open-table"]').getAttribute('tabindex'), null);
+  assert.equal(await estimate.locator('[data-testid="show-sql"]').getAttribute('tabindex'), '-1');
+  await estimate.locator('[data-testid="open-table"]').focus();
+  await page.keyboard.press('Tab');
+  assert.doesNotMatch(
+    await page.evaluate(() => document.activeElement.closest('tr')?.textContent ?? ''),
+    /public\.tasks\.estimate_hours/,
+    'Tab leaves the row',
+  );
+  await estimate.locator('[data-testid="open-table"]').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await focused(), 'show-sql');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await focused(), 'open-table');
+  const before = await page.evaluate(() => document.activeElement.textContent);
+  await page.keyboard.press('ArrowDown');
+  const after = await page.evaluate(() => document.activeElement.closest('tr')?.getAttribute('data-testid'));
+  assert.equal(after, 'change-row');
+  assert.notEqual(await page.evaluate(() => document.activeElement.textContent), before, 'focus moved to the next row');
+
   // The opened table view takes focus; Escape closes it and focus goes back to what opened it.
   await byTestId(page, 'tab-tables').click();
   const opener = byTestId(page, 'table-row').filter({ hasText: 'public.tasks' }).locator('[data-testid="open-table"]');

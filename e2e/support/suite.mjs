@@ -20,3 +20,10 @@ export function useApp() {
 }
 
 export const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+/** Opens the inputs (the two dumps' panels), which fold away under the verdict once compared. */
+export async function openInputs(page) {
+  const inputs = byTestId(page, 'inputs');
+  if (!(await inputs.evaluate((d) => d.open))) await byTestId(page, 'inputs-summary').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="inputs"]').open);
+}

@@ -3,6 +3,7 @@
 use super::changes::Changes;
 use super::dump_panel::DumpPanel;
 use super::summary::Summary;
+use super::verdict::Verdict;
 use crate::client::Analysis;
 use crate::protocol::Request;
 use crate::state::{Side, ViewState, Workspace};
@@ -58,6 +59,41 @@ pub fn App() -> impl IntoView {
         }
     });
     Effect::new(move |_| replace_query(&view.with(crate::url::to_query)));
+    // The inputs fold away once two dumps are compared (the verdict comes first); they stay open
+    // while a side is being read, could not be read or waits for a choice, or has something to say
+    // (secrets, statements not understood, warnings), and the user's own opening or closing is kept.
+    let inputs_open: RwSignal<Option<bool>> = RwSignal::new(None);
+    let compared = move || analysis.comparison.with(Option::is_some);
+    let must_open = move || {
+        workspace.with(|w| {
+            [Side::From, Side::To].iter().any(|side| {
+                let panel = w.panel(*side);
+                // What a side says about itself must be seen: secrets, statements not understood,
+                // what decoding did.
+                let says = panel
+                    .dump
+                    .as_ref()
+                    .is_none_or(|d| !d.secrets.is_empty() || !d.not_understood.is_empty() || !d.warnings.is_empty());
+                says || panel.activity != crate::state::Activity::Idle
+            })
+        })
+    };
+    let inputs_summary = move || {
+        let names = workspace.with(|w| {
+            [Side::From, Side::To]
+                .map(|side| w.panel(side).dump.as_ref().map(|d| (d.file_name.clone(), d.summary.bytes)))
+        });
+        match names {
+            [Some(from), Some(to)] => format!(
+                "The two dumps: {} ({}) → {} ({})",
+                from.0,
+                crate::state::format_size(from.1),
+                to.0,
+                crate::state::format_size(to.1)
+            ),
+            _ => "The two dumps".to_string(),
+        }
+    };
     view! {
         <header class="topbar">
             <div class="brand">
@@ -92,10 +128,27 @@ pub fn App() -> impl IntoView {
             </nav>
         </header>
         <main>
-            <div class="sides">
-                <DumpPanel side=Side::From analysis=analysis view=view />
-                <DumpPanel side=Side::To analysis=analysis view=view />
-            </div>
+            <Verdict analysis=analysis view=view />
+            <details
+                class="inputs"
+                data-testid="inputs"
+                prop:open=move || must_open() || inputs_open.get().unwrap_or(!compared())
+                on:toggle=move |ev| {
+                    let open = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlDetailsElement>(&event_target::<web_sys::EventTarget>(&ev))
+                        .map(|d| d.open());
+                    if let Some(open) = open {
+                        if open != (must_open() || inputs_open.get_untracked().unwrap_or(!compared())) {
+                            inputs_open.set(Some(open));
+                        }
+                    }
+                }
+            >
+                <summary data-testid="inputs-summary">{inputs_summary}</summary>
+                <div class="sides">
+                    <DumpPanel side=Side::From analysis=analysis view=view />
+                    <DumpPanel side=Side::To analysis=analysis view=view />
+                </div>
+            </details>
             <Changes analysis=analysis view=view />
             <Summary workspace=workspace />
         </main>

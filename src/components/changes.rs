@@ -177,49 +177,13 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
         </nav>
     };
     view! {
-        {move || comparison.with(|c| c.as_deref().map(|c| summary_view(c, view, analysis)))}
-        {controls}
+        {move || comparison.with(|c| c.as_deref().map(kinds_view))}
         {tabs}
+        {controls}
         {move || status_view(analysis.status.get())}
         {move || comparison.get().and_then(|c| view.with(|v| v.object.clone()).map(|t| super::tables::table_view(&c, t, analysis, view)))}
         {move || comparison.get().map(|c| comparison_view((*c).clone(), view.get(), view, analysis))}
     }
-}
-
-/// The changes counted by their highest risk, each count a link to the list of those changes.
-fn risk_counts(comparison: &Comparison, view: RwSignal<ViewState>) -> Option<impl IntoView> {
-    use schemadrift_engine::risks::Level;
-    let by_change = schemadrift_engine::risks::by_change(&comparison.risks);
-    let count = |level: Level| by_change.values().filter(|r| r.level == level).count();
-    let counts: Vec<(Level, usize)> = Level::ALL.iter().map(|l| (*l, count(*l))).collect();
-    (counts.iter().any(|(_, n)| *n > 0)).then(|| {
-        view! {
-            <p class="risk-counts" data-testid="risk-counts">
-                "Changes by risk: "
-                {counts
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (level, n))| {
-                        view! {
-                            {(i > 0).then_some(", ")}
-                            <button
-                                type="button"
-                                class=format!("link risk-level {}", level.label())
-                                data-testid=format!("summary-risk-{}", level.label())
-                                disabled=n == 0
-                                on:click=move |_| view.update(|v| {
-                                    v.tab = Tab::All;
-                                    v.risk_level = Some(level);
-                                })
-                            >
-                                {format!("{n} {}", level.label())}
-                            </button>
-                        }
-                    })
-                    .collect_view()}
-            </p>
-        }
-    })
 }
 
 /// What the worker is doing once both sides are read, or why it stopped.
@@ -256,11 +220,13 @@ fn change_cells(
     let id = format!("{} {}", change.object_kind, change.object);
     let details = if change.change.compares() { change.details.clone() } else { Vec::new() };
     let risk = risk.clone();
+    // One Tab stop per row: the object's link when it has one (arrows reach the rest).
+    let second_stop = table.is_some();
     let cells = view! {
-        <td><span class="badge">{label}</span></td>
-        <td>{change.object_kind.words()}</td>
-        <td class="object">{object_cell(change.object.clone(), table.clone(), view)}</td>
-        <td class="risk">
+        <td data-label="Change"><span class="badge">{label}</span></td>
+        <td data-label="Kind">{change.object_kind.words()}</td>
+        <td class="object" data-label="Object">{object_cell(change.object.clone(), table.clone(), view)}</td>
+        <td class="risk" data-label="Risk">
             {match risk {
                 Some(risk) => view! {
                     <span class=format!("risk-level {}", risk.level.label()) data-testid="change-risk" title=risk.rules.join(", ")>
@@ -271,11 +237,12 @@ fn change_cells(
             }}
             " "
             <button type="button" class="link small" data-testid="show-sql" title="Show the statements for this change"
+                tabindex=if second_stop { "-1" } else { "0" }
                 on:click=move |_| view.update(|v| { v.tab = Tab::Migration; v.highlight = Some(id.clone()); })>
                 "SQL"
             </button>
         </td>
-        <td>
+        <td data-label="Details">
             <ul class="details">
                 {details.into_iter().map(detail_view).collect_view()}
             </ul>
@@ -284,78 +251,16 @@ fn change_cells(
     (class, cells.into_any())
 }
 
-/// A side that looks cut short is part of the verdict: what comes after the cut looks removed (a
-/// cut TO) or added (a cut FROM), and the script leaves such removals out until they are confirmed.
-fn cut_short_headline(comparison: &Comparison) -> impl IntoView {
-    let removals = comparison.plan.cut_short.as_ref().map_or(0, |c| c.removals.len());
-    let confirmed = comparison.plan.cut_short.as_ref().is_some_and(|c| c.confirmed);
-    let lines: Vec<String> = ["From", "To"]
-        .into_iter()
-        .zip(&comparison.inputs)
-        .filter_map(|(role, input)| {
-            let reason = input.cut_short.as_ref()?;
-            let effect = match (role, confirmed) {
-                ("To", false) => format!(
-                    "its {removals} removal{} may only be missing from the file: the migration leaves them out until you confirm them on the Migration tab",
-                    if removals == 1 { "" } else { "s" }
-                ),
-                ("To", true) => format!("you confirmed its {removals} removals are real: the migration makes them"),
-                _ => "what comes after the cut looks added, and the rollback leaves its removals out until you confirm them".to_string(),
-            };
-            Some(format!("{role} ({}) looks cut short: {reason}. {effect}.", input.name))
-        })
-        .collect();
-    (!lines.is_empty()).then(|| {
-        view! {
-            <div class="warnings" role="alert" data-testid="cut-short-headline">
-                {lines.into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
-            </div>
-        }
-    })
-}
-
-/// The headline and the counts per kind: they follow the drift controls, not the filters.
-fn summary_view(comparison: &Comparison, view: RwSignal<ViewState>, analysis: Analysis) -> impl IntoView {
-    let headline = comparison.headline();
-    let findings = comparison.findings();
+/// The changes counted per kind of object: a chart and a table, folded under the verdict. They
+/// follow the drift controls, not the filters.
+fn kinds_view(comparison: &Comparison) -> impl IntoView {
     let counts = comparison.diff.counts_by_kind();
-    let chart = chart_view(&counts);
-    let statements = comparison.plan.steps.len();
-    view! {
-        <section class="comparison" data-testid="summary" aria-labelledby="summary-heading">
-            <h2 id="summary-heading">"What differs"</h2>
-            {comparison.demo.then(|| view! {
-                <p class="demo-note" data-testid="demo-note">
-                    <strong>"This is a demo: "</strong>
-                    "Fieldbook, a small task app, at two versions (production and staging). Drop your own two "
-                    <code>"pg_dump --schema-only"</code>
-                    " files above to compare them; they stay in this browser."
-                </p>
-            })}
-            <p class="headline" data-testid="headline">{headline}</p>
-            {cut_short_headline(comparison)}
-            <ul class="findings" data-testid="key-findings">
-                {findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
-            </ul>
-            {risk_counts(comparison, view)}
-            {(statements > 0).then(|| view! {
-                <p class="hint">
-                    "Does the migration work? "
-                    <button
-                        type="button"
-                        class="link"
-                        data-testid="summary-prove"
-                        on:click=move |_| {
-                            view.update(|v| v.tab = Tab::Migration);
-                            analysis.prove();
-                        }
-                    >
-                        "Prove it on PostgreSQL, in your browser"
-                    </button>
-                </p>
-            })}
-            {chart}
-            {(!counts.is_empty()).then(|| view! {
+    (!counts.is_empty()).then(|| {
+        let chart = chart_view(&counts);
+        view! {
+            <details class="comparison per-kind-block" data-testid="per-kind">
+                <summary><h2>{format!("What differs, by kind ({} kind{})", counts.len(), if counts.len() == 1 { "" } else { "s" })}</h2></summary>
+                {chart}
                 <table class="per-kind">
                     <thead>
                         <tr>
@@ -379,9 +284,9 @@ fn summary_view(comparison: &Comparison, view: RwSignal<ViewState>, analysis: An
                             .collect_view()}
                     </tbody>
                 </table>
-            })}
-        </section>
-    }
+            </details>
+        }
+    })
 }
 
 /// A column header that sorts the rows by `key` (a second click reverses the order).
@@ -405,15 +310,17 @@ pub(super) fn sort_header(
 
 /// An object name; a button that opens the per-table view when the change belongs to a table.
 pub(super) fn object_cell(object: String, table: Option<String>, view: RwSignal<ViewState>) -> impl IntoView {
+    // The whole name on hover: a one-line row may cut it short.
+    let whole = object.clone();
     match table {
         Some(table) => view! {
-            <button type="button" class="link" data-testid="open-table" title=format!("Show table {table}")
+            <button type="button" class="link" data-testid="open-table" title=format!("{whole}: show table {table}")
                 on:click=move |_| view.update(|v| v.object = Some(table.clone()))>
                 <code>{object}</code>
             </button>
         }
         .into_any(),
-        None => view! { <code>{object}</code> }.into_any(),
+        None => view! { <code title=whole>{object}</code> }.into_any(),
     }
 }
 

@@ -11,4 +11,5 @@ pub mod report;
 pub mod sizes;
 pub mod summary;
 pub mod tables;
+pub mod verdict;
 pub mod virtual_table;

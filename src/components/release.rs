@@ -86,6 +86,8 @@ pub fn risks_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<Vi
                 {shown
                     .into_iter()
                     .map(|risk| {
+                        let (kind, object) = (risk.object_kind, risk.object.clone());
+                        let change = format!("{kind} {object}");
                         view! {
                             <li class=format!("risk-card {}", risk.level.label()) data-testid="risk-card">
                                 <p class="risk-head">
@@ -97,6 +99,27 @@ pub fn risks_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<Vi
                                 {risk.effect.map(|e| view! { <p class="claim" data-testid="risk-claim"><strong>"The script: "</strong>{e.describe()}</p> })}
                                 <p><strong>"Mitigation: "</strong>{risk.mitigation}</p>
                                 {risk.caveat.map(|c| view! { <p class="caveat"><strong>"PostgreSQL versions: "</strong>{c}</p> })}
+                                <p class="risk-links">
+                                    <button type="button" class="link small" data-testid="risk-change"
+                                        title="Show this change in the list of changes"
+                                        on:click=move |_| view.update(|v| {
+                                            v.tab = crate::state::Tab::All;
+                                            v.kind = Some(kind);
+                                            v.search = object.clone();
+                                            v.risk_level = None;
+                                        })>
+                                        "Show the change"
+                                    </button>
+                                    " · "
+                                    <button type="button" class="link small" data-testid="risk-sql"
+                                        title="Show the statements of this change in the migration script"
+                                        on:click=move |_| view.update(|v| {
+                                            v.tab = crate::state::Tab::Migration;
+                                            v.highlight = Some(change.clone());
+                                        })>
+                                        "SQL"
+                                    </button>
+                                </p>
                             </li>
                         }
                     })

@@ -39,7 +39,7 @@ pub fn virtual_table<T: Send + Sync + 'static>(
         return view! {
             <table class=class>
                 <thead>{head}</thead>
-                <tbody>{body}</tbody>
+                <tbody on:keydown=row_keys>{body}</tbody>
             </table>
         }
         .into_any();
@@ -110,7 +110,7 @@ pub fn virtual_table<T: Send + Sync + 'static>(
             <div class="virtual" data-testid=test_id tabindex="0" on:scroll=on_scroll>
                 <table class=format!("{class} fixed-rows") aria-rowcount=total + 1>
                     <thead>{head}</thead>
-                    <tbody>
+                    <tbody on:keydown=row_keys>
                         <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT)></tr>
                         <For each=move || { let (a, b) = window.get(); a..b } key=|i| *i children=each_row />
                         <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", (total - window.get().1) as f64 * ROW_HEIGHT)></tr>
@@ -120,4 +120,47 @@ pub fn virtual_table<T: Send + Sync + 'static>(
         </div>
     }
     .into_any()
+}
+
+/// Keys inside a table's rows. A row is one Tab stop (its first control; the cell renderers give
+/// the others `tabindex="-1"`): Left and Right move between the controls of the row, Up and Down to
+/// the control at the same place in the row above or below.
+fn row_keys(ev: web_sys::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let key = ev.key();
+    if !matches!(key.as_str(), "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown") {
+        return;
+    }
+    let Some(focused) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    if focused.matches("input, select, textarea").unwrap_or(false) {
+        return;
+    }
+    let Some(row) = focused.closest("tr").ok().flatten() else { return };
+    let controls = |row: &web_sys::Element| -> Vec<web_sys::HtmlElement> {
+        let Ok(all) = row.query_selector_all("button, a[href]") else { return Vec::new() };
+        (0..all.length()).filter_map(|i| all.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()).collect()
+    };
+    let here = controls(&row);
+    let Some(at) = here.iter().position(|c| c.is_same_node(Some(&focused))) else { return };
+    let target = match key.as_str() {
+        "ArrowRight" => here.get((at + 1) % here.len()).cloned(),
+        "ArrowLeft" => here.get((at + here.len() - 1) % here.len()).cloned(),
+        _ => {
+            let mut next = row.clone();
+            loop {
+                let sibling =
+                    if key == "ArrowDown" { next.next_element_sibling() } else { next.previous_element_sibling() };
+                let Some(sibling) = sibling else { break None };
+                let there = controls(&sibling);
+                if !there.is_empty() {
+                    break there.get(at.min(there.len() - 1)).cloned();
+                }
+                next = sibling;
+            }
+        }
+    };
+    if let Some(target) = target {
+        ev.prevent_default();
+        let _ = target.focus();
+    }
 }
