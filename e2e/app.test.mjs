@@ -113,6 +113,10 @@ test('a gzip-compressed dump is decompressed in the browser and read', async () 
 
 test('a file dropped on a side is read into that side', async () => {
   const { page, problems } = await openPage(app.context, app.server.url);
+  await byTestId(page, 'headline').waitFor();
+  // A file dragged over the folded inputs opens them.
+  await byTestId(page, 'inputs-summary').dispatchEvent('dragenter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="inputs"]').open);
   await byTestId(page, 'from-file-name').waitFor();
   const dataTransfer = await page.evaluateHandle((text) => {
     const transfer = new DataTransfer();

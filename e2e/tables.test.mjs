@@ -37,6 +37,25 @@ test('the tables tab lists every table of both sides and opens one side by side'
   assert.equal(await added.getAttribute('class'), 'added');
   const changed = byTestId(page, 'column-row').filter({ hasText: 'estimate_hours' });
   assert.equal(await changed.getAttribute('class'), 'altered');
+  // Everything else of the table that changed (its indexes here), as rows with old and new.
+  const owned = await byTestId(page, 'owned-row').allTextContents();
+  assert.ok(owned.some((row) => /changed.*index.*idx_tasks_title_search.*gin → gist/s.test(row)), owned.join('\n'));
+  assert.ok(owned.every((row) => !/estimate_hours/.test(row)), 'columns are in the aligned rows above');
+  // The DDL side by side, the lines on one side only marked, the differences one click apart.
+  const removedLines = await page.locator('[data-testid="ddl-from"] .line.del').allTextContents();
+  const addedLines = await page.locator('[data-testid="ddl-to"] .line.ins').allTextContents();
+  assert.ok(removedLines.some((l) => /estimate_hours numeric/.test(l)), removedLines.join(''));
+  assert.ok(addedLines.some((l) => /estimate_hours double precision/.test(l)), addedLines.join(''));
+  assert.ok(addedLines.some((l) => /external_key/.test(l)), addedLines.join(''));
+  assert.ok(!removedLines.some((l) => /^CREATE TABLE/.test(l)), 'a line on both sides is not marked');
+  assert.match(await byTestId(page, 'ddl-differences').textContent(), /^\d+ lines differ\.$/);
+  await byTestId(page, 'ddl-next').click();
+  assert.equal(await page.locator('.ddl-pair .line.current').count(), 1);
+  const first = await page.locator('.ddl-pair .line.current').textContent();
+  await byTestId(page, 'ddl-next').click();
+  assert.notEqual(await page.locator('.ddl-pair .line.current').textContent(), first);
+  await byTestId(page, 'ddl-previous').click();
+  assert.equal(await page.locator('.ddl-pair .line.current').textContent(), first);
   await page.screenshot({ path: join(screenshotDir, 'table-view.png'), fullPage: true });
 
   // The link reproduces the view.

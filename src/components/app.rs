@@ -143,7 +143,10 @@ pub fn App() -> impl IntoView {
                     }
                 }
             >
-                <summary data-testid="inputs-summary">{inputs_summary}</summary>
+                // A file dragged over the folded inputs opens them, to be dropped on a side.
+                <summary data-testid="inputs-summary" on:dragenter=move |_| inputs_open.set(Some(true))>
+                    {inputs_summary}
+                </summary>
                 <div class="sides">
                     <DumpPanel side=Side::From analysis=analysis view=view />
                     <DumpPanel side=Side::To analysis=analysis view=view />

@@ -182,7 +182,7 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
         {controls}
         {move || status_view(analysis.status.get())}
         {move || comparison.get().and_then(|c| view.with(|v| v.object.clone()).map(|t| super::tables::table_view(&c, t, analysis, view)))}
-        {move || comparison.get().map(|c| comparison_view((*c).clone(), view.get(), view, analysis))}
+        {move || comparison.get().map(|c| comparison_view(c, view.get(), view, analysis))}
     }
 }
 
@@ -206,7 +206,7 @@ fn status_view(status: Option<Status>) -> impl IntoView {
 
 /// The cells of a change row: kind of change, object kind, object (a link to its table), risk with
 /// the link to its statements, and the details.
-fn change_cells(
+pub(super) fn change_cells(
     (change, table, risk): &(Change, Option<String>, Option<ChangeRisk>),
     view: RwSignal<ViewState>,
 ) -> (&'static str, AnyView) {
@@ -325,7 +325,7 @@ pub(super) fn object_cell(object: String, table: Option<String>, view: RwSignal<
 }
 
 fn comparison_view(
-    comparison: Comparison,
+    comparison: Arc<Comparison>,
     filter: ViewState,
     view: RwSignal<ViewState>,
     analysis: Analysis,
@@ -365,9 +365,10 @@ fn comparison_view(
     let mut changes: Vec<_> = comparison
         .diff
         .changes
-        .into_iter()
-        .zip(comparison.change_tables)
+        .iter()
+        .zip(&comparison.change_tables)
         .filter(|(change, _)| filter.shows(change))
+        .map(|(change, table)| (change.clone(), table.clone()))
         .collect();
     filter.sort.changes(&mut changes, |(change, _)| change);
     let mut rows: Vec<_> = changes

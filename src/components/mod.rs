@@ -5,6 +5,7 @@ pub mod changes;
 pub mod crash;
 pub mod dump_panel;
 pub mod file_reading;
+pub mod progressive;
 pub mod proof;
 pub mod release;
 pub mod report;

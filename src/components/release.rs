@@ -83,50 +83,53 @@ pub fn risks_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<Vi
                 </button>
             })}
             <ul class="risk-cards">
-                {shown
-                    .into_iter()
-                    .map(|risk| {
-                        let (kind, object) = (risk.object_kind, risk.object.clone());
-                        let change = format!("{kind} {object}");
-                        view! {
-                            <li class=format!("risk-card {}", risk.level.label()) data-testid="risk-card">
-                                <p class="risk-head">
-                                    <span class="badge">{risk.level.label()}</span>" "
-                                    <code>{risk.rule}</code>" · "{risk.category.label()}" · "{risk.area}
-                                </p>
-                                <p class="finding">{risk.finding}</p>
-                                <p><strong>"Why: "</strong>{risk.why}</p>
-                                {risk.effect.map(|e| view! { <p class="claim" data-testid="risk-claim"><strong>"The script: "</strong>{e.describe()}</p> })}
-                                <p><strong>"Mitigation: "</strong>{risk.mitigation}</p>
-                                {risk.caveat.map(|c| view! { <p class="caveat"><strong>"PostgreSQL versions: "</strong>{c}</p> })}
-                                <p class="risk-links">
-                                    <button type="button" class="link small" data-testid="risk-change"
-                                        title="Show this change in the list of changes"
-                                        on:click=move |_| view.update(|v| {
-                                            v.tab = crate::state::Tab::All;
-                                            v.kind = Some(kind);
-                                            v.search = object.clone();
-                                            v.risk_level = None;
-                                        })>
-                                        "Show the change"
-                                    </button>
-                                    " · "
-                                    <button type="button" class="link small" data-testid="risk-sql"
-                                        title="Show the statements of this change in the migration script"
-                                        on:click=move |_| view.update(|v| {
-                                            v.tab = crate::state::Tab::Migration;
-                                            v.highlight = Some(change.clone());
-                                        })>
-                                        "SQL"
-                                    </button>
-                                </p>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
+                {super::progressive::progressive(shown, 30, move |risk| risk_card(risk, view), |_| {})}
             </ul>
         </section>
     }
+}
+
+/// One risk card: what was found, why it matters, what the script does, what to do; links to the
+/// change and its statements.
+fn risk_card(risk: &schemadrift_engine::risks::Risk, view: RwSignal<ViewState>) -> AnyView {
+    let risk = risk.clone();
+    let (kind, object) = (risk.object_kind, risk.object.clone());
+    let change = format!("{kind} {object}");
+    view! {
+            <li class=format!("risk-card {}", risk.level.label()) data-testid="risk-card">
+                <p class="risk-head">
+                    <span class="badge">{risk.level.label()}</span>" "
+                    <code>{risk.rule}</code>" · "{risk.category.label()}" · "{risk.area}
+                </p>
+                <p class="finding">{risk.finding}</p>
+                <p><strong>"Why: "</strong>{risk.why}</p>
+                {risk.effect.map(|e| view! { <p class="claim" data-testid="risk-claim"><strong>"The script: "</strong>{e.describe()}</p> })}
+                <p><strong>"Mitigation: "</strong>{risk.mitigation}</p>
+                {risk.caveat.map(|c| view! { <p class="caveat"><strong>"PostgreSQL versions: "</strong>{c}</p> })}
+                <p class="risk-links">
+                    <button type="button" class="link small" data-testid="risk-change"
+                        title="Show this change in the list of changes"
+                        on:click=move |_| view.update(|v| {
+                            v.tab = crate::state::Tab::All;
+                            v.kind = Some(kind);
+                            v.search = object.clone();
+                            v.risk_level = None;
+                        })>
+                        "Show the change"
+                    </button>
+                    " · "
+                    <button type="button" class="link small" data-testid="risk-sql"
+                        title="Show the statements of this change in the migration script"
+                        on:click=move |_| view.update(|v| {
+                            v.tab = crate::state::Tab::Migration;
+                            v.highlight = Some(change.clone());
+                        })>
+                        "SQL"
+                    </button>
+                </p>
+            </li>
+        }
+    .into_any()
 }
 
 /// For each change the code can notice: does each version of the code work, and which goes first.
@@ -149,23 +152,22 @@ pub fn compatibility_view(comparison: &Comparison) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {entries
-                        .into_iter()
-                        .map(|e| {
-                            let works = |w: schemadrift_engine::compat::Works| {
-                                view! { <span class=format!("works {}", w.label())>{w.label()}</span> }
-                            };
-                            view! {
-                                <tr data-testid="compat-row">
-                                    <td>{format!("{} {} ", e.change.label(), e.object_kind.words())}<code>{e.object}</code></td>
-                                    <td>{works(e.old_code_after_migration)}</td>
-                                    <td>{works(e.new_code_before_migration)}</td>
-                                    <td>{e.order.label()}</td>
-                                    <td>{e.reason}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
+                    {super::progressive::progressive(entries, 50, |e| {
+                        let e = e.clone();
+                        let works = |w: schemadrift_engine::compat::Works| {
+                            view! { <span class=format!("works {}", w.label())>{w.label()}</span> }
+                        };
+                        view! {
+                            <tr data-testid="compat-row">
+                                <td>{format!("{} {} ", e.change.label(), e.object_kind.words())}<code>{e.object}</code></td>
+                                <td>{works(e.old_code_after_migration)}</td>
+                                <td>{works(e.new_code_before_migration)}</td>
+                                <td>{e.order.label()}</td>
+                                <td>{e.reason}</td>
+                            </tr>
+                        }
+                        .into_any()
+                    }, |_| {})}
                 </tbody>
             </table>
         </section>
@@ -218,26 +220,15 @@ pub fn migration_view(
     let secrets = comparison.secrets.len();
     // An explicit choice each time: secrets stay out of downloads unless this is ticked.
     let keep = RwSignal::new(false);
+    let rollback_open = RwSignal::new(false);
     let pieces = script_pieces(&comparison.script, &comparison.plan);
     let phases: Vec<(usize, String, usize)> = pieces
         .iter()
         .enumerate()
         .filter_map(|(i, section)| section.title.clone().map(|title| (i, title, section.statements)))
         .collect();
-    // *SQL* on a change brings its statements into view.
-    if highlight.is_some() {
-        // Once the script is in the page (an effect runs after the view is mounted).
-        Effect::new(move |_| {
-            request_animation_frame(|| {
-                if let Some(step) = document().query_selector(".script .step.marked").ok().flatten() {
-                    // In the middle of the window, clear of the sticky phase index.
-                    let options = web_sys::ScrollIntoViewOptions::new();
-                    options.set_block(web_sys::ScrollLogicalPosition::Center);
-                    step.scroll_into_view_with_scroll_into_view_options(&options);
-                }
-            })
-        });
-    }
+    // *SQL* on a change brings its statements into view (once, when they are in the page).
+    SCROLLED.with(|done| done.set(highlight.is_none()));
     view! {
         <section class="comparison" aria-labelledby="migration-heading" data-testid="migration">
             <h2 id="migration-heading">"Migration script"</h2>
@@ -280,14 +271,39 @@ pub fn migration_view(
                     .map(|(i, section)| section_view(i, section, highlight.clone(), analysis))
                     .collect_view()}
             </div>
-            <details class="rollback">
+            // The rollback is put into the page when it is opened (it is as long as the script).
+            <details class="rollback" on:toggle=move |ev| {
+                let open = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlDetailsElement>(&event_target::<web_sys::EventTarget>(&ev))
+                    .is_some_and(|d| d.open());
+                rollback_open.set(open);
+            }>
                 <summary>"Rollback script"</summary>
-                {move || match analysis.completion.get() {
-                    Some(done) => view! { <pre class="sql" data-testid="rollback-script">{highlighted(&done.rollback)}</pre> }.into_any(),
-                    None => view! { <p class="muted">"Writing the rollback…"</p> }.into_any(),
+                {move || match (rollback_open.get(), analysis.completion.get()) {
+                    (false, _) => ().into_any(),
+                    (true, Some(done)) => view! { <pre class="sql" data-testid="rollback-script">{highlighted(&done.rollback)}</pre> }.into_any(),
+                    (true, None) => view! { <p class="muted">"Writing the rollback…"</p> }.into_any(),
                 }}
             </details>
         </section>
+    }
+}
+
+thread_local! {
+    /// Whether the script was scrolled to the marked statements since the tab opened.
+    static SCROLLED: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Scrolls the first marked statement to the middle of the window (clear of the sticky phase
+/// index and tabs), once per opening of the tab, as soon as it is in the page.
+fn scroll_to_marked() {
+    if SCROLLED.with(|done| done.get()) {
+        return;
+    }
+    if let Some(step) = document().query_selector(".script .step.marked").ok().flatten() {
+        SCROLLED.with(|done| done.set(true));
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        step.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }
 
@@ -396,45 +412,44 @@ fn locate(script: &str, from: usize, sql: &str) -> Option<(usize, usize)> {
 /// One section of the script: the preamble as it is, a phase as a collapsible block.
 fn section_view(index: usize, section: Section, highlight: Option<String>, analysis: Analysis) -> AnyView {
     let id = format!("script-section-{index}");
-    let pieces = section
-        .pieces
-        .into_iter()
-        .map(|piece| match piece {
-            Piece::Text(text) => {
-                let testid = text.contains("-- SECRETS:").then_some("script-secrets");
-                view! { <pre class="sql script-piece" data-testid=testid>{highlighted(&text)}</pre> }.into_any()
+    let piece_view = move |piece: &Piece| match piece.clone() {
+        Piece::Text(text) => {
+            let testid = text.contains("-- SECRETS:").then_some("script-secrets");
+            view! { <pre class="sql script-piece" data-testid=testid>{highlighted(&text)}</pre> }.into_any()
+        }
+        Piece::Risk { level, text } => {
+            view! { <pre class=format!("sql script-piece risk-line {level}")>{text}</pre> }.into_any()
+        }
+        Piece::Step { text, changes } => {
+            let marked = highlight.as_ref().is_some_and(|h| changes.contains(h));
+            let sql = text.clone();
+            // The statement a proof found failing is marked and can be scrolled to.
+            let failing = move || {
+                analysis
+                    .proving
+                    .with(super::proof::failed_statement)
+                    .is_some_and(|f| !f.trim().is_empty() && sql.contains(f.trim()))
+            };
+            let failing_id = failing.clone();
+            view! {
+                <div
+                    class=move || match (marked, failing()) {
+                        (_, true) => "step failed",
+                        (true, false) => "step marked",
+                        (false, false) => "step",
+                    }
+                    id=move || failing_id().then_some(super::proof::FAILED_STEP_ID)
+                    data-testid="script-step"
+                >
+                    <pre class="sql script-piece">{highlighted(&text)}</pre>
+                </div>
             }
-            Piece::Risk { level, text } => {
-                view! { <pre class=format!("sql script-piece risk-line {level}")>{text}</pre> }.into_any()
-            }
-            Piece::Step { text, changes } => {
-                let marked = highlight.as_ref().is_some_and(|h| changes.contains(h));
-                let sql = text.clone();
-                // The statement a proof found failing is marked and can be scrolled to.
-                let failing = move || {
-                    analysis
-                        .proving
-                        .with(super::proof::failed_statement)
-                        .is_some_and(|f| !f.trim().is_empty() && sql.contains(f.trim()))
-                };
-                let failing_id = failing.clone();
-                view! {
-                    <div
-                        class=move || match (marked, failing()) {
-                            (_, true) => "step failed",
-                            (true, false) => "step marked",
-                            (false, false) => "step",
-                        }
-                        id=move || failing_id().then_some(super::proof::FAILED_STEP_ID)
-                        data-testid="script-step"
-                    >
-                        <pre class="sql script-piece">{highlighted(&text)}</pre>
-                    </div>
-                }
-                .into_any()
-            }
-        })
-        .collect_view();
+            .into_any()
+        }
+    };
+    // Statements are put into the page a chunk at a time; *SQL* scrolls to the marked ones as soon
+    // as they are there.
+    let pieces = super::progressive::progressive(section.pieces, 15, piece_view, |_| scroll_to_marked());
     match section.title {
         None => view! { <div id=id class="preamble">{pieces}</div> }.into_any(),
         Some(title) => {

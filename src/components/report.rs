@@ -68,10 +68,9 @@ fn orm_view(orm: Orm) -> impl IntoView {
             </div>
         }
     })}
-    {orm
-        .tables
-        .into_iter()
-        .map(|hint| view! {
+    {super::progressive::progressive(orm.tables, 20, |hint| {
+        let hint = hint.clone();
+        view! {
             <article class="orm-table" data-testid="orm-table">
                 <h4><code>{hint.table}</code>" "<span class="muted">{hint.status}</span></h4>
                 <div class="orm-pair">
@@ -87,8 +86,9 @@ fn orm_view(orm: Orm) -> impl IntoView {
                     </div>
                 </div>
             </article>
-        })
-        .collect_view()}
+        }
+        .into_any()
+    }, |_| {})}
     }
 }
 

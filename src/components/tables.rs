@@ -109,15 +109,93 @@ pub fn table_view(
         .and_then(|c| c.details[0].from.clone());
     analysis.send(Request::Table { table: table.clone(), renamed_from }, None);
     let names = [comparison.from_name.clone(), comparison.to_name.clone()];
+    // Everything else the table owns that changed (indexes, constraints, policies, triggers, …),
+    // as rows of the list of changes.
+    let by_change = schemadrift_engine::risks::by_change(&comparison.risks);
+    let owned: Vec<_> = comparison
+        .diff
+        .changes
+        .iter()
+        .zip(&comparison.change_tables)
+        .filter(|(c, t)| c.object_kind != ObjectKind::Column && t.as_deref() == Some(table.as_str()))
+        .map(|(c, t)| (c.clone(), t.clone(), by_change.get(&format!("{} {}", c.object_kind, c.object)).cloned()))
+        .collect();
     move || {
-        analysis.table.get().filter(|t| t.table == table).map(|t| table_sides(&t, &names, view)).unwrap_or_else(|| {
-            view! {
-                <section class="comparison table-view" data-testid="table-view-loading" aria-label="Table">
-                    <p class="muted">{format!("Reading table {table}…")}</p>
-                </section>
+        analysis.table.get().filter(|t| t.table == table).map(|t| table_sides(&t, &names, &owned, view)).unwrap_or_else(
+            || {
+                view! {
+                    <section class="comparison table-view" data-testid="table-view-loading" aria-label="Table">
+                        <p class="muted">{format!("Reading table {table}…")}</p>
+                    </section>
+                }
+                .into_any()
+            },
+        )
+    }
+}
+
+/// A change of the list (with its table and risk), as its rows show it.
+type Owned = (schemadrift_engine::diff::Change, Option<String>, Option<schemadrift_engine::risks::ChangeRisk>);
+
+/// Both sides' DDL side by side, the lines on one side only marked (removed, added), with buttons
+/// that go to the previous and next difference.
+fn ddl_pair(from: &str, to: &str, from_file: &str, to_file: &str) -> impl IntoView {
+    let (removed, added) = schemadrift_engine::diff::unmatched_lines(from, to);
+    let differences = removed.iter().chain(&added).filter(|m| **m).count();
+    let lines = |text: &str, marks: Vec<bool>, class: &'static str| {
+        text.lines()
+            .zip(marks)
+            .map(|(line, marked)| {
+                view! { <span class=if marked { format!("line {class}") } else { "line".to_string() }>{format!("{line}\n")}</span> }
+            })
+            .collect_view()
+    };
+    let current = RwSignal::new(None::<usize>);
+    let go = move |step: isize| {
+        let Ok(marked) = document().query_selector_all(".ddl-pair .line.del, .ddl-pair .line.ins") else { return };
+        let n = marked.length() as isize;
+        if n == 0 {
+            return;
+        }
+        let next = match current.get_untracked() {
+            None if step > 0 => 0,
+            None => n - 1,
+            Some(i) => (i as isize + step).rem_euclid(n),
+        };
+        for i in 0..marked.length() {
+            if let Some(element) =
+                marked.item(i).and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(e).ok())
+            {
+                let _ = element.class_list().toggle_with_force("current", i as isize == next);
+                if i as isize == next {
+                    let options = web_sys::ScrollIntoViewOptions::new();
+                    options.set_block(web_sys::ScrollLogicalPosition::Center);
+                    element.scroll_into_view_with_scroll_into_view_options(&options);
+                }
             }
-            .into_any()
-        })
+        }
+        current.set(Some(next as usize));
+    };
+    view! {
+        <div class="ddl-nav" data-testid="ddl-nav">
+            <span class="muted" data-testid="ddl-differences">
+                {match differences { 0 => "The definitions are the same.".to_string(), 1 => "1 line differs.".to_string(), n => format!("{n} lines differ.") }}
+            </span>
+            " "
+            <button type="button" data-testid="ddl-previous" disabled=differences == 0 on:click=move |_| go(-1)>"↑ Previous difference"</button>
+            " "
+            <button type="button" data-testid="ddl-next" disabled=differences == 0 on:click=move |_| go(1)>"↓ Next difference"</button>
+        </div>
+        <div class="ddl-pair">
+            <figure>
+                <figcaption>{from_file.to_string()}</figcaption>
+                <pre data-testid="ddl-from"><code>{lines(from, removed, "del")}</code></pre>
+            </figure>
+            <figure>
+                <figcaption>{to_file.to_string()}</figcaption>
+                <pre data-testid="ddl-to"><code>{lines(to, added, "ins")}</code></pre>
+            </figure>
+        </div>
     }
 }
 
@@ -156,7 +234,12 @@ fn take_focus() {
     });
 }
 
-fn table_sides(t: &TableView, [from_file, to_file]: &[String; 2], view: RwSignal<ViewState>) -> AnyView {
+fn table_sides(
+    t: &TableView,
+    [from_file, to_file]: &[String; 2],
+    owned: &[Owned],
+    view: RwSignal<ViewState>,
+) -> AnyView {
     let table = t.table.clone();
     let close = move |_| close_table(view);
     let on_key = move |ev: web_sys::KeyboardEvent| {
@@ -239,16 +322,27 @@ fn table_sides(t: &TableView, [from_file, to_file]: &[String; 2], view: RwSignal
                         .collect_view()}
                 </tbody>
             </table>
-            <div class="ddl-pair">
-                <figure>
-                    <figcaption>{from_file.clone()}</figcaption>
-                    <pre data-testid="ddl-from"><code>{from_ddl}</code></pre>
-                </figure>
-                <figure>
-                    <figcaption>{to_file.clone()}</figcaption>
-                    <pre data-testid="ddl-to"><code>{to_ddl}</code></pre>
-                </figure>
-            </div>
+            {(!owned.is_empty()).then(|| view! {
+                <h3>{format!("Its other changes ({})", owned.len())}</h3>
+                <table class="changes owned" data-testid="owned-changes">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Change"</th>
+                            <th scope="col">"Kind"</th>
+                            <th scope="col">"Object"</th>
+                            <th scope="col">"Risk"</th>
+                            <th scope="col">"Details (from → to)"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {owned.iter().map(|row| {
+                            let (class, cells) = super::changes::change_cells(row, view);
+                            view! { <tr data-testid="owned-row" class=class>{cells}</tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {ddl_pair(&from_ddl, &to_ddl, from_file, to_file)}
         </section>
     }
     .into_any()

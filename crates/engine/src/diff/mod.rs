@@ -23,7 +23,7 @@ pub use kind::ObjectKind;
 pub use property::Property;
 pub use renames::RenameCandidate;
 pub use uncompared::sides as uncompared_sides;
-pub use words::{word_diff, Part, Segment};
+pub use words::{unmatched_lines, word_diff, Part, Segment};
 
 use crate::catalog::{Catalog, QualifiedName, Table};
 use properties::Properties;

@@ -63,9 +63,56 @@ pub fn word_diff(old: &str, new: &str) -> Vec<Segment> {
     out
 }
 
+/// For each line of `old` and of `new`, whether it is left out of their longest common subsequence
+/// of lines: the lines a side-by-side view marks as removed (in `old`) and added (in `new`). Above
+/// [`MAX_CELLS`] line pairs, a line is marked when the other side has no equal line.
+pub fn unmatched_lines(old: &str, new: &str) -> (Vec<bool>, Vec<bool>) {
+    let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
+    if a.len().saturating_mul(b.len()) > MAX_CELLS {
+        let (in_a, in_b): (std::collections::HashSet<&str>, std::collections::HashSet<&str>) =
+            (a.iter().copied().collect(), b.iter().copied().collect());
+        return (a.iter().map(|l| !in_b.contains(l)).collect(), b.iter().map(|l| !in_a.contains(l)).collect());
+    }
+    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+        }
+    }
+    let (mut removed, mut added) = (vec![true; a.len()], vec![true; b.len()]);
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            removed[i] = false;
+            added[j] = false;
+            i += 1;
+            j += 1;
+        } else if lcs[i][j + 1] > lcs[i + 1][j] {
+            j += 1;
+        } else {
+            i += 1;
+        }
+    }
+    (removed, added)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_on_one_side_only_are_marked() {
+        let old = "CREATE TABLE t (\n    a integer,\n    b text\n);\nCREATE INDEX i ON t (a);";
+        let new = "CREATE TABLE t (\n    a bigint,\n    b text\n);\nCREATE INDEX i ON t (a);\nCREATE INDEX j ON t (b);";
+        let (removed, added) = unmatched_lines(old, new);
+        assert_eq!(removed, [false, true, false, false, false]);
+        assert_eq!(added, [false, true, false, false, false, true]);
+        assert_eq!(unmatched_lines("", "x"), (vec![], vec![true]));
+        // Very long texts: marked by whether the other side has the line at all.
+        let long = "x\n".repeat(2100) + "only old";
+        let (removed, added) = unmatched_lines(&long, &("x\n".repeat(2100) + "only new"));
+        assert!(removed[..2100].iter().all(|m| !m) && removed[2100] && added[2100]);
+    }
 
     fn show(old: &str, new: &str) -> String {
         word_diff(old, new)
