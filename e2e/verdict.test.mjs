@@ -67,3 +67,19 @@ test('folded inputs open by themselves when a side cannot be read', async () => 
   assert.equal(await byTestId(page, 'from-file-name').textContent(), 'fieldbook_production.sql');
   await page.close();
 });
+
+test('the search looks in names, in what changed and in the statements that make an object', async () => {
+  const { page, problems } = await openPage(app.context, app.server.url);
+  await byTestId(page, 'headline').waitFor();
+  const rows = async () => byTestId(page, 'change-row').locator('td.object code').allTextContents();
+  // In the old definition of a changed index.
+  await byTestId(page, 'search').fill('gin_trgm_ops');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 1);
+  assert.deepEqual(await rows(), ['public.idx_tasks_title_search']);
+  // In the CREATE TABLE of an added table (a column no change is named after).
+  await byTestId(page, 'search').fill('code_hash');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 1);
+  assert.deepEqual(await rows(), ['public.email_verification_codes']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

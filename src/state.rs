@@ -458,11 +458,26 @@ impl ViewState {
         self.drift.clone()
     }
 
-    /// Whether a change passes the kind filter and the search.
+    /// Whether a change passes the kind filter and the search (in its name and what changed).
     pub fn shows(&self, change: &Change) -> bool {
-        self.tab.holds(change.object_kind)
-            && self.kind.is_none_or(|kind| kind == change.object_kind)
-            && (self.search.is_empty() || change.object.to_lowercase().contains(&self.search.to_lowercase()))
+        self.shows_with(change, None)
+    }
+
+    /// Whether a change passes the kind filter and the search, which looks in its name, the old and
+    /// new values of what changed (definitions, bodies, expressions) and `sql`, the statements of
+    /// the script that carry the change out (an added object's whole definition).
+    pub fn shows_with(&self, change: &Change, sql: Option<&str>) -> bool {
+        if !self.tab.holds(change.object_kind) || self.kind.is_some_and(|kind| kind != change.object_kind) {
+            return false;
+        }
+        if self.search.is_empty() {
+            return true;
+        }
+        let needle = self.search.to_lowercase();
+        let has = |text: &str| text.to_lowercase().contains(&needle);
+        has(&change.object)
+            || change.details.iter().any(|d| d.from.as_deref().is_some_and(has) || d.to.as_deref().is_some_and(has))
+            || sql.is_some_and(has)
     }
 }
 
@@ -619,6 +634,19 @@ mod tests {
             on_tab(Tab::All),
             "every change is on one tab"
         );
+    }
+
+    #[test]
+    fn the_search_looks_in_names_definitions_and_statements() {
+        let all = demo_changes(&DiffOptions::default());
+        let state = ViewState { search: "GIN_TRGM_OPS".into(), ..ViewState::default() };
+        let shown: Vec<&str> = all.iter().filter(|c| state.shows(c)).map(|c| c.object.as_str()).collect();
+        assert_eq!(shown, ["public.idx_tasks_title_search"], "found in the old definition of what changed");
+        let state = ViewState { search: "verified_at".into(), ..ViewState::default() };
+        let added = all.iter().find(|c| c.object == "public.email_verification_codes").expect("an added table");
+        assert!(!state.shows(added), "not in its name");
+        let create = "CREATE TABLE public.email_verification_codes (\n    code text,\n    verified_at timestamp\n);";
+        assert!(state.shows_with(added, Some(create)), "in the statement that makes it");
     }
 
     #[test]

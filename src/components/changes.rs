@@ -101,7 +101,7 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
                     <input
                         type="search"
                         data-testid="search"
-                        placeholder="object name"
+                        placeholder="name or definition"
                         prop:value=move || view.with(|v| v.search.clone())
                         on:input=move |ev| view.update(|v| v.search = event_target_value(&ev))
                     />
@@ -362,12 +362,28 @@ fn comparison_view(
         })
         .collect();
     let total = comparison.diff.changes.len();
+    // The search looks in the statements that carry each change out too (its definition).
+    let mut statements: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    if !filter.search.is_empty() {
+        for step in &comparison.plan.steps {
+            for change in &step.changes {
+                let text = statements.entry(change.clone()).or_default();
+                text.push_str(&step.sql);
+                text.push('\n');
+            }
+        }
+    }
     let mut changes: Vec<_> = comparison
         .diff
         .changes
         .iter()
         .zip(&comparison.change_tables)
-        .filter(|(change, _)| filter.shows(change))
+        .filter(|(change, _)| {
+            filter.shows_with(
+                change,
+                statements.get(&format!("{} {}", change.object_kind, change.object)).map(String::as_str),
+            )
+        })
         .map(|(change, table)| (change.clone(), table.clone()))
         .collect();
     filter.sort.changes(&mut changes, |(change, _)| change);
