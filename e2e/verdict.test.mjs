@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { useApp, byTestId } from './support/suite.mjs';
+import { useApp, byTestId, openInputs } from './support/suite.mjs';
 import { openPage, screenshotDir } from './support/browser.mjs';
 
 const app = useApp();
@@ -80,6 +80,32 @@ test('the search looks in names, in what changed and in the statements that make
   await byTestId(page, 'search').fill('code_hash');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 1);
   assert.deepEqual(await rows(), ['public.email_verification_codes']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the same change in several schemas is one row, unless unfolded', async () => {
+  const { page, problems } = await openPage(app.context, app.server.url);
+  await byTestId(page, 'headline').waitFor();
+  const dump = (amount) =>
+    Buffer.from(
+      ['tenant_a', 'tenant_b', 'tenant_c']
+        .map((s) => `CREATE SCHEMA ${s};\nCREATE TABLE ${s}.orders (id integer NOT NULL, amount ${amount});\n`)
+        .join(''),
+    );
+  await openInputs(page);
+  await byTestId(page, 'from-input').setInputFiles({ name: 'tenants-before.sql', mimeType: 'text/plain', buffer: dump('integer') });
+  await byTestId(page, 'to-input').setInputFiles({ name: 'tenants-after.sql', mimeType: 'text/plain', buffer: dump('bigint') });
+  await page.waitForFunction(() => document.querySelector('[data-testid="headline"]')?.textContent.includes('tenants-after.sql'));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 1);
+  const row = byTestId(page, 'change-row');
+  assert.equal(await row.locator('[data-testid="folded-schemas"]').textContent(), ' in 3 schemas: tenant_a, tenant_b, tenant_c');
+  assert.match(await byTestId(page, 'shown-count').textContent(), /^3 changes in 1 row$/);
+  assert.match(await row.textContent(), /type: integer → bigint/);
+  await byTestId(page, 'fold-schemas').uncheck();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 3);
+  assert.match(page.url(), /fold=off/);
+  assert.equal(await byTestId(page, 'folded-schemas').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();
 });

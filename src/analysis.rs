@@ -52,6 +52,8 @@ pub struct Parsed {
     pub side: Arc<ReadDump>,
     /// The embedded demo's dump, not one the user gave.
     pub demo: bool,
+    /// Every object's definition (`plan::definitions`), made on the first request for one.
+    definitions: Arc<std::sync::OnceLock<std::collections::BTreeMap<String, String>>>,
 }
 
 impl Parsed {
@@ -74,7 +76,7 @@ impl Parsed {
             warnings: side.warnings.clone(),
             secrets: side.secrets.clone(),
         };
-        Parsed { dump, side: Arc::new(side), demo: false }
+        Parsed { dump, side: Arc::new(side), demo: false, definitions: Default::default() }
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -168,6 +170,16 @@ pub struct TableView {
     pub rows: Vec<ColumnPair>,
     /// `CREATE TABLE` with its indexes and more, or `-- not in <file>` (from, to).
     pub ddl: [String; 2],
+}
+
+/// One object's definition on each side: the statements that make it, as the migration planner
+/// writes them (secrets redacted); `None` on a side that does not have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Definition {
+    /// The change it was asked for: `<kind> <object>`.
+    pub change: String,
+    /// (from, to).
+    pub sides: [Option<String>; 2],
 }
 
 /// A file the user can download from the comparison.
@@ -343,6 +355,17 @@ impl Analyst {
         Some(crate::proving::judge(self.compared.as_ref()?, direction, outcome))
     }
 
+    /// The definition of the object a change names (`<kind> <object>`) on each side.
+    pub fn definition(&self, change: &str) -> Definition {
+        let of = |side: Side| {
+            let parsed = self.side(side)?;
+            let all = parsed.definitions.get_or_init(|| schemadrift_engine::plan::definitions(parsed.catalog()));
+            let text = all.get(change)?;
+            Some(if parsed.side.secrets.is_empty() { text.clone() } else { redact(text, &parsed.side.secrets) })
+        };
+        Definition { change: change.to_string(), sides: [of(Side::From), of(Side::To)] }
+    }
+
     /// One table of both sides, by the name the comparison shows.
     pub fn table(&self, table: &str, renamed_from: Option<&str>) -> TableView {
         let find = |side: Side, name: &str| {
@@ -421,6 +444,35 @@ mod tests {
         let mut analyst = Analyst::default();
         analyst.demo();
         analyst
+    }
+
+    #[test]
+    fn a_definition_is_what_makes_the_object_on_each_side_with_secrets_redacted() {
+        let analyst = demo();
+        let added = analyst.definition("table public.notifications");
+        assert_eq!(added.sides[0], None);
+        assert!(
+            added.sides[1]
+                .as_deref()
+                .is_some_and(|d| d.starts_with("CREATE TABLE IF NOT EXISTS public.notifications (")),
+            "{added:?}"
+        );
+        let changed = analyst.definition("function public.task_count(bigint)");
+        let [Some(from), Some(to)] = &changed.sides else { panic!("on both sides: {changed:?}") };
+        assert!(!from.contains("status <> 'done'") && to.contains("status <> 'done'"), "{from}\n{to}");
+        assert_eq!(analyst.definition("table public.nowhere").sides, [None, None]);
+
+        let mut secret = Analyst::default();
+        let dump = "CREATE FUNCTION public.f() RETURNS text LANGUAGE sql AS $$ SELECT 'postgresql://app:hunter2verysecret@db.internal/app' $$;";
+        let parsed = Parsed::from_bytes("to.sql", dump.as_bytes(), None).unwrap();
+        assert!(!parsed.side.secrets.is_empty(), "the connection string's password is a secret");
+        secret.set(Side::To, parsed);
+        let function = secret.definition("function public.f()");
+        let text = function.sides[1].as_deref().expect("the function's definition");
+        assert!(
+            text.contains("FUNCTION public.f()") && text.contains("[REDACTED]") && !text.contains("hunter2verysecret"),
+            "{text}"
+        );
     }
 
     #[test]

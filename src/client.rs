@@ -26,6 +26,8 @@ pub struct Analysis {
     pub status: RwSignal<Option<Status>>,
     /// The table the per-table view shows.
     pub table: RwSignal<Option<Arc<TableView>>>,
+    /// The definition the page asked for last (`Request::Definition`).
+    pub definition: RwSignal<Option<Arc<crate::analysis::Definition>>>,
     /// The proofs of the comparison's migration and rollback on PostgreSQL (PGlite).
     pub proving: RwSignal<Proving>,
 }
@@ -76,6 +78,7 @@ impl Analysis {
             completion: RwSignal::new(None),
             status: RwSignal::new(None),
             table: RwSignal::new(None),
+            definition: RwSignal::new(None),
             proving: RwSignal::new(Proving::default()),
         }
     }
@@ -234,6 +237,7 @@ impl Analysis {
             Response::Completed(completion) => self.completion.set(completion.map(|c| Arc::new(*c))),
             Response::Exported { export, file_name, text } => save(&file_name, export.mime(), &text),
             Response::Table(view) => self.table.set(Some(Arc::new(*view))),
+            Response::Definition(definition) => self.definition.set(Some(Arc::new(*definition))),
             Response::ProofStart { direction, start } => match *start {
                 Start::Done(card) => {
                     self.proving.update(|p| {

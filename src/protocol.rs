@@ -4,7 +4,7 @@
 //! `Load` by the file's `ArrayBuffer`, handed over without a copy (the page never copies a dump into
 //! its own memory).
 
-use crate::analysis::{Comparison, Completion, Export, LoadedDump, TableView};
+use crate::analysis::{Comparison, Completion, Definition, Export, LoadedDump, TableView};
 use crate::proving::{Card, Start};
 use crate::state::Side;
 use schemadrift_engine::input::Database;
@@ -40,6 +40,10 @@ pub enum Request {
     Table {
         table: String,
         renamed_from: Option<String>,
+    },
+    /// The definition of the object a change names (`<kind> <object>`), on each side.
+    Definition {
+        change: String,
     },
     /// Start proving the last comparison's migration or rollback (answered with
     /// [`Response::ProofStart`]).
@@ -99,6 +103,7 @@ pub enum Response {
         text: String,
     },
     Table(Box<TableView>),
+    Definition(Box<Definition>),
     /// A proof's job for the PGlite worker (bytes the page passes on unread), or its verdict when
     /// nothing can run.
     ProofStart {

@@ -352,6 +352,10 @@ pub struct ViewState {
     pub risk_level: Option<Level>,
     /// The change (`<kind> <object>`) whose statements the migration script highlights.
     pub highlight: Option<String>,
+    /// The change (`<kind> <object>`) whose object's definition is open, on both sides.
+    pub definition: Option<String>,
+    /// Show changes that are the same in several schemas one by one (by default they are one row).
+    pub unfold: bool,
     /// Dumps to load from URLs (`?from=…&to=…`), kept so that a link keeps working.
     pub urls: [Option<String>; 2],
 }
@@ -479,6 +483,31 @@ impl ViewState {
             || change.details.iter().any(|d| d.from.as_deref().is_some_and(has) || d.to.as_deref().is_some_and(has))
             || sql.is_some_and(has)
     }
+}
+
+/// Rows whose change is the same in several schemas (the same change of the same kind to an object
+/// of the same name after its schema, with the same details) folded into the first of them: each
+/// row with the schemas of the others, in order (empty when it stands alone). A multi-tenant
+/// release lists one row per change, not one per tenant.
+pub fn fold_across_schemas<T>(rows: Vec<T>, change: impl Fn(&T) -> &Change) -> Vec<(T, Vec<String>)> {
+    let mut out: Vec<(T, Vec<String>)> = Vec::new();
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for row in rows {
+        let c = change(&row);
+        let Some((schema, rest)) = c.object.split_once('.') else {
+            out.push((row, Vec::new()));
+            continue;
+        };
+        let key = format!("{:?}\u{0}{}\u{0}{rest}\u{0}{:?}", c.change, c.object_kind, c.details);
+        match first.get(&key) {
+            Some(&at) => out[at].1.push(schema.to_string()),
+            None => {
+                first.insert(key, out.len());
+                out.push((row, Vec::new()));
+            }
+        }
+    }
+    out
 }
 
 /// The object kinds shown per side, with labels for people, in the engine's order.
@@ -633,6 +662,26 @@ mod tests {
             Tab::ALL[1..].iter().map(|t| on_tab(*t)).sum::<usize>(),
             on_tab(Tab::All),
             "every change is on one tab"
+        );
+    }
+
+    #[test]
+    fn the_same_change_in_several_schemas_is_one_row() {
+        let sql = |schema: &str, amount: &str| {
+            format!("CREATE SCHEMA {schema}; CREATE TABLE {schema}.orders (id integer, amount {amount}, note text);")
+        };
+        let from: String = ["t1", "t2", "t3"].iter().map(|s| sql(s, "integer")).collect();
+        let mut to: String = ["t1", "t2"].iter().map(|s| sql(s, "bigint")).collect();
+        to.push_str(&sql("t3", "numeric"));
+        let parse = |text: &str| schemadrift_engine::build_catalog(&schemadrift_engine::read(text));
+        let diff = schemadrift_engine::diff::diff(&parse(&from), &parse(&to), &DiffOptions::default());
+        let folded = fold_across_schemas(diff.changes.clone(), |c| c);
+        let rows: Vec<(String, Vec<String>)> =
+            folded.iter().map(|(c, more)| (c.object.clone(), more.clone())).collect();
+        assert_eq!(
+            rows,
+            [("t1.orders.amount".to_string(), vec!["t2".to_string()]), ("t3.orders.amount".to_string(), vec![])],
+            "integer → bigint in t1 and t2 is one row; t3's other change stands alone"
         );
     }
 

@@ -62,6 +62,8 @@ pub fn from_query(query: &str) -> ViewState {
                     .filter(|(area, _)| schemadrift_engine::risks::AREAS.contains(&area.as_str()));
             }
             "change" if !value.is_empty() => state.highlight = Some(value),
+            "definition" if !value.is_empty() => state.definition = Some(value),
+            "fold" => state.unfold = value == "off",
             "risk-level" => state.risk_level = Level::parse(&value),
             "from" if !value.is_empty() => state.urls[0] = Some(value),
             "to" if !value.is_empty() => state.urls[1] = Some(value),
@@ -121,6 +123,12 @@ pub fn to_query(state: &ViewState) -> String {
     }
     if let Some(level) = state.risk_level {
         parts.push(format!("risk-level={}", level.label()));
+    }
+    if let Some(change) = &state.definition {
+        parts.push(format!("definition={}", percent_encode(change)));
+    }
+    if state.unfold {
+        parts.push("fold=off".to_string());
     }
     if parts.is_empty() {
         String::new()
@@ -225,6 +233,10 @@ mod tests {
             ..ViewState::default()
         };
         assert_eq!(from_query(&to_query(&confirmed)), confirmed);
+        let opened =
+            ViewState { definition: Some("policy public.t.read own".into()), unfold: true, ..ViewState::default() };
+        assert_eq!(to_query(&opened), "?definition=policy%20public.t.read%20own&fold=off");
+        assert_eq!(from_query(&to_query(&opened)), opened);
     }
 
     #[test]

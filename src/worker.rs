@@ -91,6 +91,10 @@ impl Host {
                     (self.post)(Response::Exported { export, file_name, text });
                 }
             }
+            Request::Definition { change } => {
+                let definition = self.analyst.borrow().definition(&change);
+                (self.post)(Response::Definition(Box::new(definition)));
+            }
             Request::Table { table, renamed_from } => {
                 let view = self.analyst.borrow().table(&table, renamed_from.as_deref());
                 (self.post)(Response::Table(Box::new(view)));

@@ -54,6 +54,7 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
                 {toggle("Ignore storage parameters", "ignore-storage", |v| v.drift.ignore_storage_parameters, |v, on| v.drift.ignore_storage_parameters = on)}
                 {toggle("Ignore tablespaces", "ignore-tablespaces", |v| v.drift.ignore_tablespaces, |v, on| v.drift.ignore_tablespaces = on)}
                 {toggle("Hide Supabase-managed schemas", "hide-platform-schemas", |v| v.drift.exclude_platform_schemas, |v, on| v.drift.exclude_platform_schemas = on)}
+                {toggle("One row for the same change in several schemas", "fold-schemas", |v| !v.unfold, |v, on| v.unfold = !on)}
             </div>
             <div class="filters">
                 <label>
@@ -150,6 +151,10 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
             }
         });
     };
+    // The opened views are drawn again only when what they show changes (not on every filter or
+    // keystroke in the search, which would take focus from it).
+    let open_definition = Memo::new(move |_| view.with(|v| v.definition.clone()));
+    let open_table = Memo::new(move |_| view.with(|v| v.object.clone()));
     let tabs = view! {
         <nav class="tabs" role="tablist" aria-label="Changes by kind" hidden=move || comparison.with(Option::is_none) on:keydown=on_tab_key>
             {Tab::ALL
@@ -181,7 +186,11 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
         {tabs}
         {controls}
         {move || status_view(analysis.status.get())}
-        {move || comparison.get().and_then(|c| view.with(|v| v.object.clone()).map(|t| super::tables::table_view(&c, t, analysis, view)))}
+        {move || comparison.get().and_then(|c| {
+            let names = [c.from_name.clone(), c.to_name.clone()];
+            open_definition.get().map(|d| super::definition::definition_view(d, names, analysis, view))
+        })}
+        {move || comparison.get().and_then(|c| open_table.get().map(|t| super::tables::table_view(&c, t, analysis, view)))}
         {move || comparison.get().map(|c| comparison_view(c, view.get(), view, analysis))}
     }
 }
@@ -206,10 +215,11 @@ fn status_view(status: Option<Status>) -> impl IntoView {
 
 /// The cells of a change row: kind of change, object kind, object (a link to its table), risk with
 /// the link to its statements, and the details.
-pub(super) fn change_cells(
-    (change, table, risk): &(Change, Option<String>, Option<ChangeRisk>),
-    view: RwSignal<ViewState>,
-) -> (&'static str, AnyView) {
+/// A row of the list of changes: the change, its table, its risk, and the other schemas where the
+/// same change is folded into it.
+pub(super) type Row = (Change, Option<String>, Option<ChangeRisk>, Vec<String>);
+
+pub(super) fn change_cells((change, table, risk, schemas): &Row, view: RwSignal<ViewState>) -> (&'static str, AnyView) {
     let (label, class) = match change.change {
         ChangeKind::Added => ("added", "added"),
         ChangeKind::Removed => ("removed", "removed"),
@@ -218,6 +228,7 @@ pub(super) fn change_cells(
         ChangeKind::Uncompared => ("not compared", "uncompared"),
     };
     let id = format!("{} {}", change.object_kind, change.object);
+    let definition = id.clone();
     let details = if change.change.compares() { change.details.clone() } else { Vec::new() };
     let risk = risk.clone();
     // One Tab stop per row: the object's link when it has one (arrows reach the rest).
@@ -225,7 +236,18 @@ pub(super) fn change_cells(
     let cells = view! {
         <td data-label="Change"><span class="badge">{label}</span></td>
         <td data-label="Kind">{change.object_kind.words()}</td>
-        <td class="object" data-label="Object">{object_cell(change.object.clone(), table.clone(), view)}</td>
+        <td class="object" data-label="Object">
+            {object_cell(change.object.clone(), table.clone(), view)}
+            {(!schemas.is_empty()).then(|| {
+                let first = change.object.split_once('.').map_or("", |(schema, _)| schema);
+                let all = std::iter::once(first.to_string()).chain(schemas.iter().cloned()).collect::<Vec<_>>();
+                view! {
+                    <span class="folded" data-testid="folded-schemas" title=all.join(", ")>
+                        {format!(" in {} schemas: {}", all.len(), all.join(", "))}
+                    </span>
+                }
+            })}
+        </td>
         <td class="risk" data-label="Risk">
             {match risk {
                 Some(risk) => view! {
@@ -240,6 +262,12 @@ pub(super) fn change_cells(
                 tabindex=if second_stop { "-1" } else { "0" }
                 on:click=move |_| view.update(|v| { v.tab = Tab::Migration; v.highlight = Some(id.clone()); })>
                 "SQL"
+            </button>
+            " "
+            <button type="button" class="link small" data-testid="show-definition" title="Show the object's definition on each side"
+                tabindex="-1"
+                on:click=move |_| view.update(|v| v.definition = Some(definition.clone()))>
+                "Definition"
             </button>
         </td>
         <td data-label="Details">
@@ -396,9 +424,39 @@ fn comparison_view(
         .filter(|(_, _, risk)| filter.risk_level.is_none_or(|level| risk.as_ref().is_some_and(|r| r.level == level)))
         .collect();
     filter.sort.by_risk(&mut rows, |(_, _, risk)| risk.as_ref().map(|r| r.level));
-    let (nothing_matches, matching) = (rows.is_empty(), rows.len());
-    let shown =
-        if matching == total { format!("{total} changes") } else { format!("{matching} of {total} changes shown") };
+    let matching = rows.len();
+    // The same change in several schemas is one row, its risk the highest of them.
+    let rows: Vec<Row> = if filter.unfold {
+        rows.into_iter().map(|(change, table, risk)| (change, table, risk, Vec::new())).collect()
+    } else {
+        let highest = |schemas: &[String], change: &Change, risk: Option<ChangeRisk>| {
+            let rest = change.object.split_once('.').map_or("", |(_, rest)| rest);
+            schemas
+                .iter()
+                .filter_map(|schema| by_change.get(&format!("{} {schema}.{rest}", change.object_kind)).cloned())
+                .chain(risk)
+                .max_by_key(|r| r.level)
+        };
+        crate::state::fold_across_schemas(rows, |(change, _, _)| change)
+            .into_iter()
+            .map(|((change, table, risk), schemas)| {
+                let risk = highest(&schemas, &change, risk);
+                (change, table, risk, schemas)
+            })
+            .collect()
+    };
+    let nothing_matches = rows.is_empty();
+    let folded = matching - rows.len();
+    let in_rows = match rows.len() {
+        1 => " in 1 row".to_string(),
+        n => format!(" in {n} rows"),
+    };
+    let shown = match (matching == total, folded) {
+        (true, 0) => format!("{total} changes"),
+        (true, _) => format!("{total} changes{in_rows}"),
+        (false, 0) => format!("{matching} of {total} changes shown"),
+        (false, _) => format!("{matching} of {total} changes shown{in_rows}"),
+    };
     let head = view! {
         <tr>
             {sort_header("Change", SortKey::Change, &filter, view)}

@@ -118,7 +118,9 @@ pub fn table_view(
         .iter()
         .zip(&comparison.change_tables)
         .filter(|(c, t)| c.object_kind != ObjectKind::Column && t.as_deref() == Some(table.as_str()))
-        .map(|(c, t)| (c.clone(), t.clone(), by_change.get(&format!("{} {}", c.object_kind, c.object)).cloned()))
+        .map(|(c, t)| {
+            (c.clone(), t.clone(), by_change.get(&format!("{} {}", c.object_kind, c.object)).cloned(), Vec::new())
+        })
         .collect();
     move || {
         analysis.table.get().filter(|t| t.table == table).map(|t| table_sides(&t, &names, &owned, view)).unwrap_or_else(
@@ -135,104 +137,7 @@ pub fn table_view(
 }
 
 /// A change of the list (with its table and risk), as its rows show it.
-type Owned = (schemadrift_engine::diff::Change, Option<String>, Option<schemadrift_engine::risks::ChangeRisk>);
-
-/// Both sides' DDL side by side, the lines on one side only marked (removed, added), with buttons
-/// that go to the previous and next difference.
-fn ddl_pair(from: &str, to: &str, from_file: &str, to_file: &str) -> impl IntoView {
-    let (removed, added) = schemadrift_engine::diff::unmatched_lines(from, to);
-    let differences = removed.iter().chain(&added).filter(|m| **m).count();
-    let lines = |text: &str, marks: Vec<bool>, class: &'static str| {
-        text.lines()
-            .zip(marks)
-            .map(|(line, marked)| {
-                view! { <span class=if marked { format!("line {class}") } else { "line".to_string() }>{format!("{line}\n")}</span> }
-            })
-            .collect_view()
-    };
-    let current = RwSignal::new(None::<usize>);
-    let go = move |step: isize| {
-        let Ok(marked) = document().query_selector_all(".ddl-pair .line.del, .ddl-pair .line.ins") else { return };
-        let n = marked.length() as isize;
-        if n == 0 {
-            return;
-        }
-        let next = match current.get_untracked() {
-            None if step > 0 => 0,
-            None => n - 1,
-            Some(i) => (i as isize + step).rem_euclid(n),
-        };
-        for i in 0..marked.length() {
-            if let Some(element) =
-                marked.item(i).and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(e).ok())
-            {
-                let _ = element.class_list().toggle_with_force("current", i as isize == next);
-                if i as isize == next {
-                    let options = web_sys::ScrollIntoViewOptions::new();
-                    options.set_block(web_sys::ScrollLogicalPosition::Center);
-                    element.scroll_into_view_with_scroll_into_view_options(&options);
-                }
-            }
-        }
-        current.set(Some(next as usize));
-    };
-    view! {
-        <div class="ddl-nav" data-testid="ddl-nav">
-            <span class="muted" data-testid="ddl-differences">
-                {match differences { 0 => "The definitions are the same.".to_string(), 1 => "1 line differs.".to_string(), n => format!("{n} lines differ.") }}
-            </span>
-            " "
-            <button type="button" data-testid="ddl-previous" disabled=differences == 0 on:click=move |_| go(-1)>"↑ Previous difference"</button>
-            " "
-            <button type="button" data-testid="ddl-next" disabled=differences == 0 on:click=move |_| go(1)>"↓ Next difference"</button>
-        </div>
-        <div class="ddl-pair">
-            <figure>
-                <figcaption>{from_file.to_string()}</figcaption>
-                <pre data-testid="ddl-from"><code>{lines(from, removed, "del")}</code></pre>
-            </figure>
-            <figure>
-                <figcaption>{to_file.to_string()}</figcaption>
-                <pre data-testid="ddl-to"><code>{lines(to, added, "ins")}</code></pre>
-            </figure>
-        </div>
-    }
-}
-
-thread_local! {
-    /// The element that had focus when a table view opened: focus goes back to it when it closes.
-    static OPENED_FROM: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Closes the table view and gives focus back to what opened it.
-fn close_table(view: RwSignal<ViewState>) {
-    view.update(|v| v.object = None);
-    if let Some(element) = OPENED_FROM.with(|o| o.borrow_mut().take()) {
-        request_animation_frame(move || {
-            if element.is_connected() {
-                let _ = element.focus();
-            }
-        });
-    }
-}
-
-/// The table view takes focus when it opens (Escape closes it).
-fn take_focus() {
-    let active =
-        document().active_element().and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-    // (Drawn again while open, the view keeps what opened it.)
-    let inside = active.as_ref().is_some_and(|a| a.closest("[data-testid=\"table-view\"]").ok().flatten().is_some());
-    if !inside {
-        OPENED_FROM.with(|o| *o.borrow_mut() = active);
-    }
-    request_animation_frame(|| {
-        if let Some(section) = document().query_selector("[data-testid=\"table-view\"]").ok().flatten() {
-            if let Some(section) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&section) {
-                let _ = section.focus();
-            }
-        }
-    });
-}
+type Owned = super::changes::Row;
 
 fn table_sides(
     t: &TableView,
@@ -241,14 +146,18 @@ fn table_sides(
     view: RwSignal<ViewState>,
 ) -> AnyView {
     let table = t.table.clone();
-    let close = move |_| close_table(view);
+    let close = move |_| {
+        view.update(|v| v.object = None);
+        super::focus::give_back();
+    };
     let on_key = move |ev: web_sys::KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.prevent_default();
-            close_table(view);
+            view.update(|v| v.object = None);
+            super::focus::give_back();
         }
     };
-    take_focus();
+    super::focus::take("table-view");
     if !t.found {
         return view! {
             <section class="comparison table-view" data-testid="table-view" aria-label="Table" tabindex="-1" on:keydown=on_key>
@@ -342,7 +251,7 @@ fn table_sides(
                     </tbody>
                 </table>
             })}
-            {ddl_pair(&from_ddl, &to_ddl, from_file, to_file)}
+            {super::side_by_side::side_by_side("[data-testid=\"table-view\"]", &from_ddl, &to_ddl, from_file, to_file)}
         </section>
     }
     .into_any()

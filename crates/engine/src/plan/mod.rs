@@ -19,6 +19,8 @@
 //! the same inputs give the same script.
 
 mod casts;
+mod definitions;
+pub use definitions::definitions;
 mod needs;
 mod objects;
 mod relations;
