@@ -24,7 +24,7 @@ const SMALL_DUMP = [
 
 test('a first visit shows the demo comparison', async () => {
   const { page, problems } = await openPage(app.context, app.server.url);
-  await assert.doesNotReject(byTestId(page, 'from-file-name').waitFor());
+  await assert.doesNotReject(byTestId(page, 'headline').waitFor());
   assert.equal(await byTestId(page, 'from-file-name').textContent(), 'fieldbook_production.sql');
   assert.equal(await byTestId(page, 'to-file-name').textContent(), 'fieldbook_staging.sql');
   assert.match(await byTestId(page, 'to-pg-dump-version').textContent(), /^15\./);
@@ -63,7 +63,7 @@ test('a first visit shows the demo comparison', async () => {
 
 test('uploading, swapping, a bad file and the demo', async () => {
   const { page, problems } = await openPage(app.context, app.server.url);
-  await byTestId(page, 'from-file-name').waitFor();
+  await byTestId(page, 'headline').waitFor();
 
   const staging = readFileSync(join(projectRoot, 'demo', 'fieldbook_staging.sql'));
   await byTestId(page, 'from-input').setInputFiles({ name: 'staging.sql', mimeType: 'text/plain', buffer: staging });
@@ -133,7 +133,7 @@ test('a file dropped on a side is read into that side', async () => {
 
 test('statements that are not understood are listed with their line', async () => {
   const { page, problems } = await openPage(app.context, app.server.url);
-  await byTestId(page, 'from-file-name').waitFor();
+  await byTestId(page, 'headline').waitFor();
   const odd = 'CREATE TABLE public.t (id integer);\n\nVACUUM public.t;\n';
   await byTestId(page, 'from-input').setInputFiles({ name: 'odd.sql', mimeType: 'text/plain', buffer: Buffer.from(odd) });
   const panel = byTestId(page, 'from-not-understood');
@@ -247,7 +247,7 @@ test('a large pair is analysed off the page: phases and percentages show, clicks
 
 test('narrow window and dark mode stay readable, and keyboard reaches every action', async () => {
   const { page, problems } = await openPage(app.context, app.server.url);
-  await byTestId(page, 'from-file-name').waitFor();
+  await byTestId(page, 'headline').waitFor();
   await page.setViewportSize({ width: 420, height: 900 });
   await page.emulateMedia({ colorScheme: 'dark' });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -39,6 +39,11 @@ test('the verdict comes first: what changed, risks, deploy order, the migration 
   for (const risk of await byTestId(page, 'change-risk').allTextContents()) assert.equal(risk, 'high');
   const top = await page.locator('.tabs').evaluate((t) => t.getBoundingClientRect().top);
   assert.ok(top >= 0 && top < 200, `the tabs are in view (${top})`);
+  // A finding about one kind of object lists every change of that kind (not only those it names).
+  await byTestId(page, 'key-findings').locator('li').filter({ hasText: /^3 tables only in/ }).locator('[data-testid="finding-show"]').click();
+  await page.waitForFunction(() => /kind=table/.test(location.search));
+  const kinds = await byTestId(page, 'change-row').locator('td:nth-child(2)').allTextContents();
+  assert.ok(kinds.length >= 4 && kinds.every((k) => k === 'table'), kinds.join(', '));
   // The migration's size opens the script.
   await byTestId(page, 'verdict-script').click();
   await byTestId(page, 'migration').waitFor();
@@ -106,6 +111,31 @@ test('the same change in several schemas is one row, unless unfolded', async () 
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="change-row"]').length === 3);
   assert.match(page.url(), /fold=off/);
   assert.equal(await byTestId(page, 'folded-schemas').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('grouped by schema and table, each group folds away', async () => {
+  const { page, problems } = await openPage(app.context, app.server.url);
+  await byTestId(page, 'headline').waitFor();
+  await byTestId(page, 'group-by-table').check();
+  await page.waitForFunction(() => document.querySelector('tr.group'));
+  assert.match(page.url(), /group=table/);
+  const groups = await page.locator('tr.group').allTextContents();
+  assert.ok(groups.some((g) => /^▾ table public\.tasks 4 changes$/.test(g)), groups.join(' | '));
+  assert.ok(groups.some((g) => /^▾ schema public: objects of no table \d+ changes?$/.test(g)), groups.join(' | '));
+  const names = groups.filter((g) => !/the database/.test(g)).map((g) => g.replace(/^▾ (table |schema )?/, '').replace(/[: ].*$/, ''));
+  assert.deepEqual(names, [...names].sort(), 'schema by schema, table by table');
+  // The rows of a group follow it; folding it leaves its row only.
+  const rows = () => page.locator('[data-testid="change-row"]:not(.group)').count();
+  const before = await rows();
+  const tasks = page.locator('tr.group').filter({ hasText: 'table public.tasks' });
+  await tasks.locator('[data-testid="group-toggle"]').click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="change-row"]:not(.group)').length === n, before - 4);
+  assert.equal(await page.locator('tr.group').filter({ hasText: 'table public.tasks' }).locator('[data-testid="group-toggle"]').getAttribute('aria-expanded'), 'false');
+  await page.screenshot({ path: join(screenshotDir, 'grouped.png'), fullPage: true });
+  await page.locator('tr.group').filter({ hasText: 'table public.tasks' }).locator('[data-testid="group-toggle"]').click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="change-row"]:not(.group)').length === n, before);
   assert.deepEqual(problems, []);
   await page.close();
 });

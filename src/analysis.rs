@@ -127,9 +127,10 @@ pub struct Completion {
 }
 
 impl Comparison {
-    /// The diff in a few plain sentences (see the engine's `key_findings`).
-    pub fn findings(&self) -> Vec<String> {
-        schemadrift_engine::diff::key_findings(&self.diff, &self.from_name, &self.to_name)
+    /// The diff in a few plain sentences, each with the kind of object it is about (see the
+    /// engine's `key_findings`).
+    pub fn findings(&self) -> Vec<schemadrift_engine::diff::Finding> {
+        schemadrift_engine::diff::findings(&self.diff, &self.from_name, &self.to_name)
     }
 
     /// One plain sentence saying how far apart the two sides are.

@@ -356,6 +356,8 @@ pub struct ViewState {
     pub definition: Option<String>,
     /// Show changes that are the same in several schemas one by one (by default they are one row).
     pub unfold: bool,
+    /// Group the list by schema and table (each group a row that folds its changes away).
+    pub group: bool,
     /// Dumps to load from URLs (`?from=…&to=…`), kept so that a link keeps working.
     pub urls: [Option<String>; 2],
 }
@@ -510,6 +512,17 @@ pub fn fold_across_schemas<T>(rows: Vec<T>, change: impl Fn(&T) -> &Change) -> V
     out
 }
 
+/// The group a change is listed under when the list is grouped: its table (`public.tasks`), or for
+/// an object of no table its schema (`public`), or `""` for objects of the database itself
+/// (schemas, extensions, roles). Sorted, groups read schema by schema, each schema's own objects
+/// before its tables.
+pub fn group_of(change: &Change, table: Option<&str>) -> String {
+    match table {
+        Some(table) => table.to_string(),
+        None => change.object.split_once('.').map_or(String::new(), |(schema, _)| schema.to_string()),
+    }
+}
+
 /// The object kinds shown per side, with labels for people, in the engine's order.
 pub fn count_rows(counts: &Counts) -> Vec<(String, usize)> {
     counts
@@ -662,6 +675,25 @@ mod tests {
             Tab::ALL[1..].iter().map(|t| on_tab(*t)).sum::<usize>(),
             on_tab(Tab::All),
             "every change is on one tab"
+        );
+    }
+
+    #[test]
+    fn a_change_is_grouped_under_its_table_or_its_schema() {
+        let change = |kind: ObjectKind, object: &str| Change {
+            object_kind: kind,
+            object: object.into(),
+            ..demo_changes(&DiffOptions::default())[0].clone()
+        };
+        assert_eq!(group_of(&change(ObjectKind::Index, "public.idx"), Some("public.tasks")), "public.tasks");
+        assert_eq!(group_of(&change(ObjectKind::Function, "audit.f(integer)"), None), "audit");
+        assert_eq!(group_of(&change(ObjectKind::Extension, "pg_trgm"), None), "");
+        let mut keys = ["public.tasks", "audit", "", "public", "audit.events"];
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["", "audit", "audit.events", "public", "public.tasks"],
+            "schema by schema, its own objects first"
         );
     }
 

@@ -64,6 +64,7 @@ pub fn from_query(query: &str) -> ViewState {
             "change" if !value.is_empty() => state.highlight = Some(value),
             "definition" if !value.is_empty() => state.definition = Some(value),
             "fold" => state.unfold = value == "off",
+            "group" => state.group = value == "table",
             "risk-level" => state.risk_level = Level::parse(&value),
             "from" if !value.is_empty() => state.urls[0] = Some(value),
             "to" if !value.is_empty() => state.urls[1] = Some(value),
@@ -129,6 +130,9 @@ pub fn to_query(state: &ViewState) -> String {
     }
     if state.unfold {
         parts.push("fold=off".to_string());
+    }
+    if state.group {
+        parts.push("group=table".to_string());
     }
     if parts.is_empty() {
         String::new()
@@ -233,9 +237,13 @@ mod tests {
             ..ViewState::default()
         };
         assert_eq!(from_query(&to_query(&confirmed)), confirmed);
-        let opened =
-            ViewState { definition: Some("policy public.t.read own".into()), unfold: true, ..ViewState::default() };
-        assert_eq!(to_query(&opened), "?definition=policy%20public.t.read%20own&fold=off");
+        let opened = ViewState {
+            definition: Some("policy public.t.read own".into()),
+            unfold: true,
+            group: true,
+            ..ViewState::default()
+        };
+        assert_eq!(to_query(&opened), "?definition=policy%20public.t.read%20own&fold=off&group=table");
         assert_eq!(from_query(&to_query(&opened)), opened);
     }
 

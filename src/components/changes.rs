@@ -55,6 +55,7 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
                 {toggle("Ignore tablespaces", "ignore-tablespaces", |v| v.drift.ignore_tablespaces, |v, on| v.drift.ignore_tablespaces = on)}
                 {toggle("Hide Supabase-managed schemas", "hide-platform-schemas", |v| v.drift.exclude_platform_schemas, |v, on| v.drift.exclude_platform_schemas = on)}
                 {toggle("One row for the same change in several schemas", "fold-schemas", |v| !v.unfold, |v, on| v.unfold = !on)}
+                {toggle("Group by schema and table", "group-by-table", |v| v.group, |v, on| v.group = on)}
             </div>
             <div class="filters">
                 <label>
@@ -154,6 +155,8 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
     // The opened views are drawn again only when what they show changes (not on every filter or
     // keystroke in the search, which would take focus from it).
     let open_definition = Memo::new(move |_| view.with(|v| v.definition.clone()));
+    // The groups of a grouped list that are folded away (by their table or schema).
+    let collapsed: RwSignal<std::collections::BTreeSet<String>> = RwSignal::new(Default::default());
     let open_table = Memo::new(move |_| view.with(|v| v.object.clone()));
     let tabs = view! {
         <nav class="tabs" role="tablist" aria-label="Changes by kind" hidden=move || comparison.with(Option::is_none) on:keydown=on_tab_key>
@@ -191,7 +194,7 @@ pub fn Changes(analysis: Analysis, view: RwSignal<ViewState>) -> impl IntoView {
             open_definition.get().map(|d| super::definition::definition_view(d, names, analysis, view))
         })}
         {move || comparison.get().and_then(|c| open_table.get().map(|t| super::tables::table_view(&c, t, analysis, view)))}
-        {move || comparison.get().map(|c| comparison_view(c, view.get(), view, analysis))}
+        {move || comparison.get().map(|c| comparison_view(c, view.get(), view, analysis, collapsed))}
     }
 }
 
@@ -215,6 +218,58 @@ fn status_view(status: Option<Status>) -> impl IntoView {
 
 /// The cells of a change row: kind of change, object kind, object (a link to its table), risk with
 /// the link to its statements, and the details.
+/// A row of the list: a group (a table, or a schema's objects of no table) or a change.
+pub(super) enum ListRow {
+    Group { key: String, label: String, changes: usize, folded: bool },
+    Change(Box<Row>),
+}
+
+/// The rows grouped by schema and table (`state::group_of`), groups in name order, each headed by
+/// a row that folds it away; the chosen order holds within a group.
+fn grouped(rows: Vec<Row>, collapsed: &std::collections::BTreeSet<String>) -> Vec<ListRow> {
+    let mut groups: std::collections::BTreeMap<String, Vec<Row>> = std::collections::BTreeMap::new();
+    for row in rows {
+        groups.entry(crate::state::group_of(&row.0, row.1.as_deref())).or_default().push(row);
+    }
+    let mut out = Vec::new();
+    for (key, rows) in groups {
+        let is_table = rows.first().is_some_and(|r| r.1.as_deref() == Some(key.as_str()));
+        let label = match (is_table, key.is_empty()) {
+            (true, _) => format!("table {key}"),
+            (false, true) => "the database (schemas, extensions, roles, …)".to_string(),
+            (false, false) => format!("schema {key}: objects of no table"),
+        };
+        let folded = collapsed.contains(&key);
+        out.push(ListRow::Group { key, label, changes: rows.len(), folded });
+        if !folded {
+            out.extend(rows.into_iter().map(|row| ListRow::Change(Box::new(row))));
+        }
+    }
+    out
+}
+
+/// A group's row: a button that folds its changes away or shows them again.
+fn group_cells(
+    key: &str,
+    label: &str,
+    changes: usize,
+    folded: bool,
+    collapsed: RwSignal<std::collections::BTreeSet<String>>,
+) -> (&'static str, AnyView) {
+    let key = key.to_string();
+    let cells = view! {
+        <td colspan="5">
+            <button type="button" class="group-toggle" data-testid="group-toggle" aria-expanded=(!folded).to_string()
+                on:click=move |_| collapsed.update(|c| if !c.remove(&key) { c.insert(key.clone()); })>
+                {if folded { "▸ " } else { "▾ " }}
+                <strong>{label.to_string()}</strong>
+                <span class="count">{format!(" {changes} change{}", if changes == 1 { "" } else { "s" })}</span>
+            </button>
+        </td>
+    };
+    ("group", cells.into_any())
+}
+
 /// A row of the list of changes: the change, its table, its risk, and the other schemas where the
 /// same change is folded into it.
 pub(super) type Row = (Change, Option<String>, Option<ChangeRisk>, Vec<String>);
@@ -357,6 +412,7 @@ fn comparison_view(
     filter: ViewState,
     view: RwSignal<ViewState>,
     analysis: Analysis,
+    collapsed: RwSignal<std::collections::BTreeSet<String>>,
 ) -> impl IntoView {
     match filter.tab {
         Tab::Tables => return super::tables::inventory_view(&comparison, &filter, view).into_any(),
@@ -467,14 +523,22 @@ fn comparison_view(
         </tr>
     }
     .into_any();
+    let list: Vec<ListRow> = if filter.group {
+        grouped(rows, &collapsed.get())
+    } else {
+        rows.into_iter().map(|row| ListRow::Change(Box::new(row))).collect()
+    };
     let table = (!nothing_matches).then(|| {
         virtual_table(
             "changes",
             "changes-scroll",
             "change-row",
             head,
-            rows,
-            Arc::new(move |row| change_cells(row, view)),
+            list,
+            Arc::new(move |row| match row {
+                ListRow::Change(row) => change_cells(row, view),
+                ListRow::Group { key, label, changes, folded } => group_cells(key, label, *changes, *folded, collapsed),
+            }),
         )
     });
     view! {

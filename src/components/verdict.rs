@@ -60,18 +60,42 @@ fn verdict_view(comparison: &Comparison, view: RwSignal<ViewState>, analysis: An
                 </dl>
             })}
             <ul class="findings" data-testid="key-findings">
-                {first.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
+                {first.into_iter().map(|f| finding_view(f, view)).collect_view()}
                 {(!more.is_empty()).then(|| view! {
                     <li class="more">
                         <details>
                             <summary>{format!("{} more finding{}", more.len(), plural(more.len()))}</summary>
-                            <ul>{more.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+                            <ul>{more.into_iter().map(|f| finding_view(f, view)).collect_view()}</ul>
                         </details>
                     </li>
                 })}
             </ul>
         </section>
     }
+}
+
+/// A finding, and for one about a kind of object a link to the list of those changes (every one
+/// of them, also those the sentence only counts: "and 115 more").
+fn finding_view(finding: schemadrift_engine::diff::Finding, view: RwSignal<ViewState>) -> impl IntoView {
+    let link = finding.kind.map(|kind| {
+        view! {
+            " "
+            <button type="button" class="link small" data-testid="finding-show"
+                title=format!("List every {} change", kind.words())
+                on:click=move |_| {
+                    view.update(|v| {
+                        v.tab = Tab::All;
+                        v.kind = Some(kind);
+                        v.search.clear();
+                        v.risk_level = None;
+                    });
+                    show_tabs();
+                }>
+                "show"
+            </button>
+        }
+    });
+    view! { <li>{finding.text}{link}</li> }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -16,7 +16,7 @@ mod uncompared;
 mod words;
 
 pub use confirmed::Rename;
-pub use findings::key_findings;
+pub use findings::{findings, key_findings, Finding};
 pub use inventory::{align_columns, inventory, table_key, table_of, ColumnPair, ColumnStatus, TableEntry, TableStatus};
 pub use key::ObjectKey;
 pub use kind::ObjectKind;
