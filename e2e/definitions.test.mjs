@@ -26,6 +26,7 @@ test('an added table, a changed function and a removed table open to their defin
   const toLines = await definition.locator('[data-testid="ddl-to"] .line').count();
   assert.equal(await definition.locator('[data-testid="ddl-to"] .line.ins').count(), toLines);
   assert.match(page.url(), /definition=table%20public\.notifications/);
+  assert.equal(await definition.locator('[data-testid="definition-words"]').count(), 0, 'one side: nothing to compare word by word');
   // Escape closes it and gives focus back to the button that opened it.
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => !document.querySelector('[data-testid="definition-view"]'));
@@ -40,6 +41,10 @@ test('an added table, a changed function and a removed table open to their defin
   assert.ok(added.some((l) => /status <> 'done'/.test(l)), added.join(''));
   assert.ok(!removed.some((l) => /status <> 'done'/.test(l)), removed.join(''));
   assert.match(await definition.locator('[data-testid="ddl-from"]').textContent(), /CREATE OR REPLACE FUNCTION public\.task_count\(/);
+  // And word by word: only the words added to the body are marked.
+  const words = definition.locator('[data-testid="definition-words"]');
+  assert.deepEqual(await words.locator('ins').allTextContents(), ["AND status <> 'done'"]);
+  assert.equal(await words.locator('del').count(), 0);
   await page.screenshot({ path: join(screenshotDir, 'definition.png'), fullPage: true });
   await byTestId(page, 'close-definition').click();
 

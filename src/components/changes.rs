@@ -687,20 +687,25 @@ fn chart_view(counts: &std::collections::BTreeMap<ObjectKind, schemadrift_engine
 /// Longer than this, a property's old and new values are shown as one word-level diff.
 const LONG_VALUE: usize = 60;
 
-fn detail_view(detail: schemadrift_engine::diff::PropertyChange) -> impl IntoView {
+/// Two texts as one, word by word: removed words struck out, added words marked.
+pub(super) fn word_diff_view(from: &str, to: &str, test_id: &'static str) -> AnyView {
     use schemadrift_engine::diff::{word_diff, Part};
+    let segments = word_diff(from, to)
+        .into_iter()
+        .map(|segment| match segment.part {
+            Part::Same => view! { <span>{segment.text}" "</span> }.into_any(),
+            Part::Removed => view! { <del>{segment.text}</del>" " }.into_any(),
+            Part::Added => view! { <ins>{segment.text}</ins>" " }.into_any(),
+        })
+        .collect_view();
+    view! { <code class="word-diff" data-testid=test_id>{segments}</code> }.into_any()
+}
+
+fn detail_view(detail: schemadrift_engine::diff::PropertyChange) -> impl IntoView {
     let (from, to) = (detail.from.unwrap_or_default(), detail.to.unwrap_or_default());
     let long = from.len().max(to.len()) > LONG_VALUE && !from.is_empty() && !to.is_empty();
     let value = if long {
-        let segments = word_diff(&from, &to)
-            .into_iter()
-            .map(|segment| match segment.part {
-                Part::Same => view! { <span>{segment.text}" "</span> }.into_any(),
-                Part::Removed => view! { <del>{segment.text}</del>" " }.into_any(),
-                Part::Added => view! { <ins>{segment.text}</ins>" " }.into_any(),
-            })
-            .collect_view();
-        view! { <code class="word-diff" data-testid="word-diff">{segments}</code> }.into_any()
+        word_diff_view(&from, &to, "word-diff")
     } else {
         let show = |v: String| if v.is_empty() { "(none)".to_string() } else { v };
         view! {

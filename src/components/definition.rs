@@ -44,13 +44,24 @@ pub fn definition_view(
                         None => format!("{name}: not there"),
                     };
                     let captions = [caption(&names[0], &from), caption(&names[1], &to)];
-                    super::side_by_side::side_by_side(
-                        "[data-testid=\"definition-view\"]",
-                        &from.unwrap_or_default(),
-                        &to.unwrap_or_default(),
-                        &captions[0],
-                        &captions[1],
-                    )
+                    // On both sides and different: also word by word (what changed inside a body).
+                    let words = match (&from, &to) {
+                        (Some(a), Some(b)) if a != b => Some(view! {
+                            <h3>"Word by word"</h3>
+                            <p class="definition-words">{super::changes::word_diff_view(a, b, "definition-words")}</p>
+                        }),
+                        _ => None,
+                    };
+                    view! {
+                        {super::side_by_side::side_by_side(
+                            "[data-testid=\"definition-view\"]",
+                            &from.clone().unwrap_or_default(),
+                            &to.clone().unwrap_or_default(),
+                            &captions[0],
+                            &captions[1],
+                        )}
+                        {words}
+                    }
                     .into_any()
                 }
             }}
