@@ -83,7 +83,7 @@ pub fn risks_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<Vi
                 </button>
             })}
             <ul class="risk-cards">
-                {super::progressive::progressive(shown, 30, move |risk| risk_card(risk, view), |_| {})}
+                {super::progressive::progressive(shown, 20, move |risk| risk_card(risk, view), |_| {})}
             </ul>
         </section>
     }
@@ -152,7 +152,7 @@ pub fn compatibility_view(comparison: &Comparison) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {super::progressive::progressive(entries, 50, |e| {
+                    {super::progressive::progressive(entries, 25, |e| {
                         let e = e.clone();
                         let works = |w: schemadrift_engine::compat::Works| {
                             view! { <span class=format!("works {}", w.label())>{w.label()}</span> }
