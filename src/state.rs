@@ -537,22 +537,6 @@ pub fn count_rows(counts: &Counts) -> Vec<(String, usize)> {
         .collect()
 }
 
-/// A byte count for people: `512 B`, `12.1 KB`, `3.4 MB`.
-pub fn format_size(bytes: usize) -> String {
-    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -766,12 +750,5 @@ mod tests {
         files.start(Side::To, file("b.sql"));
         files.loaded(Side::To);
         assert_eq!(files.replay(), [Replay::Load(Side::To, file("b.sql"))]);
-    }
-
-    #[test]
-    fn sizes_read_naturally() {
-        assert_eq!(format_size(512), "512 B");
-        assert_eq!(format_size(12_390), "12.1 KB");
-        assert_eq!(format_size(3 * 1024 * 1024 + 400 * 1024), "3.4 MB");
     }
 }

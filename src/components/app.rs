@@ -87,9 +87,9 @@ pub fn App() -> impl IntoView {
             [Some(from), Some(to)] => format!(
                 "The two dumps: {} ({}) → {} ({})",
                 from.0,
-                crate::state::format_size(from.1),
+                schemadrift_engine::input::sizes::bytes(from.1 as u64),
                 to.0,
-                crate::state::format_size(to.1)
+                schemadrift_engine::input::sizes::bytes(to.1 as u64)
             ),
             _ => "The two dumps".to_string(),
         }

@@ -3,9 +3,10 @@
 use super::file_reading::{load_file, load_text};
 use crate::client::Analysis;
 use crate::protocol::Request;
-use crate::state::{count_rows, format_size, Activity, LoadedDump, Side};
+use crate::state::{count_rows, Activity, LoadedDump, Side};
 use leptos::html;
 use leptos::prelude::*;
+use schemadrift_engine::input::sizes::bytes;
 use std::sync::Arc;
 
 #[component]
@@ -103,7 +104,11 @@ fn activity_view(side: Side, analysis: Analysis, activity: Activity) -> AnyView 
     match activity {
         Activity::Idle => ().into_any(),
         Activity::Reading { file_name, bytes, step, percent } => {
-            let size = if bytes > 0 { format!(" ({})", format_size(bytes)) } else { String::new() };
+            let size = if bytes > 0 {
+                format!(" ({})", schemadrift_engine::input::sizes::bytes(bytes as u64))
+            } else {
+                String::new()
+            };
             let big = bytes >= SHOW_PERCENT_FROM;
             let what = format!("{} {} {file_name}{size}…", capitalize(&step), side.id());
             let cancelled = file_name.clone();
@@ -196,7 +201,7 @@ fn dump_view(side: Side, dump: Arc<LoadedDump>) -> impl IntoView {
             <p class="file-name" data-testid=format!("{}-file-name", side.id())>{dump.file_name.clone()}</p>
             <dl class="facts">
                 <dt>"Size"</dt>
-                <dd>{format!("{} · {} lines", format_size(summary.bytes), summary.lines)}</dd>
+                <dd>{format!("{} · {} lines", bytes(summary.bytes as u64), summary.lines)}</dd>
                 <dt>"Statements"</dt>
                 <dd data-testid=format!("{}-statements", side.id())>{summary.statements}</dd>
                 <dt>"Understood"</dt>

@@ -1,7 +1,8 @@
 //! The two loaded dumps side by side: what each contains, at a glance.
 
-use crate::state::{count_rows, format_size, Side, Workspace};
+use crate::state::{count_rows, Side, Workspace};
 use leptos::prelude::*;
+use schemadrift_engine::input::sizes::bytes;
 use schemadrift_engine::DumpSummary;
 
 /// A row of the comparison table: its label and how to read the value from one side's summary.
@@ -26,7 +27,7 @@ pub fn Summary(workspace: RwSignal<Workspace>) -> impl IntoView {
             .into_any();
         };
         let rows: [Row; 5] = [
-            ("Size", |s| format_size(s.bytes)),
+            ("Size", |s| bytes(s.bytes as u64)),
             ("Lines", |s| s.lines.to_string()),
             ("Statements", |s| s.statements.to_string()),
             ("psql meta-commands", |s| s.meta_commands.to_string()),
