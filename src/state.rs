@@ -489,20 +489,20 @@ impl ViewState {
 
 /// Rows whose change is the same in several schemas (the same change of the same kind to an object
 /// of the same name after its schema, with the same details) folded into the first of them: each
-/// row with the schemas of the others, in order (empty when it stands alone). A multi-tenant
-/// release lists one row per change, not one per tenant.
-pub fn fold_across_schemas<T>(rows: Vec<T>, change: impl Fn(&T) -> &Change) -> Vec<(T, Vec<String>)> {
-    let mut out: Vec<(T, Vec<String>)> = Vec::new();
+/// row with the rows folded into it, in order (none when it stands alone). A multi-tenant release
+/// lists one row per change, not one per tenant.
+pub fn fold_across_schemas<T>(rows: Vec<T>, change: impl Fn(&T) -> &Change) -> Vec<(T, Vec<T>)> {
+    let mut out: Vec<(T, Vec<T>)> = Vec::new();
     let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for row in rows {
         let c = change(&row);
-        let Some((schema, rest)) = c.object.split_once('.') else {
+        let Some((_, rest)) = c.object.split_once('.') else {
             out.push((row, Vec::new()));
             continue;
         };
         let key = format!("{:?}\u{0}{}\u{0}{rest}\u{0}{:?}", c.change, c.object_kind, c.details);
         match first.get(&key) {
-            Some(&at) => out[at].1.push(schema.to_string()),
+            Some(&at) => out[at].1.push(row),
             None => {
                 first.insert(key, out.len());
                 out.push((row, Vec::new()));
@@ -512,6 +512,11 @@ pub fn fold_across_schemas<T>(rows: Vec<T>, change: impl Fn(&T) -> &Change) -> V
     out
 }
 
+/// The schema an object's name starts with (`tenant_a` of `tenant_a.orders.amount`), if any.
+pub fn schema_of(object: &str) -> Option<&str> {
+    object.split_once('.').map(|(schema, _)| schema)
+}
+
 /// The group a change is listed under when the list is grouped: its table (`public.tasks`), or for
 /// an object of no table its schema (`public`), or `""` for objects of the database itself
 /// (schemas, extensions, roles). Sorted, groups read schema by schema, each schema's own objects
@@ -519,7 +524,7 @@ pub fn fold_across_schemas<T>(rows: Vec<T>, change: impl Fn(&T) -> &Change) -> V
 pub fn group_of(change: &Change, table: Option<&str>) -> String {
     match table {
         Some(table) => table.to_string(),
-        None => change.object.split_once('.').map_or(String::new(), |(schema, _)| schema.to_string()),
+        None => schema_of(&change.object).unwrap_or_default().to_string(),
     }
 }
 
@@ -692,11 +697,13 @@ mod tests {
         let parse = |text: &str| schemadrift_engine::build_catalog(&schemadrift_engine::read(text));
         let diff = schemadrift_engine::diff::diff(&parse(&from), &parse(&to), &DiffOptions::default());
         let folded = fold_across_schemas(diff.changes.clone(), |c| c);
-        let rows: Vec<(String, Vec<String>)> =
-            folded.iter().map(|(c, more)| (c.object.clone(), more.clone())).collect();
+        let rows: Vec<(&str, Vec<&str>)> = folded
+            .iter()
+            .map(|(c, more)| (c.object.as_str(), more.iter().map(|m| m.object.as_str()).collect()))
+            .collect();
         assert_eq!(
             rows,
-            [("t1.orders.amount".to_string(), vec!["t2".to_string()]), ("t3.orders.amount".to_string(), vec![])],
+            [("t1.orders.amount", vec!["t2.orders.amount"]), ("t3.orders.amount", vec![])],
             "integer → bigint in t1 and t2 is one row; t3's other change stands alone"
         );
     }

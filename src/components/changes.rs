@@ -294,7 +294,7 @@ pub(super) fn change_cells((change, table, risk, schemas): &Row, view: RwSignal<
         <td class="object" data-label="Object">
             {object_cell(change.object.clone(), table.clone(), view)}
             {(!schemas.is_empty()).then(|| {
-                let first = change.object.split_once('.').map_or("", |(schema, _)| schema);
+                let first = crate::state::schema_of(&change.object).unwrap_or_default();
                 let all = std::iter::once(first.to_string()).chain(schemas.iter().cloned()).collect::<Vec<_>>();
                 view! {
                     <span class="folded" data-testid="folded-schemas" title=all.join(", ")>
@@ -485,19 +485,13 @@ fn comparison_view(
     let rows: Vec<Row> = if filter.unfold {
         rows.into_iter().map(|(change, table, risk)| (change, table, risk, Vec::new())).collect()
     } else {
-        let highest = |schemas: &[String], change: &Change, risk: Option<ChangeRisk>| {
-            let rest = change.object.split_once('.').map_or("", |(_, rest)| rest);
-            schemas
-                .iter()
-                .filter_map(|schema| by_change.get(&format!("{} {schema}.{rest}", change.object_kind)).cloned())
-                .chain(risk)
-                .max_by_key(|r| r.level)
-        };
         crate::state::fold_across_schemas(rows, |(change, _, _)| change)
             .into_iter()
-            .map(|((change, table, risk), schemas)| {
-                let risk = highest(&schemas, &change, risk);
-                (change, table, risk, schemas)
+            .map(|((change, table, risk), folded)| {
+                let risk = folded.iter().filter_map(|(_, _, r)| r.clone()).chain(risk).max_by_key(|r| r.level);
+                let schemas =
+                    folded.iter().filter_map(|(c, _, _)| crate::state::schema_of(&c.object)).map(str::to_string);
+                (change, table, risk, schemas.collect())
             })
             .collect()
     };
