@@ -241,8 +241,8 @@ impl Export {
                 schemadrift_engine::render::visible::json(&serde_json::to_string_pretty(report).unwrap_or_default())
                     .into_owned()
             }
-            Export::Migration => report.migration.script.clone(),
-            Export::Rollback => report.migration.rollback.clone(),
+            Export::Migration => report.migration.script.to_string(),
+            Export::Rollback => report.migration.rollback.to_string(),
         };
         if keep_secrets {
             text
@@ -412,11 +412,11 @@ impl Comparison {
         }
         Comparison {
             demo: false,
-            risks,
-            compat,
+            risks: risks.to_vec(),
+            compat: compat.to_vec(),
             deploy_order,
             plan,
-            script,
+            script: script.to_string(),
             secrets,
             inputs: [compared.from().facts.clone(), compared.to().facts.clone()],
             from_name: from_name.to_string(),

@@ -84,7 +84,7 @@ fn ends(compared: &Comparison, direction: Direction) -> (&ReadDump, &ReadDump) {
 fn parts(compared: &Comparison, direction: Direction) -> Parts {
     let (start, target) = ends(compared, direction);
     let script = match direction {
-        Direction::Migration => compared.release().script.as_str(),
+        Direction::Migration => compared.release().script.as_ref(),
         Direction::Rollback => compared.rollback(),
     };
     Parts {

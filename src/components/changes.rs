@@ -474,7 +474,7 @@ fn comparison_view(
     let mut rows: Vec<_> = changes
         .into_iter()
         .map(|(change, table)| {
-            let risk = by_change.get(&format!("{} {}", change.object_kind, change.object)).cloned();
+            let risk = by_change.of_change(&change).cloned();
             (change, table, risk)
         })
         .filter(|(_, _, risk)| filter.risk_level.is_none_or(|level| risk.as_ref().is_some_and(|r| r.level == level)))

@@ -101,7 +101,7 @@ pub struct Comparison {
     /// rollback on to's).
     versions: [TargetVersion; 2],
     release: Release,
-    rollback: OnceLock<String>,
+    rollback: OnceLock<Arc<str>>,
     report: OnceLock<Report>,
 }
 
@@ -170,8 +170,16 @@ impl Comparison {
                 ..self.options.clone()
             };
             let (from, to) = (&self.from().catalog, &self.to().catalog);
-            self.release.rollback(from, to, &reversed, self.options.confirm_cut_short, self.names(), &self.versions[1])
+            self.release
+                .rollback(from, to, &reversed, self.options.confirm_cut_short, self.names(), &self.versions[1])
+                .into()
         })
+    }
+
+    /// [`Comparison::rollback`], shared rather than copied (the report holds it too).
+    fn shared_rollback(&self) -> Arc<str> {
+        self.rollback();
+        self.rollback.get().cloned().unwrap_or_default()
     }
 
     /// The report as data (the CLI's `json` format; Markdown and HTML are written from it).
@@ -186,7 +194,7 @@ impl Comparison {
                     inputs: [from.facts.clone(), to.facts.clone()],
                     options: &self.options,
                     secrets: [from.secrets.clone(), to.secrets.clone()],
-                    rollback: self.rollback().to_string(),
+                    rollback: self.shared_rollback(),
                 },
             )
         })

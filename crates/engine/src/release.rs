@@ -11,14 +11,14 @@ use crate::risks::{assess, Risk};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
     pub diff: Diff,
-    /// Most severe first.
-    pub risks: Vec<Risk>,
-    pub compatibility: Vec<Compatibility>,
+    /// Most severe first. Shared with the report, which lists them too.
+    pub risks: std::sync::Arc<[Risk]>,
+    pub compatibility: std::sync::Arc<[Compatibility]>,
     /// The deploy order for the whole release, in a sentence.
     pub deploy_order: String,
     pub plan: Plan,
-    /// The migration script, annotated with risks.
-    pub script: String,
+    /// The migration script, annotated with risks. Shared with the report.
+    pub script: std::sync::Arc<str>,
 }
 
 /// The release of a diff already made: its risks, compatibility and deploy order, and the phased
@@ -39,7 +39,14 @@ pub(crate) fn release_of(
     let mut migration = plan(from, to, &result);
     hold_back(&mut migration, &result, to, options.confirm_cut_short);
     let script = script(&migration, &format!("Migration {} → {}", names.0, names.1), &risks, version);
-    Release { diff: result, risks, compatibility, deploy_order, plan: migration, script }
+    Release {
+        diff: result,
+        risks: risks.into(),
+        compatibility: compatibility.into(),
+        deploy_order,
+        plan: migration,
+        script: script.into(),
+    }
 }
 
 impl Release {
@@ -55,7 +62,7 @@ impl Release {
         for manual in &mut self.plan.manual {
             *manual = crate::secrets::redact(manual, secrets);
         }
-        self.script = crate::secrets::withhold(&self.script, secrets);
+        self.script = crate::secrets::withhold(&self.script, secrets).into();
     }
 
     /// The script that takes `to` back to `from` (`reversed`: the options with confirmed renames

@@ -59,7 +59,7 @@ fn outputs(a: &[u8], b: &[u8]) -> Vec<u8> {
         ("markdown", outputs.markdown().as_str()),
         ("html", outputs.html().as_str()),
         ("json", json.as_str()),
-        ("script", outputs.release().script.as_str()),
+        ("script", outputs.release().script.as_ref()),
         ("rollback", outputs.rollback()),
     ] {
         all.extend_from_slice(format!("=== {name}\n").as_bytes());

@@ -14,7 +14,7 @@ fn hostile_report() -> (Report, String) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations/hostile_names");
     let load = |name: &str| read_side(name, &std::fs::read(dir.join(name)).unwrap(), None).unwrap();
     let compared = Comparison::new(load("before.sql"), load("after.sql"), DiffOptions::default());
-    (compared.report().clone(), compared.release().script.clone())
+    (compared.report().clone(), compared.release().script.to_string())
 }
 
 /// Every tag in an HTML text: what a browser would make elements of.

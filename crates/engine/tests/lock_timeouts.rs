@@ -28,7 +28,7 @@ const DROPPED_FROM: &str =
 
 fn script_between(from: &str, to: &str) -> String {
     let side = |name: &str, text: &str| Arc::new(read_side(name, text.as_bytes(), None).expect("plain SQL reads"));
-    Comparison::new(side("from.sql", from), side("to.sql", to), DiffOptions::default()).release().script.clone()
+    Comparison::new(side("from.sql", from), side("to.sql", to), DiffOptions::default()).release().script.to_string()
 }
 
 fn script() -> String {

@@ -84,7 +84,7 @@ fn round_trip(
     let options = if confirm_renames { all_renames(from, to) } else { DiffOptions::default() };
     let compared = Comparison::new(from_side.clone(), to_side.clone(), options);
     let (changes, migration) = (&compared.release().diff, &compared.release().plan);
-    let mut sql = compared.release().script.clone();
+    let mut sql = compared.release().script.to_string();
     let manual_steps = common::known("pair-manual-step");
     let expected_manual = manual_steps.iter().find(|(pair, _)| name.contains(pair.as_str()));
     match (expected_manual, migration.manual.as_slice()) {
@@ -308,7 +308,7 @@ fn class12_a_redacted_script_asks_for_its_secrets_and_then_converges() {
     let dir = std::env::temp_dir().join(format!("schemadrift-secrets-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("migration.sql");
-    std::fs::write(&file, sql).unwrap();
+    std::fs::write(&file, sql.as_bytes()).unwrap();
     let run = |variables: &[(&str, &str)]| {
         let mut psql = cluster.client("psql");
         psql.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "secret_from"]);

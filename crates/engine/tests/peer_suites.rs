@@ -288,7 +288,7 @@ impl Run<'_> {
         // Each phase outside a transaction runs twice in a row, as after a lock timeout stopped it
         // (issue #18): the script's every statement still runs, in order.
         let script = &outputs.release().script;
-        let script = &common::with_phases_outside_transactions_twice(script).unwrap_or_else(|| script.clone());
+        let script = &common::with_phases_outside_transactions_twice(script).unwrap_or_else(|| script.to_string());
         let script_file = self.file(&format!("{from_db}-migration.sql"), script);
         if let Err(error) = self.cluster.psql_file(from_db, &script_file) {
             return Err(format!("the migration fails: {error}\n--- script ---\n{script}"));

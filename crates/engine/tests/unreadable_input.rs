@@ -214,7 +214,7 @@ fn migrations_to_awkward_files_destroy_nothing_and_run_nothing_hidden() {
         cluster.psql_file(&database, &from_file).unwrap();
         cluster.query(&database, "INSERT INTO public.accounts (id) SELECT g FROM generate_series(1, 25) g").unwrap();
         let script_file = dir.join(format!("{database}-migration.sql"));
-        std::fs::write(&script_file, script).unwrap();
+        std::fs::write(&script_file, script.as_bytes()).unwrap();
         if let Err(error) = cluster.psql_file(&database, &script_file) {
             failures.push(format!("{}: the migration fails: {error}\n{script}", case.name));
             continue;

@@ -256,6 +256,8 @@ pub fn diff(from: &Catalog, to: &Catalog, options: &DiffOptions) -> Diff {
     }
     uncompared::apply(&mut changes, from, to, &|schema| options.excludes(schema));
     changes.sort_by(|a, b| (a.object_kind, &a.object, a.change).cmp(&(b.object_kind, &b.object, b.change)));
+    // Kept for the whole comparison: no room left over from growing.
+    changes.shrink_to_fit();
     let count = |kind: ChangeKind| changes.iter().filter(|c| c.change == kind).count();
     let summary = Summary {
         added: count(ChangeKind::Added),

@@ -280,6 +280,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
             step.sql = inert;
         }
     }
+    steps.shrink_to_fit();
     Plan { steps, manual: planner.manual, cut_short: None }
 }
 
@@ -670,6 +671,7 @@ pub fn script(
     let _ = writeln!(out, "-- {}", comment(&version.said()));
     write_retry(&mut out, plan);
     write_body(&mut out, plan, risks);
+    out.shrink_to_fit();
     out
 }
 
@@ -698,6 +700,7 @@ pub fn rollback_script(
         }
     }
     write_body(&mut out, backward, risks);
+    out.shrink_to_fit();
     out
 }
 
@@ -768,7 +771,7 @@ fn write_body(out: &mut String, plan: &Plan, risks: &[crate::risks::Risk]) {
         }
         for step in steps {
             for change in &step.changes {
-                if let Some(risk) = by_change.get(change) {
+                if let Some(risk) = by_change.of(change) {
                     let _ = writeln!(
                         out,
                         "-- risk {}: {} ({})",

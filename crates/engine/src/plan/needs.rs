@@ -18,20 +18,36 @@ use std::collections::{BTreeSet, BinaryHeap, HashMap};
 const PROVIDES: &[&str] =
     &["table", "view", "materialized_view", "function", "type", "domain", "sequence", "foreign_table"];
 
-pub(super) fn order_by_needs(steps: &mut Vec<Step>, from: &crate::catalog::Catalog) {
+pub(super) fn order_by_needs(steps: &mut [Step], from: &crate::catalog::Catalog) {
     let mut start = 0;
-    let mut ordered = Vec::with_capacity(steps.len());
-    let all = std::mem::take(steps);
-    while start < all.len() {
-        let phase: Phase = all[start].phase;
-        let end = start + all[start..].iter().take_while(|s| s.phase == phase).count();
-        ordered.extend(order_phase(&all[start..end], from));
+    while start < steps.len() {
+        let phase: Phase = steps[start].phase;
+        let end = start + steps[start..].iter().take_while(|s| s.phase == phase).count();
+        let order = order_phase(&steps[start..end], from);
+        permute(&mut steps[start..end], &order);
         start = end;
     }
-    *steps = ordered;
 }
 
-fn order_phase(steps: &[Step], from: &crate::catalog::Catalog) -> Vec<Step> {
+/// Puts `steps[order[k]]` at position `k`, in place (each cycle of the permutation followed once).
+fn permute(steps: &mut [Step], order: &[usize]) {
+    let mut done = vec![false; steps.len()];
+    for first in 0..steps.len() {
+        let mut at = first;
+        while !done[at] {
+            done[at] = true;
+            let next = order[at];
+            if next == first {
+                break;
+            }
+            steps.swap(at, next);
+            at = next;
+        }
+    }
+}
+
+/// The order of a phase's steps (`order[k]`: the index of the step that goes `k`th).
+fn order_phase(steps: &[Step], from: &crate::catalog::Catalog) -> Vec<usize> {
     let mut provider: HashMap<String, usize> = HashMap::new();
     let mut dropper: HashMap<String, usize> = HashMap::new();
     for (index, step) in steps.iter().enumerate().filter(|(_, s)| starts_with_word(&s.sql, "drop")) {
@@ -53,7 +69,7 @@ fn order_phase(steps: &[Step], from: &crate::catalog::Catalog) -> Vec<Step> {
         }
     }
     if provider.is_empty() && dropper.len() < 2 {
-        return steps.to_vec();
+        return (0..steps.len()).collect();
     }
     // needs[i]: the steps i must follow; waiting[j]: the steps that follow j.
     let mut needs: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); steps.len()];
@@ -103,7 +119,7 @@ fn order_phase(steps: &[Step], from: &crate::catalog::Catalog) -> Vec<Step> {
     loop {
         while let Some(std::cmp::Reverse(index)) = ready.pop() {
             placed[index] = true;
-            out.push(steps[index].clone());
+            out.push(index);
             for &next in &waiting[index] {
                 unmet[next] -= 1;
                 if unmet[next] == 0 {

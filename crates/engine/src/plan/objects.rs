@@ -8,8 +8,9 @@ use crate::sql::{ident, literal, qualified};
 use std::collections::BTreeMap;
 
 pub(super) fn plan_objects(p: &mut Planner) {
-    let changes: Vec<Change> = p.diff.changes.clone();
-    for change in &changes {
+    let diff = p.diff;
+    let changes = diff.changes.as_slice();
+    for change in changes {
         match change.object_kind {
             ObjectKind::Schema => schema(p, change),
             ObjectKind::Extension => extension(p, change),
@@ -1577,10 +1578,11 @@ fn split_kind(key: &str) -> Option<(&str, &str)> {
 
 /// Comments, owners and grants: after the object they apply to exists.
 pub(super) fn plan_access(p: &mut Planner) {
-    let changes: Vec<Change> = p.diff.changes.clone();
+    let diff = p.diff;
+    let changes = diff.changes.as_slice();
     let removed: Vec<String> =
         changes.iter().filter(|c| c.change == ChangeKind::Removed).map(|c| c.object.clone()).collect();
-    for change in &changes {
+    for change in changes {
         match change.object_kind {
             ObjectKind::Comment => {
                 let Some((kind, object)) = split_kind(&change.object) else { continue };

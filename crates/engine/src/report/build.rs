@@ -23,7 +23,7 @@ pub fn build(release: &Release, sources: Basis<'_>) -> Report {
         object_kind: change.object_kind,
         object: change.object.clone(),
         details: change.details.clone(),
-        risk: by_change.get(&format!("{} {}", change.object_kind, change.object)).cloned(),
+        risk: by_change.of_change(change).cloned(),
     };
     let changes: Vec<ChangeRow> = diff.changes.iter().map(row).collect();
     let entries = inventory(from, to, diff, options);
@@ -63,6 +63,9 @@ pub fn build(release: &Release, sources: Basis<'_>) -> Report {
             Vec::new()
         },
     };
+    // What is only needed to build a section goes as soon as it is built: a report of many objects
+    // is large, and the peak is the sum of what is alive at once.
+    drop(entries);
     let new_table_names: Vec<&str> = inventory.only_in_to.iter().map(|t| t.table.as_str()).collect();
     let column_differences = column_differences(diff, from, to, &inventory.only_in_from, &new_table_names);
     let rewrites: Vec<&str> =
@@ -114,6 +117,7 @@ pub fn build(release: &Release, sources: Basis<'_>) -> Report {
             }
         })
         .collect();
+    drop(changes_by_table);
     let new_tables: Vec<NewTable> = inventory
         .only_in_to
         .iter()
@@ -130,6 +134,7 @@ pub fn build(release: &Release, sources: Basis<'_>) -> Report {
         .collect();
     let indexes =
         index_comparison(diff, (from, to), &by_table, (&inventory.only_in_from, &inventory.only_in_to), options, &row);
+    drop((by_change, by_table));
     let migration_status = migration_status(from, to, &inputs);
     let risk_matrix = crate::risks::matrix(&release.risks);
     let migration = Migration {
@@ -143,7 +148,7 @@ pub fn build(release: &Release, sources: Basis<'_>) -> Report {
             .filter(|p| !p.statements.is_empty())
             .collect(),
         manual: release.plan.manual.clone(),
-        script: release.script.clone(),
+        script: std::sync::Arc::clone(&release.script),
         rollback,
     };
     let dropped = release
@@ -197,8 +202,8 @@ pub fn build(release: &Release, sources: Basis<'_>) -> Report {
         migration_status,
         risk_counts: crate::risks::counts(&release.risks),
         risk_matrix,
-        risks: release.risks.clone(),
-        compatibility: release.compatibility.clone(),
+        risks: std::sync::Arc::clone(&release.risks),
+        compatibility: std::sync::Arc::clone(&release.compatibility),
         deploy_order: release.deploy_order.clone(),
         migration,
         testing,

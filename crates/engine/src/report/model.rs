@@ -244,8 +244,10 @@ pub struct PhaseScript {
 pub struct Migration {
     pub phases: Vec<PhaseScript>,
     pub manual: Vec<String>,
-    pub script: String,
-    pub rollback: String,
+    /// The release's script, shared.
+    pub script: std::sync::Arc<str>,
+    /// The comparison's rollback, shared.
+    pub rollback: std::sync::Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -296,8 +298,10 @@ pub struct Report {
     #[serde(deserialize_with = "crate::interned::counts")]
     pub risk_counts: BTreeMap<&'static str, usize>,
     pub risk_matrix: Vec<MatrixRow>,
-    pub risks: Vec<Risk>,
-    pub compatibility: Vec<Compatibility>,
+    /// The release's risks, shared.
+    pub risks: std::sync::Arc<[Risk]>,
+    /// The release's compatibility rows, shared.
+    pub compatibility: std::sync::Arc<[Compatibility]>,
     pub deploy_order: String,
     pub migration: Migration,
     pub testing: Vec<Checklist>,
@@ -318,8 +322,8 @@ pub struct Basis<'a> {
     pub inputs: [InputFacts; 2],
     pub options: &'a DiffOptions,
     pub secrets: [Vec<Secret>; 2],
-    /// The rollback script (as `pipeline::Comparison::rollback` gives it).
-    pub rollback: String,
+    /// The rollback script (as `pipeline::Comparison::rollback` gives it), shared.
+    pub rollback: std::sync::Arc<str>,
 }
 
 impl Report {
@@ -328,8 +332,8 @@ impl Report {
     /// the text is redacted where it is rendered.
     pub fn withheld(mut self) -> Report {
         let secrets = self.secrets.concat();
-        self.migration.script = crate::secrets::withhold(&self.migration.script, &secrets);
-        self.migration.rollback = crate::secrets::withhold(&self.migration.rollback, &secrets);
+        self.migration.script = crate::secrets::withhold(&self.migration.script, &secrets).into();
+        self.migration.rollback = crate::secrets::withhold(&self.migration.rollback, &secrets).into();
         self
     }
 

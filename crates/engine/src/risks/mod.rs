@@ -44,7 +44,7 @@ mod view_change;
 use crate::catalog::{Catalog, Column, QualifiedName, Table};
 use crate::diff::{Change, Diff, ObjectKind};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -369,19 +369,46 @@ pub struct ChangeRisk {
     pub rules: Vec<crate::interned::Word>,
 }
 
-/// The risk of each change that has one, keyed by `<kind> <object>`.
-pub fn by_change(risks: &[Risk]) -> BTreeMap<String, ChangeRisk> {
-    let mut out: BTreeMap<String, ChangeRisk> = BTreeMap::new();
+/// The risk of each change that has one, by the change's kind and object (a change id
+/// `<kind> <object>` split at its first space: [`RisksByChange::of`]).
+pub fn by_change(risks: &[Risk]) -> RisksByChange<'_> {
+    let mut out: HashMap<(&str, &str), ChangeRisk> = HashMap::new();
     for risk in risks {
         let entry = out
-            .entry(format!("{} {}", risk.object_kind, risk.object))
+            .entry((risk.object_kind.as_str(), risk.object.as_str()))
             .or_insert(ChangeRisk { level: risk.level, rules: Vec::new() });
         entry.level = entry.level.max(risk.level);
         if !entry.rules.contains(&risk.rule) {
             entry.rules.push(risk.rule);
         }
     }
-    out
+    RisksByChange(out)
+}
+
+/// [`by_change`]: borrowed keys, so that a release of many objects is not copied to look risks up.
+pub struct RisksByChange<'a>(HashMap<(&'a str, &'a str), ChangeRisk>);
+
+impl RisksByChange<'_> {
+    /// The risk of a change by its id, `<kind> <object>`.
+    pub fn of<'s>(&'s self, id: &'s str) -> Option<&'s ChangeRisk> {
+        let (kind, object) = id.split_once(' ')?;
+        lookup(&self.0, (kind, object))
+    }
+
+    /// Every change's risk, in no order.
+    pub fn values(&self) -> impl Iterator<Item = &ChangeRisk> {
+        self.0.values()
+    }
+
+    /// The risk of a change.
+    pub fn of_change<'s>(&'s self, change: &'s Change) -> Option<&'s ChangeRisk> {
+        lookup(&self.0, (change.object_kind.as_str(), change.object.as_str()))
+    }
+}
+
+/// (The map's keys live as long as the risks; a key looked up may live less: both meet at `'k`.)
+fn lookup<'k>(map: &'k HashMap<(&'k str, &'k str), ChangeRisk>, key: (&'k str, &'k str)) -> Option<&'k ChangeRisk> {
+    map.get(&key)
 }
 
 /// Risks counted per level: (high, medium, low).
