@@ -180,10 +180,10 @@ fn table_sides(
                 if c.not_null {
                     parts.push("not null".into());
                 }
-                if let Some(identity) = &c.identity {
+                if let Some(identity) = &c.more.identity {
                     parts.push(format!("identity {}", identity.to_lowercase()));
                 }
-                if let Some(generated) = &c.generated {
+                if let Some(generated) = &c.more.generated {
                     parts.push(format!("generated {generated}"));
                 }
                 parts.join(", ")

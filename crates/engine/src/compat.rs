@@ -119,7 +119,7 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
                 let column =
                     change.key.member().and_then(|(table, column)| to.tables.get(table).and_then(|t| t.column(column)));
                 let required = column.is_some_and(|c| {
-                    c.not_null && c.default.is_none() && c.identity.is_none() && c.generated.is_none()
+                    c.not_null && c.default.is_none() && c.more.identity.is_none() && c.more.generated.is_none()
                 });
                 if required {
                     entry(change, No, No, "NOT NULL without a default: old code inserting without it fails; add it nullable, deploy, then require it")

@@ -214,20 +214,20 @@ mod visible_tests {
 /// One column as it appears in `CREATE TABLE` or `ADD COLUMN`.
 pub fn column_definition(column: &Column) -> String {
     let mut out = format!("{} {}", ident(&column.name), column.data_type);
-    if let Some(collation) = &column.collation {
+    if let Some(collation) = &column.more.collation {
         let _ = write!(out, " COLLATE {collation}");
     }
-    if let Some(identity) = &column.identity {
+    if let Some(identity) = &column.more.identity {
         let _ = write!(out, " GENERATED {identity} AS IDENTITY");
     }
-    if let Some(generated) = &column.generated {
+    if let Some(generated) = &column.more.generated {
         let (expression, mode) = generated.rsplit_once(' ').unwrap_or((generated, "STORED"));
         let _ = write!(out, " GENERATED ALWAYS AS ({expression}) {mode}");
     }
     if let Some(default) = &column.default {
         let _ = write!(out, " DEFAULT {default}");
     }
-    if column.not_null && column.identity.is_none() {
+    if column.not_null && column.more.identity.is_none() {
         out.push_str(" NOT NULL");
     }
     out

@@ -36,9 +36,9 @@ fn tables_columns_and_constraints() {
     let c = kinds();
     let accounts = &c.tables[&name("app.accounts")];
     let id = accounts.column("id").unwrap();
-    assert_eq!((id.identity.as_deref(), id.not_null), (Some("BY DEFAULT"), true));
-    assert_eq!(accounts.column("name").unwrap().collation.as_deref(), Some("\"C\""));
-    assert_eq!(accounts.column("name_lower").unwrap().generated.as_deref(), Some("lower(name) STORED"));
+    assert_eq!((id.more.identity.as_deref(), id.not_null), (Some("BY DEFAULT"), true));
+    assert_eq!(accounts.column("name").unwrap().more.collation.as_deref(), Some("\"C\""));
+    assert_eq!(accounts.column("name_lower").unwrap().more.generated.as_deref(), Some("lower(name) STORED"));
     assert_eq!(accounts.column("email").unwrap().data_type, "app.email");
     assert!(accounts.column("Display Name").is_some());
     assert!(accounts.row_level_security && accounts.force_row_level_security);

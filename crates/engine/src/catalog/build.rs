@@ -559,7 +559,8 @@ impl Builder {
                     ColumnOption::Default(expr) => out.default = Some(text(expr)),
                     ColumnOption::Collation(collation) => {
                         let collation = text(collation);
-                        out.collation = Some(collation.strip_prefix("pg_catalog.").unwrap_or(&collation).to_string());
+                        out.more.collation =
+                            Some(collation.strip_prefix("pg_catalog.").unwrap_or(&collation).to_string());
                     }
                     ColumnOption::Generated { generation_expr: Some(expr), generation_expr_mode, .. } => {
                         let virtual_column = virtual_columns.contains(&out.name);
@@ -568,10 +569,10 @@ impl Builder {
                             _ if virtual_column => "VIRTUAL",
                             _ => "STORED",
                         };
-                        out.generated = Some(format!("{} {mode}", text(expr)));
+                        out.more.generated = Some(format!("{} {mode}", text(expr)));
                     }
                     ColumnOption::Generated { generated_as, .. } => {
-                        out.identity = Some(generated_as_text(generated_as));
+                        out.more.identity = Some(generated_as_text(generated_as));
                         out.not_null = true;
                     }
                     ColumnOption::PrimaryKey(_)
@@ -697,7 +698,7 @@ impl Builder {
                     AlterColumnOperation::SetNotNull => column.not_null = true,
                     AlterColumnOperation::DropNotNull => column.not_null = false,
                     AlterColumnOperation::AddGenerated { generated_as, .. } => {
-                        column.identity =
+                        column.more.identity =
                             Some(generated_as.map_or("BY DEFAULT".to_string(), |g| generated_as_text(&g)));
                         column.not_null = true;
                     }
@@ -984,11 +985,13 @@ impl Builder {
                         };
                         match setting {
                             recognize::TableSetting::Statistics { target, .. } => {
-                                found.statistics = (target != "-1").then_some(target)
+                                found.more.statistics = (target != "-1").then_some(target)
                             }
-                            recognize::TableSetting::Storage { storage, .. } => found.storage = Some(storage),
-                            recognize::TableSetting::Compression { method, .. } => found.compression = Some(method),
-                            recognize::TableSetting::Options { options, .. } => found.options = options,
+                            recognize::TableSetting::Storage { storage, .. } => found.more.storage = Some(storage),
+                            recognize::TableSetting::Compression { method, .. } => {
+                                found.more.compression = Some(method)
+                            }
+                            recognize::TableSetting::Options { options, .. } => found.more.options = options,
                             recognize::TableSetting::ClusterOn(_) => {}
                         }
                     }
@@ -1051,7 +1054,7 @@ impl Builder {
                         "identity on {table}.{column}, which the dump does not create"
                     ));
                 };
-                target.identity = Some(kind);
+                target.more.identity = Some(kind);
                 target.not_null = true;
                 if let Some((name, options)) = sequence {
                     let owned_by = Some(format!("{table}.{column}"));

@@ -11,6 +11,7 @@ mod identifiers;
 mod name;
 mod normalize;
 mod qualify;
+mod rare;
 mod recognize;
 /// The kind and name of the object a statement defines or changes (`public.t` for `CREATE TABLE t`).
 pub(crate) fn statement_object(sql: &str) -> Option<(crate::diff::ObjectKind, String)> {
@@ -19,6 +20,7 @@ pub(crate) fn statement_object(sql: &str) -> Option<(crate::diff::ObjectKind, St
 
 pub use build::{build, CatalogBuilder, MAX_NESTING};
 pub use identifiers::needs_quotes;
+pub use rare::{Rare, Unset};
 
 /// Tables in which migration tools record what they applied, with the tool: `(schema, table, tool)`,
 /// the schema given where the table name alone is ambiguous. INSERTs into these are schema history
@@ -272,31 +274,112 @@ impl Table {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(from = "ColumnFields")]
 pub struct Column {
     pub name: String,
     /// 1-based position in the table.
     pub position: usize,
     pub data_type: String,
-    pub collation: Option<String>,
     pub default: Option<String>,
     pub not_null: bool,
+    /// What few columns have (collation, identity, generation, statistics, storage, compression,
+    /// options), out of line; read and written as fields (`column.more.more.identity`).
+    pub more: Rare<ColumnMore>,
+}
+
+/// A column's fields that most columns leave unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnMore {
+    pub collation: Option<String>,
     /// `ALWAYS` or `BY DEFAULT` for identity columns.
     pub identity: Option<String>,
     /// The expression of a generated column, with its kind (`STORED` / `VIRTUAL`).
     pub generated: Option<String>,
     /// The column's statistics target when it is not the default (`SET STATISTICS n`).
-    #[serde(default)]
     pub statistics: Option<String>,
     /// The column's storage when it is not its type's (`SET STORAGE external`), lower case.
-    #[serde(default)]
     pub storage: Option<String>,
     /// The column's compression method when one is set (`SET COMPRESSION lz4`), lower case.
-    #[serde(default)]
     pub compression: Option<String>,
     /// The column's options (`SET (n_distinct=100)`), each `name=value`, sorted.
-    #[serde(default)]
     pub options: Vec<String>,
+}
+
+impl Unset for ColumnMore {
+    const UNSET: &'static ColumnMore = &ColumnMore {
+        collation: None,
+        identity: None,
+        generated: None,
+        statistics: None,
+        storage: None,
+        compression: None,
+        options: Vec::new(),
+    };
+}
+
+/// A column as serialized: every field at the top level, in the order they were declared before
+/// the rare ones moved out of line.
+#[derive(Deserialize)]
+struct ColumnFields {
+    name: String,
+    position: usize,
+    data_type: String,
+    collation: Option<String>,
+    default: Option<String>,
+    not_null: bool,
+    identity: Option<String>,
+    generated: Option<String>,
+    #[serde(default)]
+    statistics: Option<String>,
+    #[serde(default)]
+    storage: Option<String>,
+    #[serde(default)]
+    compression: Option<String>,
+    #[serde(default)]
+    options: Vec<String>,
+}
+
+impl Serialize for Column {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Column", 12)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("position", &self.position)?;
+        out.serialize_field("data_type", &self.data_type)?;
+        out.serialize_field("collation", &self.more.collation)?;
+        out.serialize_field("default", &self.default)?;
+        out.serialize_field("not_null", &self.not_null)?;
+        out.serialize_field("identity", &self.more.identity)?;
+        out.serialize_field("generated", &self.more.generated)?;
+        out.serialize_field("statistics", &self.more.statistics)?;
+        out.serialize_field("storage", &self.more.storage)?;
+        out.serialize_field("compression", &self.more.compression)?;
+        out.serialize_field("options", &self.more.options)?;
+        out.end()
+    }
+}
+
+impl From<ColumnFields> for Column {
+    fn from(f: ColumnFields) -> Column {
+        let more = ColumnMore {
+            collation: f.collation,
+            identity: f.identity,
+            generated: f.generated,
+            statistics: f.statistics,
+            storage: f.storage,
+            compression: f.compression,
+            options: f.options,
+        };
+        Column {
+            name: f.name,
+            position: f.position,
+            data_type: f.data_type,
+            default: f.default,
+            not_null: f.not_null,
+            more: more.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -492,5 +575,29 @@ impl Catalog {
             grants: self.grants.len(),
             comments: self.comments.len(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_serializes_with_every_field_at_the_top_level_and_reads_back() {
+        let mut column = Column { name: "id".into(), position: 1, data_type: "integer".into(), ..Column::default() };
+        let plain = serde_json::to_string(&column).unwrap();
+        assert_eq!(
+            plain,
+            r#"{"name":"id","position":1,"data_type":"integer","collation":null,"default":null,"not_null":false,"identity":null,"generated":null,"statistics":null,"storage":null,"compression":null,"options":[]}"#
+        );
+        column.more.identity = Some("ALWAYS".into());
+        column.more.options = vec!["n_distinct=100".into()];
+        let json = serde_json::to_string(&column).unwrap();
+        assert_eq!(serde_json::from_str::<Column>(&json).unwrap(), column);
+        // Older outputs without the fields added later still read.
+        let older = r#"{"name":"a","position":2,"data_type":"text","collation":"\"C\"","default":null,"not_null":true,"identity":null,"generated":null}"#;
+        let read: Column = serde_json::from_str(older).unwrap();
+        assert_eq!(read.more.collation.as_deref(), Some("\"C\""));
+        assert!(read.not_null && read.more.options.is_empty());
     }
 }

@@ -1749,9 +1749,9 @@ mod tests {
              ALTER TABLE ONLY public.v ALTER COLUMN a SET DEFAULT 0;\n",
         ));
         let t = &catalog.tables[&QualifiedName::new("public", "t")];
-        assert_eq!(t.column("body").and_then(|c| c.compression.as_deref()), Some("lz4"));
+        assert_eq!(t.column("body").and_then(|c| c.more.compression.as_deref()), Some("lz4"));
         assert_eq!(
-            t.column("b").map(|c| c.options.clone()),
+            t.column("b").map(|c| c.more.options.clone()),
             Some(vec!["n_distinct=100".into(), "n_distinct_inherited=-1".into()])
         );
         assert!(

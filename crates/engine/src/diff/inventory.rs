@@ -214,10 +214,10 @@ pub fn align_columns(from: Option<&Table>, to: Option<&Table>) -> Vec<ColumnPair
                     ("type", previous.data_type != column.data_type),
                     ("default", previous.default != column.default),
                     ("not null", previous.not_null != column.not_null),
-                    ("collation", previous.collation != column.collation),
-                    ("identity", previous.identity != column.identity),
-                    ("generated", previous.generated != column.generated),
-                    ("statistics", previous.statistics != column.statistics),
+                    ("collation", previous.more.collation != column.more.collation),
+                    ("identity", previous.more.identity != column.more.identity),
+                    ("generated", previous.more.generated != column.more.generated),
+                    ("statistics", previous.more.statistics != column.more.statistics),
                 ];
                 differs.extend(checks.iter().filter(|(_, d)| *d).map(|(p, _)| *p));
                 let status = if differs.is_empty() { ColumnStatus::Same } else { ColumnStatus::Changed };

@@ -99,15 +99,15 @@ impl Properties for Column {
     fn properties(&self) -> Vec<(Property, String)> {
         vec![
             (Property::Type, self.data_type.clone()),
-            (Property::Collation, some(&self.collation)),
+            (Property::Collation, some(&self.more.collation)),
             (Property::Default, some(&self.default)),
             (Property::NotNull, yes(self.not_null)),
-            (Property::Identity, some(&self.identity)),
-            (Property::Generated, some(&self.generated)),
-            (Property::Statistics, some(&self.statistics)),
-            (Property::Storage, some(&self.storage)),
-            (Property::Compression, some(&self.compression)),
-            (Property::Options, list(&self.options)),
+            (Property::Identity, some(&self.more.identity)),
+            (Property::Generated, some(&self.more.generated)),
+            (Property::Statistics, some(&self.more.statistics)),
+            (Property::Storage, some(&self.more.storage)),
+            (Property::Compression, some(&self.more.compression)),
+            (Property::Options, list(&self.more.options)),
         ]
     }
 }

@@ -650,7 +650,7 @@ fn sequence(p: &mut Planner, change: &Change) {
     let identity = |catalog: &crate::catalog::Catalog| {
         catalog.sequences.get(&name).and_then(|s| s.owned_by.as_ref()).is_some_and(|owner| {
             crate::catalog::split_member(&[&catalog.tables], owner).is_some_and(|(table, column)| {
-                catalog.tables.get(&table).and_then(|t| t.column(column)).is_some_and(|c| c.identity.is_some())
+                catalog.tables.get(&table).and_then(|t| t.column(column)).is_some_and(|c| c.more.identity.is_some())
             })
         })
     };
@@ -662,7 +662,7 @@ fn sequence(p: &mut Planner, change: &Change) {
             let Some(owner) = new.owned_by.as_ref() else { return };
             let identity_in_from =
                 crate::catalog::split_member(&[&p.from.tables], owner).is_some_and(|(table, column)| {
-                    p.from.tables.get(&table).and_then(|t| t.column(column)).is_some_and(|c| c.identity.is_some())
+                    p.from.tables.get(&table).and_then(|t| t.column(column)).is_some_and(|c| c.more.identity.is_some())
                 });
             let Some((old_name, old)) =
                 p.from.sequences.iter().find(|(n, s)| {
@@ -902,9 +902,10 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
     // A generated column cannot drop its expression's call and keep it (SET EXPRESSION is
     // PostgreSQL 17): it is dropped and added again, computed by the new function.
     for (table, t) in &p.from.tables {
-        for column in t.columns.iter().filter(|c| c.generated.as_deref().is_some_and(|g| g.contains(&call))) {
+        for column in t.columns.iter().filter(|c| c.more.generated.as_deref().is_some_and(|g| g.contains(&call))) {
             unset.push(format!("ALTER TABLE {} DROP COLUMN IF EXISTS {};", qualified(table), ident(&column.name)));
-            let target = p.to.tables.get(table).and_then(|t| t.column(&column.name)).filter(|c| c.generated.is_some());
+            let target =
+                p.to.tables.get(table).and_then(|t| t.column(&column.name)).filter(|c| c.more.generated.is_some());
             if let Some(target) = target {
                 set.push(format!(
                     "ALTER TABLE {} ADD COLUMN {};",
@@ -1313,14 +1314,14 @@ fn other(p: &mut Planner, change: &Change) {
 fn park_collated(p: &Planner, name: &str) -> (Vec<String>, Vec<String>) {
     let (mut park, mut unpark) = (Vec::new(), Vec::new());
     for (table, t) in &p.from.tables {
-        for column in t.columns.iter().filter(|c| c.collation.as_deref() == Some(name)) {
+        for column in t.columns.iter().filter(|c| c.more.collation.as_deref() == Some(name)) {
             let (shown, col) = (qualified(table), ident(&column.name));
             park.push(format!(
                 "ALTER TABLE {shown} ALTER COLUMN {col} TYPE {} COLLATE pg_catalog.\"default\";",
                 column.data_type
             ));
             let target = p.to.tables.get(table).and_then(|t| t.column(&column.name));
-            if let Some(target) = target.filter(|c| c.collation.as_deref() == Some(name)) {
+            if let Some(target) = target.filter(|c| c.more.collation.as_deref() == Some(name)) {
                 unpark
                     .push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {} COLLATE {name};", target.data_type));
             }

@@ -13,10 +13,11 @@ pub(super) fn column_fact(catalog: &Catalog, table: &str, column: &Column) -> Co
         default: column.default.clone(),
         not_null: column.not_null,
         generated: column
+            .more
             .identity
             .as_ref()
             .map(|i| format!("identity {i}"))
-            .or_else(|| column.generated.as_ref().map(|g| format!("generated {g}"))),
+            .or_else(|| column.more.generated.as_ref().map(|g| format!("generated {g}"))),
         comment: catalog.comments.get(&format!("column {table}.{}", column.name)).cloned(),
     }
 }

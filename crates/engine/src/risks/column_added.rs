@@ -22,9 +22,9 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .filter_map(|change| {
             let (_, column) = ctx.columns(change);
             let column = column?;
-            let rewrite = if column.generated.as_deref().is_some_and(|g| g.ends_with("STORED")) {
+            let rewrite = if column.more.generated.as_deref().is_some_and(|g| g.ends_with("STORED")) {
                 Some("it is a stored generated column")
-            } else if column.identity.is_some() {
+            } else if column.more.identity.is_some() {
                 Some("it is an identity column")
             } else if column.default.as_deref().is_some_and(|d| VOLATILE.iter().any(|v| d.contains(v))) {
                 Some("its default is volatile")

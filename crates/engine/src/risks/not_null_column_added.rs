@@ -17,8 +17,11 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .filter(|c| c.change == ChangeKind::Added && ctx.on_existing_table(c))
         .filter_map(|change| {
             let column = ctx.columns(change).1?;
-            (column.not_null && column.default.is_none() && column.identity.is_none() && column.generated.is_none())
-                .then(|| hit(change, Level::High, format!("{} is NOT NULL without a default", change.object)))
+            (column.not_null
+                && column.default.is_none()
+                && column.more.identity.is_none()
+                && column.more.generated.is_none())
+            .then(|| hit(change, Level::High, format!("{} is NOT NULL without a default", change.object)))
         })
         .collect()
 }

@@ -50,8 +50,10 @@ pub(in crate::plan) fn columns(p: &mut Planner) {
             // own would make it the child's too (`attislocal`), which the target does not have.
             (ChangeKind::Added, _, Some(new)) if gains_from_its_parent(p, &table, &new.name) => {}
             (ChangeKind::Added, _, Some(new)) => {
-                let needs_backfill =
-                    new.not_null && new.default.is_none() && new.identity.is_none() && new.generated.is_none();
+                let needs_backfill = new.not_null
+                    && new.default.is_none()
+                    && new.more.identity.is_none()
+                    && new.more.generated.is_none();
                 if needs_backfill {
                     let mut nullable = new.clone();
                     nullable.not_null = false;
@@ -84,7 +86,7 @@ pub(in crate::plan) fn columns(p: &mut Planner) {
                 let from_table = p.old_table_name(&table);
                 let rank = if inherited(p.from, &from_table, &old.name) {
                     Rank::DropInheritedColumn
-                } else if old.generated.is_some() {
+                } else if old.more.generated.is_some() {
                     // Before the columns it is computed from, which PostgreSQL will not drop under it.
                     Rank::DropDependentOther
                 } else {
@@ -251,7 +253,7 @@ pub(in crate::plan) fn column_dependents(
     }
     if let Some(from_table) = p.from.tables.get(table) {
         for generated in from_table.columns.iter().filter(|c| c.name != column) {
-            if !generated.generated.as_deref().is_some_and(|g| names_word(g, column)) {
+            if !generated.more.generated.as_deref().is_some_and(|g| names_word(g, column)) {
                 continue;
             }
             before.push(format!("ALTER TABLE {shown} DROP COLUMN IF EXISTS {};", ident(&generated.name)));
@@ -322,7 +324,9 @@ pub(in crate::plan) fn from_the_parent(
         if let (Some(before), Some(after)) = (before, after) {
             let same_change = |catalog: &Catalog, parent: &QualifiedName, child: &QualifiedName, column: &str| {
                 let of = |t: &QualifiedName| catalog.tables.get(t).and_then(|t| t.column(column));
-                of(parent).zip(of(child)).is_some_and(|(a, b)| a.data_type == b.data_type && a.collation == b.collation)
+                of(parent)
+                    .zip(of(child))
+                    .is_some_and(|(a, b)| a.data_type == b.data_type && a.more.collation == b.more.collation)
             };
             if *before == p.old_table_name(after) && same_change(p.to, after, table, after_name) {
                 return true;
@@ -414,13 +418,13 @@ pub(in crate::plan) fn altered_column(
     // A generated column calling a function made again is dropped and added again around it
     // (`objects::callers_of`), with the target's definition.
     let calls_remade = |column: &Column| {
-        let generated = column.generated.as_deref().unwrap_or_default();
+        let generated = column.more.generated.as_deref().unwrap_or_default();
         crate::plan::objects::recreated_functions(p).iter().any(|f| generated.contains(&format!("{}(", qualified(f))))
     };
-    if old.generated.is_some() && new.generated.is_some() && calls_remade(old) {
+    if old.more.generated.is_some() && new.more.generated.is_some() && calls_remade(old) {
         return;
     }
-    if old.generated != new.generated {
+    if old.more.generated != new.more.generated {
         // A generation expression cannot be changed in place: the column is computed again. What
         // PostgreSQL drops with it (the table's indexes and constraints reading it) is made again
         // after, as are the policies, triggers and other columns that read it.
@@ -455,7 +459,7 @@ pub(in crate::plan) fn altered_column(
         );
         return;
     }
-    let type_changes = old.data_type != new.data_type || old.collation != new.collation;
+    let type_changes = old.data_type != new.data_type || old.more.collation != new.more.collation;
     let refused = crate::plan::casts::missing_cast(&old.data_type, &new.data_type, &col);
     if let Some(hint) = &refused {
         let mut statement = format!("ALTER TABLE {shown}");
@@ -483,7 +487,7 @@ pub(in crate::plan) fn altered_column(
                 change,
             );
         }
-        let collate = new.collation.as_ref().map(|c| format!(" COLLATE {c}")).unwrap_or_default();
+        let collate = new.more.collation.as_ref().map(|c| format!(" COLLATE {c}")).unwrap_or_default();
         // PostgreSQL has no cast from an enum to another type but text (nor to an enum from
         // anything but text): the values go through their text form.
         let is_enum = |catalog: &Catalog, data_type: &str| {
@@ -520,7 +524,7 @@ pub(in crate::plan) fn altered_column(
             ""
         };
         // A generated column is computed again in its new type: PostgreSQL takes no USING for it.
-        let sql = if new.generated.is_some() {
+        let sql = if new.more.generated.is_some() {
             format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {}{collate};", new.data_type)
         } else {
             format!(
@@ -534,7 +538,7 @@ pub(in crate::plan) fn altered_column(
         }
         p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
         // (A column that stops being an identity gets its default once its sequence is made.)
-        let identity_goes = old.identity.is_some() && new.identity.is_none();
+        let identity_goes = old.more.identity.is_some() && new.more.identity.is_none();
         if let Some(default) = new.default.as_ref().filter(|_| !identity_goes) {
             p.push(
                 Phase::Rewrite,
@@ -547,8 +551,8 @@ pub(in crate::plan) fn altered_column(
             p.push(Phase::Rewrite, Rank::ColumnRewrite, sql, change);
         }
     } else if old.default != new.default
-        && new.identity.is_none()
-        && old.identity.is_none()
+        && new.more.identity.is_none()
+        && old.more.identity.is_none()
         && !crate::catalog::datatype::type_name(&new.data_type)
             .is_some_and(|t| crate::plan::objects::recreates_type(p, &t))
     {
@@ -559,8 +563,8 @@ pub(in crate::plan) fn altered_column(
         };
         p.push(Phase::Prepare, Rank::Column, sql, change);
     }
-    if old.identity != new.identity {
-        match (&old.identity, &new.identity) {
+    if old.more.identity != new.more.identity {
+        match (&old.more.identity, &new.more.identity) {
             (None, Some(kind)) => {
                 // A serial column's default and its sequence make way for the identity.
                 if old.default.is_some() && !type_changes {
@@ -651,7 +655,7 @@ pub(in crate::plan) fn altered_column(
             (None, None) => {}
         }
     }
-    if old.not_null != new.not_null && new.identity.is_none() {
+    if old.not_null != new.not_null && new.more.identity.is_none() {
         if new.not_null {
             set_not_null(p, table, &new.name, change, None);
         } else {
@@ -668,7 +672,7 @@ pub(in crate::plan) fn altered_column(
                 Some(kept) if kept.definition != c.definition => Phase::Rewrite,
                 _ => Phase::Cleanup,
             });
-            let (phase, rank, again) = match (key_fate, old.identity.is_some()) {
+            let (phase, rank, again) = match (key_fate, old.more.identity.is_some()) {
                 (Some(Phase::Cleanup), _) => (Phase::Cleanup, Rank::DropTable, Rank::PartitionKeyAgain),
                 (Some(_), _) | (None, true) => (Phase::Rewrite, Rank::ColumnRewrite, Rank::Key),
                 (None, false) => (Phase::Prepare, Rank::Column, Rank::TableProperty),

@@ -118,7 +118,7 @@ pub(in crate::plan) fn create_table_sql(catalog: &Catalog, name: &QualifiedName,
 /// A column as `ADD COLUMN` / `CREATE TABLE` writes it, with the identity's own sequence options.
 pub(in crate::plan) fn column_sql(catalog: &Catalog, table: &QualifiedName, column: &Column) -> String {
     let mut text = column_definition(column);
-    if column.identity.is_some() {
+    if column.more.identity.is_some() {
         if let Some(options) = identity_options(catalog, table, &column.name) {
             text = text.replacen(" AS IDENTITY", &format!(" AS IDENTITY ({options})"), 1);
         }

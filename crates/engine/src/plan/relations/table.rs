@@ -344,39 +344,39 @@ pub(in crate::plan) fn settings(p: &mut Planner) {
                 format!("table {name}")
             };
             let col = ident(&column.name);
-            let previous = before.and_then(|c| c.statistics.as_ref());
-            if previous != column.statistics.as_ref() && (before.is_some() || column.statistics.is_some()) {
-                let target = column.statistics.as_deref().unwrap_or("-1");
+            let previous = before.and_then(|c| c.more.statistics.as_ref());
+            if previous != column.more.statistics.as_ref() && (before.is_some() || column.more.statistics.is_some()) {
+                let target = column.more.statistics.as_deref().unwrap_or("-1");
                 let sql = format!("ALTER TABLE ONLY {shown} ALTER COLUMN {col} SET STATISTICS {target};");
                 steps.push((Phase::Prepare, Rank::TableProperty, sql, id.clone()));
             }
-            let previous = before.and_then(|c| c.storage.as_ref());
-            if previous != column.storage.as_ref() && (before.is_some() || column.storage.is_some()) {
-                let storage = match column.storage.as_deref() {
+            let previous = before.and_then(|c| c.more.storage.as_ref());
+            if previous != column.more.storage.as_ref() && (before.is_some() || column.more.storage.is_some()) {
+                let storage = match column.more.storage.as_deref() {
                     Some(storage) => storage.to_uppercase(),
                     None => type_storage(&column.data_type).to_string(),
                 };
                 let sql = format!("ALTER TABLE ONLY {shown} ALTER COLUMN {col} SET STORAGE {storage};");
                 steps.push((Phase::Prepare, Rank::TableProperty, sql, id.clone()));
             }
-            let previous = before.and_then(|c| c.compression.as_ref());
-            if previous != column.compression.as_ref() && (before.is_some() || column.compression.is_some()) {
-                let method = column.compression.as_deref().unwrap_or("default");
+            let previous = before.and_then(|c| c.more.compression.as_ref());
+            if previous != column.more.compression.as_ref() && (before.is_some() || column.more.compression.is_some()) {
+                let method = column.more.compression.as_deref().unwrap_or("default");
                 let sql = format!("ALTER TABLE ONLY {shown} ALTER COLUMN {col} SET COMPRESSION {method};");
                 steps.push((Phase::Prepare, Rank::TableProperty, sql, id.clone()));
             }
-            let previous: &[String] = before.map_or(&[], |c| c.options.as_slice());
+            let previous: &[String] = before.map_or(&[], |c| c.more.options.as_slice());
             let option_name = |o: &String| o.split_once('=').map_or(o.clone(), |(n, _)| n.trim().to_string());
             let reset: Vec<String> = previous
                 .iter()
                 .map(option_name)
-                .filter(|n| !column.options.iter().any(|o| option_name(o) == *n))
+                .filter(|n| !column.more.options.iter().any(|o| option_name(o) == *n))
                 .collect();
             if !reset.is_empty() {
                 let sql = format!("ALTER TABLE ONLY {shown} ALTER COLUMN {col} RESET ({});", reset.join(", "));
                 steps.push((Phase::Prepare, Rank::TableProperty, sql, id.clone()));
             }
-            let set: Vec<&String> = column.options.iter().filter(|o| !previous.contains(o)).collect();
+            let set: Vec<&String> = column.more.options.iter().filter(|o| !previous.contains(o)).collect();
             if !set.is_empty() {
                 let set: Vec<&str> = set.iter().map(|o| o.as_str()).collect();
                 let sql = format!("ALTER TABLE ONLY {shown} ALTER COLUMN {col} SET ({});", set.join(", "));
@@ -673,7 +673,7 @@ pub(in crate::plan) fn recreate_table(p: &mut Planner, name: &QualifiedName, old
     p.created.insert(format!("table {name}"), Phase::Prepare);
     // Phase 3: the rows, sequences owned by the new columns, then the old table goes.
     let copied: Vec<&Column> =
-        new.columns.iter().filter(|c| c.generated.is_none() && old.column(&c.name).is_some()).collect();
+        new.columns.iter().filter(|c| c.more.generated.is_none() && old.column(&c.name).is_some()).collect();
     let columns: Vec<String> = copied.iter().map(|c| ident(&c.name)).collect();
     // A column of a type made again holds the old type (renamed away), which converts through text.
     let values: Vec<String> = copied
@@ -688,7 +688,7 @@ pub(in crate::plan) fn recreate_table(p: &mut Planner, name: &QualifiedName, old
             }
         })
         .collect();
-    let overriding = if new.columns.iter().any(|c| c.identity.as_deref() == Some("ALWAYS")) {
+    let overriding = if new.columns.iter().any(|c| c.more.identity.as_deref() == Some("ALWAYS")) {
         " OVERRIDING SYSTEM VALUE"
     } else {
         ""
