@@ -48,7 +48,7 @@ pub fn cleanup_candidates(catalog: &Catalog) -> Vec<CleanupCandidate> {
                 reasons.push(format!("its name contains “{word}”"));
             }
             // A partition named by its range (`invoices_2025`) is how partitioning is done, not a copy.
-            if words.iter().any(|w| looks_like_a_date(w)) && table.partition_of.is_none() {
+            if words.iter().any(|w| looks_like_a_date(w)) && table.more.partition_of.is_none() {
                 reasons.push("its name ends in a date".to_string());
             }
             let has_key = table

@@ -299,7 +299,7 @@ pub fn table_ddl_with(catalog: &Catalog, by_table: &ByTable<'_>, name: &Qualifie
     if table.force_row_level_security {
         let _ = writeln!(out, "ALTER TABLE {shown} FORCE ROW LEVEL SECURITY;");
     }
-    if let Some(identity) = &table.replica_identity {
+    if let Some(identity) = &table.more.replica_identity {
         let _ = writeln!(out, "ALTER TABLE {shown} REPLICA IDENTITY {identity};");
     }
     for (key, policy) in by_table.policies(name) {
@@ -361,7 +361,7 @@ pub fn concurrently_at(sql: &str) -> Option<usize> {
 pub fn create_table(name: &QualifiedName, table: &Table) -> String {
     let unlogged = if table.unlogged { "UNLOGGED " } else { "" };
     let mut out = String::new();
-    if let Some((parent, bound)) = &table.partition_of {
+    if let Some((parent, bound)) = &table.more.partition_of {
         let _ = write!(out, "CREATE {unlogged}TABLE {} PARTITION OF {} {bound}", qualified(name), qualified(parent));
     } else {
         let mut lines: Vec<String> = table.columns.iter().map(column_definition).collect();
@@ -375,18 +375,18 @@ pub fn create_table(name: &QualifiedName, table: &Table) -> String {
         } else {
             let _ = write!(out, "\n    {}\n)", lines.join(",\n    "));
         }
-        if !table.inherits.is_empty() {
-            let parents: Vec<String> = table.inherits.iter().map(qualified).collect();
+        if !table.more.inherits.is_empty() {
+            let parents: Vec<String> = table.more.inherits.iter().map(qualified).collect();
             let _ = write!(out, " INHERITS ({})", parents.join(", "));
         }
     }
-    if let Some(partition_by) = &table.partition_by {
+    if let Some(partition_by) = &table.more.partition_by {
         let _ = write!(out, " PARTITION BY {partition_by}");
     }
-    if !table.options.is_empty() {
-        let _ = write!(out, " WITH ({})", table.options.join(", "));
+    if !table.more.options.is_empty() {
+        let _ = write!(out, " WITH ({})", table.more.options.join(", "));
     }
-    if let Some(tablespace) = &table.tablespace {
+    if let Some(tablespace) = &table.more.tablespace {
         let _ = write!(out, " TABLESPACE {}", ident(tablespace));
     }
     out.push_str(";\n");

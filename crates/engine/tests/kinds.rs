@@ -42,9 +42,9 @@ fn tables_columns_and_constraints() {
     assert_eq!(accounts.column("email").unwrap().data_type, "app.email");
     assert!(accounts.column("Display Name").is_some());
     assert!(accounts.row_level_security && accounts.force_row_level_security);
-    assert_eq!(accounts.replica_identity.as_deref(), Some("FULL"));
+    assert_eq!(accounts.more.replica_identity.as_deref(), Some("FULL"));
     // In the order the dump writes them (PostgreSQL keeps them so), compared as a set.
-    assert_eq!(accounts.options, ["fillfactor=90", "autovacuum_enabled=false"]);
+    assert_eq!(accounts.more.options, ["fillfactor=90", "autovacuum_enabled=false"]);
     assert!(c.tables[&name("app.sessions")].unlogged);
     let sessions = &c.tables[&name("app.sessions")].constraints;
     assert!(sessions["token_length"].not_valid);
@@ -57,7 +57,7 @@ fn tables_columns_and_constraints() {
     assert_eq!(audit.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["at", "message", "actor"]);
     assert_eq!(audit.column("at").unwrap().default.as_deref(), Some("now()"));
     let partition = &c.tables[&name("app.measurements_2024")];
-    assert_eq!(partition.partition_of.as_ref().unwrap().0, name("app.measurements"));
+    assert_eq!(partition.more.partition_of.as_ref().unwrap().0, name("app.measurements"));
     assert!(c.tables[&name("Mixed Case.Order")].column("select").is_some());
 }
 

@@ -21,7 +21,7 @@ fn table_ddl_reads_back_as_the_same_table() {
         let catalog = common::catalog_of(&path);
         for (name, table) in &catalog.tables {
             // Inherited columns and partition bounds depend on the parent, which this DDL leaves out.
-            if !table.inherits.is_empty() || table.partition_of.is_some() {
+            if !table.more.inherits.is_empty() || table.more.partition_of.is_some() {
                 continue;
             }
             let ddl = table_ddl(&catalog, name).expect("the table exists");

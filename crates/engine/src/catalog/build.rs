@@ -394,7 +394,7 @@ impl Builder {
                 let name = self.qualify(&table.name);
                 let outcome = self.create_table(table, virtual_columns);
                 if let (Adjust::OfType(of), Some(table)) = (adjust, self.catalog.tables.get_mut(&name)) {
-                    table.of_type = Some(of.clone());
+                    table.more.of_type = Some(of.clone());
                 }
                 return outcome;
             }
@@ -513,20 +513,25 @@ impl Builder {
 
     fn create_table(&mut self, create: CreateTable, virtual_columns: &[String]) -> Outcome {
         let name = self.qualify(&create.name);
-        let mut table = Table {
-            unlogged: create.unlogged,
+        let mut more = TableMore {
             partition_by: create.partition_by.as_ref().map(text),
             inherits: create.inherits.iter().flatten().map(|p| self.qualify(p)).collect(),
-            created_as_query: create.query.is_some(),
             tablespace: self.tablespace.clone(),
-            ..Table::default()
+            options: table_options(&create.table_options),
+            ..TableMore::default()
         };
         if let (Some(parent), Some(bound)) = (&create.partition_of, &create.for_values) {
             let parent = self.qualify(parent);
             self.partitions.entry(parent.clone()).or_default().insert(name.clone());
-            table.partition_of = Some((parent, text(bound)));
+            more.partition_of = Some((parent, text(bound)));
         }
-        table.options = table_options(&create.table_options);
+        // (Made whole before it goes in: a table that sets none of these takes no room for them.)
+        let mut table = Table {
+            unlogged: create.unlogged,
+            created_as_query: create.query.is_some(),
+            more: more.into(),
+            ..Table::default()
+        };
         // PostgreSQL refuses a table of more than 1,600 columns; it is not compared (and every
         // pass over a table's columns stays bounded by that).
         if create.columns.len() > MAX_COLUMNS {
@@ -728,7 +733,9 @@ impl Builder {
             AlterTableOperation::DisableRowLevelSecurity => table.row_level_security = false,
             AlterTableOperation::ForceRowLevelSecurity => table.force_row_level_security = true,
             AlterTableOperation::NoForceRowLevelSecurity => table.force_row_level_security = false,
-            AlterTableOperation::ReplicaIdentity { identity } => table.replica_identity = Some(identity.to_string()),
+            AlterTableOperation::ReplicaIdentity { identity } => {
+                table.more.replica_identity = Some(identity.to_string())
+            }
             AlterTableOperation::AttachPartitionOf { partition, for_values } => {
                 let child = self.qualify(&partition);
                 let Some(child_table) = self.catalog.tables.get_mut(&child) else {
@@ -742,7 +749,7 @@ impl Builder {
                     }
                     return Outcome::NotUnderstood(format!("partition {child} is attached but not created"));
                 };
-                child_table.partition_of = Some((name.clone(), text(&for_values)));
+                child_table.more.partition_of = Some((name.clone(), text(&for_values)));
                 self.partitions.entry(name.clone()).or_default().insert(child);
                 return Outcome::Understood;
             }
@@ -750,9 +757,9 @@ impl Builder {
                 // PostgreSQL replaces an option set again in place and appends the others.
                 for option in options.iter().map(|o| o.to_string().replace([' ', '\''], "")) {
                     let key = option.split('=').next().unwrap_or(&option).to_string();
-                    match table.options.iter_mut().find(|o| o.split('=').next() == Some(key.as_str())) {
+                    match table.more.options.iter_mut().find(|o| o.split('=').next() == Some(key.as_str())) {
                         Some(kept) => *kept = option,
-                        None => table.options.push(option),
+                        None => table.more.options.push(option),
                     }
                 }
             }
@@ -825,7 +832,7 @@ impl Builder {
                 self.catalog
                     .tables
                     .get(child)
-                    .and_then(|t| t.partition_of.as_ref())
+                    .and_then(|t| t.more.partition_of.as_ref())
                     .is_some_and(|(parent, _)| *parent == parent_index.table)
             })
             .cloned()
@@ -974,7 +981,7 @@ impl Builder {
                     return Outcome::NotUnderstood(format!("ALTER TABLE of {table}, which the dump does not create"));
                 };
                 match setting {
-                    recognize::TableSetting::ClusterOn(index) => found.cluster_on = Some(index),
+                    recognize::TableSetting::ClusterOn(index) => found.more.cluster_on = Some(index),
                     recognize::TableSetting::Statistics { ref column, .. }
                     | recognize::TableSetting::Storage { ref column, .. }
                     | recognize::TableSetting::Compression { ref column, .. }
@@ -1321,7 +1328,7 @@ mod tests {
         let catalog = build_catalog(&read(sql));
         assert!(catalog.not_understood.is_empty(), "{:?}", catalog.not_understood);
         let table = &catalog.tables[&crate::catalog::QualifiedName::new("public", "pts")];
-        assert_eq!(table.of_type.as_ref().map(ToString::to_string).as_deref(), Some("public.pt"));
+        assert_eq!(table.more.of_type.as_ref().map(ToString::to_string).as_deref(), Some("public.pt"));
         let columns: Vec<(&str, &str, bool)> =
             table.columns.iter().map(|c| (c.name.as_str(), c.data_type.as_str(), c.not_null)).collect();
         assert_eq!(columns, [("x", "integer", false), ("y", "text", true), ("z", "date", false)]);

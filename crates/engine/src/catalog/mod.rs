@@ -238,30 +238,119 @@ pub struct Sequence {
     pub unlogged: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(from = "TableFields")]
 pub struct Table {
     pub columns: Vec<Column>,
     pub constraints: BTreeMap<String, Constraint>,
     pub unlogged: bool,
+    pub row_level_security: bool,
+    pub force_row_level_security: bool,
+    /// Created by `CREATE TABLE … AS` (a copy without keys).
+    pub created_as_query: bool,
+    /// What few tables have (partitioning, inheritance, storage options, replica identity,
+    /// tablespace, clustering index, type), out of line; read and written as fields
+    /// (`table.more.more.partition_of`).
+    pub more: Rare<TableMore>,
+}
+
+/// A table's fields that most tables leave unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableMore {
     pub partition_by: Option<String>,
     /// Parent and bound (`FOR VALUES …`) when this table is a partition.
     pub partition_of: Option<(QualifiedName, String)>,
     pub inherits: Vec<QualifiedName>,
     pub options: Vec<String>,
-    pub row_level_security: bool,
-    pub force_row_level_security: bool,
     pub replica_identity: Option<String>,
-    /// Created by `CREATE TABLE … AS` (a copy without keys).
-    pub created_as_query: bool,
     /// The tablespace (pg_dump: `SET default_tablespace` before the statement); `None`: the default.
     pub tablespace: Option<String>,
     /// The index `CLUSTER` uses when no index is named (`ALTER TABLE … CLUSTER ON`).
-    #[serde(default)]
     pub cluster_on: Option<String>,
     /// The composite type of a typed table (`CREATE TABLE … OF type`): its columns are the type's
     /// attributes.
-    #[serde(default)]
     pub of_type: Option<QualifiedName>,
+}
+
+impl Unset for TableMore {
+    const UNSET: &'static TableMore = &TableMore {
+        partition_by: None,
+        partition_of: None,
+        inherits: Vec::new(),
+        options: Vec::new(),
+        replica_identity: None,
+        tablespace: None,
+        cluster_on: None,
+        of_type: None,
+    };
+}
+
+/// A table as serialized: every field at the top level, in the order they were declared before
+/// the rare ones moved out of line.
+#[derive(Deserialize)]
+struct TableFields {
+    columns: Vec<Column>,
+    constraints: BTreeMap<String, Constraint>,
+    unlogged: bool,
+    partition_by: Option<String>,
+    partition_of: Option<(QualifiedName, String)>,
+    inherits: Vec<QualifiedName>,
+    options: Vec<String>,
+    row_level_security: bool,
+    force_row_level_security: bool,
+    replica_identity: Option<String>,
+    created_as_query: bool,
+    tablespace: Option<String>,
+    #[serde(default)]
+    cluster_on: Option<String>,
+    #[serde(default)]
+    of_type: Option<QualifiedName>,
+}
+
+impl Serialize for Table {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Table", 14)?;
+        out.serialize_field("columns", &self.columns)?;
+        out.serialize_field("constraints", &self.constraints)?;
+        out.serialize_field("unlogged", &self.unlogged)?;
+        out.serialize_field("partition_by", &self.more.partition_by)?;
+        out.serialize_field("partition_of", &self.more.partition_of)?;
+        out.serialize_field("inherits", &self.more.inherits)?;
+        out.serialize_field("options", &self.more.options)?;
+        out.serialize_field("row_level_security", &self.row_level_security)?;
+        out.serialize_field("force_row_level_security", &self.force_row_level_security)?;
+        out.serialize_field("replica_identity", &self.more.replica_identity)?;
+        out.serialize_field("created_as_query", &self.created_as_query)?;
+        out.serialize_field("tablespace", &self.more.tablespace)?;
+        out.serialize_field("cluster_on", &self.more.cluster_on)?;
+        out.serialize_field("of_type", &self.more.of_type)?;
+        out.end()
+    }
+}
+
+impl From<TableFields> for Table {
+    fn from(f: TableFields) -> Table {
+        let more = TableMore {
+            partition_by: f.partition_by,
+            partition_of: f.partition_of,
+            inherits: f.inherits,
+            options: f.options,
+            replica_identity: f.replica_identity,
+            tablespace: f.tablespace,
+            cluster_on: f.cluster_on,
+            of_type: f.of_type,
+        };
+        Table {
+            columns: f.columns,
+            constraints: f.constraints,
+            unlogged: f.unlogged,
+            row_level_security: f.row_level_security,
+            force_row_level_security: f.force_row_level_security,
+            created_as_query: f.created_as_query,
+            more: more.into(),
+        }
+    }
 }
 
 impl Table {
@@ -599,5 +688,18 @@ mod tests {
         let read: Column = serde_json::from_str(older).unwrap();
         assert_eq!(read.more.collation.as_deref(), Some("\"C\""));
         assert!(read.not_null && read.more.options.is_empty());
+    }
+
+    #[test]
+    fn a_table_serializes_with_every_field_at_the_top_level_and_reads_back() {
+        let mut table = Table::default();
+        assert_eq!(
+            serde_json::to_string(&table).unwrap(),
+            r#"{"columns":[],"constraints":{},"unlogged":false,"partition_by":null,"partition_of":null,"inherits":[],"options":[],"row_level_security":false,"force_row_level_security":false,"replica_identity":null,"created_as_query":false,"tablespace":null,"cluster_on":null,"of_type":null}"#
+        );
+        table.more.partition_of = Some((QualifiedName::new("public", "parent"), "DEFAULT".into()));
+        table.more.options = vec!["fillfactor=90".into()];
+        let json = serde_json::to_string(&table).unwrap();
+        assert_eq!(serde_json::from_str::<Table>(&json).unwrap(), table);
     }
 }

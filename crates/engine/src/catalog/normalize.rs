@@ -23,7 +23,7 @@ pub(super) fn normalize(catalog: &mut Catalog) {
         }
     }
     for table in catalog.tables.values_mut() {
-        if let Some((_, bound)) = table.partition_of.as_mut() {
+        if let Some((_, bound)) = table.more.set_mut().and_then(|more| more.partition_of.as_mut()) {
             *bound = bound_in_utc(bound);
         }
     }
@@ -82,7 +82,7 @@ fn remove_the_implied_plpgsql_extension(catalog: &mut Catalog) {
 /// type (…)` lists are their options (NOT NULL, a default).
 fn add_typed_table_columns(catalog: &mut Catalog) {
     for table in catalog.tables.values_mut() {
-        let Some(of) = &table.of_type else { continue };
+        let Some(of) = &table.more.of_type else { continue };
         let Some(super::TypeDef::Composite { attributes }) = catalog.types.get(of) else { continue };
         let listed = std::mem::take(&mut table.columns);
         table.columns = attributes
@@ -116,7 +116,7 @@ fn add_inherited_columns(catalog: &mut Catalog) {
 pub(super) fn full_columns(catalog: &Catalog, name: &super::QualifiedName, depth: usize) -> Vec<super::Column> {
     let Some(table) = catalog.tables.get(name) else { return Vec::new() };
     let parents: Vec<&super::QualifiedName> =
-        table.inherits.iter().chain(table.partition_of.as_ref().map(|(parent, _)| parent)).collect();
+        table.more.inherits.iter().chain(table.more.partition_of.as_ref().map(|(parent, _)| parent)).collect();
     if parents.is_empty() || depth > 32 {
         return table.columns.clone();
     }
@@ -180,7 +180,7 @@ fn resolve_owner_kinds(catalog: &mut Catalog) {
 fn remove_checks_inherited_by_partitions(catalog: &mut Catalog) {
     let mut inherited = Vec::new();
     for (child_name, child) in &catalog.tables {
-        let Some((parent_name, _)) = &child.partition_of else { continue };
+        let Some((parent_name, _)) = &child.more.partition_of else { continue };
         let Some(parent) = catalog.tables.get(parent_name) else { continue };
         for (name, constraint) in &child.constraints {
             if constraint.kind == ConstraintKind::Check && parent.constraints.get(name) == Some(constraint) {
@@ -201,7 +201,7 @@ fn remove_checks_inherited_by_partitions(catalog: &mut Catalog) {
 fn add_constraints_implied_by_partitioning(catalog: &mut Catalog) {
     let mut implied = Vec::new();
     for (child_name, child) in &catalog.tables {
-        let Some((parent_name, _)) = &child.partition_of else { continue };
+        let Some((parent_name, _)) = &child.more.partition_of else { continue };
         let Some(parent) = catalog.tables.get(parent_name) else { continue };
         for constraint in parent.constraints.values() {
             if !matches!(constraint.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {

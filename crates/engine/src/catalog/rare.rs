@@ -33,6 +33,14 @@ impl<T: Unset> DerefMut for Rare<T> {
     }
 }
 
+impl<T: Unset> Rare<T> {
+    /// The group to change in place when it has room already (a field is set), else `None`: a
+    /// pass over every object that changes only the set ones makes no room for the others.
+    pub fn set_mut(&mut self) -> Option<&mut T> {
+        self.0.as_deref_mut()
+    }
+}
+
 impl<T: Unset> From<T> for Rare<T> {
     fn from(value: T) -> Rare<T> {
         Rare((value != *T::UNSET).then(|| Box::new(value)))
@@ -76,6 +84,8 @@ mod tests {
         rare.a = None;
         assert_eq!(rare, Rare::default(), "a room left empty reads as unset");
         assert!(Rare::from(Few::default()).0.is_none(), "an unset group takes no room");
+        let mut empty: Rare<Few> = Rare::default();
+        assert!(empty.set_mut().is_none() && empty.0.is_none(), "looking for set fields makes no room");
         assert!(std::mem::size_of::<Rare<Few>>() == std::mem::size_of::<usize>());
     }
 }

@@ -158,11 +158,11 @@ fn rename_table(catalog: &mut Catalog, old: &str, new: &str) -> bool {
         move_to_schema(catalog, &old_name, &new_name);
     }
     // Its partitions and children follow it: they are still its partitions and children.
-    for table in catalog.tables.values_mut() {
-        if let Some((parent, _)) = table.partition_of.as_mut().filter(|(parent, _)| *parent == old_name) {
+    for more in catalog.tables.values_mut().filter_map(|table| table.more.set_mut()) {
+        if let Some((parent, _)) = more.partition_of.as_mut().filter(|(parent, _)| *parent == old_name) {
             *parent = new_name.clone();
         }
-        for parent in table.inherits.iter_mut().filter(|parent| **parent == old_name) {
+        for parent in more.inherits.iter_mut().filter(|parent| **parent == old_name) {
             *parent = new_name.clone();
         }
     }

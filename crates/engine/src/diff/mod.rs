@@ -472,11 +472,13 @@ impl Differ<'_> {
         let options = self.options;
         let prepare = |t: &Table| {
             let mut t = t.clone();
-            if options.ignore_storage_parameters {
-                t.options.clear();
-            }
-            if options.ignore_tablespaces {
-                t.tablespace = None;
+            if let Some(more) = t.more.set_mut() {
+                if options.ignore_storage_parameters {
+                    more.options.clear();
+                }
+                if options.ignore_tablespaces {
+                    more.tablespace = None;
+                }
             }
             t
         };
@@ -848,7 +850,7 @@ mod tests {
             .map(|c| (c.object.as_str(), c.details[0].property.as_str()))
             .collect();
         assert_eq!(altered, [("public.i", "tablespace"), ("public.t", "tablespace")]);
-        assert_eq!(new.tables[&QualifiedName::new("public", "u")].tablespace, None);
+        assert_eq!(new.tables[&QualifiedName::new("public", "u")].more.tablespace, None);
         let ignoring = DiffOptions { ignore_tablespaces: true, ..DiffOptions::default() };
         assert!(diff(&old, &new, &ignoring).changes.iter().all(|c| c.change != ChangeKind::Altered));
     }

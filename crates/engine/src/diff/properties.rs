@@ -77,20 +77,20 @@ impl Properties for Table {
     fn properties(&self) -> Vec<(Property, String)> {
         vec![
             (Property::Unlogged, yes(self.unlogged)),
-            (Property::PartitionedBy, some(&self.partition_by)),
+            (Property::PartitionedBy, some(&self.more.partition_by)),
             (
                 Property::PartitionOf,
-                self.partition_of.as_ref().map(|(parent, bound)| format!("{parent} {bound}")).unwrap_or_default(),
+                self.more.partition_of.as_ref().map(|(parent, bound)| format!("{parent} {bound}")).unwrap_or_default(),
             ),
-            (Property::Inherits, self.inherits.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+            (Property::Inherits, self.more.inherits.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
             // A set: the order they were written in is not a difference.
-            (Property::StorageParameters, list(&sorted(&self.options))),
+            (Property::StorageParameters, list(&sorted(&self.more.options))),
             (Property::RowLevelSecurity, yes(self.row_level_security)),
             (Property::ForcedRowLevelSecurity, yes(self.force_row_level_security)),
-            (Property::ReplicaIdentity, some(&self.replica_identity)),
-            (Property::Tablespace, some(&self.tablespace)),
-            (Property::ClusteredOn, some(&self.cluster_on)),
-            (Property::OfType, self.of_type.as_ref().map(ToString::to_string).unwrap_or_default()),
+            (Property::ReplicaIdentity, some(&self.more.replica_identity)),
+            (Property::Tablespace, some(&self.more.tablespace)),
+            (Property::ClusteredOn, some(&self.more.cluster_on)),
+            (Property::OfType, self.more.of_type.as_ref().map(ToString::to_string).unwrap_or_default()),
         ]
     }
 }

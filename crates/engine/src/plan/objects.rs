@@ -250,10 +250,11 @@ fn park_as_text(p: &Planner, holds: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<
     let (mut park, mut back) = (Vec::new(), Vec::new());
     for (table, t) in &p.from.tables {
         let from_parent = |column: &str| {
-            t.partition_of
+            t.more
+                .partition_of
                 .iter()
                 .map(|(parent, _)| parent)
-                .chain(&t.inherits)
+                .chain(&t.more.inherits)
                 .any(|parent| p.from.tables.get(parent).is_some_and(|pt| pt.column(column).is_some()))
         };
         for column in t.columns.iter().filter(|c| holds(&c.data_type) && !from_parent(&c.name)) {
@@ -426,7 +427,7 @@ fn composite_in_place(p: &Planner, name: &QualifiedName, old: &[(String, String)
 
 /// Whether `name` is the type of a typed table (`CREATE TABLE … OF name`) in FROM.
 fn has_typed_tables(p: &Planner, name: &QualifiedName) -> bool {
-    p.from.tables.values().any(|t| t.of_type.as_ref() == Some(name))
+    p.from.tables.values().any(|t| t.more.of_type.as_ref() == Some(name))
 }
 
 /// Whether a table column or a composite's attribute in `catalog` has type `name` (or its array).
@@ -557,11 +558,12 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
         // down and refuses it on the inherited column alone); a partition of a table made again is
         // detached meanwhile and changes alone.
         let parents: Vec<&QualifiedName> = t
+            .more
             .partition_of
             .iter()
             .map(|(parent, _)| parent)
             .filter(|parent| !super::relations::recreated_table(p, parent))
-            .chain(&t.inherits)
+            .chain(&t.more.inherits)
             .collect();
         let from_parent = |column: &crate::catalog::Column| {
             parents.iter().any(|parent| {
@@ -1132,15 +1134,15 @@ fn trigger(p: &mut Planner, change: &Change) {
             // A trigger of the same name coming on its partitioned parent (which clones it onto
             // the partition) or on a partition (beside the parent's clone): this one goes first.
             let parent = |c: &crate::catalog::Catalog, t: &QualifiedName| {
-                c.tables.get(t).and_then(|t| t.partition_of.as_ref()).map(|(parent, _)| parent.clone())
+                c.tables.get(t).and_then(|t| t.more.partition_of.as_ref()).map(|(parent, _)| parent.clone())
             };
             // (Partitions are looked for only under a partitioned table.)
-            let partitioned = p.to.tables.get(&table).is_some_and(|t| t.partition_by.is_some());
+            let partitioned = p.to.tables.get(&table).is_some_and(|t| t.more.partition_by.is_some());
             let partitions =
                 p.to.tables
                     .iter()
                     .take(if partitioned { usize::MAX } else { 0 })
-                    .filter(|(_, t)| t.partition_of.as_ref().is_some_and(|(of, _)| *of == table))
+                    .filter(|(_, t)| t.more.partition_of.as_ref().is_some_and(|(of, _)| *of == table))
                     .map(|(n, _)| n.clone());
             let related: Vec<QualifiedName> =
                 [parent(p.to, &table), parent(p.from, &table)].into_iter().flatten().chain(partitions).collect();

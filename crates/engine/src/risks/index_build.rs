@@ -29,7 +29,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
             )
             .on(&index.table);
             // Built CONCURRENTLY; a partitioned table's index is built ON ONLY and attached.
-            let partitioned = ctx.to.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
+            let partitioned = ctx.to.tables.get(&index.table).is_some_and(|t| t.more.partition_by.is_some());
             Some(if partitioned {
                 hit
             } else {

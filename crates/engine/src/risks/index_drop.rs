@@ -27,7 +27,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
                 format!("index {} on {} is dropped; queries using it slow down", change.object, index.table),
             )
             .on(&index.table);
-            let partitioned = ctx.from.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
+            let partitioned = ctx.from.tables.get(&index.table).is_some_and(|t| t.more.partition_by.is_some());
             Some(if partitioned { hit } else { hit.with(Effect::catalog_only(Lock::ShareUpdateExclusive)) })
         })
         .collect()

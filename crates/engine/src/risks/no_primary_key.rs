@@ -18,7 +18,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .into_iter()
         .filter(|name| {
             let table = &ctx.to.tables[*name];
-            table.partition_of.is_none()
+            table.more.partition_of.is_none()
                 && !table.created_as_query
                 && !table.constraints.values().any(|c| c.kind == ConstraintKind::PrimaryKey)
                 && crate::catalog::tracking_tool(name).is_none()

@@ -19,7 +19,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
         .filter(|c| ctx.on_existing_table(c))
         .map(|change| {
             // Validated outside a transaction; a partitioned table's partitions are read instead.
-            let partitioned = ctx.to_table(change).is_some_and(|(_, t)| t.partition_by.is_some());
+            let partitioned = ctx.to_table(change).is_some_and(|(_, t)| t.more.partition_by.is_some());
             if !ctx.server.at_least(12) {
                 // Before 12, SET NOT NULL scans the table whatever CHECK proves it.
                 let finding = format!(

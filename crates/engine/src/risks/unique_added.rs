@@ -41,7 +41,7 @@ fn check(ctx: &Context) -> Vec<Hit> {
             };
             // Built CONCURRENTLY, then made the constraint (`USING INDEX`) under a brief lock.
             let (_, to_table) = ctx.to_table(change)?;
-            let effect = (to_table.partition_by.is_none())
+            let effect = (to_table.more.partition_by.is_none())
                 .then_some(Effect::reads_under(Lock::AccessExclusive, Lock::ShareUpdateExclusive));
             let hit = hit(
                 change,

@@ -11,7 +11,7 @@ pub(in crate::plan) fn columns(p: &mut Planner) {
             continue; // the new table has its columns already
         }
         // A typed table's columns come and go, and change type, with its type's attributes.
-        let of_type = |catalog: &Catalog, t: &QualifiedName| catalog.tables.get(t).and_then(|t| t.of_type.clone());
+        let of_type = |catalog: &Catalog, t: &QualifiedName| catalog.tables.get(t).and_then(|t| t.more.of_type.clone());
         let typed =
             of_type(p.to, &table).is_some() && of_type(p.to, &table) == of_type(p.from, &p.old_table_name(&table));
         let type_only = change.details.iter().all(|d| d.property == Property::Type);
@@ -78,7 +78,7 @@ pub(in crate::plan) fn columns(p: &mut Planner) {
             (ChangeKind::Removed, Some(old), _) => {
                 // A child that keeps the column (now its own) keeps it when the parent drops it ONLY.
                 let kept_below =
-                    p.to.tables.values().any(|t| t.inherits.contains(&table) && t.column(&old.name).is_some());
+                    p.to.tables.values().any(|t| t.more.inherits.contains(&table) && t.column(&old.name).is_some());
                 let only = if kept_below { "ONLY " } else { "" };
                 let sql = format!("ALTER TABLE IF EXISTS {only}{shown} DROP COLUMN IF EXISTS {};", ident(&old.name));
                 // An inherited column goes with its parent's drop; PostgreSQL refuses the child's
@@ -122,7 +122,7 @@ pub(in crate::plan) fn columns_that_stay_own(p: &mut Planner) {
     for (name, new) in &p.to.tables {
         let old_name = p.old_table_name(name);
         let Some(old) = p.from.tables.get(&old_name) else { continue };
-        if new.inherits.is_empty() {
+        if new.more.inherits.is_empty() {
             continue;
         }
         // (A column the child lacks is added to it before it joins a new parent, as PostgreSQL
@@ -134,7 +134,7 @@ pub(in crate::plan) fn columns_that_stay_own(p: &mut Planner) {
                 let after = giving_parent(p.to, name, &c.name)?;
                 let parent_before = p.old_table_name(after);
                 if old.column(&c.name).is_none() {
-                    return (!old.inherits.contains(&parent_before)).then(|| c.name.clone());
+                    return (!old.more.inherits.contains(&parent_before)).then(|| c.name.clone());
                 }
                 let before = giving_parent(p.from, &old_name, &c.name);
                 (before != Some(&parent_before)).then(|| c.name.clone())
@@ -150,7 +150,7 @@ pub(in crate::plan) fn columns_that_stay_own(p: &mut Planner) {
                 if own.len() == 1 { "" } else { "s" },
                 own.join(", "),
                 if own.len() == 1 { "s" } else { "" },
-                if new.inherits == old.inherits {
+                if new.more.inherits == old.more.inherits {
                     format!("its parent gains {them}")
                 } else {
                     "it changes parents".to_string()
@@ -308,7 +308,7 @@ pub(in crate::plan) fn from_the_parent(
     (before_name, after_name): (&str, &str),
 ) -> bool {
     fn parent<'c>(catalog: &'c Catalog, table: &QualifiedName) -> Option<&'c QualifiedName> {
-        catalog.tables.get(table).and_then(|t| t.partition_of.as_ref()).map(|(p, _)| p)
+        catalog.tables.get(table).and_then(|t| t.more.partition_of.as_ref()).map(|(p, _)| p)
     }
     // A partition whose parent is made again is detached meanwhile: its columns change alone.
     if parent(p.to, table).is_some_and(|parent| recreated_table(p, parent)) {
@@ -373,7 +373,7 @@ pub(in crate::plan) fn set_not_null(
     let shown = qualified(table);
     let check = ident(&crate::plan::with_suffix(&format!("{}_{column}", table.name), "_not_null"));
     let col = ident(column);
-    if p.to.tables.get(table).is_some_and(|t| t.partition_by.is_some()) {
+    if p.to.tables.get(table).is_some_and(|t| t.more.partition_by.is_some()) {
         // A partitioned table's CHECK reaches its partitions, and partitions attached later in
         // phase 2 would need it already: the whole sequence stays in phase 3, after them.
         let sql = format!(
@@ -683,7 +683,9 @@ pub(in crate::plan) fn altered_column(
             let mut parents = vec![table.clone()];
             while let Some(parent) = parents.pop() {
                 for (child, t) in
-                    p.to.tables.iter().filter(|(_, t)| t.partition_of.as_ref().is_some_and(|(of, _)| *of == parent))
+                    p.to.tables
+                        .iter()
+                        .filter(|(_, t)| t.more.partition_of.as_ref().is_some_and(|(of, _)| *of == parent))
                 {
                     parents.push(child.clone());
                     let kept = t.column(&new.name).is_some_and(|c| c.not_null)

@@ -155,10 +155,10 @@ pub(in crate::plan) fn passed_down(p: &Planner, table: &QualifiedName, constrain
     if !matches!(constraint.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
         return false;
     }
-    let Some((parent, _)) = p.to.tables.get(table).and_then(|t| t.partition_of.as_ref()) else { return false };
+    let Some((parent, _)) = p.to.tables.get(table).and_then(|t| t.more.partition_of.as_ref()) else { return false };
     let Some(parent_table) = p.to.tables.get(parent) else { return false };
     let old_parent = p.from.tables.get(&p.old_table_name(parent));
-    let attached_now = p.from.tables.get(table).is_none_or(|t| t.partition_of.is_none());
+    let attached_now = p.from.tables.get(table).is_none_or(|t| t.more.partition_of.is_none());
     parent_table.constraints.iter().any(|(key, c)| {
         c.kind == constraint.kind
             && c.definition == constraint.definition
@@ -175,7 +175,7 @@ pub(in crate::plan) fn partition_keys_kept(p: &Planner, table: &QualifiedName, k
     }
     let mut out = Vec::new();
     for (partition, before) in &p.from.tables {
-        if before.partition_of.as_ref().map(|(parent, _)| parent) != Some(table) {
+        if before.more.partition_of.as_ref().map(|(parent, _)| parent) != Some(table) {
             continue;
         }
         let Some(after) = p.to.tables.get(partition) else { continue };
@@ -287,7 +287,7 @@ pub(in crate::plan) fn add_constraint(
     match new.kind {
         // PostgreSQL refuses a NOT VALID foreign key on a partitioned table: it is added checked,
         // which reads every partition under a SHARE ROW EXCLUSIVE lock (writes wait), so in phase 3.
-        ConstraintKind::ForeignKey if p.to.tables.get(table).is_some_and(|t| t.partition_by.is_some()) => {
+        ConstraintKind::ForeignKey if p.to.tables.get(table).is_some_and(|t| t.more.partition_by.is_some()) => {
             p.push_step(
                 phase.max(Phase::Rewrite),
                 rank,
@@ -311,7 +311,7 @@ pub(in crate::plan) fn add_constraint(
         ConstraintKind::PrimaryKey | ConstraintKind::Unique => match simple_key(&new.definition) {
             // A partitioned table's index cannot be built concurrently.
             Some((word, columns))
-                if phase == Phase::Online && p.to.tables.get(table).is_none_or(|t| t.partition_by.is_none()) =>
+                if phase == Phase::Online && p.to.tables.get(table).is_none_or(|t| t.more.partition_by.is_none()) =>
             {
                 let index = ident(key);
                 let build = rerunnable(

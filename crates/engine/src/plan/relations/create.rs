@@ -14,7 +14,7 @@ pub(in crate::plan) fn create_table_sql(catalog: &Catalog, name: &QualifiedName,
         .map(|(key, c)| format!("CONSTRAINT {} {}", ident(key), c.definition))
         .collect();
     // A partition must carry its parent's CHECKs to be attached (the catalog keeps them on the parent).
-    if let Some(parent) = table.partition_of.as_ref().and_then(|(parent, _)| catalog.tables.get(parent)) {
+    if let Some(parent) = table.more.partition_of.as_ref().and_then(|(parent, _)| catalog.tables.get(parent)) {
         keys.extend(
             parent
                 .constraints
@@ -29,6 +29,7 @@ pub(in crate::plan) fn create_table_sql(catalog: &Catalog, name: &QualifiedName,
     let mut own: Vec<String> = Vec::new();
     {
         let inherited: BTreeSet<&str> = table
+            .more
             .inherits
             .iter()
             .filter_map(|parent| catalog.tables.get(parent))
@@ -41,7 +42,7 @@ pub(in crate::plan) fn create_table_sql(catalog: &Catalog, name: &QualifiedName,
             .map(|c| column_sql(catalog, name, c))
             .collect();
         // A typed table's columns come from its type: what it lists are their options.
-        let of = match &table.of_type {
+        let of = match &table.more.of_type {
             Some(of) => {
                 lines = table
                     .columns
@@ -66,14 +67,14 @@ pub(in crate::plan) fn create_table_sql(catalog: &Catalog, name: &QualifiedName,
         } else {
             out.push_str(&format!(" (\n    {}\n)", lines.join(",\n    ")));
         }
-        if !table.inherits.is_empty() {
-            let parents: Vec<String> = table.inherits.iter().map(qualified).collect();
+        if !table.more.inherits.is_empty() {
+            let parents: Vec<String> = table.more.inherits.iter().map(qualified).collect();
             out.push_str(&format!(" INHERITS ({})", parents.join(", ")));
         }
         // An inherited column's own default or NOT NULL (`ALTER TABLE ONLY child …`): after the
         // statement, once the column exists.
         let parent_column = |column: &str| {
-            table.inherits.iter().filter_map(|parent| catalog.tables.get(parent)).find_map(|t| t.column(column))
+            table.more.inherits.iter().filter_map(|parent| catalog.tables.get(parent)).find_map(|t| t.column(column))
         };
         for column in table.columns.iter().filter(|c| inherited.contains(c.name.as_str())) {
             let Some(from_parent) = parent_column(&column.name) else { continue };
@@ -87,13 +88,13 @@ pub(in crate::plan) fn create_table_sql(catalog: &Catalog, name: &QualifiedName,
             }
         }
     }
-    if let Some(partition_by) = &table.partition_by {
+    if let Some(partition_by) = &table.more.partition_by {
         out.push_str(&format!(" PARTITION BY {partition_by}"));
     }
-    if !table.options.is_empty() {
-        out.push_str(&format!(" WITH ({})", table.options.join(", ")));
+    if !table.more.options.is_empty() {
+        out.push_str(&format!(" WITH ({})", table.more.options.join(", ")));
     }
-    if let Some(tablespace) = &table.tablespace {
+    if let Some(tablespace) = &table.more.tablespace {
         out.push_str(&format!(" TABLESPACE {}", ident(tablespace)));
     }
     out.push(';');
@@ -109,7 +110,7 @@ pub(in crate::plan) fn create_table_sql(catalog: &Catalog, name: &QualifiedName,
         out.push_str(&format!("\nALTER TABLE {shown} FORCE ROW LEVEL SECURITY;"));
     }
     // `USING INDEX` waits for the index (`replica_identity_index`).
-    if let Some(identity) = table.replica_identity.as_ref().filter(|i| !uses_index(i)) {
+    if let Some(identity) = table.more.replica_identity.as_ref().filter(|i| !uses_index(i)) {
         out.push_str(&format!("\nALTER TABLE {shown} REPLICA IDENTITY {identity};"));
     }
     out

@@ -17,14 +17,14 @@ pub(in crate::plan) fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
             c.key
                 .find(&p.to.indexes)
                 .and_then(|(_, i)| p.to.tables.get(&i.table))
-                .is_some_and(|t| t.partition_by.is_some())
+                .is_some_and(|t| t.more.partition_by.is_some())
         })
         .map(|c| c.object.clone())
         .collect();
     let attached_parents: BTreeSet<QualifiedName> = p
         .changes_of(ObjectKind::Table)
         .filter(|c| c.change == ChangeKind::Added)
-        .filter_map(|c| c.key.find(&p.to.tables)?.1.partition_of.as_ref().map(|(parent, _)| parent.clone()))
+        .filter_map(|c| c.key.find(&p.to.tables)?.1.more.partition_of.as_ref().map(|(parent, _)| parent.clone()))
         .collect();
     for change in changes {
         let new = change.key.find(&p.to.indexes);
@@ -41,8 +41,8 @@ pub(in crate::plan) fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
         // (matched or built): an index of its own beforehand could not be attached to them yet.
         let attached_later = |index: &crate::catalog::Index| {
             index.attached_to.is_some()
-                && p.to.tables.get(&index.table).is_some_and(|t| t.partition_of.is_some())
-                && p.from.tables.get(&index.table).is_some_and(|t| t.partition_of.is_none())
+                && p.to.tables.get(&index.table).is_some_and(|t| t.more.partition_of.is_some())
+                && p.from.tables.get(&index.table).is_some_and(|t| t.more.partition_of.is_none())
         };
         if new.is_some_and(|(_, i)| attached_later(i)) && change.change == ChangeKind::Added {
             continue;
@@ -55,7 +55,7 @@ pub(in crate::plan) fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
         }
         match (change.change, old, new) {
             (ChangeKind::Added, _, Some((name, index))) => {
-                let partitioned = p.to.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
+                let partitioned = p.to.tables.get(&index.table).is_some_and(|t| t.more.partition_by.is_some());
                 let on_new_relation = p.created.contains_key(&format!("table {}", index.table))
                     || added_objects.contains(&index.table.to_string());
                 // On a partitioned table: the parent index `ON ONLY` the parent, each partition's
@@ -78,7 +78,7 @@ pub(in crate::plan) fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                 // matches the parent's indexes with the intended ones.
                 let new_partition = on_new_relation
                     && index.attached_to.is_none()
-                    && p.to.tables.get(&index.table).is_some_and(|t| t.partition_of.is_some());
+                    && p.to.tables.get(&index.table).is_some_and(|t| t.more.partition_of.is_some());
                 let rank = if new_partition { Rank::IndexAttach } else { Rank::Index };
                 // On a column whose type changes (phase 3): built after the change, in its
                 // transaction (which CONCURRENTLY cannot run in).
@@ -103,11 +103,11 @@ pub(in crate::plan) fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                 p.created.insert(format!("index {name}"), Phase::Online);
             }
             (ChangeKind::Removed, Some((name, index)), _) => {
-                let detached = p.to.tables.get(&index.table).is_some_and(|t| t.partition_of.is_none());
+                let detached = p.to.tables.get(&index.table).is_some_and(|t| t.more.partition_of.is_none());
                 if index.attached_to.is_some() && !detached {
                     continue; // dropped with its parent index
                 }
-                let partitioned = p.from.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
+                let partitioned = p.from.tables.get(&index.table).is_some_and(|t| t.more.partition_by.is_some());
                 let table_dropped = dropped_tables.contains(&index.table.to_string());
                 if table_dropped {
                     continue; // dropped with its table
@@ -220,7 +220,7 @@ pub(in crate::plan) fn attachment_changed(
     // A partition of the same table on both sides (one that joins or leaves has its indexes
     // attached or detached with it).
     let stays_partition = match (p.to.tables.get(&index.table), p.from.tables.get(&old.table)) {
-        (Some(new), Some(from)) => new.partition_of.is_some() && same_partition(p, from, new),
+        (Some(new), Some(from)) => new.more.partition_of.is_some() && same_partition(p, from, new),
         _ => false,
     };
     match (&old.attached_to, &index.attached_to) {
@@ -284,10 +284,10 @@ pub(in crate::plan) fn index_dependents(
     }
     if let Some(table) = p.to.tables.get(&index.table) {
         let shown = qualified(&index.table);
-        if table.replica_identity.as_deref().is_some_and(|i| uses_index(i) && i.ends_with(&ident(&name.name))) {
+        if table.more.replica_identity.as_deref().is_some_and(|i| uses_index(i) && i.ends_with(&ident(&name.name))) {
             after.push(format!("ALTER TABLE {shown} REPLICA IDENTITY USING INDEX {};", ident(&name.name)));
         }
-        if table.cluster_on.as_deref() == Some(name.name.as_str()) {
+        if table.more.cluster_on.as_deref() == Some(name.name.as_str()) {
             after.push(format!("ALTER TABLE {shown} CLUSTER ON {};", ident(&name.name)));
         }
     }
@@ -302,7 +302,7 @@ pub(in crate::plan) fn rebuild_index(
     change: &Change,
 ) {
     let (before, after) = index_dependents(p, name, index);
-    let partitioned = p.to.tables.get(&index.table).is_some_and(|t| t.partition_by.is_some());
+    let partitioned = p.to.tables.get(&index.table).is_some_and(|t| t.more.partition_by.is_some());
     if partitioned || index.attached_to.is_some() {
         let mut sql = before;
         sql.push(format!("DROP INDEX IF EXISTS {};", qualified(name)));
@@ -312,7 +312,9 @@ pub(in crate::plan) fn rebuild_index(
             sql.push(create_index(name, index).replacen(" ON ", " ON ONLY ", 1));
             // (A table that becomes a partition later gets its index from the attach.)
             let partition_now = |table: &QualifiedName| match p.from.tables.get(&p.old_table_name(table)) {
-                Some(t) => t.partition_of.as_ref().is_some_and(|(parent, _)| *parent == p.old_table_name(&index.table)),
+                Some(t) => {
+                    t.more.partition_of.as_ref().is_some_and(|(parent, _)| *parent == p.old_table_name(&index.table))
+                }
                 None => true, // a new partition, attached in phase 2
             };
             for (child, child_index) in

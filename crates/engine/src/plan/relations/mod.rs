@@ -36,7 +36,7 @@ pub(in crate::plan) fn giving_parent<'c>(
     column: &str,
 ) -> Option<&'c QualifiedName> {
     let t = catalog.tables.get(table)?;
-    t.inherits.iter().find(|parent| catalog.tables.get(*parent).is_some_and(|pt| pt.column(column).is_some()))
+    t.more.inherits.iter().find(|parent| catalog.tables.get(*parent).is_some_and(|pt| pt.column(column).is_some()))
 }
 
 /// Whether a parent `table` inherits from on both sides gains `column`: its ADD COLUMN reaches the
@@ -44,9 +44,9 @@ pub(in crate::plan) fn giving_parent<'c>(
 pub(in crate::plan) fn gains_from_its_parent(p: &Planner, table: &QualifiedName, column: &str) -> bool {
     let old_table = p.old_table_name(table);
     let (Some(new), Some(old)) = (p.to.tables.get(table), p.from.tables.get(&old_table)) else { return false };
-    new.inherits.iter().any(|parent| {
+    new.more.inherits.iter().any(|parent| {
         let old_parent = p.old_table_name(parent);
-        old.inherits.contains(&old_parent)
+        old.more.inherits.contains(&old_parent)
             && p.to.tables.get(parent).is_some_and(|t| t.column(column).is_some())
             && p.from.tables.get(&old_parent).is_some_and(|t| t.column(column).is_none())
     })
@@ -80,7 +80,13 @@ pub(in crate::plan) fn parents_first<'c>(
 ) -> Vec<&'c QualifiedName> {
     let parents = |name: &QualifiedName| -> Vec<QualifiedName> {
         let table = &catalog.tables[name];
-        table.partition_of.iter().map(|(parent, _)| parent.clone()).chain(table.inherits.iter().cloned()).collect()
+        table
+            .more
+            .partition_of
+            .iter()
+            .map(|(parent, _)| parent.clone())
+            .chain(table.more.inherits.iter().cloned())
+            .collect()
     };
     let mut out: Vec<&QualifiedName> = Vec::new();
     let mut left = names;

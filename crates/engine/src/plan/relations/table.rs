@@ -15,10 +15,10 @@ pub(in crate::plan) fn added_tables(p: &mut Planner) {
         let sql = create_table_sql(p.to, name, table);
         p.push_step(Phase::Prepare, Rank::Table, sql, vec![format!("table {name}")], None);
         p.created.insert(format!("table {name}"), Phase::Prepare);
-        if let Some(identity) = table.replica_identity.as_ref().filter(|i| uses_index(i)) {
+        if let Some(identity) = table.more.replica_identity.as_ref().filter(|i| uses_index(i)) {
             replica_identity_index(p, name, identity, format!("table {name}"));
         }
-        if let Some((parent, bound)) = &table.partition_of {
+        if let Some((parent, bound)) = &table.more.partition_of {
             // Until cleanup the parent keeps the columns it loses: the new partition needs them.
             let mut sql = String::new();
             let old_parent = p.old_table_name(parent);
@@ -60,15 +60,15 @@ pub(in crate::plan) fn removed_tables(p: &mut Planner) {
         .tables
         .iter()
         .filter_map(|(name, t)| {
-            let (parent, bound) = t.partition_of.as_ref()?;
-            let before = p.from.tables.get(&p.old_table_name(name)).and_then(|o| o.partition_of.as_ref());
+            let (parent, bound) = t.more.partition_of.as_ref()?;
+            let before = p.from.tables.get(&p.old_table_name(name)).and_then(|o| o.more.partition_of.as_ref());
             let same = before
                 .is_some_and(|(old_parent, old_bound)| *old_parent == p.old_table_name(parent) && old_bound == bound);
             (!same).then(|| p.old_table_name(parent))
         })
         .collect();
     for name in &removed {
-        let Some((parent, _)) = &p.from.tables[*name].partition_of else { continue };
+        let Some((parent, _)) = &p.from.tables[*name].more.partition_of else { continue };
         if attaching.contains(parent) && !recreated_from(p, parent) {
             let sql = format!("ALTER TABLE {} DETACH PARTITION {};", qualified(parent), qualified(name));
             let note = Some(format!(
@@ -87,7 +87,7 @@ pub(in crate::plan) fn removed_tables(p: &mut Planner) {
     for name in parents_first(p.from, removed).into_iter().rev() {
         let sql = format!("DROP TABLE IF EXISTS {};", qualified(name));
         // A partition of a parent made again went with its old parent, its rows copied first.
-        let parent = p.from.tables[name].partition_of.as_ref().map(|(parent, _)| parent);
+        let parent = p.from.tables[name].more.partition_of.as_ref().map(|(parent, _)| parent);
         let copied = parent.filter(|parent| {
             p.to.tables.keys().any(|new_name| p.old_table_name(new_name) == **parent && recreated_table(p, new_name))
         });
@@ -165,13 +165,13 @@ pub(in crate::plan) fn altered_tables(p: &mut Planner) {
             // A partition gets whatever its parent gains (columns, keys, indexes): one that leaves
             // is detached first. One attached before the parent's drops (phase 4) must have the
             // columns still to be dropped.
-            if let Some((parent, _)) = &old.partition_of {
+            if let Some((parent, _)) = &old.more.partition_of {
                 // A parent made again is under its moved name by then.
                 let parent = if recreated_from(p, parent) { moved_table(parent) } else { parent.clone() };
                 let sql = format!("ALTER TABLE {} DETACH PARTITION {shown};", qualified(&parent));
                 p.push(Phase::Prepare, Rank::Table, sql, &change);
             }
-            if let Some((parent, bound)) = &new.partition_of {
+            if let Some((parent, bound)) = &new.more.partition_of {
                 let mut sql = Vec::new();
                 let after: Vec<String> =
                     p.to.tables
@@ -204,8 +204,8 @@ pub(in crate::plan) fn altered_tables(p: &mut Planner) {
             }
         }
         // A parent that goes is left first, before it gains columns its old child must not get.
-        let new_parents: Vec<QualifiedName> = new.inherits.iter().map(|t| p.old_table_name(t)).collect();
-        for parent in old.inherits.iter().filter(|t| !new_parents.contains(t)) {
+        let new_parents: Vec<QualifiedName> = new.more.inherits.iter().map(|t| p.old_table_name(t)).collect();
+        for parent in old.more.inherits.iter().filter(|t| !new_parents.contains(t)) {
             p.push(
                 Phase::Prepare,
                 Rank::Table,
@@ -216,7 +216,7 @@ pub(in crate::plan) fn altered_tables(p: &mut Planner) {
         // PostgreSQL joins a table to a parent only when it has every column of the parent: one
         // whose parent still has columns it drops at cleanup joins after those drops.
         let joined: Vec<&QualifiedName> =
-            new.inherits.iter().filter(|t| !old.inherits.contains(&p.old_table_name(t))).collect();
+            new.more.inherits.iter().filter(|t| !old.more.inherits.contains(&p.old_table_name(t))).collect();
         for parent in joined {
             let kept: Vec<&str> =
                 p.to.tables
@@ -231,12 +231,12 @@ pub(in crate::plan) fn altered_tables(p: &mut Planner) {
             p.push(phase, rank, format!("ALTER TABLE {shown} INHERIT {};", qualified(parent)), &change);
         }
         let as_set = |options: &[String]| options.iter().cloned().collect::<BTreeSet<String>>();
-        if as_set(&old.options) != as_set(&new.options) {
+        if as_set(&old.more.options) != as_set(&new.more.options) {
             let names = |options: &[String]| -> Vec<String> {
                 options.iter().map(|o| o.split('=').next().unwrap_or(o).trim().to_string()).collect()
             };
             let gone: Vec<String> =
-                names(&old.options).into_iter().filter(|n| !names(&new.options).contains(n)).collect();
+                names(&old.more.options).into_iter().filter(|n| !names(&new.more.options).contains(n)).collect();
             if !gone.is_empty() {
                 p.push(
                     Phase::Prepare,
@@ -247,11 +247,11 @@ pub(in crate::plan) fn altered_tables(p: &mut Planner) {
             }
             // All of the target's, in its order: PostgreSQL keeps the options not set here first
             // and appends these, so the table ends with the target's order.
-            if !new.options.is_empty() {
+            if !new.more.options.is_empty() {
                 p.push(
                     Phase::Prepare,
                     Rank::TableProperty,
-                    format!("ALTER TABLE {shown} SET ({});", new.options.join(", ")),
+                    format!("ALTER TABLE {shown} SET ({});", new.more.options.join(", ")),
                     &change,
                 );
             }
@@ -264,22 +264,32 @@ pub(in crate::plan) fn altered_tables(p: &mut Planner) {
             let word = if new.force_row_level_security { "FORCE" } else { "NO FORCE" };
             p.push(Phase::Prepare, Rank::Policy, format!("ALTER TABLE {shown} {word} ROW LEVEL SECURITY;"), &change);
         }
-        if old.replica_identity != new.replica_identity && new.replica_identity.as_deref().is_some_and(uses_index) {
-            replica_identity_index(p, name, new.replica_identity.as_deref().unwrap_or_default(), change_id(&change));
-        } else if old.replica_identity != new.replica_identity {
-            let identity = new.replica_identity.as_deref().unwrap_or("DEFAULT");
+        if old.more.replica_identity != new.more.replica_identity
+            && new.more.replica_identity.as_deref().is_some_and(uses_index)
+        {
+            replica_identity_index(
+                p,
+                name,
+                new.more.replica_identity.as_deref().unwrap_or_default(),
+                change_id(&change),
+            );
+        } else if old.more.replica_identity != new.more.replica_identity {
+            let identity = new.more.replica_identity.as_deref().unwrap_or("DEFAULT");
             // Leaving an index: before its columns may drop NOT NULL (which it would refuse).
-            let rank =
-                if old.replica_identity.as_deref().is_some_and(uses_index) { Rank::Table } else { Rank::TableProperty };
+            let rank = if old.more.replica_identity.as_deref().is_some_and(uses_index) {
+                Rank::Table
+            } else {
+                Rank::TableProperty
+            };
             p.push(Phase::Prepare, rank, format!("ALTER TABLE {shown} REPLICA IDENTITY {identity};"), &change);
         }
-        if old.of_type != new.of_type {
+        if old.more.of_type != new.more.of_type {
             // Leaving its type first (its columns then change freely); joining one once its
             // columns are the type's.
-            if old.of_type.is_some() {
+            if old.more.of_type.is_some() {
                 p.push(Phase::Prepare, Rank::Table, format!("ALTER TABLE {shown} NOT OF;"), &change);
             }
-            if let Some(of) = &new.of_type {
+            if let Some(of) = &new.more.of_type {
                 p.push(
                     Phase::Prepare,
                     Rank::TableProperty,
@@ -288,8 +298,8 @@ pub(in crate::plan) fn altered_tables(p: &mut Planner) {
                 );
             }
         }
-        if old.tablespace != new.tablespace {
-            let tablespace = new.tablespace.as_deref().map_or("pg_default".to_string(), ident);
+        if old.more.tablespace != new.more.tablespace {
+            let tablespace = new.more.tablespace.as_deref().map_or("pg_default".to_string(), ident);
             p.push(
                 Phase::Rewrite,
                 Rank::TableProperty,
@@ -383,10 +393,10 @@ pub(in crate::plan) fn settings(p: &mut Planner) {
                 steps.push((Phase::Prepare, Rank::TableProperty, sql, id));
             }
         }
-        let previous = old.and_then(|t| t.cluster_on.as_ref());
-        if previous != new.cluster_on.as_ref() {
+        let previous = old.and_then(|t| t.more.cluster_on.as_ref());
+        if previous != new.more.cluster_on.as_ref() {
             let id = format!("table {name}");
-            match &new.cluster_on {
+            match &new.more.cluster_on {
                 Some(index) => {
                     let built = p.created.get(&format!("index {}", QualifiedName::new(&name.schema, index))).copied();
                     let phase = built.unwrap_or(Phase::Prepare).max(Phase::Prepare);
@@ -484,7 +494,7 @@ pub(in crate::plan) fn free_names(p: &mut Planner) {
 /// Whether a table is the same partition (or no partition) on both sides: the same parent (under
 /// a confirmed new name too) and the same bound.
 pub(in crate::plan) fn same_partition(p: &Planner, old: &Table, new: &Table) -> bool {
-    match (&old.partition_of, &new.partition_of) {
+    match (&old.more.partition_of, &new.more.partition_of) {
         (Some((old_parent, old_bound)), Some((new_parent, new_bound))) => {
             *old_parent == p.old_table_name(new_parent) && old_bound == new_bound
         }
@@ -498,7 +508,7 @@ pub(in crate::plan) fn same_partition(p: &Planner, old: &Table, new: &Table) -> 
 pub(in crate::plan) fn partition_key_of_type(p: &Planner, name: &QualifiedName) -> bool {
     p.to.tables.iter().any(|(table, new)| {
         p.from.tables.get(&p.old_table_name(table)).is_some_and(|old| {
-            old.partition_by == new.partition_by
+            old.more.partition_by == new.more.partition_by
                 && partition_key_columns(old)
                     .any(|c| crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name))
         })
@@ -521,13 +531,14 @@ pub(in crate::plan) fn recreated_from(p: &Planner, old_name: &QualifiedName) -> 
 pub(in crate::plan) fn recreated_table(p: &Planner, name: &QualifiedName) -> bool {
     let new = p.to.tables.get(name);
     let old = p.from.tables.get(&p.old_table_name(name));
-    matches!((old, new), (Some(old), Some(new)) if old.partition_by != new.partition_by || partition_key_retyped(old, new))
+    matches!((old, new), (Some(old), Some(new)) if old.more.partition_by != new.more.partition_by || partition_key_retyped(old, new))
         || key_type_remade(p, name)
 }
 
 /// The columns of `table` its partition key reads.
 pub(in crate::plan) fn partition_key_columns(table: &Table) -> impl Iterator<Item = &Column> {
     let words: Vec<String> = table
+        .more
         .partition_by
         .as_deref()
         .unwrap_or_default()
@@ -552,7 +563,7 @@ pub(in crate::plan) fn key_type_remade(p: &Planner, name: &QualifiedName) -> boo
     let (Some(old), Some(new)) = (p.from.tables.get(&p.old_table_name(name)), p.to.tables.get(name)) else {
         return false;
     };
-    old.partition_by == new.partition_by
+    old.more.partition_by == new.more.partition_by
         && partition_key_columns(old).any(|column| {
             new.column(&column.name).is_some_and(|target| target.data_type == column.data_type)
                 && crate::catalog::datatype::type_name(&column.data_type)
@@ -601,7 +612,7 @@ pub(in crate::plan) fn recreate_table(p: &mut Planner, name: &QualifiedName, old
     }
     // A partition made again (it becomes partitioned itself, or stops being) leaves its parent
     // under its old name, and the new table takes its place.
-    if let Some((parent, _)) = &old.partition_of {
+    if let Some((parent, _)) = &old.more.partition_of {
         let parent = if recreated_from(p, parent) { moved_table(parent) } else { parent.clone() };
         prepare.push(format!("ALTER TABLE {} DETACH PARTITION {};", qualified(&parent), qualified(&moved)));
     }
@@ -612,7 +623,7 @@ pub(in crate::plan) fn recreate_table(p: &mut Planner, name: &QualifiedName, old
         .tables
         .iter()
         .filter_map(|(partition, t)| {
-            let (_, bound) = t.partition_of.as_ref().filter(|(parent, _)| parent == name)?;
+            let (_, bound) = t.more.partition_of.as_ref().filter(|(parent, _)| parent == name)?;
             let before = p.from.tables.get(&p.old_table_name(partition))?;
             (same_partition(p, before, t) && !recreated_table(p, partition)).then(|| (partition.clone(), bound.clone()))
         })
@@ -621,14 +632,14 @@ pub(in crate::plan) fn recreate_table(p: &mut Planner, name: &QualifiedName, old
         prepare.push(format!("ALTER TABLE {} DETACH PARTITION {};", qualified(&moved), qualified(partition)));
     }
     prepare.push(create_table_sql(p.to, name, new));
-    if let Some((parent, bound)) = &new.partition_of {
+    if let Some((parent, bound)) = &new.more.partition_of {
         prepare.push(format!("ALTER TABLE {} ATTACH PARTITION {} {bound};", qualified(parent), qualified(name)));
     }
     for (index_name, index) in p.to.indexes.iter().filter(|(_, i)| i.table == *name) {
         prepare.push(create_index(index_name, index).replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1));
     }
     let shown = qualified(name);
-    if let Some(identity) = new.replica_identity.as_ref().filter(|i| uses_index(i)) {
+    if let Some(identity) = new.more.replica_identity.as_ref().filter(|i| uses_index(i)) {
         prepare.push(format!("ALTER TABLE {shown} REPLICA IDENTITY {identity};"));
     }
     for key in p.to.triggers.keys().chain(p.to.policies.keys()).filter(|k| k.starts_with(&format!("{name}."))) {
@@ -658,15 +669,15 @@ pub(in crate::plan) fn recreate_table(p: &mut Planner, name: &QualifiedName, old
     }
     // The new table gets the target's owner, comments and privileges.
     prepare.extend(p.carried_along("table", &name.to_string(), &shown));
-    let note = if old.partition_by == new.partition_by {
+    let note = if old.more.partition_by == new.more.partition_by {
         format!(
             "{name} changes the type of a column its partition key reads: PostgreSQL cannot alter it in place, so a new table is created and the rows are copied in phase 3; stop writes to it from here until then"
         )
     } else {
         format!(
             "{name} changes its partitioning ({} → {}): PostgreSQL cannot convert a table in place, so a new one is created and the rows are copied in phase 3; stop writes to it from here until then",
-            old.partition_by.as_deref().unwrap_or("not partitioned"),
-            new.partition_by.as_deref().unwrap_or("not partitioned")
+            old.more.partition_by.as_deref().unwrap_or("not partitioned"),
+            new.more.partition_by.as_deref().unwrap_or("not partitioned")
         )
     };
     p.push_step(Phase::Prepare, Rank::FreeName, prepare.join("\n"), id.clone(), Some(note));
@@ -718,7 +729,7 @@ pub(in crate::plan) fn recreate_table(p: &mut Planner, name: &QualifiedName, old
     }
     // Its own foreign keys once its rows are in (checked: a partitioned table takes no NOT VALID one).
     for (key, constraint) in new.constraints.iter().filter(|(_, c)| is_foreign(c)) {
-        let not_valid = constraint.not_valid && new.partition_by.is_none();
+        let not_valid = constraint.not_valid && new.more.partition_by.is_none();
         p.push_step(
             Phase::Rewrite,
             Rank::ForeignKey,
