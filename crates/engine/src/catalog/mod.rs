@@ -690,6 +690,14 @@ mod tests {
         assert!(read.not_null && read.more.options.is_empty());
     }
 
+    /// A catalog of many objects is mostly tables and columns: a field added inline to either is
+    /// paid by every one of them (put rare ones in `more`).
+    #[test]
+    fn tables_and_columns_stay_compact() {
+        assert!(std::mem::size_of::<Column>() <= 96, "a Column is {} bytes", std::mem::size_of::<Column>());
+        assert!(std::mem::size_of::<Table>() <= 64, "a Table is {} bytes", std::mem::size_of::<Table>());
+    }
+
     #[test]
     fn a_table_serializes_with_every_field_at_the_top_level_and_reads_back() {
         let mut table = Table::default();
