@@ -707,8 +707,8 @@ fn item(item: &Item) -> Line<'_> {
     item.0
         .iter()
         .map(|span| match span {
-            Span::Text(text) => t(text),
-            Span::Code(code) => c(code),
+            Span::Text(text) => t(text.as_ref()),
+            Span::Code(code) => c(code.as_ref()),
         })
         .collect()
 }

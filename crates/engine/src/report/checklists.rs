@@ -5,6 +5,7 @@ use super::{ChangeRow, NewTable, TypeChange};
 use crate::diff::{ChangeKind, ObjectKind, Property};
 use crate::release::Release;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// A titled list of things to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,17 +22,18 @@ pub struct Item(pub Vec<Span>);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Span {
-    Text(String),
-    Code(String),
+    /// Prose: most of it the same words in every report, kept once (`Cow::Borrowed`).
+    Text(Cow<'static, str>),
+    Code(Cow<'static, str>),
 }
 
 impl Item {
-    fn t(mut self, text: impl Into<String>) -> Item {
+    fn t(mut self, text: impl Into<Cow<'static, str>>) -> Item {
         self.0.push(Span::Text(text.into()));
         self
     }
 
-    fn c(mut self, code: impl Into<String>) -> Item {
+    fn c(mut self, code: impl Into<Cow<'static, str>>) -> Item {
         self.0.push(Span::Code(code.into()));
         self
     }
@@ -40,9 +42,9 @@ impl Item {
     fn names(mut self, names: &[&str]) -> Item {
         for (i, name) in names.iter().enumerate() {
             if i > 0 {
-                self.0.push(Span::Text(", ".into()));
+                self.0.push(Span::Text(Cow::Borrowed(", ")));
             }
-            self.0.push(Span::Code((*name).to_string()));
+            self.0.push(Span::Code(Cow::Owned((*name).to_string())));
         }
         self
     }
@@ -52,13 +54,13 @@ impl Item {
         self.0
             .iter()
             .map(|s| match s {
-                Span::Text(t) | Span::Code(t) => t.as_str(),
+                Span::Text(t) | Span::Code(t) => t.as_ref(),
             })
             .collect()
     }
 }
 
-fn t(text: impl Into<String>) -> Item {
+fn t(text: impl Into<Cow<'static, str>>) -> Item {
     Item::default().t(text)
 }
 
@@ -88,14 +90,14 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
     }
     let mut schema = vec![
         t("Restore a recent copy of the database dumped as ")
-            .c(from)
+            .c(from.to_string())
             .t(" and run the migration on it with ")
             .c("psql -v ON_ERROR_STOP=1 -f migration.sql")
             .t("; every phase must finish without error."),
         t("Dump the migrated copy with ")
             .c("pg_dump --schema-only")
             .t(" and compare it with ")
-            .c(to)
+            .c(to.to_string())
             .t(" (")
             .c(format!("schemadrift diff migrated.sql {to}"))
             .t("): it must report no difference."),
@@ -201,12 +203,12 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
     if facts.release.compatibility.iter().any(|c| c.old_code_after_migration != crate::compat::Works::Yes) {
         compatibility.push(
             t("Run the tests of the code now deployed (written for ")
-                .c(from)
+                .c(from.to_string())
                 .t(") against the migrated copy: the changes marked as breaking or to review in the \
                    compatibility table must pass or be covered by the deploy order."),
         );
     }
-    compatibility.push(t("Run the new code's tests (written for ").c(to).t(") against the migrated copy."));
+    compatibility.push(t("Run the new code's tests (written for ").c(to.to_string()).t(") against the migrated copy."));
     out.push(Checklist { title: "Backward compatibility".into(), items: compatibility });
 
     let mut rollback = vec![
@@ -227,7 +229,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
 pub(super) fn post_migration(facts: &Facts<'_>) -> Vec<Checklist> {
     let mut out = Vec::new();
     for table in facts.new_tables {
-        let mut deploy = t("Deploy the code that writes and reads ").c(&table.table);
+        let mut deploy = t("Deploy the code that writes and reads ").c(table.table.clone());
         if let Some(comment) = &table.comment {
             deploy = deploy.t(format!(" ({comment})"));
         }

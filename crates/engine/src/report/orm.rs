@@ -74,6 +74,9 @@ pub fn hints(to: &Catalog, new_tables: &[NewTable], changed: &[ColumnDifferences
             let _ = writeln!(prisma, "  @@schema({})", prisma_string(&name.schema));
         }
         prisma.push_str("}\n");
+        // Kept for the whole report, one per new table: no room left from growing.
+        drizzle.shrink_to_fit();
+        prisma.shrink_to_fit();
         tables.push(OrmHint { table: table.table.clone(), status: "new", drizzle, prisma });
     }
     for table in changed {
