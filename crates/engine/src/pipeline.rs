@@ -159,6 +159,11 @@ impl Comparison {
     /// The script that takes `to` back to `from`: the migration the other way (confirmed renames
     /// reversed), headed by what it cannot bring back.
     pub fn rollback(&self) -> &str {
+        self.rollback_made()
+    }
+
+    /// The rollback, made on first need; shared (not copied) with the report, which holds it too.
+    fn rollback_made(&self) -> &Arc<str> {
         self.rollback.get_or_init(|| {
             let reversed = DiffOptions {
                 renames: self
@@ -176,12 +181,6 @@ impl Comparison {
         })
     }
 
-    /// [`Comparison::rollback`], shared rather than copied (the report holds it too).
-    fn shared_rollback(&self) -> Arc<str> {
-        self.rollback();
-        self.rollback.get().cloned().unwrap_or_default()
-    }
-
     /// The report as data (the CLI's `json` format; Markdown and HTML are written from it).
     pub fn report(&self) -> &Report {
         self.report.get_or_init(|| {
@@ -194,7 +193,7 @@ impl Comparison {
                     inputs: [from.facts.clone(), to.facts.clone()],
                     options: &self.options,
                     secrets: [from.secrets.clone(), to.secrets.clone()],
-                    rollback: self.shared_rollback(),
+                    rollback: Arc::clone(self.rollback_made()),
                 },
             )
         })
