@@ -97,24 +97,12 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
             (_, ChangeKind::Renamed) => {
                 entry(change, No, No, "the old name is gone after the migration, the new one missing before it")
             }
-            (
-                ObjectKind::Table
-                | ObjectKind::View
-                | ObjectKind::MaterializedView
-                | ObjectKind::Function
-                | ObjectKind::Sequence
-                | ObjectKind::Schema,
-                ChangeKind::Added,
-            ) => entry(change, Yes, No, format!("new code uses the {kind}, which exists only after the migration")),
-            (
-                ObjectKind::Table
-                | ObjectKind::View
-                | ObjectKind::MaterializedView
-                | ObjectKind::Function
-                | ObjectKind::Sequence
-                | ObjectKind::Schema,
-                ChangeKind::Removed,
-            ) => entry(change, No, Yes, format!("old code may still use the {kind}: drop it after the deploy")),
+            (object_kind, ChangeKind::Added) if code_names(object_kind) => {
+                entry(change, Yes, No, format!("new code uses the {kind}, which exists only after the migration"))
+            }
+            (object_kind, ChangeKind::Removed) if code_names(object_kind) => {
+                entry(change, No, Yes, format!("old code may still use the {kind}: drop it after the deploy"))
+            }
             (ObjectKind::Column, ChangeKind::Added) => {
                 let column =
                     change.key.member().and_then(|(table, column)| to.tables.get(table).and_then(|t| t.column(column)));
@@ -227,6 +215,20 @@ pub fn recommendation(entries: &[Compatibility], risks: &[Risk]) -> String {
         text.push_str(" High risks need review before the migration runs.");
     }
     text
+}
+
+/// Objects application code names directly (queries a table, calls a function): one that comes
+/// or goes breaks the code written for the other side.
+fn code_names(kind: ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Table
+            | ObjectKind::View
+            | ObjectKind::MaterializedView
+            | ObjectKind::Function
+            | ObjectKind::Sequence
+            | ObjectKind::Schema
+    )
 }
 
 #[cfg(test)]
