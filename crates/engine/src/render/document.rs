@@ -34,12 +34,31 @@ pub enum Block<'a> {
     Paragraph(Line<'a>),
     /// A highlighted remark (a blockquote in Markdown).
     Callout(Line<'a>),
-    List(Vec<Line<'a>>),
-    Checklist(Vec<Line<'a>>),
-    Table(Vec<Line<'a>>, Vec<Vec<Line<'a>>>),
+    /// A list begins: its items follow, one block each, then [`Block::End`]. Lists and tables come
+    /// an item or a row at a time, so that a list of 80,000 names is never held whole.
+    List(ListKind),
+    Item(ListKind, Line<'a>),
+    /// A table begins with its header: its rows follow, one block each, then [`Block::End`].
+    Table(Vec<Line<'a>>),
+    Row(Vec<Line<'a>>),
+    /// The list or the table that began last ends.
+    End(Ends),
     Code(&'static str, Cow<'a, str>),
     /// A horizontal rule.
     Rule,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Bullets,
+    /// Things to tick off.
+    Checklist,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ends {
+    List(ListKind),
+    Table,
 }
 
 fn t<'a>(text: impl Into<Cow<'a, str>>) -> Inline<'a> {
@@ -101,8 +120,24 @@ impl<'a> Builder<'a, '_> {
         self.push(Block::Paragraph(line));
     }
 
-    fn table(&mut self, header: &[&str], rows: Vec<Vec<Line<'a>>>) {
-        self.push(Block::Table(header.iter().map(|h| text_cell(h.to_string())).collect(), rows));
+    fn table(&mut self, header: &[&str], rows: impl IntoIterator<Item = Vec<Line<'a>>>) {
+        self.push(Block::Table(header.iter().map(|h| text_cell(h.to_string())).collect()));
+        for row in rows {
+            self.push(Block::Row(row));
+        }
+        self.push(Block::End(Ends::Table));
+    }
+
+    fn list_of(&mut self, kind: ListKind, items: impl IntoIterator<Item = Line<'a>>) {
+        self.push(Block::List(kind));
+        for item in items {
+            self.push(Block::Item(kind, item));
+        }
+        self.push(Block::End(Ends::List(kind)));
+    }
+
+    fn list(&mut self, items: impl IntoIterator<Item = Line<'a>>) {
+        self.list_of(ListKind::Bullets, items);
     }
 }
 
@@ -171,7 +206,7 @@ fn summary<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     ]);
     if !report.key_findings.is_empty() {
         d.p(vec![b("Key findings:")]);
-        d.push(Block::List(report.key_findings.iter().map(|f| vec![t(f)]).collect()));
+        d.list(report.key_findings.iter().map(|f| vec![t(f)]));
     }
     let count = |level: &str| report.risk_counts.get(level).copied().unwrap_or(0);
     d.p(vec![
@@ -220,33 +255,26 @@ fn inventory<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
             d.p(vec![t("None.")]);
             continue;
         }
-        let rows = tables
-            .iter()
-            .map(|table| {
-                vec![
-                    code_cell(&table.table),
-                    text_cell(table.columns.to_string()),
-                    text_cell(table.indexes.to_string()),
-                    text_cell(table.definition_lines.to_string()),
-                    or_dash(table.comment.as_deref(), false),
-                ]
-            })
-            .collect();
+        let rows = tables.iter().map(|table| {
+            vec![
+                code_cell(&table.table),
+                text_cell(table.columns.to_string()),
+                text_cell(table.indexes.to_string()),
+                text_cell(table.definition_lines.to_string()),
+                or_dash(table.comment.as_deref(), false),
+            ]
+        });
         d.table(&["Table", "Columns", "Indexes", "Definition (lines)", "Comment"], rows);
     }
     d.h(3, "common-tables", &format!("1.4 Common tables ({})", inv.common.len()));
-    let items = inv
-        .common
-        .iter()
-        .map(|table| {
-            let mut line = vec![c(table)];
-            if inv.changed.contains(table) {
-                line.push(t(" (changed)"));
-            }
-            line
-        })
-        .collect();
-    d.push(Block::List(items));
+    let items = inv.common.iter().map(|table| {
+        let mut line = vec![c(table)];
+        if inv.changed.contains(table) {
+            line.push(t(" (changed)"));
+        }
+        line
+    });
+    d.list(items);
     if !inv.sizes.is_empty() {
         d.h(3, "table-sizes", "1.5 Table sizes (largest first)");
         let mut said = vec![t("From the sizes you added (")];
@@ -266,8 +294,7 @@ fn inventory<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         )));
         d.p(said);
         let shown = |size: Option<sizes::TableSize>| size.map_or_else(|| text_cell("–"), |s| text_cell(s.describe()));
-        let rows =
-            inv.sizes.iter().map(|row| vec![code_cell(&row.table), shown(row.sizes[0]), shown(row.sizes[1])]).collect();
+        let rows = inv.sizes.iter().map(|row| vec![code_cell(&row.table), shown(row.sizes[0]), shown(row.sizes[1])]);
         d.table(&["Table", "From", "To"], rows);
     }
 }
@@ -307,58 +334,46 @@ fn columns<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         }
         if !table.altered.is_empty() {
             d.p(vec![b("Changed:")]);
-            let rows = table
-                .altered
-                .iter()
-                .flat_map(|column| {
-                    column.details.iter().map(|detail| {
-                        vec![
-                            code_cell(&column.column),
-                            text_cell(detail.property.as_str()),
-                            cell(value(&detail.from)),
-                            cell(value(&detail.to)),
-                        ]
-                    })
+            let rows = table.altered.iter().flat_map(|column| {
+                column.details.iter().map(|detail| {
+                    vec![
+                        code_cell(&column.column),
+                        text_cell(detail.property.as_str()),
+                        cell(value(&detail.from)),
+                        cell(value(&detail.to)),
+                    ]
                 })
-                .collect();
+            });
             d.table(&["Column", "Property", &format!("In {from}"), &format!("In {to}")], rows);
         }
     }
     if !report.type_changes.is_empty() {
         d.h(3, "type-changes", "Type changes");
-        let rows = report
-            .type_changes
-            .iter()
-            .map(|change| {
-                vec![
-                    code_cell(&change.table),
-                    code_cell(&change.column),
-                    code_cell(&change.from),
-                    code_cell(&change.to),
-                    text_cell(if change.rewrites { "yes: exclusive lock for the rewrite" } else { "no" }),
-                ]
-            })
-            .collect();
+        let rows = report.type_changes.iter().map(|change| {
+            vec![
+                code_cell(&change.table),
+                code_cell(&change.column),
+                code_cell(&change.from),
+                code_cell(&change.to),
+                text_cell(if change.rewrites { "yes: exclusive lock for the rewrite" } else { "no" }),
+            ]
+        });
         d.table(&["Table", "Column", &format!("{from} type"), &format!("{to} type"), "Rewrites the table"], rows);
     }
     if !report.column_order.is_empty() {
         d.h(3, "column-order", "Column order");
         d.p(vec![t("Same columns in another order: no migration is needed, but SELECT * and COPY without a column \
              list see another order.")]);
-        let rows = report
-            .column_order
-            .iter()
-            .flat_map(|order| {
-                order.moved.iter().map(|moved| {
-                    vec![
-                        code_cell(&order.table),
-                        code_cell(&moved.column),
-                        text_cell(moved.positions[0].to_string()),
-                        text_cell(moved.positions[1].to_string()),
-                    ]
-                })
+        let rows = report.column_order.iter().flat_map(|order| {
+            order.moved.iter().map(|moved| {
+                vec![
+                    code_cell(&order.table),
+                    code_cell(&moved.column),
+                    text_cell(moved.positions[0].to_string()),
+                    text_cell(moved.positions[1].to_string()),
+                ]
             })
-            .collect();
+        });
         d.table(&["Table", "Column", &format!("Position in {from}"), &format!("Position in {to}")], rows);
     }
 }
@@ -395,23 +410,18 @@ fn deep_dives<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         let side = |column: &Option<ColumnFact>| {
             column.as_ref().map_or_else(|| text_cell("–"), |c| code_cell(format!("{} {}", c.column, c.data_type)))
         };
-        let rows = dive
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(n, row)| {
-                let difference = match row.status {
-                    ColumnStatus::Same => String::new(),
-                    ColumnStatus::Added => format!("only in {to}"),
-                    ColumnStatus::Removed => format!("only in {from}"),
-                    ColumnStatus::Changed => row.differs.join(", "),
-                };
-                vec![text_cell((n + 1).to_string()), side(&row.from), side(&row.to), text_cell(difference)]
-            })
-            .collect();
+        let rows = dive.columns.iter().enumerate().map(|(n, row)| {
+            let difference = match row.status {
+                ColumnStatus::Same => String::new(),
+                ColumnStatus::Added => format!("only in {to}"),
+                ColumnStatus::Removed => format!("only in {from}"),
+                ColumnStatus::Changed => row.differs.join(", "),
+            };
+            vec![text_cell((n + 1).to_string()), side(&row.from), side(&row.to), text_cell(difference)]
+        });
         d.table(&["#", from, to, "Difference"], rows);
         d.p(vec![b(format!("Changes ({}):", dive.changes.len()))]);
-        d.push(Block::List(dive.changes.iter().map(change_line).collect()));
+        d.list(dive.changes.iter().map(change_line));
     }
 }
 
@@ -427,15 +437,11 @@ fn new_tables<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         }
         d.push(Block::Code("sql", Cow::Borrowed(&table.definition)));
         d.p(vec![b(format!("Indexes ({}):", table.indexes.len()))]);
-        let items = table
-            .indexes
-            .iter()
-            .map(|index| {
-                let what = index.constraint.unwrap_or(if index.unique { "unique index" } else { "index" });
-                vec![c(&index.index), t(format!(" ({what}, {}): ", index.method)), c(&index.definition)]
-            })
-            .collect();
-        d.push(Block::List(items));
+        let items = table.indexes.iter().map(|index| {
+            let what = index.constraint.unwrap_or(if index.unique { "unique index" } else { "index" });
+            vec![c(&index.index), t(format!(" ({what}, {}): ", index.method)), c(&index.definition)]
+        });
+        d.list(items);
     }
 }
 
@@ -470,28 +476,25 @@ fn indexes<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
             d.p(vec![t("None.")]);
             continue;
         }
-        let rows = list
-            .iter()
-            .map(|index| {
-                let unique = match index.constraint {
-                    Some(kind) => kind.to_string(),
-                    None if index.unique => "unique".to_string(),
-                    None => String::new(),
-                };
-                vec![
-                    code_cell(&index.index),
-                    code_cell(&index.table),
-                    text_cell(&index.method),
-                    text_cell(unique),
-                    code_cell(&index.definition),
-                ]
-            })
-            .collect();
+        let rows = list.iter().map(|index| {
+            let unique = match index.constraint {
+                Some(kind) => kind.to_string(),
+                None if index.unique => "unique".to_string(),
+                None => String::new(),
+            };
+            vec![
+                code_cell(&index.index),
+                code_cell(&index.table),
+                text_cell(&index.method),
+                text_cell(unique),
+                code_cell(&index.definition),
+            ]
+        });
         d.table(&["Index", "Table", "Method", "Unique", "Definition"], rows);
     }
     if !ix.altered.is_empty() {
         d.h(3, "indexes-changed", "5.3 Indexes changed");
-        d.push(Block::List(ix.altered.iter().map(change_line).collect()));
+        d.list(ix.altered.iter().map(change_line));
     }
 }
 
@@ -524,7 +527,7 @@ fn migration_status<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         }
     }
     if !items.is_empty() {
-        d.push(Block::List(items));
+        d.list(items);
     }
 }
 
@@ -534,58 +537,45 @@ fn all_changes<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         d.p(vec![t("The two schemas are the same.")]);
         return;
     }
-    let rows = report
-        .changes
-        .iter()
-        .map(|change| {
-            let mut details: Line = Vec::new();
-            if change.change.compares() {
-                for (i, detail) in change.details.iter().enumerate() {
-                    if i > 0 {
-                        details.push(Inline::Break);
-                    }
-                    details.extend([
-                        t(format!("{}: ", detail.property)),
-                        value(&detail.from),
-                        t(" → "),
-                        value(&detail.to),
-                    ]);
+    let rows = report.changes.iter().map(|change| {
+        let mut details: Line = Vec::new();
+        if change.change.compares() {
+            for (i, detail) in change.details.iter().enumerate() {
+                if i > 0 {
+                    details.push(Inline::Break);
                 }
+                details.extend([t(format!("{}: ", detail.property)), value(&detail.from), t(" → "), value(&detail.to)]);
             }
-            let risk = change
-                .risk
-                .as_ref()
-                .map_or_else(|| text_cell("–"), |r| text_cell(format!("{} ({})", r.level.label(), r.rules.join(", "))));
-            vec![
-                text_cell(change.change.label()),
-                text_cell(change.object_kind.words()),
-                code_cell(&change.object),
-                risk,
-                details,
-            ]
-        })
-        .collect();
+        }
+        let risk = change
+            .risk
+            .as_ref()
+            .map_or_else(|| text_cell("–"), |r| text_cell(format!("{} ({})", r.level.label(), r.rules.join(", "))));
+        vec![
+            text_cell(change.change.label()),
+            text_cell(change.object_kind.words()),
+            code_cell(&change.object),
+            risk,
+            details,
+        ]
+    });
     d.table(&["Change", "Kind", "Object", "Risk", "Details (from → to)"], rows);
     if !report.rename_candidates.is_empty() {
         d.p(vec![b("Possible renames"), t(" (listed above as removed and added until someone confirms them):")]);
-        let items = report
-            .rename_candidates
-            .iter()
-            .map(|r| {
-                vec![
-                    t(format!("{} ", r.object_kind)),
-                    c(&r.from),
-                    t(" → "),
-                    c(&r.to),
-                    t(format!(" ({}%: {})", r.confidence, r.evidence.join(", "))),
-                ]
-            })
-            .collect();
-        d.push(Block::List(items));
+        let items = report.rename_candidates.iter().map(|r| {
+            vec![
+                t(format!("{} ", r.object_kind)),
+                c(&r.from),
+                t(" → "),
+                c(&r.to),
+                t(format!(" ({}%: {})", r.confidence, r.evidence.join(", "))),
+            ]
+        });
+        d.list(items);
     }
     if !report.notes.is_empty() {
         d.p(vec![b("Notes:")]);
-        d.push(Block::List(report.notes.iter().map(|n| vec![c(&n.object), t(": "), t(&n.note)]).collect()));
+        d.list(report.notes.iter().map(|n| vec![c(&n.object), t(": "), t(&n.note)]));
     }
 }
 
@@ -593,55 +583,48 @@ fn risks<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let (from, to) = report.names();
     d.h(2, "risks", "8. Risk assessment");
     d.h(3, "risk-matrix", "8.1 Risk matrix");
-    let rows = report
-        .risk_matrix
-        .iter()
-        .map(|row| {
-            vec![
-                text_cell(row.area),
-                text_cell(row.high.to_string()),
-                text_cell(row.medium.to_string()),
-                text_cell(row.low.to_string()),
-            ]
-        })
-        .collect();
+    let rows = report.risk_matrix.iter().map(|row| {
+        vec![
+            text_cell(row.area),
+            text_cell(row.high.to_string()),
+            text_cell(row.medium.to_string()),
+            text_cell(row.low.to_string()),
+        ]
+    });
     d.table(&["Area", "High", "Medium", "Low"], rows);
     if !report.risks.is_empty() {
         d.h(3, "risk-list", "8.2 Risks");
         // One rule's finding on many objects says why and what to do once, with every object.
         let groups = grouped(&report.risks, |r| (r.level, r.area, r.rule, r.why, r.mitigation, r.caveat, r.effect));
-        let rows = groups
-            .iter()
-            .map(|group| {
-                let risk = group[0];
-                let mut mitigation = vec![t(risk.mitigation)];
-                if let Some(caveat) = risk.caveat {
-                    mitigation.push(t(format!(" {caveat}")));
-                }
-                let finding = match group.len() {
-                    1 => vec![t(format!("{} (", risk.finding)), c(risk.rule), t(")")],
-                    n => {
-                        let mut line = vec![t(format!("{n} findings (")), c(risk.rule), t("):")];
-                        for risk in group {
-                            line.extend([Inline::Break, t(&risk.finding)]);
-                        }
-                        line
+        let rows = groups.iter().map(|group| {
+            let risk = group[0];
+            let mut mitigation = vec![t(risk.mitigation)];
+            if let Some(caveat) = risk.caveat {
+                mitigation.push(t(format!(" {caveat}")));
+            }
+            let finding = match group.len() {
+                1 => vec![t(format!("{} (", risk.finding)), c(risk.rule), t(")")],
+                n => {
+                    let mut line = vec![t(format!("{n} findings (")), c(risk.rule), t("):")];
+                    for risk in group {
+                        line.extend([Inline::Break, t(&risk.finding)]);
                     }
-                };
-                vec![
-                    cell(b(risk.level.label().to_uppercase())),
-                    text_cell(risk.area),
-                    finding,
-                    match &risk.effect {
-                        Some(effect) => {
-                            vec![t(risk.why), t(" "), b("The script: "), t(format!("{}.", effect.describe()))]
-                        }
-                        None => text_cell(risk.why),
-                    },
-                    mitigation,
-                ]
-            })
-            .collect();
+                    line
+                }
+            };
+            vec![
+                cell(b(risk.level.label().to_uppercase())),
+                text_cell(risk.area),
+                finding,
+                match &risk.effect {
+                    Some(effect) => {
+                        vec![t(risk.why), t(" "), b("The script: "), t(format!("{}.", effect.describe()))]
+                    }
+                    None => text_cell(risk.why),
+                },
+                mitigation,
+            ]
+        });
         d.table(&["Level", "Area", "Finding", "Why", "Mitigation"], rows);
     }
     d.h(3, "compatibility", "8.3 Backward compatibility");
@@ -653,30 +636,27 @@ fn risks<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     let groups = grouped(&report.compatibility, |e| {
         (e.change, e.object_kind, e.old_code_after_migration, e.new_code_before_migration, e.order, e.reason.as_str())
     });
-    let rows = groups
-        .iter()
-        .map(|group| {
-            let entry = group[0];
-            let kind = entry.object_kind.words();
-            let mut change = match group.len() {
-                1 => vec![t(format!("{} {kind} ", entry.change.label()))],
-                n => vec![t(format!("{} {kind} ({n}): ", entry.change.label()))],
-            };
-            for (i, entry) in group.iter().enumerate() {
-                if i > 0 {
-                    change.push(t(", "));
-                }
-                change.push(c(&entry.object));
+    let rows = groups.iter().map(|group| {
+        let entry = group[0];
+        let kind = entry.object_kind.words();
+        let mut change = match group.len() {
+            1 => vec![t(format!("{} {kind} ", entry.change.label()))],
+            n => vec![t(format!("{} {kind} ({n}): ", entry.change.label()))],
+        };
+        for (i, entry) in group.iter().enumerate() {
+            if i > 0 {
+                change.push(t(", "));
             }
-            vec![
-                change,
-                text_cell(entry.old_code_after_migration.label()),
-                text_cell(entry.new_code_before_migration.label()),
-                text_cell(entry.order.label()),
-                text_cell(&entry.reason),
-            ]
-        })
-        .collect();
+            change.push(c(&entry.object));
+        }
+        vec![
+            change,
+            text_cell(entry.old_code_after_migration.label()),
+            text_cell(entry.new_code_before_migration.label()),
+            text_cell(entry.order.label()),
+            text_cell(&entry.reason),
+        ]
+    });
     d.table(
         &[
             "Change",
@@ -701,6 +681,26 @@ fn grouped<'a, T, K: Ord>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<Vec<&
         groups[index].push(item);
     }
     groups
+}
+
+/// A checklist's items as lines: borrowed from the report when it holds them, moved when they were
+/// made for the asking.
+fn items<'a>(items: Cow<'a, [Item]>) -> Vec<Line<'a>> {
+    match items {
+        Cow::Borrowed(items) => items.iter().map(item).collect(),
+        Cow::Owned(items) => items
+            .into_iter()
+            .map(|item| {
+                item.0
+                    .into_iter()
+                    .map(|span| match span {
+                        Span::Text(text) => Inline::Text(text),
+                        Span::Code(code) => Inline::Code(code),
+                    })
+                    .collect()
+            })
+            .collect(),
+    }
 }
 
 fn item(item: &Item) -> Line<'_> {
@@ -731,7 +731,7 @@ fn migration<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         })
         .collect();
     phases.extend(m.manual.iter().map(|manual| vec![b("Manual step: "), t(manual)]));
-    d.push(Block::List(phases));
+    d.list(phases);
     d.h(3, "script", "9.2 Migration script");
     d.push(Block::Code("sql", Cow::Borrowed(&m.script)));
     if !report.orm.tables.is_empty() {
@@ -751,15 +751,15 @@ fn migration<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         d.h(3, "testing", "9.4 Testing strategy");
         d.p(vec![b("Before the production migration:")]);
         for (i, list) in report.testing.iter().enumerate() {
-            d.h(4, &format!("testing-{}", i + 1), &format!("{}. {}", i + 1, list.title));
-            d.push(Block::List(list.items.iter().map(item).collect()));
+            d.h(4, &format!("testing-{}", i + 1), &format!("{}. {}", i + 1, list.title()));
+            d.list(items(list.items()));
         }
     }
     if !report.post_migration.is_empty() {
         d.h(3, "checklist", "9.5 Post-migration checklist");
         for (i, list) in report.post_migration.iter().enumerate() {
-            d.h(4, &format!("checklist-{}", i + 1), &list.title);
-            d.push(Block::Checklist(list.items.iter().map(item).collect()));
+            d.h(4, &format!("checklist-{}", i + 1), &list.title());
+            d.list_of(ListKind::Checklist, items(list.items()));
         }
     }
     d.h(3, "rollback", "9.6 Rollback script");
@@ -775,7 +775,7 @@ fn cleanup<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     }
     if !cleanup.dropped.is_empty() {
         d.p(vec![t("Dropped by the migration's cleanup phase, after the new code is deployed:")]);
-        d.push(Block::List(cleanup.dropped.iter().map(|o| vec![c(o)]).collect()));
+        d.list(cleanup.dropped.iter().map(|o| vec![c(o)]));
     }
     let mut items: Vec<Line> = Vec::new();
     for (side, candidates) in [from, to].iter().zip(&cleanup.candidates) {
@@ -790,7 +790,7 @@ fn cleanup<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         }
     }
     if !items.is_empty() {
-        d.push(Block::List(items));
+        d.list(items);
     }
 }
 
@@ -832,50 +832,42 @@ fn appendix<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         .map(|((kind, old), (_, new))| {
             vec![text_cell(kind.replace('_', " ")), text_cell(old.to_string()), text_cell(new.to_string())]
         })
-        .collect();
+        .collect::<Vec<_>>();
     d.table(&["Kind", from, to], rows);
     d.h(3, "table-count", "A.2 Table count");
-    let rows = [from, to]
-        .iter()
-        .enumerate()
-        .map(|(i, side)| {
-            let mut only = vec![t(a.tables_only_in[i].len().to_string())];
-            if !a.tables_only_in[i].is_empty() {
-                only.push(t(" ("));
-                for (n, table) in a.tables_only_in[i].iter().enumerate() {
-                    if n > 0 {
-                        only.push(t(", "));
-                    }
-                    only.push(c(table));
+    let rows = [from, to].into_iter().enumerate().map(|(i, side)| {
+        let mut only = vec![t(a.tables_only_in[i].len().to_string())];
+        if !a.tables_only_in[i].is_empty() {
+            only.push(t(" ("));
+            for (n, table) in a.tables_only_in[i].iter().enumerate() {
+                if n > 0 {
+                    only.push(t(", "));
                 }
-                only.push(t(")"));
+                only.push(c(table));
             }
-            vec![code_cell(*side), text_cell(report.inventory.tables[i].to_string()), only]
-        })
-        .collect();
+            only.push(t(")"));
+        }
+        vec![code_cell(side), text_cell(report.inventory.tables[i].to_string()), only]
+    });
     d.table(&["Side", "Tables", "Only on this side"], rows);
     d.h(3, "column-additions", "A.3 Column additions");
     if a.column_additions.is_empty() {
         d.p(vec![t("None.")]);
     } else {
-        let rows = a
-            .column_additions
-            .iter()
-            .map(|added| {
-                vec![
-                    code_cell(&added.table),
-                    code_cell(&added.column),
-                    code_cell(&added.data_type),
-                    text_cell(format!("{to} only")),
-                ]
-            })
-            .collect();
+        let rows = a.column_additions.iter().map(|added| {
+            vec![
+                code_cell(&added.table),
+                code_cell(&added.column),
+                code_cell(&added.data_type),
+                text_cell(format!("{to} only")),
+            ]
+        });
         d.table(&["Table", "Column", "Type", "Side"], rows);
     }
     d.h(3, "index-count", "A.4 Index count");
-    d.push(Block::List(vec![
+    d.list(vec![
         vec![c(from), t(format!(": {} indexes", a.indexes[0]))],
         vec![c(to), t(format!(": {} indexes", a.indexes[1]))],
         vec![t("New in "), c(to), t(format!(": {} indexes", a.new_indexes))],
-    ]));
+    ]);
 }

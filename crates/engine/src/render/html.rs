@@ -5,7 +5,7 @@
 //! Content-Security-Policy allows nothing but its one stylesheet (by hash): even a name that
 //! slipped through as markup could not load or run anything.
 
-use super::document::{each_block, title, Block, Inline, Line};
+use super::document::{each_block, title, Block, Ends, Inline, Line, ListKind};
 use crate::report::Report;
 use std::fmt::Write;
 
@@ -73,23 +73,25 @@ fn write_block(out: &mut dyn Write, block: &Block) -> std::fmt::Result {
         }
         Block::Paragraph(line) => writeln!(out, "<p>{}</p>", inline(line)),
         Block::Callout(line) => writeln!(out, "<blockquote>{}</blockquote>", inline(line)),
-        Block::List(items) => list(out, "ul", "", items),
-        Block::Checklist(items) => list(out, "ul", " class=\"checklist\"", items),
-        Block::Table(header, rows) => {
+        Block::List(ListKind::Bullets) => out.write_str("<ul>\n"),
+        Block::List(ListKind::Checklist) => out.write_str("<ul class=\"checklist\">\n"),
+        Block::Item(_, item) => writeln!(out, "<li>{}</li>", inline(item)),
+        Block::End(Ends::List(_)) => out.write_str("</ul>\n"),
+        Block::Table(header) => {
             out.write_str("<table>\n<thead><tr>")?;
             for cell in header {
                 write!(out, "<th>{}</th>", inline(cell))?;
             }
-            out.write_str("</tr></thead>\n<tbody>\n")?;
-            for row in rows {
-                out.write_str("<tr>")?;
-                for cell in row {
-                    write!(out, "<td>{}</td>", inline(cell))?;
-                }
-                out.write_str("</tr>\n")?;
-            }
-            out.write_str("</tbody>\n</table>\n")
+            out.write_str("</tr></thead>\n<tbody>\n")
         }
+        Block::Row(row) => {
+            out.write_str("<tr>")?;
+            for cell in row {
+                write!(out, "<td>{}</td>", inline(cell))?;
+            }
+            out.write_str("</tr>\n")
+        }
+        Block::End(Ends::Table) => out.write_str("</tbody>\n</table>\n"),
         Block::Code(language, body) => {
             write!(out, "<pre><code class=\"language-{language}\">")?;
             escape_into(out, body.trim_end())?;
@@ -99,23 +101,34 @@ fn write_block(out: &mut dyn Write, block: &Block) -> std::fmt::Result {
     }
 }
 
-fn list(out: &mut dyn Write, tag: &str, class: &str, items: &[Line]) -> std::fmt::Result {
-    writeln!(out, "<{tag}{class}>")?;
-    for item in items {
-        writeln!(out, "<li>{}</li>", inline(item))?;
-    }
-    writeln!(out, "</{tag}>")
+/// A line as HTML, written part by part where it is formatted (a cell may list thousands of names:
+/// it is never made into one string first).
+fn inline<'l>(line: &'l Line<'l>) -> Written<'l> {
+    Written(line)
 }
 
-fn inline(line: &Line) -> String {
-    line.iter()
-        .map(|part| match part {
-            Inline::Text(value) => escape(value),
-            Inline::Code(value) => format!("<code>{}</code>", escape(value)),
-            Inline::Strong(value) => format!("<strong>{}</strong>", escape(value)),
-            Inline::Break => "<br>".to_string(),
-        })
-        .collect()
+struct Written<'l>(&'l Line<'l>);
+
+impl std::fmt::Display for Written<'_> {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for part in self.0 {
+            match part {
+                Inline::Text(value) => escape_into(out, value)?,
+                Inline::Code(value) => {
+                    out.write_str("<code>")?;
+                    escape_into(out, value)?;
+                    out.write_str("</code>")?
+                }
+                Inline::Strong(value) => {
+                    out.write_str("<strong>")?;
+                    escape_into(out, value)?;
+                    out.write_str("</strong>")?
+                }
+                Inline::Break => out.write_str("<br>")?,
+            }
+        }
+        Ok(())
+    }
 }
 
 fn plain(line: &Line) -> String {

@@ -5,7 +5,7 @@
 //! escaped and newlines folded; plain text escapes Markdown and HTML punctuation; SQL goes into
 //! fenced blocks whose fence is longer than any backtick run inside.
 
-use super::document::{each_block, title, Block, Inline, Line};
+use super::document::{each_block, title, Block, Inline, Line, ListKind};
 use super::visible;
 use crate::report::Report;
 use std::fmt::Write;
@@ -31,41 +31,65 @@ pub fn write_markdown(report: &Report, out: &mut dyn Write) -> std::fmt::Result 
 }
 
 fn write_block(out: &mut dyn Write, block: &Block) -> std::fmt::Result {
-    out.write_char('\n')?;
     match block {
-        Block::Heading(level, _, line) => writeln!(out, "{} {}", "#".repeat(usize::from(*level)), inline(line)),
-        Block::Paragraph(line) => writeln!(out, "{}", inline(line)),
-        Block::Callout(line) => writeln!(out, "> {}", inline(line)),
-        Block::List(items) => items.iter().try_for_each(|item| writeln!(out, "- {}", inline(item))),
-        Block::Checklist(items) => items.iter().try_for_each(|item| writeln!(out, "- [ ] {}", inline(item))),
-        Block::Table(header, rows) => {
-            let cells = |row: &[Line]| row.iter().map(inline).collect::<Vec<_>>().join(" | ");
-            writeln!(out, "| {} |", cells(header))?;
-            writeln!(out, "|{}", "---|".repeat(header.len()))?;
-            rows.iter().try_for_each(|row| writeln!(out, "| {} |", cells(row)))
+        Block::Heading(level, _, line) => {
+            writeln!(out, "\n{} {}", "#".repeat(usize::from(*level)), inline(line))
         }
+        Block::Paragraph(line) => writeln!(out, "\n{}", inline(line)),
+        Block::Callout(line) => writeln!(out, "\n> {}", inline(line)),
+        Block::List(_) => out.write_char('\n'),
+        Block::Item(ListKind::Bullets, item) => writeln!(out, "- {}", inline(item)),
+        Block::Item(ListKind::Checklist, item) => writeln!(out, "- [ ] {}", inline(item)),
+        Block::Table(header) => {
+            writeln!(out, "\n| {} |", cells(header))?;
+            writeln!(out, "|{}", "---|".repeat(header.len()))
+        }
+        Block::Row(row) => writeln!(out, "| {} |", cells(row)),
+        Block::End(_) => Ok(()),
         Block::Code(language, body) => {
+            out.write_char('\n')?;
             write_fenced(out, language, body)?;
             out.write_char('\n')
         }
-        Block::Rule => out.write_str("---\n"),
+        Block::Rule => out.write_str("\n---\n"),
     }
 }
 
-fn inline(line: &Line) -> String {
-    line.iter()
-        .map(|part| match part {
-            Inline::Text(value) => text(value),
-            Inline::Code(value) => code(value),
-            Inline::Strong(value) if value.trim().is_empty() => text(value),
-            Inline::Strong(value) => {
-                // Emphasis markers must touch the words: keep outer spaces outside them.
-                let (start, end) = (value.len() - value.trim_start().len(), value.trim_end().len());
-                format!("{}**{}**{}", &value[..start], text(value.trim()), &value[end..])
+/// A line as Markdown, written part by part where it is formatted (a cell may list thousands of
+/// names: it is never made into one string first).
+fn inline<'l>(line: &'l Line<'l>) -> Written<'l> {
+    Written(std::slice::from_ref(line), "")
+}
+
+/// Table cells, separated by `|`.
+fn cells<'l>(row: &'l [Line<'l>]) -> Written<'l> {
+    Written(row, " | ")
+}
+
+struct Written<'l>(&'l [Line<'l>], &'static str);
+
+impl std::fmt::Display for Written<'_> {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, line) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.write_str(self.1)?;
             }
-            Inline::Break => "<br>".to_string(),
-        })
-        .collect()
+            for part in line {
+                match part {
+                    Inline::Text(value) => out.write_str(&text(value))?,
+                    Inline::Code(value) => out.write_str(&code(value))?,
+                    Inline::Strong(value) if value.trim().is_empty() => out.write_str(&text(value))?,
+                    Inline::Strong(value) => {
+                        // Emphasis markers must touch the words: keep outer spaces outside them.
+                        let (start, end) = (value.len() - value.trim_start().len(), value.trim_end().len());
+                        write!(out, "{}**{}**{}", &value[..start], text(value.trim()), &value[end..])?
+                    }
+                    Inline::Break => out.write_str("<br>")?,
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A fenced code block that shows `body` exactly: the fence is longer than any backtick run inside.

@@ -7,11 +7,87 @@ use crate::release::Release;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
-/// A titled list of things to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Checklist {
-    pub title: String,
-    pub items: Vec<Item>,
+/// A titled list of things to do. Serialized as `{ "title": …, "items": […] }` whatever its kind.
+#[derive(Debug, Clone)]
+pub struct Checklist(Kind);
+
+#[derive(Debug, Clone)]
+enum Kind {
+    Listed(Listed),
+    /// The checklist of one new table: its title and items are made when asked. A report of many
+    /// new tables has one per table, and would otherwise hold the same two sentences for each.
+    NewTable {
+        table: String,
+        comment: Option<String>,
+    },
+}
+
+/// The written-out form: what is serialized, and what reads back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename = "Checklist")]
+struct Listed {
+    title: String,
+    items: Vec<Item>,
+}
+
+impl Checklist {
+    pub fn new(title: impl Into<String>, items: Vec<Item>) -> Checklist {
+        Checklist(Kind::Listed(Listed { title: title.into(), items }))
+    }
+
+    fn new_table(table: &str, comment: Option<&str>) -> Checklist {
+        Checklist(Kind::NewTable { table: table.to_string(), comment: comment.map(str::to_string) })
+    }
+
+    pub fn title(&self) -> Cow<'_, str> {
+        match &self.0 {
+            Kind::Listed(list) => Cow::Borrowed(&list.title),
+            Kind::NewTable { table, .. } => Cow::Owned(format!("New table {table}")),
+        }
+    }
+
+    pub fn items(&self) -> Cow<'_, [Item]> {
+        match &self.0 {
+            Kind::Listed(list) => Cow::Borrowed(&list.items),
+            Kind::NewTable { table, comment } => {
+                let mut deploy = t("Deploy the code that writes and reads ").c(table.clone());
+                if let Some(comment) = comment {
+                    deploy = deploy.t(format!(" ({comment})"));
+                }
+                let watch = t("Watch its growth and errors: ").c(format!("SELECT count(*) FROM {table}")).t(".");
+                Cow::Owned(vec![deploy.t("."), watch])
+            }
+        }
+    }
+
+    fn listed(&self) -> Cow<'_, Listed> {
+        match &self.0 {
+            Kind::Listed(list) => Cow::Borrowed(list),
+            Kind::NewTable { .. } => {
+                Cow::Owned(Listed { title: self.title().into_owned(), items: self.items().into_owned() })
+            }
+        }
+    }
+}
+
+impl PartialEq for Checklist {
+    fn eq(&self, other: &Checklist) -> bool {
+        self.title() == other.title() && self.items() == other.items()
+    }
+}
+
+impl Eq for Checklist {}
+
+impl Serialize for Checklist {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.listed().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Checklist {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Checklist, D::Error> {
+        Listed::deserialize(deserializer).map(|list| Checklist(Kind::Listed(list)))
+    }
 }
 
 /// One item: prose and code (names, queries) kept apart, so that each renderer escapes names from
@@ -132,7 +208,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
                 .t(" must be 0."),
         );
     }
-    out.push(Checklist { title: "Schema validation".into(), items: schema });
+    out.push(Checklist::new("Schema validation", schema));
 
     let mut data = Vec::new();
     for change in facts.type_changes {
@@ -168,7 +244,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
         );
     }
     if !data.is_empty() {
-        out.push(Checklist { title: "Data migration".into(), items: data });
+        out.push(Checklist::new("Data migration", data));
     }
 
     let mut performance = Vec::new();
@@ -196,7 +272,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
         );
     }
     if !performance.is_empty() {
-        out.push(Checklist { title: "Performance".into(), items: performance });
+        out.push(Checklist::new("Performance", performance));
     }
 
     let mut compatibility = Vec::new();
@@ -209,7 +285,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
         );
     }
     compatibility.push(t("Run the new code's tests (written for ").c(to.to_string()).t(") against the migrated copy."));
-    out.push(Checklist { title: "Backward compatibility".into(), items: compatibility });
+    out.push(Checklist::new("Backward compatibility", compatibility));
 
     let mut rollback = vec![
         t("Run the rollback script on the migrated copy and compare its dump with the original: it must \
@@ -221,7 +297,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
             .push(t("Note what the rollback cannot bring back (dropped data, values narrowed by type changes): the \
              rollback script lists it in its header."));
     }
-    out.push(Checklist { title: "Rollback plan".into(), items: rollback });
+    out.push(Checklist::new("Rollback plan", rollback));
     out
 }
 
@@ -229,13 +305,7 @@ pub(super) fn testing(facts: &Facts<'_>, from: &str, to: &str) -> Vec<Checklist>
 pub(super) fn post_migration(facts: &Facts<'_>) -> Vec<Checklist> {
     let mut out = Vec::new();
     for table in facts.new_tables {
-        let mut deploy = t("Deploy the code that writes and reads ").c(table.table.clone());
-        if let Some(comment) = &table.comment {
-            deploy = deploy.t(format!(" ({comment})"));
-        }
-        let mut items = vec![deploy.t(".")];
-        items.push(t("Watch its growth and errors: ").c(format!("SELECT count(*) FROM {}", table.table)).t("."));
-        out.push(Checklist { title: format!("New table {}", table.table), items });
+        out.push(Checklist::new_table(&table.table, table.comment.as_deref()));
     }
     let new_tables: Vec<&str> = facts.new_tables.iter().map(|t| t.table.as_str()).collect();
     let columns: Vec<&str> = facts
@@ -244,13 +314,13 @@ pub(super) fn post_migration(facts: &Facts<'_>) -> Vec<Checklist> {
         .filter(|c| !new_tables.iter().any(|t| c.strip_prefix(t).is_some_and(|rest| rest.starts_with('.'))))
         .collect();
     if !columns.is_empty() {
-        out.push(Checklist {
-            title: "New columns".into(),
-            items: vec![
+        out.push(Checklist::new(
+            "New columns",
+            vec![
                 t("Deploy the code that uses ").names(&columns).t("."),
                 t("Backfill the columns that need values for existing rows, in batches."),
             ],
-        });
+        ));
     }
     let mut database = Vec::new();
     if !facts.objects(ObjectKind::Index, ChangeKind::Added).is_empty() {
@@ -295,7 +365,31 @@ pub(super) fn post_migration(facts: &Facts<'_>) -> Vec<Checklist> {
         );
     }
     if !database.is_empty() {
-        out.push(Checklist { title: "Database".into(), items: database });
+        out.push(Checklist::new("Database", database));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_tables_checklist_is_made_when_asked_and_reads_back_equal() {
+        let list = Checklist::new_table("public.orders", Some("what was bought"));
+        assert_eq!(list.title(), "New table public.orders");
+        let plain: Vec<String> = list.items().iter().map(Item::plain).collect();
+        assert_eq!(
+            plain,
+            [
+                "Deploy the code that writes and reads public.orders (what was bought).",
+                "Watch its growth and errors: SELECT count(*) FROM public.orders."
+            ]
+        );
+        let json = serde_json::to_string(&list).expect("serializes");
+        assert!(json.starts_with(r#"{"title":"New table public.orders","items":[[{"text":"Deploy"#), "{json}");
+        let back: Checklist = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, list, "the written-out form equals the one made when asked");
+        assert_ne!(back, Checklist::new_table("public.order", None));
+    }
 }
