@@ -474,7 +474,7 @@ fn comparison_view(
     let mut rows: Vec<_> = changes
         .into_iter()
         .map(|(change, table)| {
-            let risk = by_change.of_change(&change).cloned();
+            let risk = by_change.of_change(&change);
             (change, table, risk)
         })
         .filter(|(_, _, risk)| filter.risk_level.is_none_or(|level| risk.as_ref().is_some_and(|r| r.level == level)))

@@ -118,7 +118,7 @@ pub fn table_view(
         .iter()
         .zip(&comparison.change_tables)
         .filter(|(c, t)| c.object_kind != ObjectKind::Column && t.as_deref() == Some(table.as_str()))
-        .map(|(c, t)| (c.clone(), t.clone(), by_change.of_change(c).cloned(), Vec::new()))
+        .map(|(c, t)| (c.clone(), t.clone(), by_change.of_change(c), Vec::new()))
         .collect();
     move || {
         analysis.table.get().filter(|t| t.table == table).map(|t| table_sides(&t, &names, &owned, view)).unwrap_or_else(

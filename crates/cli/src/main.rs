@@ -584,7 +584,7 @@ fn prove_command(inputs: &Inputs, place: &Place, format: Format, options: &DiffO
             left_out: None,
         },
     ];
-    let texts = [(&*old.text, &*compared.release().script), (&*new.text, compared.rollback())];
+    let texts = [(&*old.text, compared.release().script.as_str()), (&*new.text, compared.rollback())];
     let started = std::time::Instant::now();
     let proofs: Vec<_> = cases
         .iter()

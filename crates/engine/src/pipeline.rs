@@ -101,7 +101,7 @@ pub struct Comparison {
     /// rollback on to's).
     versions: [TargetVersion; 2],
     release: Release,
-    rollback: OnceLock<Arc<str>>,
+    rollback: OnceLock<Arc<String>>,
     report: OnceLock<Report>,
 }
 
@@ -163,7 +163,7 @@ impl Comparison {
     }
 
     /// The rollback, made on first need; shared (not copied) with the report, which holds it too.
-    fn rollback_made(&self) -> &Arc<str> {
+    fn rollback_made(&self) -> &Arc<String> {
         self.rollback.get_or_init(|| {
             let reversed = DiffOptions {
                 renames: self

@@ -12,13 +12,13 @@ use crate::risks::{assess, Risk};
 pub struct Release {
     pub diff: Diff,
     /// Most severe first. Shared with the report, which lists them too.
-    pub risks: std::sync::Arc<[Risk]>,
-    pub compatibility: std::sync::Arc<[Compatibility]>,
+    pub risks: std::sync::Arc<Vec<Risk>>,
+    pub compatibility: std::sync::Arc<Vec<Compatibility>>,
     /// The deploy order for the whole release, in a sentence.
     pub deploy_order: String,
     pub plan: Plan,
     /// The migration script, annotated with risks. Shared with the report.
-    pub script: std::sync::Arc<str>,
+    pub script: std::sync::Arc<String>,
 }
 
 /// The release of a diff already made: its risks, compatibility and deploy order, and the phased
@@ -41,11 +41,11 @@ pub(crate) fn release_of(
     let script = script(&migration, &format!("Migration {} → {}", names.0, names.1), &risks, version);
     Release {
         diff: result,
-        risks: risks.into(),
-        compatibility: compatibility.into(),
+        risks: std::sync::Arc::new(risks),
+        compatibility: std::sync::Arc::new(compatibility),
         deploy_order,
         plan: migration,
-        script: script.into(),
+        script: std::sync::Arc::new(script),
     }
 }
 

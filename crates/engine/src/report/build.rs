@@ -23,7 +23,7 @@ pub fn build(release: &Release, sources: Basis<'_>) -> Report {
         object_kind: change.object_kind,
         object: change.object.clone(),
         details: change.details.clone(),
-        risk: by_change.of_change(change).cloned(),
+        risk: by_change.of_change(change),
     };
     let changes: Vec<ChangeRow> = diff.changes.iter().map(row).collect();
     let entries = inventory(from, to, diff, options);

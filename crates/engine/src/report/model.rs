@@ -245,9 +245,9 @@ pub struct Migration {
     pub phases: Vec<PhaseScript>,
     pub manual: Vec<String>,
     /// The release's script, shared.
-    pub script: std::sync::Arc<str>,
+    pub script: std::sync::Arc<String>,
     /// The comparison's rollback, shared.
-    pub rollback: std::sync::Arc<str>,
+    pub rollback: std::sync::Arc<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -299,9 +299,9 @@ pub struct Report {
     pub risk_counts: BTreeMap<&'static str, usize>,
     pub risk_matrix: Vec<MatrixRow>,
     /// The release's risks, shared.
-    pub risks: std::sync::Arc<[Risk]>,
+    pub risks: std::sync::Arc<Vec<Risk>>,
     /// The release's compatibility rows, shared.
-    pub compatibility: std::sync::Arc<[Compatibility]>,
+    pub compatibility: std::sync::Arc<Vec<Compatibility>>,
     pub deploy_order: String,
     pub migration: Migration,
     pub testing: Vec<Checklist>,
@@ -323,7 +323,7 @@ pub struct Basis<'a> {
     pub options: &'a DiffOptions,
     pub secrets: [Vec<Secret>; 2],
     /// The rollback script (as `pipeline::Comparison::rollback` gives it), shared.
-    pub rollback: std::sync::Arc<str>,
+    pub rollback: std::sync::Arc<String>,
 }
 
 impl Report {

@@ -44,7 +44,7 @@ mod view_change;
 use crate::catalog::{Catalog, Column, QualifiedName, Table};
 use crate::diff::{Change, Diff, ObjectKind};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -372,43 +372,59 @@ pub struct ChangeRisk {
 /// The risk of each change that has one, by the change's kind and object (a change id
 /// `<kind> <object>` split at its first space: [`RisksByChange::of`]).
 pub fn by_change(risks: &[Risk]) -> RisksByChange<'_> {
-    let mut out: HashMap<(&str, &str), ChangeRisk> = HashMap::new();
-    for risk in risks {
-        let entry = out
-            .entry((risk.object_kind.as_str(), risk.object.as_str()))
-            .or_insert(ChangeRisk { level: risk.level, rules: Vec::new() });
-        entry.level = entry.level.max(risk.level);
-        if !entry.rules.contains(&risk.rule) {
-            entry.rules.push(risk.rule);
-        }
-    }
-    RisksByChange(out)
+    let mut order: Vec<u32> = (0..risks.len()).map(|i| u32::try_from(i).expect("fewer than 2^32 risks")).collect();
+    // Stable: within one change its risks keep the release's order (most severe first).
+    order.sort_by(|a, b| key(&risks[*a as usize]).cmp(&key(&risks[*b as usize])));
+    RisksByChange { risks, order }
 }
 
-/// [`by_change`]: borrowed keys, so that a release of many objects is not copied to look risks up.
-pub struct RisksByChange<'a>(HashMap<(&'a str, &'a str), ChangeRisk>);
+fn key(risk: &Risk) -> (&str, &str) {
+    (risk.object_kind.as_str(), risk.object.as_str())
+}
+
+/// [`by_change`]: the risks' positions ordered by change, so that looking a change up copies
+/// nothing and a release of many objects costs four bytes per risk to index.
+pub struct RisksByChange<'a> {
+    risks: &'a [Risk],
+    order: Vec<u32>,
+}
 
 impl RisksByChange<'_> {
     /// The risk of a change by its id, `<kind> <object>`.
-    pub fn of<'s>(&'s self, id: &'s str) -> Option<&'s ChangeRisk> {
+    pub fn of(&self, id: &str) -> Option<ChangeRisk> {
         let (kind, object) = id.split_once(' ')?;
-        lookup(&self.0, (kind, object))
-    }
-
-    /// Every change's risk, in no order.
-    pub fn values(&self) -> impl Iterator<Item = &ChangeRisk> {
-        self.0.values()
+        self.lookup((kind, object))
     }
 
     /// The risk of a change.
-    pub fn of_change<'s>(&'s self, change: &'s Change) -> Option<&'s ChangeRisk> {
-        lookup(&self.0, (change.object_kind.as_str(), change.object.as_str()))
+    pub fn of_change(&self, change: &Change) -> Option<ChangeRisk> {
+        self.lookup((change.object_kind.as_str(), change.object.as_str()))
     }
-}
 
-/// (The map's keys live as long as the risks; a key looked up may live less: both meet at `'k`.)
-fn lookup<'k>(map: &'k HashMap<(&'k str, &'k str), ChangeRisk>, key: (&'k str, &'k str)) -> Option<&'k ChangeRisk> {
-    map.get(&key)
+    /// Every change's risk, in the order of the changes' kinds and objects.
+    pub fn values(&self) -> impl Iterator<Item = ChangeRisk> + '_ {
+        self.order
+            .chunk_by(|a, b| key(&self.risks[*a as usize]) == key(&self.risks[*b as usize]))
+            .map(|group| self.merged(group))
+    }
+
+    fn lookup(&self, wanted: (&str, &str)) -> Option<ChangeRisk> {
+        let start = self.order.partition_point(|i| key(&self.risks[*i as usize]) < wanted);
+        let end = start + self.order[start..].partition_point(|i| key(&self.risks[*i as usize]) == wanted);
+        (start < end).then(|| self.merged(&self.order[start..end]))
+    }
+
+    /// The highest level of a change's risks and their rules, each once.
+    fn merged(&self, group: &[u32]) -> ChangeRisk {
+        let mut out = ChangeRisk { level: self.risks[group[0] as usize].level, rules: Vec::new() };
+        for risk in group.iter().map(|i| &self.risks[*i as usize]) {
+            out.level = out.level.max(risk.level);
+            if !out.rules.contains(&risk.rule) {
+                out.rules.push(risk.rule);
+            }
+        }
+        out
+    }
 }
 
 /// Risks counted per level: (high, medium, low).
@@ -512,5 +528,36 @@ pub(crate) mod testing {
             assert!(text.contains("fn does_not_fire_"), "{name}: no case that must not fire");
         }
         assert_eq!(rule_files, super::RULES.len(), "one file per rule");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::{read_side, Comparison};
+    use crate::DiffOptions;
+    use std::sync::Arc;
+
+    #[test]
+    fn each_change_gets_its_highest_level_and_its_rules_once() {
+        let side = |name: &str, sql: &str| Arc::new(read_side(name, sql.as_bytes(), None).expect("reads"));
+        let compared = Comparison::new(
+            side("a.sql", "CREATE TABLE t (id int PRIMARY KEY, a text); CREATE TABLE gone (x int);"),
+            side("b.sql", "CREATE TABLE t (id int PRIMARY KEY, a bigint); CREATE TABLE n (x int);"),
+            DiffOptions::default(),
+        );
+        let risks = &compared.release().risks;
+        let by_change = super::by_change(risks);
+        let new_table = by_change.of("table public.n").expect("the new table has risks");
+        let expected: Vec<&str> = risks.iter().filter(|r| r.object == "public.n").map(|r| r.rule).collect();
+        assert!(expected.len() >= 2, "table-added and no-primary-key: {expected:?}");
+        assert_eq!(new_table.rules, expected, "in the release's order, each once");
+        let highest = risks.iter().filter(|r| r.object == "public.n").map(|r| r.level).max();
+        assert_eq!(Some(new_table.level), highest);
+        assert!(by_change.of("table public.t").is_none(), "an unchanged table has none");
+        assert!(by_change.of("column public.t.a").is_some(), "the type change has one");
+        assert!(by_change.of("table").is_none(), "an id without an object finds nothing");
+        let changed: std::collections::BTreeSet<(&str, &str)> =
+            risks.iter().map(|r| (r.object_kind.as_str(), r.object.as_str())).collect();
+        assert_eq!(by_change.values().count(), changed.len(), "one value per change with risks");
     }
 }
