@@ -60,10 +60,16 @@ pub struct Compatibility {
     /// Does the code written for `to` work before the migration?
     pub new_code_before_migration: Works,
     pub order: Order,
-    pub reason: String,
+    /// Most reasons are the same words in every row: kept once (`Cow::Borrowed`).
+    pub reason: std::borrow::Cow<'static, str>,
 }
 
-fn entry(change: &Change, old_after: Works, new_before: Works, reason: impl Into<String>) -> Compatibility {
+fn entry(
+    change: &Change,
+    old_after: Works,
+    new_before: Works,
+    reason: impl Into<std::borrow::Cow<'static, str>>,
+) -> Compatibility {
     let order = match (old_after, new_before) {
         (Works::Yes, Works::Yes) => Order::Either,
         (Works::Yes, _) => Order::MigrateFirst,
@@ -83,7 +89,7 @@ fn entry(change: &Change, old_after: Works, new_before: Works, reason: impl Into
 
 /// A change in behaviour rather than in shape: either order works if the code does not depend on
 /// the old behaviour, which only a review can tell.
-fn review(change: &Change, reason: impl Into<String>) -> Compatibility {
+fn review(change: &Change, reason: impl Into<std::borrow::Cow<'static, str>>) -> Compatibility {
     Compatibility { order: Order::Either, ..entry(change, Works::Maybe, Works::Maybe, reason) }
 }
 
@@ -98,10 +104,11 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
                 entry(change, No, No, "the old name is gone after the migration, the new one missing before it")
             }
             (object_kind, ChangeKind::Added) if code_names(object_kind) => {
-                entry(change, Yes, No, format!("new code uses the {kind}, which exists only after the migration"))
+                // A fixed sentence per kind: kept once for the process.
+                entry(change, Yes, No, crate::interned::intern(&format!("new code uses the {kind}, which exists only after the migration")))
             }
             (object_kind, ChangeKind::Removed) if code_names(object_kind) => {
-                entry(change, No, Yes, format!("old code may still use the {kind}: drop it after the deploy"))
+                entry(change, No, Yes, crate::interned::intern(&format!("old code may still use the {kind}: drop it after the deploy")))
             }
             (ObjectKind::Column, ChangeKind::Added) => {
                 let column =

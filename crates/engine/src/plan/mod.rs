@@ -404,24 +404,24 @@ pub(crate) fn namespace_key(change: &Change) -> Option<(&str, &str)> {
 /// different kinds under one name are one type made again (`objects::recreate_type`), not a pair.
 pub(crate) fn replaced_pairs(diff: &Diff) -> Vec<(&Change, &Change, &str, &str)> {
     use crate::diff::ChangeKind;
-    let added: BTreeMap<&str, Vec<(&Change, &str)>> = diff
+    // Sorted by name (stable: the diff's order within one name), searched by each removed object: a
+    // flat list costs a few words per added object, where a map of lists cost a list each.
+    let mut added: Vec<(&str, &Change, &str)> = diff
         .changes
         .iter()
         .filter(|c| c.change == ChangeKind::Added)
-        .filter_map(|c| namespace_key(c).map(|(kind, name)| (name, (c, kind))))
-        .fold(BTreeMap::new(), |mut map, (name, entry)| {
-            map.entry(name).or_default().push(entry);
-            map
-        });
+        .filter_map(|c| namespace_key(c).map(|(kind, name)| (name, c, kind)))
+        .collect();
+    added.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = Vec::new();
     for gone in diff.changes.iter().filter(|c| c.change == ChangeKind::Removed) {
         let Some((gone_kind, name)) = namespace_key(gone) else { continue };
-        let successor = added
-            .get(name)
-            .into_iter()
-            .flatten()
-            .find(|(_, kind)| *kind != gone_kind && !(gone_kind == "type" && *kind == "type"));
-        if let Some((successor, successor_kind)) = successor {
+        let start = added.partition_point(|(added, _, _)| *added < name);
+        let successor = added[start..]
+            .iter()
+            .take_while(|(added, _, _)| *added == name)
+            .find(|(_, _, kind)| *kind != gone_kind && !(gone_kind == "type" && *kind == "type"));
+        if let Some((_, successor, successor_kind)) = successor {
             out.push((gone, *successor, gone_kind, *successor_kind));
         }
     }

@@ -634,7 +634,7 @@ fn risks<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     }
     // The same verdict for many objects of one kind and change is one row naming them all.
     let groups = grouped(&report.compatibility, |e| {
-        (e.change, e.object_kind, e.old_code_after_migration, e.new_code_before_migration, e.order, e.reason.as_str())
+        (e.change, e.object_kind, e.old_code_after_migration, e.new_code_before_migration, e.order, e.reason.as_ref())
     });
     let rows = groups.iter().map(|group| {
         let entry = group[0];
@@ -654,7 +654,7 @@ fn risks<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
             text_cell(entry.old_code_after_migration.label()),
             text_cell(entry.new_code_before_migration.label()),
             text_cell(entry.order.label()),
-            text_cell(&entry.reason),
+            text_cell(&*entry.reason),
         ]
     });
     d.table(
