@@ -48,8 +48,9 @@ fn permute(steps: &mut [Step], order: &[usize]) {
 
 /// The order of a phase's steps (`order[k]`: the index of the step that goes `k`th).
 fn order_phase(steps: &[Step], from: &crate::catalog::Catalog) -> Vec<usize> {
-    let mut provider: HashMap<String, usize> = HashMap::new();
-    let mut dropper: HashMap<String, usize> = HashMap::new();
+    // Keyed by names borrowed from the steps' change ids: nothing copied per step.
+    let mut provider: HashMap<&str, usize> = HashMap::new();
+    let mut dropper: HashMap<&str, usize> = HashMap::new();
     for (index, step) in steps.iter().enumerate().filter(|(_, s)| starts_with_word(&s.sql, "drop")) {
         for id in &step.changes {
             if let Some(name) = provided_name(id) {
@@ -82,7 +83,7 @@ fn order_phase(steps: &[Step], from: &crate::catalog::Catalog) -> Vec<usize> {
         let rest: Vec<&str> =
             step.sql.lines().filter(|line| !line.to_ascii_uppercase().contains(" RENAME TO ")).collect();
         for name in qualified_names(&rest.join("\n")) {
-            if let Some(&from) = provider.get(&name) {
+            if let Some(&from) = provider.get(name.as_str()) {
                 if from != index {
                     needs[index].insert(from);
                 }
@@ -95,8 +96,8 @@ fn order_phase(steps: &[Step], from: &crate::catalog::Catalog) -> Vec<usize> {
             let Some(definition) = from.sources.get(id) else { continue };
             let own = provided_name(id);
             // (A definition names its own object: `CREATE VIEW public.v AS …`.)
-            for name in qualified_names(&definition).into_iter().filter(|n| own.as_ref() != Some(n)) {
-                if let Some(&later) = dropper.get(&name) {
+            for name in qualified_names(&definition).into_iter().filter(|n| own != Some(n.as_str())) {
+                if let Some(&later) = dropper.get(name.as_str()) {
                     if later != index {
                         needs[later].insert(index);
                     }
@@ -150,17 +151,16 @@ fn starts_with_word(sql: &str, word: &str) -> bool {
 }
 
 /// `function public.f(integer)` → `public.f`; `table public.t` → `public.t`.
-fn provided_name(id: &str) -> Option<String> {
+fn provided_name(id: &str) -> Option<&str> {
     let (kind, object) = id.split_once(' ')?;
     // A foreign table is an `other` object (`other foreign table public.t`).
     if let Some(name) = object.strip_prefix("foreign table ").filter(|_| kind == "other") {
-        return Some(name.to_string());
+        return Some(name);
     }
     if !PROVIDES.contains(&kind) {
         return None;
     }
-    let name = object.split('(').next().unwrap_or(object);
-    Some(name.to_string())
+    object.split('(').next()
 }
 
 /// Every `schema.name` the SQL mentions outside strings, dollar-quoted bodies and comments, as the
