@@ -105,11 +105,21 @@ pub fn compatibility(_from: &Catalog, to: &Catalog, diff: &Diff) -> Vec<Compatib
             }
             (object_kind, ChangeKind::Added) if code_names(object_kind) => {
                 // A fixed sentence per kind: kept once for the process.
-                entry(change, Yes, No, crate::interned::intern(&format!("new code uses the {kind}, which exists only after the migration")))
+                entry(
+                    change,
+                    Yes,
+                    No,
+                    crate::interned::intern(&format!(
+                        "new code uses the {kind}, which exists only after the migration"
+                    )),
+                )
             }
-            (object_kind, ChangeKind::Removed) if code_names(object_kind) => {
-                entry(change, No, Yes, crate::interned::intern(&format!("old code may still use the {kind}: drop it after the deploy")))
-            }
+            (object_kind, ChangeKind::Removed) if code_names(object_kind) => entry(
+                change,
+                No,
+                Yes,
+                crate::interned::intern(&format!("old code may still use the {kind}: drop it after the deploy")),
+            ),
             (ObjectKind::Column, ChangeKind::Added) => {
                 let column =
                     change.key.member().and_then(|(table, column)| to.tables.get(table).and_then(|t| t.column(column)));

@@ -43,9 +43,27 @@ pub enum Block<'a> {
     Row(Vec<Line<'a>>),
     /// The list or the table that began last ends.
     End(Ends),
-    Code(&'static str, Cow<'a, str>),
+    Code(&'static str, Pieces<'a>),
     /// A horizontal rule.
     Rule,
+}
+
+/// A code block's text in pieces, to be written one after the other: a block made of many parts
+/// (the ORM lines of 80,000 tables) is never joined into one string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pieces<'a>(pub Vec<Cow<'a, str>>);
+
+impl<'a> Pieces<'a> {
+    pub fn one(text: impl Into<Cow<'a, str>>) -> Pieces<'a> {
+        Pieces(vec![text.into()])
+    }
+}
+
+/// Pieces of one text without the text's trailing whitespace (which may span pieces).
+pub fn trimmed_end(pieces: &[impl AsRef<str>]) -> impl Iterator<Item = &str> {
+    let last = pieces.iter().rposition(|p| !p.as_ref().trim_end().is_empty());
+    let kept = last.map_or(0, |last| last + 1);
+    pieces[..kept].iter().enumerate().map(move |(i, p)| if i + 1 == kept { p.as_ref().trim_end() } else { p.as_ref() })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -435,7 +453,7 @@ fn new_tables<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         if let Some(comment) = &table.comment {
             d.p(vec![b("Purpose (comment): "), t(comment)]);
         }
-        d.push(Block::Code("sql", Cow::Borrowed(&table.definition)));
+        d.push(Block::Code("sql", Pieces::one(&table.definition)));
         d.p(vec![b(format!("Indexes ({}):", table.indexes.len()))]);
         let items = table.indexes.iter().map(|index| {
             let what = index.constraint.unwrap_or(if index.unique { "unique index" } else { "index" });
@@ -733,19 +751,24 @@ fn migration<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     phases.extend(m.manual.iter().map(|manual| vec![b("Manual step: "), t(manual)]));
     d.list(phases);
     d.h(3, "script", "9.2 Migration script");
-    d.push(Block::Code("sql", Cow::Borrowed(&m.script)));
+    d.push(Block::Code("sql", Pieces::one(m.script.as_str())));
     if !report.orm.tables.is_empty() {
         d.h(3, "orm", "9.3 ORM schema changes");
         d.p(vec![b("Drizzle ORM"), t(" ("), c("drizzle-orm/pg-core"), t("):")]);
-        let mut drizzle = report.orm.drizzle_imports.clone();
+        let mut drizzle = vec![Cow::Borrowed(report.orm.drizzle_imports.as_str())];
         for hint in &report.orm.tables {
-            drizzle.push('\n');
-            drizzle.push_str(&hint.drizzle);
+            drizzle.extend([Cow::Borrowed("\n"), Cow::Borrowed(hint.drizzle.as_str())]);
         }
-        d.push(Block::Code("typescript", drizzle.into()));
+        d.push(Block::Code("typescript", Pieces(drizzle)));
         d.p(vec![b("Prisma"), t(" ("), c("schema.prisma"), t("):")]);
-        let prisma: Vec<&str> = report.orm.tables.iter().map(|h| h.prisma.as_str()).collect();
-        d.push(Block::Code("prisma", prisma.join("\n").into()));
+        let mut prisma = Vec::new();
+        for (i, hint) in report.orm.tables.iter().enumerate() {
+            if i > 0 {
+                prisma.push(Cow::Borrowed("\n"));
+            }
+            prisma.push(Cow::Borrowed(hint.prisma.as_str()));
+        }
+        d.push(Block::Code("prisma", Pieces(prisma)));
     }
     if !report.testing.is_empty() {
         d.h(3, "testing", "9.4 Testing strategy");
@@ -763,7 +786,7 @@ fn migration<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
         }
     }
     d.h(3, "rollback", "9.6 Rollback script");
-    d.push(Block::Code("sql", Cow::Borrowed(&m.rollback)));
+    d.push(Block::Code("sql", Pieces::one(m.rollback.as_str())));
 }
 
 fn cleanup<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {

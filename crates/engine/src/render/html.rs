@@ -5,7 +5,7 @@
 //! Content-Security-Policy allows nothing but its one stylesheet (by hash): even a name that
 //! slipped through as markup could not load or run anything.
 
-use super::document::{each_block, title, Block, Ends, Inline, Line, ListKind};
+use super::document::{each_block, title, trimmed_end, Block, Ends, Inline, Line, ListKind};
 use crate::report::Report;
 use std::fmt::Write;
 
@@ -94,7 +94,9 @@ fn write_block(out: &mut dyn Write, block: &Block) -> std::fmt::Result {
         Block::End(Ends::Table) => out.write_str("</tbody>\n</table>\n"),
         Block::Code(language, body) => {
             write!(out, "<pre><code class=\"language-{language}\">")?;
-            escape_into(out, body.trim_end())?;
+            for piece in trimmed_end(&body.0) {
+                escape_into(out, piece)?;
+            }
             out.write_str("</code></pre>\n")
         }
         Block::Rule => out.write_str("<hr>\n"),

@@ -5,7 +5,7 @@
 //! escaped and newlines folded; plain text escapes Markdown and HTML punctuation; SQL goes into
 //! fenced blocks whose fence is longer than any backtick run inside.
 
-use super::document::{each_block, title, Block, Inline, Line, ListKind};
+use super::document::{each_block, title, trimmed_end, Block, Inline, Line, ListKind};
 use super::visible;
 use crate::report::Report;
 use std::fmt::Write;
@@ -48,7 +48,7 @@ fn write_block(out: &mut dyn Write, block: &Block) -> std::fmt::Result {
         Block::End(_) => Ok(()),
         Block::Code(language, body) => {
             out.write_char('\n')?;
-            write_fenced(out, language, body)?;
+            write_fenced(out, language, &body.0)?;
             out.write_char('\n')
         }
         Block::Rule => out.write_str("\n---\n"),
@@ -96,17 +96,24 @@ impl std::fmt::Display for Written<'_> {
 /// Characters that would act on a terminal show as escapes (see [`visible`]).
 pub fn fenced(language: &str, body: &str) -> String {
     let mut out = String::new();
-    write_fenced(&mut out, language, body).expect("a String takes any text");
+    write_fenced(&mut out, language, &[body]).expect("a String takes any text");
     out
 }
 
 /// [`fenced`], written to `out` without another copy of the body.
-fn write_fenced(out: &mut dyn Write, language: &str, body: &str) -> std::fmt::Result {
-    let body = visible::block(body);
-    let longest_run = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+fn write_fenced(out: &mut dyn Write, language: &str, pieces: &[impl AsRef<str>]) -> std::fmt::Result {
+    let pieces: Vec<_> = pieces.iter().map(|piece| visible::block(piece.as_ref())).collect();
+    // The longest run of backticks in the whole text (a run may go on into the next piece).
+    let (mut run, mut longest_run) = (0, 0);
+    for c in pieces.iter().flat_map(|piece| piece.chars()) {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest_run = longest_run.max(run);
+    }
     let fence = "`".repeat(longest_run.max(2) + 1);
     writeln!(out, "{fence}{language}")?;
-    out.write_str(body.trim_end())?;
+    for piece in trimmed_end(&pieces) {
+        out.write_str(piece)?;
+    }
     write!(out, "\n{fence}")
 }
 
@@ -163,6 +170,16 @@ fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_in_pieces_is_fenced_and_trimmed_as_one_text() {
+        let mut out = String::new();
+        write_fenced(&mut out, "ts", &["a `", "`` b", "\n", "  \n", ""]).expect("writes");
+        assert_eq!(out, "````ts\na ``` b\n````", "the run of three spans two pieces; the trailing blanks go");
+        let mut whole = String::new();
+        write_fenced(&mut whole, "ts", &["a ``` b\n  \n"]).expect("writes");
+        assert_eq!(out, whole);
+    }
 
     /// Found by a probe: ESC, BEL and U+202E reached the Markdown raw, and bare addresses became
     /// links on GitHub.
