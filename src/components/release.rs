@@ -64,7 +64,7 @@ pub fn risks_view(comparison: &Comparison, filter: &ViewState, view: RwSignal<Vi
     let shown: Vec<_> = comparison
         .risks
         .iter()
-        .filter(|r| selected.as_ref().is_none_or(|(area, level)| r.area == area && r.level == *level))
+        .filter(|r| selected.as_ref().is_none_or(|(area, level)| r.area() == *area && r.level == *level))
         .cloned()
         .collect();
     let total = comparison.risks.len();
@@ -95,17 +95,18 @@ fn risk_card(risk: &schemadrift_engine::risks::Risk, view: RwSignal<ViewState>) 
     let risk = risk.clone();
     let (kind, object) = (risk.object_kind, risk.object.clone());
     let change = format!("{kind} {object}");
+    let (area, why, mitigation, caveat) = (risk.area(), risk.why(), risk.mitigation(), risk.caveat());
     view! {
             <li class=format!("risk-card {}", risk.level.label()) data-testid="risk-card">
                 <p class="risk-head">
                     <span class="badge">{risk.level.label()}</span>" "
-                    <code>{risk.rule}</code>" · "{risk.category.label()}" · "{risk.area}
+                    <code>{risk.rule}</code>" · "{risk.category.label()}" · "{area}
                 </p>
                 <p class="finding">{risk.finding}</p>
-                <p><strong>"Why: "</strong>{risk.why}</p>
+                <p><strong>"Why: "</strong>{why}</p>
                 {risk.effect.map(|e| view! { <p class="claim" data-testid="risk-claim"><strong>"The script: "</strong>{e.describe()}</p> })}
-                <p><strong>"Mitigation: "</strong>{risk.mitigation}</p>
-                {risk.caveat.map(|c| view! { <p class="caveat"><strong>"PostgreSQL versions: "</strong>{c}</p> })}
+                <p><strong>"Mitigation: "</strong>{mitigation}</p>
+                {caveat.map(|c| view! { <p class="caveat"><strong>"PostgreSQL versions: "</strong>{c}</p> })}
                 <p class="risk-links">
                     <button type="button" class="link small" data-testid="risk-change"
                         title="Show this change in the list of changes"

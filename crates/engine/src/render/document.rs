@@ -613,11 +613,11 @@ fn risks<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
     if !report.risks.is_empty() {
         d.h(3, "risk-list", "8.2 Risks");
         // One rule's finding on many objects says why and what to do once, with every object.
-        let groups = grouped(&report.risks, |r| (r.level, r.area, r.rule, r.why, r.mitigation, r.caveat, r.effect));
+        let groups = grouped(&report.risks, |r| (r.level, r.area(), r.rule, r.effect));
         let rows = groups.iter().map(|group| {
             let risk = group[0];
-            let mut mitigation = vec![t(risk.mitigation)];
-            if let Some(caveat) = risk.caveat {
+            let mut mitigation = vec![t(risk.mitigation())];
+            if let Some(caveat) = risk.caveat() {
                 mitigation.push(t(format!(" {caveat}")));
             }
             let finding = match group.len() {
@@ -632,13 +632,13 @@ fn risks<'a>(d: &mut Builder<'a, '_>, report: &'a Report) {
             };
             vec![
                 cell(b(risk.level.label().to_uppercase())),
-                text_cell(risk.area),
+                text_cell(risk.area()),
                 finding,
                 match &risk.effect {
                     Some(effect) => {
-                        vec![t(risk.why), t(" "), b("The script: "), t(format!("{}.", effect.describe()))]
+                        vec![t(risk.why()), t(" "), b("The script: "), t(format!("{}.", effect.describe()))]
                     }
-                    None => text_cell(risk.why),
+                    None => text_cell(risk.why()),
                 },
                 mitigation,
             ]

@@ -131,30 +131,114 @@ impl Hit {
     }
 }
 
-/// One risk: a rule's finding about one object, with the rule's explanation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One risk: a rule's finding about one object, with the rule's explanation. The explanation
+/// (`why`, `mitigation`, `caveat`) and the `area` are the rule's and the object's: looked up, not
+/// held by each of a release's risks (a release of 80,000 new tables has 160,000). Serialized with
+/// them, as [`RiskFields`] reads it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Risk {
-    #[serde(deserialize_with = "crate::interned::one")]
     pub rule: crate::interned::Word,
     pub level: Level,
     pub category: Category,
-    /// Where in the schema: `tables`, `columns`, `indexes`, `constraints`, `types`, `functions`,
-    /// `views`, `security` or `other`.
-    #[serde(deserialize_with = "crate::interned::one")]
-    pub area: crate::interned::Word,
     pub object_kind: ObjectKind,
     pub object: String,
     pub finding: String,
-    #[serde(deserialize_with = "crate::interned::one")]
-    pub why: crate::interned::Word,
-    #[serde(deserialize_with = "crate::interned::one")]
-    pub mitigation: crate::interned::Word,
-    #[serde(deserialize_with = "crate::interned::option")]
-    pub caveat: Option<crate::interned::Word>,
     /// The claim about locks, rewrite and rows read, measured on PostgreSQL by
     /// `tests/lock_claims.rs`; `None` when the rule makes none.
-    #[serde(default)]
     pub effect: Option<Effect>,
+}
+
+impl Risk {
+    /// The rule that found it (every risk's rule is one of [`RULES`]: reading checks it).
+    fn definition(&self) -> Option<&'static Rule> {
+        rule(self.rule)
+    }
+
+    /// Where in the schema: `tables`, `columns`, `indexes`, `constraints`, `types`, `functions`,
+    /// `views`, `security` or `other`.
+    pub fn area(&self) -> &'static str {
+        area(self.category, self.object_kind)
+    }
+
+    /// Why this matters: the lock taken, the rewrite or scan, what breaks.
+    pub fn why(&self) -> &'static str {
+        self.definition().map_or("", |rule| rule.why)
+    }
+
+    pub fn mitigation(&self) -> &'static str {
+        self.definition().map_or("", |rule| rule.mitigation)
+    }
+
+    /// Where the PostgreSQL version changes the answer.
+    pub fn caveat(&self) -> Option<&'static str> {
+        self.definition().and_then(|rule| rule.caveat)
+    }
+}
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|rule| rule.id == id)
+}
+
+/// A risk as written: every field, in this order.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Risk")]
+struct RiskFields<'a> {
+    #[serde(borrow)]
+    rule: std::borrow::Cow<'a, str>,
+    level: Level,
+    category: Category,
+    #[serde(borrow)]
+    area: std::borrow::Cow<'a, str>,
+    object_kind: ObjectKind,
+    #[serde(borrow)]
+    object: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    finding: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    why: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    mitigation: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    caveat: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    effect: Option<Effect>,
+}
+
+impl Serialize for Risk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        RiskFields {
+            rule: self.rule.into(),
+            level: self.level,
+            category: self.category,
+            area: self.area().into(),
+            object_kind: self.object_kind,
+            object: self.object.as_str().into(),
+            finding: self.finding.as_str().into(),
+            why: self.why().into(),
+            mitigation: self.mitigation().into(),
+            caveat: self.caveat().map(Into::into),
+            effect: self.effect,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Risk {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Risk, D::Error> {
+        let fields = RiskFields::deserialize(deserializer)?;
+        let rule = rule(&fields.rule)
+            .ok_or_else(|| serde::de::Error::custom(format!("no rule is called {:?}", fields.rule)))?;
+        Ok(Risk {
+            rule: rule.id,
+            level: fields.level,
+            category: fields.category,
+            object_kind: fields.object_kind,
+            object: fields.object.into_owned(),
+            finding: fields.finding.into_owned(),
+            effect: fields.effect,
+        })
+    }
 }
 
 /// Every rule, in the order they are documented.
@@ -304,7 +388,7 @@ pub fn matrix(risks: &[Risk]) -> Vec<MatrixRow> {
     AREAS
         .iter()
         .map(|area| {
-            let count = |level| risks.iter().filter(|r| r.area == *area && r.level == level).count();
+            let count = |level| risks.iter().filter(|r| r.area() == *area && r.level == level).count();
             MatrixRow { area, high: count(Level::High), medium: count(Level::Medium), low: count(Level::Low) }
         })
         .collect()
@@ -346,13 +430,9 @@ pub fn assess(from: &Catalog, to: &Catalog, diff: &Diff, server: Server<'_>) -> 
                     rule: rule.id,
                     level: hit.level,
                     category: rule.category,
-                    area: area(rule.category, hit.object_kind),
                     object_kind: hit.object_kind,
                     object: hit.object,
                     finding: hit.finding,
-                    why: rule.why,
-                    mitigation: rule.mitigation,
-                    caveat: rule.caveat,
                     effect: hit.effect,
                 })
         })
@@ -493,10 +573,10 @@ pub(crate) mod testing {
                     risk.object_kind,
                     risk.object,
                     risk.finding,
-                    risk.why,
-                    risk.mitigation
+                    risk.why(),
+                    risk.mitigation()
                 );
-                if let Some(caveat) = &risk.caveat {
+                if let Some(caveat) = risk.caveat() {
                     card.push_str(&format!("caveat: {caveat}\n"));
                 }
                 if let Some(effect) = &risk.effect {
@@ -559,5 +639,31 @@ mod tests {
         let changed: std::collections::BTreeSet<(&str, &str)> =
             risks.iter().map(|r| (r.object_kind.as_str(), r.object.as_str())).collect();
         assert_eq!(by_change.values().count(), changed.len(), "one value per change with risks");
+    }
+
+    #[test]
+    fn a_risk_is_written_with_its_rules_texts_and_read_back_by_its_rule() {
+        let side = |name: &str, sql: &str| Arc::new(read_side(name, sql.as_bytes(), None).expect("reads"));
+        let compared = Comparison::new(
+            side("a.sql", "CREATE TABLE t (id int PRIMARY KEY);"),
+            side("b.sql", "CREATE TABLE n (x int);"),
+            DiffOptions::default(),
+        );
+        let risk =
+            compared.release().risks.iter().find(|r| r.rule == "no-primary-key").expect("no primary key").clone();
+        let text = serde_json::to_string(&risk).expect("serializes");
+        let names = ["rule", "level", "category", "area", "object_kind", "object", "finding", "why", "mitigation"];
+        let at: Vec<usize> = names.iter().map(|n| text.find(&format!("\"{n}\":")).expect("written")).collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "in the order JSON has always had: {text}");
+        assert!(text.ends_with(r#","caveat":null,"effect":null}"#), "{text}");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(json["area"], "tables");
+        assert_eq!(json["why"], super::rule("no-primary-key").expect("a rule").why);
+        let back: super::Risk = serde_json::from_value(json.clone()).expect("reads back");
+        assert_eq!(back, risk);
+        let mut unknown = json;
+        unknown["rule"] = "no-such-rule".into();
+        let error = serde_json::from_value::<super::Risk>(unknown).expect_err("an unknown rule is refused");
+        assert!(error.to_string().contains("no rule is called \"no-such-rule\""), "{error}");
     }
 }
