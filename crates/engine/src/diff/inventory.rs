@@ -85,20 +85,20 @@ pub fn inventory(from: &Catalog, to: &Catalog, diff: &Diff, options: &DiffOption
         .filter(|c| c.object_kind == ObjectKind::Table && c.change == ChangeKind::Renamed)
         .rev()
         .filter_map(|c| {
-            Some((c.key.qualified()?, c.was.as_ref().and_then(|was| was.find(&from.tables)).map(|(_, t)| t)))
+            Some((c.key.qualified()?, c.was.as_deref().and_then(|was| was.find(&from.tables)).map(|(_, t)| t)))
         })
         .collect();
     let renamed_from: BTreeSet<&QualifiedName> = diff
         .changes
         .iter()
         .filter(|c| c.object_kind == ObjectKind::Table && c.change == ChangeKind::Renamed)
-        .filter_map(|c| c.was.as_ref()?.qualified())
+        .filter_map(|c| c.was.as_deref()?.qualified())
         .collect();
     let old_names: BTreeMap<&QualifiedName, &QualifiedName> = diff
         .changes
         .iter()
         .filter(|c| c.object_kind == ObjectKind::Table && c.change == ChangeKind::Renamed)
-        .filter_map(|c| Some((c.key.qualified()?, c.was.as_ref()?.qualified()?)))
+        .filter_map(|c| Some((c.key.qualified()?, c.was.as_deref()?.qualified()?)))
         .collect();
     let mut changes_per_table: BTreeMap<QualifiedName, usize> = BTreeMap::new();
     for change in &diff.changes {

@@ -104,9 +104,10 @@ pub struct Change {
     /// stages look it up by. `object` is this key written out. Not serialized.
     #[serde(skip)]
     pub key: ObjectKey,
-    /// For a confirmed rename: the object's key in `from`, under its old name.
+    /// For a confirmed rename: the object's key in `from`, under its old name (boxed: few changes are
+    /// renames, and every change would otherwise make room for one).
     #[serde(skip)]
-    pub was: Option<ObjectKey>,
+    pub was: Option<Box<ObjectKey>>,
 }
 
 impl PartialEq for Change {
@@ -242,7 +243,7 @@ pub fn diff(from: &Catalog, to: &Catalog, options: &DiffOptions) -> Diff {
             Some(change) => {
                 change.change = ChangeKind::Renamed;
                 change.details.insert(0, name);
-                change.was = Some(was);
+                change.was = Some(Box::new(was));
             }
             None => changes.push(Change {
                 object_kind: kind,
@@ -250,7 +251,7 @@ pub fn diff(from: &Catalog, to: &Catalog, options: &DiffOptions) -> Diff {
                 change: ChangeKind::Renamed,
                 details: vec![name],
                 key,
-                was: Some(was),
+                was: Some(Box::new(was)),
             }),
         }
     }

@@ -246,7 +246,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         .flatten()
         .filter(|c| c.change == crate::diff::ChangeKind::Renamed)
         .filter_map(|c| {
-            let old = c.was.as_ref()?.find(&from.tables)?.0.clone();
+            let old = c.was.as_deref()?.find(&from.tables)?.0.clone();
             Some((c.key.qualified()?.clone(), old))
         })
         .fold(BTreeMap::new(), |mut map, (shown, names)| {

@@ -641,6 +641,15 @@ mod tests {
         assert_eq!(by_change.values().count(), changed.len(), "one value per change with risks");
     }
 
+    /// A release of many objects holds a change for each and a risk or two: a field added inline to
+    /// either is paid by every one of them.
+    #[test]
+    fn changes_and_risks_stay_compact() {
+        let (change, risk) = (std::mem::size_of::<crate::diff::Change>(), std::mem::size_of::<super::Risk>());
+        assert!(change <= 136, "a Change is {change} bytes");
+        assert!(risk <= 72, "a Risk is {risk} bytes");
+    }
+
     #[test]
     fn a_risk_is_written_with_its_rules_texts_and_read_back_by_its_rule() {
         let side = |name: &str, sql: &str| Arc::new(read_side(name, sql.as_bytes(), None).expect("reads"));

@@ -292,7 +292,7 @@ pub(in crate::plan) fn column_pair<'c>(
     // A renamed table's columns live under the old name in `from`.
     let old_table = p.from.tables.get(&p.old_table_name(table));
     let old_column_name = match change.change {
-        ChangeKind::Renamed => change.was.as_ref().and_then(|was| was.member()).map_or(column, |(_, c)| c),
+        ChangeKind::Renamed => change.was.as_deref().and_then(|was| was.member()).map_or(column, |(_, c)| c),
         _ => column,
     };
     Some((name, old_table.and_then(|t| t.column(old_column_name)), new_table.and_then(|t| t.column(column))))

@@ -23,7 +23,7 @@ pub(in crate::plan) fn constraints(p: &mut Planner) {
         let shown = qualified(&name);
         let new = p.to.tables.get(&name).and_then(|t| t.constraints.get(key));
         let old_name = match change.change {
-            ChangeKind::Renamed => change.was.as_ref().and_then(|was| was.member()).map_or(key, |(_, k)| k),
+            ChangeKind::Renamed => change.was.as_deref().and_then(|was| was.member()).map_or(key, |(_, k)| k),
             _ => key,
         };
         let old = p.from.tables.get(&p.old_table_name(&name)).and_then(|t| t.constraints.get(old_name));

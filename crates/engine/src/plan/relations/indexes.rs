@@ -29,7 +29,7 @@ pub(in crate::plan) fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
     for change in changes {
         let new = change.key.find(&p.to.indexes);
         let old_key = match change.change {
-            ChangeKind::Renamed => change.was.as_ref().unwrap_or(&change.key),
+            ChangeKind::Renamed => change.was.as_deref().unwrap_or(&change.key),
             _ => &change.key,
         };
         let old = old_key.find(&p.from.indexes);

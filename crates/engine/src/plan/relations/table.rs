@@ -752,7 +752,7 @@ pub(in crate::plan) fn recreate_table(p: &mut Planner, name: &QualifiedName, old
 /// The `from` side of a table in both catalogs (under its old name when renamed).
 pub(in crate::plan) fn old_table<'c>(p: &Planner<'c>, change: &Change) -> Option<&'c Table> {
     let key = match change.change {
-        ChangeKind::Renamed => change.was.as_ref()?,
+        ChangeKind::Renamed => change.was.as_deref()?,
         _ => &change.key,
     };
     key.find(&p.from.tables).map(|(_, t)| t)
