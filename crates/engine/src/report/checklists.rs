@@ -116,6 +116,8 @@ impl Item {
 
     /// Names as code, separated by commas.
     fn names(mut self, names: &[&str]) -> Item {
+        // Exact room: an item may name every table of a large release.
+        self.0.reserve(names.len() * 2);
         for (i, name) in names.iter().enumerate() {
             if i > 0 {
                 self.0.push(Span::Text(Cow::Borrowed(", ")));

@@ -496,7 +496,8 @@ impl RisksByChange<'_> {
 
     /// The highest level of a change's risks and their rules, each once.
     fn merged(&self, group: &[u32]) -> ChangeRisk {
-        let mut out = ChangeRisk { level: self.risks[group[0] as usize].level, rules: Vec::new() };
+        // Exact room: a report keeps one per change row.
+        let mut out = ChangeRisk { level: self.risks[group[0] as usize].level, rules: Vec::with_capacity(group.len()) };
         for risk in group.iter().map(|i| &self.risks[*i as usize]) {
             out.level = out.level.max(risk.level);
             if !out.rules.contains(&risk.rule) {
