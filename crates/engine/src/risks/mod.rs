@@ -618,13 +618,17 @@ mod tests {
     use crate::DiffOptions;
     use std::sync::Arc;
 
+    /// Two SQL texts compared through the pipeline every caller takes.
+    fn compared(from: &str, to: &str) -> Comparison {
+        let side = |name: &str, sql: &str| Arc::new(read_side(name, sql.as_bytes(), None).expect("reads"));
+        Comparison::new(side("a.sql", from), side("b.sql", to), DiffOptions::default())
+    }
+
     #[test]
     fn each_change_gets_its_highest_level_and_its_rules_once() {
-        let side = |name: &str, sql: &str| Arc::new(read_side(name, sql.as_bytes(), None).expect("reads"));
-        let compared = Comparison::new(
-            side("a.sql", "CREATE TABLE t (id int PRIMARY KEY, a text); CREATE TABLE gone (x int);"),
-            side("b.sql", "CREATE TABLE t (id int PRIMARY KEY, a bigint); CREATE TABLE n (x int);"),
-            DiffOptions::default(),
+        let compared = compared(
+            "CREATE TABLE t (id int PRIMARY KEY, a text); CREATE TABLE gone (x int);",
+            "CREATE TABLE t (id int PRIMARY KEY, a bigint); CREATE TABLE n (x int);",
         );
         let risks = &compared.release().risks;
         let by_change = super::by_change(risks);
@@ -653,12 +657,7 @@ mod tests {
 
     #[test]
     fn a_risk_is_written_with_its_rules_texts_and_read_back_by_its_rule() {
-        let side = |name: &str, sql: &str| Arc::new(read_side(name, sql.as_bytes(), None).expect("reads"));
-        let compared = Comparison::new(
-            side("a.sql", "CREATE TABLE t (id int PRIMARY KEY);"),
-            side("b.sql", "CREATE TABLE n (x int);"),
-            DiffOptions::default(),
-        );
+        let compared = compared("CREATE TABLE t (id int PRIMARY KEY);", "CREATE TABLE n (x int);");
         let risk =
             compared.release().risks.iter().find(|r| r.rule == "no-primary-key").expect("no primary key").clone();
         let text = serde_json::to_string(&risk).expect("serializes");
