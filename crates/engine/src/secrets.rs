@@ -261,6 +261,10 @@ const SECRET_NAMES: &[&str] = &[
 /// `api_key := '…'`, `v_secret = '…'`, `SET app.jwt_secret TO '…'` (`ALTER DATABASE … SET`,
 /// `ALTER ROLE … SET`, function bodies): a quoted value assigned to a name that says it is secret.
 fn assignments(found: &mut Found, number: usize, line: &str, lower: &str) {
+    // Every assigned value is quoted: a line with no quote (most of a dump) has none to look for.
+    if !lower.contains('\'') {
+        return;
+    }
     let bytes = lower.as_bytes();
     let set_at = lower.find(" set ");
     for name in SECRET_NAMES {

@@ -153,6 +153,40 @@ const SHAPES: &[Shape] = &[
             (0..n / 16).map(|i| format!("CREATE TABLE public.t{i} (id integer NOT NULL, note text);\n")).collect(),
         )
     }),
+    ("many tables with policies, a column retyped in each", |n| {
+        // Tenant-style tables, each with a policy and a trigger reading its `tenant_id`, whose type
+        // changes everywhere (and the policies with it): a step per column or per policy that
+        // walked every policy, trigger, function or table of the catalog would be quadratic.
+        let tables = |kind: &str, tenant: u32| {
+            let mut sql = String::from(
+                "CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n",
+            );
+            for i in 0..n / 32 {
+                sql.push_str(&format!(
+                    "CREATE TABLE public.t{i} (id integer NOT NULL, tenant_id {kind}, note text);\n\
+                     ALTER TABLE public.t{i} ENABLE ROW LEVEL SECURITY;\n\
+                     CREATE POLICY own ON public.t{i} USING ((tenant_id = {tenant}));\n\
+                     CREATE TRIGGER touch BEFORE UPDATE OF tenant_id ON public.t{i} FOR EACH ROW EXECUTE FUNCTION public.touch();\n"
+                ));
+            }
+            sql
+        };
+        (tables("integer", 1), tables("bigint", 2))
+    }),
+    ("many enum types made again", |n| {
+        // Each table's own enum loses a label (the type is made again), and another table's column
+        // is of it: one walk over the columns, not one per type.
+        let tables = |labels: &str| {
+            let mut sql = String::new();
+            for i in 0..n / 32 {
+                sql.push_str(&format!(
+                    "CREATE TYPE public.e{i} AS ENUM ({labels});\nCREATE TABLE public.t{i} (id integer, state public.e{i});\n"
+                ));
+            }
+            sql
+        };
+        (tables("'a', 'b', 'c'"), tables("'a', 'c'"))
+    }),
     ("many columns, one changed", |n| {
         // Tables as wide as PostgreSQL allows (1,600 columns), the first column of each changed.
         let tables = |kind: &str| {

@@ -21,6 +21,7 @@
 mod casts;
 mod definitions;
 pub use definitions::definitions;
+mod mentions;
 mod needs;
 mod objects;
 mod relations;
@@ -267,6 +268,11 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         remade_constraints: Default::default(),
         remade_indexes: Default::default(),
         views_made_again: Default::default(),
+        recreated: Default::default(),
+        remade_calls: Default::default(),
+        retyped: Default::default(),
+        mentions: Default::default(),
+        type_uses: Default::default(),
     };
     planner.run();
     let mut steps = planner.steps;
@@ -490,9 +496,18 @@ pub(crate) struct Planner<'a> {
     /// Views created in phase 3 (made again, or new over what phase 3 changes): their triggers and
     /// rules are created with them ([`Planner::carried_along`]), not by their own steps.
     pub(crate) views_made_again: std::collections::BTreeSet<QualifiedName>,
+    /// What a step of many asks about the whole of both catalogs, found once on first need: each is
+    /// a walk over every function or every column, which per step would make a plan of many
+    /// policies or columns quadratic ([`Planner::recreated_functions`], [`Planner::remade_calls`],
+    /// [`Planner::retyped_columns`]).
+    recreated: std::cell::OnceCell<Vec<QualifiedName>>,
+    remade_calls: std::cell::OnceCell<Vec<String>>,
+    retyped: std::cell::OnceCell<mentions::Retyped>,
+    mentions: std::cell::OnceCell<mentions::Mentions<'a>>,
+    type_uses: std::cell::OnceCell<mentions::TypeUses<'a>>,
 }
 
-impl Planner<'_> {
+impl<'a> Planner<'a> {
     fn run(&mut self) {
         relations::plan_tables(self);
         objects::plan_objects(self);
@@ -537,6 +552,45 @@ impl Planner<'_> {
             }
         }
         self.steps.push(Step { phase, rank, sql, changes, note });
+    }
+
+    /// The functions the plan drops and makes again ([`objects::recreated_function`]), by name.
+    pub(crate) fn recreated_functions(&self) -> &[QualifiedName] {
+        self.recreated.get_or_init(|| objects::recreated_functions(self))
+    }
+
+    /// The calls (`schema.name(`) of the functions phase 3 makes again: those recreated, and those
+    /// dropped under one signature and added under another.
+    pub(crate) fn remade_calls(&self) -> &[String] {
+        self.remade_calls.get_or_init(|| objects::remade_in_rewrite(self))
+    }
+
+    /// The FROM side's policies, triggers and function bodies by the words they name.
+    pub(crate) fn mentions(&self) -> &mentions::Mentions<'a> {
+        self.mentions.get_or_init(|| mentions::Mentions::of(self.from, self.to))
+    }
+
+    /// Which tables use each type.
+    pub(crate) fn type_uses(&self) -> &mentions::TypeUses<'a> {
+        self.type_uses.get_or_init(|| mentions::TypeUses::of(self))
+    }
+
+    /// Every column whose type changes (of `to`'s tables, against the table each was in `from`).
+    pub(crate) fn retyped_columns(&self) -> &mentions::Retyped {
+        self.retyped.get_or_init(|| {
+            let mut retyped = Vec::new();
+            for (name, after) in &self.to.tables {
+                let Some(before) = self.from.tables.get(&self.old_table_name(name)) else { continue };
+                let old_columns: std::collections::HashMap<&str, &crate::catalog::Column> =
+                    before.columns.iter().map(|c| (c.name.as_str(), c)).collect();
+                for column in &after.columns {
+                    if old_columns.get(column.name.as_str()).is_some_and(|old| old.data_type != column.data_type) {
+                        retyped.push((name.clone(), column.name.clone()));
+                    }
+                }
+            }
+            mentions::Retyped::new(retyped)
+        })
     }
 
     /// The `from` table behind a `to` table: itself, or the old one of a confirmed rename.

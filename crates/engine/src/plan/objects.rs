@@ -1,6 +1,7 @@
 //! Steps for everything that is not a table: schemas, extensions, types, sequences, functions,
 //! triggers, policies, event triggers, publications, other objects; then comments, owners, grants.
 
+use super::mentions::Named;
 use super::{change_id, Phase, Planner, Rank};
 use crate::catalog::{Catalog, QualifiedName, TypeDef};
 use crate::diff::{Change, ChangeKind, ObjectKind};
@@ -283,7 +284,7 @@ fn park_as_text(p: &Planner, holds: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<
 fn domains_over(p: &Planner, name: &QualifiedName) -> Vec<String> {
     let of = |data_type: &str, t: &QualifiedName| crate::catalog::datatype::type_name(data_type).as_ref() == Some(t);
     let mut sql = Vec::new();
-    for (domain, def) in &p.from.types {
+    for (domain, def) in p.type_uses().types_over(name) {
         let TypeDef::Domain { base, .. } = def else { continue };
         if !of(base, name) {
             continue;
@@ -310,7 +311,7 @@ fn composites_using(p: &Planner, name: &QualifiedName) -> Vec<String> {
     let uses =
         |data_type: &str, of: &QualifiedName| crate::catalog::datatype::type_name(data_type).as_ref() == Some(of);
     let mut sql = Vec::new();
-    for (composite, def) in &p.from.types {
+    for (composite, def) in p.type_uses().types_over(name) {
         let TypeDef::Composite { attributes } = def else { continue };
         let Some(TypeDef::Composite { attributes: target }) = p.to.types.get(composite) else { continue };
         let changed: Vec<&(String, String)> = target
@@ -448,7 +449,7 @@ fn is_subsequence(old: &[String], new: &[String]) -> bool {
 
 /// A type PostgreSQL cannot change in place (enum values removed or reordered, a new base type):
 /// the old one is renamed, the new one created, columns converted through text, the old one dropped.
-fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
+fn recreate_type<'a>(p: &mut Planner<'a>, name: &QualifiedName, change: &Change) {
     let shown = qualified(name);
     let old_name = super::aside_name(&name.name);
     let Some(create) = (match (p.to.types.get(name), source(p, change)) {
@@ -491,13 +492,19 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     };
     let word = |f: &crate::catalog::Function| if f.kind == "procedure" { "PROCEDURE" } else { "FUNCTION" };
     let mut dropped: std::collections::BTreeSet<String> = Default::default();
-    for function in p.from.functions.values().chain(p.to.functions.values()).filter(|f| mentions(f)) {
+    // (Those naming the type's name, looked up: `Planner::mentions`.)
+    let [from_signatures, to_signatures] = &p.mentions().signatures;
+    let naming = |side: &Named<'a, (&'a String, &'a crate::catalog::Function)>| {
+        side.naming(&name.name).filter(|(_, f)| mentions(f)).collect::<Vec<_>>()
+    };
+    let (from_using, to_using) = (naming(from_signatures), naming(to_signatures));
+    for function in from_using.iter().chain(&to_using).map(|(_, f)| *f) {
         if function.kind != "aggregate" {
             dropped.insert(format!("DROP {} IF EXISTS {};", word(function), signature(function)));
         }
     }
     let mut remade = Vec::new();
-    for (key, function) in p.to.functions.iter().filter(|(_, f)| mentions(f) && f.kind != "aggregate") {
+    for &(key, function) in to_using.iter().filter(|(_, f)| f.kind != "aggregate") {
         if let Some(source) = p.to.sources.get(&format!("function {key}")) {
             remade.push(source.trim().to_string());
             let kind = if function.kind == "procedure" { "procedure" } else { "function" };
@@ -507,7 +514,7 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     // What calls those functions (column defaults, CHECKs, indexes, policies) goes before them and
     // comes back after them.
     let callees: std::collections::BTreeSet<QualifiedName> =
-        p.from.functions.values().filter(|f| mentions(f) && f.kind != "aggregate").map(|f| f.name.clone()).collect();
+        from_using.iter().filter(|(_, f)| f.kind != "aggregate").map(|(_, f)| f.name.clone()).collect();
     let (mut callers_unset, mut callers_set) = (Vec::new(), Vec::new());
     for callee in &callees {
         let (unset, set) = callers_of(p, callee);
@@ -541,13 +548,15 @@ fn recreate_type(p: &mut Planner, name: &QualifiedName, change: &Change) {
     let type_text = shown.clone();
     // Indexes and CHECKs that compare with the type's values would compare old and new types:
     // they are dropped first and built again after the columns are converted.
-    let (dropped, rebuild) = checks_and_indexes_reading(p, &|text: &str| text.contains(&type_text));
+    let (dropped, rebuild) = checks_and_indexes_reading(p, &name.name, &|text: &str| text.contains(&type_text));
     sql.extend(dropped);
     // What reads a converted column (policies, triggers, generated columns, SQL-standard bodies)
     // goes before the conversions and comes back after them.
     let (mut dependents_before, mut dependents_after): (Vec<String>, Vec<String>) = Default::default();
     let conversions_at = sql.len();
-    for (table, t) in &p.to.tables {
+    // (Only the tables with a column of the type have one to convert.)
+    for &table in p.type_uses().tables(name) {
+        let t = &p.to.tables[table];
         // A table made again has the new type already.
         if super::relations::recreated_table(p, table) {
             continue;
@@ -962,7 +971,11 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
     }
     let calls = |text: &str| text.contains(&call);
     for (away, again) in
-        [checks_and_indexes_reading(p, &calls), policies_reading(p, &|policy| policy_reads(policy, &calls))]
+        // (A policy calling `schema.name(` names the word `name`.)
+        [checks_and_indexes_reading(p, &function.name, &calls), {
+            let candidates = p.mentions().policies.naming(&function.name);
+            policies_reading(p, candidates, &|policy| policy_reads(policy, &calls))
+        }]
     {
         unset.extend(away);
         set.extend(again);
@@ -971,24 +984,31 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
 }
 
 /// Constraints and indexes of the FROM side whose text `reads` says they read (a type, a function
-/// call): the statements that take them away, and those that make the target's again.
-fn checks_and_indexes_reading(p: &mut Planner, reads: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<String>) {
+/// call), among those naming `word` (the type's or function's name: [`Planner::mentions`]): the
+/// statements that take them away, and those that make the target's again.
+fn checks_and_indexes_reading<'a>(
+    p: &mut Planner<'a>,
+    word: &str,
+    reads: &dyn Fn(&str) -> bool,
+) -> (Vec<String>, Vec<String>) {
     let (mut away, mut again, mut remade) = (Vec::new(), Vec::new(), Vec::new());
-    for (index_name, index) in &p.from.indexes {
+    let mentions = p.mentions();
+    let indexes: Vec<(&'a QualifiedName, &'a crate::catalog::Index)> = mentions.indexes.naming(word).collect();
+    let constraints: Vec<(&'a QualifiedName, &'a String, &'a crate::catalog::Constraint)> =
+        mentions.constraints.naming(word).collect();
+    for (index_name, index) in indexes {
         if index.keys.iter().any(|k| reads(k)) || index.predicate.as_deref().is_some_and(reads) {
             away.push(format!("DROP INDEX IF EXISTS {};", qualified(index_name)));
             again.extend(p.to.indexes.get(index_name).map(|new| crate::sql::create_index(index_name, new)));
             p.remade_indexes.insert(index_name.clone());
         }
     }
-    for (table, t) in &p.from.tables {
-        for (key, _) in t.constraints.iter().filter(|(_, c)| reads(&c.definition)) {
-            away.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
-            let new = p.to.tables.get(table).and_then(|t| t.constraints.get(key));
-            again.extend(new.map(|new| super::relations::constraint_sql(table, key, new, new.not_valid)));
-            if new.is_some() {
-                remade.push((table.clone(), key.clone()));
-            }
+    for (table, key, _) in constraints.into_iter().filter(|(_, _, c)| reads(&c.definition)) {
+        away.push(format!("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};", qualified(table), ident(key)));
+        let new = p.to.tables.get(table).and_then(|t| t.constraints.get(key));
+        again.extend(new.map(|new| super::relations::constraint_sql(table, key, new, new.not_valid)));
+        if new.is_some() {
+            remade.push((table.clone(), key.clone()));
         }
     }
     p.remade_constraints.extend(remade);
@@ -1000,14 +1020,16 @@ pub(super) fn policy_reads(policy: &crate::catalog::Policy, reads: &dyn Fn(&str)
     [policy.using.as_deref(), policy.with_check.as_deref()].into_iter().flatten().any(reads)
 }
 
-/// The FROM side's policies that `chosen` picks: the statements that drop them, and those that
-/// make the target's again (from its source).
-pub(super) fn policies_reading(
+/// The FROM side's policies that `chosen` picks among `candidates` (all of them, or those naming a
+/// word every chosen one names: [`Planner::mentions`]): the statements that drop them, and those
+/// that make the target's again (from its source).
+pub(super) fn policies_reading<'c>(
     p: &Planner,
+    candidates: impl Iterator<Item = (&'c String, &'c crate::catalog::Policy)>,
     chosen: &dyn Fn(&crate::catalog::Policy) -> bool,
 ) -> (Vec<String>, Vec<String>) {
     let (mut away, mut again) = (Vec::new(), Vec::new());
-    for (key, policy) in p.from.policies.iter().filter(|(_, policy)| chosen(policy)) {
+    for (key, policy) in candidates.filter(|(_, policy)| chosen(policy)) {
         let name = crate::catalog::member_name(key, &policy.table);
         away.push(format!("DROP POLICY IF EXISTS {} ON {};", ident(name), qualified(&policy.table)));
         again.extend(p.to.sources.get(&format!("policy {key}")).map(|s| s.trim().to_string()));
@@ -1202,9 +1224,9 @@ pub(super) fn enabled_word(enabled: Option<&str>) -> Option<&'static str> {
 /// The functions the script drops and makes again in phase 3 (a new signature, or a change
 /// CREATE OR REPLACE cannot make), as their calls are written (`schema.name(`): what calls them
 /// is made after them.
-fn remade_in_rewrite(p: &Planner) -> Vec<String> {
-    let mut names = recreated_functions(p);
-    let removed: Vec<&QualifiedName> = p
+pub(super) fn remade_in_rewrite(p: &Planner) -> Vec<String> {
+    let mut names = p.recreated_functions().to_vec();
+    let removed: std::collections::BTreeSet<&QualifiedName> = p
         .changes_of(ObjectKind::Function)
         .filter(|c| c.change == ChangeKind::Removed)
         .filter_map(|c| p.from.functions.get(&c.object))
@@ -1214,7 +1236,7 @@ fn remade_in_rewrite(p: &Planner) -> Vec<String> {
         p.changes_of(ObjectKind::Function)
             .filter(|c| c.change == ChangeKind::Added)
             .filter_map(|c| p.to.functions.get(&c.object))
-            .filter(|f| removed.contains(&&f.name))
+            .filter(|f| removed.contains(&f.name))
             .map(|f| f.name.clone()),
     );
     names.iter().map(|n| format!("{}(", qualified(n))).collect()
@@ -1225,7 +1247,7 @@ fn policy(p: &mut Planner, change: &Change) {
     let drop = format!("DROP POLICY IF EXISTS {} ON {};", ident(name), qualified(&table));
     let create = source(p, change);
     // A policy calling a function made again in phase 3 is made after it.
-    let remade = remade_in_rewrite(p);
+    let remade = p.remade_calls();
     let calls = |policy: &crate::catalog::Policy| {
         policy_reads(policy, &|text| remade.iter().any(|call| text.contains(call.as_str())))
     };
@@ -1233,19 +1255,8 @@ fn policy(p: &mut Planner, change: &Change) {
     // So is one reading a column whose type changes there (of its table, or of another in a
     // subquery): made before, PostgreSQL would compare with the old type.
     let reads_retyped = p.to.policies.get(&change.object).is_some_and(|policy| {
-        p.to.tables.iter().any(|(other, after)| {
-            let Some(before) = p.from.tables.get(&p.old_table_name(other)) else { return false };
-            let shown = qualified(other);
-            after.columns.iter().any(|c| {
-                before.column(&c.name).is_some_and(|b| b.data_type != c.data_type)
-                    && policy_reads(policy, &|text| {
-                        (policy.table == *other
-                            || text.contains(&shown)
-                            || super::relations::names_word(text, &other.name))
-                            && super::relations::names_word(text, &c.name)
-                    })
-            })
-        })
+        let texts: Vec<&str> = [policy.using.as_deref(), policy.with_check.as_deref()].into_iter().flatten().collect();
+        p.retyped_columns().read_by(&policy.table, &texts)
     });
     let phase = if calls_remade || reads_retyped { Phase::Rewrite } else { Phase::Prepare };
     // One that already calls it is dropped before it and made again after it (`callers_of`).

@@ -2,6 +2,7 @@
 //! generated, storage, collation), with what PostgreSQL will not change a column's type under.
 
 use super::*;
+use crate::plan::mentions::reads_column;
 
 pub(in crate::plan) fn columns(p: &mut Planner) {
     let changes: Vec<Change> = p.changes_of(ObjectKind::Column).cloned().collect();
@@ -232,14 +233,16 @@ pub(in crate::plan) fn column_dependents(
     let shown = qualified(table);
     let source = |key: String| p.to.sources.get(&key).map(|s| s.trim().to_string());
     // A policy of another table that reads this one (a subquery naming it) counts too.
-    let reads_column = |policy: &crate::catalog::Policy| {
-        let reads_table = |e: &str| &policy.table == table || e.contains(&shown) || names_word(e, &table.name);
-        crate::plan::objects::policy_reads(policy, &|e| reads_table(e) && names_word(e, column))
+    let policy_reads_column = |policy: &crate::catalog::Policy| {
+        crate::plan::objects::policy_reads(policy, &|e| reads_column(e, Some(&policy.table), table, column))
     };
-    let (away, again) = crate::plan::objects::policies_reading(p, &reads_column);
+    // Each of them is on the table or names it: looked up (`Planner::mentions`), not walked.
+    let mentions = p.mentions();
+    let (away, again) =
+        crate::plan::objects::policies_reading(p, mentions.policies.reading(table, column), &policy_reads_column);
     before.extend(away);
     after.extend(again);
-    for (key, trigger) in p.from.triggers.iter().filter(|(_, x)| &x.table == table) {
+    for (key, trigger) in mentions.triggers.reading(table, column).filter(|(_, x)| &x.table == table) {
         if names_word(&trigger.definition, column) {
             let name = crate::catalog::member_name(key, table);
             before.push(format!("DROP TRIGGER IF EXISTS {} ON {shown};", ident(name)));
@@ -263,10 +266,9 @@ pub(in crate::plan) fn column_dependents(
             }
         }
     }
-    let standard_body = |f: &crate::catalog::Function| f.body.as_deref().is_some_and(|b| !b.starts_with(['$', '\'']));
-    for (key, function) in p.from.functions.iter().filter(|(_, f)| standard_body(f)) {
-        let body = function.body.as_deref().unwrap_or_default();
-        if !(body.contains(&shown) || names_word(body, &table.name)) || !names_word(body, column) {
+    for (key, function) in mentions.standard_bodies.reading(table, column) {
+        let body = crate::plan::mentions::standard_body(function).unwrap_or_default();
+        if !reads_column(body, None, table, column) {
             continue;
         }
         let word = if function.kind == "procedure" { "PROCEDURE" } else { "FUNCTION" };
@@ -419,7 +421,7 @@ pub(in crate::plan) fn altered_column(
     // (`objects::callers_of`), with the target's definition.
     let calls_remade = |column: &Column| {
         let generated = column.more.generated.as_deref().unwrap_or_default();
-        crate::plan::objects::recreated_functions(p).iter().any(|f| generated.contains(&format!("{}(", qualified(f))))
+        p.recreated_functions().iter().any(|f| generated.contains(&format!("{}(", qualified(f))))
     };
     if old.more.generated.is_some() && new.more.generated.is_some() && calls_remade(old) {
         return;

@@ -506,13 +506,7 @@ pub(in crate::plan) fn same_partition(p: &Planner, old: &Table, new: &Table) -> 
 /// Whether a table on both sides, under the same partitioning, has a partition key reading a
 /// column of type `name` (which a type made again must be made in phase 1 for: the new table is).
 pub(in crate::plan) fn partition_key_of_type(p: &Planner, name: &QualifiedName) -> bool {
-    p.to.tables.iter().any(|(table, new)| {
-        p.from.tables.get(&p.old_table_name(table)).is_some_and(|old| {
-            old.more.partition_by == new.more.partition_by
-                && partition_key_columns(old)
-                    .any(|c| crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name))
-        })
-    })
+    p.type_uses().in_partition_key(name)
 }
 
 /// The name a table made again is moved to (`t_sdold`) while the new one is built.

@@ -125,19 +125,25 @@ pub(in crate::plan) fn recreated_views(p: &Planner) -> Vec<QualifiedName> {
         }
     }
     rewritten.extend(retyped_tables(p));
+    let mut remade_types: BTreeSet<&QualifiedName> = BTreeSet::new();
     for change in p.diff.changes.iter().filter(|c| c.object_kind == ObjectKind::Type && c.change == ChangeKind::Altered)
     {
         if let Some((name, _)) = change.key.find(&p.from.types) {
             rewritten.insert(name.clone());
-            // A type made again converts the columns of that type: views reading those tables
-            // must go first (PostgreSQL will not change a column's type under a view).
-            for (table, t) in &p.from.tables {
-                let of_type = |c: &crate::catalog::Column| {
-                    crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name)
-                };
-                if t.columns.iter().any(of_type) && crate::plan::objects::recreates_type(p, name) {
-                    rewritten.insert(table.clone());
-                }
+            if crate::plan::objects::recreates_type(p, name) {
+                remade_types.insert(name);
+            }
+        }
+    }
+    // A type made again converts the columns of that type: views reading those tables must go
+    // first (PostgreSQL will not change a column's type under a view). One walk over the columns.
+    if !remade_types.is_empty() {
+        for (table, t) in &p.from.tables {
+            let of_remade_type = |c: &crate::catalog::Column| {
+                crate::catalog::datatype::type_name(&c.data_type).is_some_and(|n| remade_types.contains(&n))
+            };
+            if t.columns.iter().any(of_remade_type) {
+                rewritten.insert(table.clone());
             }
         }
     }
@@ -276,8 +282,9 @@ pub(in crate::plan) fn view_dependents(p: &Planner, views: &[&QualifiedName]) ->
             after.extend(p.carried_along(kind, key, &crate::plan::objects::signature(target)));
         }
     }
-    let (away, again) =
-        crate::plan::objects::policies_reading(p, &|policy| crate::plan::objects::policy_reads(policy, &mentions));
+    let (away, again) = crate::plan::objects::policies_reading(p, p.from.policies.iter(), &|policy| {
+        crate::plan::objects::policy_reads(policy, &mentions)
+    });
     before.extend(away);
     after.extend(again);
     (before, after)
