@@ -21,7 +21,10 @@ use std::process::ExitCode;
 mod prove;
 
 /// mimalloc: reading a dump makes millions of small strings, which the system allocator serves
-/// markedly slower.
+/// markedly slower. Its version 2 (the `v2` feature) gives memory back to the system within
+/// milliseconds of it being freed, version 3 after a second: what reading frees is reused or
+/// returned before planning and reporting peak (80,000 new tables: 197 → 174 MB resident as text),
+/// at the same speed.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
