@@ -137,7 +137,9 @@ impl CatalogBuilder {
     /// The catalog, normalized once the whole dump has been added.
     pub fn finish(mut self) -> Catalog {
         super::normalize::normalize(&mut self.builder.catalog);
-        self.builder.catalog
+        let mut catalog = self.builder.catalog;
+        catalog.pack();
+        catalog
     }
 }
 

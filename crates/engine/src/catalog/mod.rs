@@ -94,6 +94,33 @@ pub struct Catalog {
     pub sources: SourceStatements,
 }
 
+impl Catalog {
+    /// Builds each large map again from its sorted entries, which fills every node of the tree:
+    /// entries inserted one by one, as a dump is read, leave nodes about half full (80,000 tables:
+    /// ~24 MB of nodes, ~13 MB packed). The entries themselves are moved, not copied.
+    fn pack(&mut self) {
+        fn packed<K: Ord, V>(map: &mut BTreeMap<K, V>) {
+            if map.len() > 64 {
+                *map = std::mem::take(map).into_iter().collect();
+            }
+        }
+        packed(&mut self.types);
+        packed(&mut self.sequences);
+        packed(&mut self.tables);
+        packed(&mut self.indexes);
+        packed(&mut self.views);
+        packed(&mut self.functions);
+        packed(&mut self.triggers);
+        packed(&mut self.policies);
+        packed(&mut self.other_objects);
+        packed(&mut self.comments);
+        packed(&mut self.owners);
+        for table in self.tables.values_mut() {
+            packed(&mut table.constraints);
+        }
+    }
+}
+
 /// The indexes, policies and triggers of each table, gathered in one pass: for code that visits many
 /// tables, which would otherwise scan every index of the catalog for each table.
 pub struct ByTable<'a> {

@@ -275,7 +275,9 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         type_uses: Default::default(),
     };
     planner.run();
-    let mut steps = planner.steps;
+    // What only planning needs (the phases things are made in, the indexes) goes before the steps
+    // are ordered: a plan of many objects peaks there.
+    let (mut steps, manual) = planner.finish();
     free_replaced_names(&mut steps, diff, from, to);
     steps.sort_by_key(|s| (s.phase, s.rank));
     needs::order_by_needs(&mut steps, from);
@@ -287,7 +289,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         }
     }
     steps.shrink_to_fit();
-    Plan { steps, manual: planner.manual, cut_short: None }
+    Plan { steps, manual, cut_short: None }
 }
 
 /// Tables, views, materialized views, sequences and foreign tables share one namespace, and the
@@ -533,6 +535,11 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// The steps and the manual changes; the rest of the planner's state is dropped.
+    fn finish(self) -> (Vec<Step>, Vec<String>) {
+        (self.steps, self.manual)
+    }
+
     pub(crate) fn push(&mut self, phase: Phase, rank: Rank, sql: String, change: &Change) {
         self.push_step(phase, rank, sql, vec![change_id(change)], None);
     }
@@ -541,8 +548,8 @@ impl<'a> Planner<'a> {
         &mut self,
         phase: Phase,
         rank: Rank,
-        sql: String,
-        changes: Vec<String>,
+        mut sql: String,
+        mut changes: Vec<String>,
         note: Option<String>,
     ) {
         if phase != Phase::Cleanup {
@@ -551,6 +558,10 @@ impl<'a> Planner<'a> {
                 *made = (*made).max(phase);
             }
         }
+        // Kept for the whole release: without the room left from being written.
+        sql.shrink_to_fit();
+        changes.iter_mut().for_each(String::shrink_to_fit);
+        changes.shrink_to_fit();
         self.steps.push(Step { phase, rank, sql, changes, note });
     }
 
