@@ -173,6 +173,19 @@ const SHAPES: &[Shape] = &[
         };
         (tables("integer", 1), tables("bigint", 2))
     }),
+    ("many tables dropped with their comments and privileges", |n| {
+        // Each removed comment and privilege asks whether its object goes too: a set, not a walk
+        // over every removal.
+        let tables: String = (0..n / 32)
+            .map(|i| {
+                format!(
+                    "CREATE TABLE public.t{i} (id integer);\nCOMMENT ON TABLE public.t{i} IS 'x';\n\
+                     COMMENT ON COLUMN public.t{i}.id IS 'y';\nGRANT SELECT ON TABLE public.t{i} TO PUBLIC;\n"
+                )
+            })
+            .collect();
+        (tables, String::from("SET client_encoding = 'UTF8';\n"))
+    }),
     ("many enum types made again", |n| {
         // Each table's own enum loses a label (the type is made again), and another table's column
         // is of it: one walk over the columns, not one per type.

@@ -1594,15 +1594,18 @@ fn split_kind(key: &str) -> Option<(&str, &str)> {
 pub(super) fn plan_access(p: &mut Planner) {
     let diff = p.diff;
     let changes = diff.changes.as_slice();
-    let removed: Vec<String> =
-        changes.iter().filter(|c| c.change == ChangeKind::Removed).map(|c| c.object.clone()).collect();
+    // Looked up for every comment and privilege: a set of the names the diff holds.
+    let removed: std::collections::BTreeSet<&str> =
+        changes.iter().filter(|c| c.change == ChangeKind::Removed).map(|c| c.object.as_str()).collect();
+    // The object itself, or what it is a member of (`public.t` for `public.t.c`) is removed.
+    let gone = |object: &str| {
+        removed.contains(object) || object.match_indices('.').any(|(at, _)| removed.contains(&object[..at]))
+    };
     for change in changes {
         match change.object_kind {
             ObjectKind::Comment => {
                 let Some((kind, object)) = split_kind(&change.object) else { continue };
-                if change.change == ChangeKind::Removed
-                    && removed.iter().any(|r| object == r || object.starts_with(&format!("{r}.")))
-                {
+                if change.change == ChangeKind::Removed && gone(object) {
                     continue; // the object goes, and its comment with it
                 }
                 // A view made again loses its columns' comments, and may lose the column itself.
@@ -1669,7 +1672,7 @@ pub(super) fn plan_access(p: &mut Planner) {
 
 /// Whether the object a privilege is on (`grant select(b) on table public.v to r`) is one the
 /// script removes or makes again.
-fn grant_on_gone(p: &Planner, grant: &str, removed: &[String]) -> bool {
+fn grant_on_gone(p: &Planner, grant: &str, removed: &std::collections::BTreeSet<&str>) -> bool {
     let lower = grant.to_ascii_lowercase();
     let Some(at) = lower.find(" on ") else { return false };
     let rest = &grant[at + 4..];
@@ -1685,7 +1688,7 @@ fn grant_on_gone(p: &Planner, grant: &str, removed: &[String]) -> bool {
         "type" | "domain" => &["type"],
         _ => return false,
     };
-    removed.iter().any(|r| *r == object) || kinds.iter().any(|k| p.created.contains_key(&format!("{k} {object}")))
+    removed.contains(object) || kinds.iter().any(|k| p.created.contains_key(&format!("{k} {object}")))
 }
 
 /// `grant` or `revoke`: the verb of a privilege statement (after `alter default privileges …`).

@@ -5,9 +5,13 @@ use super::*;
 
 pub(in crate::plan) fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
     let changes: Vec<Change> = p.changes_of(ObjectKind::Index).cloned().collect();
-    // Looked up for every index: computed once.
-    let objects = |change: ChangeKind| -> BTreeSet<String> {
-        p.diff.changes.iter().filter(|c| c.change == change).map(|c| c.object.clone()).collect()
+    if changes.is_empty() {
+        return;
+    }
+    // Looked up for every index: computed once, of names the diff holds (nothing copied).
+    let diff = p.diff;
+    let objects = |change: ChangeKind| -> BTreeSet<&str> {
+        diff.changes.iter().filter(|c| c.change == change).map(|c| c.object.as_str()).collect()
     };
     let (added_objects, dropped_tables) = (objects(ChangeKind::Added), objects(ChangeKind::Removed));
     let rebuilt: BTreeSet<String> = changes
@@ -57,7 +61,7 @@ pub(in crate::plan) fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
             (ChangeKind::Added, _, Some((name, index))) => {
                 let partitioned = p.to.tables.get(&index.table).is_some_and(|t| t.more.partition_by.is_some());
                 let on_new_relation = p.created.contains_key(&format!("table {}", index.table))
-                    || added_objects.contains(&index.table.to_string());
+                    || added_objects.contains(index.table.to_string().as_str());
                 // On a partitioned table: the parent index `ON ONLY` the parent, each partition's
                 // index built on its own, then attached (the parent index is valid once all are).
                 let sql = if partitioned {
@@ -108,7 +112,7 @@ pub(in crate::plan) fn indexes(p: &mut Planner, recreated: &[QualifiedName]) {
                     continue; // dropped with its parent index
                 }
                 let partitioned = p.from.tables.get(&index.table).is_some_and(|t| t.more.partition_by.is_some());
-                let table_dropped = dropped_tables.contains(&index.table.to_string());
+                let table_dropped = dropped_tables.contains(index.table.to_string().as_str());
                 if table_dropped {
                     continue; // dropped with its table
                 }
