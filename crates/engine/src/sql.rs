@@ -333,10 +333,16 @@ pub fn table_ddl_with(catalog: &Catalog, by_table: &ByTable<'_>, name: &Qualifie
     Some(out)
 }
 
+/// A character of an unquoted name, as [`names_word`] tells words apart (`plan::mentions` indexes
+/// words by the same rule).
+pub(crate) fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
 /// Whether `text` names `word` as a whole word (an identifier, bare or quoted, or the last part of
 /// a qualified name), not as part of one.
 pub(crate) fn names_word(text: &str, word: &str) -> bool {
-    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let is_name = is_name_char;
     let quoted = format!("\"{}\"", word.replace('"', "\"\""));
     text.contains(&quoted)
         || text.match_indices(word).any(|(at, _)| {

@@ -7,7 +7,7 @@
 //! plan is the same as a walk over everything would make.
 
 use crate::catalog::{Catalog, Constraint, Function, Index, Policy, QualifiedName, Trigger, TypeDef};
-use crate::sql::names_word;
+use crate::sql::{is_name_char as is_name, names_word};
 use std::collections::{HashMap, HashSet};
 
 /// The texts of one kind of object, by the words they contain and by the table they are on.
@@ -245,11 +245,6 @@ impl<'a> TypeUses<'a> {
 /// A function's SQL-standard body (one not written as a string literal).
 pub(crate) fn standard_body(function: &Function) -> Option<&str> {
     function.body.as_deref().filter(|b| !b.starts_with(['$', '\'']))
-}
-
-/// A character of an unquoted name, as [`crate::sql::names_word`] tells words apart.
-fn is_name(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '$'
 }
 
 /// The words of a text: its longest runs of name characters. A text for which `names_word(text,

@@ -531,7 +531,8 @@ fn recreate_type<'a>(p: &mut Planner<'a>, name: &QualifiedName, change: &Change)
     // A partition key reading a column of the type: its table is made again in phase 1 with the
     // new type (`relations::recreate_table`), so the type is made there, its columns converted in
     // phase 3.
-    let made_early = super::relations::partition_key_of_type(p, name);
+    // (A table on both sides, partitioned alike, whose partition key reads a column of the type.)
+    let made_early = p.type_uses().in_partition_key(name);
     if made_early {
         let note = format!(
             "{shown} is made again in phase 1 for the partitioned tables whose key reads it; the other columns keep the old type (renamed {old_name}) until phase 3"

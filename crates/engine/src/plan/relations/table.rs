@@ -503,12 +503,6 @@ pub(in crate::plan) fn same_partition(p: &Planner, old: &Table, new: &Table) -> 
     }
 }
 
-/// Whether a table on both sides, under the same partitioning, has a partition key reading a
-/// column of type `name` (which a type made again must be made in phase 1 for: the new table is).
-pub(in crate::plan) fn partition_key_of_type(p: &Planner, name: &QualifiedName) -> bool {
-    p.type_uses().in_partition_key(name)
-}
-
 /// The name a table made again is moved to (`t_sdold`) while the new one is built.
 pub(in crate::plan) fn moved_table(old_name: &QualifiedName) -> QualifiedName {
     QualifiedName::new(&old_name.schema, &crate::plan::aside_name(&old_name.name))
