@@ -351,6 +351,81 @@ pub(crate) fn names_word(text: &str, word: &str) -> bool {
         })
 }
 
+/// The words of a text: its longest runs of name characters. A text for which `names_word(text,
+/// w)` holds has `w` among them (for `w` a single word, quoted in the text or not).
+pub(crate) fn words(text: &str) -> impl DoubleEndedIterator<Item = &str> {
+    text.split(|c: char| !is_name_char(c)).filter(|w| !w.is_empty())
+}
+
+/// The last two words of a text (NUL between them), or its one word: a text ending with `x` at a
+/// word's start has the same tail as `x` when `x` has two words or more (a text naming `s1.v`,
+/// bare or quoted, has the words `s1` and `v` one after the other).
+pub(crate) fn tail_key(text: &str) -> Option<String> {
+    let mut last = words(text).rev();
+    match (last.next(), last.next()) {
+        (Some(end), Some(before)) => Some(format!("{before}\0{end}")),
+        (Some(end), None) => Some(end.to_string()),
+        _ => None,
+    }
+}
+
+/// The keys a text holds for [`tail_key`]: each of its words, and each two words one after the
+/// other.
+pub(crate) fn held_keys(text: &str) -> impl Iterator<Item = String> + '_ {
+    let mut previous: Option<&str> = None;
+    words(text).flat_map(move |word| {
+        let pair = previous.map(|before| format!("{before}\0{word}"));
+        previous = Some(word);
+        std::iter::once(word.to_string()).chain(pair)
+    })
+}
+
+/// Names each looked for as a word ([`names_word`]) in many texts: a text is tried only against the
+/// names whose tail ([`tail_key`]: `s1.v` for `s1.v`, not only `v`) it holds, not against every
+/// name. Many views dropped (in many schemas, under one name), and many functions or policies asked
+/// whether they name one, stay linear.
+pub(crate) struct Names {
+    names: Vec<String>,
+    /// For each tail, the names ending in it.
+    by_tail: std::collections::HashMap<String, Vec<usize>>,
+    /// Names without a name character (tried for every text).
+    odd: Vec<usize>,
+}
+
+impl Names {
+    pub(crate) fn new(names: impl IntoIterator<Item = String>) -> Names {
+        let names: Vec<String> = names.into_iter().collect();
+        let (mut by_tail, mut odd) = (std::collections::HashMap::<String, Vec<usize>>::new(), Vec::new());
+        for (at, name) in names.iter().enumerate() {
+            match tail_key(name) {
+                Some(tail) => by_tail.entry(tail).or_default().push(at),
+                None => odd.push(at),
+            }
+        }
+        Names { names, by_tail, odd }
+    }
+
+    /// The names that may be in `text`, each once, in the order given.
+    fn candidates(&self, text: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = held_keys(text).filter_map(|k| self.by_tail.get(&k)).flatten().copied().collect();
+        found.extend(&self.odd);
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The names `text` names as a word, each once, in the order given.
+    pub(crate) fn named_in(&self, text: &str) -> Vec<&str> {
+        let names = self.candidates(text).into_iter().map(|at| self.names[at].as_str());
+        names.filter(|name| names_word(text, name)).collect()
+    }
+
+    /// Whether `text` names any of the names as a word.
+    pub(crate) fn any_in(&self, text: &str) -> bool {
+        self.by_tail.len() + self.odd.len() > 0 && !self.named_in(text).is_empty()
+    }
+}
+
 /// Where ` CONCURRENTLY` is a keyword of the statement (`CREATE [UNIQUE] INDEX`, `DROP INDEX`,
 /// `REINDEX`, `ALTER TABLE … DETACH PARTITION`, `REFRESH MATERIALIZED VIEW`): its byte offset.
 pub fn concurrently_at(sql: &str) -> Option<usize> {

@@ -200,6 +200,100 @@ const SHAPES: &[Shape] = &[
         };
         (tables("'a', 'b', 'c'"), tables("'a', 'c'"))
     }),
+    ("many tables renamed", |n| {
+        // Each dropped table looks like each new one (same columns): rename candidates are paired
+        // through what they share, not by comparing every removal with every addition (which kept
+        // n² candidate pairs: 3 GB for 4,000 tables).
+        let tables = |prefix: &str| -> String {
+            (0..n / 32)
+                .map(|i| format!("CREATE TABLE public.{prefix}{i} (id integer NOT NULL, note text);\n"))
+                .collect()
+        };
+        (tables("old"), tables("new"))
+    }),
+    ("many functions made again, each called by a default and a view", |n| {
+        // A function's return type changes (dropped and made again): the defaults, functions and
+        // domains calling it are found through an index of the words they name, not a walk over
+        // every column, function and type per function.
+        let side = |returns: &str| -> String {
+            (0..n / 32)
+                .map(|i| {
+                    format!(
+                        "CREATE FUNCTION public.f{i}() RETURNS {returns} LANGUAGE sql AS $$ SELECT 1 $$;\n\
+                         CREATE TABLE public.t{i} (id integer NOT NULL, a {returns} DEFAULT public.f{i}());\n\
+                         CREATE VIEW public.v{i} AS\n SELECT public.f{i}() AS x;\n"
+                    )
+                })
+                .collect()
+        };
+        (side("integer"), side("bigint"))
+    }),
+    ("many functions with a new signature, each with a trigger", |n| {
+        // Dropped under one signature and added under another: the removals of a name are looked
+        // up, and the risk asks a set of the target's names, not every function per removal.
+        let side = |argument: &str| -> String {
+            (0..n / 32)
+                .map(|i| {
+                    format!(
+                        "CREATE FUNCTION public.g{i}(x {argument}) RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n\
+                         CREATE TABLE public.t{i} (id integer);\n\
+                         CREATE TRIGGER tr{i} BEFORE INSERT ON public.t{i} FOR EACH ROW EXECUTE FUNCTION public.g{i}('1');\n"
+                    )
+                })
+                .collect()
+        };
+        (side("integer"), side("text"))
+    }),
+    ("many views over retyped columns, in schemas of one shape", |n| {
+        // Tenant schemas, each with a view (all named `v`) over a column whose type changes and
+        // functions taking or returning the view's rows: the views dropped and made again, the
+        // functions they carry, the view risk's dependents, are found by the last two words of
+        // each name (not by `v`, which every schema shares).
+        let side = |kind: &str| -> String {
+            (0..n / 32)
+                .map(|i| {
+                    format!(
+                        "CREATE SCHEMA s{i};\nCREATE TABLE s{i}.t (id integer, a {kind});\n\
+                         CREATE VIEW s{i}.v AS\n SELECT t.id, t.a\n   FROM s{i}.t;\n\
+                         CREATE FUNCTION s{i}.f(r s{i}.v) RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;\n\
+                         CREATE FUNCTION s{i}.g(r s{i}.v) RETURNS integer LANGUAGE sql AS $$ SELECT 2 $$;\n\
+                         CREATE FUNCTION s{i}.h() RETURNS SETOF s{i}.v LANGUAGE sql AS $$ SELECT * FROM s{i}.v $$;\n"
+                    )
+                })
+                .collect()
+        };
+        (side("integer"), side("bigint"))
+    }),
+    ("many views replaced by tables of their names", |n| {
+        // Each object replaced by one of another kind finds its steps, grants and readers through
+        // indexes made once, not a walk over every step, privilege and view per pair.
+        let side = |to: bool| -> String {
+            (0..n / 32)
+                .map(|i| {
+                    let replaced = match to {
+                        true => format!("CREATE TABLE public.v{i} (id integer);\n"),
+                        false => format!("CREATE VIEW public.v{i} AS\n SELECT x{i}.id\n   FROM public.x{i};\n"),
+                    };
+                    format!("CREATE TABLE public.x{i} (id integer);\n{replaced}GRANT SELECT ON TABLE public.v{i} TO PUBLIC;\n")
+                })
+                .collect()
+        };
+        (side(false), side(true))
+    }),
+    ("many domains changed, arrays of them in tables", |n| {
+        // A domain's check changes: the array columns of it are found in one walk for every type.
+        let side = |bound: u32| -> String {
+            (0..n / 32)
+                .map(|i| {
+                    format!(
+                        "CREATE DOMAIN public.d{i} AS integer CONSTRAINT d{i}_check CHECK ((VALUE > {bound}));\n\
+                         CREATE TABLE public.t{i} (id integer, a public.d{i}, b public.d{i}[]);\n"
+                    )
+                })
+                .collect()
+        };
+        (side(0), side(1))
+    }),
     ("many columns, one changed", |n| {
         // Tables as wide as PostgreSQL allows (1,600 columns), the first column of each changed.
         let tables = |kind: &str| {

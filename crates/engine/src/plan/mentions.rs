@@ -6,8 +6,8 @@
 //! The index only narrows: a caller still makes its own exact test on what it is given, so the
 //! plan is the same as a walk over everything would make.
 
-use crate::catalog::{Catalog, Constraint, Function, Index, Policy, QualifiedName, Trigger, TypeDef};
-use crate::sql::{is_name_char as is_name, names_word};
+use crate::catalog::{Catalog, Column, Constraint, Function, Index, Policy, QualifiedName, Trigger, TypeDef};
+use crate::sql::{is_name_char as is_name, names_word, words};
 use std::collections::{HashMap, HashSet};
 
 /// The texts of one kind of object, by the words they contain and by the table they are on.
@@ -91,6 +91,17 @@ pub(crate) struct Mentions<'a> {
     pub(crate) constraints: Named<'a, (&'a QualifiedName, &'a String, &'a Constraint)>,
     /// Functions of each side (from, to), by the words of their arguments and return types.
     pub(crate) signatures: [Named<'a, Keyed<'a, Function>>; 2],
+    /// Columns with a default or a generation expression (table, column), by the words of it.
+    pub(crate) defaults: Named<'a, (&'a QualifiedName, &'a Column)>,
+    /// Functions other than aggregates, by the words of their arguments (their defaults) and
+    /// SQL-standard bodies: what may call another function.
+    pub(crate) callers: Named<'a, Keyed<'a, Function>>,
+    /// Domains, by the words of their checks.
+    pub(crate) domains: Named<'a, (&'a QualifiedName, &'a TypeDef)>,
+    /// The TO side's privileges, by their words.
+    pub(crate) target_grants: Named<'a, &'a String>,
+    /// The TO side's rules (`rule <name> on <relation>`), by the words of their keys.
+    pub(crate) target_rules: Named<'a, &'a String>,
 }
 
 impl<'a> Mentions<'a> {
@@ -124,6 +135,37 @@ impl<'a> Mentions<'a> {
                 Named::new(from.functions.iter(), signature, |_| None),
                 Named::new(to.functions.iter(), signature, |_| None),
             ],
+            defaults: Named::new(
+                from.tables.iter().flat_map(|(table, t)| {
+                    t.columns
+                        .iter()
+                        .filter(|c| c.default.is_some() || c.more.generated.is_some())
+                        .map(move |c| (table, c))
+                }),
+                |(_, c): (&'a QualifiedName, &'a Column)| {
+                    [c.default.as_deref(), c.more.generated.as_deref()].into_iter().flatten().collect()
+                },
+                |(table, _)| Some(table),
+            ),
+            callers: Named::new(
+                from.functions.iter().filter(|(_, f)| f.kind != "aggregate"),
+                |(_, f): Keyed<'a, Function>| std::iter::once(f.arguments.as_str()).chain(standard_body(f)).collect(),
+                |_| None,
+            ),
+            domains: Named::new(
+                from.types.iter().filter(|(_, t)| matches!(t, TypeDef::Domain { .. })),
+                |(_, t): (&'a QualifiedName, &'a TypeDef)| match t {
+                    TypeDef::Domain { checks, .. } => checks.iter().map(String::as_str).collect(),
+                    _ => Vec::new(),
+                },
+                |_| None,
+            ),
+            target_grants: Named::new(to.grants.iter(), |g: &'a String| vec![g.as_str()], |_| None),
+            target_rules: Named::new(
+                to.other_objects.keys().filter(|k| k.starts_with("rule ")),
+                |k: &'a String| vec![k.as_str()],
+                |_| None,
+            ),
         }
     }
 }
@@ -189,6 +231,8 @@ pub(crate) struct TypeUses<'a> {
     /// `from`'s domains and composite types over each type (a domain's base, a composite's
     /// attribute), in the catalog's order.
     over: HashMap<QualifiedName, Vec<(&'a QualifiedName, &'a TypeDef)>>,
+    /// `from`'s array columns of each type (table, column), in the catalog's order.
+    arrays: HashMap<QualifiedName, Vec<(&'a QualifiedName, &'a Column)>>,
 }
 
 impl<'a> TypeUses<'a> {
@@ -222,7 +266,20 @@ impl<'a> TypeUses<'a> {
                 }
             }
         }
-        TypeUses { tables, partition_keys, over }
+        let mut arrays: HashMap<QualifiedName, Vec<(&'a QualifiedName, &'a Column)>> = HashMap::new();
+        for (name, table) in &p.from.tables {
+            for column in table.columns.iter().filter(|c| c.data_type.ends_with("[]")) {
+                if let Some(used) = crate::catalog::datatype::type_name(&column.data_type) {
+                    arrays.entry(used).or_default().push((name, column));
+                }
+            }
+        }
+        TypeUses { tables, partition_keys, over, arrays }
+    }
+
+    /// `from`'s columns holding arrays of `name` (table, column), in the catalog's order.
+    pub(crate) fn arrays_of(&self, name: &QualifiedName) -> &[(&'a QualifiedName, &'a Column)] {
+        self.arrays.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// `from`'s domains over `name` and composite types with an attribute of it, in the catalog's
@@ -245,12 +302,6 @@ impl<'a> TypeUses<'a> {
 /// A function's SQL-standard body (one not written as a string literal).
 pub(crate) fn standard_body(function: &Function) -> Option<&str> {
     function.body.as_deref().filter(|b| !b.starts_with(['$', '\'']))
-}
-
-/// The words of a text: its longest runs of name characters. A text for which `names_word(text,
-/// w)` holds has `w` among them (for `w` a single word, quoted in the text or not).
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !is_name(c)).filter(|w| !w.is_empty())
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ mod view_mentions;
 use crate::catalog::{Catalog, QualifiedName};
 use crate::diff::{Change, Diff, ObjectKind};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -273,6 +273,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         retyped: Default::default(),
         mentions: Default::default(),
         type_uses: Default::default(),
+        removed_functions: Default::default(),
     };
     planner.run();
     // What only planning needs (the phases things are made in, the indexes) goes before the steps
@@ -300,7 +301,36 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
 /// until the cleanup drops it under that name; one with views over it is swapped in phase 3
 /// instead, between dropping those views and making them again.
 fn free_replaced_names(steps: &mut Vec<Step>, diff: &Diff, from: &Catalog, to: &Catalog) {
-    for (gone, successor, gone_kind, successor_kind) in replaced_pairs(diff) {
+    let pairs = replaced_pairs(diff);
+    if pairs.is_empty() {
+        return;
+    }
+    // Found once for all pairs: the steps by the changes they carry, the views over each object
+    // that goes, the privileges both sides give, the indexes by table.
+    let mut index = StepIndex::new(steps);
+    let gone_names: Vec<QualifiedName> = pairs
+        .iter()
+        .filter(|(_, _, kind, _)| *kind != "type")
+        .filter_map(|(gone, ..)| shown_relation(from, to, namespace_key(gone).map_or("", |(_, name)| name)))
+        .collect();
+    let mentioned = view_mentions::mentions_of(from.views.iter().map(|(n, v)| (n, v.definition.as_str())), gone_names);
+    let read_by_a_view: std::collections::HashSet<&QualifiedName> = mentioned.values().flatten().collect();
+    let from_grants: std::collections::HashSet<&String> = from.grants.iter().collect();
+    // The target's privileges by every word and pair of words they hold.
+    let mut to_grants: HashMap<String, Vec<usize>> = HashMap::new();
+    for (at, grant) in to.grants.iter().enumerate() {
+        for key in crate::sql::held_keys(grant) {
+            let list = to_grants.entry(key).or_default();
+            if list.last() != Some(&at) {
+                list.push(at);
+            }
+        }
+    }
+    let mut indexes_by_table: HashMap<&QualifiedName, Vec<&QualifiedName>> = HashMap::new();
+    for (name, index) in &to.indexes {
+        indexes_by_table.entry(&index.table).or_default().push(name);
+    }
+    for (gone, successor, gone_kind, successor_kind) in pairs {
         // Steps name a view of either kind as `view <name>`: of the two views, the one that goes
         // is the one dropped.
         let carries = |step: &Step, c: &Change| {
@@ -312,36 +342,53 @@ fn free_replaced_names(steps: &mut Vec<Step>, diff: &Diff, from: &Catalog, to: &
                 step.changes.contains(&change_id(c))
             }
         };
-        let Some(phase) = steps.iter().filter(|s| carries(s, successor)).map(|s| s.phase).min() else {
+        let carrying = |steps: &[Step], index: &StepIndex, c: &Change| -> Vec<usize> {
+            let ids = [format!("view {}", c.object), change_id(c)];
+            index.with_any(&ids).into_iter().filter(|at| carries(&steps[*at], c)).collect()
+        };
+        let successor_steps = carrying(steps, &index, successor);
+        let Some(phase) = successor_steps.iter().map(|at| steps[*at].phase).min() else {
             continue;
         };
         let shown = namespace_key(gone).map_or("", |(_, name)| name);
         let gone_name = shown_relation(from, to, shown);
         let Some(gone_name) = gone_name.as_ref() else { continue };
         // The successor is a new object: the privileges both sides give under its name (which the
-        // diff sees as unchanged) are granted again.
+        // diff sees as unchanged) are granted again. (Only those whose last words are the name's
+        // are looked at: a privilege holding ` on table x.v ` has them.)
         let grant_word = match successor_kind {
             "sequence" => "sequence",
             "type" => "type",
             _ => "table",
         };
         let on = format!(" on {grant_word} {shown} ");
-        let grants: Vec<String> =
-            to.grants.iter().filter(|g| g.contains(&on) && from.grants.contains(*g)).map(|g| format!("{g};")).collect();
-        let last = steps.iter().filter(|s| carries(s, successor)).map(|s| s.phase).max().unwrap_or(phase);
+        let named: Vec<usize> = match crate::sql::tail_key(shown) {
+            Some(tail) => to_grants.get(&tail).cloned().unwrap_or_default(),
+            None => (0..to.grants.len()).collect(),
+        };
+        let grants: Vec<String> = named
+            .into_iter()
+            .map(|at| &to.grants[at])
+            .filter(|g| g.contains(&on) && from_grants.contains(*g))
+            .map(|g| format!("{g};"))
+            .collect();
+        let last = successor_steps.iter().map(|at| steps[*at].phase).max().unwrap_or(phase);
         // (A view over a type reads its row type, not a relation: a type is renamed away.)
-        let read_by_views = gone_kind != "type"
-            && from.views.iter().any(|(other, v)| other != gone_name && relations::mentions(&v.definition, gone_name));
+        let read_by_views = gone_kind != "type" && read_by_a_view.contains(gone_name);
         if read_by_views {
-            let indexes_on: Vec<String> = to
-                .indexes
-                .iter()
-                .filter(|(_, i)| i.table == *gone_name)
-                .map(|(name, _)| format!("index {name}"))
-                .collect();
+            let indexes_on: Vec<String> =
+                indexes_by_table.get(gone_name).into_iter().flatten().map(|name| format!("index {name}")).collect();
             // Its owner, comment and privileges (`owner view x.v`, …) follow it.
             let about = format!(" {} {shown}", successor_kind.replace('_', " "));
-            for step in steps.iter_mut() {
+            let about_steps = index.ending_with(&about);
+            let index_steps = index.with_any(&indexes_on);
+            let gone_steps = carrying(steps, &index, gone);
+            let mut touched: Vec<usize> =
+                gone_steps.iter().chain(&successor_steps).chain(&about_steps).chain(&index_steps).copied().collect();
+            touched.sort_unstable();
+            touched.dedup();
+            for at in touched {
+                let step = &mut steps[at];
                 if carries(step, gone) {
                     (step.phase, step.rank) = (Phase::Rewrite, Rank::DropReplaced);
                 } else if carries(step, successor) || step.changes.iter().any(|c| c.ends_with(&about)) {
@@ -353,13 +400,72 @@ fn free_replaced_names(steps: &mut Vec<Step>, diff: &Diff, from: &Catalog, to: &
                 }
             }
         } else {
-            rename_aside(steps, gone, gone_name, (gone_kind, successor_kind), phase, &carries);
+            let gone_steps = carrying(steps, &index, gone);
+            rename_aside(steps, gone, gone_name, (gone_kind, successor_kind), phase, &gone_steps);
+            index.add(steps);
         }
         if !grants.is_empty() {
             let phase = if read_by_views { last.max(Phase::Rewrite) } else { last.max(phase) };
             let sql = grants.join("\n");
             steps.push(Step { phase, rank: Rank::Access, sql, changes: vec![change_id(successor)], note: None });
+            index.add(steps);
         }
+    }
+}
+
+/// The steps by the changes they carry: which steps carry a change is looked up, not found by a
+/// walk over every step (many objects replaced by another kind under their names stay linear).
+struct StepIndex {
+    /// The steps indexed so far.
+    len: usize,
+    by_id: HashMap<String, Vec<usize>>,
+    /// By the tail ([`crate::sql::tail_key`]) of each change id.
+    by_tail: HashMap<String, Vec<usize>>,
+    /// Steps with a change id without a name character (looked at for every question).
+    odd: Vec<usize>,
+}
+
+impl StepIndex {
+    fn new(steps: &[Step]) -> StepIndex {
+        let mut index = StepIndex { len: 0, by_id: HashMap::new(), by_tail: HashMap::new(), odd: Vec::new() };
+        index.add(steps);
+        index
+    }
+
+    /// Indexes the steps pushed since.
+    fn add(&mut self, steps: &[Step]) {
+        for (at, step) in steps.iter().enumerate().skip(self.len) {
+            for id in &step.changes {
+                self.by_id.entry(id.clone()).or_default().push(at);
+                match crate::sql::tail_key(id) {
+                    Some(tail) => self.by_tail.entry(tail).or_default().push(at),
+                    None => self.odd.push(at),
+                }
+            }
+        }
+        self.len = steps.len();
+    }
+
+    /// The steps carrying any of `ids`, in order, each once.
+    fn with_any(&self, ids: &[String]) -> Vec<usize> {
+        let mut found: Vec<usize> = ids.iter().filter_map(|id| self.by_id.get(id)).flatten().copied().collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The steps that may carry a change whose id ends with `suffix` (a space, then two words or
+    /// more): those whose ids end in its last words (the caller makes the exact test).
+    fn ending_with(&self, suffix: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = match crate::sql::tail_key(suffix) {
+            Some(tail) if crate::sql::words(suffix).nth(1).is_some() => {
+                self.by_tail.get(&tail).into_iter().flatten().chain(&self.odd).copied().collect()
+            }
+            _ => (0..self.len).collect(),
+        };
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 }
 
@@ -371,13 +477,13 @@ fn rename_aside(
     name: &QualifiedName,
     (gone_kind, successor_kind): (&str, &str),
     phase: Phase,
-    carries: &dyn Fn(&Step, &Change) -> bool,
+    carrying: &[usize],
 ) {
     let shown = namespace_key(gone).map_or("", |(_, name)| name);
     let moved = QualifiedName::new(&name.schema, &aside_name(&name.name));
     let (old_sql, new_sql) = (crate::sql::qualified(name), crate::sql::qualified(&moved));
-    for step in steps.iter_mut().filter(|s| carries(s, gone)) {
-        step.sql = replace_name(&step.sql, &old_sql, &new_sql);
+    for at in carrying {
+        steps[*at].sql = replace_name(&steps[*at].sql, &old_sql, &new_sql);
     }
     let word = gone_kind.replace('_', " ").to_uppercase();
     let gone_kind = gone_kind.replace('_', " ");
@@ -507,6 +613,7 @@ pub(crate) struct Planner<'a> {
     retyped: std::cell::OnceCell<mentions::Retyped>,
     mentions: std::cell::OnceCell<mentions::Mentions<'a>>,
     type_uses: std::cell::OnceCell<mentions::TypeUses<'a>>,
+    removed_functions: std::cell::OnceCell<HashMap<&'a QualifiedName, Vec<&'a crate::catalog::Function>>>,
 }
 
 impl<'a> Planner<'a> {
@@ -581,6 +688,20 @@ impl<'a> Planner<'a> {
         self.mentions.get_or_init(|| mentions::Mentions::of(self.from, self.to))
     }
 
+    /// The functions (and procedures, aggregates) the diff removes under `name`, in the diff's order.
+    pub(crate) fn removed_functions(&self, name: &QualifiedName) -> &[&'a crate::catalog::Function] {
+        let by_name = self.removed_functions.get_or_init(|| {
+            let mut by_name: HashMap<&'a QualifiedName, Vec<&'a crate::catalog::Function>> = HashMap::new();
+            let removed =
+                self.changes_of(ObjectKind::Function).filter(|c| c.change == crate::diff::ChangeKind::Removed);
+            for old in removed.filter_map(|c| self.from.functions.get(&c.object)) {
+                by_name.entry(&old.name).or_default().push(old);
+            }
+            by_name
+        });
+        by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
     /// Which tables use each type.
     pub(crate) fn type_uses(&self) -> &mentions::TypeUses<'a> {
         self.type_uses.get_or_init(|| mentions::TypeUses::of(self))
@@ -637,17 +758,22 @@ impl<'a> Planner<'a> {
             _ => (kind, format!("{shown} ")),
         };
         let on = format!(" on {grant_kind} {target}");
-        out.extend(self.to.grants.iter().filter(|g| g.contains(&on)).map(|g| format!("{g};")));
+        // (Only the privileges and rules naming the object's last word are looked at: a text
+        // holding `on` has that word.)
+        let last_word = |text: &str| crate::sql::words(text).last().unwrap_or("").to_string();
+        let grants = self.mentions().target_grants.naming(&last_word(&target));
+        out.extend(grants.filter(|g| g.contains(&on)).map(|g| format!("{g};")));
         if kind == "view" || kind == "materialized view" {
             let triggers = format!("{shown}.");
-            for trigger in self.to.triggers.keys().filter(|k| k.starts_with(&triggers)) {
+            for (trigger, _) in self.to.triggers.range(triggers.clone()..).take_while(|(k, _)| k.starts_with(&triggers))
+            {
                 if let Some(source) = self.to.sources.get(&format!("trigger {trigger}")) {
                     out.push(source.trim().to_string());
                 }
             }
             // Its rules (`ON UPDATE TO v DO INSTEAD …`) went with it too.
             let on = format!(" on {shown}");
-            for rule in self.to.other_objects.keys().filter(|k| k.starts_with("rule ") && k.ends_with(&on)) {
+            for rule in self.mentions().target_rules.naming(&last_word(shown)).filter(|k| k.ends_with(&on)) {
                 if let Some(source) = self.to.sources.get(&format!("other {rule}")) {
                     out.push(source.trim().to_string());
                 }

@@ -339,22 +339,18 @@ fn composites_using(p: &Planner, name: &QualifiedName) -> Vec<String> {
 /// convert them to arrays of the base type, and back to arrays of the domain.
 fn park_domain_arrays(p: &Planner, name: &QualifiedName, base: &str) -> (Vec<String>, Vec<String>) {
     let (mut park, mut unpark) = (Vec::new(), Vec::new());
-    for (table, t) in &p.from.tables {
-        let arrays = t.columns.iter().filter(|c| {
-            c.data_type.ends_with("[]") && crate::catalog::datatype::type_name(&c.data_type).as_ref() == Some(name)
-        });
-        for column in arrays {
-            let (shown, col) = (qualified(table), ident(&column.name));
-            let dims = &column.data_type[column.data_type.find('[').unwrap_or(column.data_type.len())..];
-            if column.default.is_some() {
-                park.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"));
-            }
-            park.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {base}{dims} USING {col}::{base}{dims};"));
-            let data_type = &column.data_type;
-            unpark.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {data_type} USING {col}::{data_type};"));
-            if let Some(default) = &column.default {
-                unpark.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"));
-            }
+    // (Found in one walk over the columns for every type: `Planner::type_uses`.)
+    for (table, column) in p.type_uses().arrays_of(name) {
+        let (shown, col) = (qualified(table), ident(&column.name));
+        let dims = &column.data_type[column.data_type.find('[').unwrap_or(column.data_type.len())..];
+        if column.default.is_some() {
+            park.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} DROP DEFAULT;"));
+        }
+        park.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {base}{dims} USING {col}::{base}{dims};"));
+        let data_type = &column.data_type;
+        unpark.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} TYPE {data_type} USING {col}::{data_type};"));
+        if let Some(default) = &column.default {
+            unpark.push(format!("ALTER TABLE {shown} ALTER COLUMN {col} SET DEFAULT {default};"));
         }
     }
     (park, unpark)
@@ -901,30 +897,30 @@ pub(super) fn recreated_functions(p: &Planner) -> Vec<QualifiedName> {
 fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<String>) {
     let call = format!("{}(", qualified(function));
     let (mut unset, mut set) = (Vec::new(), Vec::new());
-    for (table, t) in &p.from.tables {
-        for column in t.columns.iter().filter(|c| c.default.as_deref().is_some_and(|d| d.contains(&call))) {
-            let col = ident(&column.name);
-            unset.push(format!("ALTER TABLE {} ALTER COLUMN {col} DROP DEFAULT;", qualified(table)));
-            let target = p.to.tables.get(table).and_then(|t| t.column(&column.name));
-            if let Some(default) = target.and_then(|c| c.default.as_deref()) {
-                set.push(format!("ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {default};", qualified(table)));
-            }
+    // (Only the texts naming the function's name are looked at: `schema.name(` names it.)
+    let with_default: Vec<_> = p.mentions().defaults.naming(&function.name).collect();
+    for (table, column) in with_default.iter().filter(|(_, c)| c.default.as_deref().is_some_and(|d| d.contains(&call)))
+    {
+        let col = ident(&column.name);
+        unset.push(format!("ALTER TABLE {} ALTER COLUMN {col} DROP DEFAULT;", qualified(table)));
+        let target = p.to.tables.get(*table).and_then(|t| t.column(&column.name));
+        if let Some(default) = target.and_then(|c| c.default.as_deref()) {
+            set.push(format!("ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {default};", qualified(table)));
         }
     }
     // A generated column cannot drop its expression's call and keep it (SET EXPRESSION is
     // PostgreSQL 17): it is dropped and added again, computed by the new function.
-    for (table, t) in &p.from.tables {
-        for column in t.columns.iter().filter(|c| c.more.generated.as_deref().is_some_and(|g| g.contains(&call))) {
-            unset.push(format!("ALTER TABLE {} DROP COLUMN IF EXISTS {};", qualified(table), ident(&column.name)));
-            let target =
-                p.to.tables.get(table).and_then(|t| t.column(&column.name)).filter(|c| c.more.generated.is_some());
-            if let Some(target) = target {
-                set.push(format!(
-                    "ALTER TABLE {} ADD COLUMN {};",
-                    qualified(table),
-                    super::relations::column_sql(p.to, table, target)
-                ));
-            }
+    let generated = |c: &crate::catalog::Column| c.more.generated.as_deref().is_some_and(|g| g.contains(&call));
+    for (table, column) in with_default.iter().filter(|(_, c)| generated(c)) {
+        unset.push(format!("ALTER TABLE {} DROP COLUMN IF EXISTS {};", qualified(table), ident(&column.name)));
+        let target =
+            p.to.tables.get(*table).and_then(|t| t.column(&column.name)).filter(|c| c.more.generated.is_some());
+        if let Some(target) = target {
+            set.push(format!(
+                "ALTER TABLE {} ADD COLUMN {};",
+                qualified(table),
+                super::relations::column_sql(p.to, table, target)
+            ));
         }
     }
     // Functions whose argument defaults or SQL-standard bodies (which PostgreSQL binds to what they
@@ -934,12 +930,10 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
         f.body.as_deref().is_some_and(|b| !b.starts_with(['$', '\'']) && b.contains(&call))
     };
     let defaults_call: Vec<(String, crate::catalog::Function)> = p
-        .from
-        .functions
-        .iter()
-        .filter(|(_, f)| {
-            f.name != *function && f.kind != "aggregate" && (f.arguments.contains(&call) || standard_body(f))
-        })
+        .mentions()
+        .callers
+        .naming(&function.name)
+        .filter(|(_, f)| f.name != *function && (f.arguments.contains(&call) || standard_body(f)))
         .map(|(k, f)| (k.clone(), f.clone()))
         .collect();
     for (key, caller) in defaults_call {
@@ -954,7 +948,8 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
     }
     // Domain checks that call it: the checks both sides have are taken away and added again (a
     // check the domain's own change adds or drops is its change's, see `type_change`).
-    for (name, old) in &p.from.types {
+    let domains: Vec<_> = p.mentions().domains.naming(&function.name).collect();
+    for (name, old) in domains {
         let TypeDef::Domain { checks, .. } = old else { continue };
         let kept = match p.to.types.get(name) {
             Some(TypeDef::Domain { checks, .. }) => checks.clone(),
@@ -1066,12 +1061,8 @@ fn function(p: &mut Planner, change: &Change) {
             let new = &p.to.functions[&change.object];
             // Another function of that name goes away: drop it first, in case the signatures clash.
             let clash: Vec<String> = p
-                .diff
-                .changes
+                .removed_functions(&new.name)
                 .iter()
-                .filter(|c| c.object_kind == ObjectKind::Function && c.change == ChangeKind::Removed)
-                .filter_map(|c| p.from.functions.get(&c.object))
-                .filter(|old| old.name == new.name)
                 .map(|old| format!("DROP {} IF EXISTS {};", word(old), signature(old)))
                 .collect();
             let phase = if clash.is_empty() {

@@ -13,18 +13,30 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Hit> {
-    [ObjectKind::View, ObjectKind::MaterializedView]
+    let changed: Vec<_> = [ObjectKind::View, ObjectKind::MaterializedView]
         .into_iter()
         .flat_map(|kind| ctx.changes_of(kind))
         .filter(|c| c.change != ChangeKind::Added)
+        .collect();
+    if changed.is_empty() {
+        return Vec::new();
+    }
+    // The views of `from` naming each changed one (as a word: `public.v1` is not named by
+    // `public.v10`), found in one pass over each definition.
+    let objects: std::collections::BTreeSet<&String> = changed.iter().map(|c| &c.object).collect();
+    let names = crate::sql::Names::new(objects.into_iter().cloned());
+    let mut dependents: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (name, view) in &ctx.from.views {
+        let own = name.to_string();
+        for named in names.named_in(&view.definition).into_iter().filter(|n| *n != own) {
+            *dependents.entry(named).or_default() += 1;
+        }
+    }
+    changed
+        .into_iter()
         .map(|change| {
             let kind = change.object_kind.words();
-            let dependents = ctx
-                .from
-                .views
-                .iter()
-                .filter(|(name, view)| name.to_string() != change.object && view.definition.contains(&change.object))
-                .count();
+            let dependents = dependents.get(change.object.as_str()).copied().unwrap_or(0);
             let verb = if change.change == ChangeKind::Removed { "is dropped" } else { "changes" };
             let level = if dependents > 0 || change.object_kind == ObjectKind::MaterializedView {
                 Level::High

@@ -338,11 +338,12 @@ pub(in crate::plan) fn altered_tables(p: &mut Planner) {
 /// target, and the index `CLUSTER` uses. For new tables and columns too (a CREATE TABLE cannot say
 /// them); the index clustered on is named after it is built.
 pub(in crate::plan) fn settings(p: &mut Planner) {
-    let names: Vec<QualifiedName> = p.to.tables.keys().cloned().collect();
-    for name in names {
-        let old_name = p.old_table_name(&name);
-        let (new, old) = (&p.to.tables[&name], p.from.tables.get(&old_name));
-        let shown = qualified(&name);
+    // (The target's names are borrowed from it, not copied: the steps go to the planner.)
+    let to = p.to;
+    for (name, new) in &to.tables {
+        let old_name = p.old_table_name(name);
+        let old = p.from.tables.get(&old_name);
+        let shown = qualified(name);
         let mut steps: Vec<(Phase, Rank, String, String)> = Vec::new();
         let old_columns: std::collections::HashMap<&str, &Column> =
             old.iter().flat_map(|t| t.columns.iter().rev()).map(|c| (c.name.as_str(), c)).collect();

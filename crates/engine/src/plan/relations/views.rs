@@ -11,10 +11,11 @@ pub(in crate::plan) fn views(p: &mut Planner, recreated: &[QualifiedName]) {
     if !before.is_empty() {
         p.push_step(Phase::Rewrite, Rank::DropDependentView, before.join("\n"), ids.clone(), None);
     }
+    let changed: std::collections::HashSet<&str> = p.diff.changes.iter().map(|c| c.object.as_str()).collect();
     for name in dropped.iter().rev() {
         let view = &p.from.views[*name];
         let sql = format!("DROP {} IF EXISTS {};", view_word(view), qualified(name));
-        let note = (!p.diff.changes.iter().any(|c| c.object == name.to_string()))
+        let note = (!changed.contains(name.to_string().as_str()))
             .then(|| format!("{name} depends on a changed table or view; it is created again below"));
         p.push_step(Phase::Rewrite, Rank::DropDependentView, sql, vec![format!("view {name}")], note);
     }
@@ -33,21 +34,37 @@ pub(in crate::plan) fn views(p: &mut Planner, recreated: &[QualifiedName]) {
     // such a new view, is made after them: PostgreSQL will not change a column's type under a view,
     // and a view made again is not there before.
     let retyped = retyped_tables(p);
+    let before: BTreeSet<&QualifiedName> = retyped.iter().chain(recreated).collect();
+    // What each new view's definition mentions, among those and the new views: one pass over each.
+    let read = crate::plan::view_mentions::mentions_of(
+        added.iter().map(|n| (n, p.to.views[n].definition.as_str())),
+        before.iter().map(|n| (*n).clone()).chain(added.iter().cloned()),
+    );
     // One pass in dependency order: a view comes after the new views it reads.
     let mut late: BTreeSet<QualifiedName> = BTreeSet::new();
     for name in views_in_order(p.to, added.iter().collect()) {
-        let definition = &p.to.views[name].definition;
-        // (Views made again in phase 3 count too: a new view over one follows it.)
-        if retyped.iter().chain(recreated).chain(&late).any(|t| mentions(definition, t)) {
+        // (Views made again in phase 3 count too: a new view over one follows it. A definition
+        // naming the view's own name, that of a table it replaces, is asked on its own.)
+        let mentioned = read.get(name).into_iter().flatten();
+        if mentioned.clone().any(|t| before.contains(t) || late.contains(t))
+            || (before.contains(name) && mentions(&p.to.views[name].definition, name))
+        {
             late.insert(name.clone());
         }
     }
-    let added: Vec<QualifiedName> = added.into_iter().filter(|n| !late.contains(n)).collect();
+    let added: BTreeSet<QualifiedName> = added.into_iter().filter(|n| !late.contains(n)).collect();
     again.extend(late);
     p.views_made_again.extend(again.iter().cloned());
-    for (phase, names) in [(Phase::Prepare, added), (Phase::Rewrite, again)] {
+    let again: BTreeSet<QualifiedName> = again.into_iter().collect();
+    // The indexes of the views made again, by view (they went with it).
+    let mut view_indexes: std::collections::HashMap<&QualifiedName, Vec<(&QualifiedName, &crate::catalog::Index)>> =
+        Default::default();
+    for (index_name, index) in p.to.indexes.iter().filter(|(_, i)| again.contains(&i.table)) {
+        view_indexes.entry(&index.table).or_default().push((index_name, index));
+    }
+    for (phase, names) in [(Phase::Prepare, added), (Phase::Rewrite, again.clone())] {
         let ordered: Vec<QualifiedName> =
-            views_in_order(p.to, p.to.views.keys().filter(|n| names.contains(n)).collect())
+            views_in_order(p.to, p.to.views.keys().filter(|n| names.contains(*n)).collect())
                 .into_iter()
                 .cloned()
                 .collect();
@@ -65,7 +82,7 @@ pub(in crate::plan) fn views(p: &mut Planner, recreated: &[QualifiedName]) {
             if phase == Phase::Rewrite {
                 // Its indexes went with it.
                 let indexes: Vec<String> =
-                    p.to.indexes.iter().filter(|(_, i)| i.table == name).map(|(n, i)| create_index(n, i)).collect();
+                    view_indexes.get(&name).into_iter().flatten().map(|(n, i)| create_index(n, i)).collect();
                 for sql in indexes {
                     p.push_step(phase, Rank::ViewIndex, sql, vec![format!("view {name}")], None);
                 }
@@ -266,8 +283,8 @@ pub(in crate::plan) fn create_view_sql(p: &Planner, name: &QualifiedName) -> Opt
 /// the views are dropped, and those that make the target's again once they are made again.
 pub(in crate::plan) fn view_dependents(p: &Planner, views: &[&QualifiedName]) -> (Vec<String>, Vec<String>) {
     let (mut before, mut after) = (Vec::new(), Vec::new());
-    let names: Vec<String> = views.iter().map(|v| qualified(v)).collect();
-    let mentions = |text: &str| names.iter().any(|n| names_word(text, n));
+    let names = crate::sql::Names::new(views.iter().map(|v| qualified(v)));
+    let mentions = |text: &str| names.any_in(text);
     for (key, function) in &p.from.functions {
         if function.kind == "aggregate"
             || !(mentions(&function.arguments) || function.returns.as_deref().is_some_and(mentions))
