@@ -294,6 +294,57 @@ const SHAPES: &[Shape] = &[
         };
         (side(0), side(1))
     }),
+    ("a bit of every change, many times", |n| {
+        // Each unit, a schema of its own (objects named alike across schemas), changes one of most
+        // kinds: a column's type under a view, a materialized view with an index, a policy, a
+        // trigger and an index predicate; a function's return type under a default and a policy;
+        // a function's signature; an enum label removed under a CHECK; a domain's check over an
+        // array column; a sequence; a privilege; a comment and an owner; a NOT NULL; a foreign key
+        // added; a partition attached; a table dropped and one alike added. A step or risk that
+        // walks the catalog for each change of its kind makes this grow with the square.
+        let side = |to: bool| -> String {
+            let (kind, returns, argument, labels, bound, step, grant, owner, nn) = match to {
+                false => ("integer", "integer", "integer", "'a', 'b', 'c'", 0, 1, "SELECT", "alice", ""),
+                true => ("bigint", "bigint", "text", "'a', 'c'", 1, 2, "SELECT,INSERT", "bob", " NOT NULL"),
+            };
+            let mut sql = String::new();
+            for i in 0..n / 128 {
+                let s = format!("s{i}");
+                sql.push_str(&format!(
+                    "CREATE SCHEMA {s};\n\
+                     CREATE TYPE {s}.e AS ENUM ({labels});\n\
+                     CREATE DOMAIN {s}.d AS integer CONSTRAINT d_check CHECK ((VALUE > {bound}));\n\
+                     CREATE FUNCTION {s}.f() RETURNS {returns} LANGUAGE sql AS $$ SELECT 1 $$;\n\
+                     CREATE FUNCTION {s}.g(x {argument}) RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n\
+                     CREATE SEQUENCE {s}.q START WITH 1 INCREMENT BY {step} NO MINVALUE NO MAXVALUE CACHE 1;\n\
+                     CREATE TABLE {s}.t (id integer NOT NULL, a {kind}, b {returns} DEFAULT {s}.f(), st {s}.e, ds {s}.d[], note text{nn}, CONSTRAINT t_st_check CHECK ((st <> 'a'::{s}.e)));\n\
+                     ALTER TABLE ONLY {s}.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);\n\
+                     ALTER TABLE {s}.t OWNER TO {owner};\n\
+                     COMMENT ON COLUMN {s}.t.note IS '{owner}';\n\
+                     GRANT {grant} ON TABLE {s}.t TO PUBLIC;\n\
+                     ALTER TABLE {s}.t ENABLE ROW LEVEL SECURITY;\n\
+                     CREATE POLICY own ON {s}.t USING ((a > 0) AND (b = {s}.f()));\n\
+                     CREATE TRIGGER touch BEFORE UPDATE OF a ON {s}.t FOR EACH ROW EXECUTE FUNCTION {s}.g('1');\n\
+                     CREATE INDEX t_a ON {s}.t USING btree (a) WHERE (a > 0);\n\
+                     CREATE VIEW {s}.v AS\n SELECT t.id, t.a\n   FROM {s}.t;\n\
+                     CREATE MATERIALIZED VIEW {s}.m AS\n SELECT t.id, t.a\n   FROM {s}.t\n  WITH NO DATA;\n\
+                     CREATE INDEX m_a ON {s}.m USING btree (a);\n\
+                     CREATE TABLE {s}.p (id integer NOT NULL, k integer) PARTITION BY RANGE (k);\n\
+                     CREATE TABLE {s}.{} (id integer NOT NULL, t_id integer);\n",
+                    if to { "added" } else { "dropped" }
+                ));
+                if to {
+                    sql.push_str(&format!(
+                        "CREATE TABLE {s}.p0 (id integer NOT NULL, k integer);\n\
+                         ALTER TABLE ONLY {s}.p ATTACH PARTITION {s}.p0 FOR VALUES FROM (0) TO (10);\n\
+                         ALTER TABLE ONLY {s}.added ADD CONSTRAINT added_t_fkey FOREIGN KEY (t_id) REFERENCES {s}.t(id);\n"
+                    ));
+                }
+            }
+            sql
+        };
+        (side(false), side(true))
+    }),
     ("many columns, one changed", |n| {
         // Tables as wide as PostgreSQL allows (1,600 columns), the first column of each changed.
         let tables = |kind: &str| {

@@ -19,6 +19,8 @@ pub(crate) struct Named<'a, I> {
     by_word: HashMap<&'a str, Vec<u32>>,
     /// For each table, the objects on it (a policy's or trigger's table).
     by_table: HashMap<&'a QualifiedName, Vec<u32>>,
+    /// For each two words one after the other (`s1.f` holds `s1` then `f`), the objects naming them.
+    by_pair: HashMap<(&'a str, &'a str), Vec<u32>>,
 }
 
 impl<'a, I: Copy> Named<'a, I> {
@@ -30,21 +32,30 @@ impl<'a, I: Copy> Named<'a, I> {
         let all: Vec<I> = objects.collect();
         let mut by_word: HashMap<&'a str, Vec<u32>> = HashMap::new();
         let mut by_table: HashMap<&'a QualifiedName, Vec<u32>> = HashMap::new();
+        let mut by_pair: HashMap<(&'a str, &'a str), Vec<u32>> = HashMap::new();
         for (at, &object) in all.iter().enumerate() {
             let at = u32::try_from(at).unwrap_or(u32::MAX);
             for text in texts(object) {
+                let mut previous: Option<&'a str> = None;
                 for word in words(text) {
                     let list = by_word.entry(word).or_default();
                     if list.last() != Some(&at) {
                         list.push(at);
                     }
+                    if let Some(before) = previous {
+                        let list = by_pair.entry((before, word)).or_default();
+                        if list.last() != Some(&at) {
+                            list.push(at);
+                        }
+                    }
+                    previous = Some(word);
                 }
             }
             if let Some(table) = table(object) {
                 by_table.entry(table).or_default().push(at);
             }
         }
-        Named { all, by_word, by_table }
+        Named { all, by_word, by_table, by_pair }
     }
 
     /// The objects whose texts may name `word` ([`crate::sql::names_word`]): those naming it, in
@@ -56,6 +67,26 @@ impl<'a, I: Copy> Named<'a, I> {
         }
         let positions = self.by_word.get(word).map_or(&[][..], Vec::as_slice);
         Box::new(positions.iter().map(|&at| self.all[at as usize]))
+    }
+
+    /// The objects whose texts may hold `schema.name` (a call `schema.name(`, a cast
+    /// `::schema.name`) with `schema` a whole word: those naming the two words one after the other,
+    /// in the catalog's order (those naming `name` when either is not a single word). Tenant
+    /// schemas that each have a function `f` are not all looked at for each.
+    pub(crate) fn naming_qualified(&self, name: &QualifiedName) -> Box<dyn Iterator<Item = I> + '_> {
+        if !is_word(&name.schema) || !is_word(&name.name) {
+            return self.naming(&name.name);
+        }
+        // (The two words as the index holds them: a pair is there only if each word is.)
+        let held = |word: &str| self.by_word.get_key_value(word).map(|(held, _)| *held);
+        let key = held(&name.schema).zip(held(&name.name));
+        let positions: &[u32] = key.and_then(|key| self.by_pair.get(&key)).map_or(&[][..], Vec::as_slice);
+        Box::new(positions.iter().map(|&at| self.all[at as usize]))
+    }
+
+    /// The objects on `table`, in the catalog's order.
+    pub(crate) fn on(&self, table: &QualifiedName) -> impl Iterator<Item = I> + '_ {
+        self.by_table.get(table).into_iter().flatten().map(|&at| self.all[at as usize])
     }
 
     /// The objects that may read `column` of `table` ([`reads_column`]): those on the table and

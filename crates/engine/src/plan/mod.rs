@@ -274,6 +274,7 @@ pub fn plan(from: &Catalog, to: &Catalog, diff: &Diff) -> Plan {
         mentions: Default::default(),
         type_uses: Default::default(),
         removed_functions: Default::default(),
+        renamed_from: Default::default(),
     };
     planner.run();
     // What only planning needs (the phases things are made in, the indexes) goes before the steps
@@ -614,6 +615,7 @@ pub(crate) struct Planner<'a> {
     mentions: std::cell::OnceCell<mentions::Mentions<'a>>,
     type_uses: std::cell::OnceCell<mentions::TypeUses<'a>>,
     removed_functions: std::cell::OnceCell<HashMap<&'a QualifiedName, Vec<&'a crate::catalog::Function>>>,
+    renamed_from: std::cell::OnceCell<HashMap<QualifiedName, Vec<QualifiedName>>>,
 }
 
 impl<'a> Planner<'a> {
@@ -628,15 +630,39 @@ impl<'a> Planner<'a> {
         let rebuilt_alone = |step: &Step| {
             step.phase == Phase::Online && step.changes.len() == 1 && remade_indexes.contains(&step.changes[0])
         };
-        let changed_index = |id: &String| {
-            self.diff.changes.iter().any(|c| c.change == crate::diff::ChangeKind::Altered && change_id(c) == *id)
+        let altered: std::collections::HashSet<String> = match remade_indexes.is_empty() {
+            true => Default::default(),
+            false => self
+                .diff
+                .changes
+                .iter()
+                .filter(|c| c.change == crate::diff::ChangeKind::Altered)
+                .map(change_id)
+                .collect(),
         };
+        let changed_index = |id: &String| altered.contains(id);
         self.steps.retain(|step| !(rebuilt_alone(step) && changed_index(&step.changes[0])));
-        for (table, key) in std::mem::take(&mut self.remade_constraints) {
-            let shown = crate::sql::qualified(&table);
-            let adding = format!("ALTER TABLE {shown} ADD CONSTRAINT {} ", crate::sql::ident(&key));
-            let drop = format!("ALTER TABLE {shown} DROP CONSTRAINT IF EXISTS {};", crate::sql::ident(&key));
-            for step in self.steps.iter_mut().filter(|s| s.sql.starts_with(&adding)) {
+        // Each remade constraint's ADD gets its DROP before it. The steps opening with an ADD are
+        // found by what comes before ` ADD CONSTRAINT ` (the table), not by trying every constraint
+        // on every step: a type made again under thousands of CHECKs stays linear.
+        let remade = std::mem::take(&mut self.remade_constraints);
+        let mut by_table: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for (table, key) in &remade {
+            let shown = crate::sql::qualified(table);
+            let drop = format!("ALTER TABLE {shown} DROP CONSTRAINT IF EXISTS {};", crate::sql::ident(key));
+            let opening = format!("ALTER TABLE {shown}");
+            by_table.entry(opening).or_default().push((format!("{} ", crate::sql::ident(key)), drop));
+        }
+        let longest = by_table.keys().map(String::len).max().unwrap_or(0);
+        const ADD: &str = " ADD CONSTRAINT ";
+        for step in self.steps.iter_mut().filter(|s| !remade.is_empty() && s.sql.starts_with("ALTER TABLE ")) {
+            // (In the constraints' order, the first whose ADD opens the step: its DROP then opens it.)
+            let opens = |(at, _): (usize, &str)| {
+                let rest = &step.sql[at + ADD.len()..];
+                by_table.get(&step.sql[..at])?.iter().find(|(name, _)| rest.starts_with(name.as_str()))
+            };
+            let found = step.sql.match_indices(ADD).take_while(|(at, _)| *at <= longest).find_map(opens);
+            if let Some((_, drop)) = found {
                 step.sql = format!("{drop}\n{}", step.sql);
             }
         }
@@ -726,6 +752,18 @@ impl<'a> Planner<'a> {
     }
 
     /// The `from` table behind a `to` table: itself, or the old one of a confirmed rename.
+    /// The target's tables confirmed as renamed from `old` (by their new names).
+    pub(crate) fn renamed_from(&self, old: &QualifiedName) -> &[QualifiedName] {
+        let by_old = self.renamed_from.get_or_init(|| {
+            let mut by_old: HashMap<QualifiedName, Vec<QualifiedName>> = HashMap::new();
+            for (new, old) in &self.renamed_tables {
+                by_old.entry(old.clone()).or_default().push(new.clone());
+            }
+            by_old
+        });
+        by_old.get(old).map_or(&[], Vec::as_slice)
+    }
+
     pub(crate) fn old_table_name(&self, name: &QualifiedName) -> QualifiedName {
         self.renamed_tables.get(name).cloned().unwrap_or_else(|| name.clone())
     }

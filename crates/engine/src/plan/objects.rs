@@ -545,7 +545,7 @@ fn recreate_type<'a>(p: &mut Planner<'a>, name: &QualifiedName, change: &Change)
     let type_text = shown.clone();
     // Indexes and CHECKs that compare with the type's values would compare old and new types:
     // they are dropped first and built again after the columns are converted.
-    let (dropped, rebuild) = checks_and_indexes_reading(p, &name.name, &|text: &str| text.contains(&type_text));
+    let (dropped, rebuild) = checks_and_indexes_reading(p, name, &|text: &str| text.contains(&type_text));
     sql.extend(dropped);
     // What reads a converted column (policies, triggers, generated columns, SQL-standard bodies)
     // goes before the conversions and comes back after them.
@@ -898,7 +898,7 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
     let call = format!("{}(", qualified(function));
     let (mut unset, mut set) = (Vec::new(), Vec::new());
     // (Only the texts naming the function's name are looked at: `schema.name(` names it.)
-    let with_default: Vec<_> = p.mentions().defaults.naming(&function.name).collect();
+    let with_default: Vec<_> = p.mentions().defaults.naming_qualified(function).collect();
     for (table, column) in with_default.iter().filter(|(_, c)| c.default.as_deref().is_some_and(|d| d.contains(&call)))
     {
         let col = ident(&column.name);
@@ -932,7 +932,7 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
     let defaults_call: Vec<(String, crate::catalog::Function)> = p
         .mentions()
         .callers
-        .naming(&function.name)
+        .naming_qualified(function)
         .filter(|(_, f)| f.name != *function && (f.arguments.contains(&call) || standard_body(f)))
         .map(|(k, f)| (k.clone(), f.clone()))
         .collect();
@@ -948,7 +948,7 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
     }
     // Domain checks that call it: the checks both sides have are taken away and added again (a
     // check the domain's own change adds or drops is its change's, see `type_change`).
-    let domains: Vec<_> = p.mentions().domains.naming(&function.name).collect();
+    let domains: Vec<_> = p.mentions().domains.naming_qualified(function).collect();
     for (name, old) in domains {
         let TypeDef::Domain { checks, .. } = old else { continue };
         let kept = match p.to.types.get(name) {
@@ -968,8 +968,8 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
     let calls = |text: &str| text.contains(&call);
     for (away, again) in
         // (A policy calling `schema.name(` names the word `name`.)
-        [checks_and_indexes_reading(p, &function.name, &calls), {
-            let candidates = p.mentions().policies.naming(&function.name);
+        [checks_and_indexes_reading(p, function, &calls), {
+            let candidates = p.mentions().policies.naming_qualified(function);
             policies_reading(p, candidates, &|policy| policy_reads(policy, &calls))
         }]
     {
@@ -980,18 +980,19 @@ fn callers_of(p: &mut Planner, function: &QualifiedName) -> (Vec<String>, Vec<St
 }
 
 /// Constraints and indexes of the FROM side whose text `reads` says they read (a type, a function
-/// call), among those naming `word` (the type's or function's name: [`Planner::mentions`]): the
-/// statements that take them away, and those that make the target's again.
+/// call), among those naming `named` as `schema.name` ([`Named::naming_qualified`]): the statements
+/// that take them away, and those that make the target's again.
 fn checks_and_indexes_reading<'a>(
     p: &mut Planner<'a>,
-    word: &str,
+    named: &QualifiedName,
     reads: &dyn Fn(&str) -> bool,
 ) -> (Vec<String>, Vec<String>) {
     let (mut away, mut again, mut remade) = (Vec::new(), Vec::new(), Vec::new());
     let mentions = p.mentions();
-    let indexes: Vec<(&'a QualifiedName, &'a crate::catalog::Index)> = mentions.indexes.naming(word).collect();
+    let indexes: Vec<(&'a QualifiedName, &'a crate::catalog::Index)> =
+        mentions.indexes.naming_qualified(named).collect();
     let constraints: Vec<(&'a QualifiedName, &'a String, &'a crate::catalog::Constraint)> =
-        mentions.constraints.naming(word).collect();
+        mentions.constraints.naming_qualified(named).collect();
     for (index_name, index) in indexes {
         if index.keys.iter().any(|k| reads(k)) || index.predicate.as_deref().is_some_and(reads) {
             away.push(format!("DROP INDEX IF EXISTS {};", qualified(index_name)));
@@ -1593,6 +1594,7 @@ pub(super) fn plan_access(p: &mut Planner) {
     let gone = |object: &str| {
         removed.contains(object) || object.match_indices('.').any(|(at, _)| removed.contains(&object[..at]))
     };
+    let (mut rewriting, mut looked_at) = (false, 0);
     for change in changes {
         match change.object_kind {
             ObjectKind::Comment => {
@@ -1651,8 +1653,12 @@ pub(super) fn plan_access(p: &mut Planner) {
                         None => continue,
                     },
                 };
-                let phase =
-                    if p.steps.iter().any(|s| s.phase == Phase::Rewrite) { Phase::Rewrite } else { Phase::Prepare };
+                // (Whether a step rewrites yet: the steps added since the last grant are looked at.)
+                if !rewriting {
+                    rewriting = p.steps[looked_at..].iter().any(|s| s.phase == Phase::Rewrite);
+                    looked_at = p.steps.len();
+                }
+                let phase = if rewriting { Phase::Rewrite } else { Phase::Prepare };
                 let rank = if grant_verb(&sql) == Some("revoke") { Rank::Revoke } else { Rank::Access };
                 p.push(phase, rank, sql, change);
             }

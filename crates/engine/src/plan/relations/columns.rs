@@ -242,7 +242,7 @@ pub(in crate::plan) fn column_dependents(
         crate::plan::objects::policies_reading(p, mentions.policies.reading(table, column), &policy_reads_column);
     before.extend(away);
     after.extend(again);
-    for (key, trigger) in mentions.triggers.reading(table, column).filter(|(_, x)| &x.table == table) {
+    for (key, trigger) in mentions.triggers.on(table) {
         if names_word(&trigger.definition, column) {
             let name = crate::catalog::member_name(key, table);
             before.push(format!("DROP TRIGGER IF EXISTS {} ON {shown};", ident(name)));

@@ -91,9 +91,10 @@ pub(in crate::plan) fn parents_first<'c>(
     let mut out: Vec<&QualifiedName> = Vec::new();
     let mut left = names;
     while !left.is_empty() {
+        let waiting: std::collections::HashSet<&QualifiedName> = left.iter().copied().collect();
         let (ready, waiting): (Vec<&QualifiedName>, Vec<&QualifiedName>) = left
             .iter()
-            .partition(|name| parents(name).iter().all(|parent| parent == **name || !left.contains(&parent)));
+            .partition(|name| parents(name).iter().all(|parent| parent == **name || !waiting.contains(parent)));
         if ready.is_empty() {
             out.extend(waiting); // a cycle cannot happen in PostgreSQL; keep the rest in name order
             break;

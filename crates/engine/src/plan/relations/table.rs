@@ -88,9 +88,7 @@ pub(in crate::plan) fn removed_tables(p: &mut Planner) {
         let sql = format!("DROP TABLE IF EXISTS {};", qualified(name));
         // A partition of a parent made again went with its old parent, its rows copied first.
         let parent = p.from.tables[name].more.partition_of.as_ref().map(|(parent, _)| parent);
-        let copied = parent.filter(|parent| {
-            p.to.tables.keys().any(|new_name| p.old_table_name(new_name) == **parent && recreated_table(p, new_name))
-        });
+        let copied = parent.filter(|parent| recreated_from(p, parent));
         let note = Some(match copied {
             Some(parent) => {
                 format!("its rows were copied with the rest of {parent} in phase 3, and it went with that table")
@@ -311,9 +309,11 @@ pub(in crate::plan) fn altered_tables(p: &mut Planner) {
     // A table whose only changes are its columns' is made again when its partition key reads a
     // column whose type changes, carrying out the first of those column changes.
     let column_changes: Vec<Change> = p.changes_of(ObjectKind::Column).cloned().collect();
+    let with_table_change: std::collections::HashSet<QualifiedName> =
+        p.changes_of(ObjectKind::Table).filter_map(|c| c.key.qualified()).cloned().collect();
     for change in column_changes {
         let Some((table, Some(_), Some(_))) = column_pair(p, &change) else { continue };
-        let has_table_change = p.changes_of(ObjectKind::Table).any(|c| c.key.qualified() == Some(&table));
+        let has_table_change = with_table_change.contains(&table);
         if has_table_change || !recreated_table(p, &table) || !made_again.insert(table.clone()) {
             continue;
         }
@@ -511,7 +511,14 @@ pub(in crate::plan) fn moved_table(old_name: &QualifiedName) -> QualifiedName {
 
 /// Whether the table named `old_name` in FROM is made again (its target is `recreated_table`).
 pub(in crate::plan) fn recreated_from(p: &Planner, old_name: &QualifiedName) -> bool {
-    p.to.tables.keys().any(|new_name| p.old_table_name(new_name) == *old_name && recreated_table(p, new_name))
+    // The target's tables that were `old_name`: itself unless renamed from another, and those
+    // renamed from it (looked up, not found by a walk over every table).
+    let itself = p.to.tables.contains_key(old_name).then_some(old_name);
+    let renamed = p.renamed_from(old_name);
+    itself
+        .into_iter()
+        .chain(renamed)
+        .any(|new_name| p.old_table_name(new_name) == *old_name && recreated_table(p, new_name))
 }
 
 /// Whether a table is made again (its partitioning changes, or the type of a column its partition
