@@ -369,15 +369,17 @@ pub(crate) fn tail_key(text: &str) -> Option<String> {
     }
 }
 
+/// Each two words of a text one after the other (`s1.f(` gives `("s1", "f")`).
+pub(crate) fn word_pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut previous: Option<&str> = None;
+    words(text).filter_map(move |word| previous.replace(word).map(|before| (before, word)))
+}
+
 /// The keys a text holds for [`tail_key`]: each of its words, and each two words one after the
 /// other.
 pub(crate) fn held_keys(text: &str) -> impl Iterator<Item = String> + '_ {
-    let mut previous: Option<&str> = None;
-    words(text).flat_map(move |word| {
-        let pair = previous.map(|before| format!("{before}\0{word}"));
-        previous = Some(word);
-        std::iter::once(word.to_string()).chain(pair)
-    })
+    let pairs = word_pairs(text).map(|(before, word)| format!("{before}\0{word}"));
+    words(text).map(str::to_string).chain(pairs)
 }
 
 /// Names each looked for as a word ([`names_word`]) in many texts: a text is tried only against the
@@ -478,6 +480,19 @@ pub fn create_table(name: &QualifiedName, table: &Table) -> String {
 mod tests {
     use super::*;
     use crate::{build_catalog, read};
+
+    #[test]
+    fn names_are_found_by_their_last_two_words_and_only_as_words() {
+        assert_eq!(word_pairs("s1.f(x)").collect::<Vec<_>>(), [("s1", "f"), ("f", "x")]);
+        assert_eq!(tail_key("public.v").as_deref(), Some("public\0v"));
+        let names = Names::new((0..100).map(|i| format!("s{i}.v")).chain([String::from("public.\"my view\"")]));
+        // Every schema has a view `v`: only the one named is found, bare or quoted.
+        assert_eq!(names.named_in("SELECT * FROM s7.v, s70.vv"), ["s7.v"]);
+        assert_eq!(names.named_in("SELECT * FROM \"s42.v\""), ["s42.v"]);
+        assert_eq!(names.named_in("FROM public.\"my view\" x"), ["public.\"my view\""]);
+        assert!(!names.any_in("SELECT * FROM s7.v1 JOIN xs7.v2 ON true"));
+        assert!(names.any_in("(s99.v)"));
+    }
 
     #[test]
     fn names_are_quoted_exactly_when_postgresql_would() {

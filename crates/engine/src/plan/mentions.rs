@@ -7,7 +7,7 @@
 //! plan is the same as a walk over everything would make.
 
 use crate::catalog::{Catalog, Column, Constraint, Function, Index, Policy, QualifiedName, Trigger, TypeDef};
-use crate::sql::{is_name_char as is_name, names_word, words};
+use crate::sql::{is_name_char as is_name, names_word, word_pairs, words};
 use std::collections::{HashMap, HashSet};
 
 /// The texts of one kind of object, by the words they contain and by the table they are on.
@@ -36,19 +36,17 @@ impl<'a, I: Copy> Named<'a, I> {
         for (at, &object) in all.iter().enumerate() {
             let at = u32::try_from(at).unwrap_or(u32::MAX);
             for text in texts(object) {
-                let mut previous: Option<&'a str> = None;
                 for word in words(text) {
                     let list = by_word.entry(word).or_default();
                     if list.last() != Some(&at) {
                         list.push(at);
                     }
-                    if let Some(before) = previous {
-                        let list = by_pair.entry((before, word)).or_default();
-                        if list.last() != Some(&at) {
-                            list.push(at);
-                        }
+                }
+                for pair in word_pairs(text) {
+                    let list = by_pair.entry(pair).or_default();
+                    if list.last() != Some(&at) {
+                        list.push(at);
                     }
-                    previous = Some(word);
                 }
             }
             if let Some(table) = table(object) {
