@@ -99,6 +99,11 @@ fn measure(shape: usize, times: usize) -> Cost {
     Cost { bytes: numbers[0] as usize, seconds: numbers[1], peak: numbers[2] as usize, output: numbers[3] as usize }
 }
 
+/// `count` units of a shape, each written by `unit` from its number.
+fn units(count: usize, unit: impl Fn(usize) -> String) -> String {
+    (0..count).map(unit).collect()
+}
+
 /// A shape: its name and the pair it makes at a size (`n` repetitions of its unit).
 type Shape = (&'static str, fn(usize) -> (String, String));
 
@@ -176,14 +181,12 @@ const SHAPES: &[Shape] = &[
     ("many tables dropped with their comments and privileges", |n| {
         // Each removed comment and privilege asks whether its object goes too: a set, not a walk
         // over every removal.
-        let tables: String = (0..n / 32)
-            .map(|i| {
-                format!(
-                    "CREATE TABLE public.t{i} (id integer);\nCOMMENT ON TABLE public.t{i} IS 'x';\n\
-                     COMMENT ON COLUMN public.t{i}.id IS 'y';\nGRANT SELECT ON TABLE public.t{i} TO PUBLIC;\n"
-                )
-            })
-            .collect();
+        let tables: String = units(n / 32, |i| {
+            format!(
+                "CREATE TABLE public.t{i} (id integer);\nCOMMENT ON TABLE public.t{i} IS 'x';\n\
+                 COMMENT ON COLUMN public.t{i}.id IS 'y';\nGRANT SELECT ON TABLE public.t{i} TO PUBLIC;\n"
+            )
+        });
         (tables, String::from("SET client_encoding = 'UTF8';\n"))
     }),
     ("many enum types made again", |n| {
@@ -205,9 +208,7 @@ const SHAPES: &[Shape] = &[
         // through what they share, not by comparing every removal with every addition (which kept
         // n² candidate pairs: 3 GB for 4,000 tables).
         let tables = |prefix: &str| -> String {
-            (0..n / 32)
-                .map(|i| format!("CREATE TABLE public.{prefix}{i} (id integer NOT NULL, note text);\n"))
-                .collect()
+            units(n / 32, |i| format!("CREATE TABLE public.{prefix}{i} (id integer NOT NULL, note text);\n"))
         };
         (tables("old"), tables("new"))
     }),
@@ -216,15 +217,13 @@ const SHAPES: &[Shape] = &[
         // domains calling it are found through an index of the words they name, not a walk over
         // every column, function and type per function.
         let side = |returns: &str| -> String {
-            (0..n / 32)
-                .map(|i| {
-                    format!(
-                        "CREATE FUNCTION public.f{i}() RETURNS {returns} LANGUAGE sql AS $$ SELECT 1 $$;\n\
-                         CREATE TABLE public.t{i} (id integer NOT NULL, a {returns} DEFAULT public.f{i}());\n\
-                         CREATE VIEW public.v{i} AS\n SELECT public.f{i}() AS x;\n"
-                    )
-                })
-                .collect()
+            units(n / 32, |i| {
+                format!(
+                    "CREATE FUNCTION public.f{i}() RETURNS {returns} LANGUAGE sql AS $$ SELECT 1 $$;\n\
+                     CREATE TABLE public.t{i} (id integer NOT NULL, a {returns} DEFAULT public.f{i}());\n\
+                     CREATE VIEW public.v{i} AS\n SELECT public.f{i}() AS x;\n"
+                )
+            })
         };
         (side("integer"), side("bigint"))
     }),
@@ -232,15 +231,13 @@ const SHAPES: &[Shape] = &[
         // Dropped under one signature and added under another: the removals of a name are looked
         // up, and the risk asks a set of the target's names, not every function per removal.
         let side = |argument: &str| -> String {
-            (0..n / 32)
-                .map(|i| {
-                    format!(
-                        "CREATE FUNCTION public.g{i}(x {argument}) RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n\
-                         CREATE TABLE public.t{i} (id integer);\n\
-                         CREATE TRIGGER tr{i} BEFORE INSERT ON public.t{i} FOR EACH ROW EXECUTE FUNCTION public.g{i}('1');\n"
-                    )
-                })
-                .collect()
+            units(n / 32, |i| {
+                format!(
+                    "CREATE FUNCTION public.g{i}(x {argument}) RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n\
+                     CREATE TABLE public.t{i} (id integer);\n\
+                     CREATE TRIGGER tr{i} BEFORE INSERT ON public.t{i} FOR EACH ROW EXECUTE FUNCTION public.g{i}('1');\n"
+                )
+            })
         };
         (side("integer"), side("text"))
     }),
@@ -250,17 +247,15 @@ const SHAPES: &[Shape] = &[
         // functions they carry, the view risk's dependents, are found by the last two words of
         // each name (not by `v`, which every schema shares).
         let side = |kind: &str| -> String {
-            (0..n / 32)
-                .map(|i| {
-                    format!(
-                        "CREATE SCHEMA s{i};\nCREATE TABLE s{i}.t (id integer, a {kind});\n\
-                         CREATE VIEW s{i}.v AS\n SELECT t.id, t.a\n   FROM s{i}.t;\n\
-                         CREATE FUNCTION s{i}.f(r s{i}.v) RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;\n\
-                         CREATE FUNCTION s{i}.g(r s{i}.v) RETURNS integer LANGUAGE sql AS $$ SELECT 2 $$;\n\
-                         CREATE FUNCTION s{i}.h() RETURNS SETOF s{i}.v LANGUAGE sql AS $$ SELECT * FROM s{i}.v $$;\n"
-                    )
-                })
-                .collect()
+            units(n / 32, |i| {
+                format!(
+                    "CREATE SCHEMA s{i};\nCREATE TABLE s{i}.t (id integer, a {kind});\n\
+                     CREATE VIEW s{i}.v AS\n SELECT t.id, t.a\n   FROM s{i}.t;\n\
+                     CREATE FUNCTION s{i}.f(r s{i}.v) RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;\n\
+                     CREATE FUNCTION s{i}.g(r s{i}.v) RETURNS integer LANGUAGE sql AS $$ SELECT 2 $$;\n\
+                     CREATE FUNCTION s{i}.h() RETURNS SETOF s{i}.v LANGUAGE sql AS $$ SELECT * FROM s{i}.v $$;\n"
+                )
+            })
         };
         (side("integer"), side("bigint"))
     }),
@@ -268,29 +263,27 @@ const SHAPES: &[Shape] = &[
         // Each object replaced by one of another kind finds its steps, grants and readers through
         // indexes made once, not a walk over every step, privilege and view per pair.
         let side = |to: bool| -> String {
-            (0..n / 32)
-                .map(|i| {
-                    let replaced = match to {
-                        true => format!("CREATE TABLE public.v{i} (id integer);\n"),
-                        false => format!("CREATE VIEW public.v{i} AS\n SELECT x{i}.id\n   FROM public.x{i};\n"),
-                    };
-                    format!("CREATE TABLE public.x{i} (id integer);\n{replaced}GRANT SELECT ON TABLE public.v{i} TO PUBLIC;\n")
-                })
-                .collect()
+            units(n / 32, |i| {
+                let replaced = match to {
+                    true => format!("CREATE TABLE public.v{i} (id integer);\n"),
+                    false => format!("CREATE VIEW public.v{i} AS\n SELECT x{i}.id\n   FROM public.x{i};\n"),
+                };
+                format!(
+                    "CREATE TABLE public.x{i} (id integer);\n{replaced}GRANT SELECT ON TABLE public.v{i} TO PUBLIC;\n"
+                )
+            })
         };
         (side(false), side(true))
     }),
     ("many domains changed, arrays of them in tables", |n| {
         // A domain's check changes: the array columns of it are found in one walk for every type.
         let side = |bound: u32| -> String {
-            (0..n / 32)
-                .map(|i| {
-                    format!(
-                        "CREATE DOMAIN public.d{i} AS integer CONSTRAINT d{i}_check CHECK ((VALUE > {bound}));\n\
-                         CREATE TABLE public.t{i} (id integer, a public.d{i}, b public.d{i}[]);\n"
-                    )
-                })
-                .collect()
+            units(n / 32, |i| {
+                format!(
+                    "CREATE DOMAIN public.d{i} AS integer CONSTRAINT d{i}_check CHECK ((VALUE > {bound}));\n\
+                     CREATE TABLE public.t{i} (id integer, a public.d{i}, b public.d{i}[]);\n"
+                )
+            })
         };
         (side(0), side(1))
     }),

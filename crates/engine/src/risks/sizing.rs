@@ -55,19 +55,22 @@ mod tests {
     use crate::input::sizes::parse;
     use crate::{build_catalog, diff, read, DiffOptions};
 
-    fn rewrite_at(size: u64) -> (crate::risks::Level, String) {
+    /// The column-type risk of `public.t.k` going from integer to bigint, with the sizes `csv` gives.
+    fn rewrite_risk(csv: &[u8]) -> crate::risks::Risk {
         let (from, to) = (
             build_catalog(&read("CREATE TABLE public.t (id integer PRIMARY KEY, k integer);")),
             build_catalog(&read("CREATE TABLE public.t (id integer PRIMARY KEY, k bigint);")),
         );
-        let sizes =
-            parse("prod-sizes.csv", format!("schema,name,rows,bytes\npublic,t,1000,{size}\n").as_bytes()).unwrap();
+        let sizes = parse("prod-sizes.csv", csv).unwrap();
         let result = diff(&from, &to, &DiffOptions::default());
-        let risk =
-            crate::risks::assess(&from, &to, &result, crate::risks::Server { sizes: Some(&sizes), version: None })
-                .into_iter()
-                .find(|r| r.rule == "column-type-change")
-                .unwrap();
+        crate::risks::assess(&from, &to, &result, crate::risks::Server { sizes: Some(&sizes), version: None })
+            .into_iter()
+            .find(|r| r.rule == "column-type-change")
+            .unwrap()
+    }
+
+    fn rewrite_at(size: u64) -> (crate::risks::Level, String) {
+        let risk = rewrite_risk(format!("schema,name,rows,bytes\npublic,t,1000,{size}\n").as_bytes());
         (risk.level, risk.finding)
     }
 
@@ -84,17 +87,7 @@ mod tests {
 
     #[test]
     fn a_table_the_sizes_do_not_name_keeps_its_level_and_says_so() {
-        let (from, to) = (
-            build_catalog(&read("CREATE TABLE public.t (id integer PRIMARY KEY, k integer);")),
-            build_catalog(&read("CREATE TABLE public.t (id integer PRIMARY KEY, k bigint);")),
-        );
-        let sizes = parse("prod-sizes.csv", b"schema,name,rows,bytes\npublic,other,1,1\n").unwrap();
-        let result = diff(&from, &to, &DiffOptions::default());
-        let risk =
-            crate::risks::assess(&from, &to, &result, crate::risks::Server { sizes: Some(&sizes), version: None })
-                .into_iter()
-                .find(|r| r.rule == "column-type-change")
-                .unwrap();
+        let risk = rewrite_risk(b"schema,name,rows,bytes\npublic,other,1,1\n");
         assert_eq!(risk.level, crate::risks::Level::High);
         assert!(risk.finding.ends_with("(prod-sizes.csv gives no size for public.t)"), "{}", risk.finding);
     }
